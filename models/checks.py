@@ -1,0 +1,200 @@
+"""Cross-reference and meaning checks of a scenario (layer 2 of validation).
+
+Each `check_*` function looks at a spec that already has the right shape and types, and returns the
+problems it finds as (field path, message) pairs; `run_checks` runs them all so that every problem is
+reported at once. Warnings are things that are allowed but probably not meant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from models.errors import Path
+from models.scenario import competences, maturity_levels, resolve_project
+from models.spec import ScenarioSpec
+
+Finding = tuple[Path, str]
+
+# Profiles are shares typed by people (0.05, 0.15, ...): a sum within this of 1 is taken as 1.
+PROFILE_SUM_TOLERANCE = 1e-6
+
+
+def check_unique_ids(spec: ScenarioSpec) -> Iterator[Finding]:
+    for field, items in (("districts", spec.districts), ("projects", spec.projects)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield (field, i, "id"), f"the id '{item.id}' is used twice (first at {field}[{seen[item.id]}])"
+            else:
+                seen[item.id] = i
+
+
+def check_table_references(spec: ScenarioSpec) -> Iterator[Finding]:
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    for field in ("demand", "capacity"):
+        rows = getattr(spec, field)
+        counts = Counter((r.district, r.kind, r.year) for r in rows)
+        reported: set[tuple[str, str, int]] = set()
+        for i, row in enumerate(rows):
+            if row.district not in districts:
+                yield (field, i, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+            if row.kind not in kinds:
+                yield (field, i, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
+            key = (row.district, row.kind, row.year)
+            if counts[key] > 1 and key not in reported:
+                reported.add(key)
+                yield (field, i), f"{row.district}/{row.kind}/{row.year} is given {counts[key]} times"
+
+
+def check_project_references(spec: ScenarioSpec) -> Iterator[Finding]:
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    levels = maturity_levels(spec)
+    comps = competences(spec)
+    ids = {p.id for p in spec.projects}
+    for i, p in enumerate(spec.projects):
+        if p.district not in districts:
+            yield ("projects", i, "district"), f"unknown district '{p.district}'{_hint(p.district, districts)}"
+        for kind in p.capacity:
+            if kind not in kinds:
+                yield ("projects", i, "capacity", kind), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+        if p.maturity is not None and p.maturity not in levels:
+            yield ("projects", i, "maturity"), f"unknown maturity level '{p.maturity}'{_hint(p.maturity, levels)}"
+        if p.competence is not None and p.competence not in comps:
+            yield ("projects", i, "competence"), f"unknown competence '{p.competence}'{_hint(p.competence, comps)}"
+        for field in ("excludes", "requires"):
+            for j, other in enumerate(getattr(p, field)):
+                if other == p.id:
+                    yield ("projects", i, field, j), f"a project cannot {field[:-1]} itself"
+                elif other not in ids:
+                    yield ("projects", i, field, j), f"unknown project '{other}'{_hint(other, ids)}"
+
+
+def check_profiles(spec: ScenarioSpec) -> Iterator[Finding]:
+    for i, p in enumerate(spec.projects):
+        total = sum(p.profile)
+        if abs(total - 1.0) > PROFILE_SUM_TOLERANCE:
+            yield ("projects", i, "profile"), f"the shares add up to {total:.6g}, not 1"
+
+
+def check_budget_years(spec: ScenarioSpec) -> Iterator[Finding]:
+    h = spec.horizon
+    annual = spec.budget.annual
+    missing = [y for y in range(h.start, h.end + 1) if y not in annual]
+    if missing:
+        yield ("budget", "annual"), f"no envelope is given for {_years(missing)}"
+    outside = [y for y in annual if not h.start <= y <= h.end]
+    for y in outside:
+        yield ("budget", "annual", y), f"{y} is outside the horizon {h.start}-{h.end}"
+
+
+def check_windows(spec: ScenarioSpec) -> Iterator[Finding]:
+    h = spec.horizon
+    for i, p in enumerate(spec.projects):
+        for field in ("earliest_start", "latest_start"):
+            value = getattr(p, field)
+            if value is not None and not h.start <= value <= h.end:
+                yield ("projects", i, field), f"{value} is outside the horizon {h.start}-{h.end}"
+        if p.earliest_start is not None and p.latest_start is not None and p.earliest_start > p.latest_start:
+            yield ("projects", i), f"earliest_start {p.earliest_start} is after latest_start {p.latest_start}"
+
+
+def check_status_start(spec: ScenarioSpec) -> Iterator[Finding]:
+    h = spec.horizon
+    for i, p in enumerate(spec.projects):
+        if p.status == "committed":
+            if p.start is None:
+                yield ("projects", i, "start"), "a committed project needs its start year ('start')"
+            elif p.start > h.end:
+                yield ("projects", i, "start"), f"committed start {p.start} is after the horizon end {h.end}"
+        elif p.start is not None:
+            yield ("projects", i, "start"), (
+                f"'start' is only used for committed projects (status is '{p.status}'); "
+                "use earliest_start/latest_start to restrict a window"
+            )
+
+
+def check_requires_cycles(spec: ScenarioSpec) -> Iterator[Finding]:
+    graph = {p.id: [r for r in p.requires if r != p.id] for p in spec.projects}
+    index = {p.id: i for i, p in enumerate(spec.projects)}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+    for cycle in cycles:
+        yield ("projects", index[cycle[0]], "requires"), "requires form a cycle: " + " -> ".join(cycle)
+
+
+def check_empty_windows(spec: ScenarioSpec) -> Iterator[Finding]:
+    """A mandatory project must be able to start; (a candidate that cannot is a warning, see below)."""
+    for i, p in enumerate(spec.projects):
+        if p.status == "mandatory":
+            r = resolve_project(spec, i)
+            if r.earliest > r.latest:
+                yield ("projects", i), _window_message(r.earliest, r.latest, "a mandatory project")
+
+
+CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
+    check_unique_ids,
+    check_table_references,
+    check_project_references,
+    check_profiles,
+    check_budget_years,
+    check_windows,
+    check_status_start,
+    check_requires_cycles,
+)
+
+# Run only when the checks above pass (they resolve references).
+LATE_CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (check_empty_windows,)
+
+
+def run_checks(spec: ScenarioSpec) -> list[Finding]:
+    findings = [f for check in CHECKS for f in check(spec)]
+    if not findings:
+        findings = [f for check in LATE_CHECKS for f in check(spec)]
+    return findings
+
+
+def find_warnings(spec: ScenarioSpec) -> list[Finding]:
+    """Allowed but probably not meant: candidates that can never start, projects that add no capacity."""
+    out: list[Finding] = []
+    for i, p in enumerate(spec.projects):
+        r = resolve_project(spec, i)
+        if p.status == "candidate" and r.earliest > r.latest:
+            out.append((("projects", i), _window_message(r.earliest, r.latest, "this candidate") + "; it is never chosen"))
+        if p.status != "excluded" and not any(v > 0 for v in p.capacity.values()):
+            out.append((("projects", i, "capacity"), "the project adds no capacity"))
+    return out
+
+
+def _window_message(earliest: int, latest: int, what: str) -> str:
+    return f"{what} cannot start: its earliest start {earliest} is after its latest start {latest}"
+
+
+def _hint(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _years(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years)

@@ -1,0 +1,33 @@
+"""Default maturity levels and competences shipped with the tool (see docs/model.md and DOMAIN.md).
+
+A scenario's own `maturity_levels` and `competences` entries replace the default of the same key and add
+new keys; everything here is a parameter, never a constant of the model.
+"""
+
+from __future__ import annotations
+
+# Maturity of a project (loi MOP stages). lead_years: years from the horizon start before the project can
+# start at all; confidence: the share of its capacity counted, for the risk of slipping.
+DEFAULT_MATURITY_LEVELS: dict[str, dict[str, float | int | str]] = {
+    "idee": {"label": "Idée (niveau 0)", "lead_years": 3, "confidence": 0.6},
+    "opportunite": {"label": "Opportunité (niveau 1)", "lead_years": 2, "confidence": 0.7},
+    "faisabilite": {"label": "Faisabilité (niveau 2)", "lead_years": 1, "confidence": 0.85},
+    "programme": {"label": "Programme (niveau 3)", "lead_years": 1, "confidence": 0.9},
+    "conception": {"label": "Conception (niveau 4)", "lead_years": 0, "confidence": 0.95},
+    "travaux": {"label": "Travaux (niveau 5)", "lead_years": 0, "confidence": 1.0},
+    "livre": {"label": "Livré (niveau 6)", "lead_years": 0, "confidence": 1.0},
+}
+
+# Who is responsible and pays: city_share is the share of the cost the city pays, confidence the share of
+# the capacity the city can count on (it controls partners' projects less).
+DEFAULT_COMPETENCES: dict[str, dict[str, float | str]] = {
+    "ville": {"label": "Commune", "city_share": 1.0, "confidence": 1.0},
+    "intercommunalite": {"label": "Intercommunalité", "city_share": 0.0, "confidence": 0.9},
+    "departement": {"label": "Département", "city_share": 0.0, "confidence": 0.8},
+    "partenariat": {"label": "Partenariat (places réservées, ZAC)", "city_share": 0.3, "confidence": 0.85},
+    "prive": {"label": "Privé", "city_share": 0.0, "confidence": 0.7},
+}
+
+# A tiny tie-break per euro of city spending: 100 M€ weigh 0.01 unit-year of unmet demand, so it never
+# trades real demand for money but prefers the cheaper of two plans that serve demand equally.
+DEFAULT_COST_WEIGHT = 1.0e-10

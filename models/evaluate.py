@@ -1,0 +1,123 @@
+"""What a plan does, year by year: spending, budget use, capacity and unmet demand, objective.
+
+Computed from the scenario and the start years alone, so every report shows the consequences of the plan
+itself, never a solver's internal values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import pandas as pd
+
+from models.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    projects: pd.DataFrame  # one row per project
+    spending: pd.DataFrame  # project, year, city_spending (every year, also outside the horizon)
+    budget: pd.DataFrame  # one row per horizon year
+    balance: pd.DataFrame  # one row per district, kind, year
+    outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
+    unmet_term: float  # Σ weight × discount × unmet
+    cost_term: float  # cost_weight × total city spending of chosen projects
+
+    @property
+    def objective(self) -> float:
+        return self.unmet_term + self.cost_term
+
+
+def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evaluation:
+    years = scenario.years
+    project_rows, spending_rows = [], []
+    added: dict[tuple[str, str, int], float] = {}
+    cost_total = 0.0
+    for p in scenario.projects:
+        s = starts.get(p.id)
+        delivery = None if s is None else s + p.delivery_lag
+        project_rows.append(
+            {
+                "project": p.id,
+                "name": p.name,
+                "district": p.district,
+                "theme": p.theme,
+                "status": p.status,
+                "maturity": p.maturity or "",
+                "competence": p.competence or "",
+                "confidence": p.confidence,
+                "city_share": p.city_share,
+                "cost": p.cost,
+                "city_cost": p.city_cost,
+                "chosen": s is not None,
+                "start": s,
+                "delivery": delivery,
+                **{f"capacity.{k}": p.capacity.get(k, 0.0) for k in scenario.kinds},
+            }
+        )
+        if s is None:
+            continue
+        cost_total += p.city_cost
+        for y, amount in p.city_spending(s).items():
+            spending_rows.append({"project": p.id, "year": y, "city_spending": amount})
+        assert delivery is not None
+        for y in years:
+            if y >= delivery:
+                for k, cap in p.capacity.items():
+                    key = (p.district, k, y)
+                    added[key] = added.get(key, 0.0) + p.confidence * cap
+    spending = pd.DataFrame(spending_rows, columns=["project", "year", "city_spending"])
+    by_year = spending.groupby("year")["city_spending"].sum().to_dict() if len(spending) else {}
+
+    budget_rows = []
+    cum_env = cum_spent = 0.0
+    for y in years:
+        spent = float(by_year.get(y, 0.0))
+        env = float(scenario.envelope[y])
+        cum_env += env
+        cum_spent += spent
+        budget_rows.append(
+            {
+                "year": y,
+                "envelope": env,
+                "spent": spent,
+                "margin": env - spent,
+                "cumulative_envelope": cum_env,
+                "cumulative_spent": cum_spent,
+            }
+        )
+    outside = {int(y): float(v) for y, v in sorted(by_year.items()) if y not in scenario.envelope}
+
+    balance_rows = []
+    unmet_term = 0.0
+    for d in scenario.districts:
+        for k in scenario.kinds:
+            for y in years:
+                key = (d, k, y)
+                demand = scenario.demand[key]
+                existing = scenario.existing[key]
+                new = added.get(key, 0.0)
+                unmet = max(0.0, demand - existing - new)
+                unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
+                balance_rows.append(
+                    {
+                        "district": d,
+                        "kind": k,
+                        "year": y,
+                        "demand": demand,
+                        "existing": existing,
+                        "added": new,
+                        "capacity": existing + new,
+                        "unmet": unmet,
+                    }
+                )
+    return Evaluation(
+        projects=pd.DataFrame(project_rows),
+        spending=spending,
+        budget=pd.DataFrame(budget_rows),
+        balance=pd.DataFrame(balance_rows),
+        outside_horizon=outside,
+        unmet_term=unmet_term,
+        cost_term=scenario.cost_weight * cost_total,
+    )

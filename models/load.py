@@ -1,0 +1,165 @@
+"""From files to a validated `Scenario`: the one way scenarios enter the tool.
+
+1. the YAML file is parsed with the line of every value (`models.yaml_lines`);
+2. tables kept in CSV/XLSX files are read in place of their `{file: ...}` references, each row keeping
+   its file and line;
+3. shape and types are validated by the pydantic models of `models.spec`;
+4. references and meaning are checked by `models.checks`.
+Every problem from any step is collected into one `ScenarioError`, each naming its file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from models import spec as spec_module
+from models.checks import find_warnings, run_checks
+from models.errors import Path as FieldPath
+from models.errors import Problem, ScenarioError, format_path
+from models.scenario import Scenario, resolve
+from models.spec import TABLE_FIELDS, ScenarioSpec
+from models.tables import TableReadError, project_record, read_table
+from models.yaml_lines import load_yaml_with_lines
+
+Location = tuple[str, int | None]
+
+
+class _Locator:
+    """Maps a field path to the (file, line) it came from: the longest known prefix wins."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.where: dict[FieldPath, Location] = {}
+
+    def __call__(self, path: FieldPath) -> Location:
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.where:
+                return self.where[path[:n]]
+        return (self.file, None)
+
+    def problem(self, path: FieldPath, message: str) -> Problem:
+        file, line = self(path)
+        return Problem(file, line, format_path(path), message)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and resolve a scenario file; raise `ScenarioError` listing every problem."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, None, "", "the scenario file does not exist")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, None, "", f"the scenario file cannot be read ({exc})")]) from None
+    data, lines, problems = load_yaml_with_lines(text, file)
+    locator = _Locator(file)
+    locator.where.update({p: (file, ln) for p, ln in lines.items()})
+    if problems:
+        raise ScenarioError(problems)
+    return scenario_from_dict(data, source=file, base_dir=path.parent, locator=locator)
+
+
+def scenario_from_dict(
+    data: Any,
+    source: str = "<memory>",
+    base_dir: str | Path = ".",
+    locator: _Locator | None = None,
+) -> Scenario:
+    """Validate scenario data already in memory (the YAML structure as Python objects)."""
+    locator = locator or _Locator(source)
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
+    data = dict(data)
+    problems: list[Problem] = []
+    for field in TABLE_FIELDS:
+        ref = data.get(field)
+        if isinstance(ref, dict):
+            rows = _read_table_ref(ref, field, Path(base_dir), locator, problems)
+            data[field] = rows
+    if data.get("name") is None:
+        data["name"] = _default_name(source)
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems += [_translate(err, locator) for err in exc.errors()]
+        raise ScenarioError(problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    findings = run_checks(spec)
+    if findings:
+        raise ScenarioError(locator.problem(path, message) for path, message in findings)
+    warnings = tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
+    return resolve(spec, source=source, warnings=warnings)
+
+
+def _default_name(source: str) -> str:
+    """`scenarios/ville/scenario.yaml` -> `ville`; `budget-serre.yaml` -> `budget-serre`."""
+    if source.startswith("<"):
+        return "scenario"
+    path = Path(source)
+    return path.parent.name if path.stem == "scenario" and path.parent.name else path.stem
+
+
+def _read_table_ref(
+    ref: dict, field: str, base_dir: Path, locator: _Locator, problems: list[Problem]
+) -> list[dict[str, Any]] | dict:
+    unknown = set(ref) - {"file", "sheet"}
+    if unknown or not isinstance(ref.get("file"), str):
+        problems.append(
+            locator.problem(
+                (field,), "a table is either a list of rows or {file: PATH} (with an optional sheet for XLSX)"
+            )
+        )
+        return []
+    table_path = base_dir / ref["file"]
+    try:
+        records = read_table(table_path, ref.get("sheet"))
+    except TableReadError as exc:
+        problems.append(locator.problem((field, "file"), str(exc)))
+        return []
+    out = []
+    for i, (line, record) in enumerate(records):
+        locator.where[(field, i)] = (str(table_path), line)
+        if "<extra cells>" in record:
+            problems.append(locator.problem((field, i), "this row has more cells than the header has columns"))
+            record = {k: v for k, v in record.items() if k != "<extra cells>"}
+        out.append(project_record(record) if field == "projects" else record)
+    return out
+
+
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+    for obj in vars(spec_module).values():
+        if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel):
+            keys.update(obj.model_fields)
+    return sorted(keys)
+
+
+def _translate(err: Any, locator: _Locator) -> Problem:
+    """A pydantic error in plain words, located in its file."""
+    loc = tuple(part for part in err["loc"] if part != "[key]")
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _known_keys(), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown key '{loc[-1]}'{hint}"
+        return locator.problem(loc, message)
+    if kind == "missing":
+        return locator.problem(loc, "this required field is missing")
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if "[key]" in err["loc"]:
+        message = f"key {value!r}: {message[0].lower()}{message[1:]}"
+    elif not isinstance(value, (dict, list)):
+        message = f"{message[0].lower()}{message[1:]} (got {value!r})"
+    else:
+        message = f"{message[0].lower()}{message[1:]}"
+    return locator.problem(loc, message)

@@ -1,0 +1,56 @@
+"""Typed results: a plan (which project starts when) and the solver's outcome, as plain values.
+
+The solver returns a `Plan`; reports and the verifier read it (or its `plan.json` form). No solver
+imports here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any, Mapping
+
+
+class Status(str, Enum):
+    """Outcome of a solve, reported exactly as the solver ended.
+
+    optimal      proven optimal (within the default relative gap tolerance, 1e-4);
+    feasible     a plan was found but not proven optimal (time limit, or a looser --gap): see `gap`;
+    infeasible   no plan satisfies the constraints;
+    no_solution  the solver stopped (time limit, error) before finding any plan.
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no_solution"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+# HiGHS' and CBC's default relative MIP gap: a plan within it is what every solver calls "optimal".
+OPTIMALITY_GAP = 1e-4
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved (or unsolved) scenario: start year of each project and how the solver ended."""
+
+    scenario: str
+    status: Status
+    solver: str
+    starts: Mapping[str, int | None] = field(default_factory=lambda: MappingProxyType({}))
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    runtime_s: float = 0.0
+    message: str = ""
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def chosen(self) -> list[str]:
+        return [pid for pid, s in self.starts.items() if s is not None]

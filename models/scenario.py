@@ -1,0 +1,194 @@
+"""The resolved scenario: what the solver and the verifier read.
+
+`resolve(spec)` turns a validated `ScenarioSpec` into plain, immutable values: every default applied
+(maturity and competence defaults, start windows, confidence, city share), demand and capacity tables
+expanded to every district, kind and horizon year. The semantics written in docs/model.md live here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
+
+from models.defaults import DEFAULT_COMPETENCES, DEFAULT_COST_WEIGHT, DEFAULT_MATURITY_LEVELS
+from models.spec import ScenarioSpec, TableRow
+
+Key = tuple[str, str, int]  # (district, kind, year)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A candidate project with every default resolved."""
+
+    id: str
+    name: str
+    district: str
+    theme: str
+    capacity: Mapping[str, float]
+    cost: float
+    profile: tuple[float, ...]
+    delivery_lag: int
+    earliest: int
+    latest: int
+    confidence: float
+    city_share: float
+    status: str
+    start: int | None
+    excludes: tuple[str, ...]
+    requires: tuple[str, ...]
+    maturity: str | None
+    competence: str | None
+
+    @property
+    def start_years(self) -> tuple[int, ...]:
+        """Years in which the project may start: its window, its fixed start if committed, none if excluded."""
+        if self.status == "excluded":
+            return ()
+        if self.status == "committed":
+            assert self.start is not None
+            return (self.start,)
+        return tuple(range(self.earliest, self.latest + 1))
+
+    def city_spending(self, start: int) -> dict[int, float]:
+        """City spending by year when starting in `start`: cost × profile[y − s] × city_share."""
+        return {start + i: self.cost * share * self.city_share for i, share in enumerate(self.profile) if share}
+
+    @property
+    def city_cost(self) -> float:
+        """Total city spending if chosen (all years): cost × city_share."""
+        return self.cost * sum(self.profile) * self.city_share
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, ready for the solver. Build it with `models.load_scenario`."""
+
+    spec: ScenarioSpec
+    name: str
+    source: str
+    years: tuple[int, ...]
+    kinds: tuple[str, ...]
+    districts: tuple[str, ...]
+    weight: Mapping[str, float]  # per kind
+    discount: Mapping[int, float]  # per year: (1+r)^-(y-start)
+    demand: Mapping[Key, float]
+    existing: Mapping[Key, float]
+    envelope: Mapping[int, float]
+    carry_over: bool
+    cost_weight: float
+    projects: tuple[Project, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def project(self) -> Mapping[str, Project]:
+        return MappingProxyType({p.id: p for p in self.projects})
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+
+def expand_table(
+    rows: list[TableRow], districts: tuple[str, ...], kinds: tuple[str, ...], years: tuple[int, ...]
+) -> dict[Key, float]:
+    """Value for every (district, kind, horizon year).
+
+    A year missing from the table takes the last earlier value given for that district and kind (a year
+    before the first one given is 0); combinations never given are 0.
+    """
+    given: dict[tuple[str, str], dict[int, float]] = {}
+    for row in rows:
+        given.setdefault((row.district, row.kind), {})[row.year] = row.value
+    out: dict[Key, float] = {}
+    for d in districts:
+        for k in kinds:
+            series = sorted(given.get((d, k), {}).items())
+            value, i = 0.0, 0
+            for y in years:
+                while i < len(series) and series[i][0] <= y:
+                    value = series[i][1]
+                    i += 1
+                out[(d, k, y)] = value
+    return out
+
+
+def maturity_levels(spec: ScenarioSpec) -> dict[str, dict]:
+    levels = {k: dict(v) for k, v in DEFAULT_MATURITY_LEVELS.items()}
+    levels.update({k: v.model_dump() for k, v in spec.maturity_levels.items()})
+    return levels
+
+
+def competences(spec: ScenarioSpec) -> dict[str, dict]:
+    comps = {k: dict(v) for k, v in DEFAULT_COMPETENCES.items()}
+    comps.update({k: v.model_dump() for k, v in spec.competences.items()})
+    return comps
+
+
+def resolve_project(spec: ScenarioSpec, index: int) -> Project:
+    """Apply the defaults of docs/model.md to one project (references must already be checked)."""
+    p = spec.projects[index]
+    h = spec.horizon
+    level = maturity_levels(spec).get(p.maturity) if p.maturity else None
+    comp = competences(spec).get(p.competence) if p.competence else None
+    lead = int(level["lead_years"]) if level else 0
+    earliest = max(p.earliest_start if p.earliest_start is not None else h.start, h.start + lead)
+    latest = p.latest_start if p.latest_start is not None else h.end - p.delivery_lag
+    if p.confidence is not None:
+        confidence = p.confidence
+    else:
+        confidence = (float(level["confidence"]) if level else 1.0) * (float(comp["confidence"]) if comp else 1.0)
+    if p.city_share is not None:
+        city_share = p.city_share
+    else:
+        city_share = float(comp["city_share"]) if comp else 1.0
+    return Project(
+        id=p.id,
+        name=p.name or p.id,
+        district=p.district,
+        theme=p.theme or "",
+        capacity=MappingProxyType(dict(p.capacity)),
+        cost=p.cost,
+        profile=tuple(p.profile),
+        delivery_lag=p.delivery_lag,
+        earliest=earliest,
+        latest=latest,
+        confidence=confidence,
+        city_share=city_share,
+        status=p.status,
+        start=p.start,
+        excludes=tuple(p.excludes),
+        requires=tuple(p.requires),
+        maturity=p.maturity,
+        competence=p.competence,
+    )
+
+
+def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, ...] = ()) -> Scenario:
+    """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
+    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    kinds = tuple(spec.demand_kinds)
+    districts = tuple(d.id for d in spec.districts)
+    r = spec.discount_rate
+    return Scenario(
+        spec=spec,
+        name=spec.name or "scenario",
+        source=source,
+        years=years,
+        kinds=kinds,
+        districts=districts,
+        weight=MappingProxyType({k: v.weight for k, v in spec.demand_kinds.items()}),
+        discount=MappingProxyType({y: (1.0 + r) ** -(y - years[0]) for y in years}),
+        demand=MappingProxyType(expand_table(spec.demand, districts, kinds, years)),
+        existing=MappingProxyType(expand_table(spec.capacity, districts, kinds, years)),
+        envelope=MappingProxyType({y: spec.budget.annual[y] for y in years}),
+        carry_over=spec.budget.carry_over,
+        cost_weight=DEFAULT_COST_WEIGHT if spec.objective.cost_weight is None else spec.objective.cost_weight,
+        projects=tuple(resolve_project(spec, i) for i in range(len(spec.projects))),
+        warnings=warnings,
+    )

@@ -1,0 +1,175 @@
+"""The scenario format: strict pydantic models mirroring the YAML file.
+
+Shape and types only (layer 1 of validation). Cross-references and meaning are checked in
+`models.checks`; the resolved, solver-ready view is `models.scenario.Scenario`. Field descriptions feed
+the published JSON Schema (`ppi schema`, docs/scenario.schema.json).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s,;|]+$", description="identifier without spaces")]
+Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year")]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Confidence = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+Status = Literal["candidate", "mandatory", "committed", "excluded"]
+
+
+class Strict(BaseModel):
+    """Base of every scenario model: unknown keys are errors (a typo never passes silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Horizon(Strict):
+    start: Year = Field(description="first planned year")
+    end: Year = Field(description="last planned year (inclusive)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"the horizon ends ({self.end}) before it starts ({self.start})")
+        if self.end - self.start > 60:
+            raise ValueError("the horizon is longer than 60 years")
+        return self
+
+
+class DemandKind(Strict):
+    unit: str = Field("units", description="unit of demand and capacity, e.g. classes or places")
+    weight: NonNeg = Field(1.0, description="objective weight of one unit of unmet demand for one year")
+    name: str | None = Field(None, description="label for reports")
+
+
+class District(Strict):
+    id: Id
+    name: str | None = Field(None, description="quartier name for reports")
+
+
+class TableRow(Strict):
+    district: Id
+    kind: Id
+    year: Year
+    value: NonNeg = Field(description="demand or existing capacity, in the kind's unit")
+
+
+class TableFile(Strict):
+    """A table kept in a file next to the scenario (CSV with , or ; or tab separators, or XLSX)."""
+
+    file: str = Field(min_length=1, description="path relative to the scenario file")
+    sheet: str | None = Field(None, description="XLSX sheet name (default: the first sheet)")
+
+
+class Budget(Strict):
+    annual: dict[Year, NonNeg] = Field(
+        description="envelope in euros for the city's share of spending, per year (or one number for every year)"
+    )
+    carry_over: bool = Field(False, description="unspent envelope carries into later years")
+
+
+class MaturityLevel(Strict):
+    label: str | None = None
+    lead_years: int = Field(ge=0, le=30, description="years after the horizon start before the project can start")
+    confidence: Confidence = Field(description="share of the capacity counted for a project at this level")
+
+
+class Competence(Strict):
+    label: str | None = None
+    city_share: Share = Field(description="share of the cost paid by the city")
+    confidence: Confidence = Field(description="share of the capacity the city can count on")
+
+
+class Objective(Strict):
+    cost_weight: NonNeg | None = Field(
+        None, description="objective weight per euro of city spending (default 1e-10, a tie-break)"
+    )
+
+
+class Project(Strict):
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    district: Id = Field(description="district (quartier) whose demand the project serves")
+    theme: str | None = Field(None, description="free label for reports (scolaire, petite enfance...)")
+    capacity: dict[Id, NonNeg] = Field(description="capacity added per demand kind, in the kind's unit")
+    cost: NonNeg = Field(description="total cost in euros TTC")
+    profile: list[NonNeg] = Field(
+        min_length=1, max_length=30, description="share of the cost paid in the start year, the next, ... (sums to 1)"
+    )
+    delivery_lag: int = Field(ge=0, le=30, description="capacity counts from the year start + delivery_lag")
+    earliest_start: Year | None = None
+    latest_start: Year | None = None
+    maturity: Id | None = Field(None, description="key of maturity_levels")
+    competence: Id | None = Field(None, description="key of competences")
+    city_share: Share | None = Field(None, description="overrides the competence's city share")
+    confidence: Confidence | None = Field(None, description="overrides maturity x competence confidence")
+    status: Status = "candidate"
+    start: Year | None = Field(None, description="start year, required when committed")
+    excludes: list[Id] = Field(default_factory=list, description="alternatives: at most one of them is chosen")
+    requires: list[Id] = Field(
+        default_factory=list, description="chosen only if these are, starting no earlier than them"
+    )
+
+    @field_validator("excludes", "requires", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class ScenarioSpec(Strict):
+    name: str | None = Field(None, description="scenario name (default: the file name)")
+    description: str | None = None
+    horizon: Horizon
+    discount_rate: float = Field(0.0, ge=0, le=1, description="weight of year t is (1+r)^-(t-start)")
+    demand_kinds: dict[Id, DemandKind] = Field(min_length=1)
+    districts: list[District] = Field(min_length=1)
+    demand: list[TableRow] = Field(default_factory=list, description="rows district,kind,year,value")
+    capacity: list[TableRow] = Field(default_factory=list, description="existing capacity, same rows")
+    budget: Budget
+    maturity_levels: dict[Id, MaturityLevel] = Field(default_factory=dict)
+    competences: dict[Id, Competence] = Field(default_factory=dict)
+    objective: Objective = Field(default_factory=Objective)
+    projects: list[Project] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _envelope_for_every_year(cls, data: Any) -> Any:
+        """`budget.annual: 12e6` means 12 M€ in every horizon year."""
+        if not isinstance(data, dict):
+            return data
+        budget, horizon = data.get("budget"), data.get("horizon")
+        if isinstance(budget, dict) and isinstance(budget.get("annual"), (int, float)):
+            if isinstance(horizon, dict) and all(isinstance(horizon.get(k), int) for k in ("start", "end")):
+                years = range(horizon["start"], horizon["end"] + 1)
+                data = {**data, "budget": {**budget, "annual": dict.fromkeys(years, budget["annual"])}}
+        return data
+
+
+TABLE_FIELDS = ("demand", "capacity", "projects")
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario file as users write it (tables inline or in a file)."""
+    schema = ScenarioSpec.model_json_schema()
+    schema["$defs"]["TableFile"] = TableFile.model_json_schema()
+    schema["title"] = "ppi scenario"
+    props = schema["properties"]
+    for key in TABLE_FIELDS:
+        inline = {k: v for k, v in props[key].items() if k not in ("description", "title", "default")}
+        props[key] = {
+            "title": props[key].get("title", key),
+            "description": props[key].get("description", "") + " (inline list, or {file: ...} CSV/XLSX)",
+            "anyOf": [inline, {"$ref": "#/$defs/TableFile"}],
+        }
+    annual = schema["$defs"]["Budget"]["properties"]["annual"]
+    inline = {k: v for k, v in annual.items() if k not in ("description", "title")}
+    annual_desc = annual.get("description")
+    schema["$defs"]["Budget"]["properties"]["annual"] = {
+        "description": annual_desc,
+        "anyOf": [inline, {"type": "number", "minimum": 0}],
+    }
+    return schema

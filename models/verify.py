@@ -1,0 +1,154 @@
+"""Independent verifier: recompute every constraint and the objective from a plan alone.
+
+It reads the scenario and a plan in its `plan.json` form (start year per project, plus the figures the
+plan reports) and checks, with plain loops written apart from the solver's matrix model:
+- each start lies in the project's window (committed at its start, excluded never, mandatory always);
+- alternatives (`excludes`) are never both chosen; `requires` holds, never earlier than the required one;
+- city spending per year stays within the envelope (cumulatively with carry-over);
+- the reported spending, budget and balance figures are the ones the start years imply;
+- the reported objective equals the recomputed one, and the bound does not exceed it.
+No solver is imported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.plan import OPTIMALITY_GAP
+from models.scenario import Scenario
+
+# Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
+MONEY_TOL = 0.01
+# Units of demand (classes, places): capacities are confidence × capacity products.
+UNIT_TOL = 1e-6
+# Objective: the solver's value carries its own feasibility tolerances (1e-7 relative on rows).
+OBJECTIVE_RTOL = 1e-6
+
+
+@dataclass
+class Verification:
+    violations: list[str] = field(default_factory=list)
+    objective: float = 0.0  # recomputed
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"plan verified: every constraint holds, objective {self.objective:.6g}"
+        return "plan violates its scenario:\n" + "\n".join(f"  - {v}" for v in self.violations)
+
+
+def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
+    """Check a plan (the dict of plan.json) against its scenario; list every violation found."""
+    out = Verification()
+    bad = out.violations.append
+    years = list(scenario.years)
+    reported = {entry["id"]: entry for entry in plan.get("projects", [])}
+    starts: dict[str, int | None] = {}
+    for p in scenario.projects:
+        if p.id not in reported:
+            bad(f"project {p.id} is missing from the plan")
+            starts[p.id] = None
+        else:
+            starts[p.id] = reported[p.id].get("start")
+    for pid in reported:
+        if pid not in scenario.project:
+            bad(f"the plan has a project {pid} that the scenario does not have")
+
+    # Start windows and statuses.
+    for p in scenario.projects:
+        s = starts[p.id]
+        if p.status == "excluded" and s is not None:
+            bad(f"{p.id} is excluded but starts in {s}")
+        elif p.status == "committed" and s != p.start:
+            bad(f"{p.id} is committed to start in {p.start}, the plan says {s}")
+        elif p.status == "mandatory" and s is None:
+            bad(f"{p.id} is mandatory but not chosen")
+        if s is not None and p.status in ("candidate", "mandatory") and not p.earliest <= s <= p.latest:
+            bad(f"{p.id} starts in {s}, outside its window {p.earliest}-{p.latest}")
+
+    # Alternatives and prerequisites.
+    for p in scenario.projects:
+        for q in p.excludes:
+            if starts[p.id] is not None and starts.get(q) is not None:
+                bad(f"{p.id} and {q} are alternatives but both are chosen")
+        for q in p.requires:
+            if starts[p.id] is None:
+                continue
+            if starts.get(q) is None:
+                bad(f"{p.id} requires {q}, which is not chosen")
+            elif starts[q] > starts[p.id]:
+                bad(f"{p.id} starts in {starts[p.id]}, before {q} which it requires ({starts[q]})")
+
+    # Spending and budget.
+    spent = dict.fromkeys(years, 0.0)
+    total_city_spending = 0.0
+    for p in scenario.projects:
+        s = starts[p.id]
+        if s is None:
+            continue
+        amounts = {}
+        for i, share in enumerate(p.profile):
+            amount = p.cost * share * p.city_share
+            amounts[s + i] = amounts.get(s + i, 0.0) + amount
+            total_city_spending += amount
+            if s + i in spent:
+                spent[s + i] += amount
+        given = reported.get(p.id, {}).get("spending", {})
+        for y in set(amounts) | {int(k) for k in given}:
+            want, got = amounts.get(y, 0.0), float(given.get(str(y), given.get(y, 0.0)))
+            if abs(want - got) > MONEY_TOL:
+                bad(f"{p.id} spending in {y}: plan says {got:.2f} €, the start year implies {want:.2f} €")
+        delivery = reported.get(p.id, {}).get("delivery")
+        if delivery != s + p.delivery_lag:
+            bad(f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}")
+    cum_env = cum_spent = 0.0
+    for y in years:
+        cum_env += scenario.envelope[y]
+        cum_spent += spent[y]
+        if scenario.carry_over:
+            if cum_spent > cum_env + MONEY_TOL:
+                bad(f"budget {y}: {cum_spent:.2f} € spent since the start against {cum_env:.2f} € cumulated")
+        elif spent[y] > scenario.envelope[y] + MONEY_TOL:
+            bad(f"budget {y}: {spent[y]:.2f} € spent against an envelope of {scenario.envelope[y]:.2f} €")
+    for row in plan.get("budget", []):
+        y = int(row["year"])
+        if y in spent and abs(float(row["spent"]) - spent[y]) > MONEY_TOL:
+            bad(f"budget {y}: plan reports {row['spent']:.2f} € spent, the start years imply {spent[y]:.2f} €")
+
+    # Capacity, unmet demand, objective.
+    unmet_term = 0.0
+    unmet: dict[tuple[str, str, int], float] = {}
+    for d in scenario.districts:
+        for k in scenario.kinds:
+            for y in years:
+                capacity = scenario.existing[(d, k, y)]
+                for p in scenario.projects:
+                    s = starts[p.id]
+                    if p.district == d and s is not None and s + p.delivery_lag <= y:
+                        capacity += p.confidence * p.capacity.get(k, 0.0)
+                u = max(0.0, scenario.demand[(d, k, y)] - capacity)
+                unmet[(d, k, y)] = u
+                unmet_term += scenario.weight[k] * (1.0 + scenario.spec.discount_rate) ** -(y - years[0]) * u
+    for row in plan.get("balance", []):
+        key = (row["district"], row["kind"], int(row["year"]))
+        if key in unmet and abs(float(row["unmet"]) - unmet[key]) > UNIT_TOL:
+            bad(f"unmet {key}: plan reports {row['unmet']}, the start years imply {unmet[key]}")
+    out.objective = unmet_term + scenario.cost_weight * total_city_spending
+    objective = plan.get("objective")
+    if objective is None:
+        if plan.get("status") in ("optimal", "feasible"):
+            bad("the plan has no objective value")
+    else:
+        if abs(objective - out.objective) > OBJECTIVE_RTOL * max(1.0, abs(out.objective)):
+            bad(f"objective: plan reports {objective:.9g}, recomputed {out.objective:.9g}")
+        bound = plan.get("bound")
+        if bound is not None and bound > out.objective + OBJECTIVE_RTOL * max(1.0, abs(out.objective)):
+            bad(f"bound {bound:.9g} exceeds the plan's objective {out.objective:.9g}")
+        gap = plan.get("gap")
+        if plan.get("status") == "optimal" and (gap is None or gap > OPTIMALITY_GAP + 1e-9):
+            bad(f"status optimal with a gap of {gap}")
+    return out

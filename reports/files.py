@@ -1,0 +1,184 @@
+"""plan.json and CSV tables, written atomically into a results folder.
+
+The folder is built beside its destination and swapped in with renames, so a reader sees either the
+previous complete results or the new complete results, never a mix. A folder that does not hold ppi
+results (no `.ppi-results` marker) is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.evaluate import Evaluation, evaluate_plan
+from models.plan import Plan
+from models.scenario import Scenario
+
+MARKER = ".ppi-results"
+PLAN_FORMAT = "ppi-plan/1"
+
+
+class OutputError(Exception):
+    """The results cannot be written where asked."""
+
+
+def _ppi_version() -> str:
+    try:
+        return version("ppi")
+    except PackageNotFoundError:  # running from a checkout that is not installed
+        return "dev"
+
+
+def _num(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    """The plan.json content: solver outcome plus every table the start years imply."""
+    out: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "scenario": {
+            "name": scenario.name,
+            "source": scenario.source,
+            "horizon": {"start": scenario.first_year, "end": scenario.last_year},
+        },
+        "status": plan.status.value,
+        "objective": _num(plan.objective),
+        "bound": _num(plan.bound),
+        "gap": _num(plan.gap),
+        "solver": plan.solver,
+        "solver_message": plan.message,
+        "runtime_s": round(plan.runtime_s, 4),
+        "options": dict(plan.options),
+        "model": dict(plan.stats),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "ppi_version": _ppi_version(),
+        "warnings": list(scenario.warnings),
+    }
+    if not plan.status.has_plan:
+        return out
+    ev = evaluation or evaluate_plan(scenario, plan.starts)
+    spending: dict[str, dict[str, float]] = {}
+    for row in ev.spending.itertuples(index=False):
+        spending.setdefault(row.project, {})[str(row.year)] = round(float(row.city_spending), 2)
+    projects = []
+    for row in ev.projects.to_dict("records"):
+        projects.append(
+            {
+                "id": row["project"],
+                "name": row["name"],
+                "district": row["district"],
+                "theme": row["theme"],
+                "status": row["status"],
+                "start": None if row["start"] is None or pd.isna(row["start"]) else int(row["start"]),
+                "delivery": None if row["delivery"] is None or pd.isna(row["delivery"]) else int(row["delivery"]),
+                "city_cost": round(float(row["city_cost"]), 2) if row["chosen"] else 0.0,
+                "spending": spending.get(row["project"], {}),
+            }
+        )
+    out["objective_terms"] = {"unmet_demand": ev.unmet_term, "cost": ev.cost_term}
+    out["projects"] = projects
+    out["budget"] = [
+        {k: (int(v) if k == "year" else round(float(v), 2)) for k, v in row.items()}
+        for row in ev.budget.to_dict("records")
+    ]
+    out["spending_outside_horizon"] = {str(y): round(v, 2) for y, v in ev.outside_horizon.items()}
+    out["unmet_by_kind"] = {
+        k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds
+    }
+    out["balance"] = [
+        {
+            "district": r["district"],
+            "kind": r["kind"],
+            "year": int(r["year"]),
+            **{c: float(r[c]) for c in ("demand", "existing", "added", "capacity", "unmet")},
+        }
+        for r in ev.balance.to_dict("records")
+    ]
+    return out
+
+
+def _tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
+    """The spreadsheet tables: projects (with CP per horizon year), budget, balance."""
+    projects = ev.projects.copy()
+    cp = ev.spending.pivot_table(index="project", columns="year", values="city_spending", aggfunc="sum")
+    for y in scenario.years:
+        col = cp[y] if y in cp.columns else pd.Series(dtype=float)
+        projects[f"cp_{y}"] = projects["project"].map(col).fillna(0.0).round(2)
+    for col in ("start", "delivery"):
+        projects[col] = projects[col].astype("Int64")
+    return {"projects": projects, "budget": ev.budget.round(2), "balance": ev.balance.round(6)}
+
+
+def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
+    """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan) atomically."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+        raise OutputError(
+            f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out"
+        )
+    files: dict[str, bytes] = {}
+    ev = evaluate_plan(scenario, plan.starts) if plan.status.has_plan else None
+    payload = plan_to_dict(scenario, plan, ev)
+    files["plan.json"] = (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if ev is not None:
+        for name, table in _tables(scenario, ev).items():
+            files[f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
+    files[MARKER] = f"{PLAN_FORMAT}\n".encode()
+    _replace_folder(out_dir, files)
+    return out_dir
+
+
+def _replace_folder(out_dir: Path, files: dict[str, bytes]) -> None:
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tag = uuid.uuid4().hex[:8]
+    tmp = parent / f".{out_dir.name}.new-{tag}"
+    old = parent / f".{out_dir.name}.old-{tag}"
+    tmp.mkdir()
+    try:
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if out_dir.exists():
+            os.rename(out_dir, old)
+            try:
+                os.rename(tmp, out_dir)
+            except OSError:
+                os.rename(old, out_dir)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_plan(path: str | Path) -> dict[str, Any]:
+    """Read a plan.json (or the plan.json of a results folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "plan.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(f"{path} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        raise OutputError(f"{path} is not a ppi plan ({PLAN_FORMAT})")
+    return data

@@ -1,0 +1,80 @@
+"""The readable summary `ppi solve` prints: outcome, unmet demand, budget use, projects by start year."""
+
+from __future__ import annotations
+
+from models.evaluate import Evaluation, evaluate_plan
+from models.plan import Plan, Status
+from models.scenario import Scenario
+
+STATUS_WORDS = {
+    Status.OPTIMAL: "optimal (proven)",
+    Status.FEASIBLE: "feasible, not proven optimal",
+    Status.INFEASIBLE: "infeasible: no plan satisfies the constraints",
+    Status.NO_SOLUTION: "no plan found within the limits",
+}
+
+
+def _meur(x: float) -> str:
+    return f"{x / 1e6:,.2f}"
+
+
+def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> str:
+    lines = [f"{scenario.name}  ({scenario.source})"]
+    head = f"Status: {STATUS_WORDS[plan.status]}"
+    if plan.gap is not None:
+        head += f", gap {plan.gap:.2%}"
+    lines.append(head)
+    if plan.objective is not None:
+        bound = f"{plan.bound:.6g}" if plan.bound is not None else "unknown"
+        lines.append(f"Objective: {plan.objective:.6g} (bound {bound})")
+    stats = plan.stats
+    lines.append(
+        f"Solver: {plan.solver} ({plan.message}), {plan.runtime_s:.2f} s; model {stats.get('columns', 0)} columns "
+        f"({stats.get('binaries', 0)} binary), {stats.get('rows', 0)} rows"
+    )
+    if not plan.status.has_plan:
+        return "\n".join(lines)
+    ev = evaluation or evaluate_plan(scenario, plan.starts)
+    baseline = evaluate_plan(
+        scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}
+    ).balance
+    bal = ev.balance
+    lines += ["", f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} (without new projects):"]
+    for k in scenario.kinds:
+        rows = bal[bal["kind"] == k]
+        by_year = rows.groupby("year")["unmet"].sum()
+        worst_year = int(by_year.idxmax()) if len(by_year) else scenario.first_year
+        unit = scenario.spec.demand_kinds[k].unit
+        without = baseline.loc[baseline["kind"] == k, "unmet"].sum()
+        lines.append(
+            f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} worst year {worst_year}: "
+            f"{by_year.max():.1f}   ({without:.1f})"
+        )
+    lines += ["", "Budget, M€:", "  year  envelope     spent    margin   use"]
+    for row in ev.budget.itertuples(index=False):
+        use = row.spent / row.envelope if row.envelope else 0.0
+        lines.append(
+            f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}  {_meur(row.margin):>8}  {use:>4.0%}"
+        )
+    if scenario.carry_over:
+        lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
+    for y, amount in ev.outside_horizon.items():
+        lines.append(f"  {y}  spending outside the horizon, charged to no envelope: {_meur(amount)} M€")
+    chosen = ev.projects[ev.projects["chosen"]]
+    candidates = [p for p in scenario.projects if p.status != "excluded"]
+    lines += [
+        "",
+        f"Projects chosen: {len(chosen)} of {len(candidates)}, city cost {_meur(chosen['city_cost'].sum())} M€",
+    ]
+    for year, group in chosen.sort_values(["start", "project"]).groupby("start", sort=True):
+        names = ", ".join(
+            f"{r.project} (→{int(r.delivery)}{', committed' if r.status == 'committed' else ''})"
+            for r in group.itertuples(index=False)
+        )
+        lines.append(f"  {int(year)}: {names}")
+    left = ev.projects[~ev.projects["chosen"] & (ev.projects["status"] != "excluded")]
+    if len(left):
+        lines.append("  not chosen: " + ", ".join(left["project"]))
+    if scenario.warnings:
+        lines += ["", "Warnings:", *(f"  - {w}" for w in scenario.warnings)]
+    return "\n".join(lines)

@@ -1,0 +1,247 @@
+"""Solver engines: each takes a `MatrixModel` and returns an `EngineResult` with its real outcome.
+
+- `highs` (default): HiGHS through highspy, loaded from the sparse arrays directly.
+- `cbc`: COIN-OR CBC through PuLP (its bundled binary); the matrix is turned into PuLP expressions, and
+  CBC's own log is read for the best bound and the reason it stopped, because PuLP reports "Optimal"
+  for a run stopped by the time limit.
+- `scipy`: scipy.optimize.milp (an older HiGHS embedded in SciPy), a fallback with no extra package.
+A time limit is never reported as optimal: statuses follow `models.plan.Status`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.plan import OPTIMALITY_GAP, Status
+from solver.model import MatrixModel
+
+# Small slack when comparing a reported gap with the requested one (solvers round their gap).
+GAP_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    solver: str = "highs"
+    time_limit: float | None = None  # seconds
+    gap: float | None = None  # relative MIP gap at which to stop (default 1e-4, "optimal")
+    threads: int | None = None
+    seed: int = 0
+    verbose: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "solver": self.solver,
+            "time_limit": self.time_limit,
+            "gap": self.gap,
+            "threads": self.threads,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    status: Status
+    x: np.ndarray | None
+    objective: float | None
+    bound: float | None
+    runtime_s: float
+    message: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective − bound) / |objective|, 0 when they meet; None when either is unknown."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    diff = objective - bound
+    if diff <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    return diff / max(abs(objective), 1e-10)
+
+
+def _status_with_plan(objective: float, bound: float | None, proven: bool) -> Status:
+    """A plan the solver calls optimal is reported optimal only if its gap is within the default tolerance."""
+    gap = relative_gap(objective, bound)
+    if proven and (gap is None or gap <= OPTIMALITY_GAP + GAP_SLACK):
+        return Status.OPTIMAL
+    return Status.FEASIBLE
+
+
+def _new_highs(verbose: bool):  # -> highspy.Highs
+    """A HiGHS instance; its start-up banner (printed by C++ to stdout) is silenced unless verbose."""
+    import highspy
+
+    if verbose:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+    import highspy
+
+    h = _new_highs(opts.verbose)
+    h.setOptionValue("output_flag", bool(opts.verbose))
+    h.setOptionValue("mip_rel_gap", opts.gap if opts.gap is not None else OPTIMALITY_GAP)
+    h.setOptionValue("random_seed", int(opts.seed))
+    if opts.time_limit is not None:
+        h.setOptionValue("time_limit", float(opts.time_limit))
+    if opts.threads is not None:
+        h.setOptionValue("threads", int(opts.threads))
+    lp = highspy.HighsLp()
+    A = m.A.tocsc()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = m.c
+    lp.col_lower_ = m.col_lower
+    lp.col_upper_ = m.col_upper
+    lp.row_lower_ = m.row_lower
+    lp.row_upper_ = m.row_upper
+    lp.offset_ = m.offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr
+    lp.a_matrix_.index_ = A.indices
+    lp.a_matrix_.value_ = A.data
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in m.integrality
+    ]
+    h.passModel(lp)
+    t0 = time.perf_counter()
+    h.run()
+    runtime = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    name = h.modelStatusToString(ms)
+    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.array(h.getSolution().col_value) if has_plan else None
+    objective = float(info.objective_function_value) if has_plan else None
+    bound = float(info.mip_dual_bound) if has_plan or ms == highspy.HighsModelStatus.kOptimal else None
+    S = highspy.HighsModelStatus
+    if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name)
+    if objective is None:
+        return EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, name)
+    status = _status_with_plan(objective, bound, proven=ms == S.kOptimal)
+    return EngineResult(status, x, objective, bound, runtime, name)
+
+
+CBC_RESULT = re.compile(r"^Result - (.+)$", re.M)
+CBC_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.M)
+CBC_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
+
+
+def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+    import pulp
+
+    n, _ = m.A.shape[1], m.A.shape[0]
+    prob = pulp.LpProblem("ppi", pulp.LpMinimize)
+    xs = [
+        pulp.LpVariable(
+            f"x{j}",
+            lowBound=m.col_lower[j],
+            upBound=m.col_upper[j] if math.isfinite(m.col_upper[j]) else None,
+            cat=pulp.LpInteger if m.integrality[j] else pulp.LpContinuous,
+        )
+        for j in range(n)
+    ]
+    prob += pulp.LpAffineExpression([(xs[j], float(m.c[j])) for j in range(n) if m.c[j] != 0.0])
+    A = m.A.tocsr()
+    for i in range(A.shape[0]):
+        lo, hi = m.row_lower[i], m.row_upper[i]
+        cols = A.indices[A.indptr[i] : A.indptr[i + 1]]
+        vals = A.data[A.indptr[i] : A.indptr[i + 1]]
+        if len(cols) == 0:
+            if lo > 1e-9 or hi < -1e-9:  # 0 must lie in [lo, hi]
+                return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, f"row {m.row_names[i]} is empty")
+            continue
+        expr = pulp.LpAffineExpression([(xs[j], float(v)) for j, v in zip(cols, vals, strict=True)])
+        if lo == hi:
+            prob += expr == float(lo), f"r{i}"
+        else:
+            if math.isfinite(hi):
+                prob += expr <= float(hi), f"r{i}u"
+            if math.isfinite(lo):
+                prob += expr >= float(lo), f"r{i}l"
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "cbc.log")
+        options = [f"randomSeed {int(opts.seed) + 1}", f"randomCbcSeed {int(opts.seed) + 1}"]
+        cmd = pulp.PULP_CBC_CMD(
+            msg=bool(opts.verbose),
+            timeLimit=opts.time_limit,
+            gapRel=opts.gap if opts.gap is not None else OPTIMALITY_GAP,
+            threads=opts.threads,
+            logPath=log,
+            options=options,
+        )
+        t0 = time.perf_counter()
+        prob.solve(cmd)
+        runtime = time.perf_counter() - t0
+        text = open(log, encoding="utf-8", errors="replace").read() if os.path.exists(log) else ""
+    result = CBC_RESULT.search(text)
+    reason = result.group(1).strip() if result else pulp.LpStatus[prob.status]
+    if prob.sol_status == pulp.LpSolutionInfeasible or "infeasible" in reason.lower():
+        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason)
+    values = [v.varValue for v in xs]
+    if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) or any(
+        v is None for v in values
+    ):
+        return EngineResult(Status.NO_SOLUTION, None, None, None, runtime, reason)
+    x = np.array(values, dtype=float)
+    objective = float(m.c @ x) + m.offset
+    bound_match = CBC_BOUND.search(text)
+    bound = float(bound_match.group(1)) + m.offset if bound_match else None
+    proven = reason.startswith("Optimal solution found")
+    if proven and bound is None:
+        bound = objective
+    return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason)
+
+
+def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    options: dict = {"disp": bool(opts.verbose), "mip_rel_gap": opts.gap if opts.gap is not None else OPTIMALITY_GAP}
+    if opts.time_limit is not None:
+        options["time_limit"] = float(opts.time_limit)
+    constraints = [LinearConstraint(m.A, m.row_lower, m.row_upper)] if m.A.shape[0] else []
+    t0 = time.perf_counter()
+    res = milp(
+        m.c,
+        integrality=m.integrality,
+        bounds=Bounds(m.col_lower, m.col_upper),
+        constraints=constraints,
+        options=options,
+    )
+    runtime = time.perf_counter() - t0
+    if res.status == 2:
+        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, res.message)
+    if res.x is None:
+        return EngineResult(Status.NO_SOLUTION, None, None, None, runtime, res.message)
+    objective = float(res.fun) + m.offset
+    dual = getattr(res, "mip_dual_bound", None)
+    bound = float(dual) + m.offset if dual is not None and np.isfinite(dual) else None
+    return EngineResult(_status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message)
+
+
+ENGINES: dict[str, Callable[[MatrixModel, SolveOptions], EngineResult]] = {
+    "highs": solve_highs,
+    "cbc": solve_cbc,
+    "scipy": solve_scipy,
+}

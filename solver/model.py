@@ -1,0 +1,283 @@
+"""The PPI plan as a mixed-integer program in matrix form (numpy / scipy.sparse).
+
+Notation (docs/model.md has the full table):
+
+    x[p,s]   start[p,s]      1 if project p starts in year s (s in its start window S_p)    binary
+    u[d,k,y] unmet[d,k,y]    unmet demand of kind k in district d, year y                   kind's unit
+    c[p,y]                   city spending of p in year y if it starts in s: cost_p × profile_p[y−s] × share_p
+    a[p,k]                   capacity counted: confidence_p × capacity_p[k]
+    D, E                     demand and existing capacity; R[d,k,y] = D − E − committed capacity delivered
+    B[y]                     budget envelope of year y
+    w[k], δ[y]               weight of kind k, discount factor (1+r)^-(y−start)
+    λ                        cost_weight
+
+    minimise   Σ w[k] δ[y] u[d,k,y] + λ Σ_p Σ_s city_cost_p x[p,s]   (+ the committed projects' cost term)
+
+`build_model` reads like a table of contents: one `add_*` function per constraint family, each with its
+inequality in the docstring and stable row names (`budget[2027]`, `select_once[gs-plateau]`). Money is in
+M€ inside the matrix (coefficients near 1 keep the solver's tolerances meaningful); the objective is in
+weighted unit-years as in the scenario. Committed projects are constants, not columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from models.scenario import Project, Scenario
+
+MEUR = 1e6  # money is scaled to M€ in the matrix
+
+# A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
+# such as 1e-12 classes left after subtracting capacities.
+DEMAND_EPS = 1e-9
+
+
+@dataclass
+class MatrixModel:
+    """min c·x + offset  s.t.  row_lower ≤ A x ≤ row_upper,  col_lower ≤ x ≤ col_upper, x integral where flagged."""
+
+    c: np.ndarray
+    offset: float
+    A: sp.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray  # 1 = integer, 0 = continuous
+    col_names: list[str]
+    row_names: list[str]
+    start_col: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.A.shape
+
+    def row(self, name: str) -> int:
+        return self.row_names.index(name)
+
+
+class _Builder:
+    """Accumulates columns and rows (as COO triplets) while the constraint families are added."""
+
+    def __init__(self) -> None:
+        self.c: list[float] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+        self.integer: list[int] = []
+        self.col_names: list[str] = []
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+        self.row_lo: list[float] = []
+        self.row_hi: list[float] = []
+        self.row_names: list[str] = []
+        self.offset = 0.0
+        self.start_col: dict[tuple[str, int], int] = {}
+        self.unmet_col: dict[tuple[str, str, int], int] = {}
+
+    def add_col(self, name: str, cost: float, lo: float, hi: float, integer: bool) -> int:
+        self.c.append(cost)
+        self.lo.append(lo)
+        self.hi.append(hi)
+        self.integer.append(1 if integer else 0)
+        self.col_names.append(name)
+        return len(self.c) - 1
+
+    def add_row(self, name: str, terms: dict[int, float], lo: float, hi: float) -> None:
+        r = len(self.row_names)
+        for j, v in terms.items():
+            if v != 0.0:
+                self.rows.append(r)
+                self.cols.append(j)
+                self.vals.append(v)
+        self.row_lo.append(lo)
+        self.row_hi.append(hi)
+        self.row_names.append(name)
+
+    def finish(self) -> MatrixModel:
+        n, m = len(self.c), len(self.row_names)
+        A = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(m, n), dtype=float)
+        A.sum_duplicates()
+        return MatrixModel(
+            c=np.array(self.c, dtype=float),
+            offset=self.offset,
+            A=A,
+            row_lower=np.array(self.row_lo, dtype=float),
+            row_upper=np.array(self.row_hi, dtype=float),
+            col_lower=np.array(self.lo, dtype=float),
+            col_upper=np.array(self.hi, dtype=float),
+            integrality=np.array(self.integer, dtype=np.int8),
+            col_names=self.col_names,
+            row_names=self.row_names,
+            start_col=dict(self.start_col),
+        )
+
+
+def build_model(scenario: Scenario) -> MatrixModel:
+    """The whole model: columns, then each constraint family."""
+    b = _Builder()
+    add_start_columns(b, scenario)
+    add_select_once(b, scenario)
+    add_budget(b, scenario)
+    add_unmet_demand(b, scenario)
+    add_excludes(b, scenario)
+    add_requires(b, scenario)
+    return b.finish()
+
+
+def _committed(scenario: Scenario) -> list[Project]:
+    return [p for p in scenario.projects if p.status == "committed"]
+
+
+def add_start_columns(b: _Builder, scenario: Scenario) -> None:
+    """x[p,s] ∈ {0,1} for every non-committed, non-excluded project p and s ∈ S_p = [earliest_p, latest_p].
+
+    Objective coefficient λ × city_cost_p (cost_p × share_p). A committed project is a constant: its cost
+    term λ × city_cost_p goes to the objective offset.
+    """
+    for p in scenario.projects:
+        if p.status in ("committed", "excluded"):
+            continue
+        for s in p.start_years:
+            b.start_col[(p.id, s)] = b.add_col(f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True)
+    b.offset += sum(scenario.cost_weight * p.city_cost for p in _committed(scenario))
+
+
+def add_select_once(b: _Builder, scenario: Scenario) -> None:
+    """select_once[p]:  Σ_s x[p,s] ≤ 1 for a candidate;  = 1 for a mandatory project (`mandatory[p]`)."""
+    for p in scenario.projects:
+        terms = {b.start_col[(p.id, s)]: 1.0 for s in p.start_years if (p.id, s) in b.start_col}
+        if p.status == "mandatory":
+            b.add_row(f"mandatory[{p.id}]", terms, 1.0, 1.0)
+        elif p.status == "candidate" and terms:
+            b.add_row(f"select_once[{p.id}]", terms, -np.inf, 1.0)
+
+
+def add_budget(b: _Builder, scenario: Scenario) -> None:
+    """budget[y]:  Σ_p Σ_s c[p,y|s] x[p,s] ≤ B[y] − committed spending in y   (for every horizon year y).
+
+    With carry-over, the cumulative form replaces it — budget_cumulative[y]:
+        Σ_{t ≤ y} Σ_p Σ_s c[p,t|s] x[p,s] ≤ Σ_{t ≤ y} (B[t] − committed spending in t).
+    Spending before the horizon start or after its end is charged to no envelope.
+    """
+    years = scenario.years
+    committed = dict.fromkeys(years, 0.0)
+    per_year: dict[int, dict[int, float]] = {y: {} for y in years}
+    for p in scenario.projects:
+        if p.status == "committed":
+            assert p.start is not None
+            for y, amount in p.city_spending(p.start).items():
+                if y in committed:
+                    committed[y] += amount / MEUR
+            continue
+        for s in p.start_years:
+            j = b.start_col.get((p.id, s))
+            if j is None:
+                continue
+            for y, amount in p.city_spending(s).items():
+                if y in per_year:
+                    per_year[y][j] = per_year[y].get(j, 0.0) + amount / MEUR
+    if not scenario.carry_over:
+        for y in years:
+            b.add_row(f"budget[{y}]", per_year[y], -np.inf, scenario.envelope[y] / MEUR - committed[y])
+        return
+    cumulative: dict[int, float] = {}
+    rhs = 0.0
+    for y in years:
+        for j, v in per_year[y].items():
+            cumulative[j] = cumulative.get(j, 0.0) + v
+        rhs += scenario.envelope[y] / MEUR - committed[y]
+        b.add_row(f"budget_cumulative[{y}]", dict(cumulative), -np.inf, rhs)
+
+
+def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
+    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k], R[d,k,y]) x[p,s] ≥ R[d,k,y]
+
+    with 0 ≤ u[d,k,y] ≤ R[d,k,y], objective coefficient w[k] δ[y]. Only where R > 0 and w[k] > 0: elsewhere
+    unmet demand is zero, or costs nothing. Clipping a project's contribution at R (coefficient reduction)
+    leaves the integer plans and their unmet demand unchanged — one project covering R already brings u to
+    0 — and tightens the LP relaxation.
+    """
+    delivered_committed: dict[tuple[str, str, int], float] = {}
+    for p in _committed(scenario):
+        assert p.start is not None
+        for y in scenario.years:
+            if p.start + p.delivery_lag <= y:
+                for k, cap in p.capacity.items():
+                    key = (p.district, k, y)
+                    delivered_committed[key] = delivered_committed.get(key, 0.0) + p.confidence * cap
+    by_district: dict[str, list[Project]] = {}
+    for p in scenario.projects:
+        if p.status not in ("committed", "excluded"):
+            by_district.setdefault(p.district, []).append(p)
+    for d in scenario.districts:
+        for k in scenario.kinds:
+            weight = scenario.weight[k]
+            if weight <= 0:
+                continue
+            for y in scenario.years:
+                key = (d, k, y)
+                residual = scenario.demand[key] - scenario.existing[key] - delivered_committed.get(key, 0.0)
+                if residual <= DEMAND_EPS:
+                    continue
+                u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.discount[y], 0.0, residual, False)
+                b.unmet_col[key] = u
+                terms = {u: 1.0}
+                for p in by_district.get(d, []):
+                    a = min(p.confidence * p.capacity.get(k, 0.0), residual)
+                    if a <= 0:
+                        continue
+                    for s in p.start_years:
+                        if s + p.delivery_lag <= y and (p.id, s) in b.start_col:
+                            terms[b.start_col[(p.id, s)]] = a
+                b.add_row(f"unmet[{d},{k},{y}]", terms, residual, np.inf)
+
+
+def _chosen_expr(b: _Builder, p: Project, by_year: int | None = None) -> tuple[dict[int, float], float]:
+    """Σ_{s ≤ by_year} x[p,s] as (terms, constant): a committed project is the constant 1 once started."""
+    if p.status == "committed":
+        assert p.start is not None
+        return {}, 1.0 if by_year is None or p.start <= by_year else 0.0
+    terms = {
+        b.start_col[(p.id, s)]: 1.0
+        for s in p.start_years
+        if (by_year is None or s <= by_year) and (p.id, s) in b.start_col
+    }
+    return terms, 0.0
+
+
+def add_excludes(b: _Builder, scenario: Scenario) -> None:
+    """excludes[p,q]:  Σ_s x[p,s] + Σ_s x[q,s] ≤ 1   for each pair of alternatives (listed on either side)."""
+    pairs = sorted({tuple(sorted((p.id, q))) for p in scenario.projects for q in p.excludes})
+    for pid, qid in pairs:
+        tp, cp = _chosen_expr(b, scenario.project[pid])
+        tq, cq = _chosen_expr(b, scenario.project[qid])
+        terms = {**tp}
+        for j, v in tq.items():
+            terms[j] = terms.get(j, 0.0) + v
+        b.add_row(f"excludes[{pid},{qid}]", terms, -np.inf, 1.0 - cp - cq)
+
+
+def add_requires(b: _Builder, scenario: Scenario) -> None:
+    """requires[p,q,s]:  Σ_{t ≤ s} x[p,t] ≤ Σ_{t ≤ s} x[q,t]   for each s ∈ S_p, when p requires q.
+
+    p may start in s only if q has started in s or earlier: p is chosen only with q, never before it. (The
+    cumulative form is the strongest linear statement of this precedence.)
+    """
+    for p in scenario.projects:
+        if p.status == "excluded":
+            continue
+        for qid in p.requires:
+            q = scenario.project[qid]
+            for s in p.start_years:
+                if p.status != "committed" and (p.id, s) not in b.start_col:
+                    continue
+                tp, cp = _chosen_expr(b, p, s)
+                tq, cq = _chosen_expr(b, q, s)
+                terms = dict(tp)
+                for j, v in tq.items():
+                    terms[j] = terms.get(j, 0.0) - v
+                b.add_row(f"requires[{p.id},{qid},{s}]", terms, -np.inf, cq - cp)
