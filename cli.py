@@ -41,15 +41,21 @@ def _positive(value: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     from solver.engines import ENGINES
 
-    parser = _Parser(prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes.")
+    parser = _Parser(
+        prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes."
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("solve", help="choose and schedule projects; write plan.json and CSV tables")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
-    p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
-    p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
+    p.add_argument(
+        "--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan"
+    )
+    p.add_argument(
+        "--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4"
+    )
     p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     p.add_argument("--threads", type=int, help="solver threads (default: the solver's choice)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
@@ -85,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+            print(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr
+            )
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
@@ -103,10 +111,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("results") / slug(scenario.name)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
+        raise OutputError(
+            f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out"
+        )
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    show_progress = not args.quiet and not args.verbose and sys.stderr.isatty()
     options = SolveOptions(
+        progress=_ProgressLine(args.time_limit) if show_progress else None,
         solver=args.solver,
         time_limit=args.time_limit,
         gap=args.gap,
@@ -118,6 +130,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         limit = f", time limit {args.time_limit:g} s" if args.time_limit else ""
         print(f"Solving {scenario.name} with {args.solver}{limit}...", file=sys.stderr, flush=True)
     plan = solve(scenario, options)
+    if show_progress:
+        print(file=sys.stderr)
     if plan.status.has_plan:
         check = verify_plan(scenario, plan_to_dict(scenario, plan))
         if not check.ok:
@@ -135,6 +149,34 @@ def cmd_solve(args: argparse.Namespace) -> int:
         Status.INFEASIBLE: EXIT_INFEASIBLE,
         Status.NO_SOLUTION: EXIT_NO_PLAN,
     }[plan.status]
+
+
+class _ProgressLine:
+    """One self-updating stderr line while HiGHS searches: time, best plan, bound, gap, time-limit bar."""
+
+    WIDTH = 20
+    EVERY_S = 0.2  # redraw at most five times a second
+
+    def __init__(self, time_limit: float | None):
+        self.time_limit = time_limit
+        self.last = -1.0
+
+    def __call__(self, elapsed: float, best: float | None, bound: float | None) -> None:
+        if elapsed - self.last < self.EVERY_S:
+            return
+        self.last = elapsed
+        parts = [f"{elapsed:7.1f} s"]
+        if self.time_limit:
+            done = min(1.0, elapsed / self.time_limit)
+            filled = int(done * self.WIDTH)
+            parts.append("[" + "#" * filled + "-" * (self.WIDTH - filled) + f"] of {self.time_limit:g} s")
+        parts.append(f"best plan {best:.6g}" if best is not None else "no plan yet")
+        if bound is not None:
+            parts.append(f"bound {bound:.6g}")
+        if best is not None and bound is not None and abs(best) > 0:
+            parts.append(f"gap {max(0.0, best - bound) / abs(best):.2%}")
+        sys.stderr.write("\r  " + "  ".join(parts) + "\033[K")
+        sys.stderr.flush()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

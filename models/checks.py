@@ -25,7 +25,10 @@ def check_unique_ids(spec: ScenarioSpec) -> Iterator[Finding]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
-                yield (field, i, "id"), f"the id '{item.id}' is used twice (first at {field}[{seen[item.id]}])"
+                yield (
+                    (field, i, "id"),
+                    f"the id '{item.id}' is used twice (first at {field}[{seen[item.id]}])",
+                )
             else:
                 seen[item.id] = i
 
@@ -39,7 +42,10 @@ def check_table_references(spec: ScenarioSpec) -> Iterator[Finding]:
         reported: set[tuple[str, str, int]] = set()
         for i, row in enumerate(rows):
             if row.district not in districts:
-                yield (field, i, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+                yield (
+                    (field, i, "district"),
+                    f"unknown district '{row.district}'{_hint(row.district, districts)}",
+                )
             if row.kind not in kinds:
                 yield (field, i, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
             key = (row.district, row.kind, row.year)
@@ -56,14 +62,23 @@ def check_project_references(spec: ScenarioSpec) -> Iterator[Finding]:
     ids = {p.id for p in spec.projects}
     for i, p in enumerate(spec.projects):
         if p.district not in districts:
-            yield ("projects", i, "district"), f"unknown district '{p.district}'{_hint(p.district, districts)}"
+            yield (
+                ("projects", i, "district"),
+                f"unknown district '{p.district}'{_hint(p.district, districts)}",
+            )
         for kind in p.capacity:
             if kind not in kinds:
                 yield ("projects", i, "capacity", kind), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
         if p.maturity is not None and p.maturity not in levels:
-            yield ("projects", i, "maturity"), f"unknown maturity level '{p.maturity}'{_hint(p.maturity, levels)}"
+            yield (
+                ("projects", i, "maturity"),
+                f"unknown maturity level '{p.maturity}'{_hint(p.maturity, levels)}",
+            )
         if p.competence is not None and p.competence not in comps:
-            yield ("projects", i, "competence"), f"unknown competence '{p.competence}'{_hint(p.competence, comps)}"
+            yield (
+                ("projects", i, "competence"),
+                f"unknown competence '{p.competence}'{_hint(p.competence, comps)}",
+            )
         for field in ("excludes", "requires"):
             for j, other in enumerate(getattr(p, field)):
                 if other == p.id:
@@ -110,9 +125,12 @@ def check_status_start(spec: ScenarioSpec) -> Iterator[Finding]:
             elif p.start > h.end:
                 yield ("projects", i, "start"), f"committed start {p.start} is after the horizon end {h.end}"
         elif p.start is not None:
-            yield ("projects", i, "start"), (
-                f"'start' is only used for committed projects (status is '{p.status}'); "
-                "use earliest_start/latest_start to restrict a window"
+            yield (
+                ("projects", i, "start"),
+                (
+                    f"'start' is only used for committed projects (status is '{p.status}'); "
+                    "use earliest_start/latest_start to restrict a window"
+                ),
             )
 
 
@@ -179,7 +197,12 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
     for i, p in enumerate(spec.projects):
         r = resolve_project(spec, i)
         if p.status == "candidate" and r.earliest > r.latest:
-            out.append((("projects", i), _window_message(r.earliest, r.latest, "this candidate") + "; it is never chosen"))
+            out.append(
+                (
+                    ("projects", i),
+                    _window_message(r.earliest, r.latest, "this candidate") + "; it is never chosen",
+                )
+            )
         if p.status != "excluded" and not any(v > 0 for v in p.capacity.values()):
             out.append((("projects", i, "capacity"), "the project adds no capacity"))
     return out

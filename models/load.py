@@ -74,7 +74,9 @@ def scenario_from_dict(
     locator = locator or _Locator(source)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
+        raise ScenarioError(
+            [locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")]
+        )
     data = dict(data)
     problems: list[Problem] = []
     for field in TABLE_FIELDS:
@@ -127,7 +129,9 @@ def _read_table_ref(
     for i, (line, record) in enumerate(records):
         locator.where[(field, i)] = (str(table_path), line)
         if "<extra cells>" in record:
-            problems.append(locator.problem((field, i), "this row has more cells than the header has columns"))
+            problems.append(
+                locator.problem((field, i), "this row has more cells than the header has columns")
+            )
             record = {k: v for k, v in record.items() if k != "<extra cells>"}
         out.append(project_record(record) if field == "projects" else record)
     return out

@@ -6,13 +6,14 @@ imports here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Outcome of a solve, reported exactly as the solver ended.
 
     optimal      proven optimal (within the default relative gap tolerance, 1e-4);

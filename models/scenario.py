@@ -7,10 +7,10 @@ expanded to every district, kind and horizon year. The semantics written in docs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 from models.defaults import DEFAULT_COMPETENCES, DEFAULT_COST_WEIGHT, DEFAULT_MATURITY_LEVELS
 from models.spec import ScenarioSpec, TableRow
@@ -53,7 +53,9 @@ class Project:
 
     def city_spending(self, start: int) -> dict[int, float]:
         """City spending by year when starting in `start`: cost × profile[y − s] × city_share."""
-        return {start + i: self.cost * share * self.city_share for i, share in enumerate(self.profile) if share}
+        return {
+            start + i: self.cost * share * self.city_share for i, share in enumerate(self.profile) if share
+        }
 
     @property
     def city_cost(self) -> float:
@@ -142,7 +144,9 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
     if p.confidence is not None:
         confidence = p.confidence
     else:
-        confidence = (float(level["confidence"]) if level else 1.0) * (float(comp["confidence"]) if comp else 1.0)
+        confidence = (float(level["confidence"]) if level else 1.0) * (
+            float(comp["confidence"]) if comp else 1.0
+        )
     if p.city_share is not None:
         city_share = p.city_share
     else:

@@ -73,7 +73,9 @@ class Budget(Strict):
 
 class MaturityLevel(Strict):
     label: str | None = None
-    lead_years: int = Field(ge=0, le=30, description="years after the horizon start before the project can start")
+    lead_years: int = Field(
+        ge=0, le=30, description="years after the horizon start before the project can start"
+    )
     confidence: Confidence = Field(description="share of the capacity counted for a project at this level")
 
 
@@ -98,7 +100,9 @@ class Project(Strict):
     capacity: dict[Id, NonNeg] = Field(description="capacity added per demand kind, in the kind's unit")
     cost: NonNeg = Field(description="total cost in euros TTC")
     profile: list[NonNeg] = Field(
-        min_length=1, max_length=30, description="share of the cost paid in the start year, the next, ... (sums to 1)"
+        min_length=1,
+        max_length=30,
+        description="share of the cost paid in the start year, the next, ... (sums to 1)",
     )
     delivery_lag: int = Field(ge=0, le=30, description="capacity counts from the year start + delivery_lag")
     earliest_start: Year | None = None
@@ -109,7 +113,9 @@ class Project(Strict):
     confidence: Confidence | None = Field(None, description="overrides maturity x competence confidence")
     status: Status = "candidate"
     start: Year | None = Field(None, description="start year, required when committed")
-    excludes: list[Id] = Field(default_factory=list, description="alternatives: at most one of them is chosen")
+    excludes: list[Id] = Field(
+        default_factory=list, description="alternatives: at most one of them is chosen"
+    )
     requires: list[Id] = Field(
         default_factory=list, description="chosen only if these are, starting no earlier than them"
     )

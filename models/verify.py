@@ -104,7 +104,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
                 bad(f"{p.id} spending in {y}: plan says {got:.2f} €, the start year implies {want:.2f} €")
         delivery = reported.get(p.id, {}).get("delivery")
         if delivery != s + p.delivery_lag:
-            bad(f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}")
+            bad(
+                f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}"
+            )
     cum_env = cum_spent = 0.0
     for y in years:
         cum_env += scenario.envelope[y]
@@ -117,7 +119,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
     for row in plan.get("budget", []):
         y = int(row["year"])
         if y in spent and abs(float(row["spent"]) - spent[y]) > MONEY_TOL:
-            bad(f"budget {y}: plan reports {row['spent']:.2f} € spent, the start years imply {spent[y]:.2f} €")
+            bad(
+                f"budget {y}: plan reports {row['spent']:.2f} € spent, the start years imply {spent[y]:.2f} €"
+            )
 
     # Capacity, unmet demand, objective.
     unmet_term = 0.0

@@ -59,7 +59,12 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[Path, int], li
                 key = build(key_node, path + ("<key>",))
                 if isinstance(key, (dict, list)):
                     problems.append(
-                        Problem(file, key_node.start_mark.line + 1, format_path(path), "a key must be a plain value")
+                        Problem(
+                            file,
+                            key_node.start_mark.line + 1,
+                            format_path(path),
+                            "a key must be a plain value",
+                        )
                     )
                     continue
                 if key in out:

@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         "runtime_s": round(plan.runtime_s, 4),
         "options": dict(plan.options),
         "model": dict(plan.stats),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "ppi_version": _ppi_version(),
         "warnings": list(scenario.warnings),
     }
@@ -82,7 +82,9 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
                 "theme": row["theme"],
                 "status": row["status"],
                 "start": None if row["start"] is None or pd.isna(row["start"]) else int(row["start"]),
-                "delivery": None if row["delivery"] is None or pd.isna(row["delivery"]) else int(row["delivery"]),
+                "delivery": None
+                if row["delivery"] is None or pd.isna(row["delivery"])
+                else int(row["delivery"]),
                 "city_cost": round(float(row["city_cost"]), 2) if row["chosen"] else 0.0,
                 "spending": spending.get(row["project"], {}),
             }
@@ -124,7 +126,9 @@ def _tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
 def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
     """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan) atomically."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+    if out_dir.exists() and (
+        not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())
+    ):
         raise OutputError(
             f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out"
         )

@@ -39,7 +39,10 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}
     ).balance
     bal = ev.balance
-    lines += ["", f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} (without new projects):"]
+    lines += [
+        "",
+        f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} (without new projects):",
+    ]
     for k in scenario.kinds:
         rows = bal[bal["kind"] == k]
         by_year = rows.groupby("year")["unmet"].sum()
@@ -57,7 +60,9 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
             f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}  {_meur(row.margin):>8}  {use:>4.0%}"
         )
     if scenario.carry_over:
-        lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
+        lines.append(
+            "  (carry-over: unspent envelope carries into later years; the cumulative total is binding)"
+        )
     for y, amount in ev.outside_horizon.items():
         lines.append(f"  {y}  spending outside the horizon, charged to no envelope: {_meur(amount)} M€")
     chosen = ev.projects[ev.projects["chosen"]]

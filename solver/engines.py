@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,6 +36,8 @@ class SolveOptions:
     threads: int | None = None
     seed: int = 0
     verbose: bool = False
+    # Called as progress(elapsed_s, best_objective, best_bound) while HiGHS searches (None when unknown).
+    progress: Callable[[float, float | None, float | None], None] | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -124,6 +126,16 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in m.integrality
     ]
     h.passModel(lp)
+    if opts.progress is not None:
+        report = opts.progress
+
+        def on_progress(event) -> None:  # HiGHS calls this often during branch and bound
+            d = event.data_out
+            primal = d.mip_primal_bound if math.isfinite(d.mip_primal_bound) else None
+            dual = d.mip_dual_bound if math.isfinite(d.mip_dual_bound) else None
+            report(d.running_time, primal, dual)
+
+        h.cbMipInterrupt.subscribe(on_progress)
     t0 = time.perf_counter()
     h.run()
     runtime = time.perf_counter() - t0
@@ -170,7 +182,9 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         vals = A.data[A.indptr[i] : A.indptr[i + 1]]
         if len(cols) == 0:
             if lo > 1e-9 or hi < -1e-9:  # 0 must lie in [lo, hi]
-                return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, f"row {m.row_names[i]} is empty")
+                return EngineResult(
+                    Status.INFEASIBLE, None, None, None, 0.0, f"row {m.row_names[i]} is empty"
+                )
             continue
         expr = pulp.LpAffineExpression([(xs[j], float(v)) for j, v in zip(cols, vals, strict=True)])
         if lo == hi:
@@ -217,7 +231,10 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
 def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    options: dict = {"disp": bool(opts.verbose), "mip_rel_gap": opts.gap if opts.gap is not None else OPTIMALITY_GAP}
+    options: dict = {
+        "disp": bool(opts.verbose),
+        "mip_rel_gap": opts.gap if opts.gap is not None else OPTIMALITY_GAP,
+    }
     if opts.time_limit is not None:
         options["time_limit"] = float(opts.time_limit)
     constraints = [LinearConstraint(m.A, m.row_lower, m.row_upper)] if m.A.shape[0] else []
@@ -237,7 +254,9 @@ def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     objective = float(res.fun) + m.offset
     dual = getattr(res, "mip_dual_bound", None)
     bound = float(dual) + m.offset if dual is not None and np.isfinite(dual) else None
-    return EngineResult(_status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message)
+    return EngineResult(
+        _status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message
+    )
 
 
 ENGINES: dict[str, Callable[[MatrixModel, SolveOptions], EngineResult]] = {

@@ -142,7 +142,9 @@ def add_start_columns(b: _Builder, scenario: Scenario) -> None:
         if p.status in ("committed", "excluded"):
             continue
         for s in p.start_years:
-            b.start_col[(p.id, s)] = b.add_col(f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True)
+            b.start_col[(p.id, s)] = b.add_col(
+                f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True
+            )
     b.offset += sum(scenario.cost_weight * p.city_cost for p in _committed(scenario))
 
 
