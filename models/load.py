@@ -86,18 +86,63 @@ def scenario_from_dict(
             data[field] = rows
     if data.get("name") is None:
         data["name"] = _default_name(source)
-    try:
-        spec = ScenarioSpec.model_validate(data)
-    except pydantic.ValidationError as exc:
-        problems += [_translate(err, locator) for err in exc.errors()]
-        raise ScenarioError(problems) from None
+    spec, shape_problems, kept, removed = _validate_shape(data, locator)
+    problems += shape_problems
+    if spec is not None:
+        for path, message in run_checks(spec):
+            if not any(f"'{name}'" in message for name in removed):  # a reference to a part already reported
+                problems.append(locator.problem(_original_path(path, kept), message))
     if problems:
         raise ScenarioError(problems)
-    findings = run_checks(spec)
-    if findings:
-        raise ScenarioError(locator.problem(path, message) for path, message in findings)
+    assert spec is not None
     warnings = tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
     return resolve(spec, source=source, warnings=warnings)
+
+
+# Parts of a scenario that can be set aside when their shape is wrong, so that the meaning checks still run
+# on the rest and every problem is reported at once.
+_LIST_PARTS = ("districts", "demand", "capacity", "projects")
+_DICT_PARTS = ("demand_kinds", "maturity_levels", "competences")
+
+
+def _validate_shape(
+    data: dict[str, Any], locator: _Locator
+) -> tuple[ScenarioSpec | None, list[Problem], dict[str, list[int]], set[str]]:
+    """Validate types; on errors, set aside the faulty rows and entries and validate the rest again.
+
+    Returns (spec of the valid rest or None, shape problems, kept original indices per list part, names of
+    the parts set aside).
+    """
+    try:
+        return ScenarioSpec.model_validate(data), [], {}, set()
+    except pydantic.ValidationError as exc:
+        errors = exc.errors()
+    problems = [_translate(err, locator) for err in errors]
+    rest, kept, removed = dict(data), {}, set()
+    for part in _LIST_PARTS:
+        bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
+        items = rest.get(part)
+        if bad and isinstance(items, list) and all(isinstance(i, int) for i in bad):
+            kept[part] = [i for i in range(len(items)) if i not in bad]
+            removed |= {str(items[i]["id"]) for i in bad if isinstance(items[i], dict) and "id" in items[i]}
+            rest[part] = [items[i] for i in kept[part]]
+    for part in _DICT_PARTS:
+        bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
+        entries = rest.get(part)
+        if bad and isinstance(entries, dict):
+            removed |= {str(k) for k in bad}
+            rest[part] = {k: v for k, v in entries.items() if k not in bad}
+    try:
+        return ScenarioSpec.model_validate(rest), problems, kept, removed
+    except pydantic.ValidationError:
+        return None, problems, kept, removed
+
+
+def _original_path(path: FieldPath, kept: dict[str, list[int]]) -> FieldPath:
+    """Map a path in the validated rest back to the file's numbering of rows."""
+    if len(path) > 1 and path[0] in kept and isinstance(path[1], int):
+        return (path[0], kept[str(path[0])][path[1]], *path[2:])
+    return path
 
 
 def _default_name(source: str) -> str:
