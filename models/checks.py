@@ -7,7 +7,6 @@ reported at once. Warnings are things that are allowed but probably not meant.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 
 from models.errors import Path
@@ -38,20 +37,17 @@ def check_table_references(spec: ScenarioSpec) -> Iterator[Finding]:
     kinds = set(spec.demand_kinds)
     for field in ("demand", "capacity"):
         rows = getattr(spec, field)
-        counts = Counter((r.district, r.kind, r.year) for r in rows)
-        reported: set[tuple[str, str, int]] = set()
+        first: dict[tuple[str, str, int], int] = {}
         for i, row in enumerate(rows):
             if row.district not in districts:
-                yield (
-                    (field, i, "district"),
-                    f"unknown district '{row.district}'{_hint(row.district, districts)}",
-                )
+                yield (field, i, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
             if row.kind not in kinds:
                 yield (field, i, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
             key = (row.district, row.kind, row.year)
-            if counts[key] > 1 and key not in reported:
-                reported.add(key)
-                yield (field, i), f"{row.district}/{row.kind}/{row.year} is given {counts[key]} times"
+            if key in first:
+                yield (field, i), f"{row.district}/{row.kind}/{row.year} is given again (first at {field}[{first[key]}])"
+            else:
+                first[key] = i
 
 
 def check_project_references(spec: ScenarioSpec) -> Iterator[Finding]:

@@ -74,9 +74,7 @@ def scenario_from_dict(
     locator = locator or _Locator(source)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(
-            [locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")]
-        )
+        raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
     data = dict(data)
     problems: list[Problem] = []
     for field in TABLE_FIELDS:
@@ -86,12 +84,13 @@ def scenario_from_dict(
             data[field] = rows
     if data.get("name") is None:
         data["name"] = _default_name(source)
-    spec, shape_problems, kept, removed = _validate_shape(data, locator)
+    spec, shape_problems, rest = _validate_shape(data, locator)
     problems += shape_problems
     if spec is not None:
         for path, message in run_checks(spec):
-            if not any(f"'{name}'" in message for name in removed):  # a reference to a part already reported
-                problems.append(locator.problem(_original_path(path, kept), message))
+            path = rest.original(path)
+            if rest.reports(path, message):
+                problems.append(locator.problem(path, message))
     if problems:
         raise ScenarioError(problems)
     assert spec is not None
@@ -103,46 +102,99 @@ def scenario_from_dict(
 # on the rest and every problem is reported at once.
 _LIST_PARTS = ("districts", "demand", "capacity", "projects")
 _DICT_PARTS = ("demand_kinds", "maturity_levels", "competences")
+# A faulty field of a row is replaced by a neutral value (rather than the row set aside) so that the row's
+# other fields are still checked; findings about the replaced fields are not reported.
+_NEUTRAL: dict[str, dict[str, Any]] = {
+    "projects": {
+        "name": None,
+        "description": None,
+        "theme": None,
+        "capacity": {},
+        "cost": 0.0,
+        "profile": [1.0],
+        "delivery_lag": 0,
+        "earliest_start": None,
+        "latest_start": None,
+        "maturity": None,
+        "competence": None,
+        "city_share": None,
+        "confidence": None,
+        "status": "candidate",
+        "start": None,
+        "excludes": [],
+        "requires": [],
+    },
+    "demand": {"value": 0.0},
+    "capacity": {"value": 0.0},
+    "districts": {"name": None},
+}
 
 
-def _validate_shape(
-    data: dict[str, Any], locator: _Locator
-) -> tuple[ScenarioSpec | None, list[Problem], dict[str, list[int]], set[str]]:
-    """Validate types; on errors, set aside the faulty rows and entries and validate the rest again.
+class _Rest:
+    """What is left of a scenario once faulty parts are set aside or neutralised."""
 
-    Returns (spec of the valid rest or None, shape problems, kept original indices per list part, names of
-    the parts set aside).
-    """
+    def __init__(self, data: dict[str, Any]):
+        self.data = dict(data)
+        self.kept: dict[str, list[int]] = {}  # per list part: original indices of the rows kept
+        self.removed: set[str] = set()  # names of rows and entries set aside
+        self.neutral: dict[tuple[str, int], set[str]] = {}  # (part, original index) -> neutralised fields
+
+    def original(self, path: FieldPath) -> FieldPath:
+        """Map a path in the validated rest back to the file's numbering of rows."""
+        if len(path) > 1 and path[0] in self.kept and isinstance(path[1], int):
+            return (path[0], self.kept[str(path[0])][path[1]], *path[2:])
+        return path
+
+    def reports(self, path: FieldPath, message: str) -> bool:
+        """False for a finding caused by setting a part aside or neutralising a field."""
+        if any(f"'{name}'" in message for name in self.removed):
+            return False
+        fields = self.neutral.get((str(path[0]), path[1])) if len(path) > 1 and isinstance(path[1], int) else None
+        if fields is None:
+            return True
+        return len(path) > 2 and path[2] not in fields and path[2] not in ("start", "status")
+
+
+def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSpec | None, list[Problem], _Rest]:
+    """Validate types; on errors, neutralise or set aside the faulty parts and validate the rest again."""
+    rest = _Rest(data)
     try:
-        return ScenarioSpec.model_validate(data), [], {}, set()
+        return ScenarioSpec.model_validate(data), [], rest
     except pydantic.ValidationError as exc:
         errors = exc.errors()
     problems = [_translate(err, locator) for err in errors]
-    rest, kept, removed = dict(data), {}, set()
     for part in _LIST_PARTS:
-        bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
-        items = rest.get(part)
-        if bad and isinstance(items, list) and all(isinstance(i, int) for i in bad):
-            kept[part] = [i for i in range(len(items)) if i not in bad]
-            removed |= {str(items[i]["id"]) for i in bad if isinstance(items[i], dict) and "id" in items[i]}
-            rest[part] = [items[i] for i in kept[part]]
+        items = rest.data.get(part)
+        if not isinstance(items, list):
+            continue
+        items = [dict(item) if isinstance(item, dict) else item for item in items]
+        drop: set[int] = set()
+        for e in errors:
+            loc = e["loc"]
+            if loc[:1] != (part,) or len(loc) < 2 or not isinstance(loc[1], int):
+                continue
+            i, item = loc[1], items[loc[1]]
+            field = loc[2] if len(loc) > 2 else None
+            if isinstance(item, dict) and e["type"] == "extra_forbidden" and len(loc) == 3:
+                item.pop(field, None)
+            elif isinstance(item, dict) and field in _NEUTRAL.get(part, {}):
+                item[field] = _NEUTRAL[part][field]
+                rest.neutral.setdefault((part, i), set()).add(str(field))
+            else:
+                drop.add(i)
+        rest.removed |= {str(items[i]["id"]) for i in drop if isinstance(items[i], dict) and "id" in items[i]}
+        rest.kept[part] = [i for i in range(len(items)) if i not in drop]
+        rest.data[part] = [items[i] for i in rest.kept[part]]
     for part in _DICT_PARTS:
         bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
-        entries = rest.get(part)
+        entries = rest.data.get(part)
         if bad and isinstance(entries, dict):
-            removed |= {str(k) for k in bad}
-            rest[part] = {k: v for k, v in entries.items() if k not in bad}
+            rest.removed |= {str(k) for k in bad}
+            rest.data[part] = {k: v for k, v in entries.items() if k not in bad}
     try:
-        return ScenarioSpec.model_validate(rest), problems, kept, removed
+        return ScenarioSpec.model_validate(rest.data), problems, rest
     except pydantic.ValidationError:
-        return None, problems, kept, removed
-
-
-def _original_path(path: FieldPath, kept: dict[str, list[int]]) -> FieldPath:
-    """Map a path in the validated rest back to the file's numbering of rows."""
-    if len(path) > 1 and path[0] in kept and isinstance(path[1], int):
-        return (path[0], kept[str(path[0])][path[1]], *path[2:])
-    return path
+        return None, problems, rest
 
 
 def _default_name(source: str) -> str:
@@ -174,9 +226,7 @@ def _read_table_ref(
     for i, (line, record) in enumerate(records):
         locator.where[(field, i)] = (str(table_path), line)
         if "<extra cells>" in record:
-            problems.append(
-                locator.problem((field, i), "this row has more cells than the header has columns")
-            )
+            problems.append(locator.problem((field, i), "this row has more cells than the header has columns"))
             record = {k: v for k, v in record.items() if k != "<extra cells>"}
         out.append(project_record(record) if field == "projects" else record)
     return out
@@ -202,6 +252,14 @@ def _translate(err: Any, locator: _Locator) -> Problem:
         return locator.problem(loc, message)
     if kind == "missing":
         return locator.problem(loc, "this required field is missing")
+    if kind == "string_pattern_mismatch":
+        return locator.problem(loc, f"an identifier cannot contain spaces, commas, semicolons or '|' (got {value!r})")
+    if kind == "dict_type":
+        if loc == ("budget", "annual"):
+            message = "expected a number (the same envelope every year) or one 'year: amount' line per year"
+        else:
+            message = "expected a mapping of 'key: value' lines"
+        return locator.problem(loc, f"{message} (got {value!r})")
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -171,6 +171,13 @@ def scenario_json_schema() -> dict[str, Any]:
             "description": props[key].get("description", "") + " (inline list, or {file: ...} CSV/XLSX)",
             "anyOf": [inline, {"$ref": "#/$defs/TableFile"}],
         }
+    for key in ("excludes", "requires"):  # one id is accepted in place of a list of one
+        prop = schema["$defs"]["Project"]["properties"][key]
+        listed = {k: v for k, v in prop.items() if k not in ("description", "title", "default")}
+        schema["$defs"]["Project"]["properties"][key] = {
+            "description": prop.get("description"),
+            "anyOf": [listed, {"type": "string", "pattern": listed["items"]["pattern"]}],
+        }
     annual = schema["$defs"]["Budget"]["properties"]["annual"]
     inline = {k: v for k, v in annual.items() if k not in ("description", "title")}
     annual_desc = annual.get("description")

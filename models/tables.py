@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 LIST_FIELDS = {"profile", "excludes", "requires"}
+# Columns holding names and codes: kept as text even when they look like numbers (a district "01").
+TEXT_FIELDS = {"id", "name", "description", "district", "kind", "theme", "maturity", "competence", "status"}
 NESTED_PREFIX = "capacity."
 
 
@@ -52,7 +54,7 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, Any]]]:
         return rows
     for number, cells in enumerate(reader, start=2):
         record = {
-            col: _cell(value, decimal_comma)
+            col: value.strip() if col in TEXT_FIELDS else _cell(value, decimal_comma)
             for col, value in zip(columns, cells, strict=False)
             if col and value.strip() != ""
         }
@@ -82,7 +84,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, dict[str, Any]]
         rows = []
         for number, cells in enumerate(it, start=2):
             record = {
-                col: _cell(value, False) if isinstance(value, str) else value
+                col: _xlsx_cell(col, value)
                 for col, value in zip(columns, cells, strict=False)
                 if col and value is not None and not (isinstance(value, str) and value.strip() == "")
             }
@@ -91,6 +93,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, dict[str, Any]]
         return rows
     finally:
         book.close()
+
+
+def _xlsx_cell(column: str, value: Any) -> Any:
+    if column in TEXT_FIELDS:
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    return _cell(value, False) if isinstance(value, str) else value
 
 
 def _cell(value: str, decimal_comma: bool) -> Any:

@@ -185,4 +185,19 @@ def read_plan(path: str | Path) -> dict[str, Any]:
         raise OutputError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
         raise OutputError(f"{path} is not a ppi plan ({PLAN_FORMAT})")
+    for table, required in (("projects", ("id",)), ("budget", ("year", "spent")), ("balance", _BALANCE_KEYS)):
+        rows = data.get(table, [])
+        if not isinstance(rows, list):
+            raise OutputError(f"{path}: '{table}' must be a list")
+        for i, row in enumerate(rows):
+            missing = [k for k in required if not isinstance(row, dict) or k not in row]
+            if missing:
+                raise OutputError(f"{path}: {table}[{i}] lacks {', '.join(missing)}")
+    for i, row in enumerate(data.get("projects", [])):
+        start = row.get("start")
+        if start is not None and not isinstance(start, int):
+            raise OutputError(f"{path}: projects[{i}].start must be a year or null, not {start!r}")
     return data
+
+
+_BALANCE_KEYS = ("district", "kind", "year", "unmet")

@@ -1,0 +1,537 @@
+"""Scenario input: every invalid file is refused with a located, plain-words message; tables in CSV and
+XLSX files read like inline ones; the published JSON Schema matches the format.
+
+The invalid scenarios live in tests/data/invalid/, one defect per file, and tests/data/invalid/expected.yaml
+says what each must report (message fragments, file, line, field path).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from models import ScenarioError, load_scenario, scenario_json_schema
+from models.yaml_lines import load_yaml_with_lines
+
+REPO = Path(__file__).resolve().parents[1]
+INVALID = Path(__file__).resolve().parent / "data" / "invalid"
+MANIFEST: dict[str, list[dict]] = yaml.safe_load((INVALID / "expected.yaml").read_text(encoding="utf-8"))
+EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
+SCHEMA_FILE = REPO / "docs" / "scenario.schema.json"
+
+
+def problems_of(path: Path):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return info.value.problems
+
+
+def describe(problems) -> str:
+    return "\n".join(f"  {p.file}:{p.line} [{p.path}] {p.message}" for p in problems)
+
+
+def find(problems, *fragments, path=None, file=None, line="any"):
+    """The problems whose message holds every fragment (and path, file, line when given)."""
+    out = []
+    for p in problems:
+        if not all(f.lower() in p.message.lower() for f in fragments):
+            continue
+        if path is not None and p.path != path:
+            continue
+        if file is not None and Path(p.file).resolve() != Path(file).resolve():
+            continue
+        if line != "any" and p.line != line:
+            continue
+        out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- the invalid files
+
+
+def test_manifest_lists_every_invalid_file():
+    on_disk = {p.name for p in INVALID.glob("*.yaml")} - {"expected.yaml"}
+    assert on_disk == set(MANIFEST), "tests/data/invalid/expected.yaml and the folder disagree"
+    assert len(MANIFEST) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_defect_marker_is_on_an_expected_line(name):
+    """The `# <-- defect` comment in a file sits on a line the manifest expects (keeps both in step)."""
+    lines = (INVALID / name).read_bytes().decode("utf-8", "replace").splitlines()
+    markers = [i for i, text in enumerate(lines, start=1) if "<-- defect" in text]
+    expected_lines = {e["line"] for e in MANIFEST[name] if "file" not in e}
+    for marker in markers:
+        assert marker in expected_lines, f"{name}: defect marked on line {marker}, manifest says {expected_lines}"
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_invalid_file_is_refused_with_a_located_message(name):
+    problems = problems_of(INVALID / name)
+    shown = describe(problems)
+    for expected in MANIFEST[name]:
+        fragments = expected["fragments"]
+        file = INVALID / expected.get("file", name)
+        # Fragments, in the right file and field...
+        candidates = find(problems, *fragments)
+        assert candidates, f"{name}: no problem mentions {fragments}; got:\n{shown}"
+        in_place = find(candidates, path=expected["path"], file=file)
+        assert in_place, (
+            f"{name}: {fragments} expected at {expected.get('file', name)} {expected['path']!r}; got:\n{shown}"
+        )
+        # ...on the right line.
+        assert find(in_place, line=expected["line"]), (
+            f"{name}: {fragments} expected on line {expected['line']}; got:\n{shown}"
+        )
+    assert len(problems) == len(MANIFEST[name]), f"{name}: unexpected extra problems:\n{shown}"
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_problem_text_names_file_line_and_field(name):
+    """What the user reads (ScenarioError's text) carries the file, the line and the field of each problem."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(INVALID / name)
+    text = str(info.value)
+    n = len(info.value.problems)
+    assert text.startswith(f"{n} problem")
+    for p in info.value.problems:
+        where = p.file + (f":{p.line}" if p.line is not None else "")
+        assert where in text
+        assert p.message in text
+        if p.path:
+            assert f" {p.path}:" in text
+
+
+def test_missing_scenario_file(tmp_path):
+    problems = problems_of(tmp_path / "nowhere.yaml")
+    assert len(problems) == 1
+    assert "does not exist" in problems[0].message
+    assert problems[0].file == str(tmp_path / "nowhere.yaml")
+
+
+# --------------------------------------------------------------------------- several defects at once
+
+BASE = """\
+name: several
+horizon: {start: 2026, end: 2030}
+demand_kinds:
+  classes: {unit: classes}
+districts:
+  - {id: nord}
+  - {id: sud}
+demand: {file: demand.csv}
+capacity:
+  - {district: nord, kind: classes, year: 2026, value: 8}
+budget:
+  annual: {2026: 1.0e6, 2027: 1.0e6, 2028: 1.0e6, 2029: 1.0e6, 2030: 1.0e6}
+projects:
+  - id: ecole-nord
+    district: nord
+    capacity: {classes: 2}
+    cost: 2.0e6
+    profile: [0.5, 0.5]
+    delivery_lag: 2
+  - id: ext-sud
+    district: sud
+    capacity: {classes: 1}
+    cost: 0.8e6
+    profile: [1.0]
+    delivery_lag: 1
+"""
+GOOD_DEMAND = "district,kind,year,value\nnord,classes,2026,10\nsud,classes,2026,8\n"
+
+
+def write(folder: Path, scenario: str, **tables: str) -> Path:
+    path = folder / "scenario.yaml"
+    path.write_text(textwrap.dedent(scenario), encoding="utf-8")
+    for name, text in tables.items():
+        (folder / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    return path
+
+
+def edit(text: str, *subs: tuple[str, str]) -> str:
+    for old, new in subs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def line_of(path: Path, fragment: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [i for i, text in enumerate(lines, start=1) if fragment in text]
+    assert len(hits) == 1, fragment
+    return hits[0]
+
+
+def test_write_helper_base_is_valid(tmp_path):
+    scenario = load_scenario(write(tmp_path, BASE, demand_csv=GOOD_DEMAND))
+    assert scenario.demand[("nord", "classes", 2026)] == 10
+
+
+def test_shape_defects_in_yaml_and_csv_are_all_reported_at_once(tmp_path):
+    text = edit(
+        BASE,
+        ("horizon: {start: 2026, end: 2030}", "horizon: {start: 2026, end: 2030}\ndiscount_rate: -0.1"),
+        ("    delivery_lag: 2\n", "    delivery_lag: 2\n    colour: blue\n"),
+        ("    cost: 0.8e6", "    cost: -0.8e6"),
+        ("  classes: {unit: classes}", "  classes: {unit: classes, weight: lots}"),
+    )
+    demand = "district,kind,year,value\nnord,classes,2026,10\nsud,classes,2026,douze\nsud,classes,2027,9,9\n"
+    path = write(tmp_path, text, demand_csv=demand)
+    csv = tmp_path / "demand.csv"
+    problems = problems_of(path)
+    shown = describe(problems)
+    expected = [
+        (("greater than or equal to 0",), "discount_rate", path, line_of(path, "discount_rate")),
+        (("unknown key 'colour'",), "projects[0].colour", path, line_of(path, "colour")),
+        (("greater than or equal to 0",), "projects[1].cost", path, line_of(path, "-0.8e6")),
+        (("valid number", "'lots'"), "demand_kinds.classes.weight", path, line_of(path, "lots")),
+        (("valid number", "'douze'"), "demand[1].value", csv, 3),
+        (("more cells",), "demand[2]", csv, 4),
+    ]
+    for fragments, field, file, line in expected:
+        assert find(problems, *fragments, path=field, file=file, line=line), (
+            f"missing {fragments} at {file.name}:{line} {field}; got:\n{shown}"
+        )
+    assert len(problems) == len(expected), shown
+
+
+def test_reference_defects_in_yaml_and_csv_are_all_reported_at_once(tmp_path):
+    text = edit(
+        BASE,
+        ("  - id: ext-sud", "  - id: ecole-nord"),
+        ("    district: sud\n", "    district: ouest\n"),
+        ("    profile: [0.5, 0.5]", "    profile: [0.5, 0.4]"),
+        ("2029: 1.0e6, ", ""),
+    )
+    demand = "district,kind,year,value\nnord,classes,2026,10\nsud,classe,2026,8\n"
+    path = write(tmp_path, text, demand_csv=demand)
+    csv = tmp_path / "demand.csv"
+    problems = problems_of(path)
+    shown = describe(problems)
+    project_1 = line_of(path, "district: ouest") - 1
+    expected = [
+        (("used twice",), "projects[1].id", path, project_1),
+        (("unknown district 'ouest'",), "projects[1].district", path, project_1 + 1),
+        (("add up to 0.9",), "projects[0].profile", path, line_of(path, "[0.5, 0.4]")),
+        (("no envelope", "2029"), "budget.annual", path, line_of(path, "annual:")),
+        (("unknown demand kind 'classe'", "did you mean 'classes'"), "demand[1].kind", csv, 3),
+    ]
+    for fragments, field, file, line in expected:
+        assert find(problems, *fragments, path=field, file=file, line=line), (
+            f"missing {fragments} at {file.name}:{line} {field}; got:\n{shown}"
+        )
+    assert len(problems) == len(expected), shown
+
+
+def test_shape_and_reference_defects_are_reported_together(tmp_path):
+    text = edit(BASE, ("    cost: 0.8e6", "    cost: beaucoup"), ("    district: sud\n", "    district: ouest\n"))
+    problems = problems_of(write(tmp_path, text, demand_csv=GOOD_DEMAND))
+    assert find(problems, "valid number", path="projects[1].cost")
+    assert find(problems, "unknown district 'ouest'", path="projects[1].district")
+
+
+# --------------------------------------------------------------------------- numbers and tables
+
+
+def test_csv_with_semicolons_and_decimal_commas(tmp_path):
+    demand = "district;kind;year;value\nnord;classes;2026;10,5\nsud;classes;2026;8\nsud;classes;2027;8,25\n"
+    scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
+    assert scenario.demand[("nord", "classes", 2026)] == 10.5
+    assert scenario.demand[("sud", "classes", 2026)] == 8
+    assert scenario.demand[("sud", "classes", 2027)] == 8.25
+    assert scenario.demand[("sud", "classes", 2030)] == 8.25  # carried forward
+
+
+def test_csv_with_tabs_and_a_byte_order_mark(tmp_path):
+    path = write(tmp_path, BASE)
+    (tmp_path / "demand.csv").write_bytes(
+        "district\tkind\tyear\tvalue\r\nnord\tclasses\t2026\t10.5\r\nsud\tclasses\t2026\t8\r\n".encode("utf-8-sig")
+    )
+    scenario = load_scenario(path)
+    assert scenario.demand[("nord", "classes", 2026)] == 10.5
+    assert scenario.demand[("sud", "classes", 2026)] == 8
+
+
+def test_csv_comma_separated_keeps_decimal_points(tmp_path):
+    demand = 'district,kind,year,value\nnord,classes,2026,10.5\nsud,classes,2026,"8"\n'
+    scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
+    assert scenario.demand[("nord", "classes", 2026)] == 10.5
+    assert scenario.demand[("sud", "classes", 2026)] == 8
+
+
+def test_numeric_looking_codes_in_a_csv_stay_text(tmp_path):
+    """District codes such as 01 or 75011 are identifiers: a CSV cell must not turn them into numbers.
+
+    Today `models.tables._cell` converts every cell that parses as a number, so `01` becomes the int 1 and
+    the row is refused ("input should be a valid string (got 1)"): a user cannot fix this in a CSV.
+    """
+    text = edit(BASE, ("  - {id: nord}\n  - {id: sud}", '  - {id: "01"}\n  - {id: "75011"}'))
+    text = text.replace("district: nord", 'district: "01"').replace("district: sud", 'district: "75011"')
+    demand = "district,kind,year,value\n01,classes,2026,10\n75011,classes,2026,8\n"
+    scenario = load_scenario(write(tmp_path, text, demand_csv=demand))
+    assert scenario.demand[("01", "classes", 2026)] == 10
+    assert scenario.demand[("75011", "classes", 2026)] == 8
+
+
+PROJECTS_SCENARIO = """\
+name: tables
+horizon: {start: 2026, end: 2032}
+demand_kinds:
+  maternelle: {unit: classes}
+  elementaire: {unit: classes}
+  creche: {unit: places, weight: 0.05}
+districts:
+  - {id: nord}
+  - {id: sud}
+demand:
+  - {district: nord, kind: maternelle, year: 2026, value: 12}
+  - {district: sud, kind: creche, year: 2026, value: 60}
+capacity:
+  - {district: nord, kind: maternelle, year: 2026, value: 10}
+budget:
+  annual: 6.0e6
+"""
+
+PROJECTS_INLINE = """\
+projects:
+  - id: ecole-nord
+    name: École du Nord
+    district: nord
+    theme: scolaire
+    capacity: {maternelle: 2, elementaire: 3}
+    cost: 9.0e6
+    profile: [0.2, 0.5, 0.3]
+    delivery_lag: 3
+    maturity: faisabilite
+    competence: ville
+    excludes: [ext-nord]
+  - id: ext-nord
+    district: nord
+    capacity: {maternelle: 1}
+    cost: 1.5e6
+    profile: [1.0]
+    delivery_lag: 1
+    earliest_start: 2027
+    latest_start: 2029
+    city_share: 0.5
+    confidence: 0.9
+    excludes: ecole-nord
+  - id: creche-sud
+    name: Crèche du Sud
+    district: sud
+    theme: petite enfance
+    capacity: {creche: 40}
+    cost: 3.5e6
+    profile: [0.25, 0.75]
+    delivery_lag: 2
+    status: committed
+    start: 2025
+  - id: ext-sud
+    district: sud
+    capacity: {maternelle: 1, elementaire: 1}
+    cost: 2.0e6
+    profile: [0.5, 0.5]
+    delivery_lag: 2
+    status: mandatory
+    requires: [creche-sud]
+"""
+
+PROJECT_COLUMNS = [
+    "id", "name", "district", "theme", "capacity.maternelle", "capacity.elementaire", "capacity.creche",
+    "cost", "profile", "delivery_lag", "maturity", "competence", "city_share", "confidence", "status", "start",
+    "earliest_start", "latest_start", "excludes", "requires",
+]  # fmt: skip
+# The same projects as PROJECTS_INLINE, as a spreadsheet would hold them (None: empty cell).
+PROJECT_ROWS = [
+    ["ecole-nord", "École du Nord", "nord", "scolaire", 2, 3, None, 9.0e6, "0.2 0.5 0.3", 3, "faisabilite",
+     "ville", None, None, None, None, None, None, "ext-nord", None],
+    ["ext-nord", None, "nord", None, 1, None, None, 1.5e6, 1.0, 1, None, None, 0.5, 0.9, None, None, 2027, 2029,
+     "ecole-nord", None],
+    ["creche-sud", "Crèche du Sud", "sud", "petite enfance", None, None, 40, 3.5e6, "0.25|0.75", 2, None, None,
+     None, None, "committed", 2025, None, None, None, None],
+    ["ext-sud", None, "sud", None, 1, 1, None, 2.0e6, "0.5 | 0.5", 2, None, None, None, None, "mandatory", None,
+     None, None, None, "creche-sud"],
+]  # fmt: skip
+
+
+def _csv_text(sep: str, decimal_comma: bool) -> str:
+    """PROJECT_ROWS as CSV; with decimal_comma, numbers as French Excel writes them (0,5 and 1,5E+06)."""
+
+    def cell(column: str, value) -> str:
+        if value is None:
+            return ""
+        text = f"{value:G}" if isinstance(value, float) else str(value)
+        if decimal_comma and (isinstance(value, float) or column == "profile"):
+            text = text.replace(".", ",")
+        return text
+
+    lines = [sep.join(PROJECT_COLUMNS)]
+    lines += [sep.join(cell(c, v) for c, v in zip(PROJECT_COLUMNS, row, strict=True)) for row in PROJECT_ROWS]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def inline_projects(tmp_path):
+    folder = tmp_path / "inline"
+    folder.mkdir()
+    return load_scenario(write(folder, PROJECTS_SCENARIO + PROJECTS_INLINE))
+
+
+@pytest.mark.parametrize("form", ["csv-comma", "csv-semicolon-decimal-comma", "xlsx", "xlsx-named-sheet"])
+def test_projects_from_a_table_file_load_like_inline(tmp_path, inline_projects, form):
+    folder = tmp_path / form
+    folder.mkdir()
+    if form == "csv-comma":
+        (folder / "projects.csv").write_text(_csv_text(",", False), encoding="utf-8")
+        ref = "projects: {file: projects.csv}\n"
+    elif form == "csv-semicolon-decimal-comma":
+        text = _csv_text(";", True)
+        assert "1,5E+06" in text and "0,25|0,75" in text
+        (folder / "projects.csv").write_text(text, encoding="utf-8")
+        ref = "projects: {file: projects.csv}\n"
+    else:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Notes" if form == "xlsx-named-sheet" else "Projets"
+        if form == "xlsx-named-sheet":
+            sheet.append(["this sheet is not the projects table"])
+            sheet = book.create_sheet("Projets")
+        sheet.append(PROJECT_COLUMNS)
+        for row in PROJECT_ROWS:
+            sheet.append(row)
+        book.save(folder / "projets.xlsx")
+        sheet_ref = ", sheet: Projets" if form == "xlsx-named-sheet" else ""
+        ref = f"projects: {{file: projets.xlsx{sheet_ref}}}\n"
+    from_table = load_scenario(write(folder, PROJECTS_SCENARIO + ref))
+    assert from_table.spec.projects == inline_projects.spec.projects
+    assert from_table.projects == inline_projects.projects
+    assert from_table.warnings == inline_projects.warnings
+
+
+def test_project_rows_in_a_table_are_located_on_their_own_line(tmp_path):
+    rows = [list(r) for r in PROJECT_ROWS]
+    rows[2][7] = -1  # creche-sud: negative cost, spreadsheet line 4
+    text = "".join(",".join("" if v is None else str(v) for v in row) + "\n" for row in [PROJECT_COLUMNS, *rows])
+    (tmp_path / "projects.csv").write_text(text, encoding="utf-8")
+    problems = problems_of(write(tmp_path, PROJECTS_SCENARIO + "projects: {file: projects.csv}\n"))
+    assert find(problems, "greater than or equal to 0", path="projects[2].cost", file=tmp_path / "projects.csv", line=4)
+
+
+def test_exponent_floats_without_sign_read_as_floats():
+    data, lines, problems = load_yaml_with_lines(
+        "a: 9.0e6\nb: 1e6\nc: 2.5E+6\nd: -3.0e-2\ne: 12\nf: 0.8e6\ng: 1_000.5\nh: .5\ni: v1e6\n", "x.yaml"
+    )
+    assert problems == []
+    assert data == {"a": 9.0e6, "b": 1e6, "c": 2.5e6, "d": -0.03, "e": 12, "f": 8e5, "g": 1000.5, "h": 0.5, "i": "v1e6"}
+    for key in "abcdfgh":
+        assert type(data[key]) is float, key
+    assert type(data["e"]) is int
+    assert lines[("c",)] == 3
+
+
+def test_exponent_floats_in_a_scenario(tmp_path):
+    text = edit(BASE, ("    cost: 2.0e6", "    cost: 9.0e6"), ("    cost: 0.8e6", "    cost: 8e5"))
+    scenario = load_scenario(write(tmp_path, text, demand_csv=GOOD_DEMAND))
+    assert scenario.project["ecole-nord"].cost == 9.0e6
+    assert scenario.project["ext-sud"].cost == 8e5
+    assert scenario.envelope[2026] == 1.0e6
+
+
+@pytest.mark.parametrize("annual", ["12e6", "12.0e6", "12000000"])
+def test_scalar_budget_applies_to_every_year(tmp_path, annual):
+    text = edit(
+        BASE,
+        ("  annual: {2026: 1.0e6, 2027: 1.0e6, 2028: 1.0e6, 2029: 1.0e6, 2030: 1.0e6}", f"  annual: {annual}"),
+    )
+    scenario = load_scenario(write(tmp_path, text, demand_csv=GOOD_DEMAND))
+    assert dict(scenario.envelope) == dict.fromkeys(range(2026, 2031), 12e6)
+
+
+def test_scalar_budget_negative_is_refused(tmp_path):
+    text = edit(
+        BASE,
+        ("  annual: {2026: 1.0e6, 2027: 1.0e6, 2028: 1.0e6, 2029: 1.0e6, 2030: 1.0e6}", "  annual: -5e6"),
+    )
+    path = write(tmp_path, text, demand_csv=GOOD_DEMAND)
+    problems = problems_of(path)
+    assert problems and all("greater than or equal to 0" in p.message for p in problems)
+    assert {p.line for p in problems} == {line_of(path, "annual:")}
+
+
+def test_example_scenario_loads_without_warnings():
+    scenario = load_scenario(EXAMPLE)
+    assert scenario.name == "Exemple-Ville — PPI 2026-2035"
+    assert len(scenario.projects) == 41
+    assert scenario.envelope[2026] == 7.0e6
+    assert scenario.warnings == ()
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def _json_instance(path: Path):
+    """The scenario as a JSON document would hold it (year keys become strings)."""
+    data, _, problems = load_yaml_with_lines(path.read_text(encoding="utf-8"), str(path))
+    assert problems == []
+    return json.loads(json.dumps(data))
+
+
+def _validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = scenario_json_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def test_json_schema_accepts_the_example():
+    errors = [e.message for e in _validator().iter_errors(_json_instance(EXAMPLE))]
+    assert errors == []
+
+
+def test_json_schema_accepts_tables_inline_and_in_files(tmp_path):
+    validator = _validator()
+    inline = PROJECTS_SCENARIO + edit(PROJECTS_INLINE, ("excludes: ecole-nord", "excludes: [ecole-nord]"))
+    for text in (inline, PROJECTS_SCENARIO + "projects: {file: p.xlsx, sheet: A}\n"):
+        (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+        assert [e.message for e in validator.iter_errors(_json_instance(tmp_path / "s.yaml"))] == []
+
+
+def test_json_schema_accepts_a_single_id_for_excludes_and_requires(tmp_path):
+    """The loader accepts `excludes: other-id` (one id without a list), so the schema must accept it too.
+
+    Today the schema says `type: array` only, so an editor flags a scenario that `ppi validate` accepts.
+    """
+    text = PROJECTS_SCENARIO + edit(PROJECTS_INLINE, ("requires: [creche-sud]", "requires: creche-sud"))
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    load_scenario(tmp_path / "s.yaml")  # valid for the tool (and `excludes: ecole-nord` is in it too)
+    errors = [e.message for e in _validator().iter_errors(_json_instance(tmp_path / "s.yaml"))]
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "name", ["unknown-key-in-project.yaml", "unknown-top-level-key.yaml", "negative-cost.yaml", "unknown-status.yaml"]
+)
+def test_json_schema_refuses_shape_defects(name):
+    assert not _validator().is_valid(_json_instance(INVALID / name))
+
+
+def test_json_schema_is_plain_json():
+    schema = scenario_json_schema()
+    assert json.loads(json.dumps(schema)) == schema
+    assert schema["title"] == "ppi scenario"
+
+
+def test_published_schema_file_is_up_to_date():
+    if not SCHEMA_FILE.exists():
+        pytest.skip("docs/scenario.schema.json is not generated yet: run `ppi schema --out docs/scenario.schema.json`")
+    published = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert published == json.loads(json.dumps(scenario_json_schema())), (
+        "docs/scenario.schema.json is stale: run `ppi schema --out docs/scenario.schema.json`"
+    )
