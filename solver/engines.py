@@ -24,6 +24,8 @@ import numpy as np
 from models.plan import OPTIMALITY_GAP, Status
 from solver.model import MatrixModel
 
+# An empty row (no decision left in it) must admit 0 within this: its bounds may carry rounding dust.
+FEASIBILITY_TOL = 1e-9
 # Small slack when comparing a reported gap with the requested one (solvers round their gap).
 GAP_SLACK = 1e-9
 
@@ -71,6 +73,11 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if diff <= 1e-9 * max(1.0, abs(objective)):
         return 0.0
     return diff / max(abs(objective), 1e-10)
+
+
+def zero_fits(lo: float, hi: float) -> bool:
+    """An empty row 0 satisfies lo ≤ 0 ≤ hi (with the solvers' feasibility tolerance)."""
+    return lo <= FEASIBILITY_TOL and hi >= -FEASIBILITY_TOL
 
 
 def _status_with_plan(objective: float, bound: float | None, proven: bool) -> Status:
@@ -155,6 +162,8 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     return EngineResult(status, x, objective, bound, runtime, name)
 
 
+# CBC run that used at least this share of its time limit is taken as stopped by it.
+CBC_TIME_LIMIT_SHARE = 0.9
 CBC_RESULT = re.compile(r"^Result - (.+)$", re.M)
 CBC_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.M)
 CBC_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
@@ -162,11 +171,12 @@ CBC_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
 
 def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     import pulp
+    from pulp.apis.coin_api import pulp_cbc_path
 
-    n, _ = m.A.shape[1], m.A.shape[0]
+    n = m.A.shape[1]
     prob = pulp.LpProblem("ppi", pulp.LpMinimize)
     xs = [
-        pulp.LpVariable(
+        prob.add_variable(
             f"x{j}",
             lowBound=m.col_lower[j],
             upBound=m.col_upper[j] if math.isfinite(m.col_upper[j]) else None,
@@ -181,10 +191,8 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         cols = A.indices[A.indptr[i] : A.indptr[i + 1]]
         vals = A.data[A.indptr[i] : A.indptr[i + 1]]
         if len(cols) == 0:
-            if lo > 1e-9 or hi < -1e-9:  # 0 must lie in [lo, hi]
-                return EngineResult(
-                    Status.INFEASIBLE, None, None, None, 0.0, f"row {m.row_names[i]} is empty"
-                )
+            if not zero_fits(lo, hi):
+                return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, f"row {m.row_names[i]} is empty")
             continue
         expr = pulp.LpAffineExpression([(xs[j], float(v)) for j, v in zip(cols, vals, strict=True)])
         if lo == hi:
@@ -197,7 +205,8 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "cbc.log")
         options = [f"randomSeed {int(opts.seed) + 1}", f"randomCbcSeed {int(opts.seed) + 1}"]
-        cmd = pulp.PULP_CBC_CMD(
+        cmd = pulp.COIN_CMD(
+            path=pulp_cbc_path,  # the CBC binary bundled with PuLP 3
             msg=bool(opts.verbose),
             timeLimit=opts.time_limit,
             gapRel=opts.gap if opts.gap is not None else OPTIMALITY_GAP,
@@ -208,11 +217,22 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         t0 = time.perf_counter()
         prob.solve(cmd)
         runtime = time.perf_counter() - t0
-        text = open(log, encoding="utf-8", errors="replace").read() if os.path.exists(log) else ""
+        text = ""
+        if os.path.exists(log):
+            with open(log, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
     result = CBC_RESULT.search(text)
     reason = result.group(1).strip() if result else pulp.LpStatus[prob.status]
-    if prob.sol_status == pulp.LpSolutionInfeasible or "infeasible" in reason.lower():
+    if result is not None and "infeasible" in reason.lower():
         return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason)
+    if result is None and pulp.LpSolutionInfeasible in (prob.sol_status, prob.status):
+        # CBC stopped without its "Result -" line (e.g. in pre-processing). Infeasibility is believed only
+        # when the time limit did not cut the run short; otherwise nothing is known.
+        if opts.time_limit is None or runtime < CBC_TIME_LIMIT_SHARE * opts.time_limit:
+            return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason)
+        return EngineResult(
+            Status.NO_SOLUTION, None, None, None, runtime, "stopped by the time limit during pre-processing"
+        )
     values = [v.varValue for v in xs]
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) or any(
         v is None for v in values

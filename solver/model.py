@@ -50,6 +50,7 @@ class MatrixModel:
     col_names: list[str]
     row_names: list[str]
     start_col: dict[tuple[str, int], int] = field(default_factory=dict)
+    unmet_row: dict[int, int] = field(default_factory=dict)  # unmet column -> its unmet[d,k,y] row
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -76,7 +77,7 @@ class _Builder:
         self.row_names: list[str] = []
         self.offset = 0.0
         self.start_col: dict[tuple[str, int], int] = {}
-        self.unmet_col: dict[tuple[str, str, int], int] = {}
+        self.unmet_row: dict[int, int] = {}
 
     def add_col(self, name: str, cost: float, lo: float, hi: float, integer: bool) -> int:
         self.c.append(cost)
@@ -113,6 +114,7 @@ class _Builder:
             col_names=self.col_names,
             row_names=self.row_names,
             start_col=dict(self.start_col),
+            unmet_row=dict(self.unmet_row),
         )
 
 
@@ -142,9 +144,7 @@ def add_start_columns(b: _Builder, scenario: Scenario) -> None:
         if p.status in ("committed", "excluded"):
             continue
         for s in p.start_years:
-            b.start_col[(p.id, s)] = b.add_col(
-                f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True
-            )
+            b.start_col[(p.id, s)] = b.add_col(f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True)
     b.offset += sum(scenario.cost_weight * p.city_cost for p in _committed(scenario))
 
 
@@ -226,7 +226,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
                 if residual <= DEMAND_EPS:
                     continue
                 u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.discount[y], 0.0, residual, False)
-                b.unmet_col[key] = u
+                b.unmet_row[u] = len(b.row_names)
                 terms = {u: 1.0}
                 for p in by_district.get(d, []):
                     a = min(p.confidence * p.capacity.get(k, 0.0), residual)

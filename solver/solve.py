@@ -3,15 +3,54 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from types import MappingProxyType
 
-from models.plan import Plan, Status
+import numpy as np
+
+from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
-from solver.engines import ENGINES, SolveOptions
-from solver.model import build_model
+from solver.engines import ENGINES, GAP_SLACK, EngineResult, SolveOptions, relative_gap, zero_fits
+from solver.model import MatrixModel, build_model
 
 # A binary whose value is above this is taken as 1 (solvers return 0.9999999 for 1).
 BINARY_THRESHOLD = 0.5
+
+
+def _solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
+    """Run the engine; a model with no decision left is settled here (solvers treat it as an edge case)."""
+    if model.shape[1] == 0:
+        if all(zero_fits(lo, hi) for lo, hi in zip(model.row_lower, model.row_upper, strict=True)):
+            return EngineResult(Status.OPTIMAL, np.zeros(0), model.offset, model.offset, 0.0, "no decision left")
+        return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, "the fixed projects break a constraint")
+    result = ENGINES[options.solver](model, options)
+    if not result.status.has_plan or result.x is None:
+        return result
+    x = polish(model, result.x)
+    objective = float(model.c @ x) + model.offset
+    status = result.status
+    if status == Status.OPTIMAL and relative_gap(objective, result.bound) not in (None, 0.0):
+        gap = relative_gap(objective, result.bound)
+        status = Status.OPTIMAL if gap is not None and gap <= OPTIMALITY_GAP + GAP_SLACK else Status.FEASIBLE
+    return replace(result, x=x, objective=objective, status=status)
+
+
+def polish(model: MatrixModel, x: np.ndarray) -> np.ndarray:
+    """The solver's plan with binaries rounded and each unmet column at its least value.
+
+    Given the start decisions, u[d,k,y] = min(R, max(0, R − Σ a x)). A plan stopped short of optimality
+    (time limit, loose gap) may leave u above that value; the objective is then recomputed from the
+    polished plan, so it is the plan's true objective.
+    """
+    x = np.array(x, dtype=float)
+    integer = model.integrality.astype(bool)
+    x[integer] = np.round(x[integer])
+    if model.unmet_row:
+        cols = np.fromiter(model.unmet_row.keys(), dtype=int)
+        rows = np.fromiter(model.unmet_row.values(), dtype=int)
+        served = model.A[rows] @ x - x[cols]  # every unmet column has coefficient 1 in its own row
+        x[cols] = np.clip(model.row_lower[rows] - served, 0.0, model.col_upper[cols])
+    return x
 
 
 def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
@@ -22,7 +61,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     t0 = time.perf_counter()
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
-    result = ENGINES[options.solver](model, options)
+    result = _solve_matrix(model, options)
     starts: dict[str, int | None] = {p.id: None for p in scenario.projects}
     if result.status.has_plan:
         assert result.x is not None

@@ -1,0 +1,439 @@
+"""Seeded generator of realistic synthetic PPI scenarios for benchmarks.
+
+`generate_scenario(tier, seed, **knobs)` returns a scenario as the YAML structure in Python objects (feed it
+to `models.scenario_from_dict`). The same tier, seed and knobs always give the same scenario.
+
+Tiers (docs/PERFORMANCE.md):
+
+    tier  projects  districts  years  kinds
+    S         30         5      10    maternelle, elementaire
+    M        100        20      12    + creche
+    L        300        50      15    + periscolaire
+
+Knobs:
+
+- `budget_tightness` (0.5): the envelopes over the horizon fund this share of the total city cost of the
+  candidate and mandatory projects (on top of what committed projects already take);
+- `lumpiness` (0.5): a typical project's capacity relative to the shortfall it addresses — the peak
+  shortfall of a district and kind is (mean capacity of the projects serving it) / lumpiness, so 0.5 means
+  "about two projects' worth of need", 2 means "one project covers twice the need";
+- `identical_modules` (3): size of each group of identical modular-classroom projects (same district,
+  capacity, cost, window; 0 = none) — one group per 5 districts;
+- `linked_share` (0.2): share of the projects that take part in an alternative (`excludes`) or a phasing
+  (`requires`) link, half each.
+
+Figures follow docs/DOMAIN.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension
+0.55–1.0 M€ per added class, modular classroom 80–150 k€, new crèche 75–95 k€ per place (Île-de-France),
+CAF and département aid on crèche places, ZAC developers paying part of a school, micro-crèches mostly
+private; the CP profiles of schools and crèches and the maturity levels of the tool's defaults. The
+periscolaire (accueil de loisirs) figures — 12–20 k€ per place — are an assumption of this generator, not a
+DOMAIN.md figure.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+FIRST_YEAR = 2027
+ELECTION_YEARS = (2026, 2032, 2038, 2044)  # municipal elections; spending peaks the year before
+
+
+@dataclass(frozen=True)
+class Tier:
+    projects: int
+    districts: int
+    years: int
+    kinds: tuple[str, ...]
+
+
+TIERS: dict[str, Tier] = {
+    "S": Tier(30, 5, 10, ("maternelle", "elementaire")),
+    "M": Tier(100, 20, 12, ("maternelle", "elementaire", "creche")),
+    "L": Tier(300, 50, 15, ("maternelle", "elementaire", "creche", "periscolaire")),
+}
+
+KINDS: dict[str, dict[str, Any]] = {
+    "maternelle": {"unit": "classes", "weight": 1.0},
+    "elementaire": {"unit": "classes", "weight": 1.0},
+    "creche": {"unit": "places", "weight": 0.05},  # 20 places weigh one class
+    "periscolaire": {"unit": "places", "weight": 0.02},  # 50 places weigh one class
+}
+
+# CP profiles (DOMAIN.md; the school peak is rounded from 0.53 to 0.54 so that the shares add up to 1).
+PROFILE_SCHOOL = [0.03, 0.03, 0.18, 0.54, 0.11, 0.09, 0.02]
+PROFILE_CRECHE = [0.04, 0.04, 0.10, 0.62, 0.14, 0.05, 0.01]
+PROFILE_EXTENSION = [0.10, 0.70, 0.20]
+PROFILE_MICRO = [0.30, 0.70]
+
+SCHOOL_KINDS = ("maternelle", "elementaire")
+
+
+@dataclass(frozen=True)
+class Knobs:
+    budget_tightness: float = 0.5
+    lumpiness: float = 0.5
+    identical_modules: int = 3
+    linked_share: float = 0.2
+
+    def __post_init__(self) -> None:
+        if not 0 < self.budget_tightness <= 2:
+            raise ValueError("budget_tightness must be in (0, 2]")
+        if self.lumpiness <= 0:
+            raise ValueError("lumpiness must be positive")
+        if self.identical_modules < 0:
+            raise ValueError("identical_modules must be >= 0")
+        if not 0 <= self.linked_share <= 1:
+            raise ValueError("linked_share must be in [0, 1]")
+
+
+def _round(x: float, step: float) -> float:
+    return round(round(x / step) * step, 6)
+
+
+class _Gen:
+    def __init__(self, tier: str, seed: int, knobs: Knobs):
+        if tier not in TIERS:
+            raise ValueError(f"unknown tier '{tier}' (known: {', '.join(TIERS)})")
+        self.tier_name = tier
+        self.tier = TIERS[tier]
+        self.seed = seed
+        self.knobs = knobs
+        # A string seed is hashed with SHA-512 by `random`: stable across runs and Python versions.
+        self.rng = random.Random(f"ppi-benchmark/{tier}/{seed}")
+        self.start = FIRST_YEAR
+        self.end = FIRST_YEAR + self.tier.years - 1
+        self.kinds = self.tier.kinds
+        self.districts = [f"q{i + 1:02d}" for i in range(self.tier.districts)]
+        self.projects: list[dict[str, Any]] = []
+        self.counter: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ projects
+    def _id(self, prefix: str, district: str) -> str:
+        key = f"{prefix}-{district}"
+        self.counter[key] = self.counter.get(key, 0) + 1
+        return f"{key}-{self.counter[key]}"
+
+    def _maturity(self, choices: list[tuple[str, float]]) -> str:
+        names, weights = zip(*choices, strict=True)
+        return self.rng.choices(names, weights)[0]
+
+    def _deadline(self, p: dict[str, Any], chance: float = 0.3) -> None:
+        """Some operations have a latest start (ZAC treaty, land option, partner's offer)."""
+        if self.rng.random() < chance:
+            lead = {"idee": 3, "opportunite": 2, "faisabilite": 1, "programme": 1}.get(p.get("maturity", ""), 0)
+            earliest = self.start + lead
+            last = self.end - p["delivery_lag"]
+            if earliest <= last:
+                p["latest_start"] = min(last, earliest + self.rng.randint(1, 4))
+
+    def school(self, d: str) -> dict[str, Any]:
+        """New groupe scolaire: 10–16 classes at 0.75–1.6 M€ per class, opens start + 4."""
+        cap: dict[str, float] = {}
+        if "maternelle" in self.kinds:
+            cap["maternelle"] = self.rng.randint(4, 6)
+        if "elementaire" in self.kinds:
+            cap["elementaire"] = self.rng.randint(6, 10)
+        classes = sum(cap.values())
+        if "periscolaire" in self.kinds:
+            cap["periscolaire"] = 10 * classes  # accueil périscolaire in the new school
+        p = {
+            "id": self._id("gs", d),
+            "district": d,
+            "theme": "scolaire",
+            "capacity": cap,
+            "cost": _round(classes * self.rng.uniform(1.1, 1.6) * 1e6, 1e4),
+            "profile": list(PROFILE_SCHOOL),
+            "delivery_lag": 4,
+            "maturity": self._maturity([("idee", 2), ("opportunite", 3), ("faisabilite", 3), ("programme", 2)]),
+            "competence": "ville",
+        }
+        if self.rng.random() < 0.3:  # ZAC: the developer pays part of the school
+            p["city_share"] = _round(self.rng.uniform(0.7, 0.8), 0.01)
+        self._deadline(p)
+        return p
+
+    def extension(self, d: str, status: str = "candidate") -> dict[str, Any]:
+        """Extension or restructuring: 1–4 added classes at 0.55–1.0 M€ each, opens start + 2."""
+        kind = self.rng.choice([k for k in SCHOOL_KINDS if k in self.kinds])
+        classes = self.rng.randint(1, 4)
+        p = {
+            "id": self._id("ext", d),
+            "district": d,
+            "theme": "scolaire",
+            "capacity": {kind: classes},
+            "cost": _round(classes * self.rng.uniform(0.55, 1.0) * 1e6, 1e4),
+            "profile": list(PROFILE_EXTENSION),
+            "delivery_lag": 2,
+            "maturity": self._maturity([("opportunite", 1), ("faisabilite", 3), ("programme", 3), ("conception", 1)]),
+            "competence": "ville",
+        }
+        if status == "mandatory":  # accessibility / safety works with a calendar (Ad'AP)
+            p["status"] = "mandatory"
+            p["maturity"] = "programme"
+            p["latest_start"] = self.start + self.rng.randint(2, 4)
+        else:
+            self._deadline(p)
+        return p
+
+    def modular(self, d: str, kind: str | None = None, classes: int | None = None) -> dict[str, Any]:
+        """Modular classroom(s): 80–150 k€ per class, paid at once, open start + 1, a stopgap."""
+        kind = kind or self.rng.choice([k for k in SCHOOL_KINDS if k in self.kinds])
+        classes = classes or self.rng.randint(1, 2)
+        return {
+            "id": self._id("mod", d),
+            "district": d,
+            "theme": "scolaire",
+            "capacity": {kind: classes},
+            "cost": _round(classes * self.rng.uniform(0.08, 0.15) * 1e6, 1e3),
+            "profile": [1.0],
+            "delivery_lag": 1,
+            "latest_start": self.start + self.rng.randint(1, 3),
+            "maturity": "conception",
+            "competence": "ville",
+        }
+
+    def creche(self, d: str) -> dict[str, Any]:
+        """New crèche: 30–60 places at 75–95 k€, CAF and département aid, opens start + 4."""
+        places = self.rng.choice([30, 36, 40, 45, 48, 60])
+        per_place = self.rng.uniform(75e3, 95e3)
+        aid = self.rng.uniform(7.4e3, 17e3) + self.rng.uniform(0, 8e3)  # CAF + département per place
+        p = {
+            "id": self._id("creche", d),
+            "district": d,
+            "theme": "petite enfance",
+            "capacity": {"creche": places},
+            "cost": _round(places * per_place, 1e4),
+            "profile": list(PROFILE_CRECHE),
+            "delivery_lag": 4,
+            "maturity": self._maturity([("idee", 2), ("opportunite", 3), ("faisabilite", 3), ("programme", 2)]),
+            "competence": "ville",
+            "city_share": _round(1 - aid / per_place, 0.01),
+        }
+        self._deadline(p)
+        return p
+
+    def micro_creche(self, d: str) -> dict[str, Any]:
+        """Micro-crèche (10–12 places), private or reserved places: the city pays little, counts less."""
+        places = self.rng.randint(10, 12)
+        p = {
+            "id": self._id("micro", d),
+            "district": d,
+            "theme": "petite enfance",
+            "capacity": {"creche": places},
+            "cost": _round(places * self.rng.uniform(60e3, 75e3), 1e4),
+            "profile": list(PROFILE_MICRO),
+            "delivery_lag": 1,
+            "maturity": self._maturity([("opportunite", 1), ("faisabilite", 2), ("programme", 1)]),
+            "competence": self.rng.choice(["prive", "partenariat"]),
+        }
+        if p["competence"] == "prive":
+            p["city_share"] = 0.1  # the city fits out premises it owns
+        self._deadline(p, chance=0.6)
+        return p
+
+    def loisirs(self, d: str) -> dict[str, Any]:
+        """Accueil de loisirs / périscolaire: 60–120 places at 12–20 k€ (generator assumption)."""
+        places = self.rng.choice([60, 80, 100, 120])
+        p = {
+            "id": self._id("alsh", d),
+            "district": d,
+            "theme": "périscolaire",
+            "capacity": {"periscolaire": places},
+            "cost": _round(places * self.rng.uniform(12e3, 20e3), 1e4),
+            "profile": list(PROFILE_EXTENSION),
+            "delivery_lag": 2,
+            "maturity": self._maturity([("opportunite", 1), ("faisabilite", 2), ("programme", 1)]),
+            "competence": "ville",
+        }
+        self._deadline(p)
+        return p
+
+    def committed(self, d: str) -> dict[str, Any]:
+        """An operation already under way (coup parti): started one or two years before the horizon."""
+        p = self.school(d) if ("creche" not in self.kinds or self.rng.random() < 0.5) else self.creche(d)
+        p.pop("latest_start", None)
+        p["id"] = p["id"].replace("gs-", "cp-gs-").replace("creche-", "cp-creche-")
+        p["status"] = "committed"
+        p["start"] = self.start - self.rng.randint(1, 2)
+        p["maturity"] = self.rng.choice(["conception", "travaux"])
+        return p
+
+    def make_projects(self) -> None:
+        n = self.tier.projects
+        k = self.knobs
+        n_committed = max(1, n // 30)
+        n_mandatory = max(1, n // 30)
+        groups = max(1, len(self.districts) // 5) if k.identical_modules > 0 else 0
+        n_modules = groups * k.identical_modules
+        n_free = n - n_committed - n_mandatory - n_modules
+        if n_free < len(self.districts):
+            raise ValueError("too many identical modules for the tier's project count")
+        makers = [(self.school, 2.0), (self.extension, 3.0), (self.modular, 1.5)]
+        if "creche" in self.kinds:
+            makers += [(self.creche, 2.0), (self.micro_creche, 1.5)]
+        if "periscolaire" in self.kinds:
+            makers += [(self.loisirs, 1.0)]
+        funcs, weights = zip(*makers, strict=True)
+        # Every district gets at least one project; the rest go to districts at random (growth areas more).
+        pull = [self.rng.uniform(0.5, 2.0) for _ in self.districts]
+        homes = list(self.districts) + self.rng.choices(self.districts, pull, k=n_free - len(self.districts))
+        for d in homes:
+            self.projects.append(self.rng.choices(funcs, weights)[0](d))
+        for _ in range(n_committed):
+            self.projects.append(self.committed(self.rng.choice(self.districts)))
+        for _ in range(n_mandatory):
+            self.projects.append(self.extension(self.rng.choice(self.districts), status="mandatory"))
+        for g in range(groups):
+            d = self.rng.choice(self.districts)
+            first = self.modular(d, classes=1)
+            for i in range(k.identical_modules):
+                module = dict(first, id=f"mod-{d}-lot{g + 1}-{i + 1}", name=f"Classe modulaire {d} (lot {g + 1})")
+                self.projects.append(module)
+        self.rng.shuffle(self.projects)
+
+    def make_links(self) -> None:
+        """Alternatives (excludes) and phasings (requires) between candidates of the same district."""
+        target = round(self.knobs.linked_share * len(self.projects))
+        linked: set[str] = set()
+        by_district: dict[str, list[dict[str, Any]]] = {}
+        for p in self.projects:
+            if p.get("status", "candidate") == "candidate" and "-lot" not in p["id"]:
+                by_district.setdefault(p["district"], []).append(p)
+        pairs = [
+            (a, b)
+            for ps in by_district.values()
+            for i, a in enumerate(ps)
+            for b in ps[i + 1 :]
+            if set(a["capacity"]) & set(b["capacity"])
+        ]
+        self.rng.shuffle(pairs)
+        use_requires = False
+        for a, b in pairs:
+            if len(linked) + 2 > target:
+                break
+            if a["id"] in linked or b["id"] in linked:
+                continue
+            if use_requires:
+                # Phase 2 (the cheaper one) on the site of phase 1: never before it, only with it.
+                first, second = sorted((a, b), key=lambda p: -p["cost"])
+                second["requires"] = [first["id"]]
+                second["name"] = f"{second['id']} (phase 2 of {first['id']})"
+            else:
+                a["excludes"] = [b["id"]]  # two variants for one site
+            use_requires = not use_requires
+            linked.update((a["id"], b["id"]))
+
+    # ------------------------------------------------------------------ demand, capacity, budget
+    def make_tables(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        T = self.tier.years
+        existing_range = {
+            "maternelle": (6, 20),
+            "elementaire": (10, 35),
+            "creche": (20, 120),
+            "periscolaire": (80, 300),
+        }
+        demand_rows, capacity_rows = [], []
+        for d in self.districts:
+            profile = self.rng.choices(["zac", "growing", "stable"], [3, 5, 2])[0]
+            zac_year = self.rng.randint(2, max(2, T - 4))
+            for k in self.kinds:
+                step = 0.1 if KINDS[k]["unit"] == "classes" else 1.0
+                lo, hi = existing_range[k]
+                existing = float(self.rng.randint(lo, hi))
+                caps = [
+                    p["capacity"][k]
+                    for p in self.projects
+                    if p["district"] == d and k in p["capacity"] and p.get("status") != "committed"
+                ]
+                committed = sum(
+                    p["capacity"].get(k, 0)
+                    for p in self.projects
+                    if p["district"] == d and p.get("status") == "committed"
+                )
+                if caps:
+                    peak = sum(caps) / len(caps) / self.knobs.lumpiness * self.rng.uniform(0.8, 1.2)
+                    if profile == "stable":
+                        peak *= 0.3
+                else:
+                    peak = -existing * self.rng.uniform(0.0, 0.1)  # no project here: need already met
+                peak += committed
+                s0 = peak * self.rng.uniform(0.0, 0.3) if peak > 0 else peak
+                base = existing + s0
+                values = []
+                for t in range(T):
+                    if profile == "zac" and peak > 0:
+                        grown = s0 + (peak - s0) * (0.3 * t / (T - 1) + 0.7 * (t >= zac_year))
+                        value = existing + grown
+                    else:  # steady growth rate reaching the peak in the last year
+                        rate = ((existing + peak) / base) ** (1 / (T - 1)) - 1 if base > 0 else 0.0
+                        value = base * (1 + rate) ** t
+                    values.append(max(0.0, _round(value, step)))
+                for t, value in enumerate(values):
+                    demand_rows.append({"district": d, "kind": k, "year": self.start + t, "value": value})
+                capacity_rows.append({"district": d, "kind": k, "year": self.start, "value": existing})
+        return demand_rows, capacity_rows
+
+    def make_budget(self) -> dict[int, float]:
+        years = range(self.start, self.end + 1)
+        committed = dict.fromkeys(years, 0.0)
+        mandatory_peak = 0.0
+        total = 0.0
+        for p in self.projects:
+            share = p.get("city_share", {"prive": 0.0, "partenariat": 0.3}.get(p.get("competence", ""), 1.0))
+            city_cost = p["cost"] * share
+            if p.get("status") == "committed":
+                for i, s in enumerate(p["profile"]):
+                    if p["start"] + i in committed:
+                        committed[p["start"] + i] += city_cost * s
+            else:
+                total += city_cost
+                if p.get("status") == "mandatory":
+                    mandatory_peak += city_cost * max(p["profile"])
+        free_total = self.knobs.budget_tightness * total
+        weights = {y: self.rng.uniform(0.9, 1.1) * (1.15 if y + 1 in ELECTION_YEARS else 1.0) for y in years}
+        scale = free_total / sum(weights.values())
+        # Floor: every mandatory project can be paid whatever its start year (the instance stays feasible).
+        return {y: _round(committed[y] + max(scale * weights[y], mandatory_peak * 1.05), 1e4) for y in years}
+
+    def scenario(self) -> dict[str, Any]:
+        self.make_projects()
+        self.make_links()
+        demand, capacity = self.make_tables()
+        annual = self.make_budget()
+        k = self.knobs
+        return {
+            "name": f"synthetic-{self.tier_name}-seed{self.seed}",
+            "description": (
+                f"generated by benchmarks.generate: tier {self.tier_name}, seed {self.seed}, "
+                f"budget_tightness {k.budget_tightness}, lumpiness {k.lumpiness}, "
+                f"identical_modules {k.identical_modules}, linked_share {k.linked_share}"
+            ),
+            "horizon": {"start": self.start, "end": self.end},
+            "discount_rate": 0.0,
+            "demand_kinds": {kind: dict(KINDS[kind]) for kind in self.kinds},
+            "districts": [{"id": d, "name": f"Quartier {d[1:]}"} for d in self.districts],
+            "demand": demand,
+            "capacity": capacity,
+            "budget": {"annual": annual, "carry_over": False},
+            "objective": {"cost_weight": 1.0e-9},
+            "projects": self.projects,
+        }
+
+
+def generate_scenario(
+    tier: str = "S",
+    seed: int = 0,
+    *,
+    budget_tightness: float = 0.5,
+    lumpiness: float = 0.5,
+    identical_modules: int = 3,
+    linked_share: float = 0.2,
+) -> dict[str, Any]:
+    """A synthetic scenario (YAML structure as Python objects), deterministic for (tier, seed, knobs)."""
+    knobs = Knobs(budget_tightness, lumpiness, identical_modules, linked_share)
+    data = _Gen(tier, seed, knobs).scenario()
+    assert math.isfinite(sum(data["budget"]["annual"].values()))
+    return data

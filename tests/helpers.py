@@ -1,0 +1,336 @@
+"""Test helpers: scenario builders, solve-and-verify, and an independent brute-force optimiser.
+
+The brute force shares nothing with `solver/` or `models/verify.py`: it enumerates every combination of
+start years and checks windows, budget, alternatives and prerequisites, and computes the objective, with
+its own plain loops. It only reads the resolved `Scenario` (windows, confidence, city share, tables).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+from typing import Any
+
+import pytest
+
+from models.load import scenario_from_dict
+from models.plan import Plan
+from models.scenario import Scenario
+from models.verify import verify_plan
+from reports.files import plan_to_dict
+from solver import SolveOptions, solve
+
+KIND = "classes"
+DISTRICT = "d"
+START = 2026
+
+# Warnings the CBC engine raises on every call with PuLP 3.3 (see tests/test_engines.py, which asserts
+# that the engine raises none): two PuLP deprecations of the API solver/engines.py uses, and the log file
+# solver/engines.py reads without closing it. Filtered in the other tests so that they test behaviour.
+CBC_WARNING_FILTERS = [
+    pytest.mark.filterwarnings("ignore:Constructing LpVariable:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:PULP_CBC_CMD is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
+]
+
+# Brute-force budget tolerance, in euros (spending is a sum of float products).
+BRUTE_MONEY_TOL = 1e-3
+
+
+# ---------------------------------------------------------------------------------------------- builders
+
+
+def project(pid: str, **overrides: Any) -> dict[str, Any]:
+    """A project dict: district `d`, 1 class, 1 M€ paid in the start year, delivered the same year."""
+    base: dict[str, Any] = {
+        "id": pid,
+        "district": DISTRICT,
+        "capacity": {KIND: 1.0},
+        "cost": 1.0e6,
+        "profile": [1.0],
+        "delivery_lag": 0,
+    }
+    base.update(overrides)
+    return base
+
+
+def rows(values: dict[int, float], district: str = DISTRICT, kind: str = KIND) -> list[dict[str, Any]]:
+    """Table rows (demand or capacity) for one district and kind."""
+    return [{"district": district, "kind": kind, "year": y, "value": v} for y, v in values.items()]
+
+
+def make_scenario_dict(**overrides: Any) -> dict[str, Any]:
+    """Scenario data: one district `d`, one kind `classes` (weight 1), horizon 2026-2028, 10 M€ a year,
+    no projects, no demand, cost_weight 0 (hand-computed objectives are then pure unmet demand) unless
+    overridden. `years=(start, end)` is a shortcut for the horizon; `envelope=` for budget.annual."""
+    data: dict[str, Any] = {
+        "name": "test",
+        "horizon": {"start": START, "end": START + 2},
+        "demand_kinds": {KIND: {"unit": "classes", "weight": 1.0}},
+        "districts": [{"id": DISTRICT}],
+        "demand": [],
+        "capacity": [],
+        "budget": {"annual": 10.0e6, "carry_over": False},
+        "objective": {"cost_weight": 0.0},
+        "projects": [],
+    }
+    if "years" in overrides:
+        start, end = overrides.pop("years")
+        data["horizon"] = {"start": start, "end": end}
+    if "envelope" in overrides:
+        data["budget"] = {**data["budget"], "annual": overrides.pop("envelope")}
+    if "carry_over" in overrides:
+        data["budget"] = {**data["budget"], "carry_over": overrides.pop("carry_over")}
+    if "cost_weight" in overrides:
+        data["objective"] = {"cost_weight": overrides.pop("cost_weight")}
+    data.update(overrides)
+    return data
+
+
+def make_scenario(**overrides: Any) -> Scenario:
+    """A resolved scenario built from `make_scenario_dict(**overrides)`."""
+    return scenario_from_dict(make_scenario_dict(**overrides), source="<test>")
+
+
+# ------------------------------------------------------------------------------------ solve and verify
+
+
+def solve_and_verify(scenario: Scenario, solver: str = "highs", **options: Any) -> Plan:
+    """Solve; when there is a plan, assert that the independent verifier accepts its plan.json."""
+    plan = solve(scenario, SolveOptions(solver=solver, **options))
+    if plan.status.has_plan:
+        check = verify_plan(scenario, plan_to_dict(scenario, plan))
+        assert check.ok, f"{solver}: {check}"
+        assert plan.objective is not None
+        assert math.isclose(plan.objective, check.objective, rel_tol=1e-6, abs_tol=1e-6)
+        assert set(plan.starts) == {p.id for p in scenario.projects}
+    return plan
+
+
+# ------------------------------------------------------------------------------------------ brute force
+
+
+def _spending(p, s: int) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for i, share in enumerate(p.profile):
+        out[s + i] = out.get(s + i, 0.0) + p.cost * share * p.city_share
+    return out
+
+
+def _options(p) -> list[int | None]:
+    if p.status == "excluded":
+        return [None]
+    if p.status == "committed":
+        return [p.start]
+    window = list(p.start_years)
+    return window if p.status == "mandatory" else [None, *window]
+
+
+def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
+    """Objective of a plan computed with plain loops: weighted, discounted unmet demand + λ × city spending."""
+    years = list(scenario.years)
+    r = scenario.spec.discount_rate
+    total = 0.0
+    for d in scenario.districts:
+        for k in scenario.kinds:
+            for y in years:
+                cap = scenario.existing[(d, k, y)]
+                for p in scenario.projects:
+                    s = starts.get(p.id)
+                    if s is not None and p.district == d and s + p.delivery_lag <= y:
+                        cap += p.confidence * p.capacity.get(k, 0.0)
+                unmet = max(0.0, scenario.demand[(d, k, y)] - cap)
+                total += scenario.weight[k] * (1.0 + r) ** (-(y - years[0])) * unmet
+    spending = 0.0
+    for p in scenario.projects:
+        if starts.get(p.id) is not None:
+            spending += sum(p.cost * share * p.city_share for share in p.profile)
+    return total + scenario.cost_weight * spending
+
+
+def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
+    """Every constraint, checked with plain loops."""
+    years = list(scenario.years)
+    for p in scenario.projects:
+        if starts.get(p.id) not in _options(p):
+            return False
+    for p in scenario.projects:
+        for q in p.excludes:
+            if starts.get(p.id) is not None and starts.get(q) is not None:
+                return False
+        for q in p.requires:
+            sp, sq = starts.get(p.id), starts.get(q)
+            if sp is not None and (sq is None or sq > sp):
+                return False
+    spent = dict.fromkeys(years, 0.0)
+    for p in scenario.projects:
+        s = starts.get(p.id)
+        if s is not None:
+            for y, amount in _spending(p, s).items():
+                if y in spent:
+                    spent[y] += amount
+    cum_env = cum_spent = 0.0
+    for y in years:
+        cum_env += scenario.envelope[y]
+        cum_spent += spent[y]
+        if scenario.carry_over:
+            if cum_spent > cum_env + BRUTE_MONEY_TOL:
+                return False
+        elif spent[y] > scenario.envelope[y] + BRUTE_MONEY_TOL:
+            return False
+    return True
+
+
+def brute_force(scenario: Scenario) -> tuple[float, dict[str, int | None]] | None:
+    """Best (objective, starts) over every combination of start years, or None if none is feasible.
+
+    Depth-first over the projects, pruning partial plans whose spending already breaks the budget (spending
+    only grows as projects are added) or that choose two alternatives; prerequisites are checked on
+    complete plans. Ties keep the first plan found.
+    """
+    years = list(scenario.years)
+    projects = list(scenario.projects)
+    env = [scenario.envelope[y] for y in years]
+    best: list[Any] = [math.inf, None]
+    starts: dict[str, int | None] = {}
+
+    def budget_ok(spent: list[float]) -> bool:
+        if scenario.carry_over:
+            ce = cs = 0.0
+            for e, s in zip(env, spent, strict=True):
+                ce += e
+                cs += s
+                if cs > ce + BRUTE_MONEY_TOL:
+                    return False
+            return True
+        return all(s <= e + BRUTE_MONEY_TOL for e, s in zip(env, spent, strict=True))
+
+    def visit(i: int, spent: list[float]) -> None:
+        if i == len(projects):
+            if brute_feasible(scenario, starts):
+                value = brute_objective(scenario, starts)
+                if value < best[0] - 1e-12:
+                    best[0], best[1] = value, dict(starts)
+            return
+        p = projects[i]
+        for s in _options(p):
+            if s is not None:
+                clash = any(
+                    starts.get(q) is not None
+                    for q in set(p.excludes) | {o.id for o in projects[:i] if p.id in o.excludes}
+                )
+                if clash:
+                    continue
+                new = list(spent)
+                for y, amount in _spending(p, s).items():
+                    if y in scenario.envelope:
+                        new[y - years[0]] += amount
+                if not budget_ok(new):
+                    continue
+            else:
+                new = spent
+            starts[p.id] = s
+            visit(i + 1, new)
+            del starts[p.id]
+
+    visit(0, [0.0] * len(years))
+    if best[1] is None:
+        return None
+    return best[0], best[1]
+
+
+def count_plans(scenario: Scenario) -> int:
+    """Number of start-year combinations the brute force may visit (before pruning)."""
+    return math.prod(len(_options(p)) for p in scenario.projects)
+
+
+# ------------------------------------------------------------------------------- random instances
+
+
+def random_scenario_dict(
+    seed: int,
+    n_projects: int = 50,
+    n_districts: int = 5,
+    n_years: int = 10,
+    budget_per_year: float = 6.0e6,
+) -> dict[str, Any]:
+    """A generated scenario (deterministic in `seed`), hard enough for a solver to need some time."""
+    rng = random.Random(seed)
+    start = START
+    years = list(range(start, start + n_years))
+    kinds = ["maternelle", "creche"]
+    districts = [f"q{i}" for i in range(n_districts)]
+    demand, capacity = [], []
+    for d in districts:
+        for k in kinds:
+            base = rng.randint(5, 40) if k == "maternelle" else rng.randint(40, 200)
+            capacity.append({"district": d, "kind": k, "year": start, "value": base})
+            growth = rng.uniform(0.0, 0.08)
+            for t, y in enumerate(years):
+                demand.append({"district": d, "kind": k, "year": y, "value": round(base * (1 + growth) ** (t + 1), 2)})
+    projects = []
+    for i in range(n_projects):
+        kind = rng.choice(kinds)
+        size = rng.randint(1, 6) if kind == "maternelle" else rng.randint(10, 60)
+        cost = round(size * (rng.uniform(0.8, 1.5) if kind == "maternelle" else rng.uniform(0.06, 0.1)), 3) * 1e6
+        lag = rng.randint(0, 3)
+        earliest = start + rng.randint(0, 3)
+        latest = min(years[-1] - lag, earliest + rng.randint(2, 6))
+        if latest < earliest:
+            earliest = latest = years[-1] - lag
+        projects.append(
+            {
+                "id": f"p{i}",
+                "district": rng.choice(districts),
+                "capacity": {kind: size},
+                "cost": cost,
+                "profile": rng.choice([[1.0], [0.3, 0.7], [0.1, 0.7, 0.2], [0.05, 0.15, 0.6, 0.2]]),
+                "delivery_lag": lag,
+                "earliest_start": earliest,
+                "latest_start": latest,
+                "confidence": rng.choice([0.7, 0.85, 1.0]),
+            }
+        )
+    for i in range(0, n_projects - 1, 7):  # a few pairs of alternatives
+        projects[i]["excludes"] = [f"p{i + 1}"]
+    return {
+        "name": f"random-{seed}",
+        "horizon": {"start": years[0], "end": years[-1]},
+        "demand_kinds": {"maternelle": {"weight": 1.0}, "creche": {"weight": 0.05}},
+        "districts": [{"id": d} for d in districts],
+        "demand": demand,
+        "capacity": capacity,
+        "budget": {"annual": budget_per_year},
+        "projects": projects,
+    }
+
+
+def scaled_envelopes(data: dict[str, Any], factor: float) -> dict[str, Any]:
+    """A copy of scenario data with every budget envelope multiplied by `factor`."""
+    out = copy.deepcopy(data)
+    annual = out["budget"]["annual"]
+    if isinstance(annual, dict):
+        out["budget"]["annual"] = {y: v * factor for y, v in annual.items()}
+    else:
+        out["budget"]["annual"] = annual * factor
+    return out
+
+
+__all__ = [
+    "CBC_WARNING_FILTERS",
+    "DISTRICT",
+    "KIND",
+    "START",
+    "brute_force",
+    "brute_feasible",
+    "brute_objective",
+    "count_plans",
+    "make_scenario",
+    "make_scenario_dict",
+    "project",
+    "random_scenario_dict",
+    "rows",
+    "scaled_envelopes",
+    "solve_and_verify",
+]
