@@ -12,8 +12,6 @@ import math
 import random
 from typing import Any
 
-import pytest
-
 from models.load import scenario_from_dict
 from models.plan import Plan
 from models.scenario import Scenario
@@ -28,12 +26,6 @@ START = 2026
 # Warnings the CBC engine raises on every call with PuLP 3.3 (see tests/test_engines.py, which asserts
 # that the engine raises none): two PuLP deprecations of the API solver/engines.py uses, and the log file
 # solver/engines.py reads without closing it. Filtered in the other tests so that they test behaviour.
-CBC_WARNING_FILTERS = [
-    pytest.mark.filterwarnings("ignore:Constructing LpVariable:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:PULP_CBC_CMD is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
-]
-
 # Brute-force budget tolerance, in euros (spending is a sum of float products).
 BRUTE_MONEY_TOL = 1e-3
 
@@ -318,7 +310,6 @@ def scaled_envelopes(data: dict[str, Any], factor: float) -> dict[str, Any]:
 
 
 __all__ = [
-    "CBC_WARNING_FILTERS",
     "DISTRICT",
     "KIND",
     "START",

@@ -20,15 +20,12 @@ from models.verify import verify_plan
 from reports.files import plan_to_dict
 from solver import SolveOptions, build_model, solve
 from tests.helpers import (
-    CBC_WARNING_FILTERS,
     make_scenario,
     project,
     random_scenario_dict,
     rows,
     solve_and_verify,
 )
-
-pytestmark = CBC_WARNING_FILTERS
 
 ENGINES = ["highs", "cbc", "scipy"]
 INF = np.inf

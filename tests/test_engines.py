@@ -13,15 +13,12 @@ from models.plan import OPTIMALITY_GAP, Status
 from solver import SolveOptions, build_model, solve
 from solver.engines import relative_gap
 from tests.helpers import (
-    CBC_WARNING_FILTERS,
     make_scenario,
     project,
     random_scenario_dict,
     rows,
     solve_and_verify,
 )
-
-pytestmark = CBC_WARNING_FILTERS
 
 ENGINES = ["highs", "cbc", "scipy"]
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "exemple-ville" / "scenario.yaml"

@@ -22,15 +22,12 @@ from hypothesis import strategies as st
 from models.load import scenario_from_dict
 from models.plan import Status
 from tests.helpers import (
-    CBC_WARNING_FILTERS,
     brute_feasible,
     brute_force,
     brute_objective,
     scaled_envelopes,
     solve_and_verify,
 )
-
-pytestmark = CBC_WARNING_FILTERS
 
 START = 2026
 LEAD = 1  # lead years of the scenario's own maturity level "etude"
