@@ -99,6 +99,16 @@ def check_budget_years(spec: ScenarioSpec) -> Iterator[Finding]:
     outside = [y for y in annual if not h.start <= y <= h.end]
     for y in outside:
         yield ("budget", "annual", y), f"{y} is outside the horizon {h.start}-{h.end}"
+    if spec.budget.carry_over_share is not None and not spec.budget.carry_over:
+        yield ("budget", "carry_over_share"), "a carry-over share needs carry_over: true"
+    total = spec.budget.total
+    if total is not None:
+        for field in ("start", "end"):
+            value = getattr(total, field)
+            if value is not None and not h.start <= value <= h.end:
+                yield ("budget", "total", field), f"{value} is outside the horizon {h.start}-{h.end}"
+        if total.start is not None and total.end is not None and total.start > total.end:
+            yield ("budget", "total"), f"the total envelope starts ({total.start}) after it ends ({total.end})"
 
 
 def check_windows(spec: ScenarioSpec) -> Iterator[Finding]:

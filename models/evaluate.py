@@ -71,7 +71,7 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
     by_year = spending.groupby("year")["city_spending"].sum().to_dict() if len(spending) else {}
 
     budget_rows = []
-    cum_env = cum_spent = 0.0
+    cum_env = cum_spent = carried = 0.0
     for y in years:
         spent = float(by_year.get(y, 0.0))
         env = float(scenario.envelope[y])
@@ -81,12 +81,15 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
             {
                 "year": y,
                 "envelope": env,
+                "carried_in": carried,
+                "available": env + carried,
                 "spent": spent,
-                "margin": env - spent,
+                "margin": env + carried - spent,
                 "cumulative_envelope": cum_env,
                 "cumulative_spent": cum_spent,
             }
         )
+        carried = scenario.carry_share * max(0.0, env + carried - spent)
     outside = {int(y): float(v) for y, v in sorted(by_year.items()) if y not in scenario.envelope}
 
     balance_rows = []

@@ -64,6 +64,19 @@ class Project:
 
 
 @dataclass(frozen=True)
+class TotalBudget:
+    """A multi-year envelope: city spending over years start..end ≤ amount."""
+
+    amount: float
+    start: int
+    end: int
+
+    @property
+    def years(self) -> range:
+        return range(self.start, self.end + 1)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated scenario, ready for the solver. Build it with `models.load_scenario`."""
 
@@ -79,6 +92,8 @@ class Scenario:
     existing: Mapping[Key, float]
     envelope: Mapping[int, float]
     carry_over: bool
+    carry_share: float  # share of a year's unspent envelope carried into the next (0 without carry-over)
+    total_envelope: TotalBudget | None  # multi-year envelope, if any
     cost_weight: float
     projects: tuple[Project, ...]
     warnings: tuple[str, ...] = field(default=())
@@ -192,6 +207,16 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         existing=MappingProxyType(expand_table(spec.capacity, districts, kinds, years)),
         envelope=MappingProxyType({y: spec.budget.annual[y] for y in years}),
         carry_over=spec.budget.carry_over,
+        carry_share=(spec.budget.carry_over_share if spec.budget.carry_over_share is not None else 1.0)
+        if spec.budget.carry_over
+        else 0.0,
+        total_envelope=None
+        if spec.budget.total is None
+        else TotalBudget(
+            amount=spec.budget.total.amount,
+            start=spec.budget.total.start if spec.budget.total.start is not None else years[0],
+            end=spec.budget.total.end if spec.budget.total.end is not None else years[-1],
+        ),
         cost_weight=DEFAULT_COST_WEIGHT if spec.objective.cost_weight is None else spec.objective.cost_weight,
         projects=tuple(resolve_project(spec, i) for i in range(len(spec.projects))),
         warnings=warnings,

@@ -64,11 +64,28 @@ class TableFile(Strict):
     sheet: str | None = Field(None, description="XLSX sheet name (default: the first sheet)")
 
 
+class TotalEnvelope(Strict):
+    """A multi-year envelope (e.g. the mandate's), on top of the yearly ones."""
+
+    amount: NonNeg = Field(description="euros available over the years start..end for the city's share of spending")
+    start: Year | None = Field(None, description="first year counted (default: the horizon start)")
+    end: Year | None = Field(None, description="last year counted (default: the horizon end)")
+
+
 class Budget(Strict):
     annual: dict[Year, NonNeg] = Field(
         description="envelope in euros for the city's share of spending, per year (or one number for every year)"
     )
     carry_over: bool = Field(False, description="unspent envelope carries into later years")
+    carry_over_share: Share | None = Field(
+        None, description="share of a year's unspent envelope carried into the next year (default 1; needs carry_over)"
+    )
+    total: TotalEnvelope | None = Field(None, description="multi-year envelope, or one number for the whole horizon")
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _total_amount(cls, v: Any) -> Any:
+        return {"amount": v} if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
 class MaturityLevel(Strict):
@@ -179,6 +196,8 @@ def scenario_json_schema() -> dict[str, Any]:
             "anyOf": [listed, {"type": "string", "pattern": listed["items"]["pattern"]}],
         }
     annual = schema["$defs"]["Budget"]["properties"]["annual"]
+    total = schema["$defs"]["Budget"]["properties"]["total"]
+    total["anyOf"].insert(0, {"type": "number", "minimum": 0})
     inline = {k: v for k, v in annual.items() if k not in ("description", "title")}
     annual_desc = annual.get("description")
     schema["$defs"]["Budget"]["properties"]["annual"] = {

@@ -107,15 +107,22 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
             bad(
                 f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}"
             )
+    carried = 0.0  # credit carried into year y
     cum_env = cum_spent = 0.0
     for y in years:
         cum_env += scenario.envelope[y]
         cum_spent += spent[y]
-        if scenario.carry_over:
+        if scenario.carry_over and scenario.carry_share >= 1.0:
             if cum_spent > cum_env + MONEY_TOL:
                 bad(f"budget {y}: {cum_spent:.2f} € spent since the start against {cum_env:.2f} € cumulated")
-        elif spent[y] > scenario.envelope[y] + MONEY_TOL:
-            bad(f"budget {y}: {spent[y]:.2f} € spent against an envelope of {scenario.envelope[y]:.2f} €")
+        elif spent[y] > scenario.envelope[y] + carried + MONEY_TOL:
+            bad(f"budget {y}: {spent[y]:.2f} € spent against {scenario.envelope[y] + carried:.2f} € available")
+        carried = scenario.carry_share * max(0.0, scenario.envelope[y] + carried - spent[y])
+    total = scenario.total_envelope
+    if total is not None:
+        over = sum(spent[y] for y in total.years)
+        if over > total.amount + MONEY_TOL:
+            bad(f"total envelope {total.start}-{total.end}: {over:.2f} € spent against {total.amount:.2f} €")
     for row in plan.get("budget", []):
         y = int(row["year"])
         if y in spent and abs(float(row["spent"]) - spent[y]) > MONEY_TOL:

@@ -59,7 +59,13 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         lines.append(
             f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}  {_meur(row.margin):>8}  {use:>4.0%}"
         )
-    if scenario.carry_over:
+    total = scenario.total_envelope
+    if total is not None:
+        used = ev.budget.loc[ev.budget["year"].between(total.start, total.end), "spent"].sum()
+        lines.append(f"  {total.start}-{total.end} total envelope {_meur(total.amount)}, spent {_meur(used)}")
+    if scenario.carry_over and scenario.carry_share < 1.0:
+        lines.append(f"  (carry-over: {scenario.carry_share:.0%} of a year's unspent envelope carries into the next)")
+    elif scenario.carry_over:
         lines.append(
             "  (carry-over: unspent envelope carries into later years; the cumulative total is binding)"
         )

@@ -159,10 +159,14 @@ def add_select_once(b: _Builder, scenario: Scenario) -> None:
 
 
 def add_budget(b: _Builder, scenario: Scenario) -> None:
-    """budget[y]:  Σ_p Σ_s c[p,y|s] x[p,s] ≤ B[y] − committed spending in y   (for every horizon year y).
+    """Yearly envelopes. With spent[y] = Σ_p Σ_s c[p,y|s] x[p,s] and C[y] the committed projects' spending:
 
-    With carry-over, the cumulative form replaces it — budget_cumulative[y]:
-        Σ_{t ≤ y} Σ_p Σ_s c[p,t|s] x[p,s] ≤ Σ_{t ≤ y} (B[t] − committed spending in t).
+    budget[y]:             spent[y] ≤ B[y] − C[y]                                   (no carry-over)
+    budget_cumulative[y]:  Σ_{t ≤ y} spent[t] ≤ Σ_{t ≤ y} (B[t] − C[t])            (carry-over, share 1)
+    with a carry-over share ρ < 1, carried credit k[y] ≥ 0 (column `carry[y]`, k[y₀] = 0):
+    budget[y]:             spent[y] − k[y] ≤ B[y] − C[y]
+    carry[y+1]:            k[y+1] − ρ k[y] + ρ spent[y] ≤ ρ (B[y] − C[y])          (k[y+1] ≤ ρ × unspent of y)
+    budget_total:          Σ_{y ∈ T} spent[y] ≤ A − Σ_{y ∈ T} C[y]                 (multi-year envelope A over T)
     Spending before the horizon start or after its end is charged to no envelope.
     """
     years = scenario.years
@@ -182,17 +186,40 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
             for y, amount in p.city_spending(s).items():
                 if y in per_year:
                     per_year[y][j] = per_year[y].get(j, 0.0) + amount / MEUR
+    free = {y: scenario.envelope[y] / MEUR - committed[y] for y in years}
     if not scenario.carry_over:
         for y in years:
-            b.add_row(f"budget[{y}]", per_year[y], -np.inf, scenario.envelope[y] / MEUR - committed[y])
-        return
-    cumulative: dict[int, float] = {}
-    rhs = 0.0
-    for y in years:
-        for j, v in per_year[y].items():
-            cumulative[j] = cumulative.get(j, 0.0) + v
-        rhs += scenario.envelope[y] / MEUR - committed[y]
-        b.add_row(f"budget_cumulative[{y}]", dict(cumulative), -np.inf, rhs)
+            b.add_row(f"budget[{y}]", per_year[y], -np.inf, free[y])
+    elif scenario.carry_share >= 1.0:
+        cumulative: dict[int, float] = {}
+        rhs = 0.0
+        for y in years:
+            for j, v in per_year[y].items():
+                cumulative[j] = cumulative.get(j, 0.0) + v
+            rhs += free[y]
+            b.add_row(f"budget_cumulative[{y}]", dict(cumulative), -np.inf, rhs)
+    else:
+        share = scenario.carry_share
+        carry = {y: b.add_col(f"carry[{y}]", 0.0, 0.0, np.inf, False) for y in years[1:]}
+        for y in years:
+            terms = dict(per_year[y])
+            if y in carry:
+                terms[carry[y]] = -1.0
+            b.add_row(f"budget[{y}]", terms, -np.inf, free[y])
+            if y + 1 in carry:
+                nxt = {j: share * v for j, v in per_year[y].items()}
+                nxt[carry[y + 1]] = 1.0
+                if y in carry:
+                    nxt[carry[y]] = -share
+                b.add_row(f"carry[{y + 1}]", nxt, -np.inf, share * free[y])
+    total = scenario.total_envelope
+    if total is not None:
+        terms: dict[int, float] = {}
+        for y in total.years:
+            for j, v in per_year[y].items():
+                terms[j] = terms.get(j, 0.0) + v
+        rhs = total.amount / MEUR - sum(committed[y] for y in total.years)
+        b.add_row("budget_total", terms, -np.inf, rhs)
 
 
 def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:

@@ -162,14 +162,21 @@ def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
             for y, amount in _spending(p, s).items():
                 if y in spent:
                     spent[y] += amount
-    cum_env = cum_spent = 0.0
-    for y in years:
-        cum_env += scenario.envelope[y]
-        cum_spent += spent[y]
-        if scenario.carry_over:
-            if cum_spent > cum_env + BRUTE_MONEY_TOL:
-                return False
-        elif spent[y] > scenario.envelope[y] + BRUTE_MONEY_TOL:
+    return budget_ok(scenario, [spent[y] for y in years])
+
+
+def budget_ok(scenario: Scenario, spent: list[float]) -> bool:
+    """City spending per horizon year (in order) within the envelopes: yearly, carried over, multi-year."""
+    carried = 0.0
+    for y, amount in zip(scenario.years, spent, strict=True):
+        available = scenario.envelope[y] + carried
+        if amount > available + BRUTE_MONEY_TOL:
+            return False
+        carried = scenario.carry_share * (available - amount)
+    total = scenario.total_envelope
+    if total is not None:
+        used = sum(a for y, a in zip(scenario.years, spent, strict=True) if total.start <= y <= total.end)
+        if used > total.amount + BRUTE_MONEY_TOL:
             return False
     return True
 
@@ -183,20 +190,8 @@ def brute_force(scenario: Scenario) -> tuple[float, dict[str, int | None]] | Non
     """
     years = list(scenario.years)
     projects = list(scenario.projects)
-    env = [scenario.envelope[y] for y in years]
     best: list[Any] = [math.inf, None]
     starts: dict[str, int | None] = {}
-
-    def budget_ok(spent: list[float]) -> bool:
-        if scenario.carry_over:
-            ce = cs = 0.0
-            for e, s in zip(env, spent, strict=True):
-                ce += e
-                cs += s
-                if cs > ce + BRUTE_MONEY_TOL:
-                    return False
-            return True
-        return all(s <= e + BRUTE_MONEY_TOL for e, s in zip(env, spent, strict=True))
 
     def visit(i: int, spent: list[float]) -> None:
         if i == len(projects):
@@ -218,7 +213,7 @@ def brute_force(scenario: Scenario) -> tuple[float, dict[str, int | None]] | Non
                 for y, amount in _spending(p, s).items():
                     if y in scenario.envelope:
                         new[y - years[0]] += amount
-                if not budget_ok(new):
+                if not budget_ok(scenario, new):
                     continue
             else:
                 new = spent
@@ -306,6 +301,11 @@ def scaled_envelopes(data: dict[str, Any], factor: float) -> dict[str, Any]:
         out["budget"]["annual"] = {y: v * factor for y, v in annual.items()}
     else:
         out["budget"]["annual"] = annual * factor
+    total = out["budget"].get("total")
+    if isinstance(total, dict):
+        out["budget"]["total"] = {**total, "amount": total["amount"] * factor}
+    elif total is not None:
+        out["budget"]["total"] = total * factor
     return out
 
 

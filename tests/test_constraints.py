@@ -404,6 +404,67 @@ def test_carry_over_mandatory_beyond_cumulated_envelope_is_infeasible(engine):
     assert solve(s, SolveOptions(solver=engine)).status is Status.INFEASIBLE
 
 
+def test_carry_over_share_structure():
+    # 50 % of the unspent envelope carries into the next year: carry columns and carry[y] rows.
+    s = make_scenario(
+        envelope=4e6,
+        budget={"annual": 4e6, "carry_over": True, "carry_over_share": 0.5},
+        projects=[project("a", cost=2e6, profile=[0.5, 0.5])],
+    )
+    m = build_model(s)
+    assert rows_named(m, "budget_cumulative") == []
+    assert rows_named(m, "carry[") == ["carry[2027]", "carry[2028]"]
+    approx_terms(row_terms(m, "budget[2027]"), {"start[a,2026]": 1.0, "start[a,2027]": 1.0, "carry[2027]": -1.0})
+    # k[2028] − 0.5 k[2027] + 0.5 spent[2027] ≤ 0.5 × 4
+    approx_terms(
+        row_terms(m, "carry[2028]"),
+        {"carry[2028]": 1.0, "carry[2027]": -0.5, "start[a,2026]": 0.5, "start[a,2027]": 0.5},
+    )
+    assert row_bounds(m, "carry[2028]")[1] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("share", "start", "objective"), [(1.0, 2027, 1.0), (0.5, 2027, 1.0), (0.4, 2028, 2.0), (0.25, None, 3.0)]
+)
+def test_carry_over_share_behaviour(share, start, objective):
+    # a costs 6 M€ in one year and delivers at once; envelopes 4 M€; demand 1 class a year.
+    # Available if nothing is spent before: 2026: 4; 2027: 4 + ρ·4; 2028: 4 + ρ·(4 + ρ·4).
+    # ρ = 0.5: 2027 has 6 -> start 2027, unmet 1.  ρ = 0.4: 2027 has 5.6, 2028 has 6.24 -> 2028, unmet 2.
+    # ρ = 0.25: 5 then 5.25 -> never, unmet 3.
+    s = make_scenario(
+        budget={"annual": 4e6, "carry_over": True, "carry_over_share": share},
+        demand=rows({2026: 1, 2027: 1, 2028: 1}),
+        projects=[project("a", cost=6e6)],
+    )
+    plan = solve_and_verify(s)
+    assert dict(plan.starts) == {"a": start}
+    assert plan.objective == pytest.approx(objective, abs=1e-9)
+
+
+def test_total_envelope_structure_and_behaviour():
+    # Two 3 M€ projects, each removing 1 class of unmet demand per year; 10 M€ a year, but the total
+    # envelope over 2026-2027 is 4 M€: only one may start in 2026-2027; the other waits for 2028.
+    # Unmet: demand 2 a year; one project from 2026 -> 1 + 1 + 0 = 2.
+    s = make_scenario(
+        budget={"annual": 10e6, "total": {"amount": 4e6, "end": 2027}},
+        demand=rows({2026: 2}),
+        projects=[project("a", cost=3e6), project("b", cost=3e6)],
+    )
+    m = build_model(s)
+    assert "budget_total" in m.row_names
+    assert row_bounds(m, "budget_total")[1] == pytest.approx(4.0)
+    assert set(row_terms(m, "budget_total")) == {"start[a,2026]", "start[a,2027]", "start[b,2026]", "start[b,2027]"}
+    plan = solve_and_verify(s)
+    assert sorted(plan.starts.values()) == [2026, 2028]
+    assert plan.objective == pytest.approx(2.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_mandatory_beyond_total_envelope_is_infeasible(engine):
+    s = make_scenario(budget={"annual": 10e6, "total": 5e6}, projects=[project("m", status="mandatory", cost=6e6)])
+    assert solve(s, SolveOptions(solver=engine)).status is Status.INFEASIBLE
+
+
 # ============================================================================================= unmet demand
 
 

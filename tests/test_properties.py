@@ -117,6 +117,14 @@ def scenario_data(draw) -> dict[str, Any]:
     for i, j in draw(st.lists(st.sampled_from(forward), max_size=3, unique=True)):
         projects[i].setdefault("requires", []).append(ids[j])
 
+    budget: dict[str, Any] = {"annual": envelope, "carry_over": draw(st.booleans())}
+    if budget["carry_over"]:
+        share = draw(st.sampled_from([None, 0.5, 0.0]))
+        if share is not None:
+            budget["carry_over_share"] = share
+    if draw(st.integers(0, 3)) == 0:
+        budget["total"] = {"amount": draw(st.integers(0, 60)) * 1e5, "start": draw(st.integers(START, end))}
+
     return {
         "name": "property",
         "horizon": {"start": START, "end": end},
@@ -125,7 +133,7 @@ def scenario_data(draw) -> dict[str, Any]:
         "districts": [{"id": d} for d in districts],
         "demand": demand,
         "capacity": capacity,
-        "budget": {"annual": envelope, "carry_over": draw(st.booleans())},
+        "budget": budget,
         "maturity_levels": {"etude": {"lead_years": LEAD, "confidence": 0.8}},
         "objective": {"cost_weight": draw(st.sampled_from([None, 0.0, 1e-7, 1e-6]))},
         "projects": projects,
@@ -198,6 +206,8 @@ def test_strategy_covers_every_feature():
         for status in ("mandatory", "committed", "excluded"):
             seen[status] = seen.get(status, False) or status in statuses
         seen["carry_over"] = seen.get("carry_over", False) or s.carry_over
+        seen["carry share"] = seen.get("carry share", False) or 0 <= s.carry_share < 1 and s.carry_over
+        seen["total"] = seen.get("total", False) or s.total_envelope is not None
         seen["excludes"] = seen.get("excludes", False) or any(p.excludes for p in s.projects)
         seen["requires"] = seen.get("requires", False) or any(p.requires for p in s.projects)
         seen["lead"] = seen.get("lead", False) or any(p.maturity for p in s.projects)
