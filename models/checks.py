@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from models.errors import Path
-from models.scenario import competences, maturity_levels, resolve_project
+from models.scenario import competences, maturity_levels, resolve_project, subsidy_amount
 from models.spec import ScenarioSpec
 
 Finding = tuple[Path, str]
@@ -45,7 +45,10 @@ def check_table_references(spec: ScenarioSpec) -> Iterator[Finding]:
                 yield (field, i, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
             key = (row.district, row.kind, row.year)
             if key in first:
-                yield (field, i), f"{row.district}/{row.kind}/{row.year} is given again (first at {field}[{first[key]}])"
+                yield (
+                    (field, i),
+                    f"{row.district}/{row.kind}/{row.year} is given again (first at {field}[{first[key]}])",
+                )
             else:
                 first[key] = i
 
@@ -81,6 +84,32 @@ def check_project_references(spec: ScenarioSpec) -> Iterator[Finding]:
                     yield ("projects", i, field, j), f"a project cannot {field[:-1]} itself"
                 elif other not in ids:
                     yield ("projects", i, field, j), f"unknown project '{other}'{_hint(other, ids)}"
+
+
+# All public aid together is capped at 80 % of a project's cost (art. L1111-10 CGCT).
+AID_CAP = 0.8
+
+
+def check_subsidies(spec: ScenarioSpec) -> Iterator[Finding]:
+    kinds = set(spec.demand_kinds)
+    for i, p in enumerate(spec.projects):
+        total = 0.0
+        for j, sub in enumerate(p.subsidies):
+            if sub.kind is not None and sub.kind not in kinds:
+                yield (
+                    ("projects", i, "subsidies", j, "kind"),
+                    f"unknown demand kind '{sub.kind}'{_hint(sub.kind, kinds)}",
+                )
+                continue
+            total += subsidy_amount(sub, p.cost, p.capacity)
+        if total > AID_CAP * p.cost + 0.01:
+            yield (
+                ("projects", i, "subsidies"),
+                (
+                    f"public aid totals {total:,.0f} €, above 80 % of the cost ({AID_CAP * p.cost:,.0f} €): "
+                    "the commune must finance at least 20 % (art. L1111-10 CGCT)"
+                ),
+            )
 
 
 def check_profiles(spec: ScenarioSpec) -> Iterator[Finding]:
@@ -180,6 +209,7 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_table_references,
     check_project_references,
     check_profiles,
+    check_subsidies,
     check_budget_years,
     check_windows,
     check_status_start,

@@ -18,6 +18,7 @@ from models.scenario import Scenario
 class Evaluation:
     projects: pd.DataFrame  # one row per project
     spending: pd.DataFrame  # project, year, city_spending (every year, also outside the horizon)
+    receipts: pd.DataFrame  # project, year, subsidies, fctva
     budget: pd.DataFrame  # one row per horizon year
     balance: pd.DataFrame  # one row per district, kind, year
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
@@ -31,7 +32,7 @@ class Evaluation:
 
 def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evaluation:
     years = scenario.years
-    project_rows, spending_rows = [], []
+    project_rows, spending_rows, receipt_rows = [], [], []
     added: dict[tuple[str, str, int], float] = {}
     cost_total = 0.0
     for p in scenario.projects:
@@ -61,6 +62,11 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
         cost_total += p.city_cost
         for y, amount in p.city_spending(s).items():
             spending_rows.append({"project": p.id, "year": y, "city_spending": amount})
+        subsidies, fctva = p.receipts_by_year(s), scenario.fctva_by_year(p, s)
+        for y in sorted(set(subsidies) | set(fctva)):
+            receipt_rows.append(
+                {"project": p.id, "year": y, "subsidies": subsidies.get(y, 0.0), "fctva": fctva.get(y, 0.0)}
+            )
         assert delivery is not None
         for y in years:
             if y >= delivery:
@@ -69,14 +75,20 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
                     added[key] = added.get(key, 0.0) + p.confidence * cap
     spending = pd.DataFrame(spending_rows, columns=["project", "year", "city_spending"])
     by_year = spending.groupby("year")["city_spending"].sum().to_dict() if len(spending) else {}
+    receipts = pd.DataFrame(receipt_rows, columns=["project", "year", "subsidies", "fctva"])
+    sub_by_year = receipts.groupby("year")["subsidies"].sum().to_dict() if len(receipts) else {}
+    fctva_by_year = receipts.groupby("year")["fctva"].sum().to_dict() if len(receipts) else {}
 
     budget_rows = []
     cum_env = cum_spent = carried = 0.0
     for y in years:
         spent = float(by_year.get(y, 0.0))
+        subsidies, fctva = float(sub_by_year.get(y, 0.0)), float(fctva_by_year.get(y, 0.0))
+        net = spent - subsidies - fctva
+        charged = net if scenario.net_basis else spent
         env = float(scenario.envelope[y])
         cum_env += env
-        cum_spent += spent
+        cum_spent += charged
         budget_rows.append(
             {
                 "year": y,
@@ -84,12 +96,16 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
                 "carried_in": carried,
                 "available": env + carried,
                 "spent": spent,
-                "margin": env + carried - spent,
+                "subsidies": subsidies,
+                "fctva": fctva,
+                "net_effort": net,
+                "charged": charged,
+                "margin": env + carried - charged,
                 "cumulative_envelope": cum_env,
-                "cumulative_spent": cum_spent,
+                "cumulative_charged": cum_spent,
             }
         )
-        carried = scenario.carry_share * max(0.0, env + carried - spent)
+        carried = scenario.carry_share * max(0.0, env + carried - charged)
     outside = {int(y): float(v) for y, v in sorted(by_year.items()) if y not in scenario.envelope}
 
     balance_rows = []
@@ -118,6 +134,7 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
     return Evaluation(
         projects=pd.DataFrame(project_rows),
         spending=spending,
+        receipts=receipts,
         budget=pd.DataFrame(budget_rows),
         balance=pd.DataFrame(balance_rows),
         outside_horizon=outside,

@@ -13,9 +13,18 @@ from functools import cached_property
 from types import MappingProxyType
 
 from models.defaults import DEFAULT_COMPETENCES, DEFAULT_COST_WEIGHT, DEFAULT_MATURITY_LEVELS
-from models.spec import ScenarioSpec, TableRow
+from models.spec import ScenarioSpec, Subsidy, TableRow
 
 Key = tuple[str, str, int]  # (district, kind, year)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A subsidy resolved to euros, received `offset` years after the project's start."""
+
+    name: str
+    amount: float
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,8 @@ class Project:
     requires: tuple[str, ...]
     maturity: str | None
     competence: str | None
+    receipts: tuple[Receipt, ...] = ()
+    fctva_eligible: float = 1.0
 
     @property
     def start_years(self) -> tuple[int, ...]:
@@ -53,9 +64,19 @@ class Project:
 
     def city_spending(self, start: int) -> dict[int, float]:
         """City spending by year when starting in `start`: cost × profile[y − s] × city_share."""
-        return {
-            start + i: self.cost * share * self.city_share for i, share in enumerate(self.profile) if share
-        }
+        return {start + i: self.cost * share * self.city_share for i, share in enumerate(self.profile) if share}
+
+    def receipts_by_year(self, start: int) -> dict[int, float]:
+        """Subsidies received by year when starting in `start`."""
+        out: dict[int, float] = {}
+        for r in self.receipts:
+            out[start + r.offset] = out.get(start + r.offset, 0.0) + r.amount
+        return out
+
+    @property
+    def aid(self) -> float:
+        """All public aid (subsidies) in euros."""
+        return sum(r.amount for r in self.receipts)
 
     @property
     def city_cost(self) -> float:
@@ -96,11 +117,33 @@ class Scenario:
     total_envelope: TotalBudget | None  # multi-year envelope, if any
     cost_weight: float
     projects: tuple[Project, ...]
+    fctva_rate: float = 0.0  # 0 when the scenario has no FCTVA block
+    fctva_lag: int = 0
+    net_basis: bool = False  # envelopes limit net effort instead of gross city spending
     warnings: tuple[str, ...] = field(default=())
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
         return MappingProxyType({p.id: p for p in self.projects})
+
+    def fctva_by_year(self, p: Project, start: int) -> dict[int, float]:
+        """FCTVA refunds by year: rate × eligible share × city spending of year y, received in y + lag."""
+        if not self.fctva_rate:
+            return {}
+        share = self.fctva_rate * p.fctva_eligible
+        return {y + self.fctva_lag: share * amount for y, amount in p.city_spending(start).items() if share * amount}
+
+    def charged(self, p: Project, start: int) -> dict[int, float]:
+        """What the envelopes count of p by year: city spending (gross basis), or net effort = city
+        spending − FCTVA − subsidies received that year (net basis)."""
+        out = p.city_spending(start)
+        if not self.net_basis:
+            return out
+        for y, amount in self.fctva_by_year(p, start).items():
+            out[y] = out.get(y, 0.0) - amount
+        for y, amount in p.receipts_by_year(start).items():
+            out[y] = out.get(y, 0.0) - amount
+        return out
 
     @property
     def first_year(self) -> int:
@@ -159,9 +202,7 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
     if p.confidence is not None:
         confidence = p.confidence
     else:
-        confidence = (float(level["confidence"]) if level else 1.0) * (
-            float(comp["confidence"]) if comp else 1.0
-        )
+        confidence = (float(level["confidence"]) if level else 1.0) * (float(comp["confidence"]) if comp else 1.0)
     if p.city_share is not None:
         city_share = p.city_share
     else:
@@ -185,7 +226,26 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
         requires=tuple(p.requires),
         maturity=p.maturity,
         competence=p.competence,
+        receipts=tuple(
+            Receipt(
+                name=sub.name or f"subsidy {i + 1}",
+                amount=subsidy_amount(sub, p.cost, p.capacity),
+                offset=p.delivery_lag if sub.at == "delivery" else int(sub.at),
+            )
+            for i, sub in enumerate(p.subsidies)
+        ),
+        fctva_eligible=p.fctva_eligible,
     )
+
+
+def subsidy_amount(sub: Subsidy, cost: float, capacity: Mapping[str, float]) -> float:
+    """A subsidy in euros: its amount, or rate × cost, or per_unit × capacity of its kind."""
+    if sub.amount is not None:
+        return sub.amount
+    if sub.rate is not None:
+        return sub.rate * cost
+    assert sub.per_unit is not None and sub.kind is not None
+    return sub.per_unit * capacity.get(sub.kind, 0.0)
 
 
 def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, ...] = ()) -> Scenario:
@@ -219,5 +279,8 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         ),
         cost_weight=DEFAULT_COST_WEIGHT if spec.objective.cost_weight is None else spec.objective.cost_weight,
         projects=tuple(resolve_project(spec, i) for i in range(len(spec.projects))),
+        fctva_rate=spec.finance.fctva.rate if spec.finance.fctva else 0.0,
+        fctva_lag=spec.finance.fctva.lag if spec.finance.fctva else 0,
+        net_basis=spec.budget.basis == "net",
         warnings=warnings,
     )

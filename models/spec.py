@@ -73,6 +73,10 @@ class TotalEnvelope(Strict):
 
 
 class Budget(Strict):
+    basis: Literal["gross", "net"] = Field(
+        "gross",
+        description="what the envelopes limit: gross city spending, or net effort (spending − FCTVA − subsidies)",
+    )
     annual: dict[Year, NonNeg] = Field(
         description="envelope in euros for the city's share of spending, per year (or one number for every year)"
     )
@@ -90,9 +94,7 @@ class Budget(Strict):
 
 class MaturityLevel(Strict):
     label: str | None = None
-    lead_years: int = Field(
-        ge=0, le=30, description="years after the horizon start before the project can start"
-    )
+    lead_years: int = Field(ge=0, le=30, description="years after the horizon start before the project can start")
     confidence: Confidence = Field(description="share of the capacity counted for a project at this level")
 
 
@@ -106,6 +108,41 @@ class Objective(Strict):
     cost_weight: NonNeg | None = Field(
         None, description="objective weight per euro of city spending (default 1e-10, a tie-break)"
     )
+
+
+class Subsidy(Strict):
+    """A public aid for a project: an amount, a rate of the cost, or an amount per unit of capacity."""
+
+    name: str | None = Field(None, description="who pays it (CAF, département, DSIL...)")
+    amount: NonNeg | None = Field(None, description="euros")
+    rate: Share | None = Field(None, description="share of the project's cost")
+    per_unit: NonNeg | None = Field(None, description="euros per unit of capacity of `kind` (e.g. per crèche place)")
+    kind: Id | None = Field(None, description="demand kind whose capacity `per_unit` multiplies")
+    at: int | Literal["delivery"] = Field(
+        "delivery", description="received this many years after the start, or on delivery"
+    )
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Subsidy:
+        given = [k for k in ("amount", "rate", "per_unit") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of amount, rate or per_unit")
+        if (self.per_unit is None) != (self.kind is None):
+            raise ValueError("per_unit and kind go together")
+        if isinstance(self.at, int) and not 0 <= self.at <= 30:
+            raise ValueError(f"'at' must be between 0 and 30 years after the start, or 'delivery' (got {self.at})")
+        return self
+
+
+class Fctva(Strict):
+    """FCTVA: the State refunds a share of eligible investment spending, `lag` years later."""
+
+    rate: Share = Field(0.16404, description="share of eligible spending TTC refunded (16.404 % since 2015)")
+    lag: Literal[0, 1, 2] = Field(1, description="years between the spending and the refund (regime N, N+1, N+2)")
+
+
+class Finance(Strict):
+    fctva: Fctva | None = Field(None, description="FCTVA refunds (none when left out)")
 
 
 class Project(Strict):
@@ -130,12 +167,12 @@ class Project(Strict):
     confidence: Confidence | None = Field(None, description="overrides maturity x competence confidence")
     status: Status = "candidate"
     start: Year | None = Field(None, description="start year, required when committed")
-    excludes: list[Id] = Field(
-        default_factory=list, description="alternatives: at most one of them is chosen"
-    )
+    excludes: list[Id] = Field(default_factory=list, description="alternatives: at most one of them is chosen")
     requires: list[Id] = Field(
         default_factory=list, description="chosen only if these are, starting no earlier than them"
     )
+    subsidies: list[Subsidy] = Field(default_factory=list, description="public aid received by the city")
+    fctva_eligible: Share = Field(1.0, description="share of the city's spending eligible to the FCTVA")
 
     @field_validator("excludes", "requires", mode="before")
     @classmethod
@@ -156,6 +193,7 @@ class ScenarioSpec(Strict):
     maturity_levels: dict[Id, MaturityLevel] = Field(default_factory=dict)
     competences: dict[Id, Competence] = Field(default_factory=dict)
     objective: Objective = Field(default_factory=Objective)
+    finance: Finance = Field(default_factory=Finance)
     projects: list[Project] = Field(default_factory=list)
 
     @model_validator(mode="before")

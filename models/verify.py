@@ -85,6 +85,7 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
 
     # Spending and budget.
     spent = dict.fromkeys(years, 0.0)
+    receipts = dict.fromkeys(years, 0.0)  # subsidies + FCTVA received in the year
     total_city_spending = 0.0
     for p in scenario.projects:
         s = starts[p.id]
@@ -97,6 +98,12 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
             total_city_spending += amount
             if s + i in spent:
                 spent[s + i] += amount
+            refund_year = s + i + scenario.fctva_lag
+            if refund_year in receipts:
+                receipts[refund_year] += scenario.fctva_rate * p.fctva_eligible * amount
+        for r in p.receipts:
+            if s + r.offset in receipts:
+                receipts[s + r.offset] += r.amount
         given = reported.get(p.id, {}).get("spending", {})
         for y in set(amounts) | {int(k) for k in given}:
             want, got = amounts.get(y, 0.0), float(given.get(str(y), given.get(y, 0.0)))
@@ -104,9 +111,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
                 bad(f"{p.id} spending in {y}: plan says {got:.2f} €, the start year implies {want:.2f} €")
         delivery = reported.get(p.id, {}).get("delivery")
         if delivery != s + p.delivery_lag:
-            bad(
-                f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}"
-            )
+            bad(f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}")
+    if scenario.net_basis:  # the envelopes limit net effort
+        spent = {y: spent[y] - receipts[y] for y in years}
     carried = 0.0  # credit carried into year y
     cum_env = cum_spent = 0.0
     for y in years:
@@ -125,10 +132,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
             bad(f"total envelope {total.start}-{total.end}: {over:.2f} € spent against {total.amount:.2f} €")
     for row in plan.get("budget", []):
         y = int(row["year"])
-        if y in spent and abs(float(row["spent"]) - spent[y]) > MONEY_TOL:
-            bad(
-                f"budget {y}: plan reports {row['spent']:.2f} € spent, the start years imply {spent[y]:.2f} €"
-            )
+        charged = float(row.get("charged", row["spent"]))
+        if y in spent and abs(charged - spent[y]) > MONEY_TOL:
+            bad(f"budget {y}: plan reports {charged:.2f} € charged, the start years imply {spent[y]:.2f} €")
 
     # Capacity, unmet demand, objective.
     unmet_term = 0.0

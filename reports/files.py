@@ -65,6 +65,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "ppi_version": _ppi_version(),
         "warnings": list(scenario.warnings),
+        "budget_basis": "net" if scenario.net_basis else "gross",
     }
     if not plan.status.has_plan:
         return out
@@ -72,6 +73,12 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
     spending: dict[str, dict[str, float]] = {}
     for row in ev.spending.itertuples(index=False):
         spending.setdefault(row.project, {})[str(row.year)] = round(float(row.city_spending), 2)
+    receipts: dict[str, dict[str, dict[str, float]]] = {}
+    for row in ev.receipts.itertuples(index=False):
+        receipts.setdefault(row.project, {})[str(row.year)] = {
+            "subsidies": round(float(row.subsidies), 2),
+            "fctva": round(float(row.fctva), 2),
+        }
     projects = []
     for row in ev.projects.to_dict("records"):
         projects.append(
@@ -82,11 +89,10 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
                 "theme": row["theme"],
                 "status": row["status"],
                 "start": None if row["start"] is None or pd.isna(row["start"]) else int(row["start"]),
-                "delivery": None
-                if row["delivery"] is None or pd.isna(row["delivery"])
-                else int(row["delivery"]),
+                "delivery": None if row["delivery"] is None or pd.isna(row["delivery"]) else int(row["delivery"]),
                 "city_cost": round(float(row["city_cost"]), 2) if row["chosen"] else 0.0,
                 "spending": spending.get(row["project"], {}),
+                "receipts": receipts.get(row["project"], {}),
             }
         )
     out["objective_terms"] = {"unmet_demand": ev.unmet_term, "cost": ev.cost_term}
@@ -96,9 +102,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         for row in ev.budget.to_dict("records")
     ]
     out["spending_outside_horizon"] = {str(y): round(v, 2) for y, v in ev.outside_horizon.items()}
-    out["unmet_by_kind"] = {
-        k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds
-    }
+    out["unmet_by_kind"] = {k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds}
     out["balance"] = [
         {
             "district": r["district"],
@@ -126,12 +130,8 @@ def _tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
 def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
     """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan) atomically."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and (
-        not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())
-    ):
-        raise OutputError(
-            f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out"
-        )
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+        raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")
     files: dict[str, bytes] = {}
     ev = evaluate_plan(scenario, plan.starts) if plan.status.has_plan else None
     payload = plan_to_dict(scenario, plan, ev)

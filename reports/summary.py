@@ -35,9 +35,7 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
     if not plan.status.has_plan:
         return "\n".join(lines)
     ev = evaluation or evaluate_plan(scenario, plan.starts)
-    baseline = evaluate_plan(
-        scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}
-    ).balance
+    baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}).balance
     bal = ev.balance
     lines += [
         "",
@@ -53,22 +51,26 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
             f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} worst year {worst_year}: "
             f"{by_year.max():.1f}   ({without:.1f})"
         )
-    lines += ["", "Budget, M€:", "  year  envelope     spent    margin   use"]
+    with_receipts = bool((ev.budget["subsidies"] + ev.budget["fctva"]).abs().sum() > 0)
+    basis = "net effort (spending − FCTVA − subsidies)" if scenario.net_basis else "gross city spending"
+    lines += ["", f"Budget, M€ (envelopes limit {basis}):"]
+    head = "  year  envelope     spent"
+    head += "  receipts       net" if with_receipts else ""
+    lines.append(head + "    margin   use")
     for row in ev.budget.itertuples(index=False):
-        use = row.spent / row.envelope if row.envelope else 0.0
-        lines.append(
-            f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}  {_meur(row.margin):>8}  {use:>4.0%}"
-        )
+        use = row.charged / row.available if row.available else 0.0
+        text = f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}"
+        if with_receipts:
+            text += f"  {_meur(row.subsidies + row.fctva):>8}  {_meur(row.net_effort):>8}"
+        lines.append(text + f"  {_meur(row.margin):>8}  {use:>4.0%}")
     total = scenario.total_envelope
     if total is not None:
-        used = ev.budget.loc[ev.budget["year"].between(total.start, total.end), "spent"].sum()
-        lines.append(f"  {total.start}-{total.end} total envelope {_meur(total.amount)}, spent {_meur(used)}")
+        used = ev.budget.loc[ev.budget["year"].between(total.start, total.end), "charged"].sum()
+        lines.append(f"  {total.start}-{total.end}: total envelope {_meur(total.amount)}, used {_meur(used)}")
     if scenario.carry_over and scenario.carry_share < 1.0:
         lines.append(f"  (carry-over: {scenario.carry_share:.0%} of a year's unspent envelope carries into the next)")
     elif scenario.carry_over:
-        lines.append(
-            "  (carry-over: unspent envelope carries into later years; the cumulative total is binding)"
-        )
+        lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
     for y, amount in ev.outside_horizon.items():
         lines.append(f"  {y}  spending outside the horizon, charged to no envelope: {_meur(amount)} M€")
     chosen = ev.projects[ev.projects["chosen"]]

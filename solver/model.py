@@ -159,7 +159,9 @@ def add_select_once(b: _Builder, scenario: Scenario) -> None:
 
 
 def add_budget(b: _Builder, scenario: Scenario) -> None:
-    """Yearly envelopes. With spent[y] = Σ_p Σ_s c[p,y|s] x[p,s] and C[y] the committed projects' spending:
+    """Envelopes. spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] and C[y] the committed projects' part, where e is the
+    city spending c[p,y|s] on the gross basis, and on the net basis the net effort
+    c[p,y|s] − τ η_p c[p,y−lag|s] − subsidies of p received in y (FCTVA rate τ, eligible share η_p):
 
     budget[y]:             spent[y] ≤ B[y] − C[y]                                   (no carry-over)
     budget_cumulative[y]:  Σ_{t ≤ y} spent[t] ≤ Σ_{t ≤ y} (B[t] − C[t])            (carry-over, share 1)
@@ -175,7 +177,7 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
     for p in scenario.projects:
         if p.status == "committed":
             assert p.start is not None
-            for y, amount in p.city_spending(p.start).items():
+            for y, amount in scenario.charged(p, p.start).items():
                 if y in committed:
                     committed[y] += amount / MEUR
             continue
@@ -183,7 +185,7 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
             j = b.start_col.get((p.id, s))
             if j is None:
                 continue
-            for y, amount in p.city_spending(s).items():
+            for y, amount in scenario.charged(p, s).items():
                 if y in per_year:
                     per_year[y][j] = per_year[y].get(j, 0.0) + amount / MEUR
     free = {y: scenario.envelope[y] / MEUR - committed[y] for y in years}

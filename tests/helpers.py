@@ -110,6 +110,18 @@ def _spending(p, s: int) -> dict[int, float]:
     return out
 
 
+def _charged(scenario: Scenario, p, s: int) -> dict[int, float]:
+    """What the envelopes count: spending, less FCTVA (lagged) and subsidies on the net basis."""
+    out = _spending(p, s)
+    if scenario.net_basis:
+        for y, amount in _spending(p, s).items():
+            refund = y + scenario.fctva_lag
+            out[refund] = out.get(refund, 0.0) - scenario.fctva_rate * p.fctva_eligible * amount
+        for r in p.receipts:
+            out[s + r.offset] = out.get(s + r.offset, 0.0) - r.amount
+    return out
+
+
 def _options(p) -> list[int | None]:
     if p.status == "excluded":
         return [None]
@@ -159,7 +171,7 @@ def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
     for p in scenario.projects:
         s = starts.get(p.id)
         if s is not None:
-            for y, amount in _spending(p, s).items():
+            for y, amount in _charged(scenario, p, s).items():
                 if y in spent:
                     spent[y] += amount
     return budget_ok(scenario, [spent[y] for y in years])
@@ -210,10 +222,11 @@ def brute_force(scenario: Scenario) -> tuple[float, dict[str, int | None]] | Non
                 if clash:
                     continue
                 new = list(spent)
-                for y, amount in _spending(p, s).items():
+                for y, amount in _charged(scenario, p, s).items():
                     if y in scenario.envelope:
                         new[y - years[0]] += amount
-                if not budget_ok(scenario, new):
+                # On the net basis a later project's receipts can lower a year's charge: no pruning there.
+                if not scenario.net_basis and not budget_ok(scenario, new):
                     continue
             else:
                 new = spent

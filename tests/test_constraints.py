@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 
+from models.errors import ScenarioError
 from models.load import scenario_from_dict
 from models.plan import Status
 from models.verify import verify_plan
@@ -463,6 +464,56 @@ def test_total_envelope_structure_and_behaviour():
 def test_mandatory_beyond_total_envelope_is_infeasible(engine):
     s = make_scenario(budget={"annual": 10e6, "total": 5e6}, projects=[project("m", status="mandatory", cost=6e6)])
     assert solve(s, SolveOptions(solver=engine)).status is Status.INFEASIBLE
+
+
+# ============================================================================================ receipts
+
+
+@pytest.mark.parametrize(("basis", "start", "objective"), [("gross", None, 3.0), ("net", 2026, 0.0)])
+def test_caf_aid_makes_a_creche_affordable_on_the_net_basis(basis, start, objective):
+    # A 20-place crèche costs 1.2 M€ paid in its start year, delivered at once; envelopes 1 M€ a year.
+    # CAF pays 10 k€ per place on delivery (200 k€ the same year): net effort 1.0 M€ fits, gross 1.2 M€ never.
+    # Demand 1 unit a year: unmet 3 without the crèche, 0 with it from 2026.
+    s = make_scenario(
+        budget={"annual": 1e6, "basis": basis},
+        demand=rows({2026: 1}),
+        projects=[
+            project(
+                "creche",
+                cost=1.2e6,
+                subsidies=[{"name": "CAF", "per_unit": 1e4, "kind": "classes"}],
+                capacity={"classes": 20},
+            )
+        ],
+    )
+    plan = solve_and_verify(s)
+    assert dict(plan.starts) == {"creche": start}
+    assert plan.objective == pytest.approx(objective, abs=1e-9)
+
+
+def test_fctva_and_subsidies_in_budget_rows():
+    # Net basis, FCTVA 20 % with a one-year lag, 25 % of the cost from DSIL one year after the start.
+    # a: 2 M€ as [0.5, 0.5]. Started in 2026: 2026: 1.0; 2027: 1.0 − 0.2 (FCTVA on 2026) − 0.5 (DSIL) = 0.3;
+    # 2028: −0.2 (FCTVA on 2027).
+    s = make_scenario(
+        budget={"annual": 10e6, "basis": "net"},
+        finance={"fctva": {"rate": 0.2, "lag": 1}},
+        projects=[project("a", cost=2e6, profile=[0.5, 0.5], subsidies=[{"name": "DSIL", "rate": 0.25, "at": 1}])],
+    )
+    m = build_model(s)
+    assert row_terms(m, "budget[2026]")["start[a,2026]"] == pytest.approx(1.0)
+    assert row_terms(m, "budget[2027]")["start[a,2026]"] == pytest.approx(0.3)
+    assert row_terms(m, "budget[2028]")["start[a,2026]"] == pytest.approx(-0.2)
+    gross = make_scenario(
+        finance={"fctva": {"rate": 0.2, "lag": 1}},
+        projects=[project("a", cost=2e6, profile=[0.5, 0.5], subsidies=[{"rate": 0.25, "at": 1}])],
+    )
+    assert row_terms(build_model(gross), "budget[2027]")["start[a,2026]"] == pytest.approx(1.0)
+
+
+def test_aid_above_80_percent_is_refused():
+    with pytest.raises(ScenarioError, match="above 80 % of the cost"):
+        make_scenario(projects=[project("a", cost=1e6, subsidies=[{"rate": 0.5}, {"amount": 4e5}])])
 
 
 # ============================================================================================= unmet demand

@@ -117,7 +117,18 @@ def scenario_data(draw) -> dict[str, Any]:
     for i, j in draw(st.lists(st.sampled_from(forward), max_size=3, unique=True)):
         projects[i].setdefault("requires", []).append(ids[j])
 
+    for p in projects:
+        if draw(st.integers(0, 3)) == 0:
+            p["subsidies"] = [
+                {"rate": draw(st.sampled_from([0.2, 0.5])), "at": draw(st.sampled_from([0, 1, "delivery"]))}
+            ]
+        if draw(st.integers(0, 5)) == 0:
+            p["fctva_eligible"] = 0.5
+    finance = {"fctva": {"rate": 0.2, "lag": draw(st.sampled_from([0, 1, 2]))}} if draw(st.booleans()) else {}
+
     budget: dict[str, Any] = {"annual": envelope, "carry_over": draw(st.booleans())}
+    if draw(st.booleans()):
+        budget["basis"] = "net"
     if budget["carry_over"]:
         share = draw(st.sampled_from([None, 0.5, 0.0]))
         if share is not None:
@@ -134,6 +145,7 @@ def scenario_data(draw) -> dict[str, Any]:
         "demand": demand,
         "capacity": capacity,
         "budget": budget,
+        "finance": finance,
         "maturity_levels": {"etude": {"lead_years": LEAD, "confidence": 0.8}},
         "objective": {"cost_weight": draw(st.sampled_from([None, 0.0, 1e-7, 1e-6]))},
         "projects": projects,
@@ -208,6 +220,8 @@ def test_strategy_covers_every_feature():
         seen["carry_over"] = seen.get("carry_over", False) or s.carry_over
         seen["carry share"] = seen.get("carry share", False) or 0 <= s.carry_share < 1 and s.carry_over
         seen["total"] = seen.get("total", False) or s.total_envelope is not None
+        seen["net basis"] = seen.get("net basis", False) or s.net_basis and s.fctva_rate > 0
+        seen["subsidies"] = seen.get("subsidies", False) or any(p.receipts for p in s.projects)
         seen["excludes"] = seen.get("excludes", False) or any(p.excludes for p in s.projects)
         seen["requires"] = seen.get("requires", False) or any(p.requires for p in s.projects)
         seen["lead"] = seen.get("lead", False) or any(p.maturity for p in s.projects)
