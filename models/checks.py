@@ -112,6 +112,13 @@ def check_subsidies(spec: ScenarioSpec) -> Iterator[Finding]:
             )
 
 
+def check_operating_costs(spec: ScenarioSpec) -> Iterator[Finding]:
+    kinds = set(spec.demand_kinds)
+    for kind in spec.finance.operating_cost_per_unit:
+        if kind not in kinds:
+            yield ("finance", "operating_cost_per_unit", kind), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+
+
 def check_profiles(spec: ScenarioSpec) -> Iterator[Finding]:
     for i, p in enumerate(spec.projects):
         total = sum(p.profile)
@@ -210,6 +217,7 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_project_references,
     check_profiles,
     check_subsidies,
+    check_operating_costs,
     check_budget_years,
     check_windows,
     check_status_start,

@@ -22,6 +22,7 @@ class Evaluation:
     budget: pd.DataFrame  # one row per horizon year
     balance: pd.DataFrame  # one row per district, kind, year
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
+    finance: pd.DataFrame  # one row per horizon year: savings and debt path (empty without a prospective block)
     unmet_term: float  # Σ weight × discount × unmet
     cost_term: float  # cost_weight × total city spending of chosen projects
 
@@ -131,13 +132,67 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
                         "unmet": unmet,
                     }
                 )
+    finance = prospective_path(scenario, starts)
     return Evaluation(
         projects=pd.DataFrame(project_rows),
         spending=spending,
         receipts=receipts,
+        finance=finance,
         budget=pd.DataFrame(budget_rows),
         balance=pd.DataFrame(balance_rows),
         outside_horizon=outside,
         unmet_term=unmet_term,
         cost_term=scenario.cost_weight * cost_total,
     )
+
+
+def prospective_path(scenario: Scenario, starts: Mapping[str, int | None]) -> pd.DataFrame:
+    """Savings and debt path of a plan, borrowing only what closes each year's financing.
+
+    Borrowing more than that only raises debt and interest, so this path meets the ratio limits whenever
+    any borrowing does: it is the path a plan is judged and reported on.
+    """
+    pr = scenario.prospective
+    if pr is None:
+        return pd.DataFrame()
+    years = scenario.years
+    op = dict.fromkeys(years, 0.0)
+    net = dict.fromkeys(years, 0.0)
+    for p in scenario.projects:
+        s = starts.get(p.id)
+        if s is None:
+            continue
+        for y in years:
+            if s + p.delivery_lag <= y:
+                op[y] += p.operating_cost
+        for y, amount in scenario.net_effort(p, s).items():
+            if y in net:
+                net[y] += amount
+    rows = []
+    debt = pr.debt
+    borrowed: dict[int, float] = {}
+    for y in years:
+        interest = pr.interest_rate * debt
+        savings = scenario.revenue(y) - scenario.operating_spending(y) - op[y] - interest
+        repay_new = sum(v for t, v in borrowed.items() if y - pr.loan_years <= t < y) / pr.loan_years
+        repay = scenario.existing_repayment(y) + repay_new
+        borrowing = max(0.0, net[y] + pr.other_investment + repay - savings)
+        borrowed[y] = borrowing
+        debt = debt + borrowing - repay
+        rows.append(
+            {
+                "year": y,
+                "revenue": scenario.revenue(y),
+                "operating_spending": scenario.operating_spending(y),
+                "operating_costs_added": op[y],
+                "interest": interest,
+                "epargne_brute": savings,
+                "savings_rate": savings / scenario.revenue(y) if scenario.revenue(y) else 0.0,
+                "net_investment": net[y] + pr.other_investment,
+                "repayment": repay,
+                "borrowing": borrowing,
+                "debt": debt,
+                "debt_years": debt / savings if savings > 0 else float("inf"),
+            }
+        )
+    return pd.DataFrame(rows)

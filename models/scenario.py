@@ -13,7 +13,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from models.defaults import DEFAULT_COMPETENCES, DEFAULT_COST_WEIGHT, DEFAULT_MATURITY_LEVELS
-from models.spec import ScenarioSpec, Subsidy, TableRow
+from models.spec import Prospective, ScenarioSpec, Subsidy, TableRow
 
 Key = tuple[str, str, int]  # (district, kind, year)
 
@@ -51,6 +51,7 @@ class Project:
     competence: str | None
     receipts: tuple[Receipt, ...] = ()
     fctva_eligible: float = 1.0
+    operating_cost: float = 0.0  # euros a year for the city, from delivery
 
     @property
     def start_years(self) -> tuple[int, ...]:
@@ -120,6 +121,7 @@ class Scenario:
     fctva_rate: float = 0.0  # 0 when the scenario has no FCTVA block
     fctva_lag: int = 0
     net_basis: bool = False  # envelopes limit net effort instead of gross city spending
+    prospective: Prospective | None = None  # savings and debt path, when given
     warnings: tuple[str, ...] = field(default=())
 
     @cached_property
@@ -133,17 +135,35 @@ class Scenario:
         share = self.fctva_rate * p.fctva_eligible
         return {y + self.fctva_lag: share * amount for y, amount in p.city_spending(start).items() if share * amount}
 
-    def charged(self, p: Project, start: int) -> dict[int, float]:
-        """What the envelopes count of p by year: city spending (gross basis), or net effort = city
-        spending − FCTVA − subsidies received that year (net basis)."""
+    def net_effort(self, p: Project, start: int) -> dict[int, float]:
+        """City spending − FCTVA − subsidies received, by year."""
         out = p.city_spending(start)
-        if not self.net_basis:
-            return out
         for y, amount in self.fctva_by_year(p, start).items():
             out[y] = out.get(y, 0.0) - amount
         for y, amount in p.receipts_by_year(start).items():
             out[y] = out.get(y, 0.0) - amount
         return out
+
+    def charged(self, p: Project, start: int) -> dict[int, float]:
+        """What the envelopes count of p by year: city spending (gross basis) or net effort (net basis)."""
+        return self.net_effort(p, start) if self.net_basis else p.city_spending(start)
+
+    def revenue(self, y: int) -> float:
+        """Operating revenue of year y on the prospective path."""
+        assert self.prospective is not None
+        return self.prospective.revenue * (1 + self.prospective.revenue_growth) ** (y - self.years[0])
+
+    def operating_spending(self, y: int) -> float:
+        """Operating spending (excluding interest and new equipment) of year y on the prospective path."""
+        assert self.prospective is not None
+        return self.prospective.spending * (1 + self.prospective.spending_growth) ** (y - self.years[0])
+
+    def existing_repayment(self, y: int) -> float:
+        """Repayment of the debt outstanding at the horizon start, in year y (constant until repaid)."""
+        assert self.prospective is not None
+        pr = self.prospective
+        before = pr.debt_repayment * (y - self.years[0])
+        return max(0.0, min(pr.debt_repayment, pr.debt - before))
 
     @property
     def first_year(self) -> int:
@@ -235,6 +255,9 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
             for i, sub in enumerate(p.subsidies)
         ),
         fctva_eligible=p.fctva_eligible,
+        operating_cost=p.operating_cost
+        if p.operating_cost is not None
+        else sum(cost * p.capacity.get(k, 0.0) for k, cost in spec.finance.operating_cost_per_unit.items()),
     )
 
 
@@ -282,5 +305,6 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         fctva_rate=spec.finance.fctva.rate if spec.finance.fctva else 0.0,
         fctva_lag=spec.finance.fctva.lag if spec.finance.fctva else 0,
         net_basis=spec.budget.basis == "net",
+        prospective=spec.finance.prospective,
         warnings=warnings,
     )

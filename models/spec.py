@@ -141,8 +141,31 @@ class Fctva(Strict):
     lag: Literal[0, 1, 2] = Field(1, description="years between the spending and the refund (regime N, N+1, N+2)")
 
 
+class Prospective(Strict):
+    """The city's savings and debt path ("prospective financière"), first horizon year onwards."""
+
+    revenue: NonNeg = Field(description="operating revenue in the first horizon year, euros")
+    revenue_growth: float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating revenue")
+    spending: NonNeg = Field(description="operating spending excluding interest in the first year, euros")
+    spending_growth: float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating spending")
+    debt: NonNeg = Field(0.0, description="outstanding debt at the start of the first year, euros")
+    debt_repayment: NonNeg = Field(0.0, description="yearly repayment of that debt until it is repaid, euros")
+    interest_rate: Share = Field(0.0, description="interest on the debt outstanding at the start of each year")
+    other_investment: NonNeg = Field(0.0, description="yearly investment outside this PPI to finance, euros")
+    loan_years: int = Field(20, ge=1, le=50, description="new loans are repaid in equal parts over this many years")
+    min_savings_rate: Share | None = Field(None, description="épargne brute ≥ this share of operating revenue")
+    max_debt_years: NonNeg | None = Field(
+        None, description="capacité de désendettement ceiling: debt ≤ this × épargne brute (e.g. 12)"
+    )
+    max_borrowing: NonNeg | None = Field(None, description="new borrowing per year at most, euros")
+
+
 class Finance(Strict):
     fctva: Fctva | None = Field(None, description="FCTVA refunds (none when left out)")
+    operating_cost_per_unit: dict[Id, NonNeg] = Field(
+        default_factory=dict, description="yearly operating cost per unit of capacity of a kind, from delivery"
+    )
+    prospective: Prospective | None = Field(None, description="savings and debt path; needed by the ratio limits")
 
 
 class Project(Strict):
@@ -173,6 +196,9 @@ class Project(Strict):
     )
     subsidies: list[Subsidy] = Field(default_factory=list, description="public aid received by the city")
     fctva_eligible: Share = Field(1.0, description="share of the city's spending eligible to the FCTVA")
+    operating_cost: NonNeg | None = Field(
+        None, description="yearly operating cost for the city from delivery, euros (default: per-unit costs)"
+    )
 
     @field_validator("excludes", "requires", mode="before")
     @classmethod

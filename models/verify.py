@@ -136,6 +136,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         if y in spent and abs(charged - spent[y]) > MONEY_TOL:
             bad(f"budget {y}: plan reports {charged:.2f} € charged, the start years imply {spent[y]:.2f} €")
 
+    if scenario.prospective is not None:
+        _verify_prospective(scenario, starts, plan, bad)
+
     # Capacity, unmet demand, objective.
     unmet_term = 0.0
     unmet: dict[tuple[str, str, int], float] = {}
@@ -169,3 +172,50 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         if plan.get("status") == "optimal" and (gap is None or gap > OPTIMALITY_GAP + 1e-9):
             bad(f"status optimal with a gap of {gap}")
     return out
+
+
+def _verify_prospective(scenario: Scenario, starts: dict[str, int | None], plan: dict[str, Any], bad) -> None:
+    """Savings and debt path with the least borrowing that closes each year, against the ratio limits."""
+    pr = scenario.prospective
+    assert pr is not None
+    years = list(scenario.years)
+    debt, remaining_old = pr.debt, pr.debt
+    loans: list[tuple[int, float]] = []
+    reported = {int(r["year"]): r for r in plan.get("finance", [])}
+    for t, y in enumerate(years):
+        revenue = pr.revenue * (1 + pr.revenue_growth) ** t
+        spending = pr.spending * (1 + pr.spending_growth) ** t
+        op = net = 0.0
+        for p in scenario.projects:
+            s = starts[p.id]
+            if s is None:
+                continue
+            if s + p.delivery_lag <= y:
+                op += p.operating_cost
+            for i, share in enumerate(p.profile):
+                amount = p.cost * share * p.city_share
+                if s + i == y:
+                    net += amount
+                if s + i + scenario.fctva_lag == y:
+                    net -= scenario.fctva_rate * p.fctva_eligible * amount
+            for r in p.receipts:
+                if s + r.offset == y:
+                    net -= r.amount
+        savings = revenue - spending - op - pr.interest_rate * debt
+        old = min(pr.debt_repayment, remaining_old)
+        remaining_old -= old
+        new = sum(amount / pr.loan_years for start, amount in loans if start < y <= start + pr.loan_years)
+        borrowing = max(0.0, net + pr.other_investment + old + new - savings)
+        loans.append((y, borrowing))
+        debt += borrowing - old - new
+        if pr.max_borrowing is not None and borrowing > pr.max_borrowing + MONEY_TOL:
+            bad(f"borrowing {y}: {borrowing:.2f} € needed against a cap of {pr.max_borrowing:.2f} €")
+        if pr.min_savings_rate is not None and savings < pr.min_savings_rate * revenue - MONEY_TOL:
+            bad(f"épargne brute {y}: {savings:.2f} € is below {pr.min_savings_rate:.0%} of revenue")
+        if pr.max_debt_years is not None and debt > pr.max_debt_years * savings + MONEY_TOL:
+            bad(f"debt {y}: {debt:.2f} € is above {pr.max_debt_years:g} years of épargne brute ({savings:.2f} €)")
+        row = reported.get(y)
+        if row is not None:
+            for key, want in (("epargne_brute", savings), ("borrowing", borrowing), ("debt", debt)):
+                if abs(float(row[key]) - want) > MONEY_TOL:
+                    bad(f"{key} {y}: plan reports {row[key]:.2f} €, the start years imply {want:.2f} €")

@@ -101,6 +101,11 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         {k: (int(v) if k == "year" else round(float(v), 2)) for k, v in row.items()}
         for row in ev.budget.to_dict("records")
     ]
+    if len(ev.finance):
+        out["finance"] = [
+            {k: (int(v) if k == "year" else _num(round(float(v), 4))) for k, v in row.items()}
+            for row in ev.finance.to_dict("records")
+        ]
     out["spending_outside_horizon"] = {str(y): round(v, 2) for y, v in ev.outside_horizon.items()}
     out["unmet_by_kind"] = {k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds}
     out["balance"] = [
@@ -124,7 +129,10 @@ def _tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
         projects[f"cp_{y}"] = projects["project"].map(col).fillna(0.0).round(2)
     for col in ("start", "delivery"):
         projects[col] = projects[col].astype("Int64")
-    return {"projects": projects, "budget": ev.budget.round(2), "balance": ev.balance.round(6)}
+    tables = {"projects": projects, "budget": ev.budget.round(2), "balance": ev.balance.round(6)}
+    if len(ev.finance):
+        tables["finance"] = ev.finance.round(4)
+    return tables
 
 
 def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:

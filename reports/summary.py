@@ -73,6 +73,15 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
     for y, amount in ev.outside_horizon.items():
         lines.append(f"  {y}  spending outside the horizon, charged to no envelope: {_meur(amount)} M€")
+    if len(ev.finance):
+        lines += ["", "Savings and debt, M€ (borrowing only what closes each year):"]
+        lines.append("  year  op. costs added  épargne brute   rate  borrowing      debt  debt years")
+        for row in ev.finance.itertuples(index=False):
+            years_text = f"{row.debt_years:>10.1f}" if row.debt_years != float("inf") else "         —"
+            lines.append(
+                f"  {row.year}  {_meur(row.operating_costs_added):>15}  {_meur(row.epargne_brute):>13}  "
+                f"{row.savings_rate:>5.1%}  {_meur(row.borrowing):>9}  {_meur(row.debt):>8}  {years_text}"
+            )
     chosen = ev.projects[ev.projects["chosen"]]
     candidates = [p for p in scenario.projects if p.status != "excluded"]
     lines += [

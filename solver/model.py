@@ -127,6 +127,7 @@ def build_model(scenario: Scenario) -> MatrixModel:
     add_unmet_demand(b, scenario)
     add_excludes(b, scenario)
     add_requires(b, scenario)
+    add_prospective(b, scenario)
     return b.finish()
 
 
@@ -312,3 +313,77 @@ def add_requires(b: _Builder, scenario: Scenario) -> None:
                 for j, v in tq.items():
                     terms[j] = terms.get(j, 0.0) - v
                 b.add_row(f"requires[{p.id},{qid},{s}]", terms, -np.inf, cq - cp)
+
+
+def add_prospective(b: _Builder, scenario: Scenario) -> None:
+    """The savings and debt path, when the scenario has a `finance.prospective` block (money in M€).
+
+    Columns per year: épargne brute eb[y] (free), new borrowing br[y] ∈ [0, cap], debt at year end dt[y].
+    With R[y], O[y] the operating revenue and spending paths, op_p the operating cost of p from delivery,
+    i the interest rate, D₀ the debt at the start, A[y] its repayment, N the new loans' duration and
+    n[p,y|s] = c[p,y|s] − FCTVA − subsidies the net effort:
+    savings[y]:       eb[y] + i dt[y−1] + Σ_p Σ_{s: s+L_p ≤ y} op_p x[p,s] = R[y] − O[y]     (dt[y₀−1] = D₀)
+    debt[y]:          dt[y] − dt[y−1] − br[y] + Σ_{t=y−N}^{y−1} br[t] / N = −A[y]
+    financing[y]:     br[y] + eb[y] − Σ_{t=y−N}^{y−1} br[t] / N − Σ_p Σ_s n[p,y|s] x[p,s] ≥ other + A[y]
+                      (borrowing closes what savings and receipts leave of the year's investment and repayments)
+    min_savings[y]:   eb[y] ≥ ρ R[y]                       (when min_savings_rate ρ is set)
+    debt_capacity[y]: dt[y] − M eb[y] ≤ 0                  (when max_debt_years M is set: capacité de désendettement)
+    Committed projects enter as constants.
+    """
+    pr = scenario.prospective
+    if pr is None:
+        return
+    years = scenario.years
+    n_years = pr.loan_years
+    cap = pr.max_borrowing / MEUR if pr.max_borrowing is not None else np.inf
+    eb = {y: b.add_col(f"epargne_brute[{y}]", 0.0, -np.inf, np.inf, False) for y in years}
+    br = {y: b.add_col(f"borrowing[{y}]", 0.0, 0.0, cap, False) for y in years}
+    dt = {y: b.add_col(f"debt[{y}]", 0.0, -np.inf, np.inf, False) for y in years}
+    op_terms: dict[int, dict[int, float]] = {y: {} for y in years}
+    net_terms: dict[int, dict[int, float]] = {y: {} for y in years}
+    op_const = dict.fromkeys(years, 0.0)
+    net_const = dict.fromkeys(years, 0.0)
+    for p in scenario.projects:
+        for s in p.start_years:
+            j = b.start_col.get((p.id, s))
+            if j is None and p.status != "committed":
+                continue
+            for y in years:
+                if p.operating_cost and s + p.delivery_lag <= y:
+                    if j is None:
+                        op_const[y] += p.operating_cost / MEUR
+                    else:
+                        op_terms[y][j] = p.operating_cost / MEUR
+            for y, amount in scenario.net_effort(p, s).items():
+                if y not in net_terms:
+                    continue
+                if j is None:
+                    net_const[y] += amount / MEUR
+                else:
+                    net_terms[y][j] = net_terms[y].get(j, 0.0) + amount / MEUR
+    for y in years:
+        first = y == years[0]
+        revenue = scenario.revenue(y) / MEUR
+        repay = scenario.existing_repayment(y) / MEUR
+        new_loans = [t for t in years if y - n_years <= t < y]
+        savings = {eb[y]: 1.0, **op_terms[y]}
+        rhs = revenue - scenario.operating_spending(y) / MEUR - op_const[y]
+        if first:
+            rhs -= pr.interest_rate * pr.debt / MEUR
+        else:
+            savings[dt[y - 1]] = pr.interest_rate
+        b.add_row(f"savings[{y}]", savings, rhs, rhs)
+        debt = {dt[y]: 1.0, br[y]: -1.0, **{br[t]: 1.0 / n_years for t in new_loans}}
+        if first:
+            b.add_row(f"debt[{y}]", debt, pr.debt / MEUR - repay, pr.debt / MEUR - repay)
+        else:
+            debt[dt[y - 1]] = -1.0
+            b.add_row(f"debt[{y}]", debt, -repay, -repay)
+        financing = {br[y]: 1.0, eb[y]: 1.0, **{br[t]: -1.0 / n_years for t in new_loans}}
+        for j, v in net_terms[y].items():
+            financing[j] = financing.get(j, 0.0) - v
+        b.add_row(f"financing[{y}]", financing, pr.other_investment / MEUR + repay + net_const[y], np.inf)
+        if pr.min_savings_rate is not None:
+            b.add_row(f"min_savings[{y}]", {eb[y]: 1.0}, pr.min_savings_rate * revenue, np.inf)
+        if pr.max_debt_years is not None:
+            b.add_row(f"debt_capacity[{y}]", {dt[y]: 1.0, eb[y]: -pr.max_debt_years}, -np.inf, 0.0)

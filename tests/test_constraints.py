@@ -516,6 +516,64 @@ def test_aid_above_80_percent_is_refused():
         make_scenario(projects=[project("a", cost=1e6, subsidies=[{"rate": 0.5}, {"amount": 4e5}])])
 
 
+# ====================================================================================== savings and debt
+
+
+def _prospective(**kw):
+    base = {"revenue": 10e6, "spending": 9e6, "loan_years": 10}
+    return {"prospective": {**base, **kw}}
+
+
+@pytest.mark.parametrize(("ceiling", "start", "objective"), [(2.0, None, 3.0), (3.0, 2026, 0.0)])
+def test_debt_ceiling_binds(ceiling, start, objective):
+    # Épargne brute 1 M€ a year. A 3.5 M€ project paid in one year needs 2.5 M€ of new debt: above
+    # 2 years of savings (2 M€), within 3 (3 M€). Savings are not carried over, so no later year is easier.
+    s = make_scenario(
+        demand=rows({2026: 1}),
+        finance=_prospective(max_debt_years=ceiling),
+        projects=[project("a", cost=3.5e6)],
+    )
+    plan = solve_and_verify(s)
+    assert dict(plan.starts) == {"a": start}
+    assert plan.objective == pytest.approx(objective, abs=1e-9)
+
+
+@pytest.mark.parametrize(("min_rate", "start", "objective"), [(None, 2026, 0.0), (0.1, 2027, 1.0)])
+def test_operating_cost_pushes_a_project_later(min_rate, start, objective):
+    # Revenue 10 M€; operating spending 8.5 M€ falling 5 % a year: épargne brute 1.5, 1.925, 2.33 M€.
+    # The project costs 0.6 M€ a year to run from delivery (same year): 0.9 in 2026 is below 10 % of
+    # revenue (1.0), 1.325 in 2027 is not. Demand 1 unit a year: unmet 1 if it waits for 2027.
+    s = make_scenario(
+        demand=rows({2026: 1}),
+        finance=_prospective(spending=8.5e6, spending_growth=-0.05, min_savings_rate=min_rate),
+        projects=[project("a", cost=1e6, operating_cost=0.6e6)],
+    )
+    plan = solve_and_verify(s)
+    assert dict(plan.starts) == {"a": start}
+    assert plan.objective == pytest.approx(objective, abs=1e-9)
+
+
+def test_prospective_structure():
+    s = make_scenario(
+        finance=_prospective(
+            debt=5e6, debt_repayment=1e6, interest_rate=0.02, max_debt_years=12, min_savings_rate=0.07
+        ),
+        projects=[project("a", cost=2e6, operating_cost=0.1e6, delivery_lag=1)],
+    )
+    m = build_model(s)
+    for family in ("savings", "debt", "financing", "min_savings", "debt_capacity"):
+        assert rows_named(m, f"{family}[") == [f"{family}[{y}]" for y in (2026, 2027, 2028)]
+    # savings[2027]: eb + 0.02 debt[2026] + 0.1 start[a,2026] = 10 − 9 (M€)
+    approx_terms(row_terms(m, "savings[2027]"), {"epargne_brute[2027]": 1.0, "debt[2026]": 0.02, "start[a,2026]": 0.1})
+    assert row_bounds(m, "savings[2026]") == (pytest.approx(1.0 - 0.1), pytest.approx(1.0 - 0.1))
+    assert row_bounds(m, "debt[2026]") == (pytest.approx(4.0), pytest.approx(4.0))
+
+
+def test_borrowing_cap_makes_a_mandatory_project_infeasible():
+    s = make_scenario(finance=_prospective(max_borrowing=1e6), projects=[project("m", status="mandatory", cost=3e6)])
+    assert solve(s).status is Status.INFEASIBLE
+
+
 # ============================================================================================= unmet demand
 
 
