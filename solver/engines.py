@@ -178,7 +178,7 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     xs = [
         prob.add_variable(
             f"x{j}",
-            lowBound=m.col_lower[j],
+            lowBound=m.col_lower[j] if math.isfinite(m.col_lower[j]) else None,
             upBound=m.col_upper[j] if math.isfinite(m.col_upper[j]) else None,
             cat=pulp.LpInteger if m.integrality[j] else pulp.LpContinuous,
         )

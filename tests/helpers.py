@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import random
+from dataclasses import replace
 from typing import Any
 
 from models.load import scenario_from_dict
@@ -174,7 +175,45 @@ def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
             for y, amount in _charged(scenario, p, s).items():
                 if y in spent:
                     spent[y] += amount
-    return budget_ok(scenario, [spent[y] for y in years])
+    return budget_ok(scenario, [spent[y] for y in years]) and prospective_ok(scenario, starts)
+
+
+def prospective_ok(scenario: Scenario, starts: dict[str, int | None]) -> bool:
+    """Savings and debt limits on the least-borrowing path (own loops, loans tracked one by one)."""
+    pr = scenario.prospective
+    if pr is None:
+        return True
+    net_basis_scenario = replace(scenario, net_basis=True)
+    debt, old_left = pr.debt, pr.debt
+    loans: list[list[float]] = []  # [yearly repayment, years left]
+    for t, y in enumerate(scenario.years):
+        revenue = pr.revenue * (1 + pr.revenue_growth) ** t
+        op = sum(
+            p.operating_cost
+            for p in scenario.projects
+            if starts.get(p.id) is not None and starts[p.id] + p.delivery_lag <= y
+        )
+        net = sum(
+            _charged(net_basis_scenario, p, starts[p.id]).get(y, 0.0)
+            for p in scenario.projects
+            if starts.get(p.id) is not None
+        )
+        savings = revenue - pr.spending * (1 + pr.spending_growth) ** t - op - pr.interest_rate * debt
+        old = min(pr.debt_repayment, old_left)
+        old_left -= old
+        new = sum(loan[0] for loan in loans if loan[1] > 0)
+        for loan in loans:
+            loan[1] -= 1
+        borrowing = max(0.0, net + pr.other_investment + old + new - savings)
+        loans.append([borrowing / pr.loan_years, pr.loan_years])
+        debt += borrowing - old - new
+        if pr.max_borrowing is not None and borrowing > pr.max_borrowing + BRUTE_MONEY_TOL:
+            return False
+        if pr.min_savings_rate is not None and savings < pr.min_savings_rate * revenue - BRUTE_MONEY_TOL:
+            return False
+        if pr.max_debt_years is not None and debt > pr.max_debt_years * savings + BRUTE_MONEY_TOL:
+            return False
+    return True
 
 
 def budget_ok(scenario: Scenario, spent: list[float]) -> bool:

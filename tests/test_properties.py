@@ -124,8 +124,25 @@ def scenario_data(draw) -> dict[str, Any]:
             ]
         if draw(st.integers(0, 5)) == 0:
             p["fctva_eligible"] = 0.5
-    finance = {"fctva": {"rate": 0.2, "lag": draw(st.sampled_from([0, 1, 2]))}} if draw(st.booleans()) else {}
-
+    finance: dict[str, Any] = (
+        {"fctva": {"rate": 0.2, "lag": draw(st.sampled_from([0, 1, 2]))}} if draw(st.booleans()) else {}
+    )
+    if draw(st.integers(0, 2)) == 0:
+        for p in projects:
+            if draw(st.booleans()):
+                p["operating_cost"] = draw(st.integers(0, 5)) * 1e5
+        finance["prospective"] = {
+            "revenue": 10e6,
+            "spending": draw(st.integers(80, 95)) * 1e5,
+            "spending_growth": draw(st.sampled_from([0.0, 0.03])),
+            "debt": draw(st.integers(0, 4)) * 1e6,
+            "debt_repayment": 1e6,
+            "interest_rate": draw(st.sampled_from([0.0, 0.05])),
+            "loan_years": draw(st.sampled_from([1, 2, 10])),
+            "min_savings_rate": draw(st.sampled_from([None, 0.05])),
+            "max_debt_years": draw(st.sampled_from([None, 3.0, 6.0])),
+            "max_borrowing": draw(st.sampled_from([None, 1e6])),
+        }
     budget: dict[str, Any] = {"annual": envelope, "carry_over": draw(st.booleans())}
     if draw(st.booleans()):
         budget["basis"] = "net"
@@ -222,6 +239,8 @@ def test_strategy_covers_every_feature():
         seen["total"] = seen.get("total", False) or s.total_envelope is not None
         seen["net basis"] = seen.get("net basis", False) or s.net_basis and s.fctva_rate > 0
         seen["subsidies"] = seen.get("subsidies", False) or any(p.receipts for p in s.projects)
+        seen["debt ceiling"] = seen.get("debt ceiling", False) or bool(s.prospective and s.prospective.max_debt_years)
+        seen["operating costs"] = seen.get("operating costs", False) or any(p.operating_cost for p in s.projects)
         seen["excludes"] = seen.get("excludes", False) or any(p.excludes for p in s.projects)
         seen["requires"] = seen.get("requires", False) or any(p.requires for p in s.projects)
         seen["lead"] = seen.get("lead", False) or any(p.maturity for p in s.projects)
