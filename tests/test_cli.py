@@ -27,7 +27,7 @@ CLI = REPO / "cli.py"
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
 INVALID_DIR = Path("tests/data/invalid")
 INVALID = sorted(yaml.safe_load((REPO / INVALID_DIR / "expected.yaml").read_text(encoding="utf-8")))
-RESULT_FILES = {"plan.json", "projects.csv", "budget.csv", "balance.csv"}
+RESULT_FILES = {"plan.json", "apcp.csv", "projects.csv", "budget.csv", "balance.csv"}
 
 # One invalid scenario per layer of validation (YAML, shape, references, tables), for the subprocess runs.
 REPRESENTATIVE_INVALID = [
