@@ -31,3 +31,9 @@ DEFAULT_COMPETENCES: dict[str, dict[str, float | str]] = {
 # A tiny tie-break per euro of city spending: 100 M€ weigh 0.01 unit-year of unmet demand, so it never
 # trades real demand for money but prefers the cheaper of two plans that serve demand equally.
 DEFAULT_COST_WEIGHT = 1.0e-10
+
+# Yearly operating cost for the commune per unit of capacity, from delivery (DOMAIN.md: 1,500 € per
+# maternelle pupil and 575 € per élémentaire pupil at 22 pupils per class; a crèche place 15,000 € gross,
+# 45 % left to the commune after CAF and families). Applied to kinds of these names when the scenario has a
+# savings and debt path (finance.prospective) and does not set its own cost for the kind.
+DEFAULT_OPERATING_COST_PER_UNIT: dict[str, float] = {"maternelle": 33_000.0, "elementaire": 12_650.0, "creche": 6_750.0}

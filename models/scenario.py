@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from models.defaults import DEFAULT_COMPETENCES, DEFAULT_COST_WEIGHT, DEFAULT_MATURITY_LEVELS
+from models.defaults import (
+    DEFAULT_COMPETENCES,
+    DEFAULT_COST_WEIGHT,
+    DEFAULT_MATURITY_LEVELS,
+    DEFAULT_OPERATING_COST_PER_UNIT,
+)
 from models.spec import Prospective, ScenarioSpec, Subsidy, TableRow
 
 Key = tuple[str, str, int]  # (district, kind, year)
@@ -198,6 +203,15 @@ def expand_table(
     return out
 
 
+def operating_costs_per_unit(spec: ScenarioSpec) -> dict[str, float]:
+    """Yearly operating cost per unit of capacity by kind: the scenario's, over the shipped defaults (which
+    apply only with a savings and debt path, and only to kinds of the scenario)."""
+    costs: dict[str, float] = {}
+    if spec.finance.prospective is not None:
+        costs = {k: v for k, v in DEFAULT_OPERATING_COST_PER_UNIT.items() if k in spec.demand_kinds}
+    return costs | dict(spec.finance.operating_cost_per_unit)
+
+
 def maturity_levels(spec: ScenarioSpec) -> dict[str, dict]:
     levels = {k: dict(v) for k, v in DEFAULT_MATURITY_LEVELS.items()}
     levels.update({k: v.model_dump() for k, v in spec.maturity_levels.items()})
@@ -257,7 +271,7 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
         fctva_eligible=p.fctva_eligible,
         operating_cost=p.operating_cost
         if p.operating_cost is not None
-        else sum(cost * p.capacity.get(k, 0.0) for k, cost in spec.finance.operating_cost_per_unit.items()),
+        else sum(cost * p.capacity.get(k, 0.0) for k, cost in operating_costs_per_unit(spec).items()),
     )
 
 

@@ -163,7 +163,9 @@ class Prospective(Strict):
 class Finance(Strict):
     fctva: Fctva | None = Field(None, description="FCTVA refunds (none when left out)")
     operating_cost_per_unit: dict[Id, NonNeg] = Field(
-        default_factory=dict, description="yearly operating cost per unit of capacity of a kind, from delivery"
+        default_factory=dict,
+        description="yearly operating cost per unit of capacity of a kind, from delivery (defaults for maternelle, "
+        "elementaire, creche with a prospective block)",
     )
     prospective: Prospective | None = Field(None, description="savings and debt path; needed by the ratio limits")
 

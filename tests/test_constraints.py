@@ -901,3 +901,17 @@ def test_loose_gap_is_not_reported_optimal_unless_proven(engine, hard_scenario):
         assert plan.gap is not None and plan.gap <= 1e-4 + 1e-9
     else:
         assert plan.gap is None or plan.gap > 1e-4
+
+
+def test_operating_cost_defaults_apply_with_a_prospective_block():
+    # 20 crèche places at the shipped 6,750 € a year; the scenario's own per-unit cost wins; no prospective
+    # block, no operating cost.
+    kinds = {"demand_kinds": {"creche": {"unit": "places"}}}
+    creche = project("c", capacity={"creche": 20})
+    with_path = make_scenario(**kinds, finance=_prospective(), projects=[creche])
+    assert with_path.projects[0].operating_cost == pytest.approx(135_000)
+    own = make_scenario(
+        **kinds, finance={**_prospective(), "operating_cost_per_unit": {"creche": 5_000}}, projects=[creche]
+    )
+    assert own.projects[0].operating_cost == pytest.approx(100_000)
+    assert make_scenario(**kinds, projects=[creche]).projects[0].operating_cost == 0.0
