@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from models.errors import Path
-from models.scenario import competences, maturity_levels, resolve_project, subsidy_amount
+from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, school_kinds
+from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
 from models.spec import ScenarioSpec
 
 Finding = tuple[Path, str]
@@ -211,6 +212,124 @@ def check_empty_windows(spec: ScenarioSpec) -> Iterator[Finding]:
                 yield ("projects", i), _window_message(r.earliest, r.latest, "a mandatory project")
 
 
+def check_neighbours(spec: ScenarioSpec) -> Iterator[Finding]:
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    for i, d in enumerate(spec.districts):
+        for j, other in enumerate(d.neighbours):
+            if other == d.id:
+                yield ("districts", i, "neighbours", j), "a district cannot be its own neighbour"
+            elif other not in districts:
+                yield ("districts", i, "neighbours", j), f"unknown neighbour '{other}'{_hint(other, districts)}"
+    tr = spec.transfers
+    if tr is not None:
+        for j, kind in enumerate(tr.kinds or []):
+            if kind not in kinds:
+                yield ("transfers", "kinds", j), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+
+
+def check_capacity_changes(spec: ScenarioSpec) -> Iterator[Finding]:
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    for i, ch in enumerate(spec.capacity_changes):
+        if ch.district not in districts:
+            yield (
+                ("capacity_changes", i, "district"),
+                f"unknown district '{ch.district}'{_hint(ch.district, districts)}",
+            )
+        for field in ("kind", "to"):
+            kind = getattr(ch, field)
+            if kind is not None and kind not in kinds:
+                yield ("capacity_changes", i, field), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+        if ch.until is not None and ch.until < spec.horizon.start:
+            yield ("capacity_changes", i, "until"), f"the change ends in {ch.until}, before the horizon starts"
+
+
+def check_forecast(spec: ScenarioSpec) -> Iterator[Finding]:
+    """References and shares of the demand forecast."""
+    fc = spec.forecast
+    if fc is None:
+        return
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    if fc.school is None and fc.childcare is None:
+        yield ("forecast",), "a forecast needs a school or a childcare block (housing alone feeds neither)"
+    if fc.school is not None:
+        school = fc.school
+        seen: dict[tuple[str, str], int] = {}
+        for i, row in enumerate(school.pupils):
+            where = ("forecast", "school", "pupils", i)
+            if row.district not in districts:
+                yield (*where, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+            if (row.district, row.kind) in seen:
+                yield where, f"{row.district}/{row.kind} is given again (first at row {seen[(row.district, row.kind)]})"
+            seen.setdefault((row.district, row.kind), i)
+        for kind in school_kinds(school):
+            if kind not in kinds:
+                yield ("forecast", "school"), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+        for kind, shares in school.levels.items():
+            total = sum(shares.values())
+            if not shares or abs(total - 1.0) > 0.01:
+                yield ("forecast", "school", "levels", kind), f"the level shares add up to {total:.4g}, not 1"
+        total = sum(school.new_pupils_share.values())
+        if total > 1.0 + PROFILE_SUM_TOLERANCE:
+            yield (
+                ("forecast", "school", "new_pupils_share"),
+                f"the shares add up to {total:.4g}, above 1 (new pupils cannot be counted twice)",
+            )
+        if school.rep_cap > school.cap:
+            yield (
+                ("forecast", "school", "rep_cap"),
+                f"the REP cap ({school.rep_cap:g}) is above the cap ({school.cap:g})",
+            )
+    if fc.housing is not None:
+        types = dwelling_types(fc.housing)
+        for i, row in enumerate(fc.housing.programmes):
+            where = ("forecast", "housing", "programmes", i)
+            if row.district not in districts:
+                yield (*where, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+            if row.type not in types:
+                yield (*where, "type"), f"unknown dwelling type '{row.type}'{_hint(row.type, types)}"
+    if fc.childcare is not None:
+        cc = fc.childcare
+        if cc.kind not in kinds:
+            yield ("forecast", "childcare", "kind"), f"unknown demand kind '{cc.kind}'{_hint(cc.kind, kinds)}"
+        elif fc.school is not None and cc.kind in school_kinds(fc.school):
+            yield ("forecast", "childcare", "kind"), f"'{cc.kind}' is already derived by the school forecast"
+        seen_years: dict[tuple[str, int], int] = {}
+        for i, row in enumerate(cc.population):
+            where = ("forecast", "childcare", "population", i)
+            if row.district not in districts:
+                yield (*where, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+            key = (row.district, row.year)
+            if key in seen_years:
+                yield where, f"{row.district}/{row.year} is given again (first at row {seen_years[key]})"
+            seen_years.setdefault(key, i)
+
+
+def check_capacity_stays_positive(spec: ScenarioSpec) -> Iterator[Finding]:
+    """Closures and conversions cannot remove more capacity than there is."""
+    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    districts = tuple(d.id for d in spec.districts)
+    existing = expand_table(list(spec.capacity), districts, tuple(spec.demand_kinds), years)
+    deltas = capacity_deltas(spec)
+    reported: set[tuple[str, str]] = set()
+    for (d, k, y), delta in sorted(deltas.items(), key=lambda item: item[0][2]):
+        left = existing[(d, k, y)] + delta
+        if left < -1e-9 and (d, k) not in reported:
+            reported.add((d, k))
+            i = next(
+                i
+                for i, ch in enumerate(spec.capacity_changes)
+                if ch.district == d and (ch.kind == k and (ch.units < 0 or ch.to is not None)) and ch.year <= y
+            )
+            yield (
+                ("capacity_changes", i),
+                f"{d}/{k} in {y}: the changes remove {existing[(d, k, y)] - left:g} units but only "
+                f"{existing[(d, k, y)]:g} exist",
+            )
+
+
 CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_unique_ids,
     check_table_references,
@@ -222,10 +341,16 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_windows,
     check_status_start,
     check_requires_cycles,
+    check_neighbours,
+    check_capacity_changes,
+    check_forecast,
 )
 
 # Run only when the checks above pass (they resolve references).
-LATE_CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (check_empty_windows,)
+LATE_CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
+    check_empty_windows,
+    check_capacity_stays_positive,
+)
 
 
 def run_checks(spec: ScenarioSpec) -> list[Finding]:
@@ -249,6 +374,26 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
             )
         if p.status != "excluded" and not any(v > 0 for v in p.capacity.values()):
             out.append((("projects", i, "capacity"), "the project adds no capacity"))
+    if spec.transfers is not None and not any(d.neighbours for d in spec.districts):
+        out.append((("transfers",), "no district lists neighbours: no demand can be transferred"))
+    if any(d.neighbours for d in spec.districts) and spec.transfers is None:
+        out.append((("districts",), "districts list neighbours but there is no transfers block: transfers are off"))
+    if spec.transfers is not None and spec.transfers.penalty >= 1:
+        out.append(
+            (
+                ("transfers", "penalty"),
+                "a penalty of 1 or more makes a transfer cost as much as unmet demand: none will be used",
+            )
+        )
+    fc = spec.forecast
+    if fc is not None:
+        table = {(row.district, row.kind) for row in spec.demand}
+        derived = set(forecast_kinds(spec))
+        both = sorted({k for d, k in table if k in derived})
+        for kind in both:
+            out.append(
+                (("demand",), f"the demand table gives '{kind}' for some districts: there it wins over the forecast")
+            )
     return out
 
 

@@ -37,3 +37,24 @@ DEFAULT_COST_WEIGHT = 1.0e-10
 # 45 % left to the commune after CAF and families). Applied to kinds of these names when the scenario has a
 # savings and debt path (finance.prospective) and does not set its own cost for the kind.
 DEFAULT_OPERATING_COST_PER_UNIT: dict[str, float] = {"maternelle": 33_000.0, "elementaire": 12_650.0, "creche": 6_750.0}
+
+# Levels of the school kinds and the share of pupils in each (equal by default; a scenario can give the
+# real shares). GS, CP and CE1 are the levels under the class-size cap (dédoublement in REP/REP+).
+DEFAULT_LEVELS: dict[str, dict[str, float]] = {
+    "maternelle": {"PS": 1 / 3, "MS": 1 / 3, "GS": 1 / 3},
+    "elementaire": {"CP": 0.2, "CE1": 0.2, "CE2": 0.2, "CM1": 0.2, "CM2": 0.2},
+}
+
+# Pupils per new dwelling at the peak, by dwelling type (DOMAIN.md: no national reference; ≈ 0.1 for small
+# flats, 0.25 by default, 0.5 for large family or social housing). Children under 3 default to 3/8 of the
+# pupils (three birth cohorts for eight school cohorts) unless a type gives its own.
+DEFAULT_DWELLING_TYPES: dict[str, dict[str, float | None]] = {
+    "petit": {"pupils": 0.1, "under_3": None, "profile": None},
+    "moyen": {"pupils": 0.25, "under_3": None, "profile": None},
+    "grand": {"pupils": 0.5, "under_3": None, "profile": None},
+    "social": {"pupils": 0.5, "under_3": None, "profile": None},
+}
+
+# Share of the peak number of children per dwelling in the delivery year, the next, ... (DOMAIN.md: highest
+# 2-5 years after delivery, decaying after 5-8 years); the last value holds for later years.
+DEFAULT_HOUSING_PROFILE: tuple[float, ...] = (0.3, 0.6, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6)

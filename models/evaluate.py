@@ -21,17 +21,32 @@ class Evaluation:
     receipts: pd.DataFrame  # project, year, subsidies, fctva
     budget: pd.DataFrame  # one row per horizon year
     balance: pd.DataFrame  # one row per district, kind, year
+    transfers: pd.DataFrame  # from, to, kind, year, units: demand met next door
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
     finance: pd.DataFrame  # one row per horizon year: savings and debt path (empty without a prospective block)
     unmet_term: float  # Σ weight × discount × unmet
     cost_term: float  # cost_weight × total city spending of chosen projects
+    transfer_term: float = 0.0  # Σ penalty × weight × discount × units transferred
 
     @property
     def objective(self) -> float:
-        return self.unmet_term + self.cost_term
+        return self.unmet_term + self.transfer_term + self.cost_term
 
 
-def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evaluation:
+TransferKey = tuple[str, str, str, int]  # (from district, to district, kind, year)
+_PROJECT_COLUMNS = [
+    "project", "name", "district", "theme", "status", "maturity", "competence", "confidence", "city_share", "cost",
+    "city_cost", "chosen", "start", "delivery",
+]  # fmt: skip
+
+
+def evaluate_plan(
+    scenario: Scenario,
+    starts: Mapping[str, int | None],
+    transfers: Mapping[TransferKey, float] | None = None,
+) -> Evaluation:
+    """Every table of a plan given its start years (and the demand it sends next door, if any)."""
+    transfers = transfers or {}
     years = scenario.years
     project_rows, spending_rows, receipt_rows = [], [], []
     added: dict[tuple[str, str, int], float] = {}
@@ -109,6 +124,13 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
         carried = scenario.carry_share * max(0.0, env + carried - charged)
     outside = {int(y): float(v) for y, v in sorted(by_year.items()) if y not in scenario.envelope}
 
+    sent: dict[tuple[str, str, int], float] = {}
+    received: dict[tuple[str, str, int], float] = {}
+    transfer_term = 0.0
+    for (src, dst, k, y), units in transfers.items():
+        sent[(src, k, y)] = sent.get((src, k, y), 0.0) + units
+        received[(dst, k, y)] = received.get((dst, k, y), 0.0) + units
+        transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.discount[y] * units
     balance_rows = []
     unmet_term = 0.0
     for d in scenario.districts:
@@ -118,7 +140,8 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
                 demand = scenario.demand[key]
                 existing = scenario.existing[key]
                 new = added.get(key, 0.0)
-                unmet = max(0.0, demand - existing - new)
+                out, into = sent.get(key, 0.0), received.get(key, 0.0)
+                unmet = max(0.0, demand - out - (existing + new - into))
                 unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
                 balance_rows.append(
                     {
@@ -129,20 +152,29 @@ def evaluate_plan(scenario: Scenario, starts: Mapping[str, int | None]) -> Evalu
                         "existing": existing,
                         "added": new,
                         "capacity": existing + new,
+                        "sent": out,
+                        "received": into,
                         "unmet": unmet,
                     }
                 )
     finance = prospective_path(scenario, starts)
     return Evaluation(
-        projects=pd.DataFrame(project_rows),
+        projects=pd.DataFrame(
+            project_rows, columns=_PROJECT_COLUMNS + [f"capacity.{k}" for k in scenario.kinds]
+        ).astype({"chosen": bool}),
         spending=spending,
         receipts=receipts,
         finance=finance,
         budget=pd.DataFrame(budget_rows),
         balance=pd.DataFrame(balance_rows),
+        transfers=pd.DataFrame(
+            [{"from": s, "to": t, "kind": k, "year": y, "units": v} for (s, t, k, y), v in sorted(transfers.items())],
+            columns=["from", "to", "kind", "year", "units"],
+        ),
         outside_horizon=outside,
         unmet_term=unmet_term,
         cost_term=scenario.cost_weight * cost_total,
+        transfer_term=transfer_term,
     )
 
 

@@ -21,7 +21,7 @@ from models.checks import find_warnings, run_checks
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
 from models.scenario import Scenario, resolve
-from models.spec import TABLE_FIELDS, ScenarioSpec
+from models.spec import TABLE_PATHS, ScenarioSpec
 from models.tables import TableReadError, project_record, read_table
 from models.yaml_lines import load_yaml_with_lines
 
@@ -77,11 +77,10 @@ def scenario_from_dict(
         raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
     data = dict(data)
     problems: list[Problem] = []
-    for field in TABLE_FIELDS:
-        ref = data.get(field)
-        if isinstance(ref, dict):
-            rows = _read_table_ref(ref, field, Path(base_dir), locator, problems)
-            data[field] = rows
+    for path in TABLE_PATHS:
+        parent = _copied_parent(data, path)
+        if parent is not None and isinstance(parent.get(path[-1]), dict):
+            parent[path[-1]] = _read_table_ref(parent[path[-1]], path, Path(base_dir), locator, problems)
     if data.get("name") is None:
         data["name"] = _default_name(source)
     spec, shape_problems, rest = _validate_shape(data, locator)
@@ -100,12 +99,12 @@ def scenario_from_dict(
 
 # Parts of a scenario that can be set aside when their shape is wrong, so that the meaning checks still run
 # on the rest and every problem is reported at once.
-_LIST_PARTS = ("districts", "demand", "capacity", "projects")
+_LIST_PARTS: tuple[tuple[str, ...], ...] = (("districts",), *TABLE_PATHS)
 _DICT_PARTS = ("demand_kinds", "maturity_levels", "competences")
 # A faulty field of a row is replaced by a neutral value (rather than the row set aside) so that the row's
 # other fields are still checked; findings about the replaced fields are not reported.
-_NEUTRAL: dict[str, dict[str, Any]] = {
-    "projects": {
+_NEUTRAL: dict[tuple[str, ...], dict[str, Any]] = {
+    ("projects",): {
         "name": None,
         "description": None,
         "theme": None,
@@ -124,10 +123,33 @@ _NEUTRAL: dict[str, dict[str, Any]] = {
         "excludes": [],
         "requires": [],
     },
-    "demand": {"value": 0.0},
-    "capacity": {"value": 0.0},
-    "districts": {"name": None},
+    ("demand",): {"value": 0.0},
+    ("capacity",): {"value": 0.0},
+    ("districts",): {"name": None, "rep": False, "neighbours": []},
 }
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    parent = _copied_parent(data, path)
+    if parent is not None:
+        parent[path[-1]] = value
+
+
+def _row_of(path: FieldPath) -> tuple[tuple[str, ...], int, FieldPath] | None:
+    """(list part, row index, rest of the path) when `path` points into a row of a list part."""
+    for part in _LIST_PARTS:
+        n = len(part)
+        if tuple(path[:n]) == part and len(path) > n and isinstance(path[n], int):
+            return part, path[n], tuple(path[n + 1 :])
+    return None
 
 
 class _Rest:
@@ -135,24 +157,28 @@ class _Rest:
 
     def __init__(self, data: dict[str, Any]):
         self.data = dict(data)
-        self.kept: dict[str, list[int]] = {}  # per list part: original indices of the rows kept
+        self.kept: dict[tuple[str, ...], list[int]] = {}  # per list part: original indices of the rows kept
         self.removed: set[str] = set()  # names of rows and entries set aside
-        self.neutral: dict[tuple[str, int], set[str]] = {}  # (part, original index) -> neutralised fields
+        self.neutral: dict[tuple[tuple[str, ...], int], set[str]] = {}  # (part, original index) -> fields
 
     def original(self, path: FieldPath) -> FieldPath:
         """Map a path in the validated rest back to the file's numbering of rows."""
-        if len(path) > 1 and path[0] in self.kept and isinstance(path[1], int):
-            return (path[0], self.kept[str(path[0])][path[1]], *path[2:])
-        return path
+        row = _row_of(path)
+        if row is None or row[0] not in self.kept:
+            return path
+        part, i, tail = row
+        return (*part, self.kept[part][i], *tail)
 
     def reports(self, path: FieldPath, message: str) -> bool:
         """False for a finding caused by setting a part aside or neutralising a field."""
         if any(f"'{name}'" in message for name in self.removed):
             return False
-        fields = self.neutral.get((str(path[0]), path[1])) if len(path) > 1 and isinstance(path[1], int) else None
+        row = _row_of(path)
+        fields = self.neutral.get((row[0], row[1])) if row else None
         if fields is None:
             return True
-        return len(path) > 2 and path[2] not in fields and path[2] not in ("start", "status")
+        assert row is not None
+        return len(row[2]) > 0 and row[2][0] not in fields and row[2][0] not in ("start", "status")
 
 
 def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSpec | None, list[Problem], _Rest]:
@@ -164,18 +190,19 @@ def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSp
         errors = exc.errors()
     problems = [_translate(err, locator) for err in errors]
     for part in _LIST_PARTS:
-        items = rest.data.get(part)
+        items = _get(rest.data, part)
         if not isinstance(items, list):
             continue
         items = [dict(item) if isinstance(item, dict) else item for item in items]
+        n = len(part)
         drop: set[int] = set()
         for e in errors:
             loc = e["loc"]
-            if loc[:1] != (part,) or len(loc) < 2 or not isinstance(loc[1], int):
+            if tuple(loc[:n]) != part or len(loc) <= n or not isinstance(loc[n], int):
                 continue
-            i, item = loc[1], items[loc[1]]
-            field = loc[2] if len(loc) > 2 else None
-            if isinstance(item, dict) and e["type"] == "extra_forbidden" and len(loc) == 3:
+            i, item = loc[n], items[loc[n]]
+            field = loc[n + 1] if len(loc) > n + 1 else None
+            if isinstance(item, dict) and e["type"] == "extra_forbidden" and len(loc) == n + 2:
                 item.pop(field, None)
             elif isinstance(item, dict) and field in _NEUTRAL.get(part, {}):
                 item[field] = _NEUTRAL[part][field]
@@ -184,7 +211,7 @@ def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSp
                 drop.add(i)
         rest.removed |= {str(items[i]["id"]) for i in drop if isinstance(items[i], dict) and "id" in items[i]}
         rest.kept[part] = [i for i in range(len(items)) if i not in drop]
-        rest.data[part] = [items[i] for i in rest.kept[part]]
+        _set(rest.data, part, [items[i] for i in rest.kept[part]])
     for part in _DICT_PARTS:
         bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
         entries = rest.data.get(part)
@@ -205,30 +232,40 @@ def _default_name(source: str) -> str:
     return path.parent.name if path.stem == "scenario" and path.parent.name else path.stem
 
 
+def _copied_parent(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The mapping holding the table at `path`, copied on the way down so the caller's data is untouched."""
+    node = data
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            return None
+        node[key] = dict(child)
+        node = node[key]
+    return node
+
+
 def _read_table_ref(
-    ref: dict, field: str, base_dir: Path, locator: _Locator, problems: list[Problem]
+    ref: dict, path: tuple[str, ...], base_dir: Path, locator: _Locator, problems: list[Problem]
 ) -> list[dict[str, Any]] | dict:
     unknown = set(ref) - {"file", "sheet"}
     if unknown or not isinstance(ref.get("file"), str):
         problems.append(
-            locator.problem(
-                (field,), "a table is either a list of rows or {file: PATH} (with an optional sheet for XLSX)"
-            )
+            locator.problem(path, "a table is either a list of rows or {file: PATH} (with an optional sheet for XLSX)")
         )
         return []
     table_path = base_dir / ref["file"]
     try:
         records = read_table(table_path, ref.get("sheet"))
     except TableReadError as exc:
-        problems.append(locator.problem((field, "file"), str(exc)))
+        problems.append(locator.problem((*path, "file"), str(exc)))
         return []
     out = []
     for i, (line, record) in enumerate(records):
-        locator.where[(field, i)] = (str(table_path), line)
+        locator.where[(*path, i)] = (str(table_path), line)
         if "<extra cells>" in record:
-            problems.append(locator.problem((field, i), "this row has more cells than the header has columns"))
+            problems.append(locator.problem((*path, i), "this row has more cells than the header has columns"))
             record = {k: v for k, v in record.items() if k != "<extra cells>"}
-        out.append(project_record(record) if field == "projects" else record)
+        out.append(project_record(record) if path == ("projects",) else record)
     return out
 
 

@@ -51,6 +51,8 @@ class Plan:
     message: str = ""
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Demand of one district met next door: (from district, to district, kind, year) -> units.
+    transfers: Mapping[tuple[str, str, str, int], float] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def chosen(self) -> list[str]:

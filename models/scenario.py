@@ -18,6 +18,7 @@ from models.defaults import (
     DEFAULT_MATURITY_LEVELS,
     DEFAULT_OPERATING_COST_PER_UNIT,
 )
+from models.forecast import ForecastRow, capacity_deltas, forecast_demand
 from models.spec import Prospective, ScenarioSpec, Subsidy, TableRow
 
 Key = tuple[str, str, int]  # (district, kind, year)
@@ -128,6 +129,13 @@ class Scenario:
     net_basis: bool = False  # envelopes limit net effort instead of gross city spending
     prospective: Prospective | None = None  # savings and debt path, when given
     warnings: tuple[str, ...] = field(default=())
+    demand_source: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (d, k) -> table|forecast|none
+    forecast: tuple[ForecastRow, ...] = ()  # the derived demand, with its pupils and children
+    neighbours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # symmetric; empty: transfers off
+    transfer_kinds: tuple[str, ...] = ()
+    transfer_max_share: float | None = None
+    transfer_max_units: float | None = None
+    transfer_penalty: float = 0.0  # share of the kind's weight per unit transferred per year
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
@@ -169,6 +177,21 @@ class Scenario:
         pr = self.prospective
         before = pr.debt_repayment * (y - self.years[0])
         return max(0.0, min(pr.debt_repayment, pr.debt - before))
+
+    @property
+    def transfers_on(self) -> bool:
+        return bool(self.transfer_kinds) and any(self.neighbours.values())
+
+    def transfer_cap(self, d: str, k: str, y: int) -> float:
+        """T[d,k,y]: demand of d that may be met next door, min(max_share × D[d,k,y], max_units)."""
+        if k not in self.transfer_kinds or not self.neighbours.get(d):
+            return 0.0
+        caps = []
+        if self.transfer_max_share is not None:
+            caps.append(self.transfer_max_share * self.demand[(d, k, y)])
+        if self.transfer_max_units is not None:
+            caps.append(self.transfer_max_units)
+        return min(caps) if caps else 0.0
 
     @property
     def first_year(self) -> int:
@@ -285,12 +308,51 @@ def subsidy_amount(sub: Subsidy, cost: float, capacity: Mapping[str, float]) -> 
     return sub.per_unit * capacity.get(sub.kind, 0.0)
 
 
+def resolve_demand(
+    spec: ScenarioSpec, years: tuple[int, ...]
+) -> tuple[dict[Key, float], dict[tuple[str, str], str], tuple[ForecastRow, ...]]:
+    """Demand for every district, kind and year: the table where it gives the district and kind, else the
+    forecast where it derives the kind, else 0; with where each pair came from."""
+    kinds = tuple(spec.demand_kinds)
+    districts = tuple(d.id for d in spec.districts)
+    demand = expand_table(spec.demand, districts, kinds, years)
+    in_table = {(row.district, row.kind) for row in spec.demand}
+    source = {(d, k): "table" if (d, k) in in_table else "none" for d in districts for k in kinds}
+    rows = tuple(forecast_demand(spec))
+    for row in rows:
+        if (row.district, row.kind) not in in_table:
+            demand[(row.district, row.kind, row.year)] = row.demand
+            source[(row.district, row.kind)] = "forecast"
+    return demand, source, rows
+
+
+def resolve_existing(spec: ScenarioSpec, years: tuple[int, ...]) -> dict[Key, float]:
+    """Existing capacity: the capacity table (carried forward) plus the capacity changes of each year."""
+    existing = expand_table(spec.capacity, tuple(d.id for d in spec.districts), tuple(spec.demand_kinds), years)
+    for key, delta in capacity_deltas(spec).items():
+        existing[key] = existing.get(key, 0.0) + delta
+    return existing
+
+
+def symmetric_neighbours(spec: ScenarioSpec) -> dict[str, tuple[str, ...]]:
+    """Neighbours both ways: listing b under a makes a and b neighbours."""
+    out: dict[str, set[str]] = {d.id: set() for d in spec.districts}
+    for d in spec.districts:
+        for other in d.neighbours:
+            if other != d.id and other in out:
+                out[d.id].add(other)
+                out[other].add(d.id)
+    return {d: tuple(sorted(ns)) for d, ns in out.items()}
+
+
 def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, ...] = ()) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
     kinds = tuple(spec.demand_kinds)
     districts = tuple(d.id for d in spec.districts)
     r = spec.discount_rate
+    demand, demand_source, forecast = resolve_demand(spec, years)
+    tr = spec.transfers
     return Scenario(
         spec=spec,
         name=spec.name or "scenario",
@@ -300,8 +362,8 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         districts=districts,
         weight=MappingProxyType({k: v.weight for k, v in spec.demand_kinds.items()}),
         discount=MappingProxyType({y: (1.0 + r) ** -(y - years[0]) for y in years}),
-        demand=MappingProxyType(expand_table(spec.demand, districts, kinds, years)),
-        existing=MappingProxyType(expand_table(spec.capacity, districts, kinds, years)),
+        demand=MappingProxyType(demand),
+        existing=MappingProxyType(resolve_existing(spec, years)),
         envelope=MappingProxyType({y: spec.budget.annual[y] for y in years}),
         carry_over=spec.budget.carry_over,
         carry_share=(spec.budget.carry_over_share if spec.budget.carry_over_share is not None else 1.0)
@@ -321,4 +383,11 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         net_basis=spec.budget.basis == "net",
         prospective=spec.finance.prospective,
         warnings=warnings,
+        demand_source=MappingProxyType(demand_source),
+        forecast=forecast,
+        neighbours=MappingProxyType(symmetric_neighbours(spec) if tr is not None else {}),
+        transfer_kinds=() if tr is None else tuple(tr.kinds if tr.kinds is not None else kinds),
+        transfer_max_share=None if tr is None else tr.max_share,
+        transfer_max_units=None if tr is None else tr.max_units,
+        transfer_penalty=0.0 if tr is None else tr.penalty,
     )

@@ -48,6 +48,16 @@ class DemandKind(Strict):
 class District(Strict):
     id: Id
     name: str | None = Field(None, description="quartier name for reports")
+    rep: bool = Field(False, description="education priority district (REP/REP+): the lower class-size cap applies")
+    neighbours: list[Id] = Field(
+        default_factory=list,
+        description="districts whose spare capacity may take some of this one's demand (symmetric; needs transfers)",
+    )
+
+    @field_validator("neighbours", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
 
 class TableRow(Strict):
@@ -55,6 +65,173 @@ class TableRow(Strict):
     kind: Id
     year: Year
     value: NonNeg = Field(description="demand or existing capacity, in the kind's unit")
+
+
+class CapacityChange(Strict):
+    """A change to existing capacity: a closure (units < 0), an opening or temporary capacity (units > 0,
+    with `until`), or rooms converted from `kind` to `to`."""
+
+    district: Id
+    kind: Id
+    year: Year = Field(description="first year the change applies")
+    units: float = Field(allow_inf_nan=False, description="units opened (> 0) or closed (< 0); moved when `to` is set")
+    until: Year | None = Field(None, description="last year the change applies (default: for good)")
+    to: Id | None = Field(None, description="kind the units are converted to (the change then moves them)")
+    note: str | None = Field(None, description="what it is, for reports")
+
+    @model_validator(mode="after")
+    def _sensible(self) -> CapacityChange:
+        if self.units == 0:
+            raise ValueError("units is 0: the change changes nothing")
+        if self.to is not None and self.units < 0:
+            raise ValueError("a conversion moves a positive number of units from `kind` to `to`")
+        if self.to is not None and self.to == self.kind:
+            raise ValueError(f"a conversion from '{self.kind}' to itself changes nothing")
+        if self.until is not None and self.until < self.year:
+            raise ValueError(f"'until' ({self.until}) is before the change's year ({self.year})")
+        return self
+
+
+class PupilRow(Strict):
+    """Pupils of a kind (level group) in a district in the forecast's base year."""
+
+    district: Id
+    kind: Id
+    pupils: NonNeg
+    trend: float | None = Field(
+        None,
+        ge=-0.5,
+        le=0.5,
+        allow_inf_nan=False,
+        description="yearly change of these pupils (default: the school trend)",
+    )
+
+
+class HousingRow(Strict):
+    """Dwellings of a type delivered in a district in a year (logements livrés)."""
+
+    district: Id
+    year: Year = Field(description="year of delivery")
+    type: Id = Field(description="dwelling type (key of housing.dwelling_types)")
+    dwellings: NonNeg
+    name: str | None = Field(None, description="programme name (ZAC, opération)")
+
+
+class PopulationRow(Strict):
+    """Children under 3 (or births) in a district in a year."""
+
+    district: Id
+    year: Year
+    value: NonNeg
+
+
+def _rate(v: Any, what: str) -> Any:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1:
+        raise ValueError(f"{what} is a share between 0 and 1 ({v:g} % is {v / 100:g}), got {v:g}, above 100 %")
+    return v
+
+
+class SchoolForecast(Strict):
+    """Pupils from a base year, a trend and new housing; classes by the planning size and the REP rules."""
+
+    base_year: Year = Field(description="year of the base pupil counts")
+    pupils: list[PupilRow] = Field(description="rows district,kind,pupils[,trend] (inline, or {file: ...})")
+    trend: float = Field(0.0, ge=-0.5, le=0.5, allow_inf_nan=False, description="yearly change of base pupils")
+    class_size: float = Field(22.0, gt=0, le=40, allow_inf_nan=False, description="planning size, pupils per class")
+    cap: float = Field(24.0, gt=0, le=40, allow_inf_nan=False, description="pupils per class at most in capped levels")
+    rep_cap: float = Field(12.0, gt=0, le=40, allow_inf_nan=False, description="the same cap in REP/REP+ districts")
+    capped_levels: list[str] = Field(["GS", "CP", "CE1"], description="levels under the cap (dédoublement)")
+    levels: dict[Id, dict[str, NonNeg]] = Field(
+        default_factory=dict,
+        description="share of a kind's pupils per level (default: PS/MS/GS for maternelle, CP…CM2 for elementaire, "
+        "equal shares)",
+    )
+    new_pupils_share: dict[Id, Share] = Field(
+        default_factory=dict,
+        description="split of pupils from new dwellings between kinds (default: by number of levels)",
+    )
+    rounding: Literal["up", "none"] = Field("up", description="classes rounded up to whole classes, or kept fractional")
+
+
+class DwellingType(Strict):
+    pupils: NonNeg = Field(description="school pupils (maternelle + élémentaire) per dwelling at the peak")
+    under_3: NonNeg | None = Field(
+        None, description="children under 3 per dwelling at the peak (default 3/8 of pupils)"
+    )
+    profile: list[NonNeg] | None = Field(
+        None, min_length=1, max_length=40, description="this type's own time profile (default: the housing profile)"
+    )
+
+
+class HousingForecast(Strict):
+    """Children brought by new dwellings: per dwelling type, at the peak, shaped by a profile after delivery."""
+
+    dwelling_types: dict[Id, DwellingType] = Field(
+        default_factory=dict, description="per type (defaults: petit 0.1, moyen 0.25, grand 0.5, social 0.5 pupils)"
+    )
+    profile: list[NonNeg] | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="share of the peak in the delivery year, the next, ...; the last value holds for later years",
+    )
+    programmes: list[HousingRow] = Field(description="rows district,year,type,dwellings[,name]")
+
+
+class ChildcareForecast(Strict):
+    """Crèche places: children under 3 × target coverage × crèche share ÷ children per place."""
+
+    kind: Id = Field("creche", description="demand kind of crèche places")
+    basis: Literal["under_3", "births"] = Field(
+        "under_3", description="population rows are children under 3, or births (under-3 in y = births y-1..y-3)"
+    )
+    population: list[PopulationRow] = Field(description="rows district,year,value")
+    trend: float = Field(
+        0.0, ge=-0.5, le=0.5, allow_inf_nan=False, description="yearly change after the last year given"
+    )
+    coverage: Share = Field(description="target formal places per child under 3 (e.g. 0.6 for 60 per 100)")
+    creche_share: Share = Field(1.0, description="share of that coverage expected in crèches (EAJE)")
+    children_per_place: float = Field(1.0, gt=0, le=5, allow_inf_nan=False, description="children one place serves")
+    rounding: Literal["up", "none"] = Field("none", description="places rounded up to whole places, or kept fractional")
+
+    @field_validator("coverage", "creche_share", mode="before")
+    @classmethod
+    def _share(cls, v: Any, info: Any) -> Any:
+        return _rate(v, "a " + info.field_name.replace("_", " "))
+
+
+class Forecast(Strict):
+    """Demand derived from pupils, housing and births, for district-kind pairs the demand table leaves out."""
+
+    school: SchoolForecast | None = None
+    housing: HousingForecast | None = None
+    childcare: ChildcareForecast | None = None
+
+
+class Transfers(Strict):
+    """Demand met by spare capacity in a neighbouring district (dérogations, boundary changes)."""
+
+    kinds: list[Id] | None = Field(None, description="kinds that may be transferred (default: every kind)")
+    max_share: Share | None = Field(
+        None, description="share of a district's demand that may be met next door, per year"
+    )
+    max_units: NonNeg | None = Field(
+        None, description="units of a district's demand that may be met next door, per year"
+    )
+    penalty: NonNeg = Field(
+        0.5, description="objective cost of a unit transferred for a year, as a share of the kind's weight"
+    )
+
+    @field_validator("max_share", mode="before")
+    @classmethod
+    def _share(cls, v: Any) -> Any:
+        return _rate(v, "max_share")
+
+    @model_validator(mode="after")
+    def _a_limit(self) -> Transfers:
+        if self.max_share is None and self.max_units is None:
+            raise ValueError("give max_share or max_units (or both): transfers need a limit")
+        return self
 
 
 class TableFile(Strict):
@@ -222,6 +399,11 @@ class ScenarioSpec(Strict):
     competences: dict[Id, Competence] = Field(default_factory=dict)
     objective: Objective = Field(default_factory=Objective)
     finance: Finance = Field(default_factory=Finance)
+    capacity_changes: list[CapacityChange] = Field(
+        default_factory=list, description="closures, temporary capacity and conversions"
+    )
+    forecast: Forecast | None = Field(None, description="demand derived from pupils, housing and births")
+    transfers: Transfers | None = Field(None, description="demand met next door (off without this block)")
     projects: list[Project] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -238,7 +420,18 @@ class ScenarioSpec(Strict):
         return data
 
 
-TABLE_FIELDS = ("demand", "capacity", "projects")
+# Tables that may be written inline or kept in a CSV/XLSX file (`{file: ...}`): their paths in the scenario.
+TABLE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("demand",),
+    ("capacity",),
+    ("projects",),
+    ("capacity_changes",),
+    ("forecast", "school", "pupils"),
+    ("forecast", "housing", "programmes"),
+    ("forecast", "childcare", "population"),
+)
+# The model holding each nested table field, for the JSON Schema.
+_TABLE_OWNERS = {"school": "SchoolForecast", "housing": "HousingForecast", "childcare": "ChildcareForecast"}
 
 
 def scenario_json_schema() -> dict[str, Any]:
@@ -246,14 +439,21 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = ScenarioSpec.model_json_schema()
     schema["$defs"]["TableFile"] = TableFile.model_json_schema()
     schema["title"] = "ppi scenario"
-    props = schema["properties"]
-    for key in TABLE_FIELDS:
+    for path in TABLE_PATHS:
+        props = schema["properties"] if len(path) == 1 else schema["$defs"][_TABLE_OWNERS[path[-2]]]["properties"]
+        key = path[-1]
         inline = {k: v for k, v in props[key].items() if k not in ("description", "title", "default")}
         props[key] = {
             "title": props[key].get("title", key),
             "description": props[key].get("description", "") + " (inline list, or {file: ...} CSV/XLSX)",
             "anyOf": [inline, {"$ref": "#/$defs/TableFile"}],
         }
+    neighbours = schema["$defs"]["District"]["properties"]["neighbours"]
+    listed = {k: v for k, v in neighbours.items() if k not in ("description", "title", "default")}
+    schema["$defs"]["District"]["properties"]["neighbours"] = {
+        "description": neighbours.get("description"),
+        "anyOf": [listed, {"type": "string", "pattern": listed["items"]["pattern"]}],
+    }
     for key in ("excludes", "requires"):  # one id is accepted in place of a list of one
         prop = schema["$defs"]["Project"]["properties"][key]
         listed = {k: v for k, v in prop.items() if k not in ("description", "title", "default")}

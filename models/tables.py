@@ -16,7 +16,20 @@ from typing import Any
 
 LIST_FIELDS = {"profile", "excludes", "requires"}
 # Columns holding names and codes: kept as text even when they look like numbers (a district "01").
-TEXT_FIELDS = {"id", "name", "description", "district", "kind", "theme", "maturity", "competence", "status"}
+TEXT_FIELDS = {
+    "id",
+    "name",
+    "description",
+    "district",
+    "kind",
+    "theme",
+    "maturity",
+    "competence",
+    "status",
+    "type",
+    "note",
+    "to",
+}
 NESTED_PREFIX = "capacity."
 
 

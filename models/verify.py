@@ -139,6 +139,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
     if scenario.prospective is not None:
         _verify_prospective(scenario, starts, plan, bad)
 
+    # Transfers: demand of a district met by spare capacity next door.
+    sent, received, transfer_term = _verify_transfers(scenario, plan, bad)
+
     # Capacity, unmet demand, objective.
     unmet_term = 0.0
     unmet: dict[tuple[str, str, int], float] = {}
@@ -150,14 +153,21 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
                     s = starts[p.id]
                     if p.district == d and s is not None and s + p.delivery_lag <= y:
                         capacity += p.confidence * p.capacity.get(k, 0.0)
-                u = max(0.0, scenario.demand[(d, k, y)] - capacity)
+                demand = scenario.demand[(d, k, y)]
+                gone, into = sent.get((d, k, y), 0.0), received.get((d, k, y), 0.0)
+                # d's capacity serves what comes in first; its own pupils left are served up to what remains.
+                u = max(0.0, demand - gone - (capacity - into))
+                if into > capacity + UNIT_TOL:
+                    bad(f"{d}/{k}/{y}: {into:g} units come in from neighbours but the capacity is {capacity:g}")
+                if gone > demand + UNIT_TOL:
+                    bad(f"{d}/{k}/{y}: {gone:g} units are sent next door but the demand is {demand:g}")
                 unmet[(d, k, y)] = u
                 unmet_term += scenario.weight[k] * (1.0 + scenario.spec.discount_rate) ** -(y - years[0]) * u
     for row in plan.get("balance", []):
         key = (row["district"], row["kind"], int(row["year"]))
         if key in unmet and abs(float(row["unmet"]) - unmet[key]) > UNIT_TOL:
             bad(f"unmet {key}: plan reports {row['unmet']}, the start years imply {unmet[key]}")
-    out.objective = unmet_term + scenario.cost_weight * total_city_spending
+    out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
     objective = plan.get("objective")
     if objective is None:
         if plan.get("status") in ("optimal", "feasible"):
@@ -172,6 +182,54 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         if plan.get("status") == "optimal" and (gap is None or gap > OPTIMALITY_GAP + 1e-9):
             bad(f"status optimal with a gap of {gap}")
     return out
+
+
+def _verify_transfers(
+    scenario: Scenario, plan: dict[str, Any], bad
+) -> tuple[dict[tuple[str, str, int], float], dict[tuple[str, str, int], float], float]:
+    """Each transfer between neighbours, of a kind that may move, within the horizon; what leaves a district
+    within its cap (max_share × demand, max_units). Returns units sent and received per (district, kind,
+    year) and the transfers' objective term."""
+    sent: dict[tuple[str, str, int], float] = {}
+    received: dict[tuple[str, str, int], float] = {}
+    term = 0.0
+    limits = scenario.spec.transfers
+    for row in plan.get("transfers", []):
+        src, dst, k, y, units = row["from"], row["to"], row["kind"], int(row["year"]), float(row["units"])
+        what = f"transfer {src} → {dst} ({k}, {y})"
+        if limits is None:
+            bad(f"{what}: the scenario allows no transfers")
+            continue
+        neighbours = {d.id: set(d.neighbours) for d in scenario.spec.districts}
+        if dst not in neighbours.get(src, set()) and src not in neighbours.get(dst, set()):
+            bad(f"{what}: {src} and {dst} are not neighbours")
+            continue
+        if limits.kinds is not None and k not in limits.kinds or k not in scenario.weight:
+            bad(f"{what}: '{k}' may not be transferred")
+            continue
+        if y not in scenario.discount:
+            bad(f"{what}: {y} is outside the horizon")
+            continue
+        if units < -UNIT_TOL:
+            bad(f"{what}: negative units {units:g}")
+        sent[(src, k, y)] = sent.get((src, k, y), 0.0) + units
+        received[(dst, k, y)] = received.get((dst, k, y), 0.0) + units
+        term += (
+            limits.penalty
+            * scenario.weight[k]
+            * (1.0 + scenario.spec.discount_rate) ** -(y - scenario.years[0])
+            * units
+        )
+    for (d, k, y), units in sorted(sent.items()):
+        demand = scenario.demand[(d, k, y)]
+        caps = []
+        if limits is not None and limits.max_share is not None:
+            caps.append(limits.max_share * demand)
+        if limits is not None and limits.max_units is not None:
+            caps.append(limits.max_units)
+        if caps and units > min(caps) + UNIT_TOL:
+            bad(f"{d}/{k}/{y}: {units:g} units met next door, above the cap of {min(caps):g}")
+    return sent, received, term
 
 
 def _verify_prospective(scenario: Scenario, starts: dict[str, int | None], plan: dict[str, Any], bad) -> None:

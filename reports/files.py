@@ -69,7 +69,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
     }
     if not plan.status.has_plan:
         return out
-    ev = evaluation or evaluate_plan(scenario, plan.starts)
+    ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
     spending: dict[str, dict[str, float]] = {}
     for row in ev.spending.itertuples(index=False):
         spending.setdefault(row.project, {})[str(row.year)] = round(float(row.city_spending), 2)
@@ -95,7 +95,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
                 "receipts": receipts.get(row["project"], {}),
             }
         )
-    out["objective_terms"] = {"unmet_demand": ev.unmet_term, "cost": ev.cost_term}
+    out["objective_terms"] = {"unmet_demand": ev.unmet_term, "transfers": ev.transfer_term, "cost": ev.cost_term}
     out["projects"] = projects
     out["budget"] = [
         {k: (int(v) if k == "year" else round(float(v), 2)) for k, v in row.items()}
@@ -113,10 +113,16 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             "district": r["district"],
             "kind": r["kind"],
             "year": int(r["year"]),
-            **{c: float(r[c]) for c in ("demand", "existing", "added", "capacity", "unmet")},
+            **{c: float(r[c]) for c in ("demand", "existing", "added", "capacity", "sent", "received", "unmet")},
         }
         for r in ev.balance.to_dict("records")
     ]
+    out["transfers"] = [
+        {"from": r["from"], "to": r["to"], "kind": r["kind"], "year": int(r["year"]), "units": float(r["units"])}
+        for r in ev.transfers.to_dict("records")
+    ]
+    if scenario.forecast:
+        out["demand_source"] = {f"{d}/{k}": src for (d, k), src in sorted(scenario.demand_source.items())}
     return out
 
 
@@ -137,6 +143,8 @@ def _tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
     }
     if len(ev.finance):
         tables["finance"] = ev.finance.round(4)
+    if scenario.transfers_on:
+        tables["transfers"] = ev.transfers.round(6)
     return tables
 
 
@@ -181,7 +189,7 @@ def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
     if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
         raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")
     files: dict[str, bytes] = {}
-    ev = evaluate_plan(scenario, plan.starts) if plan.status.has_plan else None
+    ev = evaluate_plan(scenario, plan.starts, plan.transfers) if plan.status.has_plan else None
     payload = plan_to_dict(scenario, plan, ev)
     files["plan.json"] = (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if ev is not None:
@@ -241,6 +249,15 @@ def read_plan(path: str | Path) -> dict[str, Any]:
             missing = [k for k in required if not isinstance(row, dict) or k not in row]
             if missing:
                 raise OutputError(f"{path}: {table}[{i}] lacks {', '.join(missing)}")
+    transfers = data.get("transfers", [])
+    if not isinstance(transfers, list):
+        raise OutputError(f"{path}: 'transfers' must be a list")
+    for i, row in enumerate(transfers):
+        missing = [k for k in ("from", "to", "kind", "year", "units") if not isinstance(row, dict) or k not in row]
+        if missing:
+            raise OutputError(f"{path}: transfers[{i}] lacks {', '.join(missing)}")
+        if not isinstance(row["units"], (int, float)) or not isinstance(row["year"], int):
+            raise OutputError(f"{path}: transfers[{i}] needs a number of units and a year")
     for i, row in enumerate(data.get("projects", [])):
         start = row.get("start")
         if start is not None and not isinstance(start, int):

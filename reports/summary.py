@@ -34,12 +34,13 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
     )
     if not plan.status.has_plan:
         return "\n".join(lines)
-    ev = evaluation or evaluate_plan(scenario, plan.starts)
+    ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
     baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}).balance
     bal = ev.balance
     lines += [
         "",
-        f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} (without new projects):",
+        f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} "
+        f"(in brackets: without new projects{' or transfers' if scenario.transfers_on else ''}):",
     ]
     for k in scenario.kinds:
         rows = bal[bal["kind"] == k]
@@ -51,6 +52,8 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
             f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} worst year {worst_year}: "
             f"{by_year.max():.1f}   ({without:.1f})"
         )
+    if scenario.transfers_on:
+        lines += ["", _transfers_text(scenario, ev)]
     with_receipts = bool((ev.budget["subsidies"] + ev.budget["fctva"]).abs().sum() > 0)
     basis = "net effort (spending − FCTVA − subsidies)" if scenario.net_basis else "gross city spending"
     lines += ["", f"Budget, M€ (envelopes limit {basis}):"]
@@ -99,4 +102,20 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         lines.append("  not chosen: " + ", ".join(left["project"]))
     if scenario.warnings:
         lines += ["", "Warnings:", *(f"  - {w}" for w in scenario.warnings)]
+    return "\n".join(lines)
+
+
+def _transfers_text(scenario: Scenario, ev: Evaluation) -> str:
+    """Demand met next door, per pair of districts and kind: unit-years, years and the largest year."""
+    tr = ev.transfers
+    if not len(tr):
+        return "Demand met in a neighbouring district: none"
+    lines = ["Demand met in a neighbouring district (unit-years; years; most in one year):"]
+    for (src, dst, k), rows in tr.groupby(["from", "to", "kind"], sort=True):
+        unit = scenario.spec.demand_kinds[k].unit
+        years = sorted(int(y) for y in rows["year"])
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        lines.append(
+            f"  {src} → {dst}  {k:<12} {rows['units'].sum():>7.1f} {unit:<8} {span}  max {rows['units'].max():.1f}"
+        )
     return "\n".join(lines)

@@ -158,6 +158,8 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name)
     if objective is None:
         return EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, name)
+    if ms == S.kOptimal and not m.integrality.any():
+        bound = objective  # a linear program (no project left to decide): HiGHS reports no MIP bound
     status = _status_with_plan(objective, bound, proven=ms == S.kOptimal)
     return EngineResult(status, x, objective, bound, runtime, name)
 
@@ -243,6 +245,8 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     bound_match = CBC_BOUND.search(text)
     bound = float(bound_match.group(1)) + m.offset if bound_match else None
     proven = reason.startswith("Optimal solution found")
+    if not m.integrality.any() and prob.status == pulp.LpStatusOptimal:
+        proven = True  # a linear program: CBC solves it with Clp and writes no branch-and-bound result line
     if proven and bound is None:
         bound = objective
     return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason)
@@ -274,6 +278,8 @@ def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     objective = float(res.fun) + m.offset
     dual = getattr(res, "mip_dual_bound", None)
     bound = float(dual) + m.offset if dual is not None and np.isfinite(dual) else None
+    if res.status == 0 and not m.integrality.any():
+        bound = objective  # a linear program solved to optimality
     return EngineResult(
         _status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message
     )

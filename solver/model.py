@@ -4,6 +4,7 @@ Notation (docs/model.md has the full table):
 
     x[p,s]   start[p,s]      1 if project p starts in year s (s in its start window S_p)    binary
     u[d,k,y] unmet[d,k,y]    unmet demand of kind k in district d, year y                   kind's unit
+    t[d,e,k,y] transfer[...] demand of d met by spare capacity of neighbour e (transfers)   kind's unit
     c[p,y]                   city spending of p in year y if it starts in s: cost_p × profile_p[y−s] × share_p
     a[p,k]                   capacity counted: confidence_p × capacity_p[k]
     D, E                     demand and existing capacity; R[d,k,y] = D − E − committed capacity delivered
@@ -11,7 +12,8 @@ Notation (docs/model.md has the full table):
     w[k], δ[y]               weight of kind k, discount factor (1+r)^-(y−start)
     λ                        cost_weight
 
-    minimise   Σ w[k] δ[y] u[d,k,y] + λ Σ_p Σ_s city_cost_p x[p,s]   (+ the committed projects' cost term)
+    minimise   Σ w[k] δ[y] u[d,k,y] + Σ ν w[k] δ[y] t[d,e,k,y] + λ Σ_p Σ_s city_cost_p x[p,s]
+               (+ the committed projects' cost term; ν the transfer penalty share)
 
 `build_model` reads like a table of contents: one `add_*` function per constraint family, each with its
 inequality in the docstring and stable row names (`budget[2027]`, `select_once[gs-plateau]`). Money is in
@@ -51,6 +53,7 @@ class MatrixModel:
     row_names: list[str]
     start_col: dict[tuple[str, int], int] = field(default_factory=dict)
     unmet_row: dict[int, int] = field(default_factory=dict)  # unmet column -> its unmet[d,k,y] row
+    transfer_col: dict[tuple[str, str, str, int], int] = field(default_factory=dict)  # (from, to, kind, year)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -78,6 +81,9 @@ class _Builder:
         self.offset = 0.0
         self.start_col: dict[tuple[str, int], int] = {}
         self.unmet_row: dict[int, int] = {}
+        self.transfer_col: dict[tuple[str, str, str, int], int] = {}
+        self.balance_row: dict[tuple[str, str, int], int] = {}  # (d, k, y) -> its unmet[d,k,y] row
+        self.unmet_col: dict[tuple[str, str, int], int] = {}  # (d, k, y) -> its u[d,k,y] column
 
     def add_col(self, name: str, cost: float, lo: float, hi: float, integer: bool) -> int:
         self.c.append(cost)
@@ -98,6 +104,14 @@ class _Builder:
         self.row_hi.append(hi)
         self.row_names.append(name)
 
+    def add_terms(self, row: int, terms: dict[int, float]) -> None:
+        """Add terms to a row already added."""
+        for j, v in terms.items():
+            if v != 0.0:
+                self.rows.append(row)
+                self.cols.append(j)
+                self.vals.append(v)
+
     def finish(self) -> MatrixModel:
         n, m = len(self.c), len(self.row_names)
         A = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(m, n), dtype=float)
@@ -115,6 +129,7 @@ class _Builder:
             row_names=self.row_names,
             start_col=dict(self.start_col),
             unmet_row=dict(self.unmet_row),
+            transfer_col=dict(self.transfer_col),
         )
 
 
@@ -125,6 +140,7 @@ def build_model(scenario: Scenario) -> MatrixModel:
     add_select_once(b, scenario)
     add_budget(b, scenario)
     add_unmet_demand(b, scenario)
+    add_transfers(b, scenario)
     add_excludes(b, scenario)
     add_requires(b, scenario)
     add_prospective(b, scenario)
@@ -225,22 +241,34 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
         b.add_row("budget_total", terms, -np.inf, rhs)
 
 
-def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
-    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k], R[d,k,y]) x[p,s] ≥ R[d,k,y]
-
-    with 0 ≤ u[d,k,y] ≤ R[d,k,y], objective coefficient w[k] δ[y]. Only where R > 0 and w[k] > 0: elsewhere
-    unmet demand is zero, or costs nothing. Clipping a project's contribution at R (coefficient reduction)
-    leaves the integer plans and their unmet demand unchanged — one project covering R already brings u to
-    0 — and tightens the LP relaxation.
-    """
-    delivered_committed: dict[tuple[str, str, int], float] = {}
+def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
+    """R[d,k,y] = D − E − capacity of the committed projects delivered by y (negative: spare capacity)."""
+    residual = {key: scenario.demand[key] - scenario.existing[key] for key in scenario.demand}
     for p in _committed(scenario):
         assert p.start is not None
         for y in scenario.years:
             if p.start + p.delivery_lag <= y:
                 for k, cap in p.capacity.items():
-                    key = (p.district, k, y)
-                    delivered_committed[key] = delivered_committed.get(key, 0.0) + p.confidence * cap
+                    residual[(p.district, k, y)] -= p.confidence * cap
+    return residual
+
+
+def _inflow_bound(scenario: Scenario, d: str, k: str, y: int) -> float:
+    """M[d,k,y] = Σ_{e ∈ N(d)} T[e,k,y]: the most demand neighbours may send to d (0 without transfers)."""
+    return sum(scenario.transfer_cap(e, k, y) for e in scenario.neighbours.get(d, ()))
+
+
+def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
+    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k], R + M) x[p,s]  (+ transfers) ≥ R[d,k,y]
+
+    with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ[y]. Without transfers (M = 0) only where
+    R > 0 and w[k] > 0: elsewhere unmet demand is zero, or costs nothing. `add_transfers` adds its terms to
+    these rows, and the rows of districts that may receive demand (R + M > 0, M the inflow bound). Clipping a
+    project's contribution at R + M (coefficient reduction) leaves the integer plans and their unmet demand
+    unchanged — one project covering R + M already satisfies the row whatever comes in — and tightens the LP
+    relaxation.
+    """
+    residual = _residual(scenario)
     by_district: dict[str, list[Project]] = {}
     for p in scenario.projects:
         if p.status not in ("committed", "excluded"):
@@ -251,21 +279,75 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
             if weight <= 0:
                 continue
             for y in scenario.years:
-                key = (d, k, y)
-                residual = scenario.demand[key] - scenario.existing[key] - delivered_committed.get(key, 0.0)
-                if residual <= DEMAND_EPS:
+                r = residual[(d, k, y)]
+                reach = r + _inflow_bound(scenario, d, k, y)
+                if reach <= DEMAND_EPS:
                     continue
-                u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.discount[y], 0.0, residual, False)
-                b.unmet_row[u] = len(b.row_names)
-                terms = {u: 1.0}
+                terms: dict[int, float] = {}
+                if r > DEMAND_EPS:
+                    u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.discount[y], 0.0, r, False)
+                    b.unmet_row[u] = len(b.row_names)
+                    b.unmet_col[(d, k, y)] = u
+                    terms[u] = 1.0
                 for p in by_district.get(d, []):
-                    a = min(p.confidence * p.capacity.get(k, 0.0), residual)
+                    a = min(p.confidence * p.capacity.get(k, 0.0), reach)
                     if a <= 0:
                         continue
                     for s in p.start_years:
                         if s + p.delivery_lag <= y and (p.id, s) in b.start_col:
                             terms[b.start_col[(p.id, s)]] = a
-                b.add_row(f"unmet[{d},{k},{y}]", terms, residual, np.inf)
+                b.balance_row[(d, k, y)] = len(b.row_names)
+                b.add_row(f"unmet[{d},{k},{y}]", terms, r, np.inf)
+
+
+def add_transfers(b: _Builder, scenario: Scenario) -> None:
+    """Demand of d met by spare capacity of a neighbour e: t[d,e,k,y] ≥ 0 (column `transfer[d,e,k,y]`),
+    objective coefficient ν w[k] δ[y] (ν the penalty share), for kinds that may be transferred:
+
+    unmet[d,k,y]:     ... + Σ_e t[d,e,k,y] − Σ_c t[c,d,k,y] ≥ R[d,k,y]   (out of d counts as served; what
+                      comes in uses d's capacity: with R < 0 this says inflow ≤ spare capacity + new capacity)
+    transfer_cap[d,k,y]: Σ_e t[d,e,k,y] ≤ T[d,k,y] = min(max_share × D[d,k,y], max_units)
+                      (a column bound when d has one neighbour)
+    served[d,k,y]:    u[d,k,y] + Σ_e t[d,e,k,y] ≤ D[d,k,y]     (d's own pupils served at home are ≥ 0; added
+                      only where it can bind, max(R, 0) + T > D)
+    Transfers leave d only where its row exists (R + M > 0: elsewhere its own capacity always suffices); a
+    receiving district without a row has spare capacity for every possible inflow.
+    """
+    if not scenario.transfers_on:
+        return
+    residual = _residual(scenario)
+    for d in scenario.districts:
+        for k in scenario.transfer_kinds:
+            weight = scenario.weight[k]
+            if weight <= 0:
+                continue
+            for y in scenario.years:
+                row = b.balance_row.get((d, k, y))
+                cap = scenario.transfer_cap(d, k, y)
+                if row is None or cap <= DEMAND_EPS:
+                    continue
+                out: dict[int, float] = {}
+                for e in scenario.neighbours[d]:
+                    j = b.add_col(
+                        f"transfer[{d},{e},{k},{y}]",
+                        scenario.transfer_penalty * weight * scenario.discount[y],
+                        0.0,
+                        cap,
+                        False,
+                    )
+                    b.transfer_col[(d, e, k, y)] = j
+                    out[j] = 1.0
+                    b.add_terms(row, {j: 1.0})
+                    if (e, k, y) in b.balance_row:
+                        b.add_terms(b.balance_row[(e, k, y)], {j: -1.0})
+                if len(out) > 1:
+                    b.add_row(f"transfer_cap[{d},{k},{y}]", out, -np.inf, cap)
+                demand = scenario.demand[(d, k, y)]
+                if max(residual[(d, k, y)], 0.0) + cap > demand + DEMAND_EPS:
+                    served = dict(out)
+                    if (d, k, y) in b.unmet_col:
+                        served[b.unmet_col[(d, k, y)]] = 1.0
+                    b.add_row(f"served[{d},{k},{y}]", served, -np.inf, demand)
 
 
 def _chosen_expr(b: _Builder, p: Project, by_year: int | None = None) -> tuple[dict[int, float], float]:

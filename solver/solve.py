@@ -15,6 +15,8 @@ from solver.model import MatrixModel, build_model
 
 # A binary whose value is above this is taken as 1 (solvers return 0.9999999 for 1).
 BINARY_THRESHOLD = 0.5
+# A transfer below this (in the kind's unit) is solver dust, not a transfer.
+TRANSFER_EPS = 1e-9
 
 
 def _solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
@@ -36,15 +38,18 @@ def _solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
 
 
 def polish(model: MatrixModel, x: np.ndarray) -> np.ndarray:
-    """The solver's plan with binaries rounded and each unmet column at its least value.
+    """The solver's plan with binaries rounded, transfer dust removed and each unmet column at its least value.
 
-    Given the start decisions, u[d,k,y] = min(R, max(0, R − Σ a x)). A plan stopped short of optimality
-    (time limit, loose gap) may leave u above that value; the objective is then recomputed from the
+    Given the start decisions and transfers, u[d,k,y] = min(R, max(0, R − Σ a x − out + in)). A plan stopped
+    short of optimality (time limit, loose gap) may leave u above that value; the objective is then recomputed from the
     polished plan, so it is the plan's true objective.
     """
     x = np.array(x, dtype=float)
     integer = model.integrality.astype(bool)
     x[integer] = np.round(x[integer])
+    if model.transfer_col:
+        cols = np.fromiter(model.transfer_col.values(), dtype=int)
+        x[cols] = np.where(x[cols] > TRANSFER_EPS, np.minimum(x[cols], model.col_upper[cols]), 0.0)
     if model.unmet_row:
         cols = np.fromiter(model.unmet_row.keys(), dtype=int)
         rows = np.fromiter(model.unmet_row.values(), dtype=int)
@@ -63,6 +68,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     build_s = time.perf_counter() - t0
     result = _solve_matrix(model, options)
     starts: dict[str, int | None] = {p.id: None for p in scenario.projects}
+    transfers: dict[tuple[str, str, str, int], float] = {}
     if result.status.has_plan:
         assert result.x is not None
         for p in scenario.projects:
@@ -71,6 +77,9 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
         for (pid, year), j in model.start_col.items():
             if result.x[j] > BINARY_THRESHOLD:
                 starts[pid] = year
+        for key, j in model.transfer_col.items():
+            if result.x[j] > TRANSFER_EPS:
+                transfers[key] = float(result.x[j])
     stats = {
         "build_s": round(build_s, 4),
         "solve_s": round(result.runtime_s, 4),
@@ -91,6 +100,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
         message=result.message,
         options=MappingProxyType(options.as_dict()),
         stats=MappingProxyType(stats),
+        transfers=MappingProxyType(transfers),
     )
 
 
