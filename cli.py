@@ -1,4 +1,4 @@
-"""ppi command line: solve, validate, verify a PPI scenario; print its JSON Schema.
+"""ppi command line: solve, validate, verify a PPI scenario; derive its demand; print its JSON Schema.
 
 Exit codes: 0 solved (or valid), 1 invalid input, 2 infeasible, 3 no plan within the limits,
 4 internal error (a bug: please report it with the output of --debug).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import traceback
@@ -41,21 +42,15 @@ def _positive(value: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     from solver.engines import ENGINES
 
-    parser = _Parser(
-        prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes."
-    )
+    parser = _Parser(prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("solve", help="choose and schedule projects; write plan.json and CSV tables")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
-    p.add_argument(
-        "--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan"
-    )
-    p.add_argument(
-        "--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4"
-    )
+    p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
+    p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
     p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     p.add_argument("--threads", type=int, help="solver threads (default: the solver's choice)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
@@ -67,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", help="write it to this file instead")
+
+    d = sub.add_parser("demand", help="derive and write the demand tables (and a chart) without solving")
+    d.add_argument("scenario")
+    d.add_argument("--out", help="folder for the tables (default: results/<scenario name>-demand/)")
+    d.add_argument("--no-chart", action="store_true", help="write the tables only")
+    d.add_argument("--quiet", action="store_true", help="print only the folder written")
 
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario")
@@ -88,32 +89,32 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, OutputError):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_INVALID
+        if isinstance(exc, BrokenPipeError):  # output piped into `head` and the like: not an error of ppi
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
         if args.debug:
             traceback.print_exc()
         else:
-            print(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr
-            )
+            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
 
 
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from models import load_scenario
     from models.plan import Status
     from models.verify import verify_plan
-    from reports.files import MARKER, OutputError, plan_to_dict, write_results
+    from reports.files import OutputError, is_results_folder, plan_to_dict, write_results
     from reports.summary import format_summary
     from solver import SolveOptions, solve
 
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("results") / slug(scenario.name)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputError(
-            f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out"
-        )
+    if not is_results_folder(out):
+        raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     show_progress = not args.quiet and not args.verbose and sys.stderr.isatty()
@@ -194,6 +195,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demand(args: argparse.Namespace) -> int:
+    from models import load_scenario
+    from reports.demand import format_demand, write_demand
+    from reports.files import OutputError, is_results_folder
+
+    scenario = load_scenario(args.scenario)
+    out = Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-demand"
+    if not is_results_folder(out):
+        raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    write_demand(out, scenario, chart=not args.no_chart)
+    if not args.quiet:
+        print(format_demand(scenario))
+        print()
+    print(f"Demand tables written to {out}/" if not args.quiet else out)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from models import scenario_json_schema
 
@@ -220,7 +240,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if check.ok else EXIT_INVALID
 
 
-COMMANDS = {"solve": cmd_solve, "validate": cmd_validate, "schema": cmd_schema, "verify": cmd_verify}
+COMMANDS = {
+    "solve": cmd_solve,
+    "validate": cmd_validate,
+    "demand": cmd_demand,
+    "schema": cmd_schema,
+    "verify": cmd_verify,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -186,7 +186,7 @@ def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
 def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
     """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan) atomically."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+    if not is_results_folder(out_dir):
         raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")
     files: dict[str, bytes] = {}
     ev = evaluate_plan(scenario, plan.starts, plan.transfers) if plan.status.has_plan else None
@@ -196,11 +196,17 @@ def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
         for name, table in _tables(scenario, ev).items():
             files[f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
     files[MARKER] = f"{PLAN_FORMAT}\n".encode()
-    _replace_folder(out_dir, files)
+    replace_folder(out_dir, files)
     return out_dir
 
 
-def _replace_folder(out_dir: Path, files: dict[str, bytes]) -> None:
+def is_results_folder(path: Path) -> bool:
+    """True when `path` may be written: it does not exist, is an empty folder, or holds ppi results."""
+    return not path.exists() or (path.is_dir() and (not any(path.iterdir()) or (path / MARKER).exists()))
+
+
+def replace_folder(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into a new folder beside `out_dir` and swap it in with renames."""
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     tag = uuid.uuid4().hex[:8]
