@@ -133,10 +133,12 @@ def _options(p) -> list[int | None]:
 
 
 def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
-    """Objective of a plan computed with plain loops: weighted, discounted unmet demand + λ × city spending."""
+    """Objective of a plan computed with plain loops: weighted, discounted unmet demand (with the best
+    transfers to neighbours, when the scenario allows them) + λ × city spending."""
     years = list(scenario.years)
     r = scenario.spec.discount_rate
     total = 0.0
+    capacity: dict[tuple[str, str, int], float] = {}
     for d in scenario.districts:
         for k in scenario.kinds:
             for y in years:
@@ -145,13 +147,66 @@ def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
                     s = starts.get(p.id)
                     if s is not None and p.district == d and s + p.delivery_lag <= y:
                         cap += p.confidence * p.capacity.get(k, 0.0)
-                unmet = max(0.0, scenario.demand[(d, k, y)] - cap)
-                total += scenario.weight[k] * (1.0 + r) ** (-(y - years[0])) * unmet
+                capacity[(d, k, y)] = cap
+    limits = scenario.spec.transfers
+    movable = set() if limits is None else set(limits.kinds if limits.kinds is not None else scenario.kinds)
+    for k in scenario.kinds:
+        for y in years:
+            factor = scenario.weight[k] * (1.0 + r) ** (-(y - years[0]))
+            if k in movable and any(d.neighbours for d in scenario.spec.districts):
+                total += factor * _best_with_transfers(scenario, capacity, k, y)
+            else:
+                for d in scenario.districts:
+                    total += factor * max(0.0, scenario.demand[(d, k, y)] - capacity[(d, k, y)])
     spending = 0.0
     for p in scenario.projects:
         if starts.get(p.id) is not None:
             spending += sum(p.cost * share * p.city_share for share in p.profile)
     return total + scenario.cost_weight * spending
+
+
+def _best_with_transfers(scenario: Scenario, capacity: dict[tuple[str, str, int], float], k: str, y: int) -> float:
+    """min Σ_d u_d + ν Σ t over transfers t[d→e] between neighbours (either side may list the other), with
+    u_d ≥ D_d − cap_d − out_d + in_d, in_d ≤ cap_d, out_d ≤ min(D_d, max_share D_d, max_units), u, t ≥ 0:
+    a small linear program of its own (scipy.optimize.linprog), in units of the kind (weight applied by the
+    caller)."""
+    from scipy.optimize import linprog
+
+    limits = scenario.spec.transfers
+    assert limits is not None
+    districts = list(scenario.districts)
+    pairs = sorted(
+        {(d.id, n) for d in scenario.spec.districts for n in d.neighbours}
+        | {(n, d.id) for d in scenario.spec.districts for n in d.neighbours}
+    )
+    n_u, n_t = len(districts), len(pairs)
+    cost = [1.0] * n_u + [limits.penalty] * n_t
+    a_ub, b_ub = [], []
+    for i, d in enumerate(districts):
+        demand, cap = scenario.demand[(d, k, y)], capacity[(d, k, y)]
+        row = [0.0] * (n_u + n_t)  # −u − out + in ≤ −(D − cap)
+        row[i] = -1.0
+        for j, (src, dst) in enumerate(pairs):
+            if src == d:
+                row[n_u + j] -= 1.0
+            if dst == d:
+                row[n_u + j] += 1.0
+        a_ub.append(row)
+        b_ub.append(-(demand - cap))
+        inflow = [1.0 if dst == d else 0.0 for src, dst in pairs]
+        a_ub.append([0.0] * n_u + inflow)
+        b_ub.append(cap)
+        limit = demand
+        if limits.max_share is not None:
+            limit = min(limit, limits.max_share * demand)
+        if limits.max_units is not None:
+            limit = min(limit, limits.max_units)
+        outflow = [1.0 if src == d else 0.0 for src, dst in pairs]
+        a_ub.append([0.0] * n_u + outflow)
+        b_ub.append(limit)
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=[(0, None)] * (n_u + n_t), method="highs")
+    assert res.status == 0, res.message
+    return float(res.fun)
 
 
 def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:

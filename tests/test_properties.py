@@ -3,12 +3,14 @@
 Scenarios: 2-6 projects, 1-3 districts, 1-2 kinds, 3-5 years; random costs (multiples of 100 k€, so that
 a budget row is either met or broken by at least a few euros), CP profiles built from integer parts,
 delivery lags, statuses (candidate, mandatory, committed, excluded), maturity lead years, confidence,
-city share, alternatives, prerequisites without cycles, carry-over and discount rate.
+city share, alternatives, prerequisites without cycles, carry-over and discount rate, neighbours with
+transfers (a pair or a chain of three districts), capacity changes.
 
 (a) the solver's plan passes the independent verifier;
 (b) its optimum equals the brute force of tests/helpers.py (infeasible iff the brute force finds nothing);
 (c) more budget never makes the optimum worse;
-(d) HiGHS and CBC agree on the optimum.
+(d) HiGHS and CBC agree on the optimum;
+(e) with transfers between neighbours, the optimum equals the brute force (transfers by a linear program).
 """
 
 from __future__ import annotations
@@ -50,11 +52,12 @@ def common_settings(n: int):
 
 
 @st.composite
-def scenario_data(draw) -> dict[str, Any]:
+def scenario_data(draw, transfers: bool = False) -> dict[str, Any]:
+    """A random scenario; with `transfers`, always two or three districts that may send demand next door."""
     n_years = draw(st.integers(3, 5))
     end = START + n_years - 1
     years = list(range(START, end + 1))
-    districts = [f"d{i}" for i in range(draw(st.integers(1, 3)))]
+    districts = [f"d{i}" for i in range(draw(st.integers(2 if transfers else 1, 3)))]
     kinds = ["k0", "k1"][: draw(st.integers(1, 2))]
     weights = {k: draw(st.sampled_from([0.0, 0.05, 0.5, 1.0, 2.0])) for k in kinds}
     demand, capacity = [], []
@@ -153,12 +156,33 @@ def scenario_data(draw) -> dict[str, Any]:
     if draw(st.integers(0, 3)) == 0:
         budget["total"] = {"amount": draw(st.integers(0, 60)) * 1e5, "start": draw(st.integers(START, end))}
 
+    district_rows: list[dict[str, Any]] = [{"id": d} for d in districts]
+    extra: dict[str, Any] = {}
+    if len(districts) > 1 and (transfers or draw(st.integers(0, 2)) == 0):  # neighbours d0-d1 (d1-d2: a chain)
+        district_rows[0]["neighbours"] = ["d1"]
+        if len(districts) > 2 and draw(st.booleans()):
+            district_rows[2]["neighbours"] = ["d1"]
+        limits = draw(st.sampled_from([{"max_share": 0.5}, {"max_units": 1.0}, {"max_share": 1.0, "max_units": 2.0}]))
+        extra["transfers"] = {**limits, "penalty": draw(st.sampled_from([0.0, 0.3, 0.9, 1.5]))}
+        if len(kinds) == 2 and draw(st.booleans()):
+            extra["transfers"]["kinds"] = ["k1"]
+    if draw(st.integers(0, 3)) == 0:  # temporary capacity, or a closure of what exists
+        d, k = draw(st.sampled_from(districts)), draw(st.sampled_from(kinds))
+        year = draw(st.integers(START, end))
+        existing = sum(row["value"] for row in capacity if row["district"] == d and row["kind"] == k)
+        if existing and draw(st.booleans()):
+            extra["capacity_changes"] = [{"district": d, "kind": k, "year": year, "units": -1.0}]
+        else:
+            extra["capacity_changes"] = [
+                {"district": d, "kind": k, "year": year, "units": 1.0, "until": draw(st.integers(year, end))}
+            ]
+
     return {
         "name": "property",
         "horizon": {"start": START, "end": end},
         "discount_rate": draw(st.sampled_from([0.0, 0.05, 0.25])),
         "demand_kinds": {k: {"weight": w} for k, w in weights.items()},
-        "districts": [{"id": d} for d in districts],
+        "districts": district_rows,
         "demand": demand,
         "capacity": capacity,
         "budget": budget,
@@ -166,6 +190,7 @@ def scenario_data(draw) -> dict[str, Any]:
         "maturity_levels": {"etude": {"lead_years": LEAD, "confidence": 0.8}},
         "objective": {"cost_weight": draw(st.sampled_from([None, 0.0, 1e-7, 1e-6]))},
         "projects": projects,
+        **extra,
     }
 
 
@@ -196,6 +221,22 @@ def test_optimum_equals_brute_force(data):
     default = solve_and_verify(s)
     assert default.status is Status.OPTIMAL
     assert default.objective <= best_objective + 1e-4 * max(1.0, abs(best_objective)) + 1e-9
+
+
+@common_settings(150)
+@given(scenario_data(transfers=True))
+def test_optimum_with_transfers_equals_brute_force(data):
+    """Demand met next door: the optimum equals the brute force, whose transfers are a linear program of its
+    own for each plan; what leaves a district never exceeds its cap (checked by the verifier)."""
+    s = scenario_from_dict(data)
+    best = brute_force(s)
+    plan = solve_and_verify(s, **EXACT)
+    if best is None:
+        assert plan.status is Status.INFEASIBLE
+        return
+    assert plan.status is Status.OPTIMAL
+    assert close(brute_objective(s, dict(plan.starts)), plan.objective), (brute_objective(s, dict(plan.starts)), plan)
+    assert close(plan.objective, best[0]), (plan.objective, best)
 
 
 @common_settings(150)
@@ -251,6 +292,9 @@ def test_strategy_covers_every_feature():
         seen["multi-year profile"] = seen.get("multi-year profile", False) or any(
             len(p.profile) > 1 for p in s.projects
         )
+        seen["transfers"] = seen.get("transfers", False) or s.transfers_on
+        seen["transfer chain"] = seen.get("transfer chain", False) or len(s.neighbours.get("d1", ())) == 2
+        seen["capacity changes"] = seen.get("capacity changes", False) or bool(s.spec.capacity_changes)
 
     collect()
     assert all(seen.values()), seen
