@@ -1,0 +1,237 @@
+"""Neighbouring sectors: demand of a full district met by spare capacity next door, within the cap, at a
+penalty; the model family (`transfer[...]`, `transfer_cap[...]`, `served[...]` rows), hand-solved cases on
+every engine, and the verifier's checks of transfers."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from models.load import scenario_from_dict
+from models.plan import Status
+from models.verify import verify_plan
+from reports.files import plan_to_dict
+from solver.model import build_model
+from tests.helpers import make_scenario_dict, project, rows, solve_and_verify
+
+ENGINES = ["highs", "cbc", "scipy"]
+K = "classes"
+
+
+def two_districts(
+    demand_a: float = 10.0,
+    capacity_a: float = 7.0,
+    demand_b: float = 5.0,
+    capacity_b: float = 8.0,
+    transfers: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Districts a (full) and b (spare capacity), neighbours listed on a's side only; one year."""
+    return make_scenario_dict(
+        years=(2026, 2026),
+        districts=[{"id": "a", "neighbours": ["b"]}, {"id": "b"}],
+        demand=rows({2026: demand_a}, "a") + rows({2026: demand_b}, "b"),
+        capacity=rows({2026: capacity_a}, "a") + rows({2026: capacity_b}, "b"),
+        transfers=transfers if transfers is not None else {"max_share": 0.2, "penalty": 0.25},
+        **overrides,
+    )
+
+
+@pytest.mark.parametrize("solver", ENGINES)
+def test_a_full_district_is_served_next_door_within_the_cap(solver):
+    """a lacks 3 classes; b has 3 spare; the cap is 20 % of a's demand of 10 = 2: 2 go to b, 1 stays unmet.
+    Objective = 1 (unmet) + 0.25 × 2 (penalty) = 1.5."""
+    s = scenario_from_dict(two_districts())
+    plan = solve_and_verify(s, solver=solver)
+    assert plan.status is Status.OPTIMAL
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 2.0})
+    assert plan.objective == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("solver", ENGINES)
+def test_never_beyond_the_spare_capacity_next_door(solver):
+    """b has only 1 spare class (6 for 5): 1 goes next door, 2 stay unmet: 2 + 0.25 = 2.25."""
+    s = scenario_from_dict(two_districts(capacity_b=6.0))
+    plan = solve_and_verify(s, solver=solver)
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 1.0})
+    assert plan.objective == pytest.approx(2.25)
+
+
+def test_max_units_and_max_share_together_take_the_smaller():
+    """20 % of 10 = 2 and max_units 1.5: 1.5 go next door: 1.5 unmet + 0.25 × 1.5 = 1.875."""
+    s = scenario_from_dict(two_districts(transfers={"max_share": 0.2, "max_units": 1.5, "penalty": 0.25}))
+    plan = solve_and_verify(s)
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 1.5})
+    assert plan.objective == pytest.approx(1.875)
+
+
+def test_neighbours_are_symmetric():
+    """Listed on a's side only, b's overflow may also go to a."""
+    s = scenario_from_dict(two_districts(demand_a=5.0, capacity_a=8.0, demand_b=10.0, capacity_b=7.0))
+    assert s.neighbours == {"a": ("b",), "b": ("a",)}
+    plan = solve_and_verify(s)
+    assert dict(plan.transfers) == pytest.approx({("b", "a", K, 2026): 2.0})
+
+
+def test_a_penalty_of_one_or_more_means_no_transfer():
+    s = scenario_from_dict(two_districts(transfers={"max_share": 0.2, "penalty": 1.0}))
+    assert any("penalty of 1 or more" in w for w in s.warnings)
+    plan = solve_and_verify(s)
+    assert not plan.transfers
+    assert plan.objective == pytest.approx(3.0)
+
+
+def test_transfers_are_off_without_the_block():
+    data = two_districts()
+    del data["transfers"]
+    s = scenario_from_dict(data)
+    assert not s.transfers_on
+    assert any("transfers are off" in w for w in s.warnings)
+    model = build_model(s)
+    assert not model.transfer_col
+    assert solve_and_verify(s).objective == pytest.approx(3.0)
+
+
+def test_only_the_kinds_listed_move():
+    """Two kinds short in a; only `places` may be transferred."""
+    data = two_districts(transfers={"max_share": 0.5, "penalty": 0.5, "kinds": ["places"]})
+    data["demand_kinds"]["places"] = {"unit": "places", "weight": 1.0}
+    data["demand"] += rows({2026: 10.0}, "a", "places") + rows({2026: 0.0}, "b", "places")
+    data["capacity"] += rows({2026: 8.0}, "a", "places") + rows({2026: 5.0}, "b", "places")
+    s = scenario_from_dict(data)
+    plan = solve_and_verify(s)
+    assert dict(plan.transfers) == pytest.approx({("a", "b", "places", 2026): 2.0})
+    assert plan.objective == pytest.approx(3.0 + 0.5 * 2.0)  # classes: 3 unmet; places: 2 moved
+
+
+def test_no_transfer_between_districts_that_are_not_neighbours():
+    """a-b and b-c are neighbours, a and c are not: c's spare capacity cannot take a's pupils directly,
+    and b has none to give."""
+    data = make_scenario_dict(
+        years=(2026, 2026),
+        districts=[{"id": "a", "neighbours": ["b"]}, {"id": "b", "neighbours": ["c"]}, {"id": "c"}],
+        demand=rows({2026: 10.0}, "a") + rows({2026: 5.0}, "b") + rows({2026: 0.0}, "c"),
+        capacity=rows({2026: 7.0}, "a") + rows({2026: 5.0}, "b") + rows({2026: 9.0}, "c"),
+        transfers={"max_share": 1.0, "penalty": 0.1},
+    )
+    s = scenario_from_dict(data)
+    model = build_model(s)
+    assert ("a", "c", K, 2026) not in model.transfer_col
+    plan = solve_and_verify(s)
+    # The only way: b sends 3 of its own pupils to c, and a sends 3 to b's freed classes (a chain).
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 3.0, ("b", "c", K, 2026): 3.0})
+    assert plan.objective == pytest.approx(0.1 * 6.0)
+
+
+def test_a_project_next_door_is_chosen_for_the_neighbour_demand():
+    """b has no shortage of its own; a project there is worth it only for a's overflow (clipped coefficients
+    must still count it: R_b + M_b = −0 + 2)."""
+    data = two_districts(capacity_b=5.0, projects=[project("ext-b", district="b", capacity={K: 2.0})])
+    s = scenario_from_dict(data)
+    plan = solve_and_verify(s)
+    assert plan.starts["ext-b"] == 2026
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 2.0})
+    assert plan.objective == pytest.approx(1.5)
+
+
+def test_penalty_is_discounted_like_unmet_demand():
+    data = two_districts(discount_rate=0.5)
+    data["horizon"] = {"start": 2026, "end": 2027}
+    s = scenario_from_dict(data)
+    plan = solve_and_verify(s)
+    assert plan.objective == pytest.approx(1.5 + 1.5 / 1.5)
+
+
+def test_model_rows_and_names():
+    """Three neighbours of a: one transfer column each, bounded by the cap, and a transfer_cap row."""
+    data = make_scenario_dict(
+        years=(2026, 2026),
+        districts=[{"id": "a", "neighbours": ["b", "c", "e"]}, {"id": "b"}, {"id": "c"}, {"id": "e"}],
+        demand=rows({2026: 10.0}, "a"),
+        capacity=rows({2026: 2.0}, "a") + rows({2026: 1.0}, "b") + rows({2026: 1.0}, "c") + rows({2026: 1.0}, "e"),
+        transfers={"max_share": 0.9, "penalty": 0.5},
+    )
+    s = scenario_from_dict(data)
+    model = build_model(s)
+    assert {k[:2] for k in model.transfer_col} == {("a", "b"), ("a", "c"), ("a", "e")}
+    assert "transfer_cap[a,classes,2026]" in model.row_names
+    # max(R, 0) + T = 8 + 9 > D = 10: the served row can bind and is there.
+    assert "served[a,classes,2026]" in model.row_names
+    for j in model.transfer_col.values():
+        assert model.col_upper[j] == pytest.approx(9.0)
+        assert model.c[j] == pytest.approx(0.5)
+    plan = solve_and_verify(s)
+    assert sum(plan.transfers.values()) == pytest.approx(3.0)  # one spare class in each neighbour
+    assert plan.objective == pytest.approx(5.0 + 0.5 * 3.0)
+
+
+def test_plan_json_and_reports_show_transfers():
+    s = scenario_from_dict(two_districts())
+    plan = solve_and_verify(s)
+    data = plan_to_dict(s, plan)
+    assert data["transfers"] == [{"from": "a", "to": "b", "kind": K, "year": 2026, "units": pytest.approx(2.0)}]
+    bal = {(r["district"], r["kind"], r["year"]): r for r in data["balance"]}
+    assert bal[("a", K, 2026)]["sent"] == pytest.approx(2.0)
+    assert bal[("b", K, 2026)]["received"] == pytest.approx(2.0)
+    assert data["objective_terms"]["transfers"] == pytest.approx(0.5)
+
+    from reports.summary import format_summary
+
+    text = format_summary(s, plan)
+    assert "a → b" in text and "neighbouring district" in text
+
+
+# ------------------------------------------------------------------------------------------ verifier
+
+
+def verified(data: dict[str, Any], edit) -> list[str]:
+    s = scenario_from_dict(data)
+    plan = solve_and_verify(s)
+    doc = copy.deepcopy(plan_to_dict(s, plan))
+    edit(doc)
+    return verify_plan(s, doc).violations
+
+
+def test_verifier_refuses_a_transfer_above_the_cap():
+    def edit(doc):
+        doc["transfers"][0]["units"] = 2.5
+
+    problems = verified(two_districts(capacity_b=20.0), edit)
+    assert any("above the cap of 2" in p for p in problems), problems
+
+
+def test_verifier_refuses_a_transfer_beyond_the_receiver_capacity():
+    def edit(doc):
+        doc["transfers"][0]["units"] = 2.0
+
+    data = two_districts(capacity_b=5.0, transfers={"max_share": 0.2, "penalty": 0.25})
+    data["capacity"] = rows({2026: 7.0}, "a") + rows({2026: 1.0}, "b")
+    data["demand"] = rows({2026: 10.0}, "a") + rows({2026: 0.0}, "b")
+    problems = verified(data, edit)
+    assert any("come in from neighbours but the capacity is 1" in p for p in problems), problems
+
+
+def test_verifier_refuses_transfers_between_strangers_or_without_the_block():
+    def strangers(doc):
+        doc["transfers"].append({"from": "a", "to": "zz", "kind": K, "year": 2026, "units": 0.5})
+
+    assert any("are not neighbours" in p for p in verified(two_districts(), strangers))
+
+    data = two_districts()
+    del data["transfers"]
+
+    def sneaked(doc):
+        doc["transfers"] = [{"from": "a", "to": "b", "kind": K, "year": 2026, "units": 1.0}]
+
+    assert any("allows no transfers" in p for p in verified(data, sneaked))
+
+
+def test_verifier_recomputes_unmet_and_objective_with_transfers():
+    def edit(doc):
+        doc["transfers"] = []  # drop the transfers: the reported unmet and objective no longer hold
+
+    problems = verified(two_districts(), edit)
+    assert any(p.startswith("unmet ('a', 'classes', 2026)") for p in problems), problems
+    assert any(p.startswith("objective:") for p in problems), problems
