@@ -143,9 +143,8 @@ def _extended(series: Mapping[int, float], year: int, trend: float) -> float:
     return series[last] * (1.0 + trend) ** (year - last)
 
 
-def under_3(childcare: ChildcareForecast, district: str, year: int) -> float:
-    """Children under 3 in a district from the population table (or births of the three previous years)."""
-    series = {row.year: row.value for row in childcare.population if row.district == district}
+def under_3(childcare: ChildcareForecast, series: Mapping[int, float], year: int) -> float:
+    """Children under 3 in a year from a district's population series (or births of the three previous years)."""
     if not series:
         return 0.0
     if childcare.basis == "births":
@@ -181,9 +180,12 @@ def forecast_demand(spec: ScenarioSpec) -> list[ForecastRow]:
     if fc.childcare is not None:
         cc = fc.childcare
         per_child = cc.coverage * cc.creche_share / cc.children_per_place
+        population: dict[str, dict[int, float]] = {}
+        for r in cc.population:
+            population.setdefault(r.district, {})[r.year] = r.value
         for d in rep:
             for y in years:
-                from_base = under_3(cc, d, y)
+                from_base = under_3(cc, population.get(d, {}), y)
                 from_housing = new.get((d, y), (0.0, 0.0))[1]
                 rows.append(
                     ForecastRow(
