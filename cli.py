@@ -102,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-
 def cmd_solve(args: argparse.Namespace) -> int:
     from models import load_scenario
     from models.plan import Status

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from models.errors import Path
-from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, school_kinds
+from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, new_pupil_shares, school_kinds
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
 from models.spec import ScenarioSpec
 
@@ -321,7 +321,11 @@ def check_capacity_stays_positive(spec: ScenarioSpec) -> Iterator[Finding]:
             i = next(
                 i
                 for i, ch in enumerate(spec.capacity_changes)
-                if ch.district == d and (ch.kind == k and (ch.units < 0 or ch.to is not None)) and ch.year <= y
+                if ch.district == d
+                and ch.kind == k
+                and (ch.units < 0 or ch.to is not None)
+                and ch.year <= y
+                and (ch.until is None or y <= ch.until)  # a change that has ended removes nothing in y
             )
             yield (
                 ("capacity_changes", i),
@@ -387,12 +391,54 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
         )
     fc = spec.forecast
     if fc is not None:
+        out += _forecast_warnings(spec)
         table = {(row.district, row.kind) for row in spec.demand}
         derived = set(forecast_kinds(spec))
         both = sorted({k for d, k in table if k in derived})
         for kind in both:
             out.append(
                 (("demand",), f"the demand table gives '{kind}' for some districts: there it wins over the forecast")
+            )
+    return out
+
+
+def _forecast_warnings(spec: ScenarioSpec) -> list[Finding]:
+    """Forecast inputs that are allowed but probably incomplete."""
+    fc = spec.forecast
+    assert fc is not None
+    out: list[Finding] = []
+    table = {(row.district, row.kind) for row in spec.demand}
+    districts = [d.id for d in spec.districts]
+    if fc.school is not None:
+        given = {(row.district, row.kind) for row in fc.school.pupils}
+        for kind in school_kinds(fc.school):
+            missing = [d for d in districts if (d, kind) not in given and (d, kind) not in table]
+            if missing:
+                out.append(
+                    (
+                        ("forecast", "school", "pupils"),
+                        f"no base pupils of '{kind}' for {', '.join(missing)}: there the demand is only what new "
+                        "housing brings",
+                    )
+                )
+        if fc.housing is not None:
+            for kind, share in new_pupil_shares(fc.school).items():
+                if share == 0:
+                    out.append(
+                        (
+                            ("forecast", "school", "new_pupils_share"),
+                            f"new dwellings bring no pupils to '{kind}': give its share in new_pupils_share",
+                        )
+                    )
+    if fc.childcare is not None:
+        given_d = {row.district for row in fc.childcare.population}
+        missing = [d for d in districts if d not in given_d and (d, fc.childcare.kind) not in table]
+        if missing:
+            out.append(
+                (
+                    ("forecast", "childcare", "population"),
+                    f"no population for {', '.join(missing)}: there the crèche demand is only what new housing brings",
+                )
             )
     return out
 

@@ -29,6 +29,8 @@ from models.spec import ChildcareForecast, HousingForecast, ScenarioSpec, School
 ROUNDING_SLACK = 1e-9
 # Under-3 children per dwelling when a type gives none: three birth cohorts for eight school cohorts.
 UNDER_3_PER_PUPIL = 3 / 8
+# The eight school years of maternelle and élémentaire, which pupils per dwelling count.
+SCHOOL_YEARS = frozenset(level for levels in DEFAULT_LEVELS.values() for level in levels)
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,12 @@ def school_kinds(school: SchoolForecast) -> tuple[str, ...]:
 
 
 def new_pupil_shares(school: SchoolForecast) -> dict[str, float]:
-    """θ[k]: the scenario's split, else by number of levels (3 maternelle, 5 élémentaire: 3/8, 5/8)."""
+    """θ[k]: the scenario's split, else the kind's share of the eight school years PS…CM2 (maternelle 3/8,
+    élémentaire 5/8), whichever kinds the forecast derives: pupils per dwelling count all eight years."""
     kinds = school_kinds(school)
     if school.new_pupils_share:
         return {k: school.new_pupils_share.get(k, 0.0) for k in kinds}
-    levels = {k: len(level_shares(school, k)) for k in kinds}
-    total = sum(levels.values())
-    return {k: n / total for k, n in levels.items()}
+    return {k: len(set(level_shares(school, k)) & SCHOOL_YEARS) / len(SCHOOL_YEARS) for k in kinds}
 
 
 def class_sizes(school: SchoolForecast, kind: str, rep: bool) -> dict[str, float]:

@@ -101,6 +101,14 @@ def scenario_from_dict(
 # on the rest and every problem is reported at once.
 _LIST_PARTS: tuple[tuple[str, ...], ...] = (("districts",), *TABLE_PATHS)
 _DICT_PARTS = ("demand_kinds", "maturity_levels", "competences")
+# Optional blocks set aside whole when a value in them (outside their tables' rows) is faulty.
+_BLOCK_PARTS: tuple[tuple[str, ...], ...] = (
+    ("forecast", "school"),
+    ("forecast", "housing"),
+    ("forecast", "childcare"),
+    ("forecast",),
+    ("transfers",),
+)
 # A faulty field of a row is replaced by a neutral value (rather than the row set aside) so that the row's
 # other fields are still checked; findings about the replaced fields are not reported.
 _NEUTRAL: dict[tuple[str, ...], dict[str, Any]] = {
@@ -160,6 +168,7 @@ class _Rest:
         self.kept: dict[tuple[str, ...], list[int]] = {}  # per list part: original indices of the rows kept
         self.removed: set[str] = set()  # names of rows and entries set aside
         self.neutral: dict[tuple[tuple[str, ...], int], set[str]] = {}  # (part, original index) -> fields
+        self.blocks: set[tuple[str, ...]] = set()  # optional blocks set aside
 
     def original(self, path: FieldPath) -> FieldPath:
         """Map a path in the validated rest back to the file's numbering of rows."""
@@ -173,6 +182,8 @@ class _Rest:
         """False for a finding caused by setting a part aside or neutralising a field."""
         if any(f"'{name}'" in message for name in self.removed):
             return False
+        if any(tuple(path[: len(block)]) == block or tuple(path) == block[:-1] for block in self.blocks):
+            return False  # about a block set aside, or its parent now missing it
         row = _row_of(path)
         fields = self.neutral.get((row[0], row[1])) if row else None
         if fields is None:
@@ -212,6 +223,13 @@ def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSp
         rest.removed |= {str(items[i]["id"]) for i in drop if isinstance(items[i], dict) and "id" in items[i]}
         rest.kept[part] = [i for i in range(len(items)) if i not in drop]
         _set(rest.data, part, [items[i] for i in rest.kept[part]])
+    for e in errors:  # a faulty value outside any row: set aside the most specific optional block holding it
+        if _row_of(e["loc"]) is not None:
+            continue
+        block = next((b for b in _BLOCK_PARTS if tuple(e["loc"][: len(b)]) == b), None)
+        if block is not None and _get(rest.data, block) is not None:
+            _set(rest.data, block, None)
+            rest.blocks.add(block)
     for part in _DICT_PARTS:
         bad = {e["loc"][1] for e in errors if e["loc"][:1] == (part,) and len(e["loc"]) > 1}
         entries = rest.data.get(part)

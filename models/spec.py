@@ -127,7 +127,7 @@ class PopulationRow(Strict):
 
 def _rate(v: Any, what: str) -> Any:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1:
-        raise ValueError(f"{what} is a share between 0 and 1 ({v:g} % is {v / 100:g}), got {v:g}, above 100 %")
+        raise ValueError(f"{what} is a share between 0 and 1 ({v:g} % is {v / 100:g}); this one is above 100 %")
     return v
 
 
@@ -187,7 +187,11 @@ class ChildcareForecast(Strict):
     )
     population: list[PopulationRow] = Field(description="rows district,year,value")
     trend: float = Field(
-        0.0, ge=-0.5, le=0.5, allow_inf_nan=False, description="yearly change after the last year given"
+        0.0,
+        ge=-0.5,
+        le=0.5,
+        allow_inf_nan=False,
+        description="yearly change from a year given until the next one given",
     )
     coverage: Share = Field(description="target formal places per child under 3 (e.g. 0.6 for 60 per 100)")
     creche_share: Share = Field(1.0, description="share of that coverage expected in crèches (EAJE)")

@@ -67,6 +67,8 @@ def demand_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
 def _rule(scenario: Scenario, kind: str) -> str:
     """How a kind's demand is derived, in one line."""
     fc = scenario.spec.forecast
+    if not any(scenario.demand_source.get((d, kind)) == "forecast" for d in scenario.districts):
+        return "from the demand table"  # the table gives every district of this kind: the forecast is not used
     if (
         fc is not None
         and fc.school is not None
@@ -99,7 +101,7 @@ def format_demand(scenario: Scenario) -> str:
         rows = table[table["kind"] == k]
         lines += ["", f"{k} ({unit}): {_rule(scenario, k)}"]
         head = f"  {'district':<22} {'source':<8} " + " ".join(f"{y:>7}" for y in shown)
-        lines.append(head + f" {'peak':>12} {'capacity':>9} {'worst gap':>14}")
+        lines.append(head + f" {'peak':>12} {'cap. ' + str(years[0]):>10} {'worst gap':>14}")
         for d in scenario.districts:
             r = rows[rows["district"] == d].set_index("year")
             peak_year = int(r["demand"].idxmax())
@@ -111,14 +113,14 @@ def format_demand(scenario: Scenario) -> str:
                 f"  {label:<22} {r['source'].iloc[0]:<8} "
                 + " ".join(f"{r.loc[y, 'demand']:>7.1f}" for y in shown)
                 + f" {r.loc[peak_year, 'demand']:>6.1f} ({peak_year})"
-                + f" {r.loc[years[0], 'existing']:>9.1f} {gap_text:>14}"
+                + f" {r.loc[years[0], 'existing']:>10.1f} {gap_text:>14}"
             )
         total = rows.groupby("year")[["demand", "existing"]].sum()
         short = rows.assign(short=rows["gap"].clip(lower=0)).groupby("year")["short"].sum()
         lines.append(
             f"  {'total':<22} {'':<8} "
             + " ".join(f"{total.loc[y, 'demand']:>7.1f}" for y in shown)
-            + f" {'':>12} {total.loc[years[0], 'existing']:>9.1f}"
+            + f" {'':>12} {total.loc[years[0], 'existing']:>10.1f}"
             + f"   short {short.sum():.1f} unit-years"
         )
     return "\n".join(lines)
