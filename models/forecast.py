@@ -12,8 +12,8 @@ For every district, kind and year (docs/model.md, "Demand forecast", has the sam
 with P₀ the base pupils in the base year y_b, g the trend, n_h the dwellings of programme h delivered in y_h,
 ppd and u3 the pupils and children under 3 per dwelling at the peak, φ the time profile after delivery (0
 before it, its last value after its end), θ[k] the share of new pupils going to kind k, s[k,l] the share
-of level l in kind k. Capacity changes (closures, temporary capacity, conversions) are applied to the
-existing capacity here too. No solver imports.
+of level l in kind k. The yearly changes of existing capacity (closures, temporary capacity, conversions)
+are computed here too (`capacity_deltas`). No solver imports.
 """
 
 from __future__ import annotations
@@ -112,7 +112,9 @@ def profile_share(profile: tuple[float, ...] | list[float], years_since_delivery
     return float(profile[min(years_since_delivery, len(profile) - 1)])
 
 
-def housing_children(housing: HousingForecast | None, years: tuple[int, ...]) -> dict[tuple[str, int], tuple]:
+def housing_children(
+    housing: HousingForecast | None, years: tuple[int, ...]
+) -> dict[tuple[str, int], tuple[float, float]]:
     """(pupils, children under 3) brought by new dwellings, per (district, year)."""
     out: dict[tuple[str, int], tuple[float, float]] = {}
     if housing is None:

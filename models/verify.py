@@ -194,17 +194,17 @@ def _verify_transfers(
     received: dict[tuple[str, str, int], float] = {}
     term = 0.0
     limits = scenario.spec.transfers
+    neighbours = {d.id: set(d.neighbours) for d in scenario.spec.districts}
     for row in plan.get("transfers", []):
         src, dst, k, y, units = row["from"], row["to"], row["kind"], int(row["year"]), float(row["units"])
         what = f"transfer {src} → {dst} ({k}, {y})"
         if limits is None:
             bad(f"{what}: the scenario allows no transfers")
             continue
-        neighbours = {d.id: set(d.neighbours) for d in scenario.spec.districts}
         if dst not in neighbours.get(src, set()) and src not in neighbours.get(dst, set()):
             bad(f"{what}: {src} and {dst} are not neighbours")
             continue
-        if limits.kinds is not None and k not in limits.kinds or k not in scenario.weight:
+        if k not in scenario.weight or (limits.kinds is not None and k not in limits.kinds):
             bad(f"{what}: '{k}' may not be transferred")
             continue
         if y not in scenario.discount:

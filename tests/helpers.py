@@ -10,7 +10,10 @@ from __future__ import annotations
 import copy
 import math
 import random
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from models.load import scenario_from_dict
@@ -20,6 +23,7 @@ from models.verify import verify_plan
 from reports.files import plan_to_dict
 from solver import SolveOptions, solve
 
+REPO = Path(__file__).resolve().parents[1]
 KIND = "classes"
 DISTRICT = "d"
 START = 2026
@@ -99,6 +103,18 @@ def solve_and_verify(scenario: Scenario, solver: str = "highs", **options: Any) 
         assert math.isclose(plan.objective, check.objective, rel_tol=1e-6, abs_tol=1e-6)
         assert set(plan.starts) == {p.id for p in scenario.projects}
     return plan
+
+
+def run_cli(*args: str | Path, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python cli.py ARGS` as a user would, in a subprocess; capture its output."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 # ------------------------------------------------------------------------------------------ brute force
@@ -429,6 +445,7 @@ __all__ = [
     "project",
     "random_scenario_dict",
     "rows",
+    "run_cli",
     "scaled_envelopes",
     "solve_and_verify",
 ]

@@ -13,7 +13,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,9 @@ import yaml
 
 import cli
 from models import ScenarioError, load_scenario, scenario_json_schema
+from tests.helpers import run_cli as run
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = REPO / "cli.py"
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
 INVALID_DIR = Path("tests/data/invalid")
 INVALID = sorted(yaml.safe_load((REPO / INVALID_DIR / "expected.yaml").read_text(encoding="utf-8")))
@@ -36,17 +35,6 @@ REPRESENTATIVE_INVALID = [
     "demand-csv-bad-number.yaml",
     "projects-xlsx-unknown-column.yaml",
 ]
-
-
-def run(*args: str | Path, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(CLI), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 def main(args: list[str | Path], capsys, cwd: Path = REPO) -> tuple[int, str, str]:

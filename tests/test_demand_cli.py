@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ import yaml
 
 import cli
 from models import load_scenario
+from tests.helpers import run_cli as run
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = REPO / "cli.py"
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
 INVALID = Path("tests/data/invalid/childcare-coverage-above-100.yaml")
 TABLES = {"demand.csv", "forecast.csv", "capacity.csv"}
@@ -83,17 +82,6 @@ FORECAST_COLUMNS = [
     "existing",
     "gap",
 ]
-
-
-def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(CLI), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> None:
