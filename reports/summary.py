@@ -32,6 +32,12 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         f"Solver: {plan.solver} ({plan.message}), {plan.runtime_s:.2f} s; model {stats.get('columns', 0)} columns "
         f"({stats.get('binaries', 0)} binary), {stats.get('rows', 0)} rows"
     )
+    derived = sum(src == "forecast" for src in scenario.demand_source.values())
+    if derived:
+        lines.append(
+            f"Demand: derived by the forecast for {derived} of {len(scenario.demand_source)} district-kind pairs "
+            "(`ppi demand` shows how)"
+        )
     if not plan.status.has_plan:
         return "\n".join(lines)
     ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
