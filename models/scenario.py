@@ -136,6 +136,8 @@ class Scenario:
     transfer_max_share: float | None = None
     transfer_max_units: float | None = None
     transfer_penalty: float = 0.0  # share of the kind's weight per unit transferred per year
+    variant: str | None = None  # the named variant applied, if any
+    overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
 
     @cached_property
     def project(self) -> Mapping[str, Project]:

@@ -52,6 +52,8 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             "name": scenario.name,
             "source": scenario.source,
             "horizon": {"start": scenario.first_year, "end": scenario.last_year},
+            "variant": scenario.variant,
+            "overrides": list(scenario.overrides),
         },
         "status": plan.status.value,
         "objective": _num(plan.objective),
