@@ -18,6 +18,10 @@ from pathlib import Path
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
+class _UsageError(Exception):
+    """A command line that cannot be carried out as written (exit 1)."""
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors are invalid input (exit 1), keeping exit 2 for infeasible scenarios."""
 
@@ -39,6 +43,38 @@ def _positive(value: str) -> float:
     return x
 
 
+LANGS = ("fr", "en")
+REPORT_FORMATS = ("html", "xlsx")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in REPORT_FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"formats are {', '.join(REPORT_FORMATS)} (comma-separated), got {value!r}")
+    return names
+
+
+def _add_set(p: argparse.ArgumentParser, note: str = "") -> None:
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override one value, e.g. budget.annual.2027=12e6 or projects.gs-plateau.status=excluded"
+        + (f" ({note})" if note else "")
+        + "; repeatable, applied after the variant",
+    )
+
+
+def split_target(text: str) -> tuple[str, str | None]:
+    """`scenario.yaml:budget-serre` -> (`scenario.yaml`, `budget-serre`); a path alone -> (path, None)."""
+    head, sep, tail = text.rpartition(":")
+    if sep and head and tail and "/" not in tail and "\\" not in tail and not Path(text).exists():
+        return head, tail
+    return text, None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from solver.engines import ENGINES
 
@@ -47,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("solve", help="choose and schedule projects; write plan.json and CSV tables")
-    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT for a named variant")
+    _add_set(p)
     p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
     p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
@@ -56,21 +93,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
     p.add_argument("--verbose", action="store_true", help="show the solver's log")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
+    p.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write these reports")
+    p.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
 
-    v = sub.add_parser("validate", help="check a scenario without solving it")
-    v.add_argument("scenario")
+    v = sub.add_parser("validate", help="check a scenario (and each of its named variants) without solving it")
+    v.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(v)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", help="write it to this file instead")
 
     d = sub.add_parser("demand", help="derive and write the demand tables (and a chart) without solving")
-    d.add_argument("scenario")
+    d.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(d)
     d.add_argument("--out", help="folder for the tables (default: results/<scenario name>-demand/)")
     d.add_argument("--no-chart", action="store_true", help="write the tables only")
     d.add_argument("--quiet", action="store_true", help="print only the folder written")
 
+    m = sub.add_parser("compare", help="solve (or read) two or more plans and show them side by side")
+    m.add_argument("targets", nargs="+", metavar="TARGET", help="FILE[:VARIANT], or a results folder / plan.json")
+    _add_set(m, "applied to every scenario solved")
+    m.add_argument("--out", help="folder for the comparison (default: results/compare-<labels>/)")
+    m.add_argument("--report", type=_formats, default=("html", "xlsx"), metavar="html,xlsx", help="reports written")
+    m.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
+    m.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    m.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    m.add_argument("--quiet", action="store_true", help="print only the folder written")
+
+    r = sub.add_parser("report", help="write the HTML or Excel report of a plan (or of a scenario, solved first)")
+    r.add_argument("target", metavar="PLAN_OR_SCENARIO", help="a results folder or plan.json, or FILE[:VARIANT]")
+    r.add_argument("--format", type=_formats, default=("html",), metavar="html,xlsx", help="default html")
+    r.add_argument("--lang", choices=LANGS, default="fr", help="language (default fr)")
+    r.add_argument("--out", help="folder to write to (default: the plan's results folder)")
+    _add_set(r, "applied when a scenario is solved")
+    r.add_argument("--time-limit", type=_positive, metavar="S", help="time limit when a scenario is solved")
+
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
-    c.add_argument("scenario")
+    c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
+    _add_set(c)
     c.add_argument("plan", help="plan.json or a results folder")
     return parser
 
@@ -86,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ScenarioError):
             print(exc.describe(), file=sys.stderr)
             return EXIT_INVALID
-        if isinstance(exc, OutputError):
+        if isinstance(exc, (OutputError, _UsageError)):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_INVALID
         if isinstance(exc, BrokenPipeError):  # output piped into `head` and the like: not an error of ppi
@@ -102,33 +162,34 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def cmd_solve(args: argparse.Namespace) -> int:
+def _load(target: str, sets: list[str]):  # -> Scenario
     from models import load_scenario
-    from models.plan import Status
+
+    path, variant = split_target(target)
+    return load_scenario(path, variant=variant, overrides=tuple(sets))
+
+
+def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan, or None on a failed check
+    """Solve with the command's options (progress line on a terminal); every plan is verified first."""
     from models.verify import verify_plan
-    from reports.files import OutputError, is_results_folder, plan_to_dict, write_results
-    from reports.summary import format_summary
+    from reports.files import plan_to_dict
     from solver import SolveOptions, solve
 
-    scenario = load_scenario(args.scenario)
-    out = Path(args.out) if args.out else Path("results") / slug(scenario.name)
-    if not is_results_folder(out):
-        raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
-    for warning in scenario.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    show_progress = not args.quiet and not args.verbose and sys.stderr.isatty()
+    verbose = getattr(args, "verbose", False)
+    show_progress = not quiet and not verbose and sys.stderr.isatty()
+    time_limit = getattr(args, "time_limit", None)
     options = SolveOptions(
-        progress=_ProgressLine(args.time_limit) if show_progress else None,
-        solver=args.solver,
-        time_limit=args.time_limit,
-        gap=args.gap,
-        threads=args.threads,
-        seed=args.seed,
-        verbose=args.verbose,
+        progress=_ProgressLine(time_limit) if show_progress else None,
+        solver=getattr(args, "solver", "highs"),
+        time_limit=time_limit,
+        gap=getattr(args, "gap", None),
+        threads=getattr(args, "threads", None),
+        seed=getattr(args, "seed", 0),
+        verbose=verbose,
     )
-    if not args.quiet:
-        limit = f", time limit {args.time_limit:g} s" if args.time_limit else ""
-        print(f"Solving {scenario.name} with {args.solver}{limit}...", file=sys.stderr, flush=True)
+    if not quiet:
+        limit = f", time limit {time_limit:g} s" if time_limit else ""
+        print(f"Solving {scenario.name} with {options.solver}{limit}...", file=sys.stderr, flush=True)
     plan = solve(scenario, options)
     if show_progress:
         print(file=sys.stderr)
@@ -136,19 +197,161 @@ def cmd_solve(args: argparse.Namespace) -> int:
         check = verify_plan(scenario, plan_to_dict(scenario, plan))
         if not check.ok:
             print(f"internal error: the solver's plan fails the independent check\n{check}", file=sys.stderr)
-            return EXIT_INTERNAL
-    write_results(out, scenario, plan)
-    if args.quiet:
-        print(out)
-    else:
-        print(format_summary(scenario, plan))
-        print(f"\nResults written to {out}/")
+            return None
+    return plan
+
+
+def _reports(scenario, plan: dict, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
+    """report.html / report.xlsx of a plan (plan.json form)."""
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        from reports.html import plan_html
+
+        files["report.html"] = plan_html(scenario, plan, lang=lang).encode("utf-8")
+    if "xlsx" in formats:
+        from reports.xlsx import plan_workbook
+
+        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang)
+    return files
+
+
+def _exit_code(status) -> int:
+    from models.plan import Status
+
     return {
         Status.OPTIMAL: EXIT_OK,
         Status.FEASIBLE: EXIT_OK,
         Status.INFEASIBLE: EXIT_INFEASIBLE,
         Status.NO_SOLUTION: EXIT_NO_PLAN,
-    }[plan.status]
+    }[Status(status)]
+
+
+def _results_folder(path: Path) -> Path:
+    from reports.files import OutputError, is_results_folder
+
+    if not is_results_folder(path):
+        raise OutputError(f"{path} exists and is not a ppi results folder; choose an empty or new folder with --out")
+    return path
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from reports.files import plan_to_dict, write_results
+    from reports.summary import format_summary
+
+    scenario = _load(args.scenario, args.set)
+    out = _results_folder(Path(args.out) if args.out else Path("results") / slug(scenario.name))
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    plan = _solve(scenario, args, quiet=args.quiet)
+    if plan is None:
+        return EXIT_INTERNAL
+    extra = _reports(scenario, plan_to_dict(scenario, plan), args.report, args.lang) if args.report else {}
+    write_results(out, scenario, plan, extra=extra)
+    if args.quiet:
+        print(out)
+    else:
+        print(format_summary(scenario, plan))
+        print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(extra))})" if extra else ""))
+    return _exit_code(plan.status)
+
+
+def _entry(target: str, args: argparse.Namespace, labels: set[str]):  # -> reports.compare.Entry
+    """A plan to compare: read from a results folder or plan.json, or solved from FILE[:VARIANT]."""
+    from reports.compare import Entry
+    from reports.files import plan_to_dict, read_plan
+
+    path = Path(target)
+    if path.is_dir() or path.suffix == ".json":
+        plan = read_plan(path)
+        scenario = _scenario_of(plan)
+        label = (path if path.is_dir() else path.parent).name
+    else:
+        scenario = _load(target, args.set)
+        solved = _solve(scenario, args, quiet=getattr(args, "quiet", False))
+        if solved is None:
+            raise RuntimeError(f"the plan of {target} failed the independent check")
+        plan = plan_to_dict(scenario, solved)
+        file, variant = split_target(target)
+        label = variant or (Path(file).parent.name if Path(file).stem == "scenario" else Path(file).stem)
+    base, n = label, 2
+    while label in labels:
+        label, n = f"{base}-{n}", n + 1
+    labels.add(label)
+    return Entry(label, scenario, plan)
+
+
+def _scenario_of(plan: dict):  # -> Scenario
+    """The scenario a saved plan was solved from: its file, variant and overrides, loaded again."""
+    info = plan.get("scenario", {})
+    source = info.get("source")
+    if not source or source.startswith("<"):
+        from reports.files import OutputError
+
+        raise OutputError("the plan does not name the scenario file it was solved from")
+    from models import load_scenario
+
+    return load_scenario(source, variant=info.get("variant"), overrides=tuple(info.get("set", [])))
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from reports.compare import compare, comparison_tables, format_comparison
+    from reports.files import replace_folder
+
+    if len(args.targets) < 2:
+        raise _UsageError("compare needs at least two plans or scenarios")
+    labels: set[str] = set()
+    entries = [_entry(t, args, labels) for t in args.targets]
+    comparison = compare(entries)
+    out = _results_folder(
+        Path(args.out) if args.out else Path("results") / ("compare-" + "-".join(slug(e.label) for e in entries))
+    )
+    files = {f"{name}.csv": t.to_csv(index=False).encode("utf-8") for name, t in comparison_tables(comparison).items()}
+    if "xlsx" in args.report:
+        from reports.xlsx import comparison_workbook
+
+        files["comparison.xlsx"] = comparison_workbook(comparison, lang=args.lang)
+    if "html" in args.report:
+        from reports.html import comparison_html
+
+        files["comparison.html"] = comparison_html(comparison, lang=args.lang).encode("utf-8")
+    from reports.files import MARKER
+
+    files[MARKER] = b"ppi-comparison/1\n"
+    replace_folder(out, files)
+    if args.quiet:
+        print(out)
+    else:
+        print(format_comparison(comparison))
+        print(f"\nComparison written to {out}/")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.files import plan_to_dict, read_plan, write_file, write_results
+
+    path = Path(args.target)
+    if path.is_dir() or path.suffix == ".json":
+        plan = read_plan(path)
+        scenario = _scenario_of(plan)
+        folder = path if path.is_dir() else path.parent
+        out = Path(args.out) if args.out else folder
+        written = []
+        for name, data in _reports(scenario, plan, args.format, args.lang).items():
+            write_file(out / name, data)
+            written.append(out / name)
+        for w in written:
+            print(w)
+        return EXIT_OK
+    scenario = _load(args.target, args.set)
+    out = _results_folder(Path(args.out) if args.out else Path("results") / slug(scenario.name))
+    solved = _solve(scenario, args)
+    if solved is None:
+        return EXIT_INTERNAL
+    extra = _reports(scenario, plan_to_dict(scenario, solved), args.format, args.lang)
+    write_results(out, scenario, solved, extra=extra)
+    for name in sorted(extra):
+        print(out / name)
+    return _exit_code(solved.status)
 
 
 class _ProgressLine:
@@ -180,9 +383,9 @@ class _ProgressLine:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from models import load_scenario
+    from models import ScenarioError
 
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario, args.set)
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     n_candidates = sum(p.status != "excluded" for p in scenario.projects)
@@ -191,15 +394,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{len(scenario.districts)} districts, {len(scenario.kinds)} demand kinds, "
         f"{len(scenario.projects)} projects ({n_candidates} not excluded)."
     )
+    for line in scenario.overrides:
+        print(f"  applied: {line}")
+    path, variant = split_target(args.scenario)
+    if variant is None and scenario.spec.variants:  # every named variant must load too
+        problems = []
+        for name in scenario.spec.variants:
+            try:
+                _load(f"{path}:{name}", args.set)
+                print(f"  variant {name}: valid")
+            except ScenarioError as exc:
+                problems += exc.problems
+        if problems:
+            raise ScenarioError(problems)
     return EXIT_OK
 
 
 def cmd_demand(args: argparse.Namespace) -> int:
-    from models import load_scenario
     from reports.demand import format_demand, write_demand
     from reports.files import OutputError, is_results_folder
 
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario, args.set)
     out = Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-demand"
     if not is_results_folder(out):
         raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
@@ -229,8 +444,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from models.verify import verify_plan
     from reports.files import read_plan
 
-    scenario = load_scenario(args.scenario)
     plan = read_plan(args.plan)
+    path, variant = split_target(args.scenario)
+    info = plan.get("scenario", {})
+    sets = tuple(args.set)
+    if variant is None and not sets and (info.get("variant") or info.get("set")):
+        variant, sets = info.get("variant"), tuple(info.get("set", []))
+        print(f"using the plan's variant and overrides: {variant or '-'} {' '.join(sets)}".rstrip())
+    scenario = load_scenario(path, variant=variant, overrides=sets)
     if plan.get("status") not in ("optimal", "feasible"):
         print(f"the plan has status {plan.get('status')}: there is nothing to verify")
         return EXIT_OK
@@ -243,6 +464,8 @@ COMMANDS = {
     "solve": cmd_solve,
     "validate": cmd_validate,
     "demand": cmd_demand,
+    "compare": cmd_compare,
+    "report": cmd_report,
     "schema": cmd_schema,
     "verify": cmd_verify,
 }

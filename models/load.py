@@ -21,8 +21,9 @@ from models.checks import find_warnings, run_checks
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
 from models.scenario import Scenario, resolve
-from models.spec import TABLE_PATHS, ScenarioSpec
+from models.spec import TABLE_PATHS, ScenarioSpec, Variant
 from models.tables import TableReadError, project_record, read_table
+from models.variants import EditError, Moves, apply_short_forms, merge, moved, set_value
 from models.yaml_lines import load_yaml_with_lines
 
 Location = tuple[str, int | None]
@@ -46,22 +47,97 @@ class _Locator:
         return Problem(file, line, format_path(path), message)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and resolve a scenario file; raise `ScenarioError` listing every problem."""
+def load_scenario(path: str | Path, variant: str | None = None, overrides: tuple[str, ...] = ()) -> Scenario:
+    """Read, validate and resolve a scenario file — with the file it `extends`, the named `variant` and the
+    `overrides` ("path=value", as `--set` takes them) applied; raise `ScenarioError` listing every problem."""
     path = Path(path)
+    locator = _Locator(str(path))
+    problems: list[Problem] = []  # in tables: the rest is still checked
+    fatal: list[Problem] = []  # unreadable files: nothing else can be checked
+    data, applied = _read_document(path, locator, problems, fatal, chain=())
+    if fatal:
+        raise ScenarioError(fatal + problems)
+    return scenario_from_dict(
+        data,
+        source=str(path),
+        base_dir=path.parent,
+        locator=locator,
+        variant=variant,
+        overrides=overrides,
+        applied=applied,
+        problems=problems,
+    )
+
+
+def _read_document(
+    path: Path, locator: _Locator, problems: list[Problem], fatal: list[Problem], chain: tuple[Path, ...]
+) -> tuple[Any, list[str]]:
+    """One scenario file with its tables read (relative to its own folder), merged over the file it extends.
+
+    Returns the data and the lines saying which files were merged; the locator learns where each value is.
+    """
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError([Problem(file, None, "", "the scenario file does not exist")]) from None
+        fatal.append(Problem(file, None, "", "the scenario file does not exist"))
+        return None, []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(file, None, "", f"the scenario file cannot be read ({exc})")]) from None
-    data, lines, problems = load_yaml_with_lines(text, file)
-    locator = _Locator(file)
-    locator.where.update({p: (file, ln) for p, ln in lines.items()})
-    if problems:
-        raise ScenarioError(problems)
-    return scenario_from_dict(data, source=file, base_dir=path.parent, locator=locator)
+        fatal.append(Problem(file, None, "", f"the scenario file cannot be read ({exc})"))
+        return None, []
+    data, lines, yaml_problems = load_yaml_with_lines(text, file)
+    fatal += yaml_problems
+    if yaml_problems:
+        return None, []
+    own = _Locator(file)
+    own.where.update({p: (file, ln) for p, ln in lines.items()})
+    if not isinstance(data, dict):
+        locator.where.update(own.where)
+        return data, []
+    data = _read_tables(data, path.parent, own, problems)
+    base_ref = data.get("extends")
+    if base_ref is None:
+        locator.where.update(own.where)
+        return data, []
+    if not isinstance(base_ref, str) or not base_ref:
+        fatal.append(own.problem(("extends",), "extends names a scenario file, relative to this one"))
+        return None, []
+    base_path = path.parent / base_ref
+    if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+        loop = " -> ".join(str(p) for p in (*chain, path, base_path))
+        fatal.append(own.problem(("extends",), f"the scenarios extend each other in a loop: {loop}"))
+        return None, []
+    base_locator = _Locator(str(base_path))
+    base, applied = _read_document(base_path, base_locator, problems, fatal, (*chain, path))
+    if fatal:
+        fatal.append(own.problem(("extends",), f"the scenario extended, {base_path}, cannot be used"))
+        return None, []
+    if not isinstance(base, dict):
+        fatal.append(own.problem(("extends",), f"{base_path} is not a scenario (not a mapping of keys)"))
+        return None, []
+    child = {k: v for k, v in data.items() if k != "extends"}
+    if "name" not in child and isinstance(base.get("name"), str):
+        child["name"] = f"{base['name']} ({path.stem})"
+    moves: Moves = []
+    replaced: list[FieldPath] = []
+    merged = merge(base, child, moves=moves, replaced=replaced)
+    merged["extends"] = base_ref
+    for p, where in base_locator.where.items():
+        if not any(tuple(p[: len(r)]) == r and len(p) > len(r) for r in replaced):
+            locator.where[p] = where
+    for p, where in own.where.items():
+        locator.where[moved(p, moves)] = where
+    return merged, [*applied, f"extends {base_path}"]
+
+
+def _read_tables(data: dict[str, Any], base_dir: Path, locator: _Locator, problems: list[Problem]) -> dict[str, Any]:
+    """The data with every `{file: ...}` table reference replaced by the rows of its file."""
+    data = dict(data)
+    for path in TABLE_PATHS:
+        parent = _copied_parent(data, path)
+        if parent is not None and isinstance(parent.get(path[-1]), dict):
+            parent[path[-1]] = _read_table_ref(parent[path[-1]], path, base_dir, locator, problems)
+    return data
 
 
 def scenario_from_dict(
@@ -69,20 +145,29 @@ def scenario_from_dict(
     source: str = "<memory>",
     base_dir: str | Path = ".",
     locator: _Locator | None = None,
+    variant: str | None = None,
+    overrides: tuple[str, ...] = (),
+    applied: list[str] | None = None,
+    problems: list[Problem] | None = None,
 ) -> Scenario:
-    """Validate scenario data already in memory (the YAML structure as Python objects)."""
+    """Validate scenario data already in memory (the YAML structure as Python objects), with a named
+    variant and `path=value` overrides applied (see models/variants.py for the precedence)."""
     locator = locator or _Locator(source)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
         raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
-    data = dict(data)
-    problems: list[Problem] = []
-    for path in TABLE_PATHS:
-        parent = _copied_parent(data, path)
-        if parent is not None and isinstance(parent.get(path[-1]), dict):
-            parent[path[-1]] = _read_table_ref(parent[path[-1]], path, Path(base_dir), locator, problems)
+    problems = list(problems or [])
+    data = _read_tables(data, Path(base_dir), locator, problems)
+    applied = list(applied or [])
     if data.get("name") is None:
         data["name"] = _default_name(source)
+    edits: list[Problem] = []  # an edit that names nothing: stop before checking the wrong data
+    if variant is not None:
+        data = _apply_variant(data, variant, locator, edits, applied)
+    for text in overrides:
+        data = _apply_override(data, text, locator, edits, applied)
+    if edits:
+        raise ScenarioError(edits + problems)
     spec, shape_problems, rest = _validate_shape(data, locator)
     problems += shape_problems
     if spec is not None:
@@ -94,7 +179,87 @@ def scenario_from_dict(
         raise ScenarioError(problems)
     assert spec is not None
     warnings = tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
-    return resolve(spec, source=source, warnings=warnings)
+    return resolve(
+        spec, source=source, warnings=warnings, variant=variant, overrides=tuple(applied), sets=tuple(overrides)
+    )
+
+
+def _apply_variant(
+    data: dict[str, Any], name: str, locator: _Locator, problems: list[Problem], applied: list[str]
+) -> dict[str, Any]:
+    """The named variant's edits: its override fragment, its short forms, then its `set` values."""
+    variants = data.get("variants")
+    if not isinstance(variants, dict) or name not in variants:
+        known = sorted(str(k) for k in variants) if isinstance(variants, dict) else []
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        listed = f"; the file defines: {', '.join(known)}" if known else "; the file defines no variants"
+        problems.append(locator.problem(("variants",), f"unknown variant '{name}'{hint}{listed}"))
+        return data
+    try:
+        spec = Variant.model_validate(variants[name])
+    except pydantic.ValidationError as exc:
+        for err in exc.errors():
+            problems.append(_translate({**err, "loc": ("variants", name, *err["loc"])}, locator))
+        return data
+    data = dict(data)
+    data["name"] = f"{data.get('name')} — {name}"
+    applied.append(f"variant {name}" + (f": {spec.description}" if spec.description else ""))
+    prefix: FieldPath = ("variants", name)
+    if spec.override is not None:
+        moves: Moves = []
+        data = merge(data, _read_tables(spec.override, Path("."), locator, problems), moves=moves)
+        for p, where in list(locator.where.items()):
+            if tuple(p[:3]) == (*prefix, "override"):
+                locator.where[moved(tuple(p[3:]), moves)] = where
+        applied.append(f"variant {name}: override of {', '.join(str(k) for k in spec.override)}")
+    try:
+        applied += apply_short_forms(data, spec.model_dump(), name)
+    except EditError as exc:
+        problems.append(locator.problem(tuple(exc.path.split(".")[:3]), str(exc)))
+    for dotted, value in spec.set.items():
+        try:
+            path = set_value(data, dotted, value)
+        except EditError as exc:
+            problems.append(locator.problem((*prefix, "set", dotted), str(exc)))
+            continue
+        _locate_edit(locator, path, locator((*prefix, "set", dotted)))
+        applied.append(f"variant {name}: {dotted} = {value!r}")
+    return data
+
+
+def _locate_edit(locator: _Locator, path: FieldPath, where: Location) -> None:
+    """Problems at `path`, below it, or at the keys it created are located at the edit."""
+    for p in [p for p in locator.where if tuple(p[: len(path)]) == path]:
+        del locator.where[p]
+    for n in range(1, len(path) + 1):
+        if path[:n] not in locator.where or n == len(path):
+            locator.where[path[:n]] = where
+
+
+def _apply_override(
+    data: dict[str, Any], text: str, locator: _Locator, problems: list[Problem], applied: list[str]
+) -> dict[str, Any]:
+    """One `path=value` override (the value is read as YAML: 12e6, excluded, true, [a, b])."""
+    where = f"--set {text}"
+    dotted, sep, raw = text.partition("=")
+    dotted = dotted.strip()
+    if not sep or not dotted:
+        problems.append(Problem(where, None, "", "an override is written path=value, e.g. budget.annual.2027=12e6"))
+        return data
+    value, _, yaml_problems = load_yaml_with_lines(raw.strip() or "null", where)
+    if yaml_problems:
+        problems.append(Problem(where, None, dotted, f"the value is not readable ({yaml_problems[0].message})"))
+        return data
+    data = dict(data)
+    try:
+        path = set_value(data, dotted, value)
+    except EditError as exc:
+        problems.append(Problem(where, None, exc.path, str(exc)))
+        return data
+    _locate_edit(locator, path, (where, None))
+    applied.append(f"--set {dotted}={raw.strip()}")
+    return data
 
 
 # Parts of a scenario that can be set aside when their shape is wrong, so that the meaning checks still run

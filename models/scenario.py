@@ -138,6 +138,7 @@ class Scenario:
     transfer_penalty: float = 0.0  # share of the kind's weight per unit transferred per year
     variant: str | None = None  # the named variant applied, if any
     overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
+    sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
@@ -258,6 +259,8 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
     lead = int(level["lead_years"]) if level else 0
     earliest = max(p.earliest_start if p.earliest_start is not None else h.start, h.start + lead)
     latest = p.latest_start if p.latest_start is not None else h.end - p.delivery_lag
+    if p.shift:  # a variant moved the window: it stays within the horizon
+        earliest, latest = max(h.start, earliest + p.shift), min(h.end, latest + p.shift)
     if p.confidence is not None:
         confidence = p.confidence
     else:
@@ -347,7 +350,14 @@ def symmetric_neighbours(spec: ScenarioSpec) -> dict[str, tuple[str, ...]]:
     return {d: tuple(sorted(ns)) for d, ns in out.items()}
 
 
-def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, ...] = ()) -> Scenario:
+def resolve(
+    spec: ScenarioSpec,
+    source: str = "<memory>",
+    warnings: tuple[str, ...] = (),
+    variant: str | None = None,
+    overrides: tuple[str, ...] = (),
+    sets: tuple[str, ...] = (),
+) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
     kinds = tuple(spec.demand_kinds)
@@ -392,4 +402,7 @@ def resolve(spec: ScenarioSpec, source: str = "<memory>", warnings: tuple[str, .
         transfer_max_share=None if tr is None else tr.max_share,
         transfer_max_units=None if tr is None else tr.max_units,
         transfer_penalty=0.0 if tr is None else tr.penalty,
+        variant=variant,
+        overrides=overrides,
+        sets=sets,
     )

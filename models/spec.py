@@ -382,6 +382,7 @@ class Project(Strict):
     operating_cost: NonNeg | None = Field(
         None, description="yearly operating cost for the city from delivery, euros (default: per-unit costs)"
     )
+    shift: int = Field(0, ge=-30, le=30, description="years its start window is moved by (a variant's edit)")
 
     @field_validator("excludes", "requires", mode="before")
     @classmethod
@@ -389,7 +390,30 @@ class Project(Strict):
         return [v] if isinstance(v, str) else v
 
 
+class Variant(Strict):
+    """A named arbitration variant: edits applied on top of the scenario, in this order: `override`, the
+    short forms (`scale_budget`, `exclude`, `force`, `shift`, `weights`), then `set`."""
+
+    description: str | None = None
+    override: dict[str, Any] | None = Field(None, description="a scenario fragment merged over the scenario")
+    scale_budget: float | None = Field(
+        None, gt=0, le=10, allow_inf_nan=False, description="every envelope (and the total one) multiplied by this"
+    )
+    exclude: list[Id] = Field(default_factory=list, description="projects set to status excluded")
+    force: list[Id] = Field(default_factory=list, description="projects set to status mandatory")
+    shift: dict[Id, int] = Field(default_factory=dict, description="start windows moved by this many years")
+    weights: dict[Id, NonNeg] = Field(default_factory=dict, description="new objective weights of demand kinds")
+    set: dict[str, Any] = Field(default_factory=dict, description="single values by dotted path, like --set")
+
+    @field_validator("exclude", "force", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
 class ScenarioSpec(Strict):
+    extends: str | None = Field(None, description="scenario file this one extends and overrides (relative path)")
+    variants: dict[Id, Variant] = Field(default_factory=dict, description="named variants (file.yaml:name)")
     name: str | None = Field(None, description="scenario name (default: the file name)")
     description: str | None = None
     horizon: Horizon

@@ -54,6 +54,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             "horizon": {"start": scenario.first_year, "end": scenario.last_year},
             "variant": scenario.variant,
             "overrides": list(scenario.overrides),
+            "set": list(scenario.sets),
         },
         "status": plan.status.value,
         "objective": _num(plan.objective),
@@ -185,8 +186,9 @@ def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
     return table.round(2)
 
 
-def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
-    """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan) atomically."""
+def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan, extra: dict[str, bytes] | None = None) -> Path:
+    """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan, and `extra` files such
+    as reports) atomically."""
     out_dir = Path(out_dir)
     if not is_results_folder(out_dir):
         raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")
@@ -197,9 +199,25 @@ def write_results(out_dir: str | Path, scenario: Scenario, plan: Plan) -> Path:
     if ev is not None:
         for name, table in _tables(scenario, ev).items():
             files[f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
+    files.update(extra or {})
     files[MARKER] = f"{PLAN_FORMAT}\n".encode()
     replace_folder(out_dir, files)
     return out_dir
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write one file atomically: written beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.new-{uuid.uuid4().hex[:8]}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def is_results_folder(path: Path) -> bool:
