@@ -162,6 +162,8 @@ def check_windows(spec: ScenarioSpec) -> Iterator[Finding]:
 def check_status_start(spec: ScenarioSpec) -> Iterator[Finding]:
     h = spec.horizon
     for i, p in enumerate(spec.projects):
+        if p.status == "committed" and p.shift:
+            yield ("projects", i, "shift"), "a committed project's start is fixed: it has no window to shift"
         if p.status == "committed":
             if p.start is None:
                 yield ("projects", i, "start"), "a committed project needs its start year ('start')"

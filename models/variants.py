@@ -1,18 +1,10 @@
 """Scenario variants: a file extending another, named variants, and single-value overrides.
 
-Precedence, from first applied to last (a later one wins):
-1. the base scenario (`extends: ../base.yaml`, itself possibly extending another);
-2. the extending file: its values merged over the base's;
-3. the named variant (`scenario.yaml:variant`): its `override` fragment, its short forms (`scale_budget`,
-   `exclude`, `force`, `shift`, `weights`), then its `set` values;
-4. `--set path=value` overrides, in the order given.
-
-Merging: mappings merge key by key; lists of rows with an `id` (projects, districts) merge row by row by id
-(a row of a new id is added; to drop a project, exclude it); every other list, and every scalar, is
-replaced. Paths are dotted: `budget.annual.2027`, `projects.gs-plateau.status` (a row is named by its id,
-or by its position), `demand_kinds.creche.weight`. Every applied edit is recorded as one line of text, so
-a plan can be traced back to its inputs. These are transformations of the scenario data before
-validation; the result is validated like any scenario.
+The precedence and the merge rules are written down once, in docs/model.md ("Variants and overrides"):
+base file < extending file < named variant (override, short forms, set) < `--set` overrides, a later one
+winning; mappings merge key by key, rows with an `id` merge by id, everything else is replaced. Every
+applied edit is recorded as one line of text, so a plan can be traced back to its inputs. These are
+transformations of the scenario data before validation; the result is validated like any scenario.
 """
 
 from __future__ import annotations

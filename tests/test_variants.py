@@ -225,7 +225,10 @@ def test_a_variant_naming_an_unknown_project_is_refused_with_its_line(tmp_path, 
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in args])
+    try:
+        code = cli.main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -264,3 +267,46 @@ def test_a_merged_row_keeps_the_line_of_the_file_that_wrote_it(tmp_path, base):
         load_scenario(path)
     (problem,) = info.value.problems
     assert (Path(problem.file).name, problem.line, problem.path) == ("variante.yaml", 3, "projects[1].delivery_lag")
+
+
+# ------------------------------------------------------------------------------- compare and report
+
+
+def test_cli_compare_writes_the_tables_and_flags_differences(tmp_path, base, capsys):
+    out = tmp_path / "cmp"
+    code, text, err = run(
+        ["compare", base, f"{base}:serre", f"{base}:sans-ecole", "--out", out, "--report", "xlsx"], capsys
+    )
+    assert code == 0, err
+    assert "Comparison of base, serre, sans-ecole" in text and "* the variants differ" in text
+    for name in ("summary.csv", "projects.csv", "budget.csv", "unmet.csv", "comparison.xlsx", ".ppi-results"):
+        assert (out / name).exists(), name
+    assert not (out / "comparison.html").exists()
+    import pandas as pd
+
+    projects = pd.read_csv(out / "projects.csv")
+    row = projects.set_index("project").loc["ecole-nord"]
+    assert pd.isna(row["sans-ecole"]) and bool(row["differs"])
+
+
+def test_cli_compare_reads_saved_plans_and_needs_two(tmp_path, base, capsys):
+    saved = tmp_path / "saved"
+    assert run(["solve", f"{base}:serre", "--out", saved, "--quiet"], capsys)[0] == 0
+    code, text, err = run(["compare", saved, base, "--out", tmp_path / "cmp", "--report", "xlsx"], capsys)
+    assert code == 0, err
+    assert "Comparison of saved, base" in text
+    code, _, err = run(["compare", base], capsys)
+    assert code == 1 and "at least two" in err
+
+
+def test_cli_solve_with_reports_and_report_of_a_saved_plan(tmp_path, base, capsys):
+    out = tmp_path / "plan"
+    code, _, err = run(["solve", base, "--out", out, "--report", "xlsx", "--quiet"], capsys)
+    assert code == 0, err
+    assert (out / "report.xlsx").exists() and not (out / "report.html").exists()
+    (out / "report.xlsx").unlink()
+    code, text, err = run(["report", out, "--format", "xlsx", "--lang", "en"], capsys)
+    assert code == 0, err
+    assert (out / "report.xlsx").exists() and str(out / "report.xlsx") in text
+    code, _, err = run(["report", out, "--format", "pdf"], capsys)
+    assert code == 1 and "html, xlsx" in err
