@@ -65,7 +65,8 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
         rows.append((indicator, unit, values))
 
     add("status", "", [e.plan.get("status") for e in entries])
-    add("gap", "share", [e.plan.get("gap") for e in entries])
+    # A gap is compared at the optimality tolerance: 1e-6 and 0 are both "proven optimal".
+    add("gap", "share", [None if e.plan.get("gap") is None else round(e.plan["gap"], 4) for e in entries])
     add("objective", "weighted unit-years", [e.plan.get("objective") for e in entries])
     for k in kinds:
         totals, worst, worst_year = [], [], []
