@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.plan import OPTIMALITY_GAP
 from models.scenario import Scenario
 
 
@@ -59,14 +60,15 @@ def _differs(values: list[Any]) -> bool:
 
 def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
     kinds = list(dict.fromkeys(k for e in entries for k in e.scenario.kinds))
-    rows: list[tuple[str, str, list[Any]]] = []  # (indicator, unit, values)
+    rows: list[tuple[str, str, list[Any], bool]] = []  # (indicator, unit, values, differs)
 
-    def add(indicator: str, unit: str, values: list[Any]) -> None:
-        rows.append((indicator, unit, values))
+    def add(indicator: str, unit: str, values: list[Any], differs: bool | None = None) -> None:
+        rows.append((indicator, unit, values, _differs(values) if differs is None else differs))
 
     add("status", "", [e.plan.get("status") for e in entries])
-    # A gap is compared at the optimality tolerance: 1e-6 and 0 are both "proven optimal".
-    add("gap", "share", [None if e.plan.get("gap") is None else round(e.plan["gap"], 4) for e in entries])
+    # Gaps within the optimality tolerance all mean "proven optimal": they do not differ.
+    gaps = [e.plan.get("gap") for e in entries]
+    add("gap", "share", gaps, _differs([g if g is None or g > OPTIMALITY_GAP else 0.0 for g in gaps]))
     add("objective", "weighted unit-years", [e.plan.get("objective") for e in entries])
     for k in kinds:
         totals, worst, worst_year = [], [], []
@@ -110,7 +112,7 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
         add("debt at the horizon end", "€", debt_end)
     labels = [e.label for e in entries]
     table = pd.DataFrame(
-        [{"indicator": i, "unit": u, **dict(zip(labels, v, strict=True)), "differs": _differs(v)} for i, u, v in rows]
+        [{"indicator": i, "unit": u, **dict(zip(labels, v, strict=True)), "differs": d} for i, u, v, d in rows]
     )
     return table
 

@@ -207,19 +207,26 @@ def test_budget_spent_per_year_equals_plan_json(wb, plan):
     assert all(0.0 <= u <= 1.0 + 1e-9 for u in use)
 
 
+def kind_ids(scenario) -> dict[str, str]:
+    """Kind label shown in the workbook -> kind id."""
+    return {scenario.spec.demand_kinds[k].name or k: k for k in scenario.kinds}
+
+
 def test_unmet_totals_equal_plan_json(wb, plan, scenario):
     ws = wb["Besoins non satisfaits"]
     data, totals = split_totals(ws)
     assert len(data) == len(scenario.districts) * len(scenario.kinds)
     c_kind, c_total = column(ws, "Besoin"), column(ws, "Total")
-    assert {r[c_kind - 1]: r[c_total - 1] for r in totals} == pytest.approx(plan["unmet_by_kind"], abs=1e-4)
+    kind_of = kind_ids(scenario)  # the sheet shows each kind's name
+    totals_by_kind = {kind_of[r[c_kind - 1]]: r[c_total - 1] for r in totals}
+    assert totals_by_kind == pytest.approx(plan["unmet_by_kind"], abs=1e-4)
     # Each cell is the plan's unmet demand of that district, kind and year.
     unmet = {(b["district"], b["kind"], b["year"]): b["unmet"] for b in plan["balance"]}
     c_district = column(ws, "Code quartier")
     for r in data:
         for y in scenario.years:
             cell = r[column(ws, str(y)) - 1]
-            assert cell == pytest.approx(unmet[(r[c_district - 1], r[c_kind - 1], y)], abs=1e-6)
+            assert cell == pytest.approx(unmet[(r[c_district - 1], kind_of[r[c_kind - 1]], y)], abs=1e-6)
 
 
 def test_not_chosen_sheet_lists_the_candidates_left_out(wb, plan, scenario):
@@ -248,7 +255,7 @@ def test_summary_says_what_the_plan_is(wb, plan):
     assert values["Coût pour la ville des projets retenus (AP)"] == pytest.approx(
         sum(p["city_cost"] for p in plan["projects"]), abs=MONEY_TOL
     )
-    assert values["Besoins non satisfaits — creche"] == pytest.approx(plan["unmet_by_kind"]["creche"], abs=1e-6)
+    assert values["Besoins non satisfaits — Crèche"] == pytest.approx(plan["unmet_by_kind"]["creche"], abs=1e-6)
     assert values["Date du plan"] == plan["created"]
     assert values["Version de ppi"] == plan["ppi_version"]
     assert values["Capacité de désendettement, année la plus haute"] == pytest.approx(
@@ -441,7 +448,8 @@ def test_comparison_tables_equal_the_comparison(comparison_books, comparison):
     assert len(data) == len(comparison.unmet)
     for label in labels:
         entry = next(e for e in comparison.entries if e.label == label)
-        by_kind = {r[0].removeprefix("TOTAL "): r[column(ws, label) - 1] for r in totals}
+        kind_of = kind_ids(entry.scenario)
+        by_kind = {kind_of[r[0].removeprefix("TOTAL ")]: r[column(ws, label) - 1] for r in totals}
         assert by_kind == pytest.approx(entry.plan["unmet_by_kind"], abs=1e-4)
     ws = book["Hypothèses"]
     values = {r[0]: r[1:] for r in body(ws)}
