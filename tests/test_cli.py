@@ -546,7 +546,7 @@ def test_internal_error_exit_4_traceback_only_with_debug(debug, monkeypatch, cap
     """A bug (simulated: the loader raises RuntimeError) is exit 4; its traceback shows only with --debug."""
     import models
 
-    def broken(path):
+    def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(models, "load_scenario", broken)
