@@ -128,6 +128,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(r, "applied when a scenario is solved")
     r.add_argument("--time-limit", type=_positive, metavar="S", help="time limit when a scenario is solved")
 
+    w = sub.add_parser("sweep", help="solve a scenario at many points (budget factors, varied values) in parallel")
+    w.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(w, "applied at every point")
+    w.add_argument("--budget-scale", metavar="A:B:STEP", help="every envelope × each factor, e.g. 0.6:1.4:0.05")
+    w.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="PATH=V1,V2",
+        help="values of a path, e.g. finance.fctva.rate=0.15,0.16",
+    )
+    w.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    w.add_argument("--out", help="sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
+    w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
+    w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    w.add_argument("--quiet", action="store_true", help="print only the folder written")
+
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
     _add_set(c)
@@ -290,7 +308,9 @@ def _scenario_of(plan: dict):  # -> Scenario
         raise OutputError("the plan does not name the scenario file it was solved from")
     from models import load_scenario
 
-    return load_scenario(source, variant=info.get("variant"), overrides=tuple(info.get("set", [])))
+    return load_scenario(
+        source, variant=info.get("variant"), overrides=tuple(info.get("set", [])), budget_scale=info.get("budget_scale")
+    )
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -428,6 +448,76 @@ def cmd_demand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from analysis.sweep import (
+        ProgressLine,
+        SweepError,
+        SweepSpec,
+        check_spec,
+        frontier_chart,
+        knee,
+        make_points,
+        parse_range,
+        parse_vary,
+        run_sweep,
+    )
+    from reports.files import write_file
+
+    try:
+        scales = parse_range(args.budget_scale) if args.budget_scale else None
+        varies = [parse_vary(v) for v in args.vary]
+        if scales is None and not varies:
+            raise SweepError("give --budget-scale and/or --vary: a sweep needs points")
+        if args.workers is not None and args.workers < 1:
+            raise SweepError(f"--workers must be at least 1, got {args.workers}")
+    except SweepError as exc:
+        raise _UsageError(str(exc)) from None
+    path, variant = split_target(args.scenario)
+    spec = SweepSpec(
+        path,
+        variant,
+        tuple(args.set),
+        make_points(scales, varies),
+        time_limit=args.time_limit,
+        gap=args.gap,
+        solver=args.solver,
+    )
+    scenario = _load(args.scenario, args.set)
+    check_spec(spec)  # every point loads: bad paths and values stop here, before any solve
+    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-sweep")
+    show = not args.quiet and sys.stderr.isatty()
+    if not args.quiet:
+        print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
+    result = run_sweep(spec, out, workers=args.workers, progress=ProgressLine() if show else None)
+    if show:
+        print(file=sys.stderr)
+    table = result.table
+    write_file(out / "sweep.csv", table.to_csv(index=False).encode("utf-8"))
+    if scales is not None and not varies:
+        write_file(out / "frontier.png", frontier_chart(table, scenario.name))
+    if args.quiet:
+        print(out)
+        return EXIT_OK
+    cols = ["label", "envelope_total", "status", "gap", "objective", "projects_chosen", "objective_per_extra_meur"]
+    shown = table[cols].copy()
+    shown["envelope_total"] = (shown["envelope_total"] / 1e6).round(2)
+    print(shown.rename(columns={"envelope_total": "envelope M€", "objective_per_extra_meur": "gain per M€"}).to_string(
+        index=False, float_format=lambda v: f"{v:.4g}"
+    ))  # fmt: skip
+    k = knee(table) if scales is not None and not varies else None
+    if k is not None:
+        print(f"\nKnee of the frontier: {table.at[k, 'label']} ({table.at[k, 'envelope_total'] / 1e6:.1f} M€ in all)")
+    moved = table[(table["entering"] != "") | (table["leaving"] != "")]
+    for row in moved.itertuples(index=False):
+        change = " ".join([f"+{p}" for p in row.entering.split()] + [f"-{p}" for p in row.leaving.split()])
+        print(f"  {row.label}: {change}")
+    print(
+        f"\n{result.solved} points solved, {result.reused} reused, in {result.seconds:.1f} s; "
+        f"results in {out}/ (sweep.csv, points/)"
+    )
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from models import scenario_json_schema
 
@@ -448,10 +538,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     path, variant = split_target(args.scenario)
     info = plan.get("scenario", {})
     sets = tuple(args.set)
-    if variant is None and not sets and (info.get("variant") or info.get("set")):
-        variant, sets = info.get("variant"), tuple(info.get("set", []))
-        print(f"using the plan's variant and overrides: {variant or '-'} {' '.join(sets)}".rstrip())
-    scenario = load_scenario(path, variant=variant, overrides=sets)
+    scale = None
+    if variant is None and not sets and (info.get("variant") or info.get("set") or info.get("budget_scale")):
+        variant, sets, scale = info.get("variant"), tuple(info.get("set", [])), info.get("budget_scale")
+        print(f"using the plan's variant and overrides: {' '.join(info.get('overrides', []))}")
+    scenario = load_scenario(path, variant=variant, overrides=sets, budget_scale=scale)
     if plan.get("status") not in ("optimal", "feasible"):
         print(f"the plan has status {plan.get('status')}: there is nothing to verify")
         return EXIT_OK
@@ -466,6 +557,7 @@ COMMANDS = {
     "demand": cmd_demand,
     "compare": cmd_compare,
     "report": cmd_report,
+    "sweep": cmd_sweep,
     "schema": cmd_schema,
     "verify": cmd_verify,
 }

@@ -23,7 +23,7 @@ from models.errors import Problem, ScenarioError, format_path
 from models.scenario import Scenario, resolve
 from models.spec import TABLE_PATHS, ScenarioSpec, Variant
 from models.tables import TableReadError, project_record, read_table
-from models.variants import EditError, Moves, apply_short_forms, merge, moved, set_value
+from models.variants import EditError, Moves, apply_short_forms, expand_envelopes, merge, moved, set_value
 from models.yaml_lines import load_yaml_with_lines
 
 Location = tuple[str, int | None]
@@ -47,9 +47,15 @@ class _Locator:
         return Problem(file, line, format_path(path), message)
 
 
-def load_scenario(path: str | Path, variant: str | None = None, overrides: tuple[str, ...] = ()) -> Scenario:
-    """Read, validate and resolve a scenario file — with the file it `extends`, the named `variant` and the
-    `overrides` ("path=value", as `--set` takes them) applied; raise `ScenarioError` listing every problem."""
+def load_scenario(
+    path: str | Path,
+    variant: str | None = None,
+    overrides: tuple[str, ...] = (),
+    budget_scale: float | None = None,
+) -> Scenario:
+    """Read, validate and resolve a scenario file — with the file it `extends`, the named `variant`, the
+    `overrides` ("path=value", as `--set` takes them) and a factor on every envelope (`budget_scale`, as a
+    sweep uses it) applied, in this order; raise `ScenarioError` listing every problem."""
     path = Path(path)
     locator = _Locator(str(path))
     problems: list[Problem] = []  # in tables: the rest is still checked
@@ -66,6 +72,7 @@ def load_scenario(path: str | Path, variant: str | None = None, overrides: tuple
         overrides=overrides,
         applied=applied,
         problems=problems,
+        budget_scale=budget_scale,
     )
 
 
@@ -149,6 +156,7 @@ def scenario_from_dict(
     overrides: tuple[str, ...] = (),
     applied: list[str] | None = None,
     problems: list[Problem] | None = None,
+    budget_scale: float | None = None,
 ) -> Scenario:
     """Validate scenario data already in memory (the YAML structure as Python objects), with a named
     variant and `path=value` overrides applied (see models/variants.py for the precedence)."""
@@ -162,10 +170,18 @@ def scenario_from_dict(
     if data.get("name") is None:
         data["name"] = _default_name(source)
     edits: list[Problem] = []  # an edit that names nothing: stop before checking the wrong data
+    if variant is not None or overrides or budget_scale is not None:
+        data = expand_envelopes(data)
     if variant is not None:
         data = _apply_variant(data, variant, locator, edits, applied)
     for text in overrides:
         data = _apply_override(data, text, locator, edits, applied)
+    if budget_scale is not None:
+        data = dict(data)
+        applied += [
+            line.replace("variant sweep:", "budget scale:")
+            for line in apply_short_forms(data, {"scale_budget": budget_scale}, "sweep")
+        ]
     if edits:
         raise ScenarioError(edits + problems)
     spec, shape_problems, rest = _validate_shape(data, locator)
@@ -180,7 +196,13 @@ def scenario_from_dict(
     assert spec is not None
     warnings = tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
     return resolve(
-        spec, source=source, warnings=warnings, variant=variant, overrides=tuple(applied), sets=tuple(overrides)
+        spec,
+        source=source,
+        warnings=warnings,
+        variant=variant,
+        overrides=tuple(applied),
+        sets=tuple(overrides),
+        budget_scale=budget_scale,
     )
 
 

@@ -139,6 +139,7 @@ class Scenario:
     variant: str | None = None  # the named variant applied, if any
     overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
     sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
+    budget_scale: float | None = None  # a factor on every envelope applied last (a budget sweep's point)
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
@@ -357,6 +358,7 @@ def resolve(
     variant: str | None = None,
     overrides: tuple[str, ...] = (),
     sets: tuple[str, ...] = (),
+    budget_scale: float | None = None,
 ) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
@@ -405,4 +407,5 @@ def resolve(
         variant=variant,
         overrides=overrides,
         sets=sets,
+        budget_scale=budget_scale,
     )

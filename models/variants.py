@@ -80,6 +80,18 @@ def moved(path: Path, moves: Moves) -> Path:
     return (*best[1], *path[len(best[0]) :])
 
 
+def expand_envelopes(data: dict[str, Any]) -> dict[str, Any]:
+    """`budget.annual: 12e6` written as one number for every year, as one value per year, so that an edit
+    can change a single year (`budget.annual.2027=...`)."""
+    budget, horizon = data.get("budget"), data.get("horizon")
+    if not (isinstance(budget, dict) and isinstance(budget.get("annual"), (int, float))):
+        return data
+    if not (isinstance(horizon, dict) and all(isinstance(horizon.get(k), int) for k in ("start", "end"))):
+        return data
+    years = range(horizon["start"], horizon["end"] + 1)
+    return {**data, "budget": {**budget, "annual": dict.fromkeys(years, budget["annual"])}}
+
+
 def _segment(node: Any, seg: str, where: str) -> Any:
     """The key or index `seg` names in `node` (a mapping or a list of rows)."""
     if isinstance(node, dict):

@@ -55,6 +55,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             "variant": scenario.variant,
             "overrides": list(scenario.overrides),
             "set": list(scenario.sets),
+            "budget_scale": scenario.budget_scale,
         },
         "status": plan.status.value,
         "objective": _num(plan.objective),

@@ -1,0 +1,367 @@
+"""Sweeps: the same scenario solved at many points — every envelope scaled, or any value varied — in parallel,
+resumable, and the budget frontier read from the results.
+
+A point is a budget factor (`--budget-scale 0.6:1.4:0.05`) and/or values of scenario paths (`--vary
+demand_kinds.creche.weight=0.05,0.1`); the points are the product of all of them. Each point is loaded
+(file, variant, `--set` overrides, then the point's values, then its budget factor), solved single-threaded
+in a worker process, checked by the independent verifier, and saved at once as `points/<key>.json` in the
+sweep's folder: an interrupted sweep run again with the same inputs reuses every finished point.
+Bad specifications (unknown path, empty range, non-positive factor) fail before any solve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SWEEP_FORMAT = "ppi-sweep/1"
+
+
+class SweepError(Exception):
+    """A sweep specification that cannot be run (reported before any solve)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a sweep: a budget factor and values of scenario paths (applied as `--set` overrides)."""
+
+    budget_scale: float | None = None
+    values: tuple[tuple[str, str], ...] = ()  # (path, value as written)
+
+    @property
+    def sets(self) -> tuple[str, ...]:
+        return tuple(f"{p}={v}" for p, v in self.values)
+
+    @property
+    def label(self) -> str:
+        parts = [f"budget×{self.budget_scale:g}"] if self.budget_scale is not None else []
+        return " ".join(parts + [f"{p}={v}" for p, v in self.values]) or "base"
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to solve: the scenario (file, variant, fixed overrides), the points, and the solve options."""
+
+    scenario: str
+    variant: str | None = None
+    sets: tuple[str, ...] = ()
+    points: tuple[Point, ...] = ()
+    time_limit: float | None = None
+    gap: float | None = None
+    solver: str = "highs"
+
+    def key(self, point: Point, inputs: str) -> str:
+        """A point's file name: a digest of everything its result depends on (`inputs`: the scenario's)."""
+        payload = json.dumps(
+            {
+                "inputs": inputs,
+                "variant": self.variant,
+                "sets": list(self.sets),
+                "point": asdict(point),
+                "options": [self.time_limit, self.gap, self.solver],
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def parse_range(text: str) -> list[float]:
+    """`0.6:1.4:0.05` -> [0.6, 0.65, ..., 1.4] (end included); `0.8,0.9,1` -> those values."""
+    try:
+        if ":" in text:
+            parts = [float(x) for x in text.split(":")]
+            if len(parts) != 3:
+                raise ValueError
+            start, end, step = parts
+            if step <= 0:
+                raise SweepError(f"the step of {text!r} must be positive")
+            if end < start:
+                raise SweepError(f"the range {text!r} is empty: it ends before it starts")
+            n = int(math.floor((end - start) / step + 1e-9)) + 1
+            values = [round(start + i * step, 10) for i in range(n)]
+        else:
+            values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise SweepError(f"{text!r} is not a range START:END:STEP or a list a,b,c of numbers") from None
+    if not values:
+        raise SweepError(f"the range {text!r} is empty")
+    bad = [v for v in values if not v > 0 or not math.isfinite(v)]
+    if bad:
+        raise SweepError(f"budget factors must be positive, got {bad[0]:g} in {text!r}")
+    return values
+
+
+def parse_vary(text: str) -> tuple[str, list[str]]:
+    """`demand_kinds.creche.weight=0.05,0.1` -> (path, ["0.05", "0.1"])."""
+    path, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not sep or not path.strip() or not items:
+        raise SweepError(f"--vary is written PATH=v1,v2,... (e.g. demand_kinds.creche.weight=0.05,0.1), got {text!r}")
+    return path.strip(), items
+
+
+def make_points(budget_scales: list[float] | None, varies: list[tuple[str, list[str]]]) -> tuple[Point, ...]:
+    """The product of the budget factors and of each varied path's values."""
+    scales: list[float | None] = list(budget_scales) if budget_scales else [None]
+    combos = itertools.product(*[[(path, v) for v in values] for path, values in varies]) if varies else [()]
+    points = tuple(Point(s, tuple(c)) for c in combos for s in scales)
+    if not points:
+        raise SweepError("the sweep has no point")
+    return points
+
+
+def check_spec(spec: SweepSpec) -> None:
+    """Load the scenario at every point (no solve): every bad path or value is reported before any solve."""
+    from models import ScenarioError, load_scenario
+
+    problems = []
+    for point in spec.points:
+        try:
+            load_scenario(spec.scenario, spec.variant, spec.sets + point.sets, point.budget_scale)
+        except ScenarioError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _inputs_digest(spec: SweepSpec) -> str:
+    """Digest of the scenario as loaded (every table read, the variant and overrides applied): a point saved
+    by an earlier run is reused only if the inputs are still the same."""
+    from models import load_scenario
+
+    scenario = load_scenario(spec.scenario, spec.variant, spec.sets)
+    return hashlib.sha256(scenario.spec.model_dump_json().encode()).hexdigest()
+
+
+def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
+    """Load, solve (one thread), verify and summarise one point; runs in a worker process."""
+    from models import load_scenario
+    from models.verify import verify_plan
+    from reports.files import plan_to_dict
+    from solver import SolveOptions, solve
+
+    scenario = load_scenario(spec.scenario, spec.variant, spec.sets + point.sets, point.budget_scale)
+    options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
+    plan = solve(scenario, options)
+    data = plan_to_dict(scenario, plan)
+    verified = None
+    if plan.status.has_plan:
+        check = verify_plan(scenario, data)
+        verified = check.ok
+        if not check.ok:
+            raise RuntimeError(f"the plan of point {point.label} fails the independent check:\n{check}")
+    return {
+        "format": SWEEP_FORMAT,
+        "point": asdict(point),
+        "label": point.label,
+        "envelope_total": float(sum(scenario.envelope.values())),
+        "verified": verified,
+        "plan": data,
+    }
+
+
+@dataclass
+class SweepResult:
+    spec: SweepSpec
+    results: list[dict[str, Any]]  # one per point, in the order of spec.points
+    reused: int = 0  # points read back from an earlier run
+    solved: int = 0
+    seconds: float = 0.0
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    from reports.files import write_file
+
+    write_file(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out_dir: str | Path,
+    workers: int | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> SweepResult:
+    """Solve every point not already in `out_dir/points/`, `workers` at a time (default: the CPU count);
+    save each as soon as it is done; return the results in the order of the points."""
+    out = Path(out_dir)
+    points_dir = out / "points"
+    points_dir.mkdir(parents=True, exist_ok=True)
+    (out / ".ppi-results").write_text(f"{SWEEP_FORMAT}\n", encoding="utf-8")
+    inputs = _inputs_digest(spec)
+    keys = [spec.key(p, inputs) for p in spec.points]
+    done: dict[str, dict[str, Any]] = {}
+    for key in set(keys):
+        f = points_dir / f"{key}.json"
+        if f.exists():
+            try:
+                done[key] = json.loads(f.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:
+                f.unlink()  # a file cut short cannot be: writes are atomic; be safe anyway
+    todo = [(k, p) for k, p in zip(keys, spec.points, strict=True) if k not in done]
+    todo = list({k: (k, p) for k, p in todo}.values())
+    reused = len(spec.points) - len(todo)
+    t0 = time.perf_counter()
+    workers = max(1, workers or os.cpu_count() or 1)
+    if progress:
+        progress(reused, len(spec.points), 0.0)
+    if todo:
+        if workers == 1:
+            for key, point in todo:
+                done[key] = solve_point(spec, point)
+                _write_json(points_dir / f"{key}.json", done[key])
+                if progress:
+                    progress(len(done), len(spec.points), time.perf_counter() - t0)
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                pending: dict[Future, str] = {pool.submit(solve_point, spec, p): k for k, p in todo}
+                try:
+                    while pending:
+                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in finished:
+                            key = pending.pop(fut)
+                            done[key] = fut.result()
+                            _write_json(points_dir / f"{key}.json", done[key])
+                            if progress:
+                                progress(len(done), len(spec.points), time.perf_counter() - t0)
+                except BaseException:
+                    for fut in pending:
+                        fut.cancel()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+    results = [done[k] for k in keys]
+    result = SweepResult(spec, results, reused=reused, solved=len(todo), seconds=time.perf_counter() - t0)
+    result.table = frontier_table(results)
+    return result
+
+
+def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per point: factor, values, total envelope, status, gap, objective, unmet per kind, projects
+    chosen; along the budget axis (points sorted by total envelope for each combination of varied values),
+    the projects entering and leaving the plan and the objective removed per extra M€."""
+    rows = []
+    for r in results:
+        plan = r["plan"]
+        point = r["point"]
+        row: dict[str, Any] = {
+            "label": r["label"],
+            "budget_scale": point.get("budget_scale"),
+            **{f"vary {p}": v for p, v in point.get("values", [])},
+            "envelope_total": r["envelope_total"],
+            "status": plan["status"],
+            "gap": plan.get("gap"),
+            "objective": plan.get("objective"),
+        }
+        for kind, units in (plan.get("unmet_by_kind") or {}).items():
+            row[f"unmet {kind}"] = units
+        chosen = sorted(p["id"] for p in plan.get("projects", []) if p.get("start") is not None)
+        row["projects_chosen"] = len(chosen) if plan.get("projects") else None
+        row["chosen"] = " ".join(chosen)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["entering"] = ""
+    table["leaving"] = ""
+    table["objective_per_extra_meur"] = math.nan
+    group_cols = [c for c in table.columns if c.startswith("vary ")]
+    groups = table.groupby(group_cols, sort=False, dropna=False) if group_cols else [(None, table)]
+    for _, group in groups:
+        ordered = group.sort_values("envelope_total")
+        previous = None
+        for idx, row in ordered.iterrows():
+            if previous is not None and row["status"] in ("optimal", "feasible"):
+                before, after = set(previous["chosen"].split()), set(row["chosen"].split())
+                table.at[idx, "entering"] = " ".join(sorted(after - before))
+                table.at[idx, "leaving"] = " ".join(sorted(before - after))
+                extra = (row["envelope_total"] - previous["envelope_total"]) / 1e6
+                if extra > 0 and previous["objective"] is not None and row["objective"] is not None:
+                    table.at[idx, "objective_per_extra_meur"] = (previous["objective"] - row["objective"]) / extra
+            if row["status"] in ("optimal", "feasible"):
+                previous = row
+    return table
+
+
+def knee(table: pd.DataFrame) -> int | None:
+    """Index of the knee of a budget frontier (no varied value): the point farthest from the straight line
+    between the first and last solved points, on axes scaled to [0, 1] — past it, each extra M€ removes
+    markedly less unmet demand."""
+    solved = table[table["status"].isin(["optimal", "feasible"])].sort_values("envelope_total")
+    if len(solved) < 3:
+        return None
+    x, y = solved["envelope_total"].to_numpy(float), solved["objective"].to_numpy(float)
+    if x[-1] == x[0] or y[0] == y[-1]:
+        return None
+    xs, ys = (x - x[0]) / (x[-1] - x[0]), (y - y[-1]) / (y[0] - y[-1])
+    distance = (1 - xs) - ys  # below the chord from (0, 1) to (1, 0): the curve's bend toward the origin
+    best = int(distance.argmax())
+    return int(solved.index[best]) if distance[best] > 1e-9 else None
+
+
+def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
+    """PNG: objective and unmet demand per kind against the total envelope, the knee marked."""
+    from matplotlib.figure import Figure
+
+    solved = table[table["status"].isin(["optimal", "feasible"])].sort_values("envelope_total")
+    kinds = [c for c in table.columns if c.startswith("unmet ")]
+    fig = Figure(figsize=(12, 4))
+    axes = fig.subplots(1, 1 + bool(kinds), squeeze=False)[0]
+    x = solved["envelope_total"] / 1e6
+    axes[0].plot(x, solved["objective"], marker="o", color="#1f4e79")
+    k = knee(table)
+    if k is not None:
+        axes[0].plot(
+            [table.at[k, "envelope_total"] / 1e6], [table.at[k, "objective"]], marker="*", ms=16, color="#c0392b"
+        )
+        axes[0].annotate("knee", (table.at[k, "envelope_total"] / 1e6, table.at[k, "objective"]), xytext=(8, 8),
+                         textcoords="offset points")  # fmt: skip
+    axes[0].set_xlabel("total envelope over the horizon (M€)")
+    axes[0].set_ylabel("objective (weighted unmet unit-years)")
+    axes[0].set_title(title, fontsize=10)
+    axes[0].grid(alpha=0.3)
+    if kinds:
+        for col in kinds:
+            axes[1].plot(x, solved[col], marker=".", label=col.removeprefix("unmet "))
+        axes[1].set_xlabel("total envelope over the horizon (M€)")
+        axes[1].set_ylabel("unmet demand (unit-years)")
+        axes[1].legend(fontsize=8)
+        axes[1].grid(alpha=0.3)
+    fig.tight_layout()
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    return buf.getvalue()
+
+
+class ProgressLine:
+    """`  12/41 points [#####-----] 30 s, about 70 s left` on stderr, redrawn in place."""
+
+    WIDTH = 20
+
+    def __init__(self) -> None:
+        self.first: tuple[int, float] | None = None
+
+    def __call__(self, done: int, total: int, elapsed: float) -> None:
+        if self.first is None:
+            self.first = (done, elapsed)
+        solved, since = done - self.first[0], elapsed - self.first[1]
+        left = (total - done) * since / solved if solved > 0 else None
+        filled = int(self.WIDTH * done / total) if total else self.WIDTH
+        text = f"  {done}/{total} points [{'#' * filled}{'-' * (self.WIDTH - filled)}] {elapsed:.0f} s"
+        text += f", about {left:.0f} s left" if left is not None and done < total else ""
+        sys.stderr.write("\r" + text + "\033[K")
+        sys.stderr.flush()

@@ -1,0 +1,199 @@
+"""Sweeps (analysis/sweep.py, `ppi sweep`) and the Python API (ppi.py): the budget frontier is monotone and
+every point verified; points run in worker processes and an interrupted sweep resumes without solving its
+finished points again; bad specifications fail before any solve."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ppi
+from analysis.sweep import SweepError, SweepSpec, make_points, parse_range, parse_vary, run_sweep
+from models import ScenarioError, load_scenario
+from models.verify import verify_plan
+from tests.helpers import REPO, make_scenario_dict, project, rows, run_cli
+
+
+def scenario_file(folder: Path, n_years: int = 4) -> Path:
+    """A small scenario: two districts short of classes, five projects, 1.5 M€ a year."""
+    end = 2026 + n_years - 1
+    data = make_scenario_dict(
+        years=(2026, end),
+        districts=[{"id": "a"}, {"id": "b"}],
+        demand=rows({2026: 4, 2028: 6}, "a") + rows({2026: 3, 2029: 5}, "b"),
+        capacity=rows({2026: 2}, "a") + rows({2026: 2}, "b"),
+        envelope=1.5e6,
+        cost_weight=1e-9,
+        projects=[
+            project("a1", district="a", capacity={"classes": 2}, cost=1.2e6, profile=[0.5, 0.5], delivery_lag=1),
+            project("a2", district="a", capacity={"classes": 1}, cost=0.6e6),
+            project("b1", district="b", capacity={"classes": 2}, cost=1.4e6, profile=[0.5, 0.5], delivery_lag=1),
+            project("b2", district="b", capacity={"classes": 1}, cost=0.5e6),
+            project("m", district="b", capacity={"classes": 1}, cost=0.1e6),
+        ],
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------- specifications
+
+
+def test_ranges_and_points():
+    assert parse_range("0.6:1.4:0.05") == pytest.approx([0.6 + 0.05 * i for i in range(17)])
+    assert parse_range("0.8,1,1.2") == [0.8, 1.0, 1.2]
+    assert parse_vary("demand_kinds.creche.weight=0.05, 0.1") == ("demand_kinds.creche.weight", ["0.05", "0.1"])
+    points = make_points([0.9, 1.0], [("a.b", ["1", "2"]), ("c", ["x"])])
+    assert len(points) == 4 and points[0].sets == ("a.b=1", "c=x") and points[0].budget_scale == 0.9
+    assert points[0].label == "budget×0.9 a.b=1 c=x"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1.4:0.6:0.1", "empty"),
+        ("0.6:1.4:0", "step"),
+        ("-0.2:1:0.2", "positive"),
+        ("0,1", "positive"),
+        ("a:b:c", "not a range"),
+        ("", "empty"),
+    ],
+)
+def test_bad_ranges_are_refused(text, message):
+    with pytest.raises(SweepError, match=message):
+        parse_range(text)
+
+
+def test_bad_sweeps_fail_before_any_solve(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    out = tmp_path / "out"
+    for args, fragment in (
+        (["--budget-scale", "1.2:0.8:0.1"], "empty"),
+        (["--budget-scale=-1:1:0.5"], "positive"),
+        (["--vary", "budget.anual.2027=1,2"], "unknown key 'anual'"),
+        (["--vary", "projects.zz.status=excluded"], "no row 'zz'"),
+        (["--vary", "objective.cost_weight=-1"], "greater than or equal to 0"),
+        ([], "needs points"),
+    ):
+        proc = run_cli("sweep", path, *args, "--out", out)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert fragment in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert not out.exists()
+
+
+# ----------------------------------------------------------------------------------- the frontier
+
+
+def test_frontier_is_monotone_and_every_point_verifies(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    spec = SweepSpec(str(path), points=make_points(parse_range("0.4:2.0:0.4"), []))
+    result = run_sweep(spec, tmp_path / "sweep", workers=2)
+    assert result.solved == 5 and result.reused == 0
+    table = result.table
+    assert list(table["budget_scale"]) == [0.4, 0.8, 1.2, 1.6, 2.0]
+    solved = table[table["status"] == "optimal"]
+    assert len(solved) >= 4
+    objectives = list(solved["objective"])
+    assert all(b <= a + 1e-6 * max(1.0, abs(a)) for a, b in zip(objectives, objectives[1:], strict=False))
+    assert objectives[0] > objectives[-1]  # more budget does buy something here
+    for r in result.results:  # each saved plan against its own scenario, by the independent verifier
+        scenario = load_scenario(path, budget_scale=r["point"]["budget_scale"])
+        assert r["envelope_total"] == pytest.approx(sum(scenario.envelope.values()))
+        if r["plan"]["status"] == "optimal":
+            assert verify_plan(scenario, r["plan"]).ok
+    assert (table["entering"] != "").any()
+
+
+def test_resume_reuses_finished_points_and_inputs_changes_invalidate_them(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    out = tmp_path / "sweep"
+    first = run_sweep(SweepSpec(str(path), points=make_points([0.8, 1.0], [])), out, workers=1)
+    files = {f.name: f.read_bytes() for f in (out / "points").iterdir()}
+    assert first.solved == 2 and len(files) == 2
+    more = run_sweep(SweepSpec(str(path), points=make_points([0.8, 1.0, 1.2], [])), out, workers=1)
+    assert (more.reused, more.solved) == (2, 1)
+    for name, data in files.items():
+        assert (out / "points" / name).read_bytes() == data  # not solved again, not rewritten
+    assert [r["label"] for r in more.results] == ["budget×0.8", "budget×1", "budget×1.2"]
+    # A changed input (one demand value) makes every point stale.
+    path.write_text(path.read_text().replace("value: 6", "value: 7"), encoding="utf-8")
+    again = run_sweep(SweepSpec(str(path), points=make_points([0.8], [])), out, workers=1)
+    assert (again.reused, again.solved) == (0, 1)
+
+
+def test_an_interrupted_sweep_resumes(tmp_path):
+    """`ppi sweep` stopped by Ctrl-C after its first points: run again, it solves only what is left."""
+    path = scenario_file(tmp_path / "s", n_years=6)
+    out = tmp_path / "sweep"
+    args = [sys.executable, str(REPO / "cli.py"), "sweep", str(path), "--budget-scale", "0.5:3:0.1", "--workers", "1"]
+    proc = subprocess.Popen([*args, "--out", str(out)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "points").glob("*.json"))) < 2:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    kept = len(list((out / "points").glob("*.json")))
+    assert 2 <= kept < 26, kept
+    again = run_cli("sweep", path, "--budget-scale", "0.5:3:0.1", "--workers", "1", "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert f"{26 - kept} points solved, {kept} reused" in again.stdout
+    assert len(list((out / "points").glob("*.json"))) == 26
+    assert not list((out / "points").glob(".*"))  # no half-written file left behind
+
+
+def test_cli_sweep_prints_the_frontier_and_writes_its_files(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    out = tmp_path / "sweep"
+    proc = run_cli(
+        "sweep", path, "--budget-scale", "0.5:1.5:0.5", "--vary", "demand_kinds.classes.weight=1,2", "--out", out
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "6 points solved, 0 reused" in proc.stdout
+    table = (out / "sweep.csv").read_text().splitlines()
+    assert len(table) == 7 and "vary demand_kinds.classes.weight" in table[0]
+    proc = run_cli("sweep", path, "--budget-scale", "0.5:1.5:0.5", "--out", tmp_path / "frontier", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "frontier" / "frontier.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ------------------------------------------------------------------------------------ Python API
+
+
+def test_python_api_load_derive_solve_compare(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    base = ppi.load(path)
+    tight = ppi.derive(base, set={"budget.annual.2026": 0.5e6}, budget_scale=0.8)
+    assert tight.envelope[2026] == pytest.approx(0.4e6) and tight.envelope[2027] == pytest.approx(1.2e6)
+    assert tight.overrides == ("--set budget.annual.2026=500000.0", "budget scale: every envelope × 0.8")
+    twice = ppi.derive(tight, budget_scale=0.5)
+    assert twice.envelope[2027] == pytest.approx(0.6e6)  # factors multiply; earlier overrides kept
+    results = {"base": ppi.solve(base), "tight": ppi.solve(tight)}
+    assert results["base"].status == "optimal" and results["base"].objective <= results["tight"].objective
+    assert set(results["base"].unmet_by_kind.index) == {"classes"}
+    assert results["base"].budget["spent"].sum() > 0
+    comparison = ppi.compare(results)
+    assert list(comparison.summary.columns[2:4]) == ["base", "tight"]
+    folder = results["tight"].write(tmp_path / "out", reports=["xlsx"])
+    plan = json.loads((folder / "plan.json").read_text())
+    assert plan["scenario"]["budget_scale"] == 0.8 and (folder / "report.xlsx").exists()
+    with pytest.raises(ScenarioError, match="no row 'zz'"):
+        ppi.derive(base, set={"projects.zz.status": "excluded"})
+
+
+def test_the_example_script_runs():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "examples/what_if.py"], cwd=REPO, capture_output=True, text=True, timeout=300, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "budget x0.9" in proc.stdout and "not chosen any more" in proc.stdout
