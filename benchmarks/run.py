@@ -272,6 +272,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "(wall clock, one subprocess per solve, run one after the other). Timings are for this machine only; "
         "compare solvers and variants as ratios measured in the same run.",
         "",
+        "The budget-frontier sweep (41 points on 1 and 2 workers) is in [benchmarks-sweep.md](benchmarks-sweep.md), "
+        "written by `python -m benchmarks.sweep`.",
+        "",
         "## Machine",
         "",
         "| | |",

@@ -32,3 +32,14 @@ def test_shifted_geometric_mean():
     # exp(mean(log(t + 10))) - 10: equal times give that time back; the shift damps small values.
     assert shifted_geomean([5.0, 5.0]) == pytest.approx(5.0)
     assert shifted_geomean([0.0, 30.0]) == pytest.approx(math.sqrt(10 * 40) - 10)
+
+
+def test_sweep_benchmark_runs_and_writes_its_table(tmp_path):
+    """A smoke run of `python -m benchmarks.sweep` on one point: it still works (no timing is checked)."""
+    from benchmarks.sweep import main
+
+    out = tmp_path / "sweep.md"
+    assert main(["--points", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "| 1 |" in text and "| 2 |" in text and "same statuses and objectives: yes" in text
+    assert "| budget×1 | 98.0 | optimal | 194.43 |" in text
