@@ -4,8 +4,9 @@ resumable, and the budget frontier read from the results.
 A point is a budget factor (`--budget-scale 0.6:1.4:0.05`) and/or values of scenario paths (`--vary
 demand_kinds.creche.weight=0.05,0.1`); the points are the product of all of them. Each point is loaded
 (file, variant, `--set` overrides, then the point's values, then its budget factor), solved single-threaded
-in a worker process, checked by the independent verifier, and saved at once as `points/<key>.json` in the
-sweep's folder: an interrupted sweep run again with the same inputs reuses every finished point.
+in a worker process (`analysis.worker`), checked by the independent verifier, and saved at once as
+`points/<key>.json` in the sweep's folder: an interrupted sweep run again with the same inputs reuses every
+finished point.
 Bad specifications (unknown path, empty range, non-positive factor) fail before any solve.
 """
 
@@ -16,18 +17,21 @@ import itertools
 import json
 import math
 import os
+import queue
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 SWEEP_FORMAT = "ppi-sweep/1"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout, for the workers' imports
 
 
 class SweepError(Exception):
@@ -226,26 +230,78 @@ def run_sweep(
                 if progress:
                     progress(len(done), len(spec.points), time.perf_counter() - t0)
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                pending: dict[Future, str] = {pool.submit(solve_point, spec, p): k for k, p in todo}
-                try:
-                    while pending:
-                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in finished:
-                            key = pending.pop(fut)
-                            done[key] = fut.result()
-                            _write_json(points_dir / f"{key}.json", done[key])
-                            if progress:
-                                progress(len(done), len(spec.points), time.perf_counter() - t0)
-                except BaseException:
-                    for fut in pending:
-                        fut.cancel()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+
+            def finished(key: str, data: dict[str, Any]) -> None:
+                done[key] = data
+                _write_json(points_dir / f"{key}.json", data)
+                if progress:
+                    progress(len(done), len(spec.points), time.perf_counter() - t0)
+
+            _run_in_workers(spec, todo, workers, finished)
     results = [done[k] for k in keys]
     result = SweepResult(spec, results, reused=reused, solved=len(todo), seconds=time.perf_counter() - t0)
     result.table = frontier_table(results)
     return result
+
+
+def _run_in_workers(
+    spec: SweepSpec, todo: list[tuple[str, Point]], workers: int, finished: Callable[[str, dict[str, Any]], None]
+) -> None:
+    """Solve the points in `workers` subprocesses (`python -m analysis.worker`), `finished` called (under a
+    lock) as each result comes back; on any error or interruption every worker is stopped."""
+    tasks: queue.Queue[tuple[str, Point]] = queue.Queue()
+    for item in todo:
+        tasks.put(item)
+    lock = threading.Lock()
+    procs: list[subprocess.Popen] = []
+    stop = threading.Event()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    task_spec = {**asdict(spec), "points": []}
+
+    def serve() -> None:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        with lock:
+            procs.append(proc)
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            while not stop.is_set():
+                try:
+                    key, point = tasks.get_nowait()
+                except queue.Empty:
+                    break
+                proc.stdin.write(json.dumps({"key": key, "spec": task_spec, "point": asdict(point)}) + "\n")
+                proc.stdin.flush()
+                line = proc.stdout.readline()
+                if not line:
+                    raise RuntimeError(f"a sweep worker stopped while solving point {point.label}")
+                answer = json.loads(line)
+                if "error" in answer:
+                    raise RuntimeError(f"point {point.label}: {answer['error']}\n{answer.get('trace', '')}")
+                with lock:
+                    finished(key, answer["result"])
+        finally:
+            proc.stdin.close()
+            proc.wait()
+            proc.stdout.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(serve) for _ in range(min(workers, len(todo)))]
+        try:
+            for fut in futures:
+                fut.result()
+        except BaseException:
+            stop.set()
+            with lock:
+                for proc in procs:
+                    proc.kill()
+            raise
 
 
 def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:

@@ -197,3 +197,21 @@ def test_the_example_script_runs():
     )
     assert proc.returncode == 0, proc.stderr
     assert "budget x0.9" in proc.stdout and "not chosen any more" in proc.stdout
+
+
+def test_a_script_without_main_guard_runs_a_parallel_sweep_once(tmp_path):
+    """Workers are plain subprocesses: an analyst's script is not run again in each of them."""
+    path = scenario_file(tmp_path / "s")
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import ppi\n"
+        "print('start')\n"
+        f"r = ppi.sweep({str(path)!r}, out={str(tmp_path / 'out')!r}, budget_scale=[0.8, 1.0, 1.2], workers=2)\n"
+        "print('solved', r.solved, list(r.table['status']))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("start") == 1
+    assert "solved 3" in proc.stdout
