@@ -47,6 +47,18 @@ LANGS = ("fr", "en")
 REPORT_FORMATS = ("html", "xlsx")
 
 
+def _share(value: str) -> float:
+    """`2%` or `0.02` -> 0.02."""
+    text = value.strip()
+    try:
+        x = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 2% or 0.02, got {value!r}") from None
+    if not 0 <= x <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 100 %, got {value!r}")
+    return x
+
+
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in REPORT_FORMATS]
@@ -145,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
     w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     w.add_argument("--quiet", action="store_true", help="print only the folder written")
+
+    a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
+    a.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(a)
+    a.add_argument("--within", type=_share, default=0.02, metavar="X", help="tolerance: 2%% or 0.02 (default 2%%)")
+    a.add_argument("--count", type=int, default=5, metavar="N", help="alternatives wanted (default 5)")
+    a.add_argument("--out", help="folder (default: results/<scenario name>-alternatives/)")
+    a.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    a.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
 
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
@@ -518,6 +539,39 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_alternatives(args: argparse.Namespace) -> int:
+    from analysis.alternatives import AlternativesError, find_alternatives
+    from reports.files import MARKER, plan_to_dict, replace_folder
+    from solver import SolveOptions
+
+    if args.count < 1:
+        raise _UsageError(f"--count must be at least 1, got {args.count}")
+    scenario = _load(args.scenario, args.set)
+    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-alternatives")
+    print(
+        f"Optimum of {scenario.name}, then up to {args.count} alternatives within {args.within:.1%}...", file=sys.stderr
+    )
+    options = SolveOptions(solver=args.solver, time_limit=args.time_limit)
+    try:
+        found = find_alternatives(scenario, within=args.within, count=args.count, options=options)
+    except AlternativesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    files = {"alternatives.csv": found.table.to_csv(index=False).encode("utf-8")}
+    for name, plan in [("optimum", found.optimum), *((f"alternative-{i}", p) for i, p in enumerate(found.plans, 1))]:
+        files[f"{name}.json"] = (json.dumps(plan_to_dict(scenario, plan), indent=2, ensure_ascii=False) + "\n").encode()
+    files[MARKER] = b"ppi-alternatives/1\n"
+    replace_folder(out, files)
+    shown = found.table.drop(columns=["moved"]).copy()
+    shown["above_optimum"] = shown["above_optimum"].map(lambda v: f"{v:+.2%}")
+    shown["city_cost"] = (shown["city_cost"] / 1e6).round(2)
+    print(shown.rename(columns={"city_cost": "city cost M€"}).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if len(found.plans) < args.count:
+        print(f"\nOnly {len(found.plans)} different plans fit within {args.within:.1%} of the optimum.")
+    print(f"\nPlans written to {out}/ (alternatives.csv, optimum.json, alternative-N.json)")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from models import scenario_json_schema
 
@@ -558,6 +612,7 @@ COMMANDS = {
     "compare": cmd_compare,
     "report": cmd_report,
     "sweep": cmd_sweep,
+    "alternatives": cmd_alternatives,
     "schema": cmd_schema,
     "verify": cmd_verify,
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
+import scipy.sparse as sp
 
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
@@ -67,6 +69,13 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
     result = _solve_matrix(model, options)
+    return plan_from_result(scenario, model, result, options, build_s)
+
+
+def plan_from_result(
+    scenario: Scenario, model: MatrixModel, result: EngineResult, options: SolveOptions, build_s: float = 0.0
+) -> Plan:
+    """Read the start years and transfers of an engine's solution back into a `Plan`."""
     starts: dict[str, int | None] = {p.id: None for p in scenario.projects}
     transfers: dict[tuple[str, str, str, int], float] = {}
     if result.status.has_plan:
@@ -105,3 +114,37 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
 
 
 __all__ = ["SolveOptions", "Status", "solve"]
+
+
+def near_optimal_model(
+    model: MatrixModel, objective_cap: float, previous: list[Mapping[str, int | None]]
+) -> MatrixModel:
+    """Modelling to generate alternatives: the same constraints plus
+
+    near_optimal:  c·x + offset ≤ objective_cap          (within the tolerance of the optimum)
+
+    and a new objective, the distance to the previous plans P to maximise: Σ_P (projects of P left out +
+    projects outside P chosen), i.e. minimise Σ_p Σ_s (n_in(p) − n_out(p) + ½ n_same(p,s)) x[p,s] with n_in,
+    n_out the numbers of previous plans choosing p or not, n_same those starting it in s — so that an
+    alternative swaps projects rather than merely dropping some, and moves start years when it keeps them.
+    """
+    c = np.zeros_like(model.c)
+    for (pid, year), j in model.start_col.items():
+        for starts in previous:
+            chosen = starts.get(pid)
+            c[j] += (1.0 + (0.5 if chosen == year else 0.0)) if chosen is not None else -1.0
+    row = sp.csr_matrix(model.c.reshape(1, -1))
+    return replace(
+        model,
+        c=c,
+        offset=0.0,
+        A=sp.vstack([model.A, row], format="csr"),
+        row_lower=np.append(model.row_lower, -np.inf),
+        row_upper=np.append(model.row_upper, objective_cap - model.offset),
+        row_names=[*model.row_names, "near_optimal"],
+    )
+
+
+def solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
+    """Run an engine on a matrix model as it is (for variants of the model such as `near_optimal_model`)."""
+    return _solve_matrix(model, options)
