@@ -158,6 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     w.add_argument("--quiet", action="store_true", help="print only the folder written")
 
+    t = sub.add_parser("tornado", help="each parameter moved one at a time: effect on the objective and the plan")
+    t.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(t, "applied at every point")
+    t.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="PATH=LOW,HIGH",
+        help="a parameter and its values, e.g. finance.fctva.rate=0.1485,0.18 (repeatable)",
+    )
+    t.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
+    t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
     a.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
     _add_set(a)
@@ -539,6 +553,49 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tornado(args: argparse.Namespace) -> int:
+    from analysis.sweep import (
+        ProgressLine,
+        SweepError,
+        SweepSpec,
+        check_spec,
+        parse_vary,
+        run_sweep,
+        tornado_chart,
+        tornado_points,
+        tornado_table,
+    )
+    from reports.files import write_file
+
+    try:
+        points = tornado_points([parse_vary(p) for p in args.param])
+        if args.workers is not None and args.workers < 1:
+            raise SweepError(f"--workers must be at least 1, got {args.workers}")
+    except SweepError as exc:
+        raise _UsageError(str(exc).replace("--vary", "--param")) from None
+    path, variant = split_target(args.scenario)
+    spec = SweepSpec(path, variant, tuple(args.set), points, time_limit=args.time_limit)
+    scenario = _load(args.scenario, args.set)
+    check_spec(spec)
+    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-tornado")
+    show = sys.stderr.isatty()
+    result = run_sweep(spec, out, workers=args.workers, progress=ProgressLine() if show else None)
+    if show:
+        print(file=sys.stderr)
+    table = tornado_table(result.results)
+    base = result.results[0]["plan"].get("objective")
+    write_file(out / "tornado.csv", table.to_csv(index=False).encode("utf-8"))
+    if base is not None:
+        write_file(out / "tornado.png", tornado_chart(table, base, scenario.name))
+    print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
+    print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print("\nPlan changes against the base:")
+    for row in table.to_dict("records"):
+        print(f"  {row['parameter']}: {row['plan changes']}")
+    print(f"\n{result.solved} points solved, {result.reused} reused; results in {out}/ (tornado.csv, tornado.png)")
+    return EXIT_OK
+
+
 def cmd_alternatives(args: argparse.Namespace) -> int:
     from analysis.alternatives import AlternativesError, find_alternatives
     from reports.files import MARKER, plan_to_dict, replace_folder
@@ -613,6 +670,7 @@ COMMANDS = {
     "report": cmd_report,
     "sweep": cmd_sweep,
     "alternatives": cmd_alternatives,
+    "tornado": cmd_tornado,
     "schema": cmd_schema,
     "verify": cmd_verify,
 }

@@ -421,3 +421,72 @@ class ProgressLine:
         text += f", about {left:.0f} s left" if left is not None and done < total else ""
         sys.stderr.write("\r" + text + "\033[K")
         sys.stderr.flush()
+
+
+def tornado_points(params: list[tuple[str, list[str]]]) -> tuple[Point, ...]:
+    """One at a time: the base, then each parameter at each of its values with the others at base."""
+    if not params:
+        raise SweepError("a tornado needs at least one --param PATH=LOW,HIGH")
+    for path, values in params:
+        if len(values) < 1:
+            raise SweepError(f"--param {path} needs values")
+    return (Point(), *(Point(None, ((path, v),)) for path, values in params for v in values))
+
+
+def tornado_table(results: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per parameter: the objective at each of its values against the base, the swing (largest −
+    smallest), and the projects that enter or leave the base plan at each value; sorted by swing."""
+    base = results[0]["plan"]
+    base_chosen = {p["id"] for p in base.get("projects", []) if p.get("start") is not None}
+    rows: dict[str, dict[str, Any]] = {}
+    for r in results[1:]:
+        (path, value), *_ = r["point"]["values"]
+        plan = r["plan"]
+        row = rows.setdefault(path, {"parameter": path, "base": base.get("objective"), "values": [], "objectives": []})
+        row["values"].append(value)
+        row["objectives"].append(plan.get("objective") if plan["status"] in ("optimal", "feasible") else None)
+        if plan["status"] not in ("optimal", "feasible"):
+            row.setdefault("plan changes", []).append(f"{value}: no plan ({plan['status']})")
+            continue
+        chosen = {p["id"] for p in plan.get("projects", []) if p.get("start") is not None}
+        change = [f"+{p}" for p in sorted(chosen - base_chosen)] + [f"-{p}" for p in sorted(base_chosen - chosen)]
+        row.setdefault("plan changes", []).append(f"{value}: {' '.join(change) or 'none'}")
+    out = []
+    for row in rows.values():
+        known = [o for o in row["objectives"] if o is not None]
+        swing = (max(known) - min(known)) if len(known) > 1 else math.nan
+        out.append(
+            {
+                "parameter": row["parameter"],
+                "values": ", ".join(row["values"]),
+                "objectives": ", ".join("no plan" if o is None else f"{o:.6g}" for o in row["objectives"]),
+                "base objective": row["base"],
+                "low": min(known) if known else math.nan,
+                "high": max(known) if known else math.nan,
+                "swing": swing,
+                "plan changes": "; ".join(row["plan changes"]),
+            }
+        )
+    return pd.DataFrame(out).sort_values("swing", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
+    """PNG: one horizontal bar per parameter from its lowest to its highest objective, around the base."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    shown = table.dropna(subset=["low", "high"]).iloc[::-1]
+    fig = Figure(figsize=(10, 1.2 + 0.5 * max(1, len(shown))))
+    ax = fig.subplots()
+    for i, row in enumerate(shown.itertuples(index=False)):
+        ax.barh(i, row.high - base, left=base, color="#c0392b", alpha=0.8)
+        ax.barh(i, row.low - base, left=base, color="#2e86c1", alpha=0.8)
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(range(len(shown)), labels=list(shown["parameter"]), fontsize=8)
+    ax.set_xlabel("objective (weighted unmet unit-years); base = black line")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    return buf.getvalue()

@@ -215,3 +215,45 @@ def test_a_script_without_main_guard_runs_a_parallel_sweep_once(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("start") == 1
     assert "solved 3" in proc.stdout
+
+
+# ---------------------------------------------------------------------------------------- tornado
+
+
+def test_tornado_one_at_a_time(tmp_path):
+    from analysis.sweep import tornado_points, tornado_table
+
+    path = scenario_file(tmp_path / "s")
+    params = [("demand_kinds.classes.weight", ["0.5", "2"]), ("budget.annual.2026", ["0", "3e6"])]
+    points = tornado_points(params)
+    assert [p.label for p in points] == [
+        "base",
+        "demand_kinds.classes.weight=0.5",
+        "demand_kinds.classes.weight=2",
+        "budget.annual.2026=0",
+        "budget.annual.2026=3e6",
+    ]
+    result = run_sweep(SweepSpec(str(path), points=points), tmp_path / "t", workers=1)
+    table = tornado_table(result.results)
+    base = result.results[0]["plan"]["objective"]
+    weight = table.set_index("parameter").loc["demand_kinds.classes.weight"]
+    # Halving the only kind's weight at most halves the objective (cost tie-break aside), doubling doubles it.
+    assert weight["low"] < base < weight["high"]
+    assert weight["low"] <= base * 0.5 + 1e-2 and weight["high"] <= base * 2 + 1e-6
+    assert table["swing"].iloc[0] == table["swing"].max()  # sorted by swing
+    no_money, more_money = (
+        float(v) for v in table.set_index("parameter").loc["budget.annual.2026", "objectives"].split(",")
+    )
+    assert no_money >= base - 1e-6 >= more_money - 2e-6
+
+
+def test_cli_tornado(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    out = tmp_path / "t"
+    proc = run_cli("tornado", path, "--param", "demand_kinds.classes.weight=0.5,2", "--out", out, "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Base objective" in proc.stdout and (out / "tornado.csv").exists() and (out / "tornado.png").exists()
+    for args, fragment in ((["--param", "budget.anual.2026=1,2"], "unknown key 'anual'"), ([], "at least one --param")):
+        proc = run_cli("tornado", path, *args, "--out", tmp_path / "bad")
+        assert proc.returncode == 1 and fragment in proc.stderr, proc.stderr
+    assert not (tmp_path / "bad").exists()
