@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="values of a path, e.g. finance.fctva.rate=0.15,0.16",
     )
     w.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    w.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="local worker processes, or a Dask cluster"
+    )
+    w.add_argument(
+        "--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
+    )
     w.add_argument("--out", help="sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
     w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
@@ -169,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter and its values, e.g. finance.fctva.rate=0.1485,0.18 (repeatable)",
     )
     t.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    t.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="local worker processes, or a Dask cluster"
+    )
+    t.add_argument(
+        "--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
+    )
     t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
     t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
@@ -523,7 +535,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     if not args.quiet:
         print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
-    result = run_sweep(spec, out, workers=args.workers, progress=ProgressLine() if show else None)
+    result = run_sweep(
+        spec,
+        out,
+        workers=args.workers,
+        progress=ProgressLine() if show else None,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
     if show:
         print(file=sys.stderr)
     table = result.table
@@ -579,7 +598,14 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     check_spec(spec)
     out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-tornado")
     show = sys.stderr.isatty()
-    result = run_sweep(spec, out, workers=args.workers, progress=ProgressLine() if show else None)
+    result = run_sweep(
+        spec,
+        out,
+        workers=args.workers,
+        progress=ProgressLine() if show else None,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
     if show:
         print(file=sys.stderr)
     table = tornado_table(result.results)

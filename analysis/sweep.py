@@ -198,9 +198,14 @@ def run_sweep(
     out_dir: str | Path,
     workers: int | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> SweepResult:
-    """Solve every point not already in `out_dir/points/`, `workers` at a time (default: the CPU count);
-    save each as soon as it is done; return the results in the order of the points."""
+    """Solve every point not already in `out_dir/points/`, `workers` at a time (default: the CPU count) —
+    in local worker processes, or on a Dask cluster (`executor="dask"`: the one at `scheduler`, or a local
+    one of `workers` processes) —; save each as soon as it is done; return the results in point order."""
+    if executor not in ("local", "dask"):
+        raise SweepError(f"unknown executor {executor!r} (local or dask)")
     out = Path(out_dir)
     points_dir = out / "points"
     points_dir.mkdir(parents=True, exist_ok=True)
@@ -222,7 +227,16 @@ def run_sweep(
     workers = max(1, workers or os.cpu_count() or 1)
     if progress:
         progress(reused, len(spec.points), 0.0)
-    if todo:
+    if todo and executor == "dask":
+
+        def finished_dask(key: str, data: dict[str, Any]) -> None:
+            done[key] = data
+            _write_json(points_dir / f"{key}.json", data)
+            if progress:
+                progress(len(done), len(spec.points), time.perf_counter() - t0)
+
+        _run_on_dask(spec, todo, workers, scheduler, finished_dask)
+    elif todo:
         if workers == 1:
             for key, point in todo:
                 done[key] = solve_point(spec, point)
@@ -302,6 +316,34 @@ def _run_in_workers(
                 for proc in procs:
                     proc.kill()
             raise
+
+
+def _run_on_dask(
+    spec: SweepSpec,
+    todo: list[tuple[str, Point]],
+    workers: int,
+    scheduler: str | None,
+    finished: Callable[[str, dict[str, Any]], None],
+) -> None:
+    """Solve the points as tasks of a Dask cluster: the one at `scheduler` (its workers need ppi installed),
+    or a local cluster of `workers` single-threaded processes started for the sweep."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SweepError("the dask executor needs dask.distributed: pip install 'ppi[dask]'") from None
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler if scheduler is not None else cluster) as client:
+            futures = {
+                client.submit(solve_point, spec, point, key=f"ppi-point-{key}", pure=False): key for key, point in todo
+            }
+            for fut in as_completed(futures):
+                finished(futures[fut], fut.result())
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:

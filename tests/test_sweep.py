@@ -257,3 +257,31 @@ def test_cli_tornado(tmp_path):
         proc = run_cli("tornado", path, *args, "--out", tmp_path / "bad")
         assert proc.returncode == 1 and fragment in proc.stderr, proc.stderr
     assert not (tmp_path / "bad").exists()
+
+
+# ------------------------------------------------------------------------------------------- Dask
+
+
+def test_dask_and_local_executors_give_identical_results(tmp_path):
+    """The same sweep on a real local Dask cluster (two worker processes) and on local workers."""
+    path = scenario_file(tmp_path / "s")
+    spec = SweepSpec(str(path), points=make_points([0.6, 1.0, 1.4], [("demand_kinds.classes.weight", ["1", "2"])]))
+    local = run_sweep(spec, tmp_path / "local", workers=2)
+    dask = run_sweep(spec, tmp_path / "dask", workers=2, executor="dask")
+    assert dask.solved == local.solved == 6
+    for a, b in zip(local.results, dask.results, strict=True):
+        assert a["label"] == b["label"] and a["plan"]["status"] == b["plan"]["status"]
+        assert a["plan"]["objective"] == pytest.approx(b["plan"]["objective"], rel=1e-9)
+        assert [p["start"] for p in a["plan"]["projects"]] == [p["start"] for p in b["plan"]["projects"]]
+    assert sorted(f.name for f in (tmp_path / "dask" / "points").iterdir()) == sorted(
+        f.name for f in (tmp_path / "local" / "points").iterdir()
+    )
+
+
+def test_cli_sweep_on_a_dask_cluster(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    proc = run_cli(
+        "sweep", path, "--budget-scale", "0.8,1.2", "--executor", "dask", "--workers", "2", "--out", tmp_path / "d"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "2 points solved, 0 reused" in proc.stdout
