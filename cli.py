@@ -184,6 +184,24 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
     t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
+    mc = sub.add_parser("montecarlo", help="re-solve under sampled costs, delays and demand growth (robustness)")
+    mc.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_set(mc, "applied at every sample")
+    mc.add_argument("--samples", type=int, default=200, metavar="N", help="samples (default 200)")
+    mc.add_argument("--seed", type=int, default=1, help="random seed (default 1): the same seed gives the same samples")
+    mc.add_argument("--cost-sigma", type=float, default=1.0, metavar="X", help="× every cost σ by maturity (default 1)")
+    mc.add_argument("--delay", type=float, default=1.0, metavar="X", help="× every slip probability (default 1)")
+    mc.add_argument("--demand-sigma", type=float, default=0.01, metavar="S", help="σ of extra yearly demand growth")
+    mc.add_argument("--threshold", type=float, metavar="OBJ", help="objective the fixed plan should stay under")
+    mc.add_argument(
+        "--fixed-plan", metavar="PLAN", help="plan.json or results folder to test (default: the base optimum)"
+    )
+    mc.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    mc.add_argument("--executor", choices=("local", "dask"), default="local", help="local worker processes, or Dask")
+    mc.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler (default: a local cluster)")
+    mc.add_argument("--out", help="folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
+    mc.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
     a.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
     _add_set(a)
@@ -622,6 +640,52 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_montecarlo(args: argparse.Namespace) -> int:
+    from analysis.montecarlo import Distributions, histogram_chart, run_montecarlo
+    from analysis.sweep import ProgressLine, SweepSpec
+    from reports.files import read_plan, write_file
+
+    if args.samples < 1:
+        raise _UsageError(f"--samples must be at least 1, got {args.samples}")
+    for name in ("cost_sigma", "delay", "demand_sigma"):
+        if not getattr(args, name) >= 0:
+            raise _UsageError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers must be at least 1, got {args.workers}")
+    scenario = _load(args.scenario, args.set)
+    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-montecarlo")
+    if args.fixed_plan:
+        fixed = {p["id"]: p.get("start") for p in read_plan(args.fixed_plan).get("projects", [])}
+    else:
+        base = _solve(scenario, args, quiet=True)
+        if base is None or not base.status.has_plan:
+            print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
+            return EXIT_INFEASIBLE
+        fixed = dict(base.starts)
+    path, variant = split_target(args.scenario)
+    spec = SweepSpec(path, variant, tuple(args.set), time_limit=args.time_limit, fixed=tuple(sorted(fixed.items())))
+    dist = Distributions(args.cost_sigma, args.delay, args.demand_sigma)
+    show = sys.stderr.isatty()
+    mc = run_montecarlo(
+        scenario, spec, args.samples, args.seed, dist, out, workers=args.workers, threshold=args.threshold,
+        progress=ProgressLine() if show else None, executor=args.executor, scheduler=args.scheduler,
+    )  # fmt: skip
+    if show:
+        print(file=sys.stderr)
+    write_file(out / "samples.csv", mc.samples.to_csv(index=False).encode("utf-8"))
+    write_file(out / "projects.csv", mc.projects.to_csv(index=False).encode("utf-8"))
+    write_file(out / "summary.csv", mc.summary.to_csv(index=False).encode("utf-8"))
+    write_file(out / "montecarlo.png", histogram_chart(mc, scenario.name))
+    print(mc.summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print("\nProjects by how often they are chosen:")
+    print(mc.projects[["project", "chosen_share", "most_frequent_start", "starts"]].head(20).to_string(index=False))
+    print(
+        f"\n{mc.result.solved} samples solved, {mc.result.reused} reused, in {mc.result.seconds:.1f} s; "
+        f"results in {out}/ (samples.csv, projects.csv, summary.csv, montecarlo.png)"
+    )
+    return EXIT_OK
+
+
 def cmd_alternatives(args: argparse.Namespace) -> int:
     from analysis.alternatives import AlternativesError, find_alternatives
     from reports.files import MARKER, plan_to_dict, replace_folder
@@ -697,6 +761,7 @@ COMMANDS = {
     "sweep": cmd_sweep,
     "alternatives": cmd_alternatives,
     "tornado": cmd_tornado,
+    "montecarlo": cmd_montecarlo,
     "schema": cmd_schema,
     "verify": cmd_verify,
 }

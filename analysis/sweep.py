@@ -44,6 +44,7 @@ class Point:
 
     budget_scale: float | None = None
     values: tuple[tuple[str, str], ...] = ()  # (path, value as written)
+    name: str | None = None  # a label of its own (a Monte Carlo sample), else one made of the values
 
     @property
     def sets(self) -> tuple[str, ...]:
@@ -51,6 +52,8 @@ class Point:
 
     @property
     def label(self) -> str:
+        if self.name is not None:
+            return self.name
         parts = [f"budget×{self.budget_scale:g}"] if self.budget_scale is not None else []
         return " ".join(parts + [f"{p}={v}" for p, v in self.values]) or "base"
 
@@ -66,6 +69,7 @@ class SweepSpec:
     time_limit: float | None = None
     gap: float | None = None
     solver: str = "highs"
+    fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
 
     def key(self, point: Point, inputs: str) -> str:
         """A point's file name: a digest of everything its result depends on (`inputs`: the scenario's)."""
@@ -76,6 +80,7 @@ class SweepSpec:
                 "sets": list(self.sets),
                 "point": asdict(point),
                 "options": [self.time_limit, self.gap, self.solver],
+                "fixed": [list(item) for item in self.fixed],
             },
             sort_keys=True,
         )
@@ -167,13 +172,35 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
         verified = check.ok
         if not check.ok:
             raise RuntimeError(f"the plan of point {point.label} fails the independent check:\n{check}")
-    return {
+    out = {
         "format": SWEEP_FORMAT,
         "point": asdict(point),
         "label": point.label,
         "envelope_total": float(sum(scenario.envelope.values())),
         "verified": verified,
         "plan": data,
+    }
+    if spec.fixed:
+        out["fixed"] = evaluate_fixed(scenario, dict(spec.fixed))
+    return out
+
+
+def evaluate_fixed(scenario: Any, starts: dict[str, int | None]) -> dict[str, Any]:
+    """A given plan (start years) under this point's scenario, without solving: its objective and what it
+    breaks (budget years, windows...) by the independent verifier."""
+    from models.evaluate import evaluate_plan
+    from models.plan import Plan, Status
+    from models.verify import verify_plan
+    from reports.files import plan_to_dict
+
+    starts = {p.id: starts.get(p.id) for p in scenario.projects}
+    ev = evaluate_plan(scenario, starts)
+    plan = Plan(scenario=scenario.name, status=Status.FEASIBLE, solver="fixed", starts=starts, objective=ev.objective)
+    check = verify_plan(scenario, plan_to_dict(scenario, plan, ev))
+    return {
+        "objective": ev.objective,
+        "unmet_by_kind": {k: float(v) for k, v in ev.balance.groupby("kind", sort=False)["unmet"].sum().items()},
+        "violations": check.violations,
     }
 
 

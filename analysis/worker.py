@@ -26,8 +26,11 @@ def main() -> int:
             continue
         task = json.loads(line)
         try:
-            spec = SweepSpec(**{**task["spec"], "sets": tuple(task["spec"]["sets"]), "points": ()})
-            point = Point(task["point"]["budget_scale"], tuple(tuple(v) for v in task["point"]["values"]))
+            raw = task["spec"]
+            fixed = tuple((pid, start) for pid, start in raw.get("fixed", []))
+            spec = SweepSpec(**{**raw, "sets": tuple(raw["sets"]), "points": (), "fixed": fixed})
+            p = task["point"]
+            point = Point(p["budget_scale"], tuple(tuple(v) for v in p["values"]), p.get("name"))
             answer = {"key": task["key"], "result": solve_point(spec, point)}
         except Exception as exc:  # reported to the parent, which stops the sweep with it
             answer = {"key": task["key"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}

@@ -230,6 +230,13 @@ def check_neighbours(spec: ScenarioSpec) -> Iterator[Finding]:
                 yield ("transfers", "kinds", j), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
 
 
+def check_demand_growth(spec: ScenarioSpec) -> Iterator[Finding]:
+    kinds = set(spec.demand_kinds)
+    for kind in spec.demand_growth:
+        if kind not in kinds:
+            yield ("demand_growth", kind), f"unknown demand kind '{kind}'{_hint(kind, kinds)}"
+
+
 def check_capacity_changes(spec: ScenarioSpec) -> Iterator[Finding]:
     districts = {d.id for d in spec.districts}
     kinds = set(spec.demand_kinds)
@@ -348,6 +355,7 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_status_start,
     check_requires_cycles,
     check_neighbours,
+    check_demand_growth,
     check_capacity_changes,
     check_forecast,
 )

@@ -318,7 +318,8 @@ def resolve_demand(
     spec: ScenarioSpec, years: tuple[int, ...]
 ) -> tuple[dict[Key, float], dict[tuple[str, str], str], tuple[ForecastRow, ...]]:
     """Demand for every district, kind and year: the table where it gives the district and kind, else the
-    forecast where it derives the kind, else 0; with where each pair came from."""
+    forecast where it derives the kind, else 0 — times (1 + g_k)^(y − y₀) for a kind given an extra yearly
+    growth g_k in `demand_growth`; with where each pair came from."""
     kinds = tuple(spec.demand_kinds)
     districts = tuple(d.id for d in spec.districts)
     demand = expand_table(spec.demand, districts, kinds, years)
@@ -329,6 +330,10 @@ def resolve_demand(
         if (row.district, row.kind) not in in_table:
             demand[(row.district, row.kind, row.year)] = row.demand
             source[(row.district, row.kind)] = "forecast"
+    for k, growth in spec.demand_growth.items():  # a what-if on top of table and forecast alike
+        for (d, kind, y), value in demand.items():
+            if kind == k:
+                demand[(d, kind, y)] = value * (1.0 + growth) ** (y - years[0])
     return demand, source, rows
 
 

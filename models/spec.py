@@ -431,6 +431,10 @@ class ScenarioSpec(Strict):
         default_factory=list, description="closures, temporary capacity and conversions"
     )
     forecast: Forecast | None = Field(None, description="demand derived from pupils, housing and births")
+    demand_growth: dict[Id, Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="extra yearly growth of a kind's demand from the horizon start (what-if and Monte Carlo runs)",
+    )
     transfers: Transfers | None = Field(None, description="demand met next door (off without this block)")
     projects: list[Project] = Field(default_factory=list)
 

@@ -116,6 +116,9 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         h.setOptionValue("time_limit", float(opts.time_limit))
     if opts.threads is not None:
         h.setOptionValue("threads", int(opts.threads))
+        # HiGHS keeps one thread scheduler per process, sized by the first run: a run asking for another
+        # number of threads fails ("Not Set") unless the scheduler is reset first.
+        highspy.Highs.resetGlobalScheduler(True)
     lp = highspy.HighsLp()
     A = m.A.tocsc()
     lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]

@@ -138,3 +138,15 @@ def test_engine_raises_no_warning(engine):
         gc.collect()
     messages = sorted({f"{w.category.__name__}: {str(w.message)[:90]}" for w in caught})
     assert messages == [], messages
+
+
+def test_highs_runs_with_another_thread_count_in_the_same_process():
+    """HiGHS sizes one thread scheduler per process at its first run; a later run asking for one thread
+    (as sweep workers do) used to end with no plan ("Not Set")."""
+    from solver import SolveOptions, solve
+    from tests.helpers import make_scenario, project, rows
+
+    s = make_scenario(demand=rows({2026: 1}), projects=[project("a")])
+    for threads in (None, 1, 2, None):
+        plan = solve(s, SolveOptions(threads=threads))
+        assert plan.status.value == "optimal", (threads, plan.message)
