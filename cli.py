@@ -172,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH=LOW,HIGH",
-        help="a parameter and its values, e.g. finance.fctva.rate=0.1485,0.18 (repeatable)",
+        help="a parameter and its values, e.g. finance.fctva.rate=0.1485,0.18, costs=-10%%,+10%% (every project's "
+        "cost) or delays=1,2 (every project's delivery, in years); repeatable",
     )
     t.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
     t.add_argument(
@@ -605,7 +606,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     from reports.files import write_file
 
     try:
-        points = tornado_points([parse_vary(p) for p in args.param])
+        points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args.set))
         if args.workers is not None and args.workers < 1:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:

@@ -492,24 +492,62 @@ class ProgressLine:
         sys.stderr.flush()
 
 
-def tornado_points(params: list[tuple[str, list[str]]]) -> tuple[Point, ...]:
-    """One at a time: the base, then each parameter at each of its values with the others at base."""
+# Named parameters of a tornado that move many values at once: every project's cost by a relative change
+# ("+10%", "-0.1"), or every project's delivery by whole years ("1", "2").
+AGGREGATE_PARAMS = ("costs", "delays")
+
+
+def _relative(value: str) -> float:
+    text = value.strip()
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise SweepError(f"costs takes relative changes such as -10% or +0.1, got {value!r}") from None
+
+
+def expand_param(scenario: Any, name: str, value: str) -> tuple[tuple[str, str], ...]:
+    """The `--set` values of one parameter value: itself for a path, every project's for `costs`/`delays`."""
+    if name not in AGGREGATE_PARAMS:
+        return ((name, value),)
+    movable = [p for p in scenario.projects if p.status != "excluded"]
+    if name == "costs":
+        change = _relative(value)
+        if change <= -1:
+            raise SweepError(f"costs cannot fall by 100 % or more, got {value!r}")
+        return tuple((f"projects.{p.id}.cost", repr(round(p.cost * (1 + change), 2))) for p in movable)
+    if name == "delays":
+        try:
+            years = int(value)
+        except ValueError:
+            raise SweepError(f"delays takes whole years such as 1 or 2, got {value!r}") from None
+        return tuple((f"projects.{p.id}.delivery_lag", str(max(0, min(30, p.delivery_lag + years)))) for p in movable)
+    raise AssertionError(name)  # every aggregate parameter is handled above
+
+
+def tornado_points(params: list[tuple[str, list[str]]], scenario: Any = None) -> tuple[Point, ...]:
+    """One at a time: the base, then each parameter at each of its values with the others at base. A path
+    moves one value; `costs` (relative change) and `delays` (years) move every project's (needs `scenario`)."""
     if not params:
         raise SweepError("a tornado needs at least one --param PATH=LOW,HIGH")
-    for path, values in params:
-        if len(values) < 1:
-            raise SweepError(f"--param {path} needs values")
-    return (Point(), *(Point(None, ((path, v),)) for path, values in params for v in values))
+    points = [Point()]
+    for name, values in params:
+        if not values:
+            raise SweepError(f"--param {name} needs values")
+        if name in AGGREGATE_PARAMS and scenario is None:
+            raise SweepError(f"the {name} parameter needs the scenario to expand")
+        points += [Point(None, expand_param(scenario, name, v), name=f"{name}={v}") for v in values]
+    return tuple(points)
 
 
 def tornado_table(results: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per parameter: the objective at each of its values against the base, the swing (largest −
-    smallest), and the projects that enter or leave the base plan at each value; sorted by swing."""
+    smallest of these and the base), and the projects that enter or leave the base plan at each value;
+    sorted by swing."""
     base = results[0]["plan"]
     base_chosen = {p["id"] for p in base.get("projects", []) if p.get("start") is not None}
     rows: dict[str, dict[str, Any]] = {}
     for r in results[1:]:
-        (path, value), *_ = r["point"]["values"]
+        path, _, value = r["label"].partition("=")
         plan = r["plan"]
         row = rows.setdefault(path, {"parameter": path, "base": base.get("objective"), "values": [], "objectives": []})
         row["values"].append(value)
@@ -522,8 +560,8 @@ def tornado_table(results: list[dict[str, Any]]) -> pd.DataFrame:
         row.setdefault("plan changes", []).append(f"{value}: {' '.join(change) or 'none'}")
     out = []
     for row in rows.values():
-        known = [o for o in row["objectives"] if o is not None]
-        swing = (max(known) - min(known)) if len(known) > 1 else math.nan
+        known = [o for o in row["objectives"] if o is not None] + ([row["base"]] if row["base"] is not None else [])
+        swing = (max(known) - min(known)) if len(known) > 1 else math.nan  # the base counts as one of the values
         out.append(
             {
                 "parameter": row["parameter"],

@@ -328,3 +328,23 @@ def test_cli_montecarlo(tmp_path):
         proc = run_cli("montecarlo", path, *args, "--out", tmp_path / "bad")
         assert proc.returncode == 1 and fragment in proc.stderr, proc.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_tornado_named_parameters_move_every_project(tmp_path):
+    from analysis.sweep import expand_param, tornado_points
+
+    path = scenario_file(tmp_path / "s")
+    scenario = ppi.load(path)
+    costs = dict(expand_param(scenario, "costs", "+10%"))
+    assert costs["projects.a1.cost"] == repr(round(1.2e6 * 1.1, 2)) and len(costs) == 5
+    lags = dict(expand_param(scenario, "delays", "1"))
+    assert lags["projects.a1.delivery_lag"] == "2" and lags["projects.a2.delivery_lag"] == "1"
+    for name, value, fragment in (("costs", "-100%", "100 %"), ("costs", "abc", "relative"), ("delays", "x", "whole")):
+        with pytest.raises(SweepError, match=fragment):
+            expand_param(scenario, name, value)
+    points = tornado_points([("costs", ["-10%", "+10%"]), ("delays", ["1"])], scenario)
+    assert [p.label for p in points] == ["base", "costs=-10%", "costs=+10%", "delays=1"]
+    proc = run_cli("tornado", path, "--param", "costs=-10%,+10%", "--param", "delays=1", "--out", tmp_path / "t")
+    assert proc.returncode == 0, proc.stderr
+    table = (tmp_path / "t" / "tornado.csv").read_text()
+    assert "costs" in table and "delays" in table
