@@ -514,6 +514,18 @@ def cmd_demand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_table(stem: Path, table) -> None:
+    """A result table as CSV (for Excel users) and Parquet (for analysts' dataframes), each atomically."""
+    import io
+
+    from reports.files import write_file
+
+    write_file(stem.with_suffix(".csv"), table.to_csv(index=False).encode("utf-8"))
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    write_file(stem.with_suffix(".parquet"), buffer.getvalue())
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from analysis.sweep import (
         ProgressLine,
@@ -565,7 +577,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
     table = result.table
-    write_file(out / "sweep.csv", table.to_csv(index=False).encode("utf-8"))
+    _write_table(out / "sweep", table)
     if scales is not None and not varies:
         write_file(out / "frontier.png", frontier_chart(table, scenario.name))
     if args.quiet:
@@ -629,7 +641,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     table = tornado_table(result.results)
     base = result.results[0]["plan"].get("objective")
-    write_file(out / "tornado.csv", table.to_csv(index=False).encode("utf-8"))
+    _write_table(out / "tornado", table)
     if base is not None:
         write_file(out / "tornado.png", tornado_chart(table, base, scenario.name))
     print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
@@ -673,9 +685,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if show:
         print(file=sys.stderr)
-    write_file(out / "samples.csv", mc.samples.to_csv(index=False).encode("utf-8"))
-    write_file(out / "projects.csv", mc.projects.to_csv(index=False).encode("utf-8"))
-    write_file(out / "summary.csv", mc.summary.to_csv(index=False).encode("utf-8"))
+    for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
+        _write_table(out / name, table)
     write_file(out / "montecarlo.png", histogram_chart(mc, scenario.name))
     print(mc.summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nProjects by how often they are chosen:")

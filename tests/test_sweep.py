@@ -161,6 +161,10 @@ def test_cli_sweep_prints_the_frontier_and_writes_its_files(tmp_path):
     assert "6 points solved, 0 reused" in proc.stdout
     table = (out / "sweep.csv").read_text().splitlines()
     assert len(table) == 7 and "vary demand_kinds.classes.weight" in table[0]
+    import pandas as pd
+
+    frame = pd.read_parquet(out / "sweep.parquet")
+    assert len(frame) == 6 and list(frame["status"]) == list(pd.read_csv(out / "sweep.csv")["status"])
     proc = run_cli("sweep", path, "--budget-scale", "0.5:1.5:0.5", "--out", tmp_path / "frontier", "--workers", "2")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "frontier" / "frontier.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -320,7 +324,7 @@ def test_cli_montecarlo(tmp_path):
     out = tmp_path / "mc"
     proc = run_cli("montecarlo", path, "--samples", "4", "--workers", "1", "--out", out)
     assert proc.returncode == 0, proc.stderr
-    for name in ("samples.csv", "projects.csv", "summary.csv", "montecarlo.png"):
+    for name in ("samples.csv", "projects.csv", "summary.csv", "samples.parquet", "projects.parquet", "montecarlo.png"):
         assert (out / name).exists(), name
     again = run_cli("montecarlo", path, "--samples", "4", "--workers", "1", "--out", out)
     assert "0 samples solved, 4 reused" in again.stdout
@@ -348,3 +352,4 @@ def test_tornado_named_parameters_move_every_project(tmp_path):
     assert proc.returncode == 0, proc.stderr
     table = (tmp_path / "t" / "tornado.csv").read_text()
     assert "costs" in table and "delays" in table
+    assert (tmp_path / "t" / "tornado.parquet").exists()
