@@ -526,9 +526,25 @@ def _write_table(stem: Path, table) -> None:
     write_file(stem.with_suffix(".parquet"), buffer.getvalue())
 
 
+def _run_points(spec, out: Path, args: argparse.Namespace, show: bool):  # -> analysis.sweep.SweepResult
+    """Solve a sweep's points with the command's workers and executor; a progress line on a terminal."""
+    from analysis.sweep import ProgressLine, run_sweep
+
+    result = run_sweep(
+        spec,
+        out,
+        workers=args.workers,
+        progress=ProgressLine() if show else None,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
+    if show:
+        print(file=sys.stderr)
+    return result
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from analysis.sweep import (
-        ProgressLine,
         SweepError,
         SweepSpec,
         check_spec,
@@ -537,7 +553,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         make_points,
         parse_range,
         parse_vary,
-        run_sweep,
     )
     from reports.files import write_file
 
@@ -566,16 +581,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     if not args.quiet:
         print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
-    result = run_sweep(
-        spec,
-        out,
-        workers=args.workers,
-        progress=ProgressLine() if show else None,
-        executor=args.executor,
-        scheduler=args.scheduler,
-    )
-    if show:
-        print(file=sys.stderr)
+    result = _run_points(spec, out, args, show)
     table = result.table
     _write_table(out / "sweep", table)
     if scales is not None and not varies:
@@ -605,12 +611,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_tornado(args: argparse.Namespace) -> int:
     from analysis.sweep import (
-        ProgressLine,
         SweepError,
         SweepSpec,
         check_spec,
         parse_vary,
-        run_sweep,
         tornado_chart,
         tornado_points,
         tornado_table,
@@ -629,16 +633,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     check_spec(spec)
     out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-tornado")
     show = sys.stderr.isatty()
-    result = run_sweep(
-        spec,
-        out,
-        workers=args.workers,
-        progress=ProgressLine() if show else None,
-        executor=args.executor,
-        scheduler=args.scheduler,
-    )
-    if show:
-        print(file=sys.stderr)
+    result = _run_points(spec, out, args, show)
     table = tornado_table(result.results)
     base = result.results[0]["plan"].get("objective")
     _write_table(out / "tornado", table)
