@@ -173,7 +173,7 @@ def scenario_from_dict(
     if variant is not None or overrides or budget_scale is not None:
         data = expand_envelopes(data)
     if variant is not None:
-        data = _apply_variant(data, variant, locator, edits, applied)
+        data = _apply_variant(data, variant, locator, edits, applied, Path(base_dir))
     for text in overrides:
         data = _apply_override(data, text, locator, edits, applied)
     if budget_scale is not None:
@@ -207,7 +207,12 @@ def scenario_from_dict(
 
 
 def _apply_variant(
-    data: dict[str, Any], name: str, locator: _Locator, problems: list[Problem], applied: list[str]
+    data: dict[str, Any],
+    name: str,
+    locator: _Locator,
+    problems: list[Problem],
+    applied: list[str],
+    base_dir: Path = Path("."),
 ) -> dict[str, Any]:
     """The named variant's edits: its override fragment, its short forms, then its `set` values."""
     variants = data.get("variants")
@@ -230,7 +235,7 @@ def _apply_variant(
     prefix: FieldPath = ("variants", name)
     if spec.override is not None:
         moves: Moves = []
-        data = merge(data, _read_tables(spec.override, Path("."), locator, problems), moves=moves)
+        data = merge(data, _read_tables(spec.override, base_dir, locator, problems), moves=moves)
         for p, where in list(locator.where.items()):
             if tuple(p[:3]) == (*prefix, "override"):
                 locator.where[moved(tuple(p[3:]), moves)] = where

@@ -310,3 +310,10 @@ def test_cli_solve_with_reports_and_report_of_a_saved_plan(tmp_path, base, capsy
     assert (out / "report.xlsx").exists() and str(out / "report.xlsx") in text
     code, _, err = run(["report", out, "--format", "pdf"], capsys)
     assert code == 1 and "html, xlsx" in err
+
+
+def test_a_variant_override_reads_its_tables_beside_the_scenario(tmp_path, base):
+    (base.parent / "demand-haute.csv").write_text(DEMAND.replace("nord,classes,2026,2", "nord,classes,2026,5"))
+    base.write_text(base.read_text() + "  haute:\n    override:\n      demand: {file: demand-haute.csv}\n")
+    s = load_scenario(base, variant="haute")
+    assert s.demand[("nord", "classes", 2026)] == 5
