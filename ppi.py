@@ -60,7 +60,10 @@ def load(path: str | Path, variant: str | None = None, set: Sets = None, budget_
 
 
 def derive(scenario: Scenario, set: Sets = None, budget_scale: float | None = None) -> Scenario:
-    """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again)."""
+    """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again).
+    The scenario must come from a file (`ppi.load`): its file is read again."""
+    if scenario.source.startswith("<"):
+        raise ValueError("derive needs a scenario loaded from a file with ppi.load, not one built in memory")
     scales = [f for f in (scenario.budget_scale, budget_scale) if f is not None]
     return load_scenario(
         scenario.source,

@@ -192,6 +192,10 @@ def test_python_api_load_derive_solve_compare(tmp_path):
     assert plan["scenario"]["budget_scale"] == 0.8 and (folder / "report.xlsx").exists()
     with pytest.raises(ScenarioError, match="no row 'zz'"):
         ppi.derive(base, set={"projects.zz.status": "excluded"})
+    from tests.helpers import make_scenario
+
+    with pytest.raises(ValueError, match="loaded from a file"):
+        ppi.derive(make_scenario())
 
 
 def test_the_example_script_runs():
