@@ -79,6 +79,17 @@ def _add_set(p: argparse.ArgumentParser, note: str = "") -> None:
     )
 
 
+def _add_parallel(p: argparse.ArgumentParser) -> None:
+    """Where the solves of a sweep, tornado or Monte Carlo run: local worker processes or a Dask cluster."""
+    p.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
+    p.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="local worker processes, or a Dask cluster"
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
+    )
+
+
 def split_target(text: str) -> tuple[str, str | None]:
     """`scenario.yaml:budget-serre` -> (`scenario.yaml`, `budget-serre`); a path alone -> (path, None)."""
     head, sep, tail = text.rpartition(":")
@@ -151,13 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH=V1,V2",
         help="values of a path, e.g. finance.fctva.rate=0.15,0.16",
     )
-    w.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
-    w.add_argument(
-        "--executor", choices=("local", "dask"), default="local", help="local worker processes, or a Dask cluster"
-    )
-    w.add_argument(
-        "--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
-    )
+    _add_parallel(w)
     w.add_argument("--out", help="sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
     w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
@@ -175,13 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a parameter and its values, e.g. finance.fctva.rate=0.1485,0.18, costs=-10%%,+10%% (every project's "
         "cost) or delays=1,2 (every project's delivery, in years); repeatable",
     )
-    t.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
-    t.add_argument(
-        "--executor", choices=("local", "dask"), default="local", help="local worker processes, or a Dask cluster"
-    )
-    t.add_argument(
-        "--scheduler", metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
-    )
+    _add_parallel(t)
     t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
     t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
@@ -197,9 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument(
         "--fixed-plan", metavar="PLAN", help="plan.json or results folder to test (default: the base optimum)"
     )
-    mc.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
-    mc.add_argument("--executor", choices=("local", "dask"), default="local", help="local worker processes, or Dask")
-    mc.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler (default: a local cluster)")
+    _add_parallel(mc)
     mc.add_argument("--out", help="folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
     mc.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
