@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.derive import derive as _derive
 from analysis.sweep import SweepResult, SweepSpec, check_spec, make_points, run_sweep
 from models import Scenario, ScenarioError, load_scenario
 from models.evaluate import Evaluation, evaluate_plan
@@ -62,15 +63,7 @@ def load(path: str | Path, variant: str | None = None, set: Sets = None, budget_
 def derive(scenario: Scenario, set: Sets = None, budget_scale: float | None = None) -> Scenario:
     """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again).
     The scenario must come from a file (`ppi.load`): its file is read again."""
-    if scenario.source.startswith("<"):
-        raise ValueError("derive needs a scenario loaded from a file with ppi.load, not one built in memory")
-    scales = [f for f in (scenario.budget_scale, budget_scale) if f is not None]
-    return load_scenario(
-        scenario.source,
-        variant=scenario.variant,
-        overrides=scenario.sets + _sets(set),
-        budget_scale=scales[0] * scales[1] if len(scales) == 2 else (scales[0] if scales else None),
-    )
+    return _derive(scenario, _sets(set), budget_scale)
 
 
 @dataclass(frozen=True)

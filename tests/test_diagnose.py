@@ -1,0 +1,305 @@
+"""Diagnosis of infeasible scenarios (solver/diagnose.py, analysis/diagnose.py, `ppi solve` exit 2).
+
+One test per shape of infeasibility — a budget year short, a ratio ceiling, a window conflict, a
+requires-chain, alternatives that exclude each other — each checking what the diagnosis says and that
+every suggested change, applied with exactly its `--set` edits, gives a plan (the scenario is read again
+and solved here, independently of the check the diagnosis makes itself).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.diagnose import diagnose, format_diagnosis
+from models import load_scenario
+from models.plan import Status
+from solver import SolveOptions, solve
+from solver.diagnose import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
+from tests.helpers import make_scenario_dict, project, rows, run_cli
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _load(tmp_path: Path, **kw) -> tuple[Path, object]:
+    path = _write(tmp_path, make_scenario_dict(**kw))
+    return path, load_scenario(path)
+
+
+def _assert_every_remedy_works(path: Path, diagnosis) -> None:
+    assert diagnosis.remedies, format_diagnosis(diagnosis)
+    for remedy in diagnosis.remedies:
+        assert remedy.verified
+        changed = load_scenario(path, overrides=remedy.sets)
+        plan = solve(changed)
+        assert plan.status.has_plan, (remedy, plan.status)
+
+
+def _titles(diagnosis) -> list[str]:
+    return [r.title for r in diagnosis.remedies]
+
+
+# ------------------------------------------------------------------------------------ budget year short
+
+
+def test_budget_year_short_in_budget_words(tmp_path):
+    # 2027: committed A needs 9 M€ and mandatory B (window 2027 only) 2 M€ against 10 M€: short by 1 M€.
+    # Remedies: 1 M€ more in 2027; carry-over (2026's unused 10 M€); B one year earlier or later.
+    path, s = _load(
+        tmp_path,
+        projects=[
+            project("a", cost=9e6, status="committed", start=2027),
+            project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
+        ],
+    )
+    assert solve(s).status == Status.INFEASIBLE
+    d = diagnose(s)
+    assert [f.row for f in d.findings] == ["budget[2027]"]
+    text = d.findings[0].text
+    assert text.startswith("2027: committed and mandatory projects need 11.00 M€ of spending")
+    assert "against an envelope of 10.00 M€ (short by 1.00 M€): a (committed, 9.00 M€), b (mandatory, 2.00 M€)" in text
+    assert _titles(d) == ["Give more money", "Allow carry-over", "Change the schedule"]
+    money, carry, schedule = d.remedies
+    assert money.sets == ("budget.annual.2027=11000000",)
+    assert money.changes[0].text == "raise the 2027 envelope by 1.00 M€ (to 11.00 M€)"
+    assert carry.sets == ("budget.carry_over=true",)
+    assert schedule.sets in (("projects.b.shift=1",), ("projects.b.shift=-1",))
+    assert "move b's window 1 year" in schedule.changes[0].text
+    _assert_every_remedy_works(path, d)
+
+
+def test_first_year_short_offers_no_carry_over(tmp_path):
+    # Committed projects alone exceed 2026: nothing carries into the first year, and no window move helps.
+    path, s = _load(tmp_path, projects=[project("a", cost=12e6, status="committed", start=2026)])
+    d = diagnose(s)
+    assert _titles(d) == ["Give more money"]
+    assert d.remedies[0].sets == ("budget.annual.2026=12000000",)
+    _assert_every_remedy_works(path, d)
+
+
+def test_carry_over_shortfall_counts_the_years_together(tmp_path):
+    # With carry-over, 2026–2027 give 20 M€ against 23 M€ of committed spending.
+    path, s = _load(
+        tmp_path,
+        carry_over=True,
+        projects=[
+            project("a", cost=12e6, status="committed", start=2026),
+            project("b", cost=11e6, status="committed", start=2027),
+        ],
+    )
+    d = diagnose(s)
+    assert d.findings[0].text.startswith("2026–2027 (with carry-over): committed and mandatory projects need 23.00 M€")
+    assert "short by 3.00 M€" in d.findings[0].text
+    _assert_every_remedy_works(path, d)
+
+
+def test_multi_year_envelope_short(tmp_path):
+    data = make_scenario_dict(
+        projects=[project("a", cost=6e6, status="committed", start=2026), project("b", cost=6e6, status="mandatory")]
+    )
+    data["budget"]["total"] = 10e6
+    path = _write(tmp_path, data)
+    d = diagnose(load_scenario(path))
+    assert [f.row for f in d.findings] == ["budget_total"]
+    assert "short by 2.00 M€" in d.findings[0].text
+    assert d.remedies[0].sets == ("budget.total=12000000",)
+    _assert_every_remedy_works(path, d)
+
+
+# ------------------------------------------------------------------------------------------- ratio ceiling
+
+
+def _prospective(**kw):
+    return {"prospective": {"revenue": 10e6, "spending": 9e6, "loan_years": 10, **kw}}
+
+
+def test_debt_ceiling_in_ratio_words(tmp_path):
+    # Épargne brute 1 M€ a year; mandatory A (3.5 M€ in 2026) needs 2.5 M€ of new debt: 2.5 years of savings,
+    # above a ceiling of 2 years whatever year it starts in (savings are not carried over).
+    path, s = _load(
+        tmp_path,
+        finance=_prospective(max_debt_years=2.0),
+        projects=[project("a", cost=3.5e6, status="mandatory")],
+    )
+    assert solve(s).status == Status.INFEASIBLE
+    d = diagnose(s)
+    assert d.findings and d.findings[0].row.startswith("debt_capacity[")
+    assert "is 2.5 years of épargne brute (1.00 M€), above the ceiling of 2 years" in d.findings[0].text
+    money = d.remedies[0]
+    assert money.sets == ("finance.prospective.max_debt_years=2.5",)
+    assert "Change the schedule" in _titles(d)  # a: a candidate instead of mandatory
+    _assert_every_remedy_works(path, d)
+
+
+def test_savings_floor_in_ratio_words(tmp_path):
+    # A mandatory project costing 0.6 M€ a year to run takes épargne brute from 1 M€ to 0.4 M€: 4 % of
+    # revenue, below a 10 % floor, in every year it could be delivered.
+    path, s = _load(
+        tmp_path,
+        finance=_prospective(min_savings_rate=0.1),
+        projects=[project("a", cost=1e6, operating_cost=0.6e6, status="mandatory")],
+    )
+    d = diagnose(s)
+    assert d.findings[0].row.startswith("min_savings[")
+    assert "épargne brute falls to 4.0% of operating revenue, below the floor of 10.0%" in d.findings[0].text
+    assert d.remedies[0].sets == ("finance.prospective.min_savings_rate=0.04",)
+    _assert_every_remedy_works(path, d)
+
+
+def test_borrowing_cap(tmp_path):
+    # 5 M€ to finance in 2026 with 1 M€ of savings and at most 2 M€ of new borrowing: 2 M€ more are needed.
+    path, s = _load(
+        tmp_path,
+        finance=_prospective(max_borrowing=2e6),
+        projects=[project("a", cost=5e6, status="committed", start=2026)],
+    )
+    d = diagnose(s)
+    assert d.findings[0].row == "financing[2026]"
+    assert "need 4.00 M€ of new borrowing, above the 2.00 M€ a year allowed" in d.findings[0].text
+    assert d.remedies[0].sets == ("finance.prospective.max_borrowing=4000000",)
+    _assert_every_remedy_works(path, d)
+
+
+# ---------------------------------------------------------------------------------------- window conflict
+
+
+def test_window_conflict_moves_a_window(tmp_path):
+    # Two mandatory projects of 6 M€ whose windows both say 2026: one must move.
+    path, s = _load(
+        tmp_path,
+        projects=[
+            project("a", cost=6e6, status="mandatory", latest_start=2026),
+            project("b", cost=6e6, status="mandatory", earliest_start=2026, latest_start=2026),
+        ],
+    )
+    d = diagnose(s)
+    assert [f.row for f in d.findings] == ["budget[2026]"]
+    schedule = next(r for r in d.remedies if r.title == "Change the schedule")
+    assert len(schedule.changes) == 1 and schedule.sets[0] in ("projects.a.shift=1", "projects.b.shift=1")
+    assert "1 year later (to 2027–2027)" in schedule.changes[0].text
+    _assert_every_remedy_works(path, d)
+
+
+def test_alternatives_both_mandatory(tmp_path):
+    # a and b exclude each other and are both mandatory: no money helps; one must become a candidate.
+    path, s = _load(
+        tmp_path,
+        projects=[project("a", status="mandatory", excludes=["b"]), project("b", status="mandatory")],
+    )
+    d = diagnose(s)
+    assert [f.row for f in d.findings] == ["excludes[a,b]"]
+    assert d.findings[0].text == "a (mandatory) and b (mandatory) exclude each other, but both must be carried out"
+    assert _titles(d) == ["Change the schedule"]
+    assert d.remedies[0].sets in (("projects.a.status=candidate",), ("projects.b.status=candidate",))
+    _assert_every_remedy_works(path, d)
+
+
+# ------------------------------------------------------------------------------------------ requires-chain
+
+
+def test_requires_chain_that_does_not_fit_its_windows(tmp_path):
+    # Mandatory phase 2 must start by 2027 but requires phase 1, which cannot start before 2028.
+    path, s = _load(
+        tmp_path,
+        projects=[
+            project("phase-1", earliest_start=2028),
+            project("phase-2", status="mandatory", latest_start=2027, requires=["phase-1"]),
+        ],
+    )
+    assert solve(s).status == Status.INFEASIBLE
+    d = diagnose(s)
+    assert d.findings, format_diagnosis(d)
+    assert all(f.row.startswith("requires[phase-2,phase-1,") for f in d.findings)
+    assert "phase-2 (mandatory) must start in 2026–2027 and requires phase-1, which can start in 2028" in (
+        d.findings[0].text
+    )
+    assert _titles(d) == ["Change the schedule"]
+    (change,) = d.remedies[0].changes
+    assert change.edit in ("projects.phase-2.shift=1", "projects.phase-1.shift=-1")
+    _assert_every_remedy_works(path, d)
+
+
+# ------------------------------------------------------------------------------------------ elastic model
+
+
+def test_elastic_model_is_feasible_and_names_its_columns(tmp_path):
+    _, s = _load(tmp_path, projects=[project("a", cost=12e6, status="committed", start=2026)])
+    model, tags = elastic_model(s, (MONEY, SCHEDULE, MANDATORY))
+    assert ("raise_envelope", "2026") in tags
+    assert "raise_envelope[2026]" in model.col_names
+    res = relax(s, (MONEY,))
+    assert res.status == Status.OPTIMAL
+    (r,) = res.relaxations
+    assert (r.family, r.target) == ("raise_envelope", "2026") and r.amount == pytest.approx(2.0)
+
+
+def test_feasible_scenario_needs_no_change(tmp_path):
+    _, s = _load(tmp_path, projects=[project("a", cost=1e6, status="mandatory")], demand=rows({2026: 1}))
+    for allow in ((MONEY,), (SCHEDULE, MANDATORY)):
+        res = relax(s, allow)
+        assert res.status == Status.OPTIMAL and res.relaxations == ()
+
+
+def test_unknown_family_refused(tmp_path):
+    _, s = _load(tmp_path)
+    with pytest.raises(ValueError, match="unknown relaxation"):
+        elastic_model(s, ("wishes",))
+
+
+def test_diagnosis_works_with_the_other_engines(tmp_path):
+    path, s = _load(
+        tmp_path,
+        projects=[
+            project("a", cost=9e6, status="committed", start=2027),
+            project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
+        ],
+    )
+    for engine in ("cbc", "scipy"):
+        d = diagnose(s, SolveOptions(solver=engine))
+        assert [f.row for f in d.findings] == ["budget[2027]"]
+        assert d.remedies[0].sets == ("budget.annual.2027=11000000",)
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_infeasible_exit_2_with_diagnosis_and_the_fix_works(tmp_path):
+    path = _write(
+        tmp_path,
+        make_scenario_dict(
+            projects=[
+                project("a", cost=9e6, status="committed", start=2027),
+                project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
+            ]
+        ),
+    )
+    out = tmp_path / "out"
+    r = run_cli("solve", path, "--out", out)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "2027: committed and mandatory projects need 11.00 M€" in r.stdout
+    assert "[budget[2027]]" in r.stdout
+    assert "--set budget.annual.2027=11000000" in r.stdout
+    saved = json.loads((out / "diagnosis.json").read_text(encoding="utf-8"))
+    assert saved["findings"][0]["row"] == "budget[2027]"
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["status"] == "infeasible"
+    for remedy in saved["remedies"]:
+        edits = [arg for c in remedy["changes"] for arg in ("--set", c["edit"])]
+        fixed = run_cli("solve", path, *edits, "--out", tmp_path / "fixed", "--force", "--quiet")
+        assert fixed.returncode == 0, (remedy, fixed.stderr)
+
+
+def test_cli_diagnosis_of_the_example_with_a_cut_envelope(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli("solve", "scenarios/exemple-ville/scenario.yaml", "--set", "budget.annual.2028=6e6", "--out", out)
+    assert r.returncode == 2
+    assert "2028: committed and mandatory projects need" in r.stdout
+    assert "gs-simone-veil (committed" in r.stdout
+    assert "--set budget.annual.2028=" in r.stdout
