@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT for a named variant")
     _add_set(p)
     p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
+    p.add_argument("--force", action="store_true", help="replace the results already in that folder")
     p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
     p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
     _add_set(d)
     d.add_argument("--out", help="folder for the tables (default: results/<scenario name>-demand/)")
+    d.add_argument("--force", action="store_true", help="replace the results already in that folder")
     d.add_argument("--no-chart", action="store_true", help="write the tables only")
     d.add_argument("--quiet", action="store_true", help="print only the folder written")
 
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("targets", nargs="+", metavar="TARGET", help="FILE[:VARIANT], or a results folder / plan.json")
     _add_set(m, "applied to every scenario solved")
     m.add_argument("--out", help="folder for the comparison (default: results/compare-<labels>/)")
+    m.add_argument("--force", action="store_true", help="replace the results already in that folder")
     m.add_argument("--report", type=_formats, default=("html", "xlsx"), metavar="html,xlsx", help="reports written")
     m.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
     m.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
@@ -148,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", type=_formats, default=("html",), metavar="html,xlsx", help="default html")
     r.add_argument("--lang", choices=LANGS, default="fr", help="language (default fr)")
     r.add_argument("--out", help="folder to write to (default: the plan's results folder)")
+    r.add_argument("--force", action="store_true", help="replace the results already in that folder")
     _add_set(r, "applied when a scenario is solved")
     r.add_argument("--time-limit", type=_positive, metavar="S", help="time limit when a scenario is solved")
 
@@ -164,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(w)
     w.add_argument("--out", help="sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
+    w.add_argument("--force", action="store_true", help="replace the results already in that folder")
     w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
     w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
@@ -182,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(t)
     t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
+    t.add_argument("--force", action="store_true", help="replace the results already in that folder")
     t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
     mc = sub.add_parser("montecarlo", help="re-solve under sampled costs, delays and demand growth (robustness)")
@@ -198,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(mc)
     mc.add_argument("--out", help="folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
+    mc.add_argument("--force", action="store_true", help="replace the results already in that folder")
     mc.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
@@ -206,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--within", type=_share, default=0.02, metavar="X", help="tolerance: 2%% or 0.02 (default 2%%)")
     a.add_argument("--count", type=int, default=5, metavar="N", help="alternatives wanted (default 5)")
     a.add_argument("--out", help="folder (default: results/<scenario name>-alternatives/)")
+    a.add_argument("--force", action="store_true", help="replace the results already in that folder")
     a.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     a.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
 
@@ -315,25 +323,97 @@ def _results_folder(path: Path) -> Path:
     return path
 
 
+def _holds_results(path: Path) -> bool:
+    return path.is_dir() and any(path.iterdir())
+
+
+def _output_folder(args: argparse.Namespace, default: Path) -> Path:
+    """Where a command writes its results; earlier results are never replaced without --force.
+
+    With --out: that folder, refused when it already holds results unless --force (and always when it holds
+    anything else). Without: the default folder, or when it already holds results, the first free one of
+    `<default>-2`, `<default>-3`, ... (with --force: the default folder, replaced)."""
+    from reports.files import OutputError
+
+    if args.out:
+        path = _results_folder(Path(args.out))
+        if _holds_results(path) and not args.force:
+            raise OutputError(f"{path} already holds results; add --force to replace them, or choose another --out")
+        return path
+    if args.force:
+        return _results_folder(default)
+    path, n = default, 2
+    while path.exists() and (_holds_results(path) or not path.is_dir()):
+        path, n = default.with_name(f"{default.name}-{n}"), n + 1
+    return path
+
+
+def _analysis_folder(args: argparse.Namespace, default: Path, run: dict) -> Path:
+    """The folder of a sweep, tornado or Monte Carlo run: its finished points are its cache, so the same run
+    resumes there; a folder holding another run (recorded in run.json) is replaced only with --force."""
+    from reports.files import OutputError, write_file
+
+    out = _results_folder(Path(args.out) if args.out else default)
+    record = out / "run.json"
+    text = json.dumps(run, indent=1, sort_keys=True, default=str) + "\n"
+    if record.exists() and record.read_text(encoding="utf-8") != text and not args.force:
+        raise OutputError(
+            f"{out} holds the results of another {run['command']} run (see its run.json); add --force to replace "
+            "them, or choose another --out"
+        )
+    if args.force and _holds_results(out) and record.exists() and record.read_text(encoding="utf-8") != text:
+        import shutil
+
+        shutil.rmtree(out)
+    write_file(record, text.encode("utf-8"))
+    return out
+
+
+def _run_record(args: argparse.Namespace) -> dict:
+    """What defines an analysis run (not where or how fast it runs), for run.json."""
+    skip = {"out", "force", "workers", "executor", "scheduler", "quiet", "debug", "verbose"}
+    return {k: v for k, v in sorted(vars(args).items()) if k not in skip and not callable(v)}
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from reports.files import plan_to_dict, write_results
     from reports.summary import format_summary
 
     scenario = _load(args.scenario, args.set)
-    out = _results_folder(Path(args.out) if args.out else Path("results") / slug(scenario.name))
+    out = _output_folder(args, Path("results") / slug(scenario.name))
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     plan = _solve(scenario, args, quiet=args.quiet)
     if plan is None:
         return EXIT_INTERNAL
     extra = _reports(scenario, plan_to_dict(scenario, plan), args.report, args.lang) if args.report else {}
+    diagnosis = _diagnose(scenario, plan, args)
+    if diagnosis is not None:
+        extra["diagnosis.json"] = (json.dumps(diagnosis.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()
     write_results(out, scenario, plan, extra=extra)
     if args.quiet:
         print(out)
     else:
         print(format_summary(scenario, plan))
+        if diagnosis is not None:
+            from analysis.diagnose import format_diagnosis
+
+            print("\n" + format_diagnosis(diagnosis))
         print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(extra))})" if extra else ""))
     return _exit_code(plan.status)
+
+
+def _diagnose(scenario, plan, args: argparse.Namespace):  # -> analysis.diagnose.Diagnosis | None
+    """For an infeasible scenario: what breaks and the verified changes that give it a plan."""
+    from analysis.diagnose import diagnose
+    from models.plan import Status
+    from solver import SolveOptions
+
+    if plan.status != Status.INFEASIBLE:
+        return None
+    if not args.quiet:
+        print("Infeasible: looking for the least change that gives a plan...", file=sys.stderr, flush=True)
+    return diagnose(scenario, SolveOptions(solver=args.solver, time_limit=args.time_limit, threads=args.threads))
 
 
 def _entry(target: str, args: argparse.Namespace, labels: set[str]):  # -> reports.compare.Entry
@@ -385,9 +465,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     labels: set[str] = set()
     entries = [_entry(t, args, labels) for t in args.targets]
     comparison = compare(entries)
-    out = _results_folder(
-        Path(args.out) if args.out else Path("results") / ("compare-" + "-".join(slug(e.label) for e in entries))
-    )
+    out = _output_folder(args, Path("results") / ("compare-" + "-".join(slug(e.label) for e in entries)))
     files = {f"{name}.csv": t.to_csv(index=False).encode("utf-8") for name, t in comparison_tables(comparison).items()}
     if "xlsx" in args.report:
         from reports.xlsx import comparison_workbook
@@ -410,7 +488,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.files import plan_to_dict, read_plan, write_file, write_results
+    from reports.files import OutputError, plan_to_dict, read_plan, write_file, write_results
 
     path = Path(args.target)
     if path.is_dir() or path.suffix == ".json":
@@ -418,15 +496,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         scenario = _scenario_of(plan)
         folder = path if path.is_dir() else path.parent
         out = Path(args.out) if args.out else folder
+        reports = _reports(scenario, plan, args.format, args.lang)
+        existing = [str(out / name) for name in reports if (out / name).exists()]
+        if existing and not args.force:
+            raise OutputError(f"{', '.join(existing)} already exist; add --force to replace them, or choose --out")
         written = []
-        for name, data in _reports(scenario, plan, args.format, args.lang).items():
+        for name, data in reports.items():
             write_file(out / name, data)
             written.append(out / name)
         for w in written:
             print(w)
         return EXIT_OK
     scenario = _load(args.target, args.set)
-    out = _results_folder(Path(args.out) if args.out else Path("results") / slug(scenario.name))
+    out = _output_folder(args, Path("results") / slug(scenario.name))
     solved = _solve(scenario, args)
     if solved is None:
         return EXIT_INTERNAL
@@ -495,12 +577,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_demand(args: argparse.Namespace) -> int:
     from reports.demand import format_demand, write_demand
-    from reports.files import OutputError, is_results_folder
 
     scenario = _load(args.scenario, args.set)
-    out = Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-demand"
-    if not is_results_folder(out):
-        raise OutputError(f"{out} exists and is not a ppi results folder; choose an empty or new folder with --out")
+    out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-demand")
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     write_demand(out, scenario, chart=not args.no_chart)
@@ -574,7 +653,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )
     scenario = _load(args.scenario, args.set)
     check_spec(spec)  # every point loads: bad paths and values stop here, before any solve
-    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-sweep")
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
     show = not args.quiet and sys.stderr.isatty()
     if not args.quiet:
         print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
@@ -628,7 +707,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     spec = SweepSpec(path, variant, tuple(args.set), points, time_limit=args.time_limit)
     scenario = _load(args.scenario, args.set)
     check_spec(spec)
-    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-tornado")
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
     show = sys.stderr.isatty()
     result = _run_points(spec, out, args, show)
     table = tornado_table(result.results)
@@ -658,7 +737,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers must be at least 1, got {args.workers}")
     scenario = _load(args.scenario, args.set)
-    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-montecarlo")
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-montecarlo", _run_record(args))
     if args.fixed_plan:
         fixed = {p["id"]: p.get("start") for p in read_plan(args.fixed_plan).get("projects", [])}
     else:
@@ -698,7 +777,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise _UsageError(f"--count must be at least 1, got {args.count}")
     scenario = _load(args.scenario, args.set)
-    out = _results_folder(Path(args.out) if args.out else Path("results") / f"{slug(scenario.name)}-alternatives")
+    out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-alternatives")
     print(
         f"Optimum of {scenario.name}, then up to {args.count} alternatives within {args.within:.1%}...", file=sys.stderr
     )

@@ -320,17 +320,58 @@ def test_existing_results_are_left_intact_by_an_invalid_scenario(example_results
     assert siblings(example_results) == neighbours
 
 
-def test_existing_results_are_replaced_by_a_new_solve(small, tmp_path, capsys):
+def test_existing_results_are_replaced_only_with_force(small, tmp_path, capsys):
     out = tmp_path / "results"
     code, _, err = main(["solve", small, "--out", out], capsys)
     assert code == 0, err
     (out / "plan.json").write_text("{}", encoding="utf-8")  # an old, different plan
-    second = run("solve", small, "--out", out, "--quiet")
+    before = snapshot(out)
+    refused = run("solve", small, "--out", out, "--quiet")
+    assert refused.returncode == 1
+    no_traceback(refused)
+    assert "already holds results; add --force" in refused.stderr
+    assert snapshot(out) == before
+    second = run("solve", small, "--out", out, "--quiet", "--force")
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == str(out)
     assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["status"] == "optimal"
     assert RESULT_FILES | {".ppi-results"} == {p.name for p in out.iterdir()}
     assert siblings(out) == {"small.yaml", "results"}
+
+
+def test_default_folder_is_never_overwritten_a_new_run_folder_is_made(small, tmp_path):
+    first = run("solve", small, "--quiet", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    folder = Path(first.stdout.strip())
+    before = snapshot(tmp_path / folder)
+    second = run("solve", small, "--quiet", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == f"{folder}-2"
+    assert snapshot(tmp_path / folder) == before
+    third = run("solve", small, "--quiet", "--force", cwd=tmp_path)
+    assert third.stdout.strip() == str(folder)
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == [folder.name, f"{folder.name}-2"]
+
+
+def test_identical_runs_give_byte_identical_plans_apart_from_timing(small, tmp_path):
+    timing = {"created", "runtime_s"}
+    model_timing = {"build_s", "solve_s"}
+    outs = [tmp_path / "one", tmp_path / "two"]
+    for out in outs:
+        proc = run("solve", small, "--out", out, "--quiet")
+        assert proc.returncode == 0, proc.stderr
+    plans = []
+    for out in outs:
+        plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+        assert timing <= plan.keys() and model_timing <= plan["model"].keys()
+        for key in timing:
+            plan.pop(key)
+        for key in model_timing:
+            plan["model"].pop(key)
+        plans.append(json.dumps(plan, indent=2, ensure_ascii=False))
+    assert plans[0] == plans[1]
+    for name in RESULT_FILES - {"plan.json"}:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 
 
 def test_out_folder_with_foreign_files_is_refused(small, tmp_path):
