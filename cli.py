@@ -217,6 +217,21 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     a.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
 
+    x = sub.add_parser("explain", help="why each project is in or out, what one more M€ a year is worth, what binds")
+    x.add_argument("target", metavar="PLAN_OR_SCENARIO", help="a results folder or plan.json, or FILE[:VARIANT]")
+    _add_set(x, "applied when a scenario is solved")
+    x.add_argument(
+        "--project", action="append", default=[], metavar="ID", help="explain only this project (repeatable)"
+    )
+    x.add_argument("--no-budget", action="store_true", help="skip the value of one more M€ in each year")
+    _add_parallel(x)
+    x.add_argument("--out", help="folder (default: results/<scenario name>-explain/); finished re-solves are reused")
+    x.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    x.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each re-solve")
+    x.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    x.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write the plan's reports")
+    x.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
+
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
     _add_set(c)
@@ -290,17 +305,19 @@ def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan,
     return plan
 
 
-def _reports(scenario, plan: dict, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
-    """report.html / report.xlsx of a plan (plan.json form)."""
+def _reports(
+    scenario, plan: dict, formats: tuple[str, ...], lang: str, explanation: dict | None = None
+) -> dict[str, bytes]:
+    """report.html / report.xlsx of a plan (plan.json form), with its explanation (explain.json form) if any."""
     files: dict[str, bytes] = {}
     if "html" in formats:
         from reports.html import plan_html
 
-        files["report.html"] = plan_html(scenario, plan, lang=lang).encode("utf-8")
+        files["report.html"] = plan_html(scenario, plan, lang=lang, explanation=explanation).encode("utf-8")
     if "xlsx" in formats:
         from reports.xlsx import plan_workbook
 
-        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang)
+        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang, explanation=explanation)
     return files
 
 
@@ -496,7 +513,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         scenario = _scenario_of(plan)
         folder = path if path.is_dir() else path.parent
         out = Path(args.out) if args.out else folder
-        reports = _reports(scenario, plan, args.format, args.lang)
+        explained = folder / "explain.json"  # written by `ppi explain` beside the plan it explains
+        explanation = json.loads(explained.read_text(encoding="utf-8")) if explained.is_file() else None
+        reports = _reports(scenario, plan, args.format, args.lang, explanation=explanation)
         existing = [str(out / name) for name in reports if (out / name).exists()]
         if existing and not args.force:
             raise OutputError(f"{', '.join(existing)} already exist; add --force to replace them, or choose --out")
@@ -545,6 +564,63 @@ class _ProgressLine:
             parts.append(f"gap {max(0.0, best - bound) / abs(best):.2%}")
         sys.stderr.write("\r  " + "  ".join(parts) + "\033[K")
         sys.stderr.flush()
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from analysis.explain import explain, format_explanation
+    from analysis.sweep import ProgressLine
+    from reports.files import plan_to_dict, read_plan, write_file
+
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers must be at least 1, got {args.workers}")
+    path = Path(args.target)
+    if path.is_dir() or path.suffix == ".json":
+        plan = read_plan(path)
+        scenario = _scenario_of(plan)
+    else:
+        scenario = _load(args.target, args.set)
+        solved = _solve(scenario, args, quiet=True)
+        if solved is None:
+            return EXIT_INTERNAL
+        plan = plan_to_dict(scenario, solved)
+    if not plan.get("projects") or plan.get("objective") is None:
+        print(f"error: the plan is {plan.get('status')}: there is no plan to explain", file=sys.stderr)
+        return _exit_code(plan.get("status"))
+    unknown = [p for p in args.project if p not in scenario.project]
+    if unknown:
+        raise _UsageError(f"unknown project {unknown[0]!r} (see the scenario's projects)")
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-explain", _run_record(args))
+    show = sys.stderr.isatty()
+    print(f"Explaining the plan of {scenario.name}: re-solving with one change at a time...", file=sys.stderr)
+    explanation = explain(
+        scenario,
+        plan,
+        out,
+        projects=tuple(args.project),
+        budget=not args.no_budget,
+        time_limit=args.time_limit,
+        solver=args.solver,
+        workers=args.workers,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        progress=ProgressLine() if show else None,
+    )
+    if show:
+        print(file=sys.stderr)
+    data = explanation.to_dict()
+    write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_file(out / "plan.json", (json.dumps(plan, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    _write_table(out / "projects", explanation.projects_table())
+    if explanation.budget:
+        _write_table(out / "budget", explanation.budget_table())
+    for name, content in _reports(scenario, plan, args.report, args.lang, explanation=data).items():
+        write_file(out / name, content)
+    print(format_explanation(explanation))
+    print(
+        f"\nExplanation written to {out}/ (explain.json, projects.csv"
+        + (", budget.csv)" if explanation.budget else ")")
+    )
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -837,6 +913,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "solve": cmd_solve,
+    "explain": cmd_explain,
     "validate": cmd_validate,
     "demand": cmd_demand,
     "compare": cmd_compare,

@@ -33,6 +33,10 @@ import pandas as pd
 from models.evaluate import Evaluation, evaluate_plan
 from models.scenario import Scenario, competences, maturity_levels
 from reports.compare import Comparison
+from reports.explain_text import TEXT as EXPLAIN_TEXT
+from reports.explain_text import binding_text
+from reports.explain_text import chosen as explain_chosen
+from reports.explain_text import left_out as explain_left_out
 
 LANGS = ("fr", "en")
 
@@ -890,8 +894,11 @@ def _status_word(status: str | None, t: Mapping[str, str]) -> str:
 # ------------------------------------------------------------------------------------------------ plan
 
 
-def plan_html(scenario: Scenario, plan: Mapping[str, Any], lang: str = "fr") -> str:
-    """The plan report as one self-contained HTML page (plan: the plan.json dict)."""
+def plan_html(
+    scenario: Scenario, plan: Mapping[str, Any], lang: str = "fr", explanation: Mapping[str, Any] | None = None
+) -> str:
+    """The plan report as one self-contained HTML page (plan: the plan.json dict; explanation: the
+    explain.json dict of `ppi explain`, shown as a "why this plan" section when given)."""
     fmt = _Fmt(lang)
     t = fmt.t
     info = plan.get("scenario") or {}
@@ -925,9 +932,81 @@ def plan_html(scenario: Scenario, plan: Mapping[str, Any], lang: str = "fr") -> 
             sections.append(("voisins", t["transfers"], _transfers_section(scenario, ev, fmt)))
         if len(ev.finance):
             sections.append(("finances", t["finance"], _finance_section(scenario, ev, fmt)))
+        if explanation:
+            sections.append(("pourquoi", EXPLAIN_TEXT[lang]["title"], _explain_section(explanation, fmt)))
     sections.append(("hypotheses", t["inputs"], _inputs_section(scenario, plan, fmt)))
     body = "\n".join(_section(a, title, content) for a, title, content in sections)
     return _page(lang, f"{t['title_plan']} — {name}", head, [(a, title) for a, title, _ in sections], body, version)
+
+
+def _explain_section(explanation: Mapping[str, Any], fmt: _Fmt) -> str:
+    """Force-in, drop and defer costs of the projects, the value of one more M€ a year, what binds."""
+    w = EXPLAIN_TEXT[fmt.lang]
+
+    def delta(row: Mapping[str, Any] | None) -> str | tuple[str, str]:
+        if row is None:
+            return ""
+        if row.get("delta") is None:
+            word = w["not_possible"] if row.get("status") == "not possible" else w["infeasible"]
+            return (_e(word), "num")
+        return (_span(f"delta.{row['change']}.{row['project']}", row["delta"], fmt.num(row["delta"], 3)), "num")
+
+    parts = [f'<p class="note">{_e(w["intro"])}</p>']
+    left = explain_left_out(dict(explanation))
+    if left:
+        rows = [
+            [
+                _e(r["project"]),
+                delta(r),
+                (str(r["new_start"]) if r.get("new_start") is not None else "", "num"),
+                _e(" ".join(filter(None, [r.get("displaced") or ""]))),
+                _e(r.get("added") or ""),
+            ]
+            for r in left
+        ]
+        heads = [w["h.project"], (w["h.delta"], "num"), (w["h.new_start"], "num"), w["h.displaced"], w["h.added"]]
+        parts.append(f"<h3>{_e(w['left'])}</h3>" + _table(heads, rows))
+    chosen = explain_chosen(dict(explanation))
+    if chosen:
+        rows = [
+            [
+                _e(c["project"]),
+                (str(c.get("start") or ""), "num"),
+                delta(c.get("drop")),
+                delta(c.get("defer")) if c.get("defer") else (_e(w["not_possible"]), "num"),
+                _e(((c.get("drop") or {}).get("added")) or ""),
+            ]
+            for c in chosen
+        ]
+        heads = [w["h.project"], (w["h.start"], "num"), (w["h.drop"], "num"), (w["h.defer"], "num"), w["h.added"]]
+        parts.append(f"<h3>{_e(w['chosen'])}</h3>" + _table(heads, rows))
+    budget = explanation.get("budget") or []
+    if budget:
+        rows = [
+            [
+                (str(b["year"]), "num"),
+                (fmt.meur(b["envelope"]), "num"),
+                (fmt.meur(b["charged"]), "num"),
+                (fmt.meur(b["margin"]) + (f" ({_e(w['at_limit'])})" if b.get("at_limit") else ""), "num"),
+                (_span(f"gain.{b['year']}", b.get("gain_per_M"), fmt.num(b.get("gain_per_M"), 3)), "num"),
+                _e(w["yes"] if b.get("binding") else w["no"]),
+            ]
+            for b in budget
+        ]
+        heads = [
+            (w["h.year"], "num"),
+            (w["h.envelope"], "num"),
+            (w["h.charged"], "num"),
+            (w["h.margin"], "num"),
+            (w["h.gain"], "num"),
+            w["h.binding"],
+        ]
+        parts.append(f"<h3>{_e(w['budget'])}</h3>" + _table(heads, rows))
+    holds = explanation.get("binding") or []
+    if holds:
+        items = "".join(f"<li>{_e(binding_text(b, fmt.lang))}</li>" for b in holds)
+        parts.append(f"<h3>{_e(w['holds'])}</h3><ul>{items}</ul>")
+    return "\n".join(parts)
 
 
 def _status_kpi(plan: Mapping[str, Any], fmt: _Fmt) -> str:

@@ -35,6 +35,10 @@ from openpyxl.writer.excel import ExcelWriter
 from models.evaluate import Evaluation, evaluate_plan
 from models.scenario import Scenario, competences, maturity_levels
 from reports.compare import Comparison
+from reports.explain_text import TEXT as EXPLAIN_TEXT
+from reports.explain_text import binding_text
+from reports.explain_text import chosen as explain_chosen
+from reports.explain_text import left_out as explain_left_out
 
 LANGS = ("fr", "en")
 
@@ -1045,9 +1049,78 @@ def _inputs_sheet(ws: Worksheet, scenario: Scenario, plan: dict[str, Any], t: _T
     _table(ws, t("t.inputs", name=name), columns, rows, freeze_cols=0, footer=name)
 
 
-def plan_workbook(scenario: Scenario, plan: dict[str, Any], lang: str = "fr") -> bytes:
+def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) -> None:
+    """Why this plan: one row per re-solve about a project (with what holds the plan as notes), and the value
+    of one more M€ in each year's envelope."""
+    w = EXPLAIN_TEXT[lang]
+    columns = [
+        Col(w["h.project"]),
+        Col(w["h.start"], YEAR),
+        Col(w["h.change"]),
+        Col(w["h.status"]),
+        Col(w["h.delta"], "0.000"),
+        Col(w["h.new_start"], YEAR),
+        Col(w["h.displaced"], wrap=True),
+        Col(w["h.added"], wrap=True),
+        Col(w["h.note"], wrap=True),
+    ]
+    rows = [
+        [
+            r["project"],
+            r.get("start"),
+            w.get(f"change.{r['change']}", r["change"]),
+            r.get("status"),
+            r.get("delta"),
+            r.get("new_start"),
+            r.get("displaced") or "",
+            r.get("added") or "",
+            r.get("note") or "",
+        ]
+        for r in [
+            *explain_left_out(explanation),
+            *(row for c in explain_chosen(explanation) for row in (c.get("drop"), c.get("defer")) if row),
+        ]
+    ]
+    notes = [[w["holds"]], *([binding_text(b, lang)] for b in explanation.get("binding") or [])]
+    _table(
+        wb.create_sheet(w["sheet"]),
+        f"{w['title']} — {name}",
+        columns,
+        rows,
+        freeze_cols=1,
+        footer=name,
+        notes=notes if len(notes) > 1 else (),
+    )
+    budget = explanation.get("budget") or []
+    if budget:
+        columns = [
+            Col(w["h.year"], YEAR),
+            Col(w["h.envelope"], MONEY),
+            Col(w["h.charged"], MONEY),
+            Col(w["h.margin"], MONEY),
+            Col(w["h.gain"], "0.000"),
+            Col(w["h.binding"]),
+        ]
+        rows = [
+            [
+                b["year"],
+                _money(b["envelope"]),
+                _money(b["charged"]),
+                _money(b["margin"]),
+                b.get("gain_per_M"),
+                w["yes"] if b.get("binding") else w["no"],
+            ]
+            for b in budget
+        ]
+        _table(wb.create_sheet(w["sheet_budget"]), f"{w['budget']} — {name}", columns, rows, footer=name)
+
+
+def plan_workbook(
+    scenario: Scenario, plan: dict[str, Any], lang: str = "fr", explanation: dict[str, Any] | None = None
+) -> bytes:
     """The plan as an .xlsx workbook (bytes): Synthèse, PPI, Budget, [Épargne et dette], Besoins non
-    satisfaits, Projets non retenus, [Transferts], Hypothèses — or Synthèse alone when there is no plan.
+    satisfaits, Projets non retenus, [Transferts], [Pourquoi ce plan, Valeur du budget: with the explain.json
+    dict of `ppi explain`], Hypothèses — or Synthèse alone when there is no plan.
 
     `plan` is the plan.json dict (`reports.files.plan_to_dict`); the tables are recomputed from its start
     years and transfers with `evaluate_plan`."""
@@ -1073,6 +1146,8 @@ def plan_workbook(scenario: Scenario, plan: dict[str, Any], lang: str = "fr") ->
         _left_sheet(wb.create_sheet(t("sh.left")), scenario, ev, t, name)
         if len(ev.transfers):
             _transfers_sheet(wb.create_sheet(t("sh.transfers")), scenario, ev, t, name)
+        if explanation:
+            _explain_sheets(wb, explanation, lang, name)
         _inputs_sheet(wb.create_sheet(t("sh.inputs")), scenario, plan, t, name)
     return _save(wb, _created(plan))
 

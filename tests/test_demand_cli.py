@@ -208,14 +208,19 @@ def test_the_chart_is_a_real_png(written):
     assert len(png) > 20_000  # three kinds, two panels each: not an empty canvas
 
 
-def test_a_previous_demand_folder_is_replaced_whole_and_no_chart_writes_no_png(written, tmp_path, scenario_file):
+def test_a_previous_demand_folder_is_replaced_whole_with_force_and_no_chart_writes_no_png(
+    written, tmp_path, scenario_file
+):
     _, first, proc = written
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
     shutil.copytree(first, out)
     (out / "old-notes.csv").write_text("left from an earlier run", encoding="utf-8")
     (out / "demand.csv").write_text("district,kind,year,value\n", encoding="utf-8")
-    second = run("demand", scenario_file, "--out", out, "--no-chart", "--quiet")
+    refused = run("demand", scenario_file, "--out", out, "--no-chart", "--quiet")
+    assert refused.returncode == 1 and "add --force" in refused.stderr
+    assert (out / "old-notes.csv").exists()
+    second = run("demand", scenario_file, "--out", out, "--no-chart", "--quiet", "--force")
     assert second.returncode == 0, second.stderr
     no_traceback(second)
     assert second.stdout.strip() == str(out)

@@ -1,0 +1,453 @@
+"""Why this plan: what each project's place in it is worth, what each budget euro is worth, what binds.
+
+Every number comes from re-solving the scenario with one change (an integer plan has no meaningful LP dual):
+
+- a project left out, *forced in* (`projects.P.status=mandatory`, at its best start year): the objective it
+  costs, and the projects it displaces;
+- a chosen project *dropped* (`status=excluded`) or *deferred* one year (`status=mandatory`,
+  `earliest_start=s+1`): the objective lost;
+- one more M€ in the envelope of year y (`budget.annual.y=B+1e6`): the objective removed, and the unmet
+  demand per kind.
+
+The changes are the points of a sweep (`analysis.sweep.run_sweep`): solved in parallel, verified, saved and
+resumable like any sweep. The constraints that bind the plan (budget years at their limit, windows at their
+edge, ratios at their ceiling) are read from the plan itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.sweep import Point, SweepSpec, run_sweep
+from models.evaluate import evaluate_plan
+from models.scenario import Scenario
+
+MEUR = 1e6
+EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
+# A budget year is "at its limit" when less than this share of its envelope is left (projects are lumpy: a
+# year with 0.5 % left has no room for any project).
+AT_LIMIT_SHARE = 0.01
+# Objective changes below this are solver tolerance, not a difference (the objective is in unit-years).
+OBJ_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class ProjectWhy:
+    """One re-solve about one project: what changes in the objective and the plan."""
+
+    project: str
+    chosen: bool  # in the plan explained
+    start: int | None  # its start in the plan explained
+    change: str  # force_in | drop | defer
+    status: str  # of the re-solve (optimal, feasible, infeasible, no_solution) or "not possible"
+    objective: float | None
+    delta: float | None  # objective after − objective of the plan (positive: worse)
+    new_start: int | None = None  # its start after the change
+    displaced: tuple[str, ...] = ()  # chosen in the plan, left out after the change
+    added: tuple[str, ...] = ()  # left out in the plan, chosen after the change
+    moved: tuple[str, ...] = ()  # chosen in both, another start year
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetValue:
+    year: int
+    envelope: float
+    charged: float  # what the plan charges to it (gross spending or net effort)
+    margin: float  # envelope (+ carried in) − charged
+    status: str
+    objective: float | None  # with EXTRA_BUDGET more in this year
+    gain: float | None  # objective removed by it (positive: better)
+    unmet_removed: dict[str, float] = field(default_factory=dict)  # unit-years per kind
+
+    @property
+    def at_limit(self) -> bool:
+        return self.margin < AT_LIMIT_SHARE * self.envelope
+
+    @property
+    def binding(self) -> bool:
+        return self.gain is not None and self.gain > OBJ_EPS
+
+
+@dataclass(frozen=True)
+class Explanation:
+    scenario: str
+    status: str
+    objective: float | None
+    projects: tuple[ProjectWhy, ...]
+    budget: tuple[BudgetValue, ...]
+    binding: tuple[dict[str, Any], ...]  # see binding_constraints
+    notes: tuple[str, ...] = ()
+
+    def projects_table(self) -> pd.DataFrame:
+        rows = [
+            {
+                "project": w.project,
+                "chosen": w.chosen,
+                "start": w.start,
+                "change": w.change,
+                "status": w.status,
+                "objective": w.objective,
+                "delta": w.delta,
+                "new_start": w.new_start,
+                "displaced": " ".join(w.displaced),
+                "added": " ".join(w.added),
+                "moved": " ".join(w.moved),
+                "note": w.note,
+            }
+            for w in self.projects
+        ]
+        table = pd.DataFrame(rows, columns=list(ProjectWhy.__dataclass_fields__))
+        for col in ("start", "new_start"):
+            table[col] = table[col].astype("Int64")
+        return table
+
+    def budget_table(self) -> pd.DataFrame:
+        rows = [
+            {
+                "year": b.year,
+                "envelope": b.envelope,
+                "charged": b.charged,
+                "margin": b.margin,
+                "at_limit": b.at_limit,
+                "status": b.status,
+                "objective_with_1M": b.objective,
+                "gain_per_M": b.gain,
+                "binding": b.binding,
+                **{f"unmet removed {k}": v for k, v in b.unmet_removed.items()},
+            }
+            for b in self.budget
+        ]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {
+                    k: (None if pd.isna(v) else (int(v) if hasattr(v, "is_integer") and k.endswith("start") else v))
+                    for k, v in row.items()
+                }
+                for row in table.astype(object).to_dict("records")
+            ]
+
+        return {
+            "format": "ppi-explain/1",
+            "scenario": self.scenario,
+            "status": self.status,
+            "objective": self.objective,
+            "projects": records(self.projects_table()),
+            "budget": records(self.budget_table()),
+            "binding": list(self.binding),
+            "notes": list(self.notes),
+        }
+
+
+def _starts(plan: dict[str, Any]) -> dict[str, int | None]:
+    return {p["id"]: p.get("start") for p in plan.get("projects", [])}
+
+
+def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) -> tuple[tuple, tuple, tuple]:
+    ids = [pid for pid in base if pid != skip]
+    displaced = tuple(p for p in ids if base[p] is not None and other.get(p) is None)
+    added = tuple(p for p in ids if base[p] is None and other.get(p) is not None)
+    moved = tuple(p for p in ids if base[p] is not None and other.get(p) not in (None, base[p]))
+    return displaced, added, moved
+
+
+def project_points(scenario: Scenario, starts: dict[str, int | None], only: tuple[str, ...] = ()) -> list[Point]:
+    """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
+    points = []
+    spec_shift = {p.id: p.shift for p in scenario.spec.projects}
+    for p in scenario.projects:
+        if (only and p.id not in only) or p.status in ("committed", "excluded"):
+            continue
+        s = starts.get(p.id)
+        if s is None:
+            points.append(Point(values=((f"projects.{p.id}.status", "mandatory"),), name=f"force_in {p.id}"))
+            continue
+        points.append(Point(values=((f"projects.{p.id}.status", "excluded"),), name=f"drop {p.id}"))
+        if s < p.latest:
+            earliest = s + 1 - spec_shift[p.id]  # the file's earliest_start, before the window's shift
+            points.append(
+                Point(
+                    values=(
+                        (f"projects.{p.id}.status", "mandatory"),
+                        (f"projects.{p.id}.earliest_start", str(earliest)),
+                    ),
+                    name=f"defer {p.id}",
+                )
+            )
+    return points
+
+
+def budget_points(scenario: Scenario) -> list[Point]:
+    """One more M€ in each year's envelope (before the scenario's budget factor, which applies last)."""
+    scale = scenario.budget_scale or 1.0
+    return [
+        Point(
+            values=((f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}"),),
+            name=f"budget {y}",
+        )
+        for y in scenario.years
+    ]
+
+
+def explain(
+    scenario: Scenario,
+    plan: dict[str, Any],
+    out_dir: str | Path,
+    *,
+    projects: tuple[str, ...] = (),
+    budget: bool = True,
+    time_limit: float | None = None,
+    solver: str = "highs",
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> Explanation:
+    """Explain a plan (plan.json form) of a scenario loaded from a file; re-solves are saved in `out_dir`."""
+    if scenario.source.startswith("<"):
+        raise ValueError("explain needs a scenario loaded from a file (its re-solves load it again)")
+    unknown = [pid for pid in projects if pid not in scenario.project]
+    if unknown:
+        raise ValueError(f"unknown project {unknown[0]!r}")
+    starts = _starts(plan)
+    base_objective = plan.get("objective")
+    points = project_points(scenario, starts, projects) + (budget_points(scenario) if budget else [])
+    spec = SweepSpec(
+        scenario.source,
+        scenario.variant,
+        scenario.sets,
+        tuple(Point(p.budget_scale if p.budget_scale else scenario.budget_scale, p.values, p.name) for p in points),
+        time_limit=time_limit,
+        solver=solver,
+    )
+    result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
+    by_name = {r["label"]: r["plan"] for r in result.results}
+    notes: list[str] = []
+    if plan.get("status") != "optimal":
+        notes.append(
+            f"the plan explained is {plan.get('status')} (not proven optimal): a change may improve on it "
+            "for reasons of its own"
+        )
+
+    whys: list[ProjectWhy] = []
+    for p in scenario.projects:
+        if (projects and p.id not in projects) or p.status in ("committed", "excluded"):
+            continue
+        s = starts.get(p.id)
+        changes = ["force_in"] if s is None else ["drop", "defer"]
+        for change in changes:
+            name = f"{change} {p.id}"
+            if name not in by_name:
+                whys.append(
+                    ProjectWhy(
+                        p.id,
+                        s is not None,
+                        s,
+                        change,
+                        "not possible",
+                        None,
+                        None,
+                        note=f"cannot be deferred: its window ends in {p.latest}",
+                    )
+                )
+                continue
+            other = by_name[name]
+            objective = other.get("objective")
+            other_starts = _starts(other)
+            displaced, added, moved = _diff(starts, other_starts, p.id)
+            delta = objective - base_objective if objective is not None and base_objective is not None else None
+            note = ""
+            if other.get("status") == "infeasible":
+                note = "no plan can include it" if change != "drop" else "no plan without it"
+            whys.append(
+                ProjectWhy(
+                    p.id,
+                    s is not None,
+                    s,
+                    change,
+                    other.get("status", ""),
+                    objective,
+                    delta,
+                    other_starts.get(p.id),
+                    displaced,
+                    added,
+                    moved,
+                    note,
+                )
+            )
+
+    ev = evaluate_plan(scenario, starts)
+    values: list[BudgetValue] = []
+    if budget:
+        base_unmet = plan.get("unmet_by_kind") or {}
+        for row in ev.budget.to_dict("records"):
+            y = int(row["year"])
+            other = by_name[f"budget {y}"]
+            objective = other.get("objective")
+            unmet = other.get("unmet_by_kind") or {}
+            values.append(
+                BudgetValue(
+                    y,
+                    float(row["envelope"]),
+                    float(row["charged"]),
+                    float(row["margin"]),
+                    other.get("status", ""),
+                    objective,
+                    base_objective - objective if objective is not None and base_objective is not None else None,
+                    {k: float(base_unmet.get(k, 0.0)) - float(unmet.get(k, 0.0)) for k in scenario.kinds},
+                )
+            )
+    return Explanation(
+        scenario.name,
+        str(plan.get("status")),
+        base_objective,
+        tuple(whys),
+        tuple(values),
+        tuple(binding_constraints(scenario, starts)),
+        tuple(notes),
+    )
+
+
+# What holds a plan, in words: one template per kind of constraint (reports translate them by kind).
+BINDING_TEXT = {
+    "budget_year": "{year}: {what} of {charged:.2f} M€ uses the envelope of {available:.2f} M€ to within "
+    "{margin:.2f} M€ [budget[{year}]]",
+    "budget_total": "{start}–{end}: {used:.2f} M€ of the {amount:.2f} M€ multi-year envelope are used [budget_total]",
+    "window_earliest": "{project} starts in {year}, the earliest year its window allows",
+    "window_latest": "{project} starts in {year}, the last year of its window: it cannot be deferred",
+    "requires_same_year": "{project} starts in {year}, the year {required} (which it requires) starts",
+    "debt_ceiling": "{year}: debt is {debt_years:.1f} years of épargne brute, at the ceiling of {ceiling:g} years "
+    "[debt_capacity[{year}]]",
+    "savings_floor": "{year}: épargne brute is {rate:.1%} of revenue, at the floor of {floor:.1%} "
+    "[min_savings[{year}]]",
+    "borrowing_cap": "{year}: new borrowing of {borrowing:.2f} M€ is at the cap of {cap:.2f} M€ [financing[{year}]]",
+}
+
+
+def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> list[dict[str, Any]]:
+    """The constraints a plan is held by: budget years at their limit, windows at their edge, prerequisites
+    started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€), "text"}."""
+    ev = evaluate_plan(scenario, starts)
+    found: list[dict[str, Any]] = []
+
+    def add(kind: str, **values: Any) -> None:
+        found.append({"kind": kind, **values, "text": BINDING_TEXT[kind].format(**values)})
+
+    what = "net effort" if scenario.net_basis else "spending"
+    for row in ev.budget.to_dict("records"):
+        available, margin = float(row["available"]), float(row["margin"])
+        if available > 0 and margin < AT_LIMIT_SHARE * float(row["envelope"]):
+            add(
+                "budget_year",
+                year=int(row["year"]),
+                what=what,
+                charged=float(row["charged"]) / MEUR,
+                available=available / MEUR,
+                margin=max(margin, 0.0) / MEUR,
+            )
+    total = scenario.total_envelope
+    if total is not None:
+        used = float(ev.budget[ev.budget["year"].isin(list(total.years))]["charged"].sum())
+        if total.amount - used < AT_LIMIT_SHARE * total.amount:
+            add("budget_total", start=total.start, end=total.end, used=used / MEUR, amount=total.amount / MEUR)
+    first = scenario.years[0]
+    for p in scenario.projects:
+        s = starts.get(p.id)
+        if s is None or p.status in ("committed", "excluded"):
+            continue
+        if s == p.earliest and p.earliest > first:
+            add("window_earliest", project=p.id, year=s)
+        if s == p.latest and p.earliest < p.latest:
+            add("window_latest", project=p.id, year=s)
+        for q in p.requires:
+            if starts.get(q) == s:
+                add("requires_same_year", project=p.id, year=s, required=q)
+    pr = scenario.prospective
+    if pr is not None and len(ev.finance):
+        for row in ev.finance.to_dict("records"):
+            y = int(row["year"])
+            if pr.max_debt_years is not None and row["debt_years"] >= pr.max_debt_years * (1 - AT_LIMIT_SHARE):
+                add("debt_ceiling", year=y, debt_years=float(row["debt_years"]), ceiling=pr.max_debt_years)
+            if pr.min_savings_rate is not None and row["savings_rate"] <= pr.min_savings_rate * (1 + AT_LIMIT_SHARE):
+                add("savings_floor", year=y, rate=float(row["savings_rate"]), floor=pr.min_savings_rate)
+            if pr.max_borrowing is not None and row["borrowing"] >= pr.max_borrowing * (1 - AT_LIMIT_SHARE):
+                add(
+                    "borrowing_cap",
+                    year=y,
+                    borrowing=float(row["borrowing"]) / MEUR,
+                    cap=pr.max_borrowing / MEUR,
+                )
+    return found
+
+
+def format_explanation(e: Explanation, top: int = 0) -> str:
+    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all)."""
+    lines = [f"{e.scenario}: plan {e.status}, objective {e.objective:.6g}" if e.objective is not None else e.scenario]
+    left_out = [w for w in e.projects if w.change == "force_in"]
+    chosen = [w for w in e.projects if w.change != "force_in"]
+
+    def cut(items: list) -> list:
+        return items[:top] if top else items
+
+    if left_out:
+        lines.append("\nProjects left out — forced in at their best start year:")
+        for w in cut(sorted(left_out, key=lambda w: (w.delta is None, w.delta or 0.0))):
+            if w.delta is None:
+                lines.append(f"  {w.project}: {w.status}" + (f" ({w.note})" if w.note else ""))
+                continue
+            effect = _effect(w)
+            lines.append(f"  {w.project}: objective {w.delta:+.4g} (starts {w.new_start}){effect}")
+    if chosen:
+        lines.append("\nProjects chosen — dropped, or deferred one year:")
+        by_project: dict[str, dict[str, ProjectWhy]] = {}
+        for w in chosen:
+            by_project.setdefault(w.project, {})[w.change] = w
+        ordered = sorted(by_project.items(), key=lambda kv: -(kv[1]["drop"].delta or 0.0) if "drop" in kv[1] else 0)
+        for pid, changes in cut(ordered):
+            parts = []
+            drop, defer = changes.get("drop"), changes.get("defer")
+            if drop is not None:
+                parts.append(f"dropped {drop.delta:+.4g}" if drop.delta is not None else f"dropped: {drop.status}")
+            if defer is not None:
+                if defer.delta is not None:
+                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.4g}")
+                else:
+                    parts.append(defer.note or defer.status)
+            start = drop.start if drop is not None else None
+            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts) + (_effect(drop) if drop else ""))
+    if e.budget:
+        lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
+        for b in e.budget:
+            flag = " binding" if b.binding else ""
+            limit = " at its limit" if b.at_limit else ""
+            gain = f"{b.gain:.4g}" if b.gain is not None else b.status
+            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
+            lines.append(
+                f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"
+                f" margin {b.margin / MEUR:.2f} M€{limit}{flag}"
+            )
+    if e.binding:
+        lines.append("\nWhat holds the plan:")
+        lines += [f"  - {b['text']}" for b in e.binding]
+    for note in e.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+def _effect(w: ProjectWhy) -> str:
+    parts = []
+    if w.displaced:
+        parts.append("displaces " + ", ".join(w.displaced))
+    if w.added:
+        parts.append("brings in " + ", ".join(w.added))
+    if w.moved:
+        parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
+    return (": " + "; ".join(parts)) if parts else ""

@@ -1,0 +1,193 @@
+"""`ppi explain`: why each project is in or out, the value of one more M€ a year, what holds the plan.
+
+A scenario small enough to work out by hand: one district needing 2 classes a year (2026–2028), 1 M€ a year.
+p1 (1 class, 1 M€, any year), p2 (1 class, 1 M€, from 2027), big (2 classes, 1.5 M€: above any year's
+envelope). The optimum starts p1 in 2026 and p2 in 2027: unmet 1 + 0 + 0 = 1.
+- big forced in: no plan (1.5 M€ in one year);
+- p1 dropped: p2 alone from 2027: 2 + 1 + 1 = 4 (+3); deferred: p1 and p2 in 2027 and 2028: 2 + 1 + 0 = 3 (+2);
+- p2 dropped: p1 alone: 1 + 1 + 1 = 3 (+2); deferred to 2028: 1 + 1 + 0 = 2 (+1);
+- one more M€ in 2026: big in 2026 covers everything: 0 (gain 1); in 2027 or 2028: no better plan (gain 0).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from analysis.explain import explain, format_explanation
+from models import load_scenario
+from models.plan import Status
+from reports.files import plan_to_dict
+from solver import solve
+from tests.helpers import make_scenario_dict, project, rows, run_cli
+
+EXAMPLE = "scenarios/exemple-ville/scenario.yaml"
+
+
+def _small(tmp_path: Path) -> Path:
+    data = make_scenario_dict(
+        demand=rows({2026: 2, 2027: 2, 2028: 2}),
+        envelope=1e6,
+        projects=[
+            project("p1"),
+            project("p2", earliest_start=2027),
+            project("big", capacity={"classes": 2}, cost=1.5e6),
+        ],
+    )
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_explained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("explain")
+    path = _small(tmp)
+    scenario = load_scenario(path)
+    plan = plan_to_dict(scenario, solve(scenario))
+    return path, scenario, plan, explain(scenario, plan, tmp / "out", workers=1)
+
+
+def _row(e, pid: str, change: str):
+    return next(w for w in e.projects if w.project == pid and w.change == change)
+
+
+def test_hand_computed_project_values(small_explained):
+    _, _, plan, e = small_explained
+    assert plan["objective"] == pytest.approx(1.0)
+    assert {(w.project, w.change) for w in e.projects} == {
+        ("big", "force_in"),
+        ("p1", "drop"),
+        ("p1", "defer"),
+        ("p2", "drop"),
+        ("p2", "defer"),
+    }
+    big = _row(e, "big", "force_in")
+    assert big.status == "infeasible" and big.delta is None and big.note == "no plan can include it"
+    assert _row(e, "p1", "drop").delta == pytest.approx(3.0)
+    assert _row(e, "p1", "defer").delta == pytest.approx(2.0)
+    assert _row(e, "p1", "defer").new_start in (2027, 2028)  # p1 2027 + p2 2028, or p2 2027 + p1 2028: both 3
+    assert _row(e, "p2", "drop").delta == pytest.approx(2.0)
+    assert _row(e, "p2", "defer").delta == pytest.approx(1.0)
+    assert _row(e, "p2", "defer").new_start == 2028
+    assert _row(e, "p1", "drop").moved == ()  # p2 stays in 2027 (its earliest year)
+
+
+def test_hand_computed_budget_values(small_explained):
+    _, _, _, e = small_explained
+    by_year = {b.year: b for b in e.budget}
+    assert by_year[2026].gain == pytest.approx(1.0) and by_year[2026].binding
+    assert by_year[2026].unmet_removed == {"classes": pytest.approx(1.0)}
+    assert by_year[2027].gain == pytest.approx(0.0) and not by_year[2027].binding and by_year[2027].at_limit
+    assert by_year[2028].margin == pytest.approx(1e6) and not by_year[2028].at_limit
+
+
+def test_what_holds_the_plan(small_explained):
+    _, _, _, e = small_explained
+    kinds = [(b["kind"], b.get("year"), b.get("project")) for b in e.binding]
+    assert ("budget_year", 2026, None) in kinds and ("budget_year", 2027, None) in kinds
+    assert ("window_earliest", 2027, "p2") in kinds
+    assert all(b["kind"] != "budget_year" or b["year"] != 2028 for b in e.binding)
+    text = format_explanation(e)
+    assert "p2 starts in 2027, the earliest year its window allows" in text
+    assert "[budget[2026]]" in text
+
+
+def test_forcing_in_changes_the_objective_by_exactly_the_reported_amount(tmp_path):
+    # On the example: every project left out, forced in by hand, must move the optimum by the reported delta.
+    scenario = load_scenario(EXAMPLE)
+    plan = plan_to_dict(scenario, solve(scenario))
+    left = [p["id"] for p in plan["projects"] if p["start"] is None and scenario.project[p["id"]].status == "candidate"]
+    assert len(left) >= 3
+    chosen = next(
+        p["id"] for p in plan["projects"] if p["start"] is not None and scenario.project[p["id"]].status == "candidate"
+    )
+    e = explain(scenario, plan, tmp_path / "out", projects=(*left[:3], chosen), budget=False, workers=2)
+    checked = 0
+    for w in e.projects:
+        if w.delta is None:
+            continue
+        edit = {"force_in": "mandatory", "drop": "excluded"}.get(w.change)
+        if edit is None:
+            continue
+        changed = solve(load_scenario(EXAMPLE, overrides=(f"projects.{w.project}.status={edit}",)))
+        assert changed.status == Status.OPTIMAL
+        assert changed.objective - plan["objective"] == pytest.approx(w.delta, abs=1e-6), w
+        checked += 1
+    assert checked >= 3
+
+
+def test_budget_value_is_the_difference_of_two_optima(small_explained):
+    path, _, plan, e = small_explained
+    for b in e.budget:
+        more = solve(load_scenario(path, overrides=(f"budget.annual.{b.year}={1e6 + 1e6:.0f}",)))
+        assert plan["objective"] - more.objective == pytest.approx(b.gain, abs=1e-9)
+
+
+def test_unknown_project_is_refused(small_explained, tmp_path):
+    _, scenario, plan, _ = small_explained
+    with pytest.raises(ValueError, match="unknown project 'nope'"):
+        explain(scenario, plan, tmp_path / "x", projects=("nope",), workers=1)
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_explain_writes_tables_and_reports(tmp_path):
+    path = _small(tmp_path)
+    out = tmp_path / "why"
+    r = run_cli("explain", path, "--out", out, "--workers", "1", "--report", "html,xlsx")
+    assert r.returncode == 0, r.stderr
+    assert "Projects left out" in r.stdout and "big: infeasible (no plan can include it)" in r.stdout
+    assert re.search(r"p1 \(starts 2026\): dropped \+3; deferred to 202[78] \+2", r.stdout)
+    assert "2026: 1 (unmet removed: classes 1); margin 0.00 M€ at its limit binding" in r.stdout
+    data = json.loads((out / "explain.json").read_text(encoding="utf-8"))
+    assert data["format"] == "ppi-explain/1"
+    assert {(p["project"], p["change"]) for p in data["projects"]} >= {("p1", "drop"), ("big", "force_in")}
+    assert (out / "projects.csv").exists() and (out / "budget.csv").exists()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Pourquoi ce plan ?" in html
+    assert "p2 démarre en 2027, la première année que permet sa fenêtre" in html
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert "Pourquoi ce plan" in wb.sheetnames and "Valeur du budget" in wb.sheetnames
+    sheet = wb["Pourquoi ce plan"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_col=5)]
+    assert ["p1", 2026, "abandonné", "optimal", 3.0] in [[*v[:4], round(v[4], 6) if v[4] else v[4]] for v in values]
+
+    again = run_cli("explain", path, "--out", out, "--workers", "1", "--report", "html,xlsx")
+    assert again.returncode == 0, again.stderr  # the same run resumes from its saved re-solves
+    other = run_cli("explain", path, "--out", out, "--project", "p1")
+    assert other.returncode == 1 and "holds the results of another explain run" in other.stderr
+    assert "Traceback" not in other.stderr
+
+
+def test_cli_explain_a_saved_plan_and_report_it_in_english(tmp_path):
+    path = _small(tmp_path)
+    solved = run_cli("solve", path, "--out", tmp_path / "plan", "--quiet")
+    assert solved.returncode == 0, solved.stderr
+    out = tmp_path / "why"
+    r = run_cli("explain", tmp_path / "plan", "--out", out, "--project", "p2", "--no-budget", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    assert "p2 (starts 2027): dropped +2; deferred to 2028 +1" in r.stdout
+    assert "Value of one more M€" not in r.stdout
+    rep = run_cli("report", out, "--lang", "en")
+    assert rep.returncode == 0, rep.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Why this plan?" in html and "Deferred one year: change" in html
+
+
+def test_cli_explain_unknown_project_and_infeasible_plan(tmp_path):
+    path = _small(tmp_path)
+    r = run_cli("explain", path, "--project", "nope", "--out", tmp_path / "x")
+    assert r.returncode == 1 and "unknown project 'nope'" in r.stderr
+    data = make_scenario_dict(projects=[project("a", cost=12e6, status="committed", start=2026)])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    r = run_cli("explain", bad, "--out", tmp_path / "y")
+    assert r.returncode == 2 and "no plan to explain" in r.stderr
+    assert not (tmp_path / "y").exists()
