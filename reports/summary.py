@@ -18,11 +18,20 @@ def _meur(x: float) -> str:
     return f"{x / 1e6:,.2f}"
 
 
+# A run that used this share of its time limit (or more) was stopped by it.
+STOPPED_SHARE = 0.9
+
+
 def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> str:
     lines = [f"{scenario.name}  ({scenario.source})"]
     head = f"Status: {STATUS_WORDS[plan.status]}"
     if plan.gap is not None:
         head += f", gap {plan.gap:.2%}"
+    limit = plan.options.get("time_limit")
+    if limit and plan.status in (Status.FEASIBLE, Status.NO_SOLUTION) and plan.runtime_s >= STOPPED_SHARE * limit:
+        head += f" — stopped by the time limit of {limit:g} s" + (
+            ": the best plan found is shown with its bound" if plan.status == Status.FEASIBLE else ""
+        )
     lines.append(head)
     if plan.objective is not None:
         bound = f"{plan.bound:.6g}" if plan.bound is not None else "unknown"
