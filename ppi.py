@@ -14,7 +14,7 @@ and read the results as pandas tables.
 
 Every scenario goes through the same validation as `ppi validate` (a `ScenarioError` lists every problem),
 every plan through the independent verifier (a plan that fails it raises). `examples/what_if.py` is a
-worked example.
+worked example. `ppi.diagnose(scenario)` explains an infeasible scenario, `ppi.explain(result, out)` a plan.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.derive import derive as _derive
+from analysis.diagnose import Diagnosis
+from analysis.diagnose import diagnose as _diagnose
+from analysis.explain import Explanation
+from analysis.explain import explain as _explain
 from analysis.sweep import SweepResult, SweepSpec, check_spec, make_points, run_sweep
 from models import Scenario, ScenarioError, load_scenario
 from models.evaluate import Evaluation, evaluate_plan
@@ -40,7 +44,20 @@ from reports.files import plan_to_dict, write_results
 from solver import SolveOptions
 from solver import solve as _solve
 
-__all__ = ["Result", "Scenario", "ScenarioError", "compare", "derive", "load", "solve", "sweep"]
+__all__ = [
+    "Diagnosis",
+    "Explanation",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "compare",
+    "derive",
+    "diagnose",
+    "explain",
+    "load",
+    "solve",
+    "sweep",
+]
 
 Sets = Mapping[str, Any] | Iterable[str] | None
 
@@ -186,3 +203,31 @@ def sweep(
     )
     check_spec(spec)
     return run_sweep(spec, out, workers=workers)
+
+
+def diagnose(scenario: Scenario, solver: str = "highs") -> Diagnosis:
+    """Why an infeasible scenario has no plan: `findings` (what breaks, in budget words, with the stable
+    constraint names) and `remedies` (lists of `--set` edits, each checked to give a plan)."""
+    return _diagnose(scenario, SolveOptions(solver=solver))
+
+
+def explain(
+    result: Result,
+    out: str | Path,
+    projects: Iterable[str] = (),
+    budget: bool = True,
+    workers: int | None = None,
+    time_limit: float | None = None,
+) -> Explanation:
+    """Why a solved plan is what it is: force-in, drop and defer costs of the projects (all, or `projects`),
+    the value of one more M€ in each year, the constraints that hold it. The re-solves run in parallel and
+    are saved in `out` (reused when run again). `explanation.projects_table()`, `.budget_table()`."""
+    return _explain(
+        result.scenario,
+        result.plan_json,
+        out,
+        projects=tuple(projects),
+        budget=budget,
+        workers=workers,
+        time_limit=time_limit,
+    )

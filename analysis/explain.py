@@ -147,6 +147,14 @@ class Explanation:
         }
 
 
+def _difference(objective: float | None, base: float | None) -> float | None:
+    """objective − base, with solver dust (below OBJ_EPS relative to the objective) shown as 0."""
+    if objective is None or base is None:
+        return None
+    d = objective - base
+    return 0.0 if abs(d) < OBJ_EPS * max(1.0, abs(base)) else d
+
+
 def _starts(plan: dict[str, Any]) -> dict[str, int | None]:
     return {p["id"]: p.get("start") for p in plan.get("projects", [])}
 
@@ -263,7 +271,7 @@ def explain(
             objective = other.get("objective")
             other_starts = _starts(other)
             displaced, added, moved = _diff(starts, other_starts, p.id)
-            delta = objective - base_objective if objective is not None and base_objective is not None else None
+            delta = _difference(objective, base_objective)
             note = ""
             if other.get("status") == "infeasible":
                 note = "no plan can include it" if change != "drop" else "no plan without it"
@@ -301,7 +309,7 @@ def explain(
                     float(row["margin"]),
                     other.get("status", ""),
                     objective,
-                    base_objective - objective if objective is not None and base_objective is not None else None,
+                    -d if (d := _difference(objective, base_objective)) is not None else None,
                     {k: float(base_unmet.get(k, 0.0)) - float(unmet.get(k, 0.0)) for k in scenario.kinds},
                 )
             )
@@ -404,7 +412,7 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
                 lines.append(f"  {w.project}: {w.status}" + (f" ({w.note})" if w.note else ""))
                 continue
             effect = _effect(w)
-            lines.append(f"  {w.project}: objective {w.delta:+.4g} (starts {w.new_start}){effect}")
+            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}){effect}")
     if chosen:
         lines.append("\nProjects chosen — dropped, or deferred one year:")
         by_project: dict[str, dict[str, ProjectWhy]] = {}
@@ -415,10 +423,10 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
             parts = []
             drop, defer = changes.get("drop"), changes.get("defer")
             if drop is not None:
-                parts.append(f"dropped {drop.delta:+.4g}" if drop.delta is not None else f"dropped: {drop.status}")
+                parts.append(f"dropped {drop.delta:+.3f}" if drop.delta is not None else f"dropped: {drop.status}")
             if defer is not None:
                 if defer.delta is not None:
-                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.4g}")
+                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.3f}")
                 else:
                     parts.append(defer.note or defer.status)
             start = drop.start if drop is not None else None
@@ -428,7 +436,7 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
         for b in e.budget:
             flag = " binding" if b.binding else ""
             limit = " at its limit" if b.at_limit else ""
-            gain = f"{b.gain:.4g}" if b.gain is not None else b.status
+            gain = f"{b.gain:.3f}" if b.gain is not None else b.status
             removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
             lines.append(
                 f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"

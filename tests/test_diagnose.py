@@ -303,3 +303,13 @@ def test_cli_diagnosis_of_the_example_with_a_cut_envelope(tmp_path):
     assert "2028: committed and mandatory projects need" in r.stdout
     assert "gs-simone-veil (committed" in r.stdout
     assert "--set budget.annual.2028=" in r.stdout
+
+
+def test_python_api_diagnose(tmp_path):
+    import ppi
+
+    path, _ = _load(tmp_path, projects=[project("a", cost=12e6, status="committed", start=2026)])
+    d = ppi.diagnose(ppi.load(path))
+    assert d.findings[0].row == "budget[2026]"
+    fixed = ppi.solve(ppi.derive(ppi.load(path), set=list(d.remedies[0].sets)))
+    assert fixed.status == "optimal"

@@ -144,8 +144,8 @@ def test_cli_explain_writes_tables_and_reports(tmp_path):
     r = run_cli("explain", path, "--out", out, "--workers", "1", "--report", "html,xlsx")
     assert r.returncode == 0, r.stderr
     assert "Projects left out" in r.stdout and "big: infeasible (no plan can include it)" in r.stdout
-    assert re.search(r"p1 \(starts 2026\): dropped \+3; deferred to 202[78] \+2", r.stdout)
-    assert "2026: 1 (unmet removed: classes 1); margin 0.00 M€ at its limit binding" in r.stdout
+    assert re.search(r"p1 \(starts 2026\): dropped \+3\.000; deferred to 202[78] \+2\.000", r.stdout)
+    assert "2026: 1.000 (unmet removed: classes 1); margin 0.00 M€ at its limit binding" in r.stdout
     data = json.loads((out / "explain.json").read_text(encoding="utf-8"))
     assert data["format"] == "ppi-explain/1"
     assert {(p["project"], p["change"]) for p in data["projects"]} >= {("p1", "drop"), ("big", "force_in")}
@@ -173,7 +173,7 @@ def test_cli_explain_a_saved_plan_and_report_it_in_english(tmp_path):
     out = tmp_path / "why"
     r = run_cli("explain", tmp_path / "plan", "--out", out, "--project", "p2", "--no-budget", "--workers", "1")
     assert r.returncode == 0, r.stderr
-    assert "p2 (starts 2027): dropped +2; deferred to 2028 +1" in r.stdout
+    assert "p2 (starts 2027): dropped +2.000; deferred to 2028 +1.000" in r.stdout
     assert "Value of one more M€" not in r.stdout
     rep = run_cli("report", out, "--lang", "en")
     assert rep.returncode == 0, rep.stderr
@@ -191,3 +191,13 @@ def test_cli_explain_unknown_project_and_infeasible_plan(tmp_path):
     r = run_cli("explain", bad, "--out", tmp_path / "y")
     assert r.returncode == 2 and "no plan to explain" in r.stderr
     assert not (tmp_path / "y").exists()
+
+
+def test_python_api_explain(tmp_path):
+    import ppi
+
+    result = ppi.solve(ppi.load(_small(tmp_path)))
+    e = ppi.explain(result, tmp_path / "why", projects=["p2"], budget=False, workers=1)
+    table = e.projects_table()
+    assert list(table["change"]) == ["drop", "defer"]
+    assert list(table["delta"]) == pytest.approx([2.0, 1.0])
