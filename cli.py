@@ -306,18 +306,25 @@ def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan,
 
 
 def _reports(
-    scenario, plan: dict, formats: tuple[str, ...], lang: str, explanation: dict | None = None
+    scenario,
+    plan: dict,
+    formats: tuple[str, ...],
+    lang: str,
+    explanation: dict | None = None,
+    diagnosis: dict | None = None,
 ) -> dict[str, bytes]:
-    """report.html / report.xlsx of a plan (plan.json form), with its explanation (explain.json form) if any."""
+    """report.html / report.xlsx of a plan (plan.json form), with its explanation (explain.json form) or, for
+    an infeasible scenario, its diagnosis (diagnosis.json form) when given."""
     files: dict[str, bytes] = {}
+    why = {"explanation": explanation, "diagnosis": diagnosis}
     if "html" in formats:
         from reports.html import plan_html
 
-        files["report.html"] = plan_html(scenario, plan, lang=lang, explanation=explanation).encode("utf-8")
+        files["report.html"] = plan_html(scenario, plan, lang=lang, **why).encode("utf-8")
     if "xlsx" in formats:
         from reports.xlsx import plan_workbook
 
-        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang, explanation=explanation)
+        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang, **why)
     return files
 
 
@@ -403,10 +410,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     plan = _solve(scenario, args, quiet=args.quiet)
     if plan is None:
         return EXIT_INTERNAL
-    extra = _reports(scenario, plan_to_dict(scenario, plan), args.report, args.lang) if args.report else {}
     diagnosis = _diagnose(scenario, plan, args)
-    if diagnosis is not None:
-        extra["diagnosis.json"] = (json.dumps(diagnosis.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()
+    found = diagnosis.to_dict() if diagnosis is not None else None
+    extra = _reports(scenario, plan_to_dict(scenario, plan), args.report, args.lang, diagnosis=found)
+    if found is not None:
+        extra["diagnosis.json"] = (json.dumps(found, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     write_results(out, scenario, plan, extra=extra)
     if args.quiet:
         print(out)
@@ -513,9 +521,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         scenario = _scenario_of(plan)
         folder = path if path.is_dir() else path.parent
         out = Path(args.out) if args.out else folder
-        explained = folder / "explain.json"  # written by `ppi explain` beside the plan it explains
-        explanation = json.loads(explained.read_text(encoding="utf-8")) if explained.is_file() else None
-        reports = _reports(scenario, plan, args.format, args.lang, explanation=explanation)
+        why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
+        for key, name in (("explanation", "explain.json"), ("diagnosis", "diagnosis.json")):
+            if (folder / name).is_file():
+                why[key] = json.loads((folder / name).read_text(encoding="utf-8"))
+        reports = _reports(scenario, plan, args.format, args.lang, **why)
         existing = [str(out / name) for name in reports if (out / name).exists()]
         if existing and not args.force:
             raise OutputError(f"{', '.join(existing)} already exist; add --force to replace them, or choose --out")

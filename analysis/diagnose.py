@@ -20,6 +20,7 @@ from typing import Any
 
 from analysis.derive import derive
 from models.scenario import Project, Scenario
+from reports.words import DIAGNOSIS, change_text, finding_text, note_text
 from solver.diagnose import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, family_of, is_feasible, relax
 from solver.engines import SolveOptions
 
@@ -32,17 +33,29 @@ LISTED = 6
 
 @dataclass(frozen=True)
 class Change:
-    """One edit of a remedy: in words, and as a `--set` argument."""
+    """One edit of a remedy: its kind and values (for words in either language), and its `--set` argument."""
 
-    text: str
+    kind: str  # raise_envelope, raise_total, borrowing, savings_rate, debt_years, shift, drop_mandatory, carry_over
+    values: dict[str, Any]
     edit: str
+
+    @property
+    def text(self) -> str:
+        return change_text(self.to_dict(), "en")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "values": self.values, "edit": self.edit}
 
 
 @dataclass(frozen=True)
 class Remedy:
-    title: str
+    kind: str  # money, carry, schedule
     changes: tuple[Change, ...]
     verified: bool  # the scenario with these edits has a plan (checked by a feasibility solve)
+
+    @property
+    def title(self) -> str:
+        return DIAGNOSIS["en"][f"r.{self.kind}"]
 
     @property
     def sets(self) -> tuple[str, ...]:
@@ -51,66 +64,67 @@ class Remedy:
 
 @dataclass(frozen=True)
 class Finding:
-    """A constraint that breaks: its stable row name and what it says in plain words."""
+    """A constraint that breaks: its stable row name, its kind and values (words in reports.words)."""
 
     row: str
-    text: str
+    kind: str  # budget_year, budget_cumulative, budget_total, borrowing, savings, debt, requires, ... row
+    values: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return finding_text(self.to_dict(), "en")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "kind": self.kind, "values": self.values}
 
 
 @dataclass(frozen=True)
 class Diagnosis:
     findings: tuple[Finding, ...]
     remedies: tuple[Remedy, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (kind, values)
 
     def to_dict(self) -> dict[str, Any]:
+        """The diagnosis.json content: kinds and values, with the English words beside them."""
         return {
-            "findings": [{"row": f.row, "text": f.text} for f in self.findings],
+            "format": "ppi-diagnosis/1",
+            "findings": [{**f.to_dict(), "text": f.text} for f in self.findings],
             "remedies": [
                 {
+                    "kind": r.kind,
                     "title": r.title,
                     "verified": r.verified,
-                    "changes": [{"text": c.text, "edit": c.edit} for c in r.changes],
+                    "changes": [{**c.to_dict(), "text": c.text} for c in r.changes],
                 }
                 for r in self.remedies
             ],
-            "notes": list(self.notes),
+            "notes": [{"kind": k, "values": v, "text": note_text(k, v, "en")} for k, v in self.notes],
         }
-
-
-def meur(euros: float) -> str:
-    """12 345 678 -> '12.35 M€' (to 10 k€, the precision of the suggested changes); 123.4 M€ above 100 M€."""
-    x = euros / MEUR
-    return f"{x:.1f} M€" if abs(x) >= 100 else f"{x:.2f} M€"
 
 
 def _ceil(euros: float) -> float:
     return math.ceil(euros / ROUND_EUR - 1e-9) * ROUND_EUR
 
 
-def _years(p: Project) -> str:
-    return f"{p.earliest}" if p.earliest == p.latest else f"{p.earliest}–{p.latest}"
+def _m(euros: float) -> float:
+    """Euros -> M€ for the stored values (to the euro)."""
+    return round(euros / MEUR, 6)
 
 
-def _charged_in(scenario: Scenario, starts: dict[str, int | None], years: range | list[int]) -> list[tuple[str, float]]:
-    """(project label, amount charged to `years`) for every project started, the largest first."""
-    out = []
+def _charged_in(scenario: Scenario, starts: dict[str, int | None], years) -> dict[str, Any]:
+    """The projects started in `starts` that charge the envelopes of `years`, the largest first (at most LISTED,
+    then how many more)."""
+    items = []
     for p in scenario.projects:
         s = starts.get(p.id)
         if s is None:
             continue
         amount = sum(v for y, v in scenario.charged(p, s).items() if y in years)
         if amount > 0.5:
-            what = {"committed": "committed", "mandatory": "mandatory"}.get(p.status, "chosen")
-            out.append((f"{p.id} ({what}, {meur(amount)})", amount))
-    return sorted(out, key=lambda t: -t[1])
-
-
-def _listing(items: list[tuple[str, float]]) -> str:
-    names = [name for name, _ in items[:LISTED]]
-    if len(items) > LISTED:
-        names.append(f"and {len(items) - LISTED} more")
-    return ", ".join(names)
+            status = p.status if p.status in ("committed", "mandatory") else "chosen"
+            items.append({"id": p.id, "status": status, "amount": _m(amount)})
+    items.sort(key=lambda i: -i["amount"])
+    return {"projects": items[:LISTED], "more": max(0, len(items) - LISTED)}
 
 
 def _need(scenario: Scenario, starts: dict[str, int | None], years) -> float:
@@ -130,21 +144,13 @@ def _envelopes(scenario: Scenario, first: int, last: int) -> float:
 
 def _who(scenario: Scenario, starts: dict[str, int | None]) -> str:
     chosen = any(scenario.project[pid].status == "candidate" for pid, s in starts.items() if s is not None)
-    return "committed, mandatory and required projects" if chosen else "committed and mandatory projects"
-
-
-def _committed_in(scenario: Scenario, y: int) -> float:
-    return sum(
-        scenario.charged(p, p.start).get(y, 0.0)
-        for p in scenario.projects
-        if p.status == "committed" and p.start is not None
-    )
+    return "required" if chosen else "fixed"
 
 
 def _finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding | None:
-    """A relaxation of the money remedy (or a generic slack) in plain words."""
+    """A relaxation of the money remedy (or a generic slack) as a finding."""
     starts = dict(res.starts)
-    spend = "net effort" if scenario.net_basis else "spending"
+    base = {"who": _who(scenario, starts), "what": "net" if scenario.net_basis else "spending"}
     first = scenario.years[0]
     if r.family == "raise_envelope":
         y = int(r.target)
@@ -153,82 +159,92 @@ def _finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding |
             t = max(ends, key=lambda e: _need(scenario, starts, range(first, e + 1)) - _envelopes(scenario, first, e))
             years = list(range(first, t + 1))
             need, available = _need(scenario, starts, years), _envelopes(scenario, first, t)
-            span = f"{first}–{t}" if t > first else f"{t}"
-            text = (
-                f"{span} (with carry-over): {_who(scenario, starts)} need {meur(need)} of {spend} against "
-                f"{meur(available)} of envelopes (short by {meur(_ceil(need - available))}): "
-            )
-            return Finding(f"budget_cumulative[{t}]", text + _listing(_charged_in(scenario, starts, years)))
+            values = {
+                **base,
+                "start": first,
+                "end": t,
+                "need": _m(need),
+                "available": _m(available),
+                "short": _m(_ceil(need - available)),
+                **_charged_in(scenario, starts, years),
+            }
+            return Finding(f"budget_cumulative[{t}]", "budget_cumulative", values)
         carried = res.values.get(f"carry[{y}]", 0.0) * MEUR
         need = _need(scenario, starts, [y])
-        against = f"an envelope of {meur(scenario.envelope[y])}" + (
-            f" plus {meur(carried)} carried over" if carried > 0.5 else ""
-        )
-        text = (
-            f"{y}: {_who(scenario, starts)} need {meur(need)} of {spend} against {against} "
-            f"(short by {meur(_ceil(need - scenario.envelope[y] - carried))}): "
-        )
-        return Finding(f"budget[{y}]", text + _listing(_charged_in(scenario, starts, [y])))
+        values = {
+            **base,
+            "year": y,
+            "need": _m(need),
+            "envelope": _m(scenario.envelope[y]),
+            "carried": _m(carried) if carried > 0.5 else 0.0,
+            "short": _m(_ceil(need - scenario.envelope[y] - carried)),
+            **_charged_in(scenario, starts, [y]),
+        }
+        return Finding(f"budget[{y}]", "budget_year", values)
     if r.family == "raise_total":
         total = scenario.total_envelope
         assert total is not None
-        years = list(total.years)
-        text = (
-            f"{total.start}–{total.end} multi-year envelope: {_who(scenario, starts)} need "
-            f"{meur(total.amount + r.amount * MEUR)} of {spend} against {meur(total.amount)} "
-            f"(short by {meur(r.amount * MEUR)}): " + _listing(_charged_in(scenario, starts, years))
-        )
-        return Finding("budget_total", text)
+        need = _need(scenario, starts, list(total.years))
+        values = {
+            **base,
+            "start": total.start,
+            "end": total.end,
+            "need": _m(need),
+            "amount": _m(total.amount),
+            "short": _m(_ceil(need - total.amount)),
+            **_charged_in(scenario, starts, list(total.years)),
+        }
+        return Finding("budget_total", "budget_total", values)
     pr = scenario.prospective
     if r.family == "raise_borrowing" and pr is not None and pr.max_borrowing is not None:
         y = max(scenario.years, key=lambda t: res.values.get(f"borrowing[{t}]", 0.0))
         need = res.values.get(f"borrowing[{y}]", 0.0) * MEUR
-        return Finding(
-            f"financing[{y}]",
-            f"{y}: the year's investment and repayments need {meur(need)} of new borrowing, above the "
-            f"{meur(pr.max_borrowing)} a year allowed (finance.prospective.max_borrowing)",
-        )
+        return Finding(f"financing[{y}]", "borrowing", {"year": y, "need": _m(need), "cap": _m(pr.max_borrowing)})
     if r.family == "lower_savings_rate" and pr is not None and pr.min_savings_rate is not None:
         worst = min(scenario.years, key=lambda t: res.values.get(f"epargne_brute[{t}]", 0.0) / scenario.revenue(t))
         rate = res.values.get(f"epargne_brute[{worst}]", 0.0) * MEUR / scenario.revenue(worst)
-        return Finding(
-            f"min_savings[{worst}]",
-            f"{worst}: épargne brute falls to {rate:.1%} of operating revenue, below the floor of "
-            f"{pr.min_savings_rate:.1%} (finance.prospective.min_savings_rate)",
-        )
+        values = {"year": worst, "rate": round(rate, 6), "floor": pr.min_savings_rate}
+        return Finding(f"min_savings[{worst}]", "savings", values)
     if r.family == "excess_debt" and pr is not None and pr.max_debt_years is not None:
         y = int(r.target)
         debt = res.values.get(f"debt[{y}]", 0.0) * MEUR
         savings = res.values.get(f"epargne_brute[{y}]", 0.0) * MEUR
-        ratio = f"{debt / savings:.1f} years of" if savings > 0 else "more than any number of years of"
-        return Finding(
-            f"debt_capacity[{y}]",
-            f"{y}: debt of {meur(debt)} is {ratio} épargne brute ({meur(savings)}), above the ceiling of "
-            f"{pr.max_debt_years:g} years (capacité de désendettement, finance.prospective.max_debt_years)",
-        )
+        values = {
+            "year": y,
+            "debt": _m(debt),
+            "savings": _m(savings),
+            "ratio": round(debt / savings, 6) if savings > 0 else None,
+            "ceiling": pr.max_debt_years,
+        }
+        return Finding(f"debt_capacity[{y}]", "debt", values)
     if r.family == "slack":
-        return Finding(r.target, _row_words(scenario, r.target))
+        return _row_finding(scenario, r.target)
     return None
 
 
-def _row_words(scenario: Scenario, row: str) -> str:
-    """A constraint no change of money can mend, by its stable name, in plain words."""
+def _when(p: Project, how_if_free: str) -> dict[str, Any]:
+    if p.status == "committed":
+        return {"how": "starts", "year": p.start}
+    return {"how": how_if_free, "window": (p.earliest, p.latest)}
+
+
+def _row_finding(scenario: Scenario, row: str) -> Finding:
+    """A constraint no change of money can mend, by its stable name."""
     fam, args = family_of(row)
     parts = args.split(",")
     if fam == "requires":
         p, q, s = scenario.project[parts[0]], scenario.project[parts[1]], int(parts[2])
-        when = f"starts in {p.start}" if p.status == "committed" else f"must start in {_years(p)}"
+        values = {"p": p.id, "p_status": p.status, "p_when": _when(p, "must"), "q": q.id, "s": s}
         if q.status == "excluded":
-            return f"{p.id} ({p.status}) {when} and requires {q.id}, which is excluded"
-        q_when = f"starts in {q.start}" if q.status == "committed" else f"can start in {_years(q)}"
-        return f"{p.id} ({p.status}) {when} and requires {q.id}, which {q_when}: {q.id} cannot have started by {s}"
+            return Finding(row, "requires_excluded", values)
+        return Finding(row, "requires", {**values, "q_status": q.status, "q_when": _when(q, "can")})
     if fam == "excludes":
         p, q = scenario.project[parts[0]], scenario.project[parts[1]]
-        return f"{p.id} ({p.status}) and {q.id} ({q.status}) exclude each other, but both must be carried out"
+        return Finding(row, "excludes", {"p": p.id, "p_status": p.status, "q": q.id, "q_status": q.status})
     if fam == "mandatory":
         p = scenario.project[parts[0]]
-        return f"mandatory project {p.id} cannot start in its window {_years(p)} with the other constraints"
-    return f"constraint {row} cannot be met"
+        return Finding(row, "mandatory", {"p": p.id, "window": (p.earliest, p.latest)})
+    return Finding(row, "row", {"row": row})
 
 
 def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
@@ -240,44 +256,26 @@ def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
         if r.family == "raise_envelope":
             y = int(r.target)
             target = _ceil(scenario.envelope[y] + r.amount * MEUR)
-            changes.append(
-                Change(
-                    f"raise the {y} envelope by {meur(target - scenario.envelope[y])} (to {meur(target)})",
-                    f"budget.annual.{y}={target / scale:.0f}",
-                )
-            )
+            values = {"year": y, "by": _m(target - scenario.envelope[y]), "to": _m(target)}
+            changes.append(Change("raise_envelope", values, f"budget.annual.{y}={target / scale:.0f}"))
         elif r.family == "raise_total":
             total = scenario.total_envelope
             assert total is not None
             target = _ceil(total.amount + r.amount * MEUR)
-            changes.append(
-                Change(
-                    f"raise the {total.start}–{total.end} multi-year envelope by {meur(target - total.amount)} "
-                    f"(to {meur(target)})",
-                    f"budget.total={target / scale:.0f}"
-                    if (total.start, total.end) == (scenario.years[0], scenario.years[-1])
-                    else f"budget.total.amount={target / scale:.0f}",
-                )
-            )
+            whole = (total.start, total.end) == (scenario.years[0], scenario.years[-1])
+            values = {"start": total.start, "end": total.end, "by": _m(target - total.amount), "to": _m(target)}
+            edit = f"budget.total={target / scale:.0f}" if whole else f"budget.total.amount={target / scale:.0f}"
+            changes.append(Change("raise_total", values, edit))
         elif r.family == "raise_borrowing" and pr is not None and pr.max_borrowing is not None:
             target = _ceil(pr.max_borrowing + r.amount * MEUR)
-            changes.append(
-                Change(
-                    f"allow {meur(target)} of new borrowing a year (instead of {meur(pr.max_borrowing)})",
-                    f"finance.prospective.max_borrowing={target:.0f}",
-                )
-            )
+            values = {"to": _m(target), "before": _m(pr.max_borrowing)}
+            changes.append(Change("borrowing", values, f"finance.prospective.max_borrowing={target:.0f}"))
         elif r.family == "lower_savings_rate" and pr is not None and pr.min_savings_rate is not None:
             rate = max(0.0, math.floor(round((pr.min_savings_rate - r.amount) * 1000, 6)) / 1000)
-            changes.append(
-                Change(
-                    f"lower the épargne brute floor to {rate:.1%} of operating revenue "
-                    f"(from {pr.min_savings_rate:.1%})",
-                    f"finance.prospective.min_savings_rate={rate:g}",
-                )
-            )
+            values = {"to": rate, "before": pr.min_savings_rate}
+            changes.append(Change("savings_rate", values, f"finance.prospective.min_savings_rate={rate:g}"))
         elif r.family == "excess_debt" and pr is not None and pr.max_debt_years is not None:
-            if any(c.edit.startswith("finance.prospective.max_debt_years=") for c in changes):
+            if any(c.kind == "debt_years" for c in changes):
                 continue
             ratios = []
             for y in scenario.years:
@@ -287,28 +285,16 @@ def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
             worst = max(ratios, default=0.0)
             if math.isfinite(worst):
                 years = math.ceil(round(worst * 10, 6)) / 10
-                changes.append(
-                    Change(
-                        f"raise the debt ceiling to {years:g} years of épargne brute (from {pr.max_debt_years:g})",
-                        f"finance.prospective.max_debt_years={years:g}",
-                    )
-                )
+                values = {"to": years, "before": pr.max_debt_years}
+                changes.append(Change("debt_years", values, f"finance.prospective.max_debt_years={years:g}"))
         elif r.family == "shift":
             p = scenario.project[r.target]
             k = int(round(r.amount))
             current = next(sp.shift for sp in scenario.spec.projects if sp.id == p.id)
-            n = abs(k)
-            when = f"{n} year{'s' if n > 1 else ''} {'later' if k > 0 else 'earlier'}"
-            changes.append(
-                Change(
-                    f"move {p.id}'s window {when} (to {p.earliest + k}–{p.latest + k})",
-                    f"projects.{p.id}.shift={current + k}",
-                )
-            )
+            values = {"project": p.id, "years": k, "start": p.earliest + k, "end": p.latest + k}
+            changes.append(Change("shift", values, f"projects.{p.id}.shift={current + k}"))
         elif r.family == "drop_mandatory":
-            changes.append(
-                Change(f"make {r.target} a candidate instead of mandatory", f"projects.{r.target}.status=candidate")
-            )
+            changes.append(Change("drop_mandatory", {"project": r.target}, f"projects.{r.target}.status=candidate"))
     return changes
 
 
@@ -325,51 +311,51 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     options = options or SolveOptions()
     money = relax(scenario, (MONEY,), options)
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     if money.status.has_plan:
         for r in money.relaxations:
             finding = _finding(scenario, money, r)
             if finding is not None and finding not in findings:
                 findings.append(finding)
     else:
-        notes.append(f"the elastic model ended {money.status.value}: no diagnosis")
+        notes.append(("no_diagnosis", {"status": money.status.value}))
     candidates: list[tuple[str, list[Change]]] = []
     if money.mends_everything and money.relaxations:
-        candidates.append(("Give more money", _edits(scenario, money)))
+        candidates.append(("money", _edits(scenario, money)))
     if not scenario.carry_over:
-        carry = Change("let unspent envelope carry into later years", "budget.carry_over=true")
-        candidates.append(("Allow carry-over", [carry]))
+        candidates.append(("carry", [Change("carry_over", {}, "budget.carry_over=true")]))
     schedule = relax(scenario, (SCHEDULE, MANDATORY), options)
     if schedule.mends_everything and schedule.relaxations:
-        candidates.append(("Change the schedule", _edits(scenario, schedule)))
+        candidates.append(("schedule", _edits(scenario, schedule)))
     remedies: list[Remedy] = []
     can_verify = not scenario.source.startswith("<")
-    for title, changes in candidates:
+    for kind, changes in candidates:
         if not changes:
             continue
         ok = _verified(scenario, changes, options) if can_verify else False
         if ok or not can_verify:
-            remedies.append(Remedy(title, tuple(changes), ok))
+            remedies.append(Remedy(kind, tuple(changes), ok))
     if not can_verify:
-        notes.append("the scenario was built in memory: the remedies could not be checked by loading it again")
+        notes.append(("in_memory", {}))
     if not remedies:
-        notes.append("no single kind of change ppi can suggest (money, carry-over, windows) gives a plan")
+        notes.append(("none", {}))
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
 
 
-def format_diagnosis(diagnosis: Diagnosis) -> str:
-    """The diagnosis as the CLI prints it."""
-    lines = ["No plan satisfies the constraints. What breaks:"]
-    for f in diagnosis.findings:
-        lines.append(f"  - {f.text}  [{f.row}]")
-    if not diagnosis.findings:
-        lines.append("  (nothing found)")
-    if diagnosis.remedies:
-        lines.append("Changes that make it feasible (each checked by solving the changed scenario):")
-        for i, r in enumerate(diagnosis.remedies, 1):
-            check = "" if r.verified else " (not checked)"
-            lines.append(f"  {i}. {r.title}{check}: " + "; ".join(c.text for c in r.changes))
-            lines.append("     " + " ".join(f"--set {c.edit}" for c in r.changes))
-    for note in diagnosis.notes:
-        lines.append(f"Note: {note}")
+def format_diagnosis(diagnosis: Diagnosis | dict[str, Any], lang: str = "en") -> str:
+    """The diagnosis (or its diagnosis.json form) as the CLI prints it."""
+    d = diagnosis.to_dict() if isinstance(diagnosis, Diagnosis) else diagnosis
+    t = DIAGNOSIS[lang]
+    lines = [t["intro"]]
+    for f in d["findings"]:
+        lines.append(f"  - {finding_text(f, lang)}  [{f['row']}]")
+    if d["remedies"]:
+        lines.append(t["remedies"])
+        for i, r in enumerate(d["remedies"], 1):
+            check = "" if r["verified"] else f" ({t['not_checked']})"
+            words = "; ".join(change_text(c, lang) for c in r["changes"])
+            lines.append(f"  {i}. {t['r.' + r['kind']]}{check}: {words}")
+            lines.append("     " + " ".join(f"--set {c['edit']}" for c in r["changes"]))
+    for note in d["notes"]:
+        lines.append(f"Note: {note_text(note['kind'], note['values'], lang)}")
     return "\n".join(lines)

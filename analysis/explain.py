@@ -26,6 +26,7 @@ import pandas as pd
 from analysis.sweep import Point, SweepSpec, run_sweep
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
+from reports.words import binding_text
 
 MEUR = 1e6
 EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
@@ -324,22 +325,6 @@ def explain(
     )
 
 
-# What holds a plan, in words: one template per kind of constraint (reports translate them by kind).
-BINDING_TEXT = {
-    "budget_year": "{year}: {what} of {charged:.2f} M€ uses the envelope of {available:.2f} M€ to within "
-    "{margin:.2f} M€ [budget[{year}]]",
-    "budget_total": "{start}–{end}: {used:.2f} M€ of the {amount:.2f} M€ multi-year envelope are used [budget_total]",
-    "window_earliest": "{project} starts in {year}, the earliest year its window allows",
-    "window_latest": "{project} starts in {year}, the last year of its window: it cannot be deferred",
-    "requires_same_year": "{project} starts in {year}, the year {required} (which it requires) starts",
-    "debt_ceiling": "{year}: debt is {debt_years:.1f} years of épargne brute, at the ceiling of {ceiling:g} years "
-    "[debt_capacity[{year}]]",
-    "savings_floor": "{year}: épargne brute is {rate:.1%} of revenue, at the floor of {floor:.1%} "
-    "[min_savings[{year}]]",
-    "borrowing_cap": "{year}: new borrowing of {borrowing:.2f} M€ is at the cap of {cap:.2f} M€ [financing[{year}]]",
-}
-
-
 def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> list[dict[str, Any]]:
     """The constraints a plan is held by: budget years at their limit, windows at their edge, prerequisites
     started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€), "text"}."""
@@ -347,7 +332,8 @@ def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> li
     found: list[dict[str, Any]] = []
 
     def add(kind: str, **values: Any) -> None:
-        found.append({"kind": kind, **values, "text": BINDING_TEXT[kind].format(**values)})
+        item = {"kind": kind, **values}
+        found.append({**item, "text": binding_text(item, "en")})
 
     what = "net effort" if scenario.net_basis else "spending"
     for row in ev.budget.to_dict("records"):

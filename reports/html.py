@@ -33,10 +33,10 @@ import pandas as pd
 from models.evaluate import Evaluation, evaluate_plan
 from models.scenario import Scenario, competences, maturity_levels
 from reports.compare import Comparison
-from reports.explain_text import TEXT as EXPLAIN_TEXT
-from reports.explain_text import binding_text
-from reports.explain_text import chosen as explain_chosen
-from reports.explain_text import left_out as explain_left_out
+from reports.words import DIAGNOSIS, binding_text, change_text, finding_text, note_text
+from reports.words import TEXT as EXPLAIN_TEXT
+from reports.words import chosen as explain_chosen
+from reports.words import left_out as explain_left_out
 
 LANGS = ("fr", "en")
 
@@ -895,10 +895,15 @@ def _status_word(status: str | None, t: Mapping[str, str]) -> str:
 
 
 def plan_html(
-    scenario: Scenario, plan: Mapping[str, Any], lang: str = "fr", explanation: Mapping[str, Any] | None = None
+    scenario: Scenario,
+    plan: Mapping[str, Any],
+    lang: str = "fr",
+    explanation: Mapping[str, Any] | None = None,
+    diagnosis: Mapping[str, Any] | None = None,
 ) -> str:
     """The plan report as one self-contained HTML page (plan: the plan.json dict; explanation: the
-    explain.json dict of `ppi explain`, shown as a "why this plan" section when given)."""
+    explain.json dict of `ppi explain`, shown as a "why this plan" section; diagnosis: the diagnosis.json
+    dict of an infeasible scenario, shown as a "why there is no plan" section)."""
     fmt = _Fmt(lang)
     t = fmt.t
     info = plan.get("scenario") or {}
@@ -916,6 +921,8 @@ def plan_html(
     sections: list[tuple[str, str, str]] = []  # (anchor, title, html)
     if not has_plan:
         sections.append(("synthese", t["summary"], _no_plan_summary(plan, fmt)))
+        if diagnosis:
+            sections.append(("diagnostic", DIAGNOSIS[lang]["title"], _diagnosis_section(diagnosis, fmt)))
     else:
         starts = {p["id"]: p.get("start") for p in plan.get("projects", [])}
         transfers = {
@@ -937,6 +944,32 @@ def plan_html(
     sections.append(("hypotheses", t["inputs"], _inputs_section(scenario, plan, fmt)))
     body = "\n".join(_section(a, title, content) for a, title, content in sections)
     return _page(lang, f"{t['title_plan']} — {name}", head, [(a, title) for a, title, _ in sections], body, version)
+
+
+def _diagnosis_section(diagnosis: Mapping[str, Any], fmt: _Fmt) -> str:
+    """What breaks, and the changes (checked by solving) that give the scenario a plan."""
+    t = DIAGNOSIS[fmt.lang]
+    findings = "".join(
+        f'<li data-key="finding" data-value="{_e(f["row"])}">{_e(finding_text(f, fmt.lang))} '
+        f"<code>{_e(f['row'])}</code></li>"
+        for f in diagnosis.get("findings", [])
+    )
+    parts = [f"<p>{_e(t['intro'])}</p><ul>{findings}</ul>"]
+    remedies = diagnosis.get("remedies", [])
+    if remedies:
+        items = []
+        for r in remedies:
+            words = "; ".join(_e(change_text(c, fmt.lang)) for c in r["changes"])
+            edits = " ".join(f"--set {c['edit']}" for c in r["changes"])
+            check = "" if r.get("verified") else f" ({_e(t['not_checked'])})"
+            items.append(
+                f'<li data-key="remedy" data-value="{_e(r["kind"])}"><strong>{_e(t["r." + r["kind"]])}</strong>'
+                f"{check}{fmt.colon}{words}<br><code>{_e(edits)}</code></li>"
+            )
+        parts.append(f"<p>{_e(t['remedies'])}</p><ol>{''.join(items)}</ol>")
+    for note in diagnosis.get("notes", []):
+        parts.append(f'<p class="note">{_e(note_text(note["kind"], note.get("values", {}), fmt.lang))}</p>')
+    return "\n".join(parts)
 
 
 def _explain_section(explanation: Mapping[str, Any], fmt: _Fmt) -> str:

@@ -35,10 +35,10 @@ from openpyxl.writer.excel import ExcelWriter
 from models.evaluate import Evaluation, evaluate_plan
 from models.scenario import Scenario, competences, maturity_levels
 from reports.compare import Comparison
-from reports.explain_text import TEXT as EXPLAIN_TEXT
-from reports.explain_text import binding_text
-from reports.explain_text import chosen as explain_chosen
-from reports.explain_text import left_out as explain_left_out
+from reports.words import DIAGNOSIS, binding_text, change_text, finding_text
+from reports.words import TEXT as EXPLAIN_TEXT
+from reports.words import chosen as explain_chosen
+from reports.words import left_out as explain_left_out
 
 LANGS = ("fr", "en")
 
@@ -1049,6 +1049,17 @@ def _inputs_sheet(ws: Worksheet, scenario: Scenario, plan: dict[str, Any], t: _T
     _table(ws, t("t.inputs", name=name), columns, rows, freeze_cols=0, footer=name)
 
 
+def _diagnosis_sheet(ws: Worksheet, diagnosis: dict[str, Any], lang: str, name: str) -> None:
+    """Why there is no plan: what breaks (with the stable constraint names), then the checked remedies."""
+    t = DIAGNOSIS[lang]
+    columns = [Col(t["h.what"], wrap=True), Col(t["h.detail"], wrap=True), Col("--set")]
+    rows: list[list[Any]] = [[finding_text(f, lang), f["row"], ""] for f in diagnosis.get("findings", [])]
+    for r in diagnosis.get("remedies", []):
+        for i, c in enumerate(r["changes"]):
+            rows.append([t["r." + r["kind"]] if i == 0 else "", change_text(c, lang), c["edit"]])
+    _table(ws, f"{t['title']} — {name}", columns, rows, footer=name)
+
+
 def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) -> None:
     """Why this plan: one row per re-solve about a project (with what holds the plan as notes), and the value
     of one more M€ in each year's envelope."""
@@ -1116,7 +1127,11 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) 
 
 
 def plan_workbook(
-    scenario: Scenario, plan: dict[str, Any], lang: str = "fr", explanation: dict[str, Any] | None = None
+    scenario: Scenario,
+    plan: dict[str, Any],
+    lang: str = "fr",
+    explanation: dict[str, Any] | None = None,
+    diagnosis: dict[str, Any] | None = None,
 ) -> bytes:
     """The plan as an .xlsx workbook (bytes): Synthèse, PPI, Budget, [Épargne et dette], Besoins non
     satisfaits, Projets non retenus, [Transferts], [Pourquoi ce plan, Valeur du budget: with the explain.json
@@ -1137,6 +1152,8 @@ def plan_workbook(
     columns = [Col(t("h.indicator"), wrap=True), Col(t("h.value"), wrap=True), Col(t("h.unit"))]
     _table(summary, t("t.summary", name=name), columns, _summary_rows(scenario, plan, ev, t), footer=name)
     summary.auto_filter.ref = None
+    if ev is None and diagnosis:
+        _diagnosis_sheet(wb.create_sheet(DIAGNOSIS[lang]["title"][:31]), diagnosis, lang, name)
     if ev is not None:
         _ppi_sheet(wb.create_sheet(t("sh.ppi")), scenario, ev, t, name)
         _budget_sheet(wb.create_sheet(t("sh.budget")), scenario, ev, t, name)

@@ -313,3 +313,36 @@ def test_python_api_diagnose(tmp_path):
     assert d.findings[0].row == "budget[2026]"
     fixed = ppi.solve(ppi.derive(ppi.load(path), set=list(d.remedies[0].sets)))
     assert fixed.status == "optimal"
+
+
+def test_reports_of_an_infeasible_scenario_carry_the_diagnosis_in_french_and_english(tmp_path):
+    import openpyxl
+
+    path = _write(
+        tmp_path,
+        make_scenario_dict(
+            projects=[
+                project("a", cost=9e6, status="committed", start=2027),
+                project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
+            ]
+        ),
+    )
+    out = tmp_path / "out"
+    r = run_cli("solve", path, "--out", out, "--report", "html,xlsx")
+    assert r.returncode == 2, r.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Pourquoi il n&#x27;y a pas de plan" in html
+    assert (
+        "2027 : les projets engagés et obligatoires demandent 11,00 M€ de dépenses pour une enveloppe de 10,00 M€ "
+        "(il manque 1,00 M€) : a (engagé, 9,00 M€), b (obligatoire, 2,00 M€)"
+    ) in html
+    assert "relever l&#x27;enveloppe 2027 de 1,00 M€ (à 11,00 M€)" in html
+    assert "--set budget.annual.2027=11000000" in html
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    sheet = wb["Pourquoi il n'y a pas de plan"]
+    cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert "budget[2027]" in cells and "budget.carry_over=true" in cells
+    english = run_cli("report", out, "--lang", "en", "--format", "html", "--force")
+    assert english.returncode == 0, english.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Why there is no plan" in html and "short by 1.00 M€" in html
