@@ -21,6 +21,12 @@ from solver import SolveOptions, solve
 from solver.diagnose import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
 from tests.helpers import make_scenario_dict, project, rows, run_cli
 
+# 2027: committed a needs 9 M€ and mandatory b (window 2027 only) 2 M€ against 10 M€: short by 1 M€.
+SHORT_2027 = [
+    project("a", cost=9e6, status="committed", start=2027),
+    project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
+]
+
 
 def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "scenario.yaml"
@@ -54,10 +60,7 @@ def test_budget_year_short_in_budget_words(tmp_path):
     # Remedies: 1 M€ more in 2027; carry-over (2026's unused 10 M€); B one year earlier or later.
     path, s = _load(
         tmp_path,
-        projects=[
-            project("a", cost=9e6, status="committed", start=2027),
-            project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
-        ],
+        projects=SHORT_2027,
     )
     assert solve(s).status == Status.INFEASIBLE
     d = diagnose(s)
@@ -256,10 +259,7 @@ def test_unknown_family_refused(tmp_path):
 def test_diagnosis_works_with_the_other_engines(tmp_path):
     path, s = _load(
         tmp_path,
-        projects=[
-            project("a", cost=9e6, status="committed", start=2027),
-            project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
-        ],
+        projects=SHORT_2027,
     )
     for engine in ("cbc", "scipy"):
         d = diagnose(s, SolveOptions(solver=engine))
@@ -273,12 +273,7 @@ def test_diagnosis_works_with_the_other_engines(tmp_path):
 def test_cli_infeasible_exit_2_with_diagnosis_and_the_fix_works(tmp_path):
     path = _write(
         tmp_path,
-        make_scenario_dict(
-            projects=[
-                project("a", cost=9e6, status="committed", start=2027),
-                project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
-            ]
-        ),
+        make_scenario_dict(projects=SHORT_2027),
     )
     out = tmp_path / "out"
     r = run_cli("solve", path, "--out", out)
@@ -320,12 +315,7 @@ def test_reports_of_an_infeasible_scenario_carry_the_diagnosis_in_french_and_eng
 
     path = _write(
         tmp_path,
-        make_scenario_dict(
-            projects=[
-                project("a", cost=9e6, status="committed", start=2027),
-                project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
-            ]
-        ),
+        make_scenario_dict(projects=SHORT_2027),
     )
     out = tmp_path / "out"
     r = run_cli("solve", path, "--out", out, "--report", "html,xlsx")
