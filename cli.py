@@ -394,8 +394,8 @@ def _analysis_folder(args: argparse.Namespace, default: Path, run: dict) -> Path
 
 
 def _run_record(args: argparse.Namespace) -> dict:
-    """What defines an analysis run (not where or how fast it runs), for run.json."""
-    skip = {"out", "force", "workers", "executor", "scheduler", "quiet", "debug", "verbose"}
+    """What defines an analysis run (not where or how fast it runs, nor the reports' format), for run.json."""
+    skip = {"out", "force", "workers", "executor", "scheduler", "quiet", "debug", "verbose", "report", "lang"}
     return {k: v for k, v in sorted(vars(args).items()) if k not in skip and not callable(v)}
 
 
