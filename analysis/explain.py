@@ -233,7 +233,7 @@ def explain(
         scenario.source,
         scenario.variant,
         scenario.sets,
-        tuple(Point(p.budget_scale if p.budget_scale else scenario.budget_scale, p.values, p.name) for p in points),
+        tuple(Point(scenario.budget_scale, p.values, p.name) for p in points),  # the plan's own budget factor
         time_limit=time_limit,
         solver=solver,
     )
