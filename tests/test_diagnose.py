@@ -336,3 +336,21 @@ def test_reports_of_an_infeasible_scenario_carry_the_diagnosis_in_french_and_eng
     assert english.returncode == 0, english.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Why there is no plan" in html and "short by 1.00 M€" in html
+
+
+def test_the_diagnosis_renders_in_chromium(tmp_path):
+    from reports.files import plan_to_dict
+    from reports.html import plan_html
+    from tests.browser import dump_dom, require_browser
+    from tests.test_html_report import Page
+
+    browser = require_browser()
+    path, s = _load(tmp_path, projects=SHORT_2027)
+    d = diagnose(s).to_dict()
+    page_file = tmp_path / "diagnosis.html"
+    page_file.write_text(plan_html(s, plan_to_dict(s, solve(s)), diagnosis=d), encoding="utf-8")
+    page = Page(dump_dom(browser, page_file))
+    assert page.find("body", data_ready="1")
+    assert page.headings() == ["Synthèse", "Pourquoi il n'y a pas de plan", "Hypothèses et paramètres"]
+    assert [a["data-value"] for _, a in page.find("li", data_key="finding")] == ["budget[2027]"]
+    assert [a["data-value"] for _, a in page.find("li", data_key="remedy")] == ["money", "carry", "schedule"]

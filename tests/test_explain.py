@@ -201,3 +201,26 @@ def test_python_api_explain(tmp_path):
     table = e.projects_table()
     assert list(table["change"]) == ["drop", "defer"]
     assert list(table["delta"]) == pytest.approx([2.0, 1.0])
+
+
+def test_the_explanation_renders_in_chromium_with_the_figures_of_explain_json(small_explained, tmp_path):
+    from reports.html import plan_html
+    from tests.browser import dump_dom, require_browser
+    from tests.test_html_report import Page
+
+    browser = require_browser()
+    _, scenario, plan, e = small_explained
+    data = e.to_dict()
+    path = tmp_path / "why.html"
+    path.write_text(plan_html(scenario, plan, explanation=data), encoding="utf-8")
+    page = Page(dump_dom(browser, path))
+    assert page.find("body", data_ready="1")
+    assert "Pourquoi ce plan ?" in page.headings()
+    keys = page.keyed()
+    for row in data["projects"]:
+        if row["delta"] is not None:
+            key = keys[f"delta.{row['change']}.{row['project']}"]
+            assert float(key["value"]) == pytest.approx(row["delta"])
+            assert key["text"] == f"{row['delta']:.3f}".replace(".", ",").replace("-", "−")
+    assert float(keys["gain.2026"]["value"]) == pytest.approx(1.0)
+    assert "p2 démarre en 2027, la première année que permet sa fenêtre" in page.text(0)
