@@ -177,7 +177,7 @@ def _finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding |
             "need": _m(need),
             "envelope": _m(scenario.envelope[y]),
             "carried": _m(carried) if carried > 0.5 else 0.0,
-            "short": _m(_ceil(need - scenario.envelope[y] - carried)),
+            "short": _m(_ceil(need - carried) - scenario.envelope[y]),  # as the change rounds its new envelope
             **_charged_in(scenario, starts, [y]),
         }
         return Finding(f"budget[{y}]", "budget_year", values)
@@ -191,7 +191,7 @@ def _finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding |
             "end": total.end,
             "need": _m(need),
             "amount": _m(total.amount),
-            "short": _m(_ceil(need - total.amount)),
+            "short": _m(_ceil(need) - total.amount),
             **_charged_in(scenario, starts, list(total.years)),
         }
         return Finding("budget_total", "budget_total", values)

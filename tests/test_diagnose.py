@@ -354,3 +354,17 @@ def test_the_diagnosis_renders_in_chromium(tmp_path):
     assert page.headings() == ["Synthèse", "Pourquoi il n'y a pas de plan", "Hypothèses et paramètres"]
     assert [a["data-value"] for _, a in page.find("li", data_key="finding")] == ["budget[2027]"]
     assert [a["data-value"] for _, a in page.find("li", data_key="remedy")] == ["money", "carry", "schedule"]
+
+
+def test_the_shortfall_and_the_raise_offered_agree_when_the_envelope_is_not_round(tmp_path):
+    # 10.0137 M€ against 12.5 M€ of committed spending: the raise is rounded up to the next 10 k€ of envelope
+    # (12.51 M€), and the shortfall stated is that same amount.
+    path, s = _load(
+        tmp_path, envelope=10_013_700.0, projects=[project("a", cost=12.5e6 + 3, status="committed", start=2026)]
+    )
+    d = diagnose(s)
+    (finding,) = d.findings
+    (change,) = d.remedies[0].changes
+    assert finding.values["short"] == change.values["by"] == pytest.approx(2.4963)
+    assert change.edit == "budget.annual.2026=12510000"
+    _assert_every_remedy_works(path, d)
