@@ -15,10 +15,11 @@ edits, has a plan: a suggestion that does not work is never printed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analysis.derive import derive
+from models.plan import Status
 from models.scenario import Project, Scenario
 from reports.words import DIAGNOSIS, change_text, finding_text, note_text
 from solver.diagnose import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, family_of, is_feasible, relax
@@ -27,6 +28,9 @@ from solver.engines import SolveOptions
 MEUR = 1e6
 # Suggested amounts are rounded up to this (10 k€), so that a rounded suggestion still suffices.
 ROUND_EUR = 1e4
+# Each elastic solve stops after this (unless the caller gives a limit): a change found by then works (it is
+# checked) but may not be the least.
+TIME_LIMIT_S = 60.0
 # Projects listed behind a shortfall, the largest first; the others are counted.
 LISTED = 6
 
@@ -309,6 +313,8 @@ def _verified(scenario: Scenario, changes: list[Change], options: SolveOptions) 
 def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnosis:
     """What breaks in an infeasible scenario, and the verified changes that give it a plan."""
     options = options or SolveOptions()
+    if options.time_limit is None:
+        options = replace(options, time_limit=TIME_LIMIT_S)
     money = relax(scenario, (MONEY,), options)
     findings: list[Finding] = []
     notes: list[tuple[str, dict[str, Any]]] = []
@@ -335,6 +341,8 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
         ok = _verified(scenario, changes, options) if can_verify else False
         if ok or not can_verify:
             remedies.append(Remedy(kind, tuple(changes), ok))
+    if Status.FEASIBLE in (money.status, schedule.status):
+        notes.append(("not_least", {"seconds": options.time_limit}))
     if not can_verify:
         notes.append(("in_memory", {}))
     if not remedies:

@@ -178,6 +178,8 @@ DIAGNOSIS: dict[str, dict[str, str]] = {
         "c.carry_over": "let unspent envelope carry into later years",
         "n.no_diagnosis": "the elastic model ended {status}: no diagnosis",
         "n.in_memory": "the scenario was built in memory: the remedies could not be checked by loading it again",
+        "n.not_least": "the least change was not proven within {seconds:g} s: the changes offered work but may not "
+        "be the smallest",
         "n.none": "no single kind of change ppi can suggest (money, carry-over, windows) gives a plan",
     },
     "fr": {
@@ -240,6 +242,8 @@ DIAGNOSIS: dict[str, dict[str, str]] = {
         "c.carry_over": "reporter les crédits non consommés sur les années suivantes",
         "n.no_diagnosis": "le modèle élastique s'est terminé {status} : pas de diagnostic",
         "n.in_memory": "scénario construit en mémoire : les remèdes n'ont pas pu être vérifiés en le relisant",
+        "n.not_least": "le plus petit changement n'a pas été prouvé en {seconds:g} s : les changements proposés "
+        "fonctionnent mais ne sont peut-être pas les plus petits",
         "n.none": "aucun changement d'un seul type (crédits, report, fenêtres) ne donne de plan",
     },
 }

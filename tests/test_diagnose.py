@@ -368,3 +368,14 @@ def test_the_shortfall_and_the_raise_offered_agree_when_the_envelope_is_not_roun
     assert finding.values["short"] == change.values["by"] == pytest.approx(2.4963)
     assert change.edit == "budget.annual.2026=12510000"
     _assert_every_remedy_works(path, d)
+
+
+def test_notes_are_worded_in_both_languages():
+    from analysis.diagnose import Diagnosis
+
+    d = Diagnosis((), (), (("not_least", {"seconds": 60.0}), ("none", {})))
+    en, fr = format_diagnosis(d), format_diagnosis(d.to_dict(), "fr")
+    assert "the least change was not proven within 60 s" in en
+    assert "no single kind of change ppi can suggest" in en
+    assert "le plus petit changement n'a pas été prouvé en 60 s" in fr
+    assert fr.startswith("Aucun plan ne respecte les contraintes.")
