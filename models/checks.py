@@ -8,9 +8,11 @@ reported at once. Warnings are things that are allowed but probably not meant.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 from models.errors import Path
 from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, new_pupil_shares, school_kinds
+from models.limits import MAX_HINTS
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
 from models.spec import ScenarioSpec
 
@@ -184,24 +186,30 @@ def check_requires_cycles(spec: ScenarioSpec) -> Iterator[Finding]:
     index = {p.id: i for i, p in enumerate(spec.projects)}
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
     cycles: list[list[str]] = []
-
-    def visit(node: str, stack: list[str]) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if nxt not in graph:
-                continue
-            if state.get(nxt) == 1:
-                cycles.append(stack[stack.index(nxt) :] + [nxt])
-            elif nxt not in state:
-                visit(nxt, stack)
-        stack.pop()
-        state[node] = 2
-
-    for node in graph:
-        if node not in state:
-            visit(node, [])
+    # Depth-first, with an explicit stack: a requires-chain of thousands of projects must not overflow
+    # Python's recursion limit.
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        stack, position, todo = [root], {root: 0}, [iter(graph[root])]
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                done = stack.pop()
+                del position[done]
+                state[done] = 2
+                todo.pop()
+            elif nxt in graph and state.get(nxt) == 1:
+                cycles.append(stack[position[nxt] :] + [nxt])
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                position[nxt] = len(stack)
+                stack.append(nxt)
+                todo.append(iter(graph[nxt]))
     for cycle in cycles:
+        if len(cycle) > 12:  # a long cycle: its ends are enough to find it
+            cycle = [*cycle[:5], f"... ({len(cycle) - 10} more)", *cycle[-5:]]
         yield ("projects", index[cycle[0]], "requires"), "requires form a cycle: " + " -> ".join(cycle)
 
 
@@ -368,10 +376,14 @@ LATE_CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
 
 
 def run_checks(spec: ScenarioSpec) -> list[Finding]:
-    findings = [f for check in CHECKS for f in check(spec)]
-    if not findings:
-        findings = [f for check in LATE_CHECKS for f in check(spec)]
-    return findings
+    token = _hints_left.set(MAX_HINTS)
+    try:
+        findings = [f for check in CHECKS for f in check(spec)]
+        if not findings:
+            findings = [f for check in LATE_CHECKS for f in check(spec)]
+        return findings
+    finally:
+        _hints_left.reset(token)
 
 
 def find_warnings(spec: ScenarioSpec) -> list[Finding]:
@@ -457,9 +469,18 @@ def _window_message(earliest: int, latest: int, what: str) -> str:
     return f"{what} cannot start: its earliest start {earliest} is after its latest start {latest}"
 
 
+# "Did you mean" suggestions left in this run of the checks: each compares a name with every known one, so
+# a table of 200,000 rows of unknown districts would otherwise take minutes.
+_hints_left: ContextVar[int] = ContextVar("_hints_left", default=MAX_HINTS)
+
+
 def _hint(name: str, known) -> str:
     import difflib
 
+    left = _hints_left.get()
+    if left <= 0:
+        return ""
+    _hints_left.set(left - 1)
     close = difflib.get_close_matches(name, [str(k) for k in known], n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -6,11 +6,17 @@
 3. shape and types are validated by the pydantic models of `models.spec`;
 4. references and meaning are checked by `models.checks`.
 Every problem from any step is collected into one `ScenarioError`, each naming its file, line and field.
+
+Hostile or mistaken inputs stop early with a plain message: files over their size limit (checked before they
+are read), numbers that are not finite or beyond `MAX_NUMBER` (models/limits.py), and table files outside the
+folder of the scenario file that names them, unless `allow_outside_files` is set.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,7 @@ from models import spec as spec_module
 from models.checks import find_warnings, run_checks
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
+from models.limits import MAX_NUMBER, MAX_YAML_BYTES, FileTooLarge, read_bytes
 from models.scenario import Scenario, resolve
 from models.spec import TABLE_PATHS, ScenarioSpec, Variant
 from models.tables import TableReadError, project_record, read_table
@@ -52,15 +59,20 @@ def load_scenario(
     variant: str | None = None,
     overrides: tuple[str, ...] = (),
     budget_scale: float | None = None,
+    *,
+    allow_outside_files: bool = False,
 ) -> Scenario:
     """Read, validate and resolve a scenario file — with the file it `extends`, the named `variant`, the
     `overrides` ("path=value", as `--set` takes them) and a factor on every envelope (`budget_scale`, as a
-    sweep uses it) applied, in this order; raise `ScenarioError` listing every problem."""
+    sweep uses it) applied, in this order; raise `ScenarioError` listing every problem.
+
+    A table file (`{file: ...}`) must lie in the folder of the YAML file naming it, or below, unless
+    `allow_outside_files` (the CLI's --allow-outside-files) is set."""
     path = Path(path)
     locator = _Locator(str(path))
     problems: list[Problem] = []  # in tables: the rest is still checked
     fatal: list[Problem] = []  # unreadable files: nothing else can be checked
-    data, applied = _read_document(path, locator, problems, fatal, chain=())
+    data, applied = _read_document(path, locator, problems, fatal, chain=(), allow_outside=allow_outside_files)
     if fatal:
         raise ScenarioError(fatal + problems)
     return scenario_from_dict(
@@ -73,11 +85,17 @@ def load_scenario(
         applied=applied,
         problems=problems,
         budget_scale=budget_scale,
+        allow_outside_files=allow_outside_files,
     )
 
 
 def _read_document(
-    path: Path, locator: _Locator, problems: list[Problem], fatal: list[Problem], chain: tuple[Path, ...]
+    path: Path,
+    locator: _Locator,
+    problems: list[Problem],
+    fatal: list[Problem],
+    chain: tuple[Path, ...],
+    allow_outside: bool,
 ) -> tuple[Any, list[str]]:
     """One scenario file with its tables read (relative to its own folder), merged over the file it extends.
 
@@ -85,9 +103,12 @@ def _read_document(
     """
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bytes(path, MAX_YAML_BYTES, "a scenario").decode("utf-8-sig")
     except FileNotFoundError:
         fatal.append(Problem(file, None, "", "the scenario file does not exist"))
+        return None, []
+    except FileTooLarge as exc:
+        fatal.append(Problem(file, None, "", f"{exc}; keep large tables in CSV files ({{file: ...}})"))
         return None, []
     except (OSError, UnicodeDecodeError) as exc:
         fatal.append(Problem(file, None, "", f"the scenario file cannot be read ({exc})"))
@@ -101,7 +122,7 @@ def _read_document(
     if not isinstance(data, dict):
         locator.where.update(own.where)
         return data, []
-    data = _read_tables(data, path.parent, own, problems)
+    data = _read_tables(data, path.parent, own, problems, allow_outside)
     base_ref = data.get("extends")
     if base_ref is None:
         locator.where.update(own.where)
@@ -115,7 +136,7 @@ def _read_document(
         fatal.append(own.problem(("extends",), f"the scenarios extend each other in a loop: {loop}"))
         return None, []
     base_locator = _Locator(str(base_path))
-    base, applied = _read_document(base_path, base_locator, problems, fatal, (*chain, path))
+    base, applied = _read_document(base_path, base_locator, problems, fatal, (*chain, path), allow_outside)
     if fatal:
         fatal.append(own.problem(("extends",), f"the scenario extended, {base_path}, cannot be used"))
         return None, []
@@ -137,13 +158,15 @@ def _read_document(
     return merged, [*applied, f"extends {base_path}"]
 
 
-def _read_tables(data: dict[str, Any], base_dir: Path, locator: _Locator, problems: list[Problem]) -> dict[str, Any]:
+def _read_tables(
+    data: dict[str, Any], base_dir: Path, locator: _Locator, problems: list[Problem], allow_outside: bool
+) -> dict[str, Any]:
     """The data with every `{file: ...}` table reference replaced by the rows of its file."""
     data = dict(data)
     for path in TABLE_PATHS:
         parent = _copied_parent(data, path)
         if parent is not None and isinstance(parent.get(path[-1]), dict):
-            parent[path[-1]] = _read_table_ref(parent[path[-1]], path, base_dir, locator, problems)
+            parent[path[-1]] = _read_table_ref(parent[path[-1]], path, base_dir, locator, problems, allow_outside)
     return data
 
 
@@ -157,15 +180,18 @@ def scenario_from_dict(
     applied: list[str] | None = None,
     problems: list[Problem] | None = None,
     budget_scale: float | None = None,
+    *,
+    allow_outside_files: bool = False,
 ) -> Scenario:
     """Validate scenario data already in memory (the YAML structure as Python objects), with a named
-    variant and `path=value` overrides applied (see models/variants.py for the precedence)."""
+    variant and `path=value` overrides applied (see models/variants.py for the precedence); table files
+    are read from `base_dir` (or below it, unless `allow_outside_files`)."""
     locator = locator or _Locator(source)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
         raise ScenarioError([locator.problem((), f"a scenario must be a mapping of keys, this file is {what}")])
     problems = list(problems or [])
-    data = _read_tables(data, Path(base_dir), locator, problems)
+    data = _read_tables(data, Path(base_dir), locator, problems, allow_outside_files)
     applied = list(applied or [])
     if data.get("name") is None:
         data["name"] = _default_name(source)
@@ -173,7 +199,7 @@ def scenario_from_dict(
     if variant is not None or overrides or budget_scale is not None:
         data = expand_envelopes(data)
     if variant is not None:
-        data = _apply_variant(data, variant, locator, edits, applied, Path(base_dir))
+        data = _apply_variant(data, variant, locator, edits, applied, Path(base_dir), allow_outside_files)
     for text in overrides:
         data = _apply_override(data, text, locator, edits, applied)
     if budget_scale is not None:
@@ -184,6 +210,9 @@ def scenario_from_dict(
         ]
     if edits:
         raise ScenarioError(edits + problems)
+    numbers = _check_numbers(data, (), locator)
+    if numbers:  # an infinite or huge number would overflow the checks and the solver's sums
+        raise ScenarioError(numbers + problems)
     spec, shape_problems, rest = _validate_shape(data, locator)
     problems += shape_problems
     if spec is not None:
@@ -213,6 +242,7 @@ def _apply_variant(
     problems: list[Problem],
     applied: list[str],
     base_dir: Path = Path("."),
+    allow_outside: bool = False,
 ) -> dict[str, Any]:
     """The named variant's edits: its override fragment, its short forms, then its `set` values."""
     variants = data.get("variants")
@@ -235,7 +265,7 @@ def _apply_variant(
     prefix: FieldPath = ("variants", name)
     if spec.override is not None:
         moves: Moves = []
-        data = merge(data, _read_tables(spec.override, base_dir, locator, problems), moves=moves)
+        data = merge(data, _read_tables(spec.override, base_dir, locator, problems, allow_outside), moves=moves)
         for p, where in list(locator.where.items()):
             if tuple(p[:3]) == (*prefix, "override"):
                 locator.where[moved(tuple(p[3:]), moves)] = where
@@ -455,15 +485,29 @@ def _copied_parent(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any
 
 
 def _read_table_ref(
-    ref: dict, path: tuple[str, ...], base_dir: Path, locator: _Locator, problems: list[Problem]
+    ref: dict,
+    path: tuple[str, ...],
+    base_dir: Path,
+    locator: _Locator,
+    problems: list[Problem],
+    allow_outside: bool = False,
 ) -> list[dict[str, Any]] | dict:
     unknown = set(ref) - {"file", "sheet"}
-    if unknown or not isinstance(ref.get("file"), str):
+    if unknown or not isinstance(ref.get("file"), str) or not isinstance(ref.get("sheet"), (str, type(None))):
         problems.append(
             locator.problem(path, "a table is either a list of rows or {file: PATH} (with an optional sheet for XLSX)")
         )
         return []
     table_path = base_dir / ref["file"]
+    if not allow_outside and not _is_inside(table_path, base_dir):
+        problems.append(
+            locator.problem(
+                (*path, "file"),
+                f"the table file {ref['file']} is outside the scenario's folder {base_dir.resolve()}; move it into "
+                "the folder, or allow files outside with --allow-outside-files",
+            )
+        )
+        return []
     try:
         records = read_table(table_path, ref.get("sheet"))
     except TableReadError as exc:
@@ -479,6 +523,41 @@ def _read_table_ref(
     return out
 
 
+def _is_inside(file: Path, folder: Path) -> bool:
+    """Whether `file`, symbolic links followed, is `folder` or below it."""
+    try:
+        return file.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL in the name
+        return False
+
+
+def _check_numbers(data: Any, path: FieldPath, locator: _Locator) -> list[Problem]:
+    """Every number of the scenario finite and at most MAX_NUMBER in size (it is summed over projects and
+    years, and read by the solver)."""
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in _check_numbers(value, (*path, key), locator)]
+    if isinstance(data, list):
+        return [p for i, value in enumerate(data) for p in _check_numbers(value, (*path, i), locator)]
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        return []
+    if isinstance(data, float) and not math.isfinite(data):
+        return [locator.problem(path, f"expected a finite number (got {data!r})")]
+    if abs(data) > MAX_NUMBER:
+        big_int = isinstance(data, int) and abs(data) >= 10**300  # too large to show as a float
+        shown = f"a number of {len(str(abs(data)))} digits" if big_int else f"{data:.3g}"
+        limit = f"{MAX_NUMBER:.0e}".replace("e+", "e")
+        return [locator.problem(path, f"{shown} is larger than {limit}, the largest number a scenario may hold")]
+    return []
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_hint(key: str) -> str:
+    """` (did you mean 'budget'?)` for `budjet` (cached: a table repeats the same wrong column on every row)."""
+    close = difflib.get_close_matches(key, _known_keys(), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@functools.lru_cache(maxsize=1)
 def _known_keys() -> list[str]:
     keys: set[str] = set()
     for obj in vars(spec_module).values():
@@ -493,9 +572,7 @@ def _translate(err: Any, locator: _Locator) -> Problem:
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _known_keys(), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        message = f"unknown key '{loc[-1]}'{hint}"
+        message = f"unknown key '{loc[-1]}'{_key_hint(str(loc[-1]))}"
         return locator.problem(loc, message)
     if kind == "missing":
         return locator.problem(loc, "this required field is missing")

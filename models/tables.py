@@ -5,14 +5,27 @@ comma is accepted (French Excel exports). XLSX: the first sheet unless one is na
 turned into numbers where they look like numbers, so that the scenario model validates them as if they
 had been written in YAML. Project tables write capacity columns as `capacity.<kind>` and lists (profile,
 excludes, requires) as values separated by `|` or spaces.
+
+A table file is at most `MAX_TABLE_BYTES` (checked before it is read) and `MAX_TABLE_ROWS` data rows; an
+XLSX workbook unpacks to at most `MAX_XLSX_UNPACKED_BYTES` (models/limits.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
+
+from models.limits import (
+    MAX_TABLE_BYTES,
+    MAX_TABLE_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
+    FileTooLarge,
+    megabytes,
+    read_bytes,
+)
 
 LIST_FIELDS = {"profile", "excludes", "requires"}
 # Columns holding names and codes: kept as text even when they look like numbers (a district "01").
@@ -42,18 +55,28 @@ def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str
     if not path.exists():
         raise TableReadError(f"the file {path} does not exist")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if suffix in (".csv", ".txt", ".tsv"):
-        if sheet is not None:
-            raise TableReadError("'sheet' only applies to XLSX files")
-        return _read_csv(path)
-    raise TableReadError(f"cannot read {path.name}: tables must be .csv or .xlsx files")
-
-
-def _read_csv(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        raise TableReadError(f"cannot read {path.name}: tables must be .csv or .xlsx files")
+    if suffix in (".csv", ".txt", ".tsv") and sheet is not None:
+        raise TableReadError("'sheet' only applies to XLSX files")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_bytes(path, MAX_TABLE_BYTES, "a table")
+    except FileTooLarge as exc:
+        raise TableReadError(f"{path.name}: {exc}") from exc
+    except OSError as exc:
+        raise TableReadError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data, sheet)
+    return _read_csv(path, data)
+
+
+def _too_many_rows(path: Path) -> TableReadError:
+    return TableReadError(f"{path.name} has more than {MAX_TABLE_ROWS:,} rows, more than a table may have")
+
+
+def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableReadError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     header = text.split("\n", 1)[0]
@@ -62,27 +85,42 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
-        columns = [c.strip() for c in next(reader)]
-    except StopIteration:
-        return rows
-    for number, cells in enumerate(reader, start=2):
-        record = {
-            col: value.strip() if col in TEXT_FIELDS else _cell(value, decimal_comma)
-            for col, value in zip(columns, cells, strict=False)
-            if col and value.strip() != ""
-        }
-        if len(cells) > len(columns):
-            record["<extra cells>"] = cells[len(columns) :]
-        if record:
-            rows.append((number, record))
+        header_cells = next(reader, None)
+        if header_cells is None:
+            return rows
+        columns = [c.strip() for c in header_cells]
+        for number, cells in enumerate(reader, start=2):
+            record = {
+                col: value.strip() if col in TEXT_FIELDS else _cell(value, decimal_comma)
+                for col, value in zip(columns, cells, strict=False)
+                if col and value.strip() != ""
+            }
+            if len(cells) > len(columns):
+                record["<extra cells>"] = cells[len(columns) :]
+            if record:
+                if len(rows) == MAX_TABLE_ROWS:
+                    raise _too_many_rows(path)
+                rows.append((number, record))
+    except csv.Error as exc:  # a field over csv's size limit, a quote never closed...
+        raise TableReadError(f"{path.name} is not a readable CSV table (line {reader.line_num}: {exc})") from exc
     return rows
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, dict[str, Any]]]:
+def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, dict[str, Any]]]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableReadError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise TableReadError(
+            f"{path.name} unpacks to {megabytes(unpacked)}, more than the "
+            f"{MAX_XLSX_UNPACKED_BYTES // 1_000_000} MB a workbook may hold"
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise TableReadError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
     try:
@@ -102,8 +140,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, dict[str, Any]]
                 if col and value is not None and not (isinstance(value, str) and value.strip() == "")
             }
             if record:
+                if len(rows) == MAX_TABLE_ROWS:
+                    raise _too_many_rows(path)
                 rows.append((number, record))
         return rows
+    except TableReadError:
+        raise
+    except Exception as exc:  # a damaged sheet is only found while its rows are read
+        raise TableReadError(f"{path.name} is not a readable XLSX workbook ({exc})") from exc
     finally:
         book.close()
 

@@ -25,7 +25,8 @@ from tests.helpers import run_cli as run
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
 INVALID_DIR = Path("tests/data/invalid")
-INVALID = sorted(yaml.safe_load((REPO / INVALID_DIR / "expected.yaml").read_text(encoding="utf-8")))
+MANIFEST = yaml.safe_load((REPO / INVALID_DIR / "expected.yaml").read_text(encoding="utf-8"))
+INVALID = sorted(MANIFEST)
 RESULT_FILES = {"plan.json", "apcp.csv", "projects.csv", "budget.csv", "balance.csv"}
 
 # One invalid scenario per layer of validation (YAML, shape, references, tables), for the subprocess runs.
@@ -34,6 +35,8 @@ REPRESENTATIVE_INVALID = [
     "unknown-district.yaml",
     "demand-csv-bad-number.yaml",
     "projects-xlsx-unknown-column.yaml",
+    "yaml-python-tag.yaml",
+    "yaml-billion-laughs.yaml",
 ]
 
 
@@ -257,6 +260,12 @@ def test_verify_a_damaged_plan_is_invalid_input_not_an_internal_error(example_re
 # --------------------------------------------------------------------------- invalid scenarios
 
 
+def _expected_exit(name: str) -> int:
+    """The exit code the manifest states for an invalid file (`exit:`; 1, invalid input, by default)."""
+    entry = MANIFEST[name]
+    return entry.get("exit", 1) if isinstance(entry, dict) else 1
+
+
 def _expected_problems(relpath: Path) -> list[str]:
     """The messages load_scenario reports for the file (what the CLI must print, all of them)."""
     cwd = Path.cwd()
@@ -277,7 +286,7 @@ def test_invalid_scenario_in_process(name, command, tmp_path, capsys):
     expected = _expected_problems(relpath)
     out = tmp_path / "out"
     code, stdout, stderr = main([command, relpath] + (["--out", out] if command == "solve" else []), capsys)
-    assert code == 1, stderr
+    assert code == _expected_exit(name), stderr
     assert "Traceback" not in stderr
     assert "internal error" not in stderr
     assert stdout == ""
@@ -294,7 +303,7 @@ def test_invalid_scenario_subprocess(name, tmp_path):
     relpath = INVALID_DIR / name
     out = tmp_path / "out"
     proc = run("solve", relpath, "--out", out)
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == _expected_exit(name), proc.stderr
     no_traceback(proc)
     for problem in _expected_problems(relpath):
         assert problem in proc.stderr

@@ -8,18 +8,31 @@ says what each must report (message fragments, file, line, field path).
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from models import ScenarioError, load_scenario, scenario_json_schema
+from models.errors import Problem
+from models.limits import MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_YAML_BYTES
 from models.yaml_lines import load_yaml_with_lines
 
 REPO = Path(__file__).resolve().parents[1]
 INVALID = Path(__file__).resolve().parent / "data" / "invalid"
-MANIFEST: dict[str, list[dict]] = yaml.safe_load((INVALID / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _problems(entry: list[dict] | dict) -> list[dict]:
+    """A manifest entry: its list of problems, or a mapping {exit: CODE, problems: [...]}."""
+    return entry["problems"] if isinstance(entry, dict) else entry
+
+
+RAW_MANIFEST = yaml.safe_load((INVALID / "expected.yaml").read_text(encoding="utf-8"))
+MANIFEST: dict[str, list[dict]] = {name: _problems(entry) for name, entry in RAW_MANIFEST.items()}
 EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
 SCHEMA_FILE = REPO / "docs" / "scenario.schema.json"
 
@@ -57,6 +70,10 @@ def test_manifest_lists_every_invalid_file():
     on_disk = {p.name for p in INVALID.glob("*.yaml")} - {"expected.yaml"}
     assert on_disk == set(MANIFEST), "tests/data/invalid/expected.yaml and the folder disagree"
     assert len(MANIFEST) >= 25
+    for name, entry in RAW_MANIFEST.items():  # the mapping form holds exactly an exit code and problems
+        if isinstance(entry, dict):
+            assert set(entry) <= {"exit", "problems"} and "problems" in entry, name
+            assert entry.get("exit", 1) in (1, 2, 3), name
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST))
@@ -538,3 +555,149 @@ def test_published_schema_file_is_up_to_date():
     assert published == json.loads(json.dumps(scenario_json_schema())), (
         "docs/scenario.schema.json is stale: run `ppi schema --out docs/scenario.schema.json`"
     )
+
+
+# --------------------------------------------------------------------------- hostile and oversized input
+# The files that cannot be committed (absolute paths of this machine, symbolic links, megabytes) are made
+# here; the rest is in tests/data/invalid/.
+
+
+def only_problem(path: Path, **kwargs) -> Problem:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, **kwargs)
+    assert len(info.value.problems) == 1, describe(info.value.problems)
+    return info.value.problems[0]
+
+
+def test_python_tags_construct_nothing(monkeypatch):
+    """The tag is refused before anything is built: os.system is never called."""
+    calls = []
+    monkeypatch.setattr(os, "system", lambda *args: calls.append(args) or 0)
+    for name in ("yaml-python-tag.yaml", "yaml-python-name-tag.yaml"):
+        problems_of(INVALID / name)
+    assert calls == []
+
+
+def test_python_tag_in_an_override_is_refused(tmp_path):
+    path = write(tmp_path, BASE, demand_csv=GOOD_DEMAND)
+    problem = only_problem(path, overrides=("name=!!python/name:os.system",))
+    assert "not allowed" in problem.message and problem.path == "name"
+
+
+@pytest.fixture
+def outside(tmp_path) -> tuple[Path, Path]:
+    """A scenario in tmp_path/scenario/ and a demand table beside that folder, in tmp_path."""
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    table = tmp_path / "demand.csv"
+    table.write_text(GOOD_DEMAND, encoding="utf-8")
+    return folder, table
+
+
+def test_table_by_absolute_path_outside_the_folder_is_refused(outside):
+    folder, table = outside
+    path = write(folder, BASE.replace("{file: demand.csv}", f"{{file: '{table}'}}"))
+    problem = only_problem(path)
+    assert problem.path == "demand.file" and problem.line == line_of(path, "demand:")
+    assert f"the table file {table} is outside the scenario's folder {folder.resolve()}" in problem.message
+    assert "--allow-outside-files" in problem.message
+    assert load_scenario(path, allow_outside_files=True).name == "several"
+
+
+def test_table_by_relative_path_outside_the_folder_is_allowed_on_request(outside):
+    folder, _ = outside
+    path = write(folder, BASE.replace("{file: demand.csv}", "{file: ../demand.csv}"))
+    assert "outside the scenario's folder" in only_problem(path).message
+    assert load_scenario(path, allow_outside_files=True).name == "several"
+
+
+def test_symbolic_link_out_of_the_folder_is_refused(outside):
+    folder, table = outside
+    (folder / "demand.csv").symlink_to(table)
+    path = write(folder, BASE)
+    problem = only_problem(path)
+    assert "the table file demand.csv is outside the scenario's folder" in problem.message
+    assert load_scenario(path, allow_outside_files=True).name == "several"
+
+
+def test_tables_in_subfolders_and_links_inside_the_folder_are_fine(tmp_path):
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "demand.csv").write_text(GOOD_DEMAND, encoding="utf-8")
+    (tmp_path / "demand.csv").symlink_to(tmp_path / "tables" / "demand.csv")
+    assert load_scenario(write(tmp_path, BASE)).name == "several"
+    assert load_scenario(write(tmp_path, BASE.replace("demand.csv", "tables/demand.csv"))).name == "several"
+
+
+def test_an_extended_scenario_may_be_in_a_parent_folder_with_its_own_tables(tmp_path):
+    """`extends: ../base.yaml` is not restricted; the base's tables are read beside the base."""
+    write(tmp_path, BASE, demand_csv=GOOD_DEMAND)
+    (tmp_path / "variant").mkdir()
+    child = tmp_path / "variant" / "child.yaml"
+    child.write_text("extends: ../scenario.yaml\nname: child\n", encoding="utf-8")
+    assert load_scenario(child).name == "child"
+
+
+def test_scenario_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(BASE + "#" * (MAX_YAML_BYTES // 2) + "\n" + "#" * (MAX_YAML_BYTES // 2) + "\n", encoding="utf-8")
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("the file was read"))
+    problem = only_problem(path)
+    assert problem.message.startswith("the file is 1.0 MB, larger than the 1 MB a scenario may have")
+    assert problem.file == str(path)
+
+
+def test_table_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = write(tmp_path, BASE)
+    with open(tmp_path / "demand.csv", "wb") as f:  # a sparse file: 50 MB on paper, nothing on disk
+        f.write(GOOD_DEMAND.encode())
+        f.truncate(MAX_TABLE_BYTES + 1)
+    problem = only_problem(path)
+    assert problem.path == "demand.file"
+    assert "demand.csv: the file is 50.0 MB, larger than the 50 MB a table may have" in problem.message
+
+
+def test_table_over_the_row_limit_is_refused(tmp_path):
+    rows = "".join(f"nord,classes,{2026 + i % 5},{i}\n" for i in range(MAX_TABLE_ROWS + 1))
+    path = write(tmp_path, BASE, demand_csv="district,kind,year,value\n" + rows)
+    problem = only_problem(path)
+    assert problem.path == "demand.file"
+    assert f"demand.csv has more than {MAX_TABLE_ROWS:,} rows" in problem.message
+
+
+def test_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("models.tables.MAX_XLSX_UNPACKED_BYTES", 1000)
+    shutil.copy(INVALID / "tables" / "projects.xlsx", tmp_path / "projects.xlsx")
+    path = write(tmp_path, BASE.replace("projects:\n", "projects: {file: projects.xlsx}\nold_projects:\n"))
+    problems = [p for p in problems_of(path) if p.path == "projects.file"]
+    assert len(problems) == 1 and "projects.xlsx unpacks to" in problems[0].message
+
+
+def billion_laughs(levels: int) -> str:
+    """Each anchor a list of ten aliases of the one before: 10^levels values once expanded."""
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def deep_through_aliases(levels: int) -> str:
+    """Each anchor 30 levels deep, holding the one before: shallow in the file, deep once expanded."""
+    lines = [f"l{i}: &l{i} {'[' * 30}{f'*l{i - 1}' if i else 1}{']' * 30}" for i in range(levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        (billion_laughs(30), "values once its aliases"),
+        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 40 levels"),
+        ("a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n", "nested more than 40 levels"),
+        ("a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 2_000)), "nested more than 40 levels"),
+        (deep_through_aliases(40), "once its aliases are expanded"),
+    ],
+    ids=["billion-laughs-30-levels", "deep-lists", "deep-mappings", "deep-blocks", "deep-through-aliases"],
+)
+def test_hostile_yaml_is_refused_quickly(text, fragment):
+    start = time.perf_counter()
+    data, _, problems = load_yaml_with_lines(text, "x.yaml")
+    assert time.perf_counter() - start < 5
+    assert data is None and len(problems) == 1 and fragment in problems[0].message
