@@ -236,6 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
     _add_set(c)
     c.add_argument("plan", help="plan.json or a results folder")
+    for name, command in sub.choices.items():
+        if name != "schema":
+            command.add_argument(
+                "--allow-outside-files",
+                action="store_true",
+                help="let the scenario's table files lie outside its folder (refused by default)",
+            )
     return parser
 
 
@@ -266,11 +273,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load(target: str, sets: list[str]):  # -> Scenario
+def _load(target: str, args: argparse.Namespace):  # -> Scenario
+    """The scenario FILE[:VARIANT] with the command's --set overrides (and --allow-outside-files)."""
     from models import load_scenario
 
     path, variant = split_target(target)
-    return load_scenario(path, variant=variant, overrides=tuple(sets))
+    return load_scenario(
+        path,
+        variant=variant,
+        overrides=tuple(args.set),
+        allow_outside_files=getattr(args, "allow_outside_files", False),
+    )
 
 
 def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan, or None on a failed check
@@ -403,7 +416,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from reports.files import plan_to_dict, write_results
     from reports.summary import format_summary
 
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -449,10 +462,10 @@ def _entry(target: str, args: argparse.Namespace, labels: set[str]):  # -> repor
     path = Path(target)
     if path.is_dir() or path.suffix == ".json":
         plan = read_plan(path)
-        scenario = _scenario_of(plan)
+        scenario = _scenario_of(plan, args)
         label = (path if path.is_dir() else path.parent).name
     else:
-        scenario = _load(target, args.set)
+        scenario = _load(target, args)
         solved = _solve(scenario, args, quiet=getattr(args, "quiet", False))
         if solved is None:
             raise RuntimeError(f"the plan of {target} failed the independent check")
@@ -466,7 +479,7 @@ def _entry(target: str, args: argparse.Namespace, labels: set[str]):  # -> repor
     return Entry(label, scenario, plan)
 
 
-def _scenario_of(plan: dict):  # -> Scenario
+def _scenario_of(plan: dict, args: argparse.Namespace):  # -> Scenario
     """The scenario a saved plan was solved from: its file, variant and overrides, loaded again."""
     info = plan.get("scenario", {})
     source = info.get("source")
@@ -477,7 +490,11 @@ def _scenario_of(plan: dict):  # -> Scenario
     from models import load_scenario
 
     return load_scenario(
-        source, variant=info.get("variant"), overrides=tuple(info.get("set", [])), budget_scale=info.get("budget_scale")
+        source,
+        variant=info.get("variant"),
+        overrides=tuple(info.get("set", [])),
+        budget_scale=info.get("budget_scale"),
+        allow_outside_files=getattr(args, "allow_outside_files", False),
     )
 
 
@@ -518,7 +535,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = Path(args.target)
     if path.is_dir() or path.suffix == ".json":
         plan = read_plan(path)
-        scenario = _scenario_of(plan)
+        scenario = _scenario_of(plan, args)
         folder = path if path.is_dir() else path.parent
         out = Path(args.out) if args.out else folder
         why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
@@ -536,7 +553,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for w in written:
             print(w)
         return EXIT_OK
-    scenario = _load(args.target, args.set)
+    scenario = _load(args.target, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
     solved = _solve(scenario, args)
     if solved is None:
@@ -586,9 +603,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     path = Path(args.target)
     if path.is_dir() or path.suffix == ".json":
         plan = read_plan(path)
-        scenario = _scenario_of(plan)
+        scenario = _scenario_of(plan, args)
     else:
-        scenario = _load(args.target, args.set)
+        scenario = _load(args.target, args)
         solved = _solve(scenario, args, quiet=True)
         if solved is None:
             return EXIT_INTERNAL
@@ -636,7 +653,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from models import ScenarioError
 
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     n_candidates = sum(p.status != "excluded" for p in scenario.projects)
@@ -652,7 +669,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         problems = []
         for name in scenario.spec.variants:
             try:
-                _load(f"{path}:{name}", args.set)
+                _load(f"{path}:{name}", args)
                 print(f"  variant {name}: valid")
             except ScenarioError as exc:
                 problems += exc.problems
@@ -664,7 +681,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_demand(args: argparse.Namespace) -> int:
     from reports.demand import format_demand, write_demand
 
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-demand")
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -736,8 +753,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         gap=args.gap,
         solver=args.solver,
+        allow_outside_files=args.allow_outside_files,
     )
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     check_spec(spec)  # every point loads: bad paths and values stop here, before any solve
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
     show = not args.quiet and sys.stderr.isatty()
@@ -784,14 +802,16 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     from reports.files import write_file
 
     try:
-        points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args.set))
+        points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args))
         if args.workers is not None and args.workers < 1:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:
         raise _UsageError(str(exc).replace("--vary", "--param")) from None
     path, variant = split_target(args.scenario)
-    spec = SweepSpec(path, variant, tuple(args.set), points, time_limit=args.time_limit)
-    scenario = _load(args.scenario, args.set)
+    spec = SweepSpec(
+        path, variant, tuple(args.set), points, time_limit=args.time_limit, allow_outside_files=args.allow_outside_files
+    )
+    scenario = _load(args.scenario, args)
     check_spec(spec)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
     show = sys.stderr.isatty()
@@ -822,7 +842,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             raise _UsageError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers must be at least 1, got {args.workers}")
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-montecarlo", _run_record(args))
     if args.fixed_plan:
         fixed = {p["id"]: p.get("start") for p in read_plan(args.fixed_plan).get("projects", [])}
@@ -833,7 +853,14 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             return EXIT_INFEASIBLE
         fixed = dict(base.starts)
     path, variant = split_target(args.scenario)
-    spec = SweepSpec(path, variant, tuple(args.set), time_limit=args.time_limit, fixed=tuple(sorted(fixed.items())))
+    spec = SweepSpec(
+        path,
+        variant,
+        tuple(args.set),
+        time_limit=args.time_limit,
+        fixed=tuple(sorted(fixed.items())),
+        allow_outside_files=args.allow_outside_files,
+    )
     dist = Distributions(args.cost_sigma, args.delay, args.demand_sigma)
     show = sys.stderr.isatty()
     mc = run_montecarlo(
@@ -862,7 +889,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         raise _UsageError(f"--count must be at least 1, got {args.count}")
-    scenario = _load(args.scenario, args.set)
+    scenario = _load(args.scenario, args)
     out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-alternatives")
     print(
         f"Optimum of {scenario.name}, then up to {args.count} alternatives within {args.within:.1%}...", file=sys.stderr
@@ -912,7 +939,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if variant is None and not sets and (info.get("variant") or info.get("set") or info.get("budget_scale")):
         variant, sets, scale = info.get("variant"), tuple(info.get("set", [])), info.get("budget_scale")
         print(f"using the plan's variant and overrides: {' '.join(info.get('overrides', []))}")
-    scenario = load_scenario(path, variant=variant, overrides=sets, budget_scale=scale)
+    scenario = load_scenario(
+        path, variant=variant, overrides=sets, budget_scale=scale, allow_outside_files=args.allow_outside_files
+    )
     if plan.get("status") not in ("optimal", "feasible"):
         print(f"the plan has status {plan.get('status')}: there is nothing to verify")
         return EXIT_OK

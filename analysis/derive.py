@@ -19,4 +19,5 @@ def derive(scenario: Scenario, sets: Iterable[str] = (), budget_scale: float | N
         variant=scenario.variant,
         overrides=scenario.sets + tuple(sets),
         budget_scale=scales[0] * scales[1] if len(scales) == 2 else (scales[0] if scales else None),
+        allow_outside_files=scenario.allow_outside_files,
     )

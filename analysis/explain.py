@@ -236,6 +236,7 @@ def explain(
         tuple(Point(scenario.budget_scale, p.values, p.name) for p in points),  # the plan's own budget factor
         time_limit=time_limit,
         solver=solver,
+        allow_outside_files=scenario.allow_outside_files,
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     by_name = {r["label"]: r["plan"] for r in result.results}

@@ -70,6 +70,7 @@ class SweepSpec:
     gap: float | None = None
     solver: str = "highs"
     fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
+    allow_outside_files: bool = False  # the scenario's table files may lie outside its folder
 
     def key(self, point: Point, inputs: str) -> str:
         """A point's file name: a digest of everything its result depends on (`inputs`: the scenario's)."""
@@ -139,7 +140,13 @@ def check_spec(spec: SweepSpec) -> None:
     problems = []
     for point in spec.points:
         try:
-            load_scenario(spec.scenario, spec.variant, spec.sets + point.sets, point.budget_scale)
+            load_scenario(
+                spec.scenario,
+                spec.variant,
+                spec.sets + point.sets,
+                point.budget_scale,
+                allow_outside_files=spec.allow_outside_files,
+            )
         except ScenarioError as exc:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
@@ -151,7 +158,7 @@ def _inputs_digest(spec: SweepSpec) -> str:
     by an earlier run is reused only if the inputs are still the same."""
     from models import load_scenario
 
-    scenario = load_scenario(spec.scenario, spec.variant, spec.sets)
+    scenario = load_scenario(spec.scenario, spec.variant, spec.sets, allow_outside_files=spec.allow_outside_files)
     return hashlib.sha256(scenario.spec.model_dump_json().encode()).hexdigest()
 
 
@@ -162,7 +169,13 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     from reports.files import plan_to_dict
     from solver import SolveOptions, solve
 
-    scenario = load_scenario(spec.scenario, spec.variant, spec.sets + point.sets, point.budget_scale)
+    scenario = load_scenario(
+        spec.scenario,
+        spec.variant,
+        spec.sets + point.sets,
+        point.budget_scale,
+        allow_outside_files=spec.allow_outside_files,
+    )
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
     plan = solve(scenario, options)
     data = plan_to_dict(scenario, plan)

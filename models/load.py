@@ -232,6 +232,7 @@ def scenario_from_dict(
         overrides=tuple(applied),
         sets=tuple(overrides),
         budget_scale=budget_scale,
+        allow_outside_files=allow_outside_files,
     )
 
 

@@ -140,6 +140,7 @@ class Scenario:
     overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
     sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
     budget_scale: float | None = None  # a factor on every envelope applied last (a budget sweep's point)
+    allow_outside_files: bool = False  # its table files may lie outside its folder (read again the same way)
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
@@ -364,6 +365,7 @@ def resolve(
     overrides: tuple[str, ...] = (),
     sets: tuple[str, ...] = (),
     budget_scale: float | None = None,
+    allow_outside_files: bool = False,
 ) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
@@ -413,4 +415,5 @@ def resolve(
         overrides=overrides,
         sets=sets,
         budget_scale=budget_scale,
+        allow_outside_files=allow_outside_files,
     )

@@ -619,3 +619,42 @@ def test_console_script():
     proc = subprocess.run([exe, "validate", str(EXAMPLE)], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stdout
+
+
+def test_a_table_outside_the_scenario_folder_needs_allow_outside_files_in_every_command(tmp_path):
+    folder = tmp_path / "scenario"
+    folder.mkdir()
+    (tmp_path / "shared").mkdir()
+    demand = "district,kind,year,value\nnord,classes,2026,10\nsud,classes,2026,9\n"
+    (tmp_path / "shared" / "demand.csv").write_text(demand, encoding="utf-8")
+    text = SMALL.replace("STATUS", "status: mandatory").replace("annual: 1.5e6", "annual: 0.5e6")
+    start, end = text.index("demand:\n"), text.index("capacity:\n")
+    path = folder / "s.yaml"
+    path.write_text(text[:start] + "demand: {file: ../shared/demand.csv}\n" + text[end:], encoding="utf-8")
+    refused = run("validate", path)
+    assert refused.returncode == 1
+    no_traceback(refused)
+    assert "is outside the scenario's folder" in refused.stderr and "--allow-outside-files" in refused.stderr
+    assert run("validate", path, "--allow-outside-files").returncode == 0
+    # An infeasible solve: its diagnosis reads the scenario again (with the same permission) to check remedies.
+    out = tmp_path / "out"
+    solved = run("solve", path, "--allow-outside-files", "--out", out)
+    assert solved.returncode == 2, solved.stderr
+    assert "--set budget.annual." in solved.stdout  # a remedy, checked by loading the scenario again
+    assert run("report", out, "--allow-outside-files").returncode == 0
+    assert run("report", out, "--force").returncode == 1  # the plan's scenario is read again: refused
+    fixed = "budget.annual=1e6"
+    sweep = run(
+        "sweep",
+        path,
+        "--set",
+        fixed,
+        "--budget-scale",
+        "1,2",
+        "--workers",
+        "1",
+        "--allow-outside-files",
+        "--out",
+        tmp_path / "sweep",
+    )
+    assert sweep.returncode == 0, sweep.stderr
