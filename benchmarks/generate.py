@@ -9,6 +9,7 @@ Tiers (docs/PERFORMANCE.md):
     S         30         5      10    maternelle, elementaire
     M        100        20      12    + creche
     L        300        50      15    + periscolaire
+    XL      1000       150      15    maternelle, elementaire, creche, periscolaire
 
 Knobs:
 
@@ -20,7 +21,21 @@ Knobs:
 - `identical_modules` (3): size of each group of identical modular-classroom projects (same district,
   capacity, cost, window; 0 = none) — one group per 5 districts;
 - `linked_share` (0.2): share of the projects that take part in an alternative (`excludes`) or a phasing
-  (`requires`) link, half each.
+  (`requires`) link, half each;
+- `transfers` (off): districts lie on a grid ⌈√n⌉ wide and neighbour the districts to their right and below
+  (symmetric), and a `transfers` block lets up to 10 % of a district's school demand (maternelle,
+  élémentaire) go to a neighbour's spare capacity at half the kind's weight per unit-year (docs/model.md,
+  "Neighbouring sectors");
+- `finance` (off): an FCTVA block (16.404 %, one year later), operating costs per unit (the defaults, and
+  1,000 € a year per periscolaire place) and a `finance.prospective` block — Exemple-Ville's ratios scaled to
+  the envelopes (revenue 14.5 × the mean envelope, savings rate 11 %, debt 6 years of savings repaid over
+  11 years, interest 2.4 %, other investment 0.9 × the mean envelope, loans over 20 years) — with a
+  capacité de désendettement ceiling `max_debt_years` 60 % of the way from the worst ratio without new
+  projects to the worst ratio when every envelope is spent. It binds sometimes: on 1 of S seeds 0–4 and on
+  both M seeds 0–1 (the optimum with the ceiling is worse than without).
+
+Every combination of tier and knobs loads with `models.scenario_from_dict` (tests/test_benchmarks.py); XL
+generates and loads in about 0.3 s.
 
 Figures follow docs/DOMAIN.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension
 0.55–1.0 M€ per added class, modular classroom 80–150 k€, new crèche 75–95 k€ per place (Île-de-France),
@@ -37,8 +52,21 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from models.defaults import DEFAULT_OPERATING_COST_PER_UNIT
+
 FIRST_YEAR = 2027
 ELECTION_YEARS = (2026, 2032, 2038, 2044)  # municipal elections; spending peaks the year before
+
+# `transfers` knob: share of a district's school demand that may go to a neighbour, and its cost as a share
+# of the kind's weight (below 1: better than unmet demand, worse than a place at home).
+TRANSFER_MAX_SHARE = 0.1
+TRANSFER_PENALTY = 0.5
+# `finance` knob: savings rate of the synthetic city (Exemple-Ville's 11 %), where its debt ceiling sits
+# between the path without new projects (0) and the path spending every envelope (1), and the yearly
+# operating cost of an accueil de loisirs place (an assumption of this generator, like its investment cost).
+PROSPECTIVE_SAVINGS_RATE = 0.11
+DEBT_CEILING_POSITION = 0.6
+PERISCOLAIRE_OPERATING_COST = {"periscolaire": 1_000.0}
 
 
 @dataclass(frozen=True)
@@ -53,6 +81,7 @@ TIERS: dict[str, Tier] = {
     "S": Tier(30, 5, 10, ("maternelle", "elementaire")),
     "M": Tier(100, 20, 12, ("maternelle", "elementaire", "creche")),
     "L": Tier(300, 50, 15, ("maternelle", "elementaire", "creche", "periscolaire")),
+    "XL": Tier(1000, 150, 15, ("maternelle", "elementaire", "creche", "periscolaire")),
 }
 
 KINDS: dict[str, dict[str, Any]] = {
@@ -77,6 +106,8 @@ class Knobs:
     lumpiness: float = 0.5
     identical_modules: int = 3
     linked_share: float = 0.2
+    transfers: bool = False
+    finance: bool = False
 
     def __post_init__(self) -> None:
         if not 0 < self.budget_tightness <= 2:
@@ -398,29 +429,135 @@ class _Gen:
         # Floor: every mandatory project can be paid whatever its start year (the instance stays feasible).
         return {y: _round(committed[y] + max(scale * weights[y], mandatory_peak * 1.05), 1e4) for y in years}
 
+    # ------------------------------------------------------------------ transfers and finance knobs
+    def neighbours(self) -> dict[str, list[str]]:
+        """Districts on a grid ⌈√n⌉ wide, row by row: each lists its right and lower neighbours."""
+        n = len(self.districts)
+        width = max(1, math.ceil(math.sqrt(n)))
+        out: dict[str, list[str]] = {d: [] for d in self.districts}
+        for i, d in enumerate(self.districts):
+            if (i + 1) % width and i + 1 < n:
+                out[d].append(self.districts[i + 1])
+            if i + width < n:
+                out[d].append(self.districts[i + width])
+        return out
+
+    def transfers_block(self) -> dict[str, Any]:
+        """Dérogations between neighbouring quartiers: school kinds, up to 10 % of the demand, penalty ½."""
+        return {
+            "kinds": [k for k in SCHOOL_KINDS if k in self.kinds],
+            "max_share": TRANSFER_MAX_SHARE,
+            "penalty": TRANSFER_PENALTY,
+        }
+
+    def finance_block(self, annual: dict[int, float]) -> dict[str, Any]:
+        """FCTVA and a savings and debt path scaled to the PPI, with a debt ceiling that binds sometimes.
+
+        The city is Exemple-Ville's (Nantes 2024 ratios, see scenarios/exemple-ville/scenario.yaml) scaled so
+        that the PPI envelope is its share of equipment spending: revenue 14.5 × the mean envelope, savings
+        rate 11 %, debt 6 years of savings. `max_debt_years` is set 60 % of the way from the worst debt ratio
+        of the path without new projects to that of a path spending every envelope in full (with the
+        operating costs such spending brings): a plan that uses the whole budget breaks it, one that uses
+        less does not, so the ceiling binds on some instances and not on others.
+        """
+        mean_env = sum(annual.values()) / len(annual)
+        revenue = _round(14.5 * mean_env, 1e4)
+        spending = _round(revenue * (1 - PROSPECTIVE_SAVINGS_RATE), 1e4)
+        debt = _round(6.0 * (revenue - spending), 1e4)
+        pr: dict[str, Any] = {
+            "revenue": revenue,
+            "revenue_growth": 0.015,
+            "spending": spending,
+            "spending_growth": 0.015,
+            "debt": debt,
+            "debt_repayment": _round(debt / 11, 1e4),
+            "interest_rate": 0.024,
+            "other_investment": _round(0.9 * mean_env, 1e4),
+            "loan_years": 20,
+        }
+        op_unit = {**DEFAULT_OPERATING_COST_PER_UNIT, **PERISCOLAIRE_OPERATING_COST}
+        op_total = city_total = 0.0
+        committed = dict.fromkeys(annual, 0.0)
+        for p in self.projects:
+            share = p.get("city_share", {"prive": 0.0, "partenariat": 0.3}.get(p.get("competence", ""), 1.0))
+            if p.get("status") == "committed":
+                for i, f in enumerate(p["profile"]):
+                    if p["start"] + i in committed:
+                        committed[p["start"] + i] += p["cost"] * share * f
+            else:
+                op_total += sum(op_unit.get(k, 0.0) * v for k, v in p["capacity"].items())
+                city_total += p["cost"] * share
+        per_euro = op_total / city_total if city_total else 0.0  # yearly operating cost per euro invested
+        low = _worst_debt_years(pr, committed, {}, per_euro)
+        high = _worst_debt_years(pr, committed, {y: annual[y] - committed[y] for y in annual}, per_euro)
+        pr["max_debt_years"] = round(low + DEBT_CEILING_POSITION * max(0.0, high - low), 1)
+        return {
+            "fctva": {"rate": 0.16404, "lag": 1},
+            "operating_cost_per_unit": {k: v for k, v in op_unit.items() if k in self.kinds},
+            "prospective": pr,
+        }
+
     def scenario(self) -> dict[str, Any]:
         self.make_projects()
         self.make_links()
         demand, capacity = self.make_tables()
         annual = self.make_budget()
         k = self.knobs
-        return {
+        districts: list[dict[str, Any]] = [{"id": d, "name": f"Quartier {d[1:]}"} for d in self.districts]
+        if k.transfers:
+            grid = self.neighbours()
+            for row in districts:
+                if grid[row["id"]]:
+                    row["neighbours"] = grid[row["id"]]
+        data: dict[str, Any] = {
             "name": f"synthetic-{self.tier_name}-seed{self.seed}",
             "description": (
                 f"generated by benchmarks.generate: tier {self.tier_name}, seed {self.seed}, "
                 f"budget_tightness {k.budget_tightness}, lumpiness {k.lumpiness}, "
-                f"identical_modules {k.identical_modules}, linked_share {k.linked_share}"
+                f"identical_modules {k.identical_modules}, linked_share {k.linked_share}, "
+                f"transfers {'on' if k.transfers else 'off'}, finance {'on' if k.finance else 'off'}"
             ),
             "horizon": {"start": self.start, "end": self.end},
             "discount_rate": 0.0,
             "demand_kinds": {kind: dict(KINDS[kind]) for kind in self.kinds},
-            "districts": [{"id": d, "name": f"Quartier {d[1:]}"} for d in self.districts],
+            "districts": districts,
             "demand": demand,
             "capacity": capacity,
             "budget": {"annual": annual, "carry_over": False},
             "objective": {"cost_weight": 1.0e-9},
             "projects": self.projects,
         }
+        if k.transfers:
+            data["transfers"] = self.transfers_block()
+        if k.finance:
+            data["finance"] = self.finance_block(annual)
+        return data
+
+
+def _worst_debt_years(
+    pr: dict[str, Any], committed: dict[int, float], extra: dict[int, float], op_per_euro: float
+) -> float:
+    """Worst debt / épargne brute over the horizon for a spending path (as `models.evaluate.prospective_path`).
+
+    `extra` is city spending on top of the committed projects; its operating costs start 3 years after it is
+    spent (about the mean delivery lag) and FCTVA refunds 16.404 % of all spending a year later.
+    """
+    years = sorted(committed)
+    debt, worst, borrowed = pr["debt"], 0.0, {}
+    for i, y in enumerate(years):
+        t = i  # years since the start
+        spent = committed[y] + extra.get(y, 0.0)
+        fctva = 0.16404 * (committed.get(y - 1, 0.0) + extra.get(y - 1, 0.0))
+        op = op_per_euro * sum(v for z, v in extra.items() if z <= y - 3)
+        interest = pr["interest_rate"] * debt
+        savings = pr["revenue"] * 1.015**t - pr["spending"] * 1.015**t - op - interest
+        repay_new = sum(v for z, v in borrowed.items() if y - pr["loan_years"] <= z < y) / pr["loan_years"]
+        repay = max(0.0, min(pr["debt_repayment"], pr["debt"] - pr["debt_repayment"] * t)) + repay_new
+        borrowing = max(0.0, spent - fctva + pr["other_investment"] + repay - savings)
+        borrowed[y] = borrowing
+        debt = debt + borrowing - repay
+        worst = max(worst, debt / savings if savings > 0 else 99.0)
+    return worst
 
 
 def generate_scenario(
@@ -431,9 +568,11 @@ def generate_scenario(
     lumpiness: float = 0.5,
     identical_modules: int = 3,
     linked_share: float = 0.2,
+    transfers: bool = False,
+    finance: bool = False,
 ) -> dict[str, Any]:
     """A synthetic scenario (YAML structure as Python objects), deterministic for (tier, seed, knobs)."""
-    knobs = Knobs(budget_tightness, lumpiness, identical_modules, linked_share)
+    knobs = Knobs(budget_tightness, lumpiness, identical_modules, linked_share, transfers, finance)
     data = _Gen(tier, seed, knobs).scenario()
     assert math.isfinite(sum(data["budget"]["annual"].values()))
     return data

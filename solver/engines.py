@@ -16,8 +16,9 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,9 @@ class EngineResult:
     bound: float | None
     runtime_s: float
     message: str = ""
+    # What the engine can tell about its run, for benchmarks: HiGHS `load_s` (passModel), `nodes`,
+    # `root_bound` (the best dual bound seen at node 0, when a progress callback listened); CBC `log`.
+    info: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:
@@ -135,7 +139,9 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     lp.integrality_ = [
         highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in m.integrality
     ]
+    t_load = time.perf_counter()
     h.passModel(lp)
+    info: dict[str, Any] = {"load_s": time.perf_counter() - t_load}
     if opts.progress is not None:
         report = opts.progress
 
@@ -143,6 +149,8 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
             d = event.data_out
             primal = d.mip_primal_bound if math.isfinite(d.mip_primal_bound) else None
             dual = d.mip_dual_bound if math.isfinite(d.mip_dual_bound) else None
+            if dual is not None and d.mip_node_count == 0:
+                info["root_bound"] = max(dual, info.get("root_bound", -math.inf))
             report(d.running_time, primal, dual)
 
         h.cbMipInterrupt.subscribe(on_progress)
@@ -150,21 +158,22 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     h.run()
     runtime = time.perf_counter() - t0
     ms = h.getModelStatus()
-    info = h.getInfo()
+    run = h.getInfo()
     name = h.modelStatusToString(ms)
-    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    info["nodes"] = int(run.mip_node_count)
+    has_plan = run.primal_solution_status == 2  # kSolutionStatusFeasible
     x = np.array(h.getSolution().col_value) if has_plan else None
-    objective = float(info.objective_function_value) if has_plan else None
-    bound = float(info.mip_dual_bound) if has_plan or ms == highspy.HighsModelStatus.kOptimal else None
+    objective = float(run.objective_function_value) if has_plan else None
+    bound = float(run.mip_dual_bound) if has_plan or ms == highspy.HighsModelStatus.kOptimal else None
     S = highspy.HighsModelStatus
     if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
-        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name)
+        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name, info)
     if objective is None:
-        return EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, name)
+        return EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, name, info)
     if ms == S.kOptimal and not m.integrality.any():
         bound = objective  # a linear program (no project left to decide): HiGHS reports no MIP bound
     status = _status_with_plan(objective, bound, proven=ms == S.kOptimal)
-    return EngineResult(status, x, objective, bound, runtime, name)
+    return EngineResult(status, x, objective, bound, runtime, name, info)
 
 
 # CBC run that used at least this share of its time limit is taken as stopped by it.
@@ -226,23 +235,24 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         if os.path.exists(log):
             with open(log, encoding="utf-8", errors="replace") as fh:
                 text = fh.read()
+    info = {"log": text}
     result = CBC_RESULT.search(text)
     reason = result.group(1).strip() if result else pulp.LpStatus[prob.status]
     if result is not None and "infeasible" in reason.lower():
-        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason)
+        return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason, info=info)
     if result is None and pulp.LpSolutionInfeasible in (prob.sol_status, prob.status):
         # CBC stopped without its "Result -" line (e.g. in pre-processing). Infeasibility is believed only
         # when the time limit did not cut the run short; otherwise nothing is known.
         if opts.time_limit is None or runtime < CBC_TIME_LIMIT_SHARE * opts.time_limit:
-            return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason)
+            return EngineResult(Status.INFEASIBLE, None, None, None, runtime, reason, info=info)
         return EngineResult(
-            Status.NO_SOLUTION, None, None, None, runtime, "stopped by the time limit during pre-processing"
+            Status.NO_SOLUTION, None, None, None, runtime, "stopped by the time limit during pre-processing", info
         )
     values = [v.varValue for v in xs]
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) or any(
         v is None for v in values
     ):
-        return EngineResult(Status.NO_SOLUTION, None, None, None, runtime, reason)
+        return EngineResult(Status.NO_SOLUTION, None, None, None, runtime, reason, info=info)
     x = np.array(values, dtype=float)
     objective = float(m.c @ x) + m.offset
     bound_match = CBC_BOUND.search(text)
@@ -252,7 +262,7 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
         proven = True  # a linear program: CBC solves it with Clp and writes no branch-and-bound result line
     if proven and bound is None:
         bound = objective
-    return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason)
+    return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason, info=info)
 
 
 def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:

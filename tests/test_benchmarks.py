@@ -2,24 +2,65 @@
 
 from __future__ import annotations
 
+import json
 import math
+import time
 
 import pytest
 
-from benchmarks.generate import generate_scenario
+from benchmarks.baseline import left_out, solve_baseline
+from benchmarks.cbclog import parse_cbc_log
+from benchmarks.generate import TIERS, generate_scenario
+from benchmarks.metrics import gap_at, search_metrics, time_to_gap
 from benchmarks.run import shifted_geomean
 from models import scenario_from_dict
+from models.verify import verify_plan
+from reports.files import plan_to_dict
 from tests.helpers import solve_and_verify
+
+KNOBS = [{}, {"transfers": True}, {"finance": True}, {"transfers": True, "finance": True}]
 
 
 @pytest.mark.parametrize("tier", ["S", "M", "L"])
-def test_generator_is_deterministic_and_valid(tier):
-    a = generate_scenario(tier, seed=7)
-    assert a == generate_scenario(tier, seed=7)
-    assert a != generate_scenario(tier, seed=8)
+@pytest.mark.parametrize("knobs", KNOBS, ids=["plain", "transfers", "finance", "both"])
+def test_generator_is_deterministic_and_valid(tier, knobs):
+    a = generate_scenario(tier, seed=7, **knobs)
+    assert a == generate_scenario(tier, seed=7, **knobs)
+    assert a != generate_scenario(tier, seed=8, **knobs)
     scenario = scenario_from_dict(a, source=f"<{tier}-7>")
-    expected_projects = {"S": 30, "M": 100, "L": 300}[tier]
-    assert len(scenario.projects) == expected_projects
+    assert len(scenario.projects) == TIERS[tier].projects
+    assert len(scenario.districts) == TIERS[tier].districts
+    assert scenario.transfers_on == bool(knobs.get("transfers"))
+    assert (scenario.prospective is not None) == bool(knobs.get("finance"))
+    if knobs.get("finance"):
+        assert scenario.prospective.max_debt_years > 0
+
+
+def test_extra_large_tier_is_generated_and_loads_quickly():
+    t0 = time.perf_counter()
+    scenario = scenario_from_dict(generate_scenario("XL", seed=0, transfers=True, finance=True), source="<XL>")
+    assert time.perf_counter() - t0 < 20  # about 0.3 s here; generous for a loaded CI machine
+    assert (len(scenario.projects), len(scenario.districts), len(scenario.years), len(scenario.kinds)) == (
+        1000,
+        150,
+        15,
+        4,
+    )
+
+
+def test_baseline_plan_verifies_and_matches_the_optimum():
+    """The PuLP baseline proves the same optimum as the repository's model on a small tier."""
+    scenario = scenario_from_dict(generate_scenario("S", seed=1), source="<S-1>")
+    res = solve_baseline(scenario, time_limit=30)
+    assert res.plan.status.value == "optimal" and res.left_out == ()
+    assert verify_plan(scenario, plan_to_dict(scenario, res.plan)).ok
+    assert res.plan.objective == pytest.approx(solve_and_verify(scenario).objective, rel=1e-4)
+    assert res.log.lp_bound is not None and res.log.lp_bound <= res.plan.objective
+
+
+def test_baseline_names_what_it_leaves_out():
+    scenario = scenario_from_dict(generate_scenario("S", seed=0, transfers=True, finance=True), source="<S>")
+    assert left_out(scenario) == ("finance.prospective", "transfers")
 
 
 def test_generated_small_tier_solves_and_verifies():
@@ -43,3 +84,85 @@ def test_sweep_benchmark_runs_and_writes_its_table(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| 1 |" in text and "| 2 |" in text and "same statuses and objectives: yes" in text
     assert "| budget×1 | 98.0 | optimal | 194.43 |" in text
+
+
+# ---------------------------------------------------------------------------------------------- metrics
+# A synthetic trajectory (seconds, best objective, best bound): first plan at 2 s, 1 % gap at 12 s.
+TRAJECTORY = [(0.5, None, 90.0), (2.0, 110.0, 95.0), (8.0, 104.0, 99.0), (12.0, 101.0, 100.0), (30.0, 100.5, 100.2)]
+
+
+def test_time_to_gap_and_gap_at_a_time_from_a_trajectory():
+    assert time_to_gap(TRAJECTORY, 0.01) == 12.0  # (101 − 100) / 101 < 1 %; at 8 s it is 4.8 %
+    assert time_to_gap(TRAJECTORY, 0.001) is None
+    assert gap_at(TRAJECTORY, 10.0, end_s=30.0, stopped_early=True) == pytest.approx(5 / 104)
+    assert gap_at(TRAJECTORY, 1.0, end_s=30.0, stopped_early=True) is None  # no plan yet
+    # A run stopped by a 5 s time limit says nothing about its gap at 10 s.
+    assert gap_at(TRAJECTORY[:2], 10.0, end_s=5.0, stopped_early=True) is None
+
+
+def test_search_metrics_use_the_final_state():
+    m = search_metrics(TRAJECTORY, end_s=31.0, objective=100.3, bound=100.3, optimal=True, stopped_early=False)
+    assert (m.time_to_first_plan_s, m.time_to_1pct_s, m.time_to_optimal_s) == (2.0, 12.0, 31.0)
+    assert m.gap_at_10s == pytest.approx(5 / 104)
+    assert m.gap_at_60s == 0.0  # ended optimal before 60 s
+    stopped = search_metrics(TRAJECTORY[:3], end_s=20.0, objective=104.0, bound=99.0, optimal=False, stopped_early=True)
+    assert stopped.time_to_1pct_s is None and stopped.time_to_optimal_s is None and stopped.gap_at_60s is None
+
+
+def test_cbc_log_gives_bounds_and_trajectory():
+    text = """Continuous objective value is 1037.81 - 0.02 seconds
+Cbc0012I Integer solution of 1109.2844 found by feasibility pump after 0 iterations and 0 nodes (0.41 seconds)
+Cbc0013I At root node, 69 cuts changed objective from 1062.1184 to 1073.6191 in 11 passes
+Cbc0010I After 0 nodes, 1 on tree, 1109.2844 best solution, best possible 1073.6191 (0.81 seconds)
+Cbc0020I Exiting on maximum time
+Cbc0005I Partial search - best objective 1106.7373 (best possible 1073.6191), took 39 iterations (7.92 seconds)
+
+Result - Stopped on time limit
+
+Objective value:                1106.73731800
+Lower bound:                    1073.619
+Total time (CPU seconds):       7.13   (Wallclock seconds):       7.98
+"""
+    log = parse_cbc_log(text)
+    assert log.result == "Stopped on time limit" and log.time_limit_hit(10.0)
+    assert (log.lp_bound, log.root_bound, log.bound, log.wall_s) == (1037.81, 1073.6191, 1073.619, 7.98)
+    assert log.trajectory[0] == (0.02, None, 1037.81)
+    assert log.trajectory[-1] == (7.92, 1106.7373, 1073.6191)
+    assert log.shifted(1.0).trajectory[-1] == (7.92, 1107.7373, 1074.6191)
+
+
+# ---------------------------------------------------------------------------------------------- smoke run
+def test_benchmark_runner_smoke(tmp_path):
+    """`python -m benchmarks.run` end to end on the S tier with short limits: the benchmark still works.
+
+    Not a timing gate: only the sections, the records and their metrics are checked.
+    """
+    from benchmarks.run import main
+
+    out, raw = tmp_path / "benchmarks.md", tmp_path / "benchmarks.json"
+    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,baseline-pulp-cbc"]
+    assert main([*argv, "--no-example", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
+    text = out.read_text(encoding="utf-8")
+    for section in (
+        "## Machine",
+        "## How to reproduce",
+        "## Summary",
+        "## Results per instance",
+        "### S",
+        "## Reading",
+    ):
+        assert section in text
+    assert "ratio to baseline" in text and "| S | highs | 1 |" in text and "| S | baseline-pulp-cbc | 1 |" in text
+    records = json.loads(raw.read_text(encoding="utf-8"))
+    assert [r["job"]["variant"] for r in records] == ["highs", "baseline-pulp-cbc"]
+    for r in records:
+        assert r["status"] == "optimal" and r["verified"] is True, r
+        for key in (
+            "validate_s", "assembly_s", "load_s", "lp_bound", "root_bound", "time_to_first_plan_s",
+            "time_to_1pct_s", "time_to_optimal_s", "gap_at_10s", "gap_at_60s", "peak_rss_mb", "trajectory",
+        ):  # fmt: skip
+            assert key in r, key
+        assert r["lp_bound"] <= r["objective"] + 1e-6
+        assert r["time_to_first_plan_s"] <= r["time_to_1pct_s"] <= r["time_to_optimal_s"]
+        assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
+    assert records[1]["left_out"] == [] and records[1]["own_objective"] == pytest.approx(records[1]["objective"])
