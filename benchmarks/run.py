@@ -88,11 +88,12 @@ def _lp_bound(model) -> float | None:
 
 # Progress points kept per run in the JSON records (the first and last are always kept).
 MAX_TRAJECTORY_POINTS = 400
-REPO_VARIANTS = {  # variant -> (engine, threads)
-    "highs": ("highs", None),
-    "highs-1thread": ("highs", 1),
-    "cbc": ("cbc", None),
-    "scipy": ("scipy", None),
+REPO_VARIANTS = {  # variant -> (engine, threads, symmetry rows of identical projects)
+    "highs": ("highs", None, True),
+    "highs-1thread": ("highs", 1, True),
+    "highs-nosym": ("highs", None, False),
+    "cbc": ("cbc", None, True),
+    "scipy": ("scipy", None, True),
 }
 BASELINE = "baseline-pulp-cbc"
 VARIANTS = (*REPO_VARIANTS, BASELINE)
@@ -125,7 +126,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
 
-    engine, threads = REPO_VARIANTS[job["variant"]]
+    engine, threads, symmetry = REPO_VARIANTS[job["variant"]]
     points: list[tuple[float, float | None, float | None]] = []
     options = SolveOptions(
         solver=engine,
@@ -134,7 +135,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
         progress=lambda t, p, d: points.append((t, p, d)),
     )
     t0 = time.perf_counter()
-    model = build_model(scenario)
+    model = build_model(scenario, symmetry=symmetry)
     build_s = time.perf_counter() - t0
     result = solve_matrix(model, options)
     out["wall_solve_s"] = time.perf_counter() - t0 - build_s

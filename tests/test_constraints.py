@@ -915,3 +915,44 @@ def test_operating_cost_defaults_apply_with_a_prospective_block():
     )
     assert own.projects[0].operating_cost == pytest.approx(100_000)
     assert make_scenario(**kinds, projects=[creche]).projects[0].operating_cost == 0.0
+
+
+# ============================================================================== symmetry of identical projects
+
+
+def _modules(n: int, **overrides) -> list[dict]:
+    return [project(f"mod-{i}", cost=0.5e6, **overrides) for i in range(1, n + 1)]
+
+
+def test_symmetry_structure():
+    s = make_scenario(
+        projects=[
+            *_modules(3),
+            project("other", cost=0.6e6),  # another cost: not in the group
+            project("alt", cost=0.5e6, excludes=["other"]),  # linked: left out of any group
+        ]
+    )
+    m = build_model(s)
+    assert rows_named(m, "symmetry") == [
+        "symmetry[mod-1,mod-2,2026]",
+        "symmetry[mod-1,mod-2,2027]",
+        "symmetry[mod-1,mod-2,2028]",
+        "symmetry[mod-2,mod-3,2026]",
+        "symmetry[mod-2,mod-3,2027]",
+        "symmetry[mod-2,mod-3,2028]",
+    ]
+    # Σ_{t≤s} x[q,t] − Σ_{t≤s} x[p,t] ≤ 0
+    approx_terms(
+        row_terms(m, "symmetry[mod-1,mod-2,2027]"),
+        {"start[mod-2,2026]": 1.0, "start[mod-2,2027]": 1.0, "start[mod-1,2026]": -1.0, "start[mod-1,2027]": -1.0},
+    )
+    assert row_bounds(m, "symmetry[mod-2,mod-3,2028]") == (-INF, 0.0)
+    assert rows_named(build_model(s, symmetry=False), "symmetry") == []
+
+
+def test_symmetry_keeps_the_optimum_and_sorts_the_starts():
+    # 3 classes short every year, 0.5 M€ a year: one module a year (unmet 2 + 1 + 0); in id order.
+    s = make_scenario(demand=rows({2026: 3, 2027: 3, 2028: 3}), envelope=0.5e6, projects=_modules(3))
+    plan = solve_and_verify(s)
+    assert dict(plan.starts) == {"mod-1": 2026, "mod-2": 2027, "mod-3": 2028}
+    assert plan.objective == pytest.approx(2 + 1 + 0)

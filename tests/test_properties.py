@@ -18,11 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from models.load import scenario_from_dict
 from models.plan import Status
+from solver.model import identical_groups
 from tests.helpers import (
     brute_feasible,
     brute_force,
@@ -221,6 +222,33 @@ def test_optimum_equals_brute_force(data):
     default = solve_and_verify(s)
     assert default.status is Status.OPTIMAL
     assert default.objective <= best_objective + 1e-4 * max(1.0, abs(best_objective)) + 1e-9
+
+
+@common_settings(60)
+@given(scenario_data(), st.integers(1, 2))
+def test_optimum_with_identical_projects_equals_brute_force(data, twins):
+    """Copies of a candidate (identical but for their id) make the symmetry rows of `add_symmetry`: the
+    optimum still equals the brute force, which knows nothing of them."""
+    linked = {q for p in data["projects"] for q in (*p.get("excludes", []), *p.get("requires", []))}
+    free = [
+        p
+        for p in data["projects"]
+        if p.get("status", "candidate") == "candidate"
+        and not p.get("excludes")
+        and not p.get("requires")
+        and p["id"] not in linked
+    ]
+    assume(free)
+    data = {**data, "projects": [*data["projects"], *({**free[0], "id": f"twin-{i}"} for i in range(twins))]}
+    s = scenario_from_dict(data)
+    assert identical_groups(s), "the copies form a group"
+    best = brute_force(s)
+    plan = solve_and_verify(s, **EXACT)
+    if best is None:
+        assert plan.status is Status.INFEASIBLE
+        return
+    assert plan.status is Status.OPTIMAL
+    assert close(plan.objective, best[0]), (plan.objective, best)
 
 
 @common_settings(150)
