@@ -31,7 +31,6 @@ reason, the bound and the search trajectory (`benchmarks.cbclog`).
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 import time
@@ -44,6 +43,7 @@ from benchmarks.cbclog import CbcLog, parse_cbc_log
 from models.evaluate import evaluate_plan
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
+from solver.engines import relative_gap
 
 # PuLP 3.3 warns that `LpVariable(...)`, `PULP_CBC_CMD` and the `prob.constraints` mapping are deprecated in
 # favour of PuLP 4 forms: the baseline is written the way PuLP 3 users write models, so these warnings are
@@ -218,7 +218,7 @@ def solve_baseline(scenario: Scenario, time_limit: float | None, log_dir: str | 
         proven = reason.startswith("Optimal solution found")
         if proven and bound is None:
             bound = own
-        gap = _gap(objective, bound)
+        gap = relative_gap(objective, bound)
         status = Status.OPTIMAL if proven and gap is not None and gap <= OPTIMALITY_GAP + 1e-9 else Status.FEASIBLE
     plan = Plan(
         scenario=scenario.name,
@@ -227,20 +227,10 @@ def solve_baseline(scenario: Scenario, time_limit: float | None, log_dir: str | 
         starts=MappingProxyType(starts) if has_plan else MappingProxyType({}),
         objective=objective,
         bound=bound,
-        gap=_gap(objective, bound),
+        gap=relative_gap(objective, bound),
         runtime_s=assembly_s + solve_s,
         message=reason,
         options=MappingProxyType({"solver": "baseline-pulp-cbc", "time_limit": time_limit, "gap": OPTIMALITY_GAP}),
         stats=MappingProxyType({"build_s": round(assembly_s, 4), "solve_s": round(solve_s, 4), **stats}),
     )
     return BaselineResult(plan, own, assembly_s, solve_s, log, left_out(scenario), stats)
-
-
-def _gap(objective: float | None, bound: float | None) -> float | None:
-    """(objective − bound) / |objective|, 0 when they meet (as `solver.engines.relative_gap`)."""
-    if objective is None or bound is None or not math.isfinite(bound):
-        return None
-    diff = objective - bound
-    if diff <= 1e-9 * max(1.0, abs(objective)):
-        return 0.0
-    return diff / max(abs(objective), 1e-10)
