@@ -52,7 +52,9 @@ def find_alternatives(
     if optimum.status is not Status.OPTIMAL or optimum.objective is None:
         raise AlternativesError(f"the scenario has no proven optimum to start from (status {optimum.status.value})")
     cap = optimum.objective + within * max(abs(optimum.objective), 1e-9)
-    model = build_model(scenario)
+    # Without the symmetry rows: projects the model cannot tell apart (two identical extensions, of two
+    # schools) are different projects to the élus, and swapping them is an alternative worth showing.
+    model = build_model(scenario, symmetry=False)
     found: list[Plan] = []
     for _ in range(count):
         previous = [optimum.starts, *(p.starts for p in found)]
