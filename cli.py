@@ -79,6 +79,12 @@ def _add_set(p: argparse.ArgumentParser, note: str = "") -> None:
     )
 
 
+def _add_out(p: argparse.ArgumentParser, help_text: str) -> None:
+    """--out DIR and --force: earlier results in DIR are replaced only when asked (see `_output_folder`)."""
+    p.add_argument("--out", help=help_text)
+    p.add_argument("--force", action="store_true", help="replace the results already in that folder")
+
+
 def _add_parallel(p: argparse.ArgumentParser) -> None:
     """Where the solves of a sweep, tornado or Monte Carlo run: local worker processes or a Dask cluster."""
     p.add_argument("--workers", type=int, metavar="N", help="parallel solves (default: the number of cores)")
@@ -108,8 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="choose and schedule projects; write plan.json and CSV tables")
     p.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT for a named variant")
     _add_set(p)
-    p.add_argument("--out", help="results folder (default: results/<scenario name>/)")
-    p.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(p, "results folder (default: results/<scenario name>/)")
     p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
     p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
@@ -130,16 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demand", help="derive and write the demand tables (and a chart) without solving")
     d.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
     _add_set(d)
-    d.add_argument("--out", help="folder for the tables (default: results/<scenario name>-demand/)")
-    d.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(d, "folder for the tables (default: results/<scenario name>-demand/)")
     d.add_argument("--no-chart", action="store_true", help="write the tables only")
     d.add_argument("--quiet", action="store_true", help="print only the folder written")
 
     m = sub.add_parser("compare", help="solve (or read) two or more plans and show them side by side")
     m.add_argument("targets", nargs="+", metavar="TARGET", help="FILE[:VARIANT], or a results folder / plan.json")
     _add_set(m, "applied to every scenario solved")
-    m.add_argument("--out", help="folder for the comparison (default: results/compare-<labels>/)")
-    m.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(m, "folder for the comparison (default: results/compare-<labels>/)")
     m.add_argument("--report", type=_formats, default=("html", "xlsx"), metavar="html,xlsx", help="reports written")
     m.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
     m.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
@@ -150,8 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("target", metavar="PLAN_OR_SCENARIO", help="a results folder or plan.json, or FILE[:VARIANT]")
     r.add_argument("--format", type=_formats, default=("html",), metavar="html,xlsx", help="default html")
     r.add_argument("--lang", choices=LANGS, default="fr", help="language (default fr)")
-    r.add_argument("--out", help="folder to write to (default: the plan's results folder)")
-    r.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(r, "folder to write to (default: the plan's results folder)")
     _add_set(r, "applied when a scenario is solved")
     r.add_argument("--time-limit", type=_positive, metavar="S", help="time limit when a scenario is solved")
 
@@ -167,8 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="values of a path, e.g. finance.fctva.rate=0.15,0.16",
     )
     _add_parallel(w)
-    w.add_argument("--out", help="sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
-    w.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(w, "sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
     w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
     w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
@@ -186,8 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cost) or delays=1,2 (every project's delivery, in years); repeatable",
     )
     _add_parallel(t)
-    t.add_argument("--out", help="folder (default: results/<scenario name>-tornado/); finished points are reused")
-    t.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(t, "folder (default: results/<scenario name>-tornado/); finished points are reused")
     t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
     mc = sub.add_parser("montecarlo", help="re-solve under sampled costs, delays and demand growth (robustness)")
@@ -203,8 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fixed-plan", metavar="PLAN", help="plan.json or results folder to test (default: the base optimum)"
     )
     _add_parallel(mc)
-    mc.add_argument("--out", help="folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
-    mc.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(mc, "folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
     mc.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
 
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
@@ -212,8 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(a)
     a.add_argument("--within", type=_share, default=0.02, metavar="X", help="tolerance: 2%% or 0.02 (default 2%%)")
     a.add_argument("--count", type=int, default=5, metavar="N", help="alternatives wanted (default 5)")
-    a.add_argument("--out", help="folder (default: results/<scenario name>-alternatives/)")
-    a.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(a, "folder (default: results/<scenario name>-alternatives/)")
     a.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
     a.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
 
@@ -225,8 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     x.add_argument("--no-budget", action="store_true", help="skip the value of one more M€ in each year")
     _add_parallel(x)
-    x.add_argument("--out", help="folder (default: results/<scenario name>-explain/); finished re-solves are reused")
-    x.add_argument("--force", action="store_true", help="replace the results already in that folder")
+    _add_out(x, "folder (default: results/<scenario name>-explain/); finished re-solves are reused")
     x.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each re-solve")
     x.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     x.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write the plan's reports")
