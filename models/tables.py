@@ -12,6 +12,7 @@ XLSX workbook unpacks to at most `MAX_XLSX_UNPACKED_BYTES` (models/limits.py).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -159,18 +160,13 @@ def _xlsx_cell(column: str, value: Any) -> Any:
 
 
 def _cell(value: str, decimal_comma: bool) -> Any:
+    """A cell as a whole number, a number (decimal comma allowed when asked), or else its text."""
     text = value.strip()
     for candidate in (text, text.replace(",", ".") if decimal_comma else None):
-        if candidate is None:
-            continue
-        try:
-            return int(candidate)
-        except ValueError:
-            pass
-        try:
-            return float(candidate)
-        except ValueError:
-            pass
+        for parse in (int, float):
+            if candidate is not None:
+                with contextlib.suppress(ValueError):  # not this kind of number: try the next
+                    return parse(candidate)
     return text
 
 
