@@ -1,12 +1,15 @@
 """Benchmark runner: every (instance, variant) solved in its own subprocess, results as a markdown report.
 
     python -m benchmarks.run [--tiers S,M,L,XL] [--seeds 3 | --seeds S=3,M=2] [--time-limit 60 | 60,XL=300]
-                             [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--transfers] [--finance]
+                             [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--reference VARIANT]
+                             [--transfers] [--finance]
                              [--out docs/benchmarks.md] [--json FILE] [--no-example] [--no-mkp]
 
 Instances: the shipped example (scenarios/exemple-ville/scenario.yaml), the 15 classic capital-budgeting
 instances of benchmarks/data/mkp (known optima), and synthetic scenarios from `benchmarks.generate` for each
-tier and seed. Variants: the repository's formulation with HiGHS (`highs`, `highs-1thread`), with CBC through
+tier and seed. Variants: the repository's formulation with HiGHS (`highs`, `highs-1thread`; `highs-nosym`
+without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort, `highs-covers` and
+`highs-links` with the rows of `benchmarks.formulations`), with CBC through
 PuLP (`cbc`) or SciPy (`scipy`), and the straightforward PuLP formulation of `benchmarks.baseline`
 (`baseline-pulp-cbc`), against which every variant is reported as a ratio measured in the same run.
 
@@ -35,7 +38,7 @@ import time
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "exemple-ville" / "scenario.yaml"
@@ -88,12 +91,29 @@ def _lp_bound(model) -> float | None:
 
 # Progress points kept per run in the JSON records (the first and last are always kept).
 MAX_TRAJECTORY_POINTS = 400
-REPO_VARIANTS = {  # variant -> (engine, threads, symmetry rows of identical projects)
-    "highs": ("highs", None, True),
-    "highs-1thread": ("highs", 1, True),
-    "highs-nosym": ("highs", None, False),
-    "cbc": ("cbc", None, True),
-    "scipy": ("scipy", None, True),
+
+
+class RepoVariant(NamedTuple):
+    """The repository's model solved one way: engine, threads (None: the engine's choice), the symmetry rows
+    of identical projects, HiGHS' heuristic effort (None: the solver's tuned default) and an extension of
+    `benchmarks.formulations` (rows added to the model: a strengthening being measured)."""
+
+    engine: str
+    threads: int | None = None
+    symmetry: bool = True
+    heuristic_effort: float | None = None
+    extension: str | None = None
+
+
+REPO_VARIANTS = {
+    "highs": RepoVariant("highs"),
+    "highs-1thread": RepoVariant("highs", threads=1),
+    "highs-nosym": RepoVariant("highs", symmetry=False),
+    "highs-effort005": RepoVariant("highs", heuristic_effort=0.05),  # HiGHS' own default
+    "highs-covers": RepoVariant("highs", extension="covers"),
+    "highs-links": RepoVariant("highs", extension="links"),
+    "cbc": RepoVariant("cbc"),
+    "scipy": RepoVariant("scipy"),
 }
 BASELINE = "baseline-pulp-cbc"
 VARIANTS = (*REPO_VARIANTS, BASELINE)
@@ -126,16 +146,22 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
 
-    engine, threads, symmetry = REPO_VARIANTS[job["variant"]]
+    from benchmarks.formulations import EXTENSIONS
+
+    variant = REPO_VARIANTS[job["variant"]]
+    engine = variant.engine
     points: list[tuple[float, float | None, float | None]] = []
     options = SolveOptions(
         solver=engine,
         time_limit=job["time_limit"],
-        threads=threads,
+        threads=variant.threads,
+        heuristic_effort=variant.heuristic_effort,
         progress=lambda t, p, d: points.append((t, p, d)),
     )
     t0 = time.perf_counter()
-    model = build_model(scenario, symmetry=symmetry)
+    model = build_model(scenario, symmetry=variant.symmetry)
+    if variant.extension is not None:
+        model = EXTENSIONS[variant.extension](model)
     build_s = time.perf_counter() - t0
     result = solve_matrix(model, options)
     out["wall_solve_s"] = time.perf_counter() - t0 - build_s
@@ -418,18 +444,21 @@ def time_to_1pct_for_mean(r: dict[str, Any]) -> float:
     return float(r["job"]["time_limit"]) if t is None else min(float(t), float(r["job"]["time_limit"]))
 
 
-def summary_rows(results: list[dict[str, Any]], variants: list[str]) -> list[dict[str, Any]]:
-    """Per group and variant: counts, shifted geometric means and the ratio to the baseline of the same run.
+def summary_rows(
+    results: list[dict[str, Any]], variants: list[str], reference: str = BASELINE
+) -> list[dict[str, Any]]:
+    """Per group and variant: counts, shifted geometric means and the ratio to the reference of the same run.
 
-    The ratio (variant ÷ baseline, of the shifted geometric means of the time to a 1 % gap) is taken over
-    the instances the baseline solves exactly (without finance or transfers) and both ran.
+    The ratio (variant ÷ reference — by default the baseline —, of the shifted geometric means of the time
+    to a 1 % gap) is taken over the instances the reference solves exactly (the baseline: those without
+    finance or transfers) and both ran.
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         groups.setdefault(r["job"]["group"], []).append(r)
     rows = []
     for group, rs in groups.items():
-        base = {r["job"]["name"]: r for r in rs if r["job"]["variant"] == BASELINE}
+        base = {r["job"]["name"]: r for r in rs if r["job"]["variant"] == reference}
         exact = {name for name, r in base.items() if _exact(r) and r.get("status") != "error"}
         for v in variants:
             sub = [r for r in rs if r["job"]["variant"] == v]
@@ -437,7 +466,7 @@ def summary_rows(results: list[dict[str, Any]], variants: list[str]) -> list[dic
                 continue
             paired = [r for r in sub if r["job"]["name"] in exact]
             ratio = None
-            if paired and v != BASELINE:
+            if paired and v != reference:
                 mine = shifted_geomean([time_to_1pct_for_mean(r) for r in paired])
                 theirs = shifted_geomean([time_to_1pct_for_mean(base[r["job"]["name"]]) for r in paired])
                 ratio = mine / theirs if theirs > 0 else None
@@ -470,6 +499,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         groups.setdefault(r["job"]["group"], []).append(r)
     variants = _variants(args)
     command = f"python -m benchmarks.run {' '.join(args.argv)}"
+    reference_label = "baseline" if args.reference == BASELINE else args.reference
     lines = ["# Benchmarks", ""]
     lines += [
         f"Generated by `{command}` in {elapsed / 60:.1f} min (wall clock, one subprocess per solve, run one "
@@ -496,14 +526,17 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "",
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the example and MKP too), "
-        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`), `--no-example`, `--no-mkp`, generator knobs "
+        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `highs-nosym`, `highs-effort005`, `highs-covers`, "
+        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-example`, `--no-mkp`, generator knobs "
         "`--budget-tightness`, `--lumpiness`, `--identical-modules`, `--linked-share`, `--transfers`, "
         "`--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw records (with each run's "
         "trajectory).",
         "",
         "Variants: *highs* = the repository's formulation (`solver/model.py`) with HiGHS choosing its threads; "
-        "*highs-1thread* = the same on one thread; *cbc* = the same model through PuLP to CBC "
-        "(`solver/engines.py`); *baseline-pulp-cbc* = the straightforward formulation a user would write in "
+        "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
+        "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
+        "*highs-covers*, *highs-links* = with the cover or strong-linking rows of `benchmarks/formulations.py`; "
+        "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *baseline-pulp-cbc* = the straightforward formulation a user would write in "
         "PuLP, solved by PuLP's default CBC (`benchmarks/baseline.py`: full capacities, no clipping, no bounds "
         "on unmet demand; it leaves out the savings-and-debt path and transfers, so on instances with them it "
         "solves a relaxation and is left out of the ratios). Every variant stops at a relative gap of 1e-4.",
@@ -527,20 +560,26 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "## Summary",
         "",
         f"Shifted geometric mean (shift {SHIFT_S:g} s) of the time to a 1 % gap, per group and variant; **a run "
-        "that never reaches 1 % (time limit, no plan, error) counts as its time limit**. *Ratio to baseline* = "
-        "that mean ÷ the baseline's over the same instances of this run (those the baseline solves exactly: "
-        "no finance or transfers), < 1 is faster; the issue's target is ≤ 0.2 (5× faster).",
+        "that never reaches 1 % (time limit, no plan, error) counts as its time limit**. "
+        + (
+            "*Ratio to baseline* = that mean ÷ the baseline's over the same instances of this run (those the "
+            "baseline solves exactly: no finance or transfers), < 1 is faster; the issue's target is ≤ 0.2 (5× "
+            "faster)."
+            if args.reference == BASELINE
+            else f"*Ratio to {args.reference}* = that mean ÷ {args.reference}'s over the same instances of this "
+            "run, < 1 is faster."
+        ),
         "",
         "| group | variant | instances | optimal | stopped with a plan | reached 1 % | time to 1 % gap, "
-        "shifted geo. mean (s) | ratio to baseline | solver time, shifted geo. mean (s) | largest final gap | "
-        "max peak MB |",
+        f"shifted geo. mean (s) | ratio to {reference_label} | solver time, shifted geo. mean (s) | "
+        "largest final gap | max peak MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in summary_rows(results, variants):
+    for row in summary_rows(results, variants, args.reference):
         ratio = "–"
         if row["ratio"] is not None:
             ratio = f"{row['ratio']:.3g}"
-            if row["variant"] != BASELINE and row["ratio"] > 0:
+            if row["variant"] != args.reference and row["ratio"] > 0:
                 ratio += f" ({1 / row['ratio']:.3g}× faster)" if row["ratio"] < 1 else ""
             if row["paired"] < row["instances"]:
                 ratio += f" (on {row['paired']} of {row['instances']})"
@@ -649,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", default="60", help="seconds per solve: 60, or 60,XL=300 (per tier)")
     ap.add_argument("--variants", default=DEFAULT_VARIANTS, help=f"comma-separated, of {', '.join(VARIANTS)}")
     ap.add_argument("--solvers", default=None, help="former name of --variants")
+    ap.add_argument("--reference", default=BASELINE, help="the variant ratios are taken to (default: the baseline)")
     ap.add_argument("--out", default="docs/benchmarks.md")
     ap.add_argument("--json", default=None, help="also write the raw records to this JSON file")
     ap.add_argument("--no-example", action="store_true")
@@ -661,6 +701,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--finance", action="store_true", help="generated scenarios get FCTVA and a debt ceiling")
     args = ap.parse_args(argv)
     args.argv = argv
+    if args.reference not in _variants(args):
+        raise SystemExit(f"the reference variant '{args.reference}' is not among --variants")
     jobs = _jobs(args)
     out = Path(args.out)
     if not out.is_absolute():

@@ -1,0 +1,145 @@
+"""Candidate strengthenings of the model, measured in the benchmark before any is kept in `solver/model.py`.
+
+Each function takes the repository's `MatrixModel` and returns it with extra rows, valid for at least one
+optimal plan of every scenario, so that the optimum is unchanged (tests/test_formulations.py checks it
+against the brute force). They are benchmark variants (`highs-covers`, `highs-links` in `benchmarks.run`),
+not the default model, because measured in the same runs they did not make HiGHS faster (docs/benchmarks.md,
+"Formulation changes measured"); they stay here so that the measurement can be repeated on other instances
+and knobs.
+
+Notation as in `solver/model.py`; z[p,y] = Σ_{s : s + lag_p ≤ y} x[p,s] is "project p delivers by year y",
+a[p] its coefficient in the row unmet[d,k,y] (capacity counted, already clipped at what the row can use).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from solver.model import MatrixModel
+
+# Covers are enumerated over subsets of at most this many projects of a row (a district has a handful).
+MAX_COVER_SIZE = 4
+_EPS = 1e-9
+_UNMET = re.compile(r"unmet\[(.+),(.+),(\d+)\]$")
+
+
+def _with_rows(
+    model: MatrixModel, rows: list[tuple[str, dict[int, float], float, float]]
+) -> MatrixModel:
+    """The model with rows (name, terms, lower, upper) appended."""
+    if not rows:
+        return model
+    r_idx, c_idx, vals = [], [], []
+    for i, (_, terms, _, _) in enumerate(rows):
+        for j, v in terms.items():
+            r_idx.append(i)
+            c_idx.append(j)
+            vals.append(v)
+    extra = sp.csr_matrix((vals, (r_idx, c_idx)), shape=(len(rows), model.shape[1]))
+    return replace(
+        model,
+        A=sp.vstack([model.A, extra], format="csr"),
+        row_lower=np.append(model.row_lower, [r[2] for r in rows]),
+        row_upper=np.append(model.row_upper, [r[3] for r in rows]),
+        row_names=[*model.row_names, *(r[0] for r in rows)],
+    )
+
+
+def _projects_in_row(
+    A: sp.csr_matrix, r: int, project_of: dict[int, str]
+) -> tuple[dict[str, tuple[float, list[int]]], dict[int, float]]:
+    """The start columns of row r grouped by project — {project: (its coefficient a, its columns)} — and the
+    other columns with their coefficients."""
+    groups: dict[str, tuple[float, list[int]]] = {}
+    others: dict[int, float] = {}
+    for j, v in zip(A.indices[A.indptr[r] : A.indptr[r + 1]], A.data[A.indptr[r] : A.indptr[r + 1]], strict=True):
+        pid = project_of.get(int(j))
+        if pid is None:
+            others[int(j)] = float(v)
+        else:
+            a, cols = groups.get(pid, (float(v), []))
+            groups[pid] = (a, [*cols, int(j)])
+    return groups, others
+
+
+def add_demand_covers(model: MatrixModel) -> MatrixModel:
+    """cover[d,k,y,p₁+…+p_m]: for a set S of projects of the row unmet[d,k,y] that together cover its
+    residual demand (a(S) = Σ_{i∈S} a[i] ≥ R) and none of which is superfluous (g_i = R − a(S) + a[i] > 0):
+
+        w + Σ_{i∈S} g_i z[i,y] + Σ_{j∉S} min(a[j], G) z[j,y] ≥ G,    G = Σ_{i∈S} g_i
+
+    where w is the rest of the row (u[d,k,y] and transfers out, all ≥ 0). Valid: with C ⊆ S the projects of S
+    not delivered, Σ_{i∈C} g_i = |C|(R − a(S)) + a(C) ≤ R − a(S) + a(C) = R − a(S∖C) when C ≠ ∅ (as
+    a(S) ≥ R), and w ≥ max(0, R − Σ a z) — the cover is the face of the convex hull of {(w, z)} through the
+    points "all of S" and "all of S but one", where the row itself is far from tight. Only rows whose other
+    columns are all ≥ 0 with coefficient 1 (no inflow from neighbours) get covers; subsets of at most
+    MAX_COVER_SIZE projects.
+    """
+    A = model.A.tocsr()
+    project_of = {j: pid for (pid, _), j in model.start_col.items()}
+    rows: list[tuple[str, dict[int, float], float, float]] = []
+    for r, name in enumerate(model.row_names):
+        match = _UNMET.match(name)
+        if match is None:
+            continue
+        groups, others = _projects_in_row(A, r, project_of)
+        if len(groups) < 2 or any(model.col_lower[j] < 0 or v != 1.0 for j, v in others.items()):
+            continue
+        demand = model.row_lower[r]
+        items = sorted(groups.items())
+        for size in range(2, min(MAX_COVER_SIZE, len(items)) + 1):
+            for subset in itertools.combinations(range(len(items)), size):
+                total = sum(items[i][1][0] for i in subset)
+                if total < demand - _EPS:
+                    continue
+                g = {i: demand - total + items[i][1][0] for i in subset}
+                if min(g.values()) <= _EPS:
+                    continue
+                big_g = sum(g.values())
+                terms = dict.fromkeys(others, 1.0)
+                for i, (_, (a, cols)) in enumerate(items):
+                    coefficient = g[i] if i in g else min(a, big_g)
+                    terms.update(dict.fromkeys(cols, coefficient))
+                ids = "+".join(items[i][0] for i in subset)
+                rows.append((f"cover[{','.join(match.groups())},{ids}]", terms, big_g, np.inf))
+    return _with_rows(model, rows)
+
+
+def add_transfer_links(model: MatrixModel) -> MatrixModel:
+    """link[d,e,k,y]: demand of d sent to e uses capacity that e has — spare capacity it already has or the
+    capacity of a project of e delivered by y (the strong linking of capacitated facility location):
+
+        t[d,e,k,y] ≤ max(−R[e,k,y], 0) + Σ_{p ∈ e} min(a[p], T[d,k,y]) z[p,y]
+
+    with T the cap of t. Valid for an optimal plan when the transfer penalty is ≥ 0: an optimal plan never
+    sends demand into a district that leaves some of its own unmet or sends some of its own away (exchanging
+    the two is never worse), so what comes into e is at most its spare capacity plus its new capacity, and a
+    project counts for at most T. Added only where e has a row (elsewhere its spare capacity covers every
+    inflow) and the link can bind.
+    """
+    A = model.A.tocsr()
+    project_of = {j: pid for (pid, _), j in model.start_col.items()}
+    index = {name: r for r, name in enumerate(model.row_names) if name.startswith("unmet[")}
+    rows: list[tuple[str, dict[int, float], float, float]] = []
+    for (d, e, k, y), j in sorted(model.transfer_col.items()):
+        r = index.get(f"unmet[{e},{k},{y}]")
+        if r is None:
+            continue
+        spare = max(-model.row_lower[r], 0.0)
+        cap = model.col_upper[j]
+        if spare >= cap:
+            continue
+        groups, _ = _projects_in_row(A, r, project_of)
+        terms = {j: 1.0}
+        for a, cols in groups.values():
+            terms.update(dict.fromkeys(cols, -min(a, cap)))
+        rows.append((f"link[{d},{e},{k},{y}]", terms, -np.inf, spare))
+    return _with_rows(model, rows)
+
+
+EXTENSIONS = {"covers": add_demand_covers, "links": add_transfer_links}
