@@ -111,20 +111,25 @@ def add_demand_covers(model: MatrixModel) -> MatrixModel:
 
 
 def add_transfer_links(model: MatrixModel) -> MatrixModel:
-    """link[d,e,k,y]: demand of d sent to e uses capacity that e has — spare capacity it already has or the
-    capacity of a project of e delivered by y (the strong linking of capacitated facility location):
+    """link[d,e,k,y]: demand of d sent to e uses capacity that e has — spare capacity it already has, the
+    capacity of a project of e delivered by y (the strong linking of capacitated facility location), or
+    capacity e frees by sending its own demand on to its other neighbours:
 
-        t[d,e,k,y] ≤ max(−R[e,k,y], 0) + Σ_{p ∈ e} min(a[p], T[d,k,y]) z[p,y]
+        t[d,e,k,y] ≤ max(−R[e,k,y], 0) + Σ_{p ∈ e} min(a[p], T[d,k,y]) z[p,y] + Σ_{f ≠ d} t[e,f,k,y]
 
     with T the cap of t. Valid for an optimal plan when the transfer penalty is ≥ 0: an optimal plan never
-    sends demand into a district that leaves some of its own unmet or sends some of its own away (exchanging
-    the two is never worse), so what comes into e is at most its spare capacity plus its new capacity, and a
-    project counts for at most T. Added only where e has a row (elsewhere its spare capacity covers every
-    inflow) and the link can bind.
+    sends demand into a district that leaves some of its own unmet (serving its own instead is never worse),
+    so e's row u + Σ a z + out − in ≥ R gives in ≤ max(−R, 0) + Σ a z + out, and a project counts for at
+    most T. (Without the last sum the rows are not valid: a chain d → e → f is how demand reaches f when d
+    and f are not neighbours — the property test found it.) Added only where e has a row (elsewhere its
+    spare capacity covers every inflow) and the link can bind.
     """
     A = model.A.tocsr()
     project_of = {j: pid for (pid, _), j in model.start_col.items()}
     index = {name: r for r, name in enumerate(model.row_names) if name.startswith("unmet[")}
+    onward: dict[tuple[str, str, int], dict[str, int]] = {}
+    for (d, e, k, y), j in model.transfer_col.items():
+        onward.setdefault((d, k, y), {})[e] = j
     rows: list[tuple[str, dict[int, float], float, float]] = []
     for (d, e, k, y), j in sorted(model.transfer_col.items()):
         r = index.get(f"unmet[{e},{k},{y}]")
@@ -138,6 +143,9 @@ def add_transfer_links(model: MatrixModel) -> MatrixModel:
         terms = {j: 1.0}
         for a, cols in groups.values():
             terms.update(dict.fromkeys(cols, -min(a, cap)))
+        for f, jf in onward.get((e, k, y), {}).items():
+            if f != d:
+                terms[jf] = -1.0
         rows.append((f"link[{d},{e},{k},{y}]", terms, -np.inf, spare))
     return _with_rows(model, rows)
 

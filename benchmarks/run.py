@@ -3,9 +3,9 @@
     python -m benchmarks.run [--tiers S,M,L,XL] [--seeds 3 | --seeds S=3,M=2] [--time-limit 60 | 60,XL=300]
                              [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--reference VARIANT]
                              [--transfers] [--finance]
-                             [--out docs/benchmarks.md] [--json FILE] [--no-example] [--no-mkp]
+                             [--out docs/benchmarks.md] [--json FILE] [--no-shipped] [--no-mkp]
 
-Instances: the shipped example (scenarios/exemple-ville/scenario.yaml), the 15 classic capital-budgeting
+Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic capital-budgeting
 instances of benchmarks/data/mkp (known optima), and synthetic scenarios from `benchmarks.generate` for each
 tier and seed. Variants: the repository's formulation with HiGHS (`highs`, `highs-1thread`; `highs-nosym`
 without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort, `highs-covers` and
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "scenarios" / "exemple-ville" / "scenario.yaml"
+SHIPPED = ROOT / "scenarios"  # every scenarios/<name>/scenario.yaml is benchmarked (group "shipped")
 SHIFT_S = 10.0  # shifted geometric mean shift (seconds), as in docs/PERFORMANCE.md
 RESULT_PREFIX = "BENCHMARK-RESULT "
 
@@ -60,7 +60,7 @@ def _rss_mb() -> float:
 
 def _scenario_data(job: dict[str, Any]) -> tuple[Any, str]:
     """(scenario data or path, source label) for a job."""
-    if job["kind"] == "example":
+    if job["kind"] == "shipped":
         return Path(job["path"]), str(job["path"])
     if job["kind"] == "mkp":
         from benchmarks.mkp import all_instances, mkp_scenario
@@ -282,8 +282,11 @@ def _jobs(args: argparse.Namespace) -> list[dict[str, Any]]:
     variants = _variants(args)
     limits = _parse_per_tier(args.time_limit, args.tiers, float, 60.0)
     instances: list[dict[str, Any]] = []
-    if not args.no_example:
-        instances.append({"kind": "example", "group": "example", "name": "exemple-ville", "path": str(EXAMPLE)})
+    if not args.no_shipped:
+        instances += [
+            {"kind": "shipped", "group": "shipped", "name": path.parent.name, "path": str(path)}
+            for path in sorted(SHIPPED.glob("*/scenario.yaml"))
+        ]
     if not args.no_mkp:
         from benchmarks.mkp import all_instances
 
@@ -333,7 +336,7 @@ def _variants(args: argparse.Namespace) -> list[str]:
 def _parse_per_tier(text: str, tiers: str, kind: type, default: Any) -> dict[str, Any]:
     """`3` (every tier), `S=3,M=2` (others: the default) or `60,XL=300` (a default and per-tier values).
 
-    The key "" holds the value for everything that is not a tier (the example and MKP instances).
+    The key "" holds the value for everything that is not a tier (the shipped scenarios and MKP instances).
     """
     names = [t for t in tiers.split(",") if t]
     out: dict[str, Any] = {"": default, **dict.fromkeys(names, default)}
@@ -525,9 +528,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "```",
         "",
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
-        "`--time-limit 60,XL=300` (seconds per solve; the first value for the example and MKP too), "
+        "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `highs-nosym`, `highs-effort005`, `highs-covers`, "
-        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-example`, `--no-mkp`, generator knobs "
+        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, `--no-mkp`, generator knobs "
         "`--budget-tightness`, `--lumpiness`, `--identical-modules`, `--linked-share`, `--transfers`, "
         "`--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw records (with each run's "
         "trajectory).",
@@ -691,7 +694,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference", default=BASELINE, help="the variant ratios are taken to (default: the baseline)")
     ap.add_argument("--out", default="docs/benchmarks.md")
     ap.add_argument("--json", default=None, help="also write the raw records to this JSON file")
-    ap.add_argument("--no-example", action="store_true")
+    ap.add_argument("--no-shipped", "--no-example", dest="no_shipped", action="store_true",
+                    help="leave out the shipped scenarios (scenarios/*/scenario.yaml)")
     ap.add_argument("--no-mkp", action="store_true")
     ap.add_argument("--budget-tightness", type=float)
     ap.add_argument("--lumpiness", type=float)

@@ -141,7 +141,7 @@ def test_benchmark_runner_smoke(tmp_path):
 
     out, raw = tmp_path / "benchmarks.md", tmp_path / "benchmarks.json"
     argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,baseline-pulp-cbc"]
-    assert main([*argv, "--no-example", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
+    assert main([*argv, "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
     text = out.read_text(encoding="utf-8")
     for section in (
         "## Machine",
