@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
     p.add_argument("--threads", type=int, help="solver threads (default: the solver's choice)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    p.add_argument(
+        "--start",
+        metavar="PLAN",
+        help="plan.json or results folder of an earlier run, offered to HiGHS as its first plan (good plans "
+        "sooner, same optimum)",
+    )
     p.add_argument("--verbose", action="store_true", help="show the solver's log")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
     p.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write these reports")
@@ -301,10 +307,11 @@ def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan,
         seed=getattr(args, "seed", 0),
         verbose=verbose,
     )
+    start = _start_plan(scenario, getattr(args, "start", None), quiet)
     if not quiet:
         limit = f", time limit {time_limit:g} s" if time_limit else ""
         print(f"Solving {scenario.name} with {options.solver}{limit}...", file=sys.stderr, flush=True)
-    plan = solve(scenario, options)
+    plan = solve(scenario, options, start=start)
     if show_progress:
         print(file=sys.stderr)
     if plan.status.has_plan:
@@ -313,6 +320,32 @@ def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan,
             print(f"internal error: the solver's plan fails the independent check\n{check}", file=sys.stderr)
             return None
     return plan
+
+
+def _start_plan(scenario, path: str | None, quiet: bool) -> dict[str, int | None] | None:
+    """The start years of the plan given by --start; says which chosen projects this scenario cannot start
+    as that plan did (they are left out of the start plan)."""
+    from reports.files import read_plan
+
+    if path is None:
+        return None
+    starts = {p["id"]: p.get("start") for p in read_plan(path).get("projects", [])}
+    left_out = [
+        pid
+        for pid, year in starts.items()
+        if year is not None
+        and (
+            pid not in scenario.project
+            or scenario.project[pid].status == "excluded"
+            or scenario.project[pid].status != "committed"
+            and year not in scenario.project[pid].start_years
+        )
+    ]
+    if not quiet:
+        chosen = sum(year is not None for year in starts.values())
+        note = f"; left out, not startable here as in that plan: {', '.join(left_out)}" if left_out else ""
+        print(f"Start plan: {chosen} projects from {path}{note}", file=sys.stderr)
+    return starts
 
 
 def _reports(
@@ -857,6 +890,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         fixed=tuple(sorted(fixed.items())),
         allow_outside_files=args.allow_outside_files,
+        start=tuple(sorted(fixed.items())),  # the plan tested: a first plan for every sample's optimum
     )
     dist = Distributions(args.cost_sigma, args.delay, args.demand_sigma)
     show = sys.stderr.isatty()

@@ -165,9 +165,15 @@ def solve(
     time_limit: float | None = None,
     gap: float | None = None,
     threads: int | None = None,
+    start: Result | Mapping[str, int | None] | None = None,
 ) -> Result:
-    """Solve and check the plan with the independent verifier (raises RuntimeError if it fails)."""
-    plan = _solve(scenario, SolveOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads))
+    """Solve and check the plan with the independent verifier (raises RuntimeError if it fails).
+
+    `start`: an earlier result (or project → start year) offered to HiGHS as its first plan — the same
+    optimum, good plans sooner when re-solving a variant of a scenario already solved."""
+    if isinstance(start, Result):
+        start = dict(start.plan.starts)
+    plan = _solve(scenario, SolveOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads), start=start)
     result = Result(scenario, plan)
     if plan.status.has_plan:
         check = verify_plan(scenario, result.plan_json)

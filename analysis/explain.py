@@ -237,6 +237,7 @@ def explain(
         time_limit=time_limit,
         solver=solver,
         allow_outside_files=scenario.allow_outside_files,
+        start=tuple(sorted(starts.items())),  # the plan explained: a first plan for every re-solve
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     by_name = {r["label"]: r["plan"] for r in result.results}

@@ -71,6 +71,7 @@ class SweepSpec:
     solver: str = "highs"
     fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
     allow_outside_files: bool = False  # the scenario's table files may lie outside its folder
+    start: tuple[tuple[str, int | None], ...] = ()  # a plan offered to the solver at every point (warm start)
 
     def key(self, point: Point, inputs: str) -> str:
         """A point's file name: a digest of everything its result depends on (`inputs`: the scenario's)."""
@@ -82,6 +83,7 @@ class SweepSpec:
                 "point": asdict(point),
                 "options": [self.time_limit, self.gap, self.solver],
                 "fixed": [list(item) for item in self.fixed],
+                **({"start": [list(item) for item in self.start]} if self.start else {}),
             },
             sort_keys=True,
         )
@@ -177,7 +179,7 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
         allow_outside_files=spec.allow_outside_files,
     )
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
-    plan = solve(scenario, options)
+    plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
     data = plan_to_dict(scenario, plan)
     verified = None
     if plan.status.has_plan:

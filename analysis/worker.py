@@ -28,7 +28,8 @@ def main() -> int:
         try:
             raw = task["spec"]
             fixed = tuple((pid, start) for pid, start in raw.get("fixed", []))
-            spec = SweepSpec(**{**raw, "sets": tuple(raw["sets"]), "points": (), "fixed": fixed})
+            start = tuple((pid, year) for pid, year in raw.get("start", []))
+            spec = SweepSpec(**{**raw, "sets": tuple(raw["sets"]), "points": (), "fixed": fixed, "start": start})
             p = task["point"]
             point = Point(p["budget_scale"], tuple(tuple(v) for v in p["values"]), p.get("name"))
             answer = {"key": task["key"], "result": solve_point(spec, point)}

@@ -143,10 +143,9 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     The engine reports what it can about its run in `EngineResult.info`: HiGHS its load time (passModel),
     node count and root bound (the best dual bound its callback saw at node 0), CBC its log."""
     from benchmarks.cbclog import parse_cbc_log
+    from benchmarks.formulations import EXTENSIONS
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
-
-    from benchmarks.formulations import EXTENSIONS
 
     variant = REPO_VARIANTS[job["variant"]]
     engine = variant.engine
@@ -447,9 +446,7 @@ def time_to_1pct_for_mean(r: dict[str, Any]) -> float:
     return float(r["job"]["time_limit"]) if t is None else min(float(t), float(r["job"]["time_limit"]))
 
 
-def summary_rows(
-    results: list[dict[str, Any]], variants: list[str], reference: str = BASELINE
-) -> list[dict[str, Any]]:
+def summary_rows(results: list[dict[str, Any]], variants: list[str], reference: str = BASELINE) -> list[dict[str, Any]]:
     """Per group and variant: counts, shifted geometric means and the ratio to the reference of the same run.
 
     The ratio (variant ÷ reference — by default the baseline —, of the shifted geometric means of the time
@@ -530,19 +527,20 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `highs-nosym`, `highs-effort005`, `highs-covers`, "
-        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, `--no-mkp`, generator knobs "
-        "`--budget-tightness`, `--lumpiness`, `--identical-modules`, `--linked-share`, `--transfers`, "
-        "`--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw records (with each run's "
-        "trajectory).",
+        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, "
+        "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
+        "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
+        "records (with each run's trajectory).",
         "",
         "Variants: *highs* = the repository's formulation (`solver/model.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
         "*highs-covers*, *highs-links* = with the cover or strong-linking rows of `benchmarks/formulations.py`; "
-        "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *baseline-pulp-cbc* = the straightforward formulation a user would write in "
-        "PuLP, solved by PuLP's default CBC (`benchmarks/baseline.py`: full capacities, no clipping, no bounds "
-        "on unmet demand; it leaves out the savings-and-debt path and transfers, so on instances with them it "
-        "solves a relaxation and is left out of the ratios). Every variant stops at a relative gap of 1e-4.",
+        "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *baseline-pulp-cbc* = the "
+        "straightforward formulation a user would write in PuLP, solved by PuLP's default CBC "
+        "(`benchmarks/baseline.py`: full capacities, no clipping, no bounds on unmet demand; it leaves out the "
+        "savings-and-debt path and transfers, so on instances with them it solves a relaxation and is left out "
+        "of the ratios). Every variant stops at a relative gap of 1e-4.",
         "",
         "Columns: *parse* = reading and validating the scenario (`models`); *assembly* = building the model "
         "(matrix, or PuLP problem for the baseline); *load* = passing it to the solver (HiGHS: `passModel`; "
@@ -694,8 +692,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference", default=BASELINE, help="the variant ratios are taken to (default: the baseline)")
     ap.add_argument("--out", default="docs/benchmarks.md")
     ap.add_argument("--json", default=None, help="also write the raw records to this JSON file")
-    ap.add_argument("--no-shipped", "--no-example", dest="no_shipped", action="store_true",
-                    help="leave out the shipped scenarios (scenarios/*/scenario.yaml)")
+    ap.add_argument(
+        "--no-shipped",
+        "--no-example",
+        dest="no_shipped",
+        action="store_true",
+        help="leave out the shipped scenarios (scenarios/*/scenario.yaml)",
+    )
     ap.add_argument("--no-mkp", action="store_true")
     ap.add_argument("--budget-tightness", type=float)
     ap.add_argument("--lumpiness", type=float)

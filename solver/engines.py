@@ -34,6 +34,11 @@ GAP_SLACK = 1e-9
 # small instances unchanged; 0.6 and 1.0 were no better than 0.3 on M.
 HIGHS_HEURISTIC_EFFORT = 0.3
 
+# A start plan for an engine: values of start columns (column index → 0 or 1), the other columns left for the
+# engine to complete. HiGHS completes it and takes it as its first incumbent when it is feasible; CBC and
+# SciPy ignore it.
+Start = Mapping[int, float]
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -118,7 +123,7 @@ def _new_highs(verbose: bool):  # -> highspy.Highs
         os.close(devnull)
 
 
-def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
     import highspy
 
     h = _new_highs(opts.verbose)
@@ -153,6 +158,10 @@ def solve_highs(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     t_load = time.perf_counter()
     h.passModel(lp)
     info: dict[str, Any] = {"load_s": time.perf_counter() - t_load}
+    if start:
+        index = np.fromiter(start.keys(), dtype=np.int32, count=len(start))
+        values = np.fromiter(start.values(), dtype=float, count=len(start))
+        info["start"] = h.setSolution(len(index), index, values) == highspy.HighsStatus.kOk
     if opts.progress is not None:
         report = opts.progress
 
@@ -194,7 +203,7 @@ CBC_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.M)
 CBC_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
 
 
-def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+def solve_cbc(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
     import pulp
     from pulp.apis.coin_api import pulp_cbc_path
 
@@ -276,7 +285,7 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason, info=info)
 
 
-def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
+def solve_scipy(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     options: dict = {
@@ -309,7 +318,7 @@ def solve_scipy(m: MatrixModel, opts: SolveOptions) -> EngineResult:
     )
 
 
-ENGINES: dict[str, Callable[[MatrixModel, SolveOptions], EngineResult]] = {
+ENGINES: dict[str, Callable[[MatrixModel, SolveOptions, Start | None], EngineResult]] = {
     "highs": solve_highs,
     "cbc": solve_cbc,
     "scipy": solve_scipy,

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
-from solver.engines import ENGINES, GAP_SLACK, EngineResult, SolveOptions, relative_gap, zero_fits
+from solver.engines import ENGINES, GAP_SLACK, EngineResult, SolveOptions, Start, relative_gap, zero_fits
 from solver.model import MatrixModel, build_model
 
 # A binary whose value is above this is taken as 1 (solvers return 0.9999999 for 1).
@@ -21,13 +21,13 @@ BINARY_THRESHOLD = 0.5
 TRANSFER_EPS = 1e-9
 
 
-def _solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
+def _solve_matrix(model: MatrixModel, options: SolveOptions, start: Start | None = None) -> EngineResult:
     """Run the engine; a model with no decision left is settled here (solvers treat it as an edge case)."""
     if model.shape[1] == 0:
         if all(zero_fits(lo, hi) for lo, hi in zip(model.row_lower, model.row_upper, strict=True)):
             return EngineResult(Status.OPTIMAL, np.zeros(0), model.offset, model.offset, 0.0, "no decision left")
         return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, "the fixed projects break a constraint")
-    result = ENGINES[options.solver](model, options)
+    result = ENGINES[options.solver](model, options, start)
     if not result.status.has_plan or result.x is None:
         return result
     x = polish(model, result.x)
@@ -60,15 +60,45 @@ def polish(model: MatrixModel, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def solve(scenario: Scenario, options: SolveOptions | None = None) -> Plan:
-    """Optimal (or best found) plan of a scenario, with the solver's real status, bound and gap."""
+def start_columns(
+    scenario: Scenario, model: MatrixModel, starts: Mapping[str, int | None]
+) -> tuple[dict[int, float], list[str]]:
+    """A plan's start years as values of the model's start columns — x[p,s] = 1 for the start of each chosen
+    project, 0 for every other start column — and the chosen projects left out because the model has no
+    column for their start (a year outside the project's window here, a project excluded or unknown here).
+    Committed projects are constants of the model: they need no value. The engine completes the other
+    columns and checks the whole plan."""
+    values = dict.fromkeys(model.start_col.values(), 0.0)
+    left_out = []
+    for pid, year in starts.items():
+        if year is None or (pid in scenario.project and scenario.project[pid].status == "committed"):
+            continue
+        j = model.start_col.get((pid, year))
+        if j is None:
+            left_out.append(pid)
+        else:
+            values[j] = 1.0
+    return values, left_out
+
+
+def solve(
+    scenario: Scenario, options: SolveOptions | None = None, start: Mapping[str, int | None] | None = None
+) -> Plan:
+    """Optimal (or best found) plan of a scenario, with the solver's real status, bound and gap.
+
+    `start` (project → start year or None, e.g. the plan of a previous run) is offered to HiGHS as its first
+    plan (`start_columns`; projects whose start the scenario no longer offers are left out of it): when it is
+    feasible here, the search begins from a plan at least that good. It changes how soon good plans are
+    found, not the optimum.
+    """
     options = options or SolveOptions()
     if options.solver not in ENGINES:
         raise ValueError(f"unknown solver '{options.solver}' (available: {', '.join(ENGINES)})")
     t0 = time.perf_counter()
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
-    result = _solve_matrix(model, options)
+    start_values = start_columns(scenario, model, start)[0] if start is not None else None
+    result = _solve_matrix(model, options, start_values)
     return plan_from_result(scenario, model, result, options, build_s)
 
 
@@ -145,6 +175,6 @@ def near_optimal_model(
     )
 
 
-def solve_matrix(model: MatrixModel, options: SolveOptions) -> EngineResult:
+def solve_matrix(model: MatrixModel, options: SolveOptions, start: Start | None = None) -> EngineResult:
     """Run an engine on a matrix model as it is (for variants of the model such as `near_optimal_model`)."""
-    return _solve_matrix(model, options)
+    return _solve_matrix(model, options, start)
