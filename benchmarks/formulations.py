@@ -28,9 +28,7 @@ _EPS = 1e-9
 _UNMET = re.compile(r"unmet\[(.+),(.+),(\d+)\]$")
 
 
-def _with_rows(
-    model: MatrixModel, rows: list[tuple[str, dict[int, float], float, float]]
-) -> MatrixModel:
+def _with_rows(model: MatrixModel, rows: list[tuple[str, dict[int, float], float, float]]) -> MatrixModel:
     """The model with rows (name, terms, lower, upper) appended."""
     if not rows:
         return model

@@ -46,7 +46,9 @@ def test_cover_of_two_projects_by_hand():
     m = add_demand_covers(build_model(s, symmetry=False))
     name = "cover[d,classes,2026,a+b]"
     assert name in m.row_names
-    assert row_terms(m, name) == pytest.approx({"unmet[d,classes,2026]": 1.0, "start[a,2026]": 4.0, "start[b,2026]": 4.0})
+    assert row_terms(m, name) == pytest.approx(
+        {"unmet[d,classes,2026]": 1.0, "start[a,2026]": 4.0, "start[b,2026]": 4.0}
+    )
     assert m.row_lower[m.row_names.index(name)] == pytest.approx(8.0)
     assert np.isinf(m.row_upper[m.row_names.index(name)])
 
