@@ -166,3 +166,32 @@ def test_benchmark_runner_smoke(tmp_path):
         assert r["time_to_first_plan_s"] <= r["time_to_1pct_s"] <= r["time_to_optimal_s"]
         assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
     assert records[1]["left_out"] == [] and records[1]["own_objective"] == pytest.approx(records[1]["objective"])
+
+
+def test_benchmark_variants_and_reference_smoke(tmp_path):
+    """The variants that measure candidate changes (HiGHS' own heuristic effort, cover rows) run and are
+    reported as ratios to the `highs` variant when it is the reference."""
+    from benchmarks.run import main
+
+    out, raw = tmp_path / "variants.md", tmp_path / "variants.json"
+    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,highs-effort005,highs-covers"]
+    assert main([*argv, "--reference", "highs", "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "ratio to highs" in text and "| S | highs-covers | 1 |" in text
+    records = json.loads(raw.read_text(encoding="utf-8"))
+    objectives = [r["objective"] for r in records]
+    assert max(objectives) - min(objectives) <= 1e-4 * abs(objectives[0]) and all(r["verified"] for r in records)
+    with pytest.raises(SystemExit):
+        main([*argv, "--reference", "cbc", "--no-shipped", "--no-mkp", "--out", str(out)])
+
+
+def test_start_benchmark_smoke(tmp_path):
+    """`python -m benchmarks.start` on one S instance: the base, then each variant cold and with the start."""
+    from benchmarks.start import main
+
+    out = tmp_path / "start.md"
+    assert main(["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--no-shipped", "--out", str(out)]) == 0
+    rows = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| S-seed0 |")]
+    assert len(rows) == 4
+    assert [row.split(" | ")[2] for row in rows] == ["cold", "start", "cold", "start"]
+    assert all(" | optimal | " in row for row in rows)
