@@ -326,21 +326,12 @@ def _start_plan(scenario, path: str | None, quiet: bool) -> dict[str, int | None
     """The start years of the plan given by --start; says which chosen projects this scenario cannot start
     as that plan did (they are left out of the start plan)."""
     from reports.files import read_plan
+    from solver.solve import unstartable
 
     if path is None:
         return None
     starts = {p["id"]: p.get("start") for p in read_plan(path).get("projects", [])}
-    left_out = [
-        pid
-        for pid, year in starts.items()
-        if year is not None
-        and (
-            pid not in scenario.project
-            or scenario.project[pid].status == "excluded"
-            or scenario.project[pid].status != "committed"
-            and year not in scenario.project[pid].start_years
-        )
-    ]
+    left_out = unstartable(scenario, starts)
     if not quiet:
         chosen = sum(year is not None for year in starts.values())
         note = f"; left out, not startable here as in that plan: {', '.join(left_out)}" if left_out else ""

@@ -60,25 +60,30 @@ def polish(model: MatrixModel, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def start_columns(
-    scenario: Scenario, model: MatrixModel, starts: Mapping[str, int | None]
-) -> tuple[dict[int, float], list[str]]:
-    """A plan's start years as values of the model's start columns — x[p,s] = 1 for the start of each chosen
-    project, 0 for every other start column — and the chosen projects left out because the model has no
-    column for their start (a year outside the project's window here, a project excluded or unknown here).
-    Committed projects are constants of the model: they need no value. The engine completes the other
-    columns and checks the whole plan."""
-    values = dict.fromkeys(model.start_col.values(), 0.0)
-    left_out = []
+def unstartable(scenario: Scenario, starts: Mapping[str, int | None]) -> list[str]:
+    """Projects a plan chooses that this scenario cannot start as that plan did: unknown or excluded here, or
+    (candidates and mandatory projects) a start year outside their window here."""
+    out = []
     for pid, year in starts.items():
-        if year is None or (pid in scenario.project and scenario.project[pid].status == "committed"):
+        p = scenario.project.get(pid)
+        if year is None or p is not None and p.status == "committed":
             continue
-        j = model.start_col.get((pid, year))
-        if j is None:
-            left_out.append(pid)
-        else:
+        if p is None or p.status == "excluded" or year not in p.start_years:
+            out.append(pid)
+    return out
+
+
+def start_columns(model: MatrixModel, starts: Mapping[str, int | None]) -> dict[int, float]:
+    """A plan's start years as values of the model's start columns: x[p,s] = 1 for the start of each chosen
+    project, 0 for every other start column. Committed projects are constants of the model (no column), and
+    what `unstartable` lists has no column either: both are left out. The engine completes the other columns
+    and checks the whole plan."""
+    values = dict.fromkeys(model.start_col.values(), 0.0)
+    for pid, year in starts.items():
+        j = model.start_col.get((pid, year)) if year is not None else None
+        if j is not None:
             values[j] = 1.0
-    return values, left_out
+    return values
 
 
 def solve(
@@ -87,9 +92,9 @@ def solve(
     """Optimal (or best found) plan of a scenario, with the solver's real status, bound and gap.
 
     `start` (project → start year or None, e.g. the plan of a previous run) is offered to HiGHS as its first
-    plan (`start_columns`; projects whose start the scenario no longer offers are left out of it): when it is
-    feasible here, the search begins from a plan at least that good. It changes how soon good plans are
-    found, not the optimum.
+    plan (`start_columns`; projects the scenario cannot start as that plan did are left out of it, see
+    `unstartable`): when it is feasible here, the search begins from a plan at least that good. It changes
+    how soon good plans are found, not the optimum.
     """
     options = options or SolveOptions()
     if options.solver not in ENGINES:
@@ -97,7 +102,7 @@ def solve(
     t0 = time.perf_counter()
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
-    start_values = start_columns(scenario, model, start)[0] if start is not None else None
+    start_values = start_columns(model, start) if start is not None else None
     result = _solve_matrix(model, options, start_values)
     return plan_from_result(scenario, model, result, options, build_s)
 

@@ -9,7 +9,7 @@ import ppi
 from models.load import scenario_from_dict
 from models.plan import Status
 from solver import SolveOptions, build_model
-from solver.solve import solve, start_columns
+from solver.solve import solve, start_columns, unstartable
 from tests.helpers import REPO, brute_force, make_scenario, project, rows, run_cli
 from tests.test_properties import close, common_settings, scenario_data
 
@@ -52,8 +52,9 @@ def test_start_columns_leave_out_what_the_scenario_cannot_start():
         ],
     )
     m = build_model(s)
-    values, left_out = start_columns(s, m, {"a": 2027, "b": 2028, "c": 2026, "done": 2026, "ghost": 2027, "x": None})
-    assert left_out == ["b", "c", "ghost"]
+    plan = {"a": 2027, "b": 2028, "c": 2026, "done": 2026, "ghost": 2027, "x": None}
+    assert unstartable(s, plan) == ["b", "c", "ghost"]
+    values = start_columns(m, plan)
     assert values[m.start_col[("a", 2027)]] == 1.0
     assert sum(values.values()) == 1.0
     assert set(values) == set(m.start_col.values())
