@@ -143,7 +143,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     The engine reports what it can about its run in `EngineResult.info`: HiGHS its load time (passModel),
     node count and root bound (the best dual bound its callback saw at node 0), CBC its log."""
     from benchmarks.cbclog import parse_cbc_log
-    from benchmarks.formulations import EXTENSIONS
+    from benchmarks.formulations import EXTENSIONS, dominated_columns
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
 
@@ -166,6 +166,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     out["wall_solve_s"] = time.perf_counter() - t0 - build_s
     plan = plan_from_result(scenario, model, result, options, build_s)
     out["assembly_s"] = build_s
+    out["dominated_columns"] = len(dominated_columns(model))
     solver_s = result.runtime_s
     info = result.info
     if engine == "highs":
@@ -662,6 +663,14 @@ def _facts(results: list[dict[str, Any]]) -> list[str]:
             )
     if not out:
         out.append("- every run ended optimal and verified.")
+    dominated = {r["job"]["name"]: r["dominated_columns"] for r in results if "dominated_columns" in r}
+    if dominated:
+        some = {name: n for name, n in dominated.items() if n}
+        counted = ", ".join(f"{n} on {name}" for name, n in some.items()) if some else "none on any instance"
+        out.append(
+            "- start columns that can never help (`benchmarks.formulations.dominated_columns`, the presolve "
+            f"reduction 'projects that can never help'): {counted}."
+        )
     root = [(r["job"]["name"], _root_gap(r)) for r in results if _root_gap(r) is not None]
     if root:
         worst = max(root, key=lambda x: x[1])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from benchmarks.formulations import EXTENSIONS, add_demand_covers, add_transfer_links
+from benchmarks.formulations import EXTENSIONS, add_demand_covers, add_transfer_links, dominated_columns
 from models.load import scenario_from_dict
 from models.plan import Status
 from models.verify import verify_plan
@@ -115,3 +115,24 @@ def test_covers_and_links_keep_the_optimum_with_transfers(data):
     s = scenario_from_dict(data)
     _assert_brute_force_optimum(s, "covers")
     _assert_brute_force_optimum(s, "links")
+
+
+def test_dominated_columns_by_hand():
+    """A project in a district with no unmet demand, and a start year (asked for by latest_start) that
+    delivers after the horizon, can never help; the start years that deliver in time can; a project another
+    requires can. (By default a window already ends where delivery would fall after the horizon.)"""
+    s = make_scenario(
+        years=(2026, 2027),
+        districts=[{"id": "d"}, {"id": "full"}],
+        demand=[*rows({2026: 2.0, 2027: 2.0}), *rows({2026: 1.0, 2027: 1.0}, district="full")],
+        capacity=[*rows({2026: 0.0, 2027: 0.0}), *rows({2026: 5.0, 2027: 5.0}, district="full")],
+        projects=[
+            project("late", delivery_lag=1, latest_start=2027),
+            project("useless", district="full"),
+            project("needed", district="full"),
+            project("phase2", requires=["needed"]),
+        ],
+    )
+    m = build_model(s)
+    names = {m.col_names[j] for j in dominated_columns(m)}
+    assert names == {"start[late,2027]", "start[useless,2026]", "start[useless,2027]"}
