@@ -114,6 +114,7 @@ REPO_VARIANTS = {
     "highs-links": RepoVariant("highs", extension="links"),
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
+    "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
 }
 BASELINE = "baseline-pulp-cbc"
 VARIANTS = (*REPO_VARIANTS, BASELINE)
@@ -162,14 +163,20 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     if variant.extension is not None:
         model = EXTENSIONS[variant.extension](model)
     build_s = time.perf_counter() - t0
-    result = solve_matrix(model, options)
+    if engine == "scip":
+        from benchmarks.scip import solve_scip
+        from solver.solve import settle
+
+        result = settle(model, solve_scip(model, options))
+    else:
+        result = solve_matrix(model, options)
     out["wall_solve_s"] = time.perf_counter() - t0 - build_s
     plan = plan_from_result(scenario, model, result, options, build_s)
     out["assembly_s"] = build_s
     out["dominated_columns"] = len(dominated_columns(model))
     solver_s = result.runtime_s
     info = result.info
-    if engine == "highs":
+    if engine in ("highs", "scip"):
         out["load_s"] = info.get("load_s")
         out["nodes"] = info.get("nodes")
         out["root_bound"] = info.get("root_bound")

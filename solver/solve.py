@@ -27,7 +27,11 @@ def _solve_matrix(model: MatrixModel, options: SolveOptions, start: Start | None
         if all(zero_fits(lo, hi) for lo, hi in zip(model.row_lower, model.row_upper, strict=True)):
             return EngineResult(Status.OPTIMAL, np.zeros(0), model.offset, model.offset, 0.0, "no decision left")
         return EngineResult(Status.INFEASIBLE, None, None, None, 0.0, "the fixed projects break a constraint")
-    result = ENGINES[options.solver](model, options, start)
+    return settle(model, ENGINES[options.solver](model, options, start))
+
+
+def settle(model: MatrixModel, result: EngineResult) -> EngineResult:
+    """An engine's result with its plan polished and its objective, gap and status recomputed from that plan."""
     if not result.status.has_plan or result.x is None:
         return result
     x = polish(model, result.x)

@@ -169,12 +169,22 @@ def test_benchmark_runner_smoke(tmp_path):
 
 
 def test_benchmark_variants_and_reference_smoke(tmp_path):
-    """The variants that measure candidate changes (HiGHS' own heuristic effort, cover rows) run and are
-    reported as ratios to the `highs` variant when it is the reference."""
+    """The variants that measure candidate changes (HiGHS' own heuristic effort, cover rows) and SCIP run, are
+    verified, agree on the optimum, and are reported as ratios to the `highs` variant when it is the
+    reference."""
     from benchmarks.run import main
 
     out, raw = tmp_path / "variants.md", tmp_path / "variants.json"
-    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,highs-effort005,highs-covers"]
+    argv = [
+        "--tiers",
+        "S",
+        "--seeds",
+        "1",
+        "--time-limit",
+        "5",
+        "--variants",
+        "highs,highs-effort005,highs-covers,scip",
+    ]
     assert main([*argv, "--reference", "highs", "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "ratio to highs" in text and "| S | highs-covers | 1 |" in text
