@@ -5,13 +5,14 @@
                              [--transfers] [--finance]
                              [--out docs/benchmarks.md] [--json FILE] [--no-shipped] [--no-mkp]
 
-Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic capital-budgeting
-instances of benchmarks/data/mkp (known optima), and synthetic scenarios from `benchmarks.generate` for each
-tier and seed. Variants: the repository's formulation with HiGHS (`highs`, `highs-1thread`; `highs-nosym`
-without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort, `highs-covers` and
-`highs-links` with the rows of `benchmarks.formulations`), with CBC through
-PuLP (`cbc`) or SciPy (`scipy`), and the straightforward PuLP formulation of `benchmarks.baseline`
-(`baseline-pulp-cbc`), against which every variant is reported as a ratio measured in the same run.
+Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic
+capital-budgeting instances of benchmarks/data/mkp (known optima), and synthetic scenarios from
+`benchmarks.generate` for each tier and seed. Variants: the repository's formulation with HiGHS (`highs`,
+`highs-1thread`; `highs-nosym` without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort,
+`highs-covers` and `highs-links` with the rows of `benchmarks.formulations`), with CBC through PuLP (`cbc`),
+SciPy (`scipy`) or SCIP (`scip`, `benchmarks.scip`), and the straightforward PuLP formulation of
+`benchmarks.baseline` (`baseline-pulp-cbc`), against which every variant is reported as a ratio measured in
+the same run (or against `--reference VARIANT`).
 
 One subprocess per solve isolates time and memory. The worker records: parse/validate, assembly and solver
 load times; status, objective, bound, gap; the LP bound and the root bound; the search trajectory (HiGHS'
@@ -534,8 +535,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "",
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
-        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `highs-nosym`, `highs-effort005`, `highs-covers`, "
-        "`highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, "
+        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `highs-nosym`, `highs-effort005`, "
+        "`highs-covers`, `highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
         "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
         "records (with each run's trajectory).",
@@ -544,7 +545,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
         "*highs-covers*, *highs-links* = with the cover or strong-linking rows of `benchmarks/formulations.py`; "
-        "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *baseline-pulp-cbc* = the "
+        "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *scip* = the same model in SCIP "
+        "through PySCIPOpt, one thread (`benchmarks/scip.py`); *baseline-pulp-cbc* = the "
         "straightforward formulation a user would write in PuLP, solved by PuLP's default CBC "
         "(`benchmarks/baseline.py`: full capacities, no clipping, no bounds on unmet demand; it leaves out the "
         "savings-and-debt path and transfers, so on instances with them it solves a relaxation and is left out "
