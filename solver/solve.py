@@ -65,26 +65,44 @@ def polish(model: MatrixModel, x: np.ndarray) -> np.ndarray:
 
 
 def unstartable(scenario: Scenario, starts: Mapping[str, int | None]) -> list[str]:
-    """Projects a plan chooses that this scenario cannot start as that plan did: unknown or excluded here, or
-    (candidates and mandatory projects) a start year outside their window here."""
-    out = []
+    """Projects a plan chooses that this scenario cannot start as that plan did: unknown or excluded here,
+    (candidates and mandatory projects) a start year outside their window here, or — in turn — a start
+    before one of their prerequisites, or without it (the phase 2 of a phase 1 left out)."""
+    out: list[str] = []
+    kept: dict[str, int] = {}
     for pid, year in starts.items():
         p = scenario.project.get(pid)
-        if year is None or p is not None and p.status == "committed":
+        if year is None:
             continue
-        if p is None or p.status == "excluded" or year not in p.start_years:
+        if p is not None and p.status == "committed":
+            kept[pid] = p.start if p.start is not None else year
+        elif p is None or p.status == "excluded" or year not in p.start_years:
             out.append(pid)
+        else:
+            kept[pid] = year
+    for p in scenario.projects:  # committed projects start whatever the plan says
+        if p.status == "committed" and p.start is not None:
+            kept.setdefault(p.id, p.start)
+    changed = True
+    while changed:  # a prerequisite left out takes its dependants with it
+        changed = False
+        for pid in [pid for pid in kept if scenario.project[pid].status != "committed"]:
+            if any(q not in kept or kept[q] > kept[pid] for q in scenario.project[pid].requires):
+                del kept[pid]
+                out.append(pid)
+                changed = True
     return out
 
 
-def start_columns(model: MatrixModel, starts: Mapping[str, int | None]) -> dict[int, float]:
+def start_columns(scenario: Scenario, model: MatrixModel, starts: Mapping[str, int | None]) -> dict[int, float]:
     """A plan's start years as values of the model's start columns: x[p,s] = 1 for the start of each chosen
-    project, 0 for every other start column. Committed projects are constants of the model (no column), and
-    what `unstartable` lists has no column either: both are left out. The engine completes the other columns
+    project the scenario can start as the plan did (`unstartable` lists the others), 0 for every other start
+    column. Committed projects are constants of the model (no column). The engine completes the other columns
     and checks the whole plan."""
     values = dict.fromkeys(model.start_col.values(), 0.0)
+    left_out = set(unstartable(scenario, starts))
     for pid, year in starts.items():
-        j = model.start_col.get((pid, year)) if year is not None else None
+        j = model.start_col.get((pid, year)) if year is not None and pid not in left_out else None
         if j is not None:
             values[j] = 1.0
     return values
@@ -106,7 +124,7 @@ def solve(
     t0 = time.perf_counter()
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
-    start_values = start_columns(model, start) if start is not None else None
+    start_values = start_columns(scenario, model, start) if start is not None else None
     result = _solve_matrix(model, options, start_values)
     return plan_from_result(scenario, model, result, options, build_s)
 

@@ -49,14 +49,19 @@ def test_start_columns_leave_out_what_the_scenario_cannot_start():
             project("b", latest_start=2027),
             project("c", status="excluded"),
             project("done", status="committed", start=2026),
+            project("phase2", requires=["b"]),
+            project("early", requires=["a"]),
+            project("after-done", requires=["done"]),
         ],
     )
     m = build_model(s)
     plan = {"a": 2027, "b": 2028, "c": 2026, "done": 2026, "ghost": 2027, "x": None}
-    assert unstartable(s, plan) == ["b", "c", "ghost"]
-    values = start_columns(m, plan)
-    assert values[m.start_col[("a", 2027)]] == 1.0
-    assert sum(values.values()) == 1.0
+    plan |= {"phase2": 2028, "early": 2026, "after-done": 2027}
+    # b's window ends in 2027: b, then phase2 that requires it, are left out; early starts before a.
+    assert sorted(unstartable(s, plan)) == ["b", "c", "early", "ghost", "phase2"]
+    values = start_columns(s, m, plan)
+    assert values[m.start_col[("a", 2027)]] == 1.0 and values[m.start_col[("after-done", 2027)]] == 1.0
+    assert sum(values.values()) == 2.0
     assert set(values) == set(m.start_col.values())
 
 
