@@ -168,4 +168,84 @@ def dominated_columns(model: MatrixModel) -> list[int]:
     return out
 
 
-EXTENSIONS = {"covers": add_demand_covers, "links": add_transfer_links}
+def add_budget_covers(model: MatrixModel, rounds: int = 10) -> MatrixModel:
+    """budget_cover[y,#]: lifted cover inequalities of the yearly budget rows, separated at the LP optimum.
+
+    A budget row Σ_{p,s} c[p,y|s] x[p,s] ≤ B with select_once (Σ_s x[p,s] ≤ 1): for a set C of projects and
+    a threshold θ_p for each (one of its coefficients) with Σ_{p∈C} θ_p > B, at most |C| − 1 of them can start
+    in a year that costs them at least θ_p in y:
+
+        Σ_{p∈C} Σ_{s : c[p,y|s] ≥ θ_p} x[p,s] ≤ |C| − 1
+
+    (the GUB-lifted cover: starting p in any such year spends at least θ_p). Separation: a greedy cover on
+    (1 − v_p) / θ_p, v_p the LP weight of those starts, then made minimal; a cut is added when Σ (1 − v_p) < 1.
+    Up to `rounds` rounds of LP solve (SciPy's HiGHS) and separation. Rows with a carry-over or any
+    non-binary column are skipped.
+    """
+    from scipy.optimize import linprog
+
+    project_of = {j: pid for (pid, _), j in model.start_col.items()}
+    A = model.A.tocsr()
+    knapsacks = []
+    for r, name in enumerate(model.row_names):
+        cols, vals = A.indices[A.indptr[r] : A.indptr[r + 1]], A.data[A.indptr[r] : A.indptr[r + 1]]
+        if name.startswith("budget") and len(cols) and all(int(j) in project_of for j in cols) and (vals > 0).all():
+            knapsacks.append((name, cols, vals, model.row_upper[r]))
+    rows: list[tuple[str, dict[int, float], float, float]] = []
+    for _ in range(rounds):
+        current = _with_rows(model, rows)
+        finite = np.isfinite(current.row_upper)
+        lower = np.isfinite(current.row_lower)
+        lp = linprog(
+            current.c,
+            A_ub=sp.vstack([current.A[finite], -current.A[lower]]),
+            b_ub=np.concatenate([current.row_upper[finite], -current.row_lower[lower]]),
+            bounds=list(zip(current.col_lower, current.col_upper, strict=True)),
+            method="highs",
+        )
+        if lp.status != 0:
+            break
+        found = [cut for row in knapsacks if (cut := _separate_cover(row, project_of, lp.x)) is not None]
+        if not found:
+            break
+        rows += found
+    return _with_rows(model, rows)
+
+
+def _separate_cover(row, project_of: dict[int, str], x: np.ndarray):
+    """The most violated lifted cover of one budget row found greedily at the LP point x, or None."""
+    name, cols, vals, capacity = row
+    starts: dict[str, list[tuple[float, int]]] = {}
+    for j, v in zip(cols, vals, strict=True):
+        starts.setdefault(project_of[int(j)], []).append((float(v), int(j)))
+    items = []
+    for pid, options in starts.items():
+        best = None
+        for theta in sorted({v for v, _ in options}, reverse=True):
+            covered = [j for v, j in options if v >= theta - _EPS]
+            weight = float(sum(x[j] for j in covered))
+            key = ((1.0 - weight) / theta, -theta)
+            if best is None or key < best[0]:
+                best = (key, theta, weight, covered, pid)
+        items.append(best)
+    items.sort(key=lambda item: item[0])
+    cover, total = [], 0.0
+    for item in items:
+        cover.append(item)
+        total += item[1]
+        if total > capacity + _EPS:
+            break
+    if total <= capacity + _EPS:
+        return None
+    for item in sorted(cover, key=lambda item: -(1.0 - item[2])):  # drop what the cover does not need
+        if total - item[1] > capacity + _EPS:
+            cover.remove(item)
+            total -= item[1]
+    if len(cover) < 2 or sum(1.0 - item[2] for item in cover) >= 1.0 - 1e-6:
+        return None
+    terms = {j: 1.0 for item in cover for j in item[3]}
+    ids = "+".join(sorted(item[4] for item in cover))
+    return (f"budget_cover[{name},{ids}]", terms, -np.inf, float(len(cover) - 1))
+
+
+EXTENSIONS = {"covers": add_demand_covers, "links": add_transfer_links, "budget-covers": add_budget_covers}

@@ -113,6 +113,7 @@ REPO_VARIANTS = {
     "highs-effort005": RepoVariant("highs", heuristic_effort=0.05),  # HiGHS' own default
     "highs-covers": RepoVariant("highs", extension="covers"),
     "highs-links": RepoVariant("highs", extension="links"),
+    "highs-budget-covers": RepoVariant("highs", extension="budget-covers"),
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
@@ -536,7 +537,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `highs-nosym`, `highs-effort005`, "
-        "`highs-covers`, `highs-links`), `--reference VARIANT` (ratios to it instead of the baseline), `--no-shipped`, "
+        "`highs-covers`, `highs-links`, `highs-budget-covers`), `--reference VARIANT` (ratios to it instead "
+        "of the baseline), `--no-shipped`, "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
         "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
         "records (with each run's trajectory).",
@@ -544,7 +546,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Variants: *highs* = the repository's formulation (`solver/model.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
-        "*highs-covers*, *highs-links* = with the cover or strong-linking rows of `benchmarks/formulations.py`; "
+        "*highs-covers*, *highs-links*, *highs-budget-covers* = with the demand covers, strong-linking rows or "
+        "budget covers of `benchmarks/formulations.py`; "
         "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *scip* = the same model in SCIP "
         "through PySCIPOpt, one thread (`benchmarks/scip.py`); *baseline-pulp-cbc* = the "
         "straightforward formulation a user would write in PuLP, solved by PuLP's default CBC "

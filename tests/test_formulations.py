@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from benchmarks.formulations import EXTENSIONS, add_demand_covers, add_transfer_links, dominated_columns
+from benchmarks.formulations import (
+    EXTENSIONS,
+    add_budget_covers,
+    add_demand_covers,
+    add_transfer_links,
+    dominated_columns,
+)
 from models.load import scenario_from_dict
 from models.plan import Status
 from models.verify import verify_plan
@@ -107,6 +113,28 @@ def _assert_brute_force_optimum(s, extension: str) -> None:
 @given(scenario_data())
 def test_covers_keep_the_brute_force_optimum(data):
     _assert_brute_force_optimum(scenario_from_dict(data), "covers")
+
+
+@common_settings(80)
+@given(scenario_data())
+def test_budget_covers_keep_the_brute_force_optimum(data):
+    _assert_brute_force_optimum(scenario_from_dict(data), "budget-covers")
+
+
+def test_budget_cover_by_hand():
+    """Envelope 10 M€, three projects of 4 M€ each worth a class: the LP takes 2.5 of them; the cover
+    x_a + x_b + x_c ≤ 2 (three of them cost 12 > 10) cuts that point off."""
+    s = make_scenario(
+        years=(2026, 2026),
+        demand=rows({2026: 3.0}),
+        capacity=rows({2026: 0.0}),
+        projects=[project(pid, cost=4.0e6) for pid in ("a", "b", "c")],
+    )
+    m = add_budget_covers(build_model(s, symmetry=False))
+    name = "budget_cover[budget[2026],a+b+c]"
+    assert name in m.row_names
+    assert row_terms(m, name) == {"start[a,2026]": 1.0, "start[b,2026]": 1.0, "start[c,2026]": 1.0}
+    assert m.row_upper[m.row_names.index(name)] == 2.0
 
 
 @common_settings(60)
