@@ -690,7 +690,8 @@ def _facts(results: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _existing_reading(path: Path) -> str | None:
+def existing_reading(path: Path) -> str | None:
+    """The hand-written "## Reading" section of a results file, kept when the file is generated again."""
     if not path.exists():
         return None
     text = path.read_text(encoding="utf-8")
@@ -735,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if not out.is_absolute():
         out = ROOT / out
-    reading = _existing_reading(out)
+    reading = existing_reading(out)
     results = []
     t0 = time.perf_counter()
     for i, job in enumerate(jobs, 1):

@@ -94,7 +94,7 @@ def _f(v: float | None, fmt: str) -> str:
     return "–" if v is None else format(v, fmt)
 
 
-def render(rows: list[dict[str, Any]], command: str, elapsed: float) -> str:
+def render(rows: list[dict[str, Any]], command: str, elapsed: float, reading: str | None = None) -> str:
     lines = [
         "# Benchmarks: start plans",
         "",
@@ -117,11 +117,14 @@ def render(rows: list[dict[str, Any]], command: str, elapsed: float) -> str:
             f"| {_f(r['objective'], '.4f')} | {_f(None if r['gap'] is None else r['gap'] * 100, '.2f')} % | "
             f"{r['wall_s']:.2f} |"
         )
+    placeholder = "## Reading\n\n(Write the reading of these numbers here; it is kept across runs.)"
+    lines += ["", reading.rstrip() if reading else placeholder]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.generate import generate_scenario
+    from benchmarks.run import existing_reading
 
     argv = list(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(prog="python -m benchmarks.start", description=__doc__.split("\n\n")[0])
@@ -140,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_text(yaml.safe_dump(generate_scenario(tier, seed), sort_keys=False), encoding="utf-8")
                 rows += measure(f"{tier}-seed{seed}", path, args.time_limit)
     out = Path(args.out) if Path(args.out).is_absolute() else REPO / args.out
-    out.write_text(render(rows, f"python -m benchmarks.start {' '.join(argv)}".strip(), time.perf_counter() - t0))
+    command = f"python -m benchmarks.start {' '.join(argv)}".strip()
+    out.write_text(render(rows, command, time.perf_counter() - t0, existing_reading(out)), encoding="utf-8")
     print(f"wrote {out}", file=sys.stderr)
     return 0
 

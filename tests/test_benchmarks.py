@@ -205,3 +205,6 @@ def test_start_benchmark_smoke(tmp_path):
     assert len(rows) == 4
     assert [row.split(" | ")[2] for row in rows] == ["cold", "start", "cold", "start"]
     assert all(" | optimal | " in row for row in rows)
+    out.write_text(out.read_text(encoding="utf-8").replace("(Write the reading", "Kept by hand. (Write the"))
+    assert main(["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--no-shipped", "--out", str(out)]) == 0
+    assert "Kept by hand." in out.read_text(encoding="utf-8")
