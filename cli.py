@@ -123,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--start",
         metavar="PLAN",
-        help="plan.json or results folder of an earlier run, offered to HiGHS as its first plan (good plans "
-        "sooner, same optimum)",
+        help="plan.json or results folder of an earlier run, offered to HiGHS as its first plan (a first "
+        "plan at least that good when it is still feasible; same optimum)",
     )
     p.add_argument("--verbose", action="store_true", help="show the solver's log")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")

@@ -170,7 +170,7 @@ def solve(
     """Solve and check the plan with the independent verifier (raises RuntimeError if it fails).
 
     `start`: an earlier result (or project → start year) offered to HiGHS as its first plan — the same
-    optimum, good plans sooner when re-solving a variant of a scenario already solved."""
+    optimum, and under a short time limit a plan at least that good when it is still feasible."""
     if isinstance(start, Result):
         start = dict(start.plan.starts)
     plan = _solve(scenario, SolveOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads), start=start)

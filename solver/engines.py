@@ -30,8 +30,8 @@ FEASIBILITY_TOL = 1e-9
 # Small slack when comparing a reported gap with the requested one (solvers round their gap).
 GAP_SLACK = 1e-9
 # HiGHS' share of its effort spent on primal heuristics (its own default is 0.05). Measured in the same runs
-# (docs/benchmarks.md, variant highs-effort005): better plans found sooner on the M and L tiers, the
-# small instances unchanged; 0.6 and 1.0 were no better than 0.3 on M.
+# (docs/benchmarks.md, variant highs-effort005): better plans found sooner on the M tier, within noise on L
+# and XL, the small instances unchanged; 0.6 and 1.0 were no better than 0.3 on M.
 HIGHS_HEURISTIC_EFFORT = 0.3
 
 # A start plan for an engine: values of start columns (column index → 0 or 1), the other columns left for the

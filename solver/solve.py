@@ -115,8 +115,8 @@ def solve(
 
     `start` (project → start year or None, e.g. the plan of a previous run) is offered to HiGHS as its first
     plan (`start_columns`; projects the scenario cannot start as that plan did are left out of it, see
-    `unstartable`): when it is feasible here, the search begins from a plan at least that good. It changes
-    how soon good plans are found, not the optimum.
+    `unstartable`): when it is feasible here, the search begins from a plan at least that good. It does
+    not change the optimum (nor, measured, make the search faster: docs/benchmarks-start.md).
     """
     options = options or SolveOptions()
     if options.solver not in ENGINES:
