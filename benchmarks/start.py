@@ -58,11 +58,8 @@ def _solve(scenario, time_limit: float, start=None) -> dict[str, Any]:
     }
 
 
-def _variants(scenario_path: Path, base_plan) -> list[tuple[str, dict[str, Any]]]:
+def _variants(base, base_plan) -> list[tuple[str, dict[str, Any]]]:
     """(label, load_scenario keyword arguments) of the two what-if variants of a solved base."""
-    from models import load_scenario
-
-    base = load_scenario(scenario_path)
     chosen = [
         pid for pid, year in base_plan.starts.items() if year is not None and base.project[pid].status == "candidate"
     ]
@@ -76,9 +73,10 @@ def _variants(scenario_path: Path, base_plan) -> list[tuple[str, dict[str, Any]]
 def measure(name: str, path: Path, time_limit: float) -> list[dict[str, Any]]:
     from models import load_scenario
 
-    base = _solve(load_scenario(path), time_limit)
+    scenario = load_scenario(path)
+    base = _solve(scenario, time_limit)
     rows = []
-    for label, kwargs in _variants(path, base["plan"]):
+    for label, kwargs in _variants(scenario, base["plan"]):
         scenario = load_scenario(path, **kwargs)
         for mode, start in (("cold", None), ("start", dict(base["plan"].starts))):
             r = _solve(scenario, time_limit, start)

@@ -161,7 +161,7 @@ def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     if start:
         index = np.fromiter(start.keys(), dtype=np.int32, count=len(start))
         values = np.fromiter(start.values(), dtype=float, count=len(start))
-        info["start"] = h.setSolution(len(index), index, values) == highspy.HighsStatus.kOk
+        h.setSolution(len(index), index, values)  # kept as the first incumbent only if feasible
     if opts.progress is not None:
         report = opts.progress
 
