@@ -2,10 +2,10 @@
 
 Each function takes the repository's `MatrixModel` and returns it with extra rows, valid for at least one
 optimal plan of every scenario, so that the optimum is unchanged (tests/test_formulations.py checks it
-against the brute force). They are benchmark variants (`highs-covers`, `highs-links` in `benchmarks.run`),
-not the default model, because measured in the same runs they did not make HiGHS faster (docs/benchmarks.md,
-"Formulation changes measured"); they stay here so that the measurement can be repeated on other instances
-and knobs.
+against the brute force). They are benchmark variants (`highs-covers`, `highs-links`, `highs-budget-covers`
+in `benchmarks.run`), not the default model, because measured in the same runs they did not make HiGHS
+faster (docs/benchmarks-formulation.md, docs/benchmarks-transfers-finance.md); they stay here so that the
+measurement can be repeated on other instances and knobs.
 
 Notation as in `solver/model.py`; z[p,y] = Σ_{s : s + lag_p ≤ y} x[p,s] is "project p delivers by year y",
 a[p] its coefficient in the row unmet[d,k,y] (capacity counted, already clipped at what the row can use).

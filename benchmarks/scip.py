@@ -1,7 +1,7 @@
 """SCIP (through PySCIPOpt) on the repository's matrix model: a third engine for the benchmark's comparison.
 
-Not an engine of `ppi solve`: measured on the same instances as HiGHS and CBC (docs/benchmarks-formulation.md)
-it did not do better than HiGHS, the default. Needs `pip install -e '.[bench]'` (PySCIPOpt bundles SCIP).
+Not an engine of `ppi solve`: measured on the same instances as HiGHS (docs/benchmarks-formulation.md) it
+did not do better than HiGHS, the default. Needs `pip install -e '.[bench]'` (PySCIPOpt bundles SCIP).
 """
 
 from __future__ import annotations
