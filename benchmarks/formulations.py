@@ -1,7 +1,7 @@
 """Candidate strengthenings of the model, measured in the benchmark before any is kept in `solver/model.py`.
 
 Each function takes the repository's `MatrixModel` and returns it with extra rows, valid for at least one
-optimal plan of every scenario, so that the optimum is unchanged (tests/test_formulations.py checks it
+optimal plan of every scenario, so that the optimum is unchanged (tests/solver/test_formulations.py checks it
 against the brute force). They are benchmark variants (`highs-covers`, `highs-links`, `highs-budget-covers`
 in `benchmarks.run`), not the default model, because measured in the same runs they did not make HiGHS
 faster (docs/benchmarks-formulation.md, docs/benchmarks-transfers-finance.md); they stay here so that the

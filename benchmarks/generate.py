@@ -34,7 +34,7 @@ Knobs:
   projects to the worst ratio when every envelope is spent. It binds sometimes: on 1 of S seeds 0–4 and on
   both M seeds 0–1 (the optimum with the ceiling is worse than without).
 
-Every combination of tier and knobs loads with `models.scenario_from_dict` (tests/test_benchmarks.py); XL
+Every combination of tier and knobs loads with `models.scenario_from_dict` (tests/benchmarks/test_benchmarks.py); XL
 generates and loads in about 0.3 s.
 
 Figures follow docs/DOMAIN.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension

@@ -28,7 +28,7 @@ KIND = "classes"
 DISTRICT = "d"
 START = 2026
 
-# Warnings the CBC engine raises on every call with PuLP 3.3 (see tests/test_engines.py, which asserts
+# Warnings the CBC engine raises on every call with PuLP 3.3 (see tests/solver/test_engines.py, which asserts
 # that the engine raises none): two PuLP deprecations of the API solver/engines.py uses, and the log file
 # solver/engines.py reads without closing it. Filtered in the other tests so that they test behaviour.
 # Brute-force budget tolerance, in euros (spending is a sum of float products).

@@ -2,7 +2,7 @@
 
 Exit codes: 0 solved or valid, 1 invalid input, 2 infeasible, 3 no plan within the time limit, 4 internal
 error. Most runs start `python cli.py ...` in a subprocess from the repository root; the full set of
-invalid scenarios (tests/data/invalid/) also goes through `cli.main` in-process, which is the same code
+invalid scenarios (tests/models/data/invalid/) also goes through `cli.main` in-process, which is the same code
 minus the interpreter start, to keep the suite fast.
 """
 
@@ -24,7 +24,7 @@ from tests.helpers import run_cli as run
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
-INVALID_DIR = Path("tests/data/invalid")
+INVALID_DIR = Path("tests/models/data/invalid")
 MANIFEST = yaml.safe_load((REPO / INVALID_DIR / "expected.yaml").read_text(encoding="utf-8"))
 INVALID = sorted(MANIFEST)
 RESULT_FILES = {"plan.json", "apcp.csv", "projects.csv", "budget.csv", "balance.csv"}

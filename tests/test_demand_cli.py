@@ -22,7 +22,7 @@ from tests.helpers import run_cli as run
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = Path("scenarios/exemple-ville/scenario.yaml")  # relative to REPO, as a user types it
-INVALID = Path("tests/data/invalid/childcare-coverage-above-100.yaml")
+INVALID = Path("tests/models/data/invalid/childcare-coverage-above-100.yaml")
 TABLES = {"demand.csv", "forecast.csv", "capacity.csv"}
 MARKER = ".ppi-results"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

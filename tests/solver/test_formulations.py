@@ -25,7 +25,7 @@ from reports.files import plan_to_dict
 from solver import SolveOptions, build_model
 from solver.solve import plan_from_result, solve_matrix
 from tests.helpers import brute_force, make_scenario, project, rows
-from tests.test_properties import common_settings, scenario_data
+from tests.solver.test_properties import common_settings, scenario_data
 
 EXACT = SolveOptions(gap=0.0)
 

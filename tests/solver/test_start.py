@@ -11,7 +11,7 @@ from models.plan import Status
 from solver import SolveOptions, build_model
 from solver.solve import solve, start_columns, unstartable
 from tests.helpers import REPO, brute_force, make_scenario, project, rows, run_cli
-from tests.test_properties import close, common_settings, scenario_data
+from tests.solver.test_properties import close, common_settings, scenario_data
 
 EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
 

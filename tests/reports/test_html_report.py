@@ -23,7 +23,7 @@ from reports.html import LANGS, comparison_html, plan_html
 from solver import SolveOptions, solve
 from tests.browser import dump_dom, print_pdf, require_browser, screenshot
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
 RENNES = REPO / "scenarios" / "rennes" / "scenario.yaml"
 CHARTS = {"spending", "unmet", "gantt", "heatmap"}

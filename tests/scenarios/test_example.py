@@ -15,7 +15,7 @@ from reports.files import plan_to_dict
 from solver import SolveOptions, solve
 from tests.helpers import brute_feasible, brute_objective
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "exemple-ville" / "scenario.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville" / "scenario.yaml"
 
 
 @pytest.fixture(scope="module")

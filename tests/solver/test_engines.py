@@ -21,7 +21,7 @@ from tests.helpers import (
 )
 
 ENGINES = ["highs", "cbc", "scipy"]
-EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "exemple-ville" / "scenario.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville" / "scenario.yaml"
 
 
 def check_outcome(plans: dict) -> None:

@@ -1,7 +1,7 @@
 """Scenario input: every invalid file is refused with a located, plain-words message; tables in CSV and
 XLSX files read like inline ones; the published JSON Schema matches the format.
 
-The invalid scenarios live in tests/data/invalid/, one defect per file, and tests/data/invalid/expected.yaml
+The invalid scenarios live in tests/models/data/invalid/, one defect per file, and tests/models/data/invalid/expected.yaml
 says what each must report (message fragments, file, line, field path).
 """
 
@@ -22,7 +22,7 @@ from models.errors import Problem
 from models.limits import MAX_TABLE_BYTES, MAX_TABLE_ROWS, MAX_YAML_BYTES
 from models.yaml_lines import load_yaml_with_lines
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 INVALID = Path(__file__).resolve().parent / "data" / "invalid"
 
 
@@ -68,7 +68,7 @@ def find(problems, *fragments, path=None, file=None, line="any"):
 
 def test_manifest_lists_every_invalid_file():
     on_disk = {p.name for p in INVALID.glob("*.yaml")} - {"expected.yaml"}
-    assert on_disk == set(MANIFEST), "tests/data/invalid/expected.yaml and the folder disagree"
+    assert on_disk == set(MANIFEST), "tests/models/data/invalid/expected.yaml and the folder disagree"
     assert len(MANIFEST) >= 25
     for name, entry in RAW_MANIFEST.items():  # the mapping form holds exactly an exit code and problems
         if isinstance(entry, dict):
@@ -559,7 +559,7 @@ def test_published_schema_file_is_up_to_date():
 
 # --------------------------------------------------------------------------- hostile and oversized input
 # The files that cannot be committed (absolute paths of this machine, symbolic links, megabytes) are made
-# here; the rest is in tests/data/invalid/.
+# here; the rest is in tests/models/data/invalid/.
 
 
 def only_problem(path: Path, **kwargs) -> Problem:

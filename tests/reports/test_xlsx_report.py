@@ -24,7 +24,7 @@ from reports.xlsx import LANGS, comparison_workbook, plan_workbook
 from solver import SolveOptions, solve
 from tests.helpers import make_scenario, make_scenario_dict, project, rows, scaled_envelopes
 
-EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "exemple-ville"
+EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville"
 EXAMPLE = EXAMPLE_DIR / "scenario.yaml"
 HEADER_ROW = 2
 FIRST_ROW = 3

@@ -206,7 +206,7 @@ def test_python_api_explain(tmp_path):
 def test_the_explanation_renders_in_chromium_with_the_figures_of_explain_json(small_explained, tmp_path):
     from reports.html import plan_html
     from tests.browser import dump_dom, require_browser
-    from tests.test_html_report import Page
+    from tests.reports.test_html_report import Page
 
     browser = require_browser()
     _, scenario, plan, e = small_explained

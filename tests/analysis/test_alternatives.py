@@ -12,7 +12,7 @@ from analysis.alternatives import AlternativesError, find_alternatives
 from models.verify import verify_plan
 from reports.files import plan_to_dict
 from tests.helpers import make_scenario, project, rows, run_cli
-from tests.test_sweep import scenario_file
+from tests.analysis.test_sweep import scenario_file
 
 
 def test_alternatives_are_distinct_within_the_tolerance_and_verified(tmp_path):

@@ -31,8 +31,8 @@ from models import ScenarioError, load_scenario
 from models.scenario import Scenario
 from tests.helpers import run_cli
 
-REPO = Path(__file__).resolve().parents[1]
-INVALID = REPO / "tests" / "data" / "invalid"
+REPO = Path(__file__).resolve().parents[2]
+INVALID = REPO / "tests" / "models" / "data" / "invalid"
 RESULT_FILES = {"plan.json", "apcp.csv", "projects.csv", "budget.csv", "balance.csv"}
 LOAD_SECONDS = 10  # far above the ~0.2 s a shipped scenario takes: a mutation must never make it hang
 
@@ -49,7 +49,7 @@ def fuzz_settings(max_examples: int, deadline_ms: int = 20_000) -> settings:
 
 
 def small_base() -> str:
-    """The small valid scenario the invalid corpus is built on (tests/data/invalid/), with its demand inline."""
+    """The small valid scenario the invalid corpus is built on (tests/models/data/invalid/), with its demand inline."""
     text = (INVALID / "missing-demand-file.yaml").read_text(encoding="utf-8")
     text = text.replace(
         "demand: {file: tables/no-such-file.csv}   # <-- defect\n",

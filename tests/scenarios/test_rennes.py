@@ -19,7 +19,7 @@ from reports.files import plan_to_dict
 from solver import SolveOptions, solve
 from tests.helpers import brute_feasible, brute_objective
 
-FOLDER = Path(__file__).resolve().parent.parent / "scenarios" / "rennes"
+FOLDER = Path(__file__).resolve().parents[2] / "scenarios" / "rennes"
 SCENARIO = FOLDER / "scenario.yaml"
 TABLES = ("effectifs.csv", "capacity.csv", "petite-enfance.csv", "logements.csv")
 

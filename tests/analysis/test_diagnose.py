@@ -342,7 +342,7 @@ def test_the_diagnosis_renders_in_chromium(tmp_path):
     from reports.files import plan_to_dict
     from reports.html import plan_html
     from tests.browser import dump_dom, require_browser
-    from tests.test_html_report import Page
+    from tests.reports.test_html_report import Page
 
     browser = require_browser()
     path, s = _load(tmp_path, projects=SHORT_2027)

@@ -90,7 +90,7 @@ def scenario_data(draw, transfers: bool = False) -> dict[str, Any]:
         status = draw(st.sampled_from(["candidate"] * 4 + ["mandatory", "committed", "excluded"]))
         if i == 0 and status in ("committed", "excluded"):
             # At least one start column: a model without any column is a known engine bug with its own
-            # tests (tests/test_constraints.py, "empty model"); here it would hide every other finding.
+            # tests (tests/solver/test_constraints.py, "empty model"); here it would hide every other finding.
             status = "candidate"
         if draw(st.booleans()):
             p["confidence"] = draw(st.sampled_from([0.5, 0.75, 1.0]))
