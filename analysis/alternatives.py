@@ -21,7 +21,7 @@ from models.scenario import Scenario
 from models.verify import verify_plan
 from reports.files import plan_to_dict
 from solver import SolveOptions, solve
-from solver.model import build_model
+from solver.formulation import build_model
 from solver.solve import near_optimal_model, plan_from_result, solve_matrix
 
 

@@ -1,6 +1,6 @@
 """Why a scenario is infeasible, in the words of a PPI, and the changes that would make it feasible.
 
-`diagnose(scenario)` solves the elastic model of `solver.diagnose` three ways:
+`diagnose(scenario)` solves the elastic model of `solver.elastic` three ways:
 
 1. money only (envelopes, the multi-year envelope, borrowing cap, savings floor, debt ceiling): its least
    change says *what breaks*, year by year ("2027: committed and mandatory projects need 14.2 M€ against an
@@ -22,7 +22,7 @@ from analysis.derive import derive
 from models.plan import Status
 from models.scenario import Project, Scenario
 from reports.words import DIAGNOSIS, change_text, finding_text, note_text
-from solver.diagnose import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, family_of, is_feasible, relax
+from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, family_of, is_feasible, relax
 from solver.engines import SolveOptions
 
 MEUR = 1e6

@@ -17,7 +17,7 @@ same run (issue 8). It reads the resolved `models.scenario.Scenario` and writes,
 
 with a[p,k] = confidence_p × capacity_p[k], the FULL capacity: no clipping at the residual demand, no upper
 bound on u, no row or column removed where demand is already met, no scaling. This is what the repository's
-model (`solver/model.py`) improves on.
+model (`solver/formulation.py`) improves on.
 
 Left out (the baseline then solves a relaxation of the scenario, and its plan may break them; the runner
 compares it only on instances without them): the savings and debt path (`finance.prospective`) and the

@@ -1,4 +1,4 @@
-"""Candidate strengthenings of the model, measured in the benchmark before any is kept in `solver/model.py`.
+"""Candidate strengthenings of the model, measured in the benchmark before any is kept in `solver/formulation.py`.
 
 Each function takes the repository's `MatrixModel` and returns it with extra rows, valid for at least one
 optimal plan of every scenario, so that the optimum is unchanged (tests/solver/test_formulations.py checks it
@@ -7,7 +7,7 @@ in `benchmarks.run`), not the default model, because measured in the same runs t
 faster (docs/benchmarks-formulation.md, docs/benchmarks-transfers-finance.md); they stay here so that the
 measurement can be repeated on other instances and knobs.
 
-Notation as in `solver/model.py`; z[p,y] = Σ_{s : s + lag_p ≤ y} x[p,s] is "project p delivers by year y",
+Notation as in `solver/formulation.py`; z[p,y] = Σ_{s : s + lag_p ≤ y} x[p,s] is "project p delivers by year y",
 a[p] its coefficient in the row unmet[d,k,y] (capacity counted, already clipped at what the row can use).
 """
 
@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 import scipy.sparse as sp
 
-from solver.model import MatrixModel
+from solver.formulation import MatrixModel
 
 # Covers are enumerated over subsets of at most this many projects of a row (a district has a handful).
 MAX_COVER_SIZE = 4

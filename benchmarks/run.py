@@ -543,7 +543,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
         "records (with each run's trajectory).",
         "",
-        "Variants: *highs* = the repository's formulation (`solver/model.py`) with HiGHS choosing its threads; "
+        "Variants: *highs* = the repository's formulation (`solver/formulation.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
         "*highs-covers*, *highs-links*, *highs-budget-covers* = with the demand covers, strong-linking rows or "

@@ -14,7 +14,7 @@ import numpy as np
 
 from models.plan import OPTIMALITY_GAP, Status
 from solver.engines import EngineResult, SolveOptions, relative_gap
-from solver.model import MatrixModel
+from solver.formulation import MatrixModel
 
 
 def solve_scip(m: MatrixModel, opts: SolveOptions) -> EngineResult:

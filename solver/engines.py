@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from models.plan import OPTIMALITY_GAP, Status
-from solver.model import MatrixModel
+from solver.formulation import MatrixModel
 
 # An empty row (no decision left in it) must admit 0 within this: its bounds may carry rounding dust.
 FEASIBILITY_TOL = 1e-9

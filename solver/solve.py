@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from solver.engines import ENGINES, GAP_SLACK, EngineResult, SolveOptions, Start, relative_gap, zero_fits
-from solver.model import MatrixModel, build_model
+from solver.formulation import MatrixModel, build_model
 
 # A binary whose value is above this is taken as 1 (solvers return 0.9999999 for 1).
 BINARY_THRESHOLD = 0.5

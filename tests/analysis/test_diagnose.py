@@ -1,4 +1,4 @@
-"""Diagnosis of infeasible scenarios (solver/diagnose.py, analysis/diagnose.py, `ppi solve` exit 2).
+"""Diagnosis of infeasible scenarios (solver/elastic.py, analysis/diagnose.py, `ppi solve` exit 2).
 
 One test per shape of infeasibility — a budget year short, a ratio ceiling, a window conflict, a
 requires-chain, alternatives that exclude each other — each checking what the diagnosis says and that
@@ -18,7 +18,7 @@ from analysis.diagnose import diagnose, format_diagnosis
 from models import load_scenario
 from models.plan import Status
 from solver import SolveOptions, solve
-from solver.diagnose import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
+from solver.elastic import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
 from tests.helpers import make_scenario_dict, project, rows, run_cli
 
 # 2027: committed a needs 9 M€ and mandatory b (window 2027 only) 2 M€ against 10 M€: short by 1 M€.

@@ -1,4 +1,4 @@
-"""One section per constraint family of the model (solver/model.py).
+"""One section per constraint family of the model (solver/formulation.py).
 
 Each family has a structure test (build_model: the named rows exist with the expected coefficients and
 bounds on a tiny model), a behaviour test whose optimal plan and objective are worked out by hand in a

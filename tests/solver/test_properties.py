@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from models.load import scenario_from_dict
 from models.plan import Status
-from solver.model import identical_groups
+from solver.formulation import identical_groups
 from tests.helpers import (
     brute_feasible,
     brute_force,

@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from models.plan import Status
 from models.scenario import Scenario
 from solver.engines import ENGINES, SolveOptions, zero_fits
-from solver.model import MEUR, MatrixModel, build_model
+from solver.formulation import MEUR, MatrixModel, build_model
 from solver.solve import BINARY_THRESHOLD
 
 MONEY = "money"  # envelopes, multi-year envelope, borrowing cap, savings rate, debt ceiling
