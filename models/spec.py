@@ -7,6 +7,7 @@ the published JSON Schema (`ppi schema`, docs/scenario.schema.json).
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,7 +18,19 @@ NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Confidence = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
-Status = Literal["candidate", "mandatory", "committed", "excluded"]
+
+class ProjectStatus(StrEnum):
+    """How a project enters the plan (its `status`; compare a project's status with these, never a string)."""
+
+    CANDIDATE = "candidate"  # the optimiser decides whether and when, within its window
+    MANDATORY = "mandatory"  # starts within its window in every plan
+    COMMITTED = "committed"  # already decided: its start is fixed, its costs and capacity are constants
+    EXCLUDED = "excluded"  # left out of every plan
+
+
+# The field's type: the same values as a Literal, so that the published JSON Schema and the error messages
+# stay as they are (tests/models check that both list the same values).
+ProjectStatusName = Literal["candidate", "mandatory", "committed", "excluded"]
 
 
 class Strict(BaseModel):
@@ -371,7 +384,7 @@ class Project(Strict):
     competence: Id | None = Field(None, description="key of competences")
     city_share: Share | None = Field(None, description="overrides the competence's city share")
     confidence: Confidence | None = Field(None, description="overrides maturity x competence confidence")
-    status: Status = "candidate"
+    status: ProjectStatusName = "candidate"
     start: Year | None = Field(None, description="start year, required when committed")
     excludes: list[Id] = Field(default_factory=list, description="alternatives: at most one of them is chosen")
     requires: list[Id] = Field(

@@ -23,14 +23,16 @@ weighted unit-years as in the scenario. Committed projects are constants, not co
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
-
-MEUR = 1e6  # money is scaled to M€ in the matrix
+from models.spec import Prospective, ProjectStatus
+from models.units import MEUR  # money is scaled to M€ in the matrix
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
 # such as 1e-12 classes left after subtracting capacities.
@@ -113,6 +115,8 @@ class _Builder:
                 self.vals.append(v)
 
     def finish(self) -> MatrixModel:
+        _check_registered(self.row_names, FAMILY, "row")
+        _check_registered(self.col_names, COLUMNS, "column")
         n, m = len(self.c), len(self.row_names)
         A = sp.csr_matrix((self.vals, (self.rows, self.cols)), shape=(m, n), dtype=float)
         A.sum_duplicates()
@@ -133,6 +137,13 @@ class _Builder:
         )
 
 
+def _check_registered(names: list[str], registry: Mapping[str, object], what: str) -> None:
+    """Every row (column) stem is in models/families.py: a family added without its record is a bug."""
+    unknown = {name.partition("[")[0] for name in names} - registry.keys()
+    if unknown:
+        raise AssertionError(f"{what} stems not registered in models/families.py: {sorted(unknown)}")
+
+
 def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
     """The whole model: columns, then each constraint family (`symmetry`: order identical projects)."""
     b = _Builder()
@@ -150,7 +161,7 @@ def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
 
 
 def _committed(scenario: Scenario) -> list[Project]:
-    return [p for p in scenario.projects if p.status == "committed"]
+    return [p for p in scenario.projects if p.status == ProjectStatus.COMMITTED]
 
 
 def add_start_columns(b: _Builder, scenario: Scenario) -> None:
@@ -160,7 +171,7 @@ def add_start_columns(b: _Builder, scenario: Scenario) -> None:
     term λ × city_cost_p goes to the objective offset.
     """
     for p in scenario.projects:
-        if p.status in ("committed", "excluded"):
+        if p.status in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
             continue
         for s in p.start_years:
             b.start_col[(p.id, s)] = b.add_col(f"start[{p.id},{s}]", scenario.cost_weight * p.city_cost, 0, 1, True)
@@ -171,30 +182,32 @@ def add_select_once(b: _Builder, scenario: Scenario) -> None:
     """select_once[p]:  Σ_s x[p,s] ≤ 1 for a candidate;  = 1 for a mandatory project (`mandatory[p]`)."""
     for p in scenario.projects:
         terms = {b.start_col[(p.id, s)]: 1.0 for s in p.start_years if (p.id, s) in b.start_col}
-        if p.status == "mandatory":
+        if p.status == ProjectStatus.MANDATORY:
             b.add_row(f"mandatory[{p.id}]", terms, 1.0, 1.0)
-        elif p.status == "candidate" and terms:
+        elif p.status == ProjectStatus.CANDIDATE and terms:
             b.add_row(f"select_once[{p.id}]", terms, -np.inf, 1.0)
 
 
-def add_budget(b: _Builder, scenario: Scenario) -> None:
-    """Envelopes. spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] and C[y] the committed projects' part, where e is the
-    city spending c[p,y|s] on the gross basis, and on the net basis the net effort
-    c[p,y|s] − τ η_p c[p,y−lag|s] − subsidies of p received in y (FCTVA rate τ, eligible share η_p):
+@dataclass
+class _Spending:
+    """What the projects charge to the envelopes, in M€: per year, the terms of the start columns and the
+    committed projects' constant part C[y]."""
 
-    budget[y]:             spent[y] ≤ B[y] − C[y]                                   (no carry-over)
-    budget_cumulative[y]:  Σ_{t ≤ y} spent[t] ≤ Σ_{t ≤ y} (B[t] − C[t])            (carry-over, share 1)
-    with a carry-over share ρ < 1, carried credit k[y] ≥ 0 (column `carry[y]`, k[y₀] = 0):
-    budget[y]:             spent[y] − k[y] ≤ B[y] − C[y]
-    carry[y+1]:            k[y+1] − ρ k[y] + ρ spent[y] ≤ ρ (B[y] − C[y])          (k[y+1] ≤ ρ × unspent of y)
-    budget_total:          Σ_{y ∈ T} spent[y] ≤ A − Σ_{y ∈ T} C[y]                 (multi-year envelope A over T)
-    Spending before the horizon start or after its end is charged to no envelope.
-    """
+    per_year: dict[int, dict[int, float]]
+    committed: dict[int, float]
+
+    def free(self, scenario: Scenario, y: int) -> float:
+        """B[y] − C[y]: the envelope of y left by the committed projects."""
+        return scenario.envelope[y] / MEUR - self.committed[y]
+
+
+def _spending(b: _Builder, scenario: Scenario) -> _Spending:
+    """spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] as terms, and C[y]. Spending outside the horizon is dropped."""
     years = scenario.years
     committed = dict.fromkeys(years, 0.0)
     per_year: dict[int, dict[int, float]] = {y: {} for y in years}
     for p in scenario.projects:
-        if p.status == "committed":
+        if p.status == ProjectStatus.COMMITTED:
             assert p.start is not None
             for y, amount in scenario.charged(p, p.start).items():
                 if y in committed:
@@ -207,40 +220,77 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
             for y, amount in scenario.charged(p, s).items():
                 if y in per_year:
                     per_year[y][j] = per_year[y].get(j, 0.0) + amount / MEUR
-    free = {y: scenario.envelope[y] / MEUR - committed[y] for y in years}
+    return _Spending(per_year, committed)
+
+
+def add_budget(b: _Builder, scenario: Scenario) -> None:
+    """Envelopes. spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] and C[y] the committed projects' part, where e is the
+    city spending c[p,y|s] on the gross basis, and on the net basis the net effort
+    c[p,y|s] − τ η_p c[p,y−lag|s] − subsidies of p received in y (FCTVA rate τ, eligible share η_p).
+    One family per carry-over rule (`add_budget_annual`, `add_budget_cumulative`, `add_budget_carry`), then
+    the multi-year envelope (`add_budget_total`). Spending before the horizon start or after its end is
+    charged to no envelope.
+    """
+    spending = _spending(b, scenario)
     if not scenario.carry_over:
-        for y in years:
-            b.add_row(f"budget[{y}]", per_year[y], -np.inf, free[y])
+        add_budget_annual(b, scenario, spending)
     elif scenario.carry_share >= 1.0:
-        cumulative: dict[int, float] = {}
-        rhs = 0.0
-        for y in years:
-            for j, v in per_year[y].items():
-                cumulative[j] = cumulative.get(j, 0.0) + v
-            rhs += free[y]
-            b.add_row(f"budget_cumulative[{y}]", dict(cumulative), -np.inf, rhs)
+        add_budget_cumulative(b, scenario, spending)
     else:
-        share = scenario.carry_share
-        carry = {y: b.add_col(f"carry[{y}]", 0.0, 0.0, np.inf, False) for y in years[1:]}
-        for y in years:
-            terms = dict(per_year[y])
+        add_budget_carry(b, scenario, spending)
+    add_budget_total(b, scenario, spending)
+
+
+def add_budget_annual(b: _Builder, scenario: Scenario, spending: _Spending) -> None:
+    """budget[y]:  spent[y] ≤ B[y] − C[y]   (no carry-over)."""
+    for y in scenario.years:
+        b.add_row(f"budget[{y}]", spending.per_year[y], -np.inf, spending.free(scenario, y))
+
+
+def add_budget_cumulative(b: _Builder, scenario: Scenario, spending: _Spending) -> None:
+    """budget_cumulative[y]:  Σ_{t ≤ y} spent[t] ≤ Σ_{t ≤ y} (B[t] − C[t])   (carry-over, share 1)."""
+    cumulative: dict[int, float] = {}
+    rhs = 0.0
+    for y in scenario.years:
+        for j, v in spending.per_year[y].items():
+            cumulative[j] = cumulative.get(j, 0.0) + v
+        rhs += spending.free(scenario, y)
+        b.add_row(f"budget_cumulative[{y}]", dict(cumulative), -np.inf, rhs)
+
+
+def add_budget_carry(b: _Builder, scenario: Scenario, spending: _Spending) -> None:
+    """With a carry-over share ρ < 1, carried credit k[y] ≥ 0 (column `carry[y]`, k[y₀] = 0):
+
+    budget[y]:    spent[y] − k[y] ≤ B[y] − C[y]
+    carry[y+1]:   k[y+1] − ρ k[y] + ρ spent[y] ≤ ρ (B[y] − C[y])          (k[y+1] ≤ ρ × unspent of y)
+    """
+    years = scenario.years
+    share = scenario.carry_share
+    carry = {y: b.add_col(f"carry[{y}]", 0.0, 0.0, np.inf, False) for y in years[1:]}
+    for y in years:
+        terms = dict(spending.per_year[y])
+        if y in carry:
+            terms[carry[y]] = -1.0
+        b.add_row(f"budget[{y}]", terms, -np.inf, spending.free(scenario, y))
+        if y + 1 in carry:
+            nxt = {j: share * v for j, v in spending.per_year[y].items()}
+            nxt[carry[y + 1]] = 1.0
             if y in carry:
-                terms[carry[y]] = -1.0
-            b.add_row(f"budget[{y}]", terms, -np.inf, free[y])
-            if y + 1 in carry:
-                nxt = {j: share * v for j, v in per_year[y].items()}
-                nxt[carry[y + 1]] = 1.0
-                if y in carry:
-                    nxt[carry[y]] = -share
-                b.add_row(f"carry[{y + 1}]", nxt, -np.inf, share * free[y])
+                nxt[carry[y]] = -share
+            b.add_row(f"carry[{y + 1}]", nxt, -np.inf, share * spending.free(scenario, y))
+
+
+def add_budget_total(b: _Builder, scenario: Scenario, spending: _Spending) -> None:
+    """budget_total:  Σ_{y ∈ T} spent[y] ≤ A − Σ_{y ∈ T} C[y]   (multi-year envelope A over T, when set)."""
     total = scenario.total_envelope
-    if total is not None:
-        terms: dict[int, float] = {}
-        for y in total.years:
-            for j, v in per_year[y].items():
-                terms[j] = terms.get(j, 0.0) + v
-        rhs = total.amount / MEUR - sum(committed[y] for y in total.years)
-        b.add_row("budget_total", terms, -np.inf, rhs)
+    if total is None:
+        return
+    terms: dict[int, float] = {}
+    for y in total.years:
+        for j, v in spending.per_year[y].items():
+            terms[j] = terms.get(j, 0.0) + v
+    rhs = total.amount / MEUR - sum(spending.committed[y] for y in total.years)
+    b.add_row("budget_total", terms, -np.inf, rhs)
 
 
 def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
@@ -273,7 +323,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     residual = _residual(scenario)
     by_district: dict[str, list[Project]] = {}
     for p in scenario.projects:
-        if p.status not in ("committed", "excluded"):
+        if p.status not in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
             by_district.setdefault(p.district, []).append(p)
     for d in scenario.districts:
         for k in scenario.kinds:
@@ -354,7 +404,7 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
 
 def _chosen_expr(b: _Builder, p: Project, by_year: int | None = None) -> tuple[dict[int, float], float]:
     """Σ_{s ≤ by_year} x[p,s] as (terms, constant): a committed project is the constant 1 once started."""
-    if p.status == "committed":
+    if p.status == ProjectStatus.COMMITTED:
         assert p.start is not None
         return {}, 1.0 if by_year is None or p.start <= by_year else 0.0
     terms = {
@@ -384,12 +434,12 @@ def add_requires(b: _Builder, scenario: Scenario) -> None:
     cumulative form is the strongest linear statement of this precedence.)
     """
     for p in scenario.projects:
-        if p.status == "excluded":
+        if p.status == ProjectStatus.EXCLUDED:
             continue
         for qid in p.requires:
             q = scenario.project[qid]
             for s in p.start_years:
-                if p.status != "committed" and (p.id, s) not in b.start_col:
+                if p.status != ProjectStatus.COMMITTED and (p.id, s) not in b.start_col:
                     continue
                 tp, cp = _chosen_expr(b, p, s)
                 tq, cq = _chosen_expr(b, q, s)
@@ -402,23 +452,46 @@ def add_requires(b: _Builder, scenario: Scenario) -> None:
 def add_prospective(b: _Builder, scenario: Scenario) -> None:
     """The savings and debt path, when the scenario has a `finance.prospective` block (money in M€).
 
-    Columns per year: épargne brute eb[y] (free), new borrowing br[y] ∈ [0, cap], debt at year end dt[y].
-    With R[y], O[y] the operating revenue and spending paths, op_p the operating cost of p from delivery,
-    i the interest rate, D₀ the debt at the start, A[y] its repayment, N the new loans' duration and
-    n[p,y|s] = c[p,y|s] − FCTVA − subsidies the net effort:
-    savings[y]:       eb[y] + i dt[y−1] + Σ_p Σ_{s: s+L_p ≤ y} op_p x[p,s] = R[y] − O[y]     (dt[y₀−1] = D₀)
-    debt[y]:          dt[y] − dt[y−1] − br[y] + Σ_{t=y−N}^{y−1} br[t] / N = −A[y]
-    financing[y]:     br[y] + eb[y] − Σ_{t=y−N}^{y−1} br[t] / N − Σ_p Σ_s n[p,y|s] x[p,s] ≥ other + A[y]
-                      (borrowing closes what savings and receipts leave of the year's investment and repayments)
-    min_savings[y]:   eb[y] ≥ ρ R[y]                       (when min_savings_rate ρ is set)
-    debt_capacity[y]: dt[y] − M eb[y] ≤ 0                  (when max_debt_years M is set: capacité de désendettement)
+    Columns per year: épargne brute eb[y] (free), new borrowing br[y] ∈ [0, cap], debt at year end dt[y]
+    (`_finance_columns`). With R[y], O[y] the operating revenue and spending paths, op_p the operating cost
+    of p from delivery, i the interest rate, D₀ the debt at the start, A[y] its repayment, N the new loans'
+    duration and n[p,y|s] = c[p,y|s] − FCTVA − subsidies the net effort, each year gets the rows of
+    `add_savings`, `add_debt`, `add_financing`, `add_min_savings` and `add_debt_capacity`, in that order.
     Committed projects enter as constants.
     """
     pr = scenario.prospective
     if pr is None:
         return
+    finance = _finance_columns(b, scenario, pr)
+    for y in scenario.years:
+        add_savings(b, scenario, finance, y)
+        add_debt(b, scenario, finance, y)
+        add_financing(b, scenario, finance, y)
+        add_min_savings(b, scenario, finance, y)
+        add_debt_capacity(b, scenario, finance, y)
+
+
+@dataclass
+class _Finance:
+    """The columns of the savings and debt path and the projects' terms in its rows (M€)."""
+
+    pr: Prospective
+    eb: dict[int, int]  # épargne brute eb[y]
+    br: dict[int, int]  # new borrowing br[y]
+    dt: dict[int, int]  # debt at the end of y, dt[y]
+    op_terms: dict[int, dict[int, float]]  # Σ_p Σ_{s: s+L_p ≤ y} op_p x[p,s]
+    net_terms: dict[int, dict[int, float]]  # Σ_p Σ_s n[p,y|s] x[p,s]
+    op_const: dict[int, float]  # the committed projects' part of each
+    net_const: dict[int, float]
+
+    def new_loans(self, scenario: Scenario, y: int) -> list[int]:
+        """The years t with y − N ≤ t < y, whose loans are repaid in y."""
+        return [t for t in scenario.years if y - self.pr.loan_years <= t < y]
+
+
+def _finance_columns(b: _Builder, scenario: Scenario, pr: Prospective) -> _Finance:
+    """eb[y] free, br[y] ∈ [0, max_borrowing], dt[y] free; and the operating-cost and net-effort terms."""
     years = scenario.years
-    n_years = pr.loan_years
     cap = pr.max_borrowing / MEUR if pr.max_borrowing is not None else np.inf
     eb = {y: b.add_col(f"epargne_brute[{y}]", 0.0, -np.inf, np.inf, False) for y in years}
     br = {y: b.add_col(f"borrowing[{y}]", 0.0, 0.0, cap, False) for y in years}
@@ -430,7 +503,7 @@ def add_prospective(b: _Builder, scenario: Scenario) -> None:
     for p in scenario.projects:
         for s in p.start_years:
             j = b.start_col.get((p.id, s))
-            if j is None and p.status != "committed":
+            if j is None and p.status != ProjectStatus.COMMITTED:
                 continue
             for y in years:
                 if p.operating_cost and s + p.delivery_lag <= y:
@@ -445,32 +518,56 @@ def add_prospective(b: _Builder, scenario: Scenario) -> None:
                     net_const[y] += amount / MEUR
                 else:
                     net_terms[y][j] = net_terms[y].get(j, 0.0) + amount / MEUR
-    for y in years:
-        first = y == years[0]
-        revenue = scenario.revenue(y) / MEUR
-        repay = scenario.existing_repayment(y) / MEUR
-        new_loans = [t for t in years if y - n_years <= t < y]
-        savings = {eb[y]: 1.0, **op_terms[y]}
-        rhs = revenue - scenario.operating_spending(y) / MEUR - op_const[y]
-        if first:
-            rhs -= pr.interest_rate * pr.debt / MEUR
-        else:
-            savings[dt[y - 1]] = pr.interest_rate
-        b.add_row(f"savings[{y}]", savings, rhs, rhs)
-        debt = {dt[y]: 1.0, br[y]: -1.0, **{br[t]: 1.0 / n_years for t in new_loans}}
-        if first:
-            b.add_row(f"debt[{y}]", debt, pr.debt / MEUR - repay, pr.debt / MEUR - repay)
-        else:
-            debt[dt[y - 1]] = -1.0
-            b.add_row(f"debt[{y}]", debt, -repay, -repay)
-        financing = {br[y]: 1.0, eb[y]: 1.0, **{br[t]: -1.0 / n_years for t in new_loans}}
-        for j, v in net_terms[y].items():
-            financing[j] = financing.get(j, 0.0) - v
-        b.add_row(f"financing[{y}]", financing, pr.other_investment / MEUR + repay + net_const[y], np.inf)
-        if pr.min_savings_rate is not None:
-            b.add_row(f"min_savings[{y}]", {eb[y]: 1.0}, pr.min_savings_rate * revenue, np.inf)
-        if pr.max_debt_years is not None:
-            b.add_row(f"debt_capacity[{y}]", {dt[y]: 1.0, eb[y]: -pr.max_debt_years}, -np.inf, 0.0)
+    return _Finance(pr, eb, br, dt, op_terms, net_terms, op_const, net_const)
+
+
+def add_savings(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
+    """savings[y]:  eb[y] + i dt[y−1] + Σ_p Σ_{s: s+L_p ≤ y} op_p x[p,s] = R[y] − O[y]   (dt[y₀−1] = D₀)."""
+    pr = f.pr
+    savings = {f.eb[y]: 1.0, **f.op_terms[y]}
+    rhs = scenario.revenue(y) / MEUR - scenario.operating_spending(y) / MEUR - f.op_const[y]
+    if y == scenario.years[0]:
+        rhs -= pr.interest_rate * pr.debt / MEUR
+    else:
+        savings[f.dt[y - 1]] = pr.interest_rate
+    b.add_row(f"savings[{y}]", savings, rhs, rhs)
+
+
+def add_debt(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
+    """debt[y]:  dt[y] − dt[y−1] − br[y] + Σ_{t=y−N}^{y−1} br[t] / N = −A[y]   (dt[y₀−1] = D₀)."""
+    pr = f.pr
+    repay = scenario.existing_repayment(y) / MEUR
+    debt = {f.dt[y]: 1.0, f.br[y]: -1.0, **{f.br[t]: 1.0 / pr.loan_years for t in f.new_loans(scenario, y)}}
+    if y == scenario.years[0]:
+        b.add_row(f"debt[{y}]", debt, pr.debt / MEUR - repay, pr.debt / MEUR - repay)
+    else:
+        debt[f.dt[y - 1]] = -1.0
+        b.add_row(f"debt[{y}]", debt, -repay, -repay)
+
+
+def add_financing(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
+    """financing[y]:  br[y] + eb[y] − Σ_{t=y−N}^{y−1} br[t] / N − Σ_p Σ_s n[p,y|s] x[p,s] ≥ other + A[y]
+
+    (borrowing closes what savings and receipts leave of the year's investment and repayments).
+    """
+    pr = f.pr
+    repay = scenario.existing_repayment(y) / MEUR
+    financing = {f.br[y]: 1.0, f.eb[y]: 1.0, **{f.br[t]: -1.0 / pr.loan_years for t in f.new_loans(scenario, y)}}
+    for j, v in f.net_terms[y].items():
+        financing[j] = financing.get(j, 0.0) - v
+    b.add_row(f"financing[{y}]", financing, pr.other_investment / MEUR + repay + f.net_const[y], np.inf)
+
+
+def add_min_savings(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
+    """min_savings[y]:  eb[y] ≥ ρ R[y]   (when min_savings_rate ρ is set)."""
+    if f.pr.min_savings_rate is not None:
+        b.add_row(f"min_savings[{y}]", {f.eb[y]: 1.0}, f.pr.min_savings_rate * (scenario.revenue(y) / MEUR), np.inf)
+
+
+def add_debt_capacity(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
+    """debt_capacity[y]:  dt[y] − M eb[y] ≤ 0   (when max_debt_years M is set: capacité de désendettement)."""
+    if f.pr.max_debt_years is not None:
+        b.add_row(f"debt_capacity[{y}]", {f.dt[y]: 1.0, f.eb[y]: -f.pr.max_debt_years}, -np.inf, 0.0)
 
 
 def identical_groups(scenario: Scenario) -> list[list[Project]]:
@@ -480,7 +577,7 @@ def identical_groups(scenario: Scenario) -> list[list[Project]]:
     linked = {q for p in scenario.projects for q in (*p.excludes, *p.requires)}
     groups: dict[tuple, list[Project]] = {}
     for p in scenario.projects:
-        if p.status != "candidate" or p.excludes or p.requires or p.id in linked:
+        if p.status != ProjectStatus.CANDIDATE or p.excludes or p.requires or p.id in linked:
             continue
         key = (
             p.district,
