@@ -15,17 +15,19 @@ edits, has a plan: a suggestion that does not work is never printed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analysis.derive import derive
+from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
+from models.units import MEUR
 from reports.words import DIAGNOSIS, change_text, finding_text, note_text
-from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, family_of, is_feasible, relax
+from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
 
-MEUR = 1e6
 # Suggested amounts are rounded up to this (10 k€), so that a rounded suggestion still suffices.
 ROUND_EUR = 1e4
 # Each elastic solve stops after this (unless the caller gives a limit): a change found by then works (it is
@@ -152,78 +154,119 @@ def _who(scenario: Scenario, starts: dict[str, int | None]) -> str:
 
 
 def _finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding | None:
-    """A relaxation of the money remedy (or a generic slack) as a finding."""
-    starts = dict(res.starts)
-    base = {"who": _who(scenario, starts), "what": "net" if scenario.net_basis else "spending"}
-    first = scenario.years[0]
-    if r.family == "raise_envelope":
-        y = int(r.target)
-        if scenario.carry_over and scenario.carry_share >= 1.0:  # the years up to the worst one, together
-            ends = [t for t in scenario.years if t >= y]
-            t = max(ends, key=lambda e: _need(scenario, starts, range(first, e + 1)) - _envelopes(scenario, first, e))
-            years = list(range(first, t + 1))
-            need, available = _need(scenario, starts, years), _envelopes(scenario, first, t)
-            values = {
-                **base,
-                "start": first,
-                "end": t,
-                "need": _m(need),
-                "available": _m(available),
-                "short": _m(_ceil(need - available)),
-                **_charged_in(scenario, starts, years),
-            }
-            return Finding(f"budget_cumulative[{t}]", "budget_cumulative", values)
-        carried = res.values.get(f"carry[{y}]", 0.0) * MEUR
-        need = _need(scenario, starts, [y])
-        values = {
-            **base,
-            "year": y,
-            "need": _m(need),
-            "envelope": _m(scenario.envelope[y]),
-            "carried": _m(carried) if carried > 0.5 else 0.0,
-            "short": _m(_ceil(need - carried) - scenario.envelope[y]),  # as the change rounds its new envelope
-            **_charged_in(scenario, starts, [y]),
-        }
-        return Finding(f"budget[{y}]", "budget_year", values)
-    if r.family == "raise_total":
-        total = scenario.total_envelope
-        assert total is not None
-        need = _need(scenario, starts, list(total.years))
-        values = {
-            **base,
-            "start": total.start,
-            "end": total.end,
-            "need": _m(need),
-            "amount": _m(total.amount),
-            "short": _m(_ceil(need) - total.amount),
-            **_charged_in(scenario, starts, list(total.years)),
-        }
-        return Finding("budget_total", "budget_total", values)
-    pr = scenario.prospective
-    if r.family == "raise_borrowing" and pr is not None and pr.max_borrowing is not None:
-        y = max(scenario.years, key=lambda t: res.values.get(f"borrowing[{t}]", 0.0))
-        need = res.values.get(f"borrowing[{y}]", 0.0) * MEUR
-        return Finding(f"financing[{y}]", "borrowing", {"year": y, "need": _m(need), "cap": _m(pr.max_borrowing)})
-    if r.family == "lower_savings_rate" and pr is not None and pr.min_savings_rate is not None:
-        worst = min(scenario.years, key=lambda t: res.values.get(f"epargne_brute[{t}]", 0.0) / scenario.revenue(t))
-        rate = res.values.get(f"epargne_brute[{worst}]", 0.0) * MEUR / scenario.revenue(worst)
-        values = {"year": worst, "rate": round(rate, 6), "floor": pr.min_savings_rate}
-        return Finding(f"min_savings[{worst}]", "savings", values)
-    if r.family == "excess_debt" and pr is not None and pr.max_debt_years is not None:
-        y = int(r.target)
-        debt = res.values.get(f"debt[{y}]", 0.0) * MEUR
-        savings = res.values.get(f"epargne_brute[{y}]", 0.0) * MEUR
-        values = {
-            "year": y,
-            "debt": _m(debt),
-            "savings": _m(savings),
-            "ratio": round(debt / savings, 6) if savings > 0 else None,
-            "ceiling": pr.max_debt_years,
-        }
-        return Finding(f"debt_capacity[{y}]", "debt", values)
+    """A relaxation of the money remedy (or a generic slack) as a finding: the finder of the words key of the
+    family its change relaxes (models/families.py)."""
     if r.family == "slack":
         return _row_finding(scenario, r.target)
-    return None
+    family = family_of_change(r.family)
+    find = _FINDINGS.get(family.words) if family is not None else None
+    return find(scenario, res, r) if find is not None else None
+
+
+def _base(scenario: Scenario, starts: dict[str, int | None]) -> dict[str, Any]:
+    return {"who": _who(scenario, starts), "what": "net" if scenario.net_basis else "spending"}
+
+
+def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
+    """raise_envelope: the year short (with full carry-over, the years up to the worst one, together)."""
+    starts = dict(res.starts)
+    base = _base(scenario, starts)
+    first = scenario.years[0]
+    y = int(r.target)
+    if scenario.carry_over and scenario.carry_share >= 1.0:  # the years up to the worst one, together
+        ends = [t for t in scenario.years if t >= y]
+        t = max(ends, key=lambda e: _need(scenario, starts, range(first, e + 1)) - _envelopes(scenario, first, e))
+        years = list(range(first, t + 1))
+        need, available = _need(scenario, starts, years), _envelopes(scenario, first, t)
+        values = {
+            **base,
+            "start": first,
+            "end": t,
+            "need": _m(need),
+            "available": _m(available),
+            "short": _m(_ceil(need - available)),
+            **_charged_in(scenario, starts, years),
+        }
+        return Finding(f"budget_cumulative[{t}]", "budget_cumulative", values)
+    carried = res.values.get(f"carry[{y}]", 0.0) * MEUR
+    need = _need(scenario, starts, [y])
+    values = {
+        **base,
+        "year": y,
+        "need": _m(need),
+        "envelope": _m(scenario.envelope[y]),
+        "carried": _m(carried) if carried > 0.5 else 0.0,
+        "short": _m(_ceil(need - carried) - scenario.envelope[y]),  # as the change rounds its new envelope
+        **_charged_in(scenario, starts, [y]),
+    }
+    return Finding(f"budget[{y}]", "budget_year", values)
+
+
+def _total_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
+    """raise_total: the multi-year envelope short."""
+    starts = dict(res.starts)
+    total = scenario.total_envelope
+    assert total is not None
+    need = _need(scenario, starts, list(total.years))
+    values = {
+        **_base(scenario, starts),
+        "start": total.start,
+        "end": total.end,
+        "need": _m(need),
+        "amount": _m(total.amount),
+        "short": _m(_ceil(need) - total.amount),
+        **_charged_in(scenario, starts, list(total.years)),
+    }
+    return Finding("budget_total", "budget_total", values)
+
+
+def _borrowing_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding | None:
+    """raise_borrowing: the year that needs the most new borrowing, against the cap."""
+    pr = scenario.prospective
+    if pr is None or pr.max_borrowing is None:
+        return None
+    y = max(scenario.years, key=lambda t: res.values.get(f"borrowing[{t}]", 0.0))
+    need = res.values.get(f"borrowing[{y}]", 0.0) * MEUR
+    return Finding(f"financing[{y}]", "borrowing", {"year": y, "need": _m(need), "cap": _m(pr.max_borrowing)})
+
+
+def _savings_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding | None:
+    """lower_savings_rate: the year of the lowest savings rate, against the floor."""
+    pr = scenario.prospective
+    if pr is None or pr.min_savings_rate is None:
+        return None
+    worst = min(scenario.years, key=lambda t: res.values.get(f"epargne_brute[{t}]", 0.0) / scenario.revenue(t))
+    rate = res.values.get(f"epargne_brute[{worst}]", 0.0) * MEUR / scenario.revenue(worst)
+    values = {"year": worst, "rate": round(rate, 6), "floor": pr.min_savings_rate}
+    return Finding(f"min_savings[{worst}]", "savings", values)
+
+
+def _debt_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding | None:
+    """excess_debt: the year's debt in years of épargne brute, against the ceiling."""
+    pr = scenario.prospective
+    if pr is None or pr.max_debt_years is None:
+        return None
+    y = int(r.target)
+    debt = res.values.get(f"debt[{y}]", 0.0) * MEUR
+    savings = res.values.get(f"epargne_brute[{y}]", 0.0) * MEUR
+    values = {
+        "year": y,
+        "debt": _m(debt),
+        "savings": _m(savings),
+        "ratio": round(debt / savings, 6) if savings > 0 else None,
+        "ceiling": pr.max_debt_years,
+    }
+    return Finding(f"debt_capacity[{y}]", "debt", values)
+
+
+# Finders of the money remedy's changes, by the words key of the family a change relaxes (Family.words).
+_FINDINGS: dict[str, Callable[[Scenario, ElasticResult, Relaxation], Finding | None]] = {
+    "budget_year": _budget_finding,
+    "budget_total": _total_finding,
+    "borrowing": _borrowing_finding,
+    "savings": _savings_finding,
+    "debt": _debt_finding,
+}
 
 
 def _when(p: Project, how_if_free: str) -> dict[str, Any]:
@@ -233,22 +276,37 @@ def _when(p: Project, how_if_free: str) -> dict[str, Any]:
 
 
 def _row_finding(scenario: Scenario, row: str) -> Finding:
-    """A constraint no change of money can mend, by its stable name."""
-    fam, args = family_of(row)
-    parts = args.split(",")
-    if fam == "requires":
-        p, q, s = scenario.project[parts[0]], scenario.project[parts[1]], int(parts[2])
-        values = {"p": p.id, "p_status": p.status, "p_when": _when(p, "must"), "q": q.id, "s": s}
-        if q.status == "excluded":
-            return Finding(row, "requires_excluded", values)
-        return Finding(row, "requires", {**values, "q_status": q.status, "q_when": _when(q, "can")})
-    if fam == "excludes":
-        p, q = scenario.project[parts[0]], scenario.project[parts[1]]
-        return Finding(row, "excludes", {"p": p.id, "p_status": p.status, "q": q.id, "q_status": q.status})
-    if fam == "mandatory":
-        p = scenario.project[parts[0]]
-        return Finding(row, "mandatory", {"p": p.id, "window": (p.earliest, p.latest)})
-    return Finding(row, "row", {"row": row})
+    """A constraint no change of money can mend, by its stable name: the finder of its family's words key."""
+    fam, args = split_name(row)
+    family = FAMILY.get(fam)
+    find = _ROW_FINDINGS.get(family.words) if family is not None else None
+    return find(scenario, row, args.split(",")) if find is not None else Finding(row, "row", {"row": row})
+
+
+def _requires_finding(scenario: Scenario, row: str, parts: list[str]) -> Finding:
+    p, q, s = scenario.project[parts[0]], scenario.project[parts[1]], int(parts[2])
+    values = {"p": p.id, "p_status": p.status, "p_when": _when(p, "must"), "q": q.id, "s": s}
+    if q.status == "excluded":
+        return Finding(row, "requires_excluded", values)
+    return Finding(row, "requires", {**values, "q_status": q.status, "q_when": _when(q, "can")})
+
+
+def _excludes_finding(scenario: Scenario, row: str, parts: list[str]) -> Finding:
+    p, q = scenario.project[parts[0]], scenario.project[parts[1]]
+    return Finding(row, "excludes", {"p": p.id, "p_status": p.status, "q": q.id, "q_status": q.status})
+
+
+def _mandatory_finding(scenario: Scenario, row: str, parts: list[str]) -> Finding:
+    p = scenario.project[parts[0]]
+    return Finding(row, "mandatory", {"p": p.id, "window": (p.earliest, p.latest)})
+
+
+# Finders of a generic slack, by the words key of the row's family (Family.words); any other row is `row`.
+_ROW_FINDINGS: dict[str, Callable[[Scenario, str, list[str]], Finding]] = {
+    "requires": _requires_finding,
+    "excludes": _excludes_finding,
+    "mandatory": _mandatory_finding,
+}
 
 
 def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
