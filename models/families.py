@@ -106,7 +106,9 @@ FAMILIES: tuple[Family, ...] = (
         change="drop_mandatory",
         words="mandatory",
     ),
-    Family("unmet", "unmet demand of a district, kind and year: demand less the capacity delivered", "add_unmet_demand"),
+    Family(
+        "unmet", "unmet demand of a district, kind and year: demand less the capacity delivered", "add_unmet_demand"
+    ),
     Family("transfer_cap", "demand sent to the neighbours at most the transfer cap", "add_transfers"),
     Family("served", "unmet demand and demand sent next door at most the district's demand", "add_transfers"),
     Family(
@@ -117,7 +119,11 @@ FAMILIES: tuple[Family, ...] = (
         words="requires",
     ),
     Family("excludes", "at most one of two alternatives is carried out", "add_excludes", hard=True, words="excludes"),
-    Family("savings", "épargne brute of a year: revenue less operating spending, interest and new operating costs", "add_savings"),
+    Family(
+        "savings",
+        "épargne brute of a year: revenue less operating spending, interest and new operating costs",
+        "add_savings",
+    ),
     Family("debt", "debt at the end of a year: debt of the year before, new borrowing, repayments", "add_debt"),
     Family(
         "financing",

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
-from models.spec import Prospective, ProjectStatus
+from models.spec import ProjectStatus, Prospective
 from models.units import MEUR  # money is scaled to M€ in the matrix
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
