@@ -2,7 +2,7 @@
 
 Each sample (reproducible from the seed) draws, for every project not excluded,
 - a cost factor exp(N(0, σ_m)) — log-normal, so overruns are larger than savings — with σ_m by maturity
-  level (DOMAIN.md cost certainty ±50 % for an idée … ±5–10 % in works, read as about two σ);
+  level (docs/domain.md cost certainty ±50 % for an idée … ±5–10 % in works, read as about two σ);
 - a delivery delay of +1 year with probability p_m, +2 with p_m² (low maturity slips more);
 and for every demand kind an extra yearly demand growth N(0, σ_demand). The draws are applied as `--set`
 values (`projects.<id>.cost`, `projects.<id>.delivery_lag`, `demand_growth.<kind>`), so every sample is a
@@ -25,7 +25,7 @@ import pandas as pd
 from analysis.sweep import Point, SweepResult, SweepSpec, run_sweep
 from models.scenario import Scenario
 
-# σ of the log cost factor and probability of a one-year slip, by maturity level (DOMAIN.md).
+# σ of the log cost factor and probability of a one-year slip, by maturity level (docs/domain.md, "Maturity levels").
 COST_SIGMA = {"idee": 0.25, "opportunite": 0.20, "faisabilite": 0.15, "programme": 0.10, "conception": 0.06,
               "travaux": 0.04, "livre": 0.0}  # fmt: skip
 DELAY_PROBABILITY = {"idee": 0.4, "opportunite": 0.3, "faisabilite": 0.2, "programme": 0.15, "conception": 0.1,

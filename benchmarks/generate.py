@@ -37,12 +37,12 @@ Knobs:
 Every combination of tier and knobs loads with `models.scenario_from_dict` (tests/benchmarks/test_benchmarks.py); XL
 generates and loads in about 0.3 s.
 
-Figures follow docs/DOMAIN.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension
+Figures follow docs/domain.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension
 0.55–1.0 M€ per added class, modular classroom 80–150 k€, new crèche 75–95 k€ per place (Île-de-France),
 CAF and département aid on crèche places, ZAC developers paying part of a school, micro-crèches mostly
 private; the CP profiles of schools and crèches and the maturity levels of the tool's defaults. The
 periscolaire (accueil de loisirs) figures — 12–20 k€ per place — are an assumption of this generator, not a
-DOMAIN.md figure.
+docs/domain.md figure.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "periscolaire": {"unit": "places", "weight": 0.02},  # 50 places weigh one class
 }
 
-# CP profiles (DOMAIN.md; the school peak is rounded from 0.53 to 0.54 so that the shares add up to 1).
+# CP profiles (docs/domain.md; the school peak is rounded from 0.53 to 0.54 so that the shares add up to 1).
 PROFILE_SCHOOL = [0.03, 0.03, 0.18, 0.54, 0.11, 0.09, 0.02]
 PROFILE_CRECHE = [0.04, 0.04, 0.10, 0.62, 0.14, 0.05, 0.01]
 PROFILE_EXTENSION = [0.10, 0.70, 0.20]

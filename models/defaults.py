@@ -1,4 +1,7 @@
-"""Default maturity levels and competences shipped with the tool (see docs/model.md and DOMAIN.md).
+"""Defaults shipped with the tool: maturity levels, competences, operating costs, levels, dwelling types.
+
+What they mean is in docs/model.md; each figure, with its public source or marked as a project assumption, is
+in docs/domain.md.
 
 A scenario's own `maturity_levels` and `competences` entries replace the default of the same key and add
 new keys; everything here is a parameter, never a constant of the model.
@@ -32,7 +35,7 @@ DEFAULT_COMPETENCES: dict[str, dict[str, float | str]] = {
 # trades real demand for money but prefers the cheaper of two plans that serve demand equally.
 DEFAULT_COST_WEIGHT = 1.0e-10
 
-# Yearly operating cost for the commune per unit of capacity, from delivery (DOMAIN.md: 1,500 € per
+# Yearly operating cost for the commune per unit of capacity, from delivery (docs/domain.md: 1,500 € per
 # maternelle pupil and 575 € per élémentaire pupil at 22 pupils per class; a crèche place 15,000 € gross,
 # 45 % left to the commune after CAF and families). Applied to kinds of these names when the scenario has a
 # savings and debt path (finance.prospective) and does not set its own cost for the kind.
@@ -45,7 +48,7 @@ DEFAULT_LEVELS: dict[str, dict[str, float]] = {
     "elementaire": {"CP": 0.2, "CE1": 0.2, "CE2": 0.2, "CM1": 0.2, "CM2": 0.2},
 }
 
-# Pupils per new dwelling at the peak, by dwelling type (DOMAIN.md: no national reference; ≈ 0.1 for small
+# Pupils per new dwelling at the peak, by dwelling type (docs/domain.md: no national reference; ≈ 0.1 for small
 # flats, 0.25 by default, 0.5 for large family or social housing). Children under 3 default to 3/8 of the
 # pupils (three birth cohorts for eight school cohorts) unless a type gives its own.
 DEFAULT_DWELLING_TYPES: dict[str, dict[str, float | None]] = {
@@ -55,6 +58,6 @@ DEFAULT_DWELLING_TYPES: dict[str, dict[str, float | None]] = {
     "social": {"pupils": 0.5, "under_3": None, "profile": None},
 }
 
-# Share of the peak number of children per dwelling in the delivery year, the next, ... (DOMAIN.md: highest
+# Share of the peak number of children per dwelling in the delivery year, the next, ... (docs/domain.md: highest
 # 2-5 years after delivery, decaying after 5-8 years); the last value holds for later years.
 DEFAULT_HOUSING_PROFILE: tuple[float, ...] = (0.3, 0.6, 1.0, 1.0, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6)

@@ -99,7 +99,7 @@ def _round(value: float, rounding: str) -> float:
 
 
 def dwelling_types(housing: HousingForecast) -> dict[str, dict]:
-    """The shipped dwelling types (DOMAIN.md) with the scenario's entries replacing or adding keys."""
+    """The shipped dwelling types (docs/domain.md) with the scenario's entries replacing or adding keys."""
     types = {k: dict(v) for k, v in DEFAULT_DWELLING_TYPES.items()}
     types.update({k: v.model_dump() for k, v in housing.dwelling_types.items()})
     return types

@@ -1,4 +1,14 @@
-"""Matrix model and solver engines. Reads validated `models.Scenario` objects, never files."""
+"""The PPI plan as a mixed-integer program, and the engines that solve it. Reads validated `models.Scenario`
+objects, never files.
+
+- `formulation`: the matrix model (`build_model`, `MatrixModel`), one builder per constraint family;
+- `engines`: HiGHS (default), CBC and SciPy behind one interface (`ENGINES`, `SolveOptions`), each reporting
+  its real outcome (a time limit is never reported as optimal);
+- `solve`: build, run an engine, read the plan back as start years; the near-optimal model of
+  `analysis.alternatives`;
+- `elastic`: the elastic model that finds the least change giving an infeasible scenario a plan
+  (`analysis.diagnose`).
+"""
 
 from solver.engines import ENGINES, SolveOptions
 from solver.formulation import MatrixModel, build_model

@@ -178,7 +178,7 @@ def main() -> None:
         capacity.append({"district": d, "kind": "creche", "year": HORIZON_START, "value": places})
         summary.append(line | {"under_3": u3, "creche": places})
 
-    # checks against the facts in /work/shared/data/README.md (public schools of Rennes, 2022)
+    # checks against the source copy: 77 public schools of Rennes with 683 classes at the 2022 rentrée
     assert len(base) == 77 and int(base[COL_CLASSES].sum()) == 683, "77 schools and 683 classes expected"
     assert int(by_base["classes_maternelle"].sum() + by_base["classes_elementaire"].sum()) == 683
 
