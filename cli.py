@@ -1,4 +1,4 @@
-"""ppi command line: solve, validate, verify a PPI scenario; derive its demand; print its JSON Schema.
+"""ppi command line: a thin caller of the `ppi` module — parse, call `ppi`, print, exit code.
 
 Exit codes: 0 solved (or valid), 1 invalid input, 2 infeasible, 3 no plan within the limits,
 4 internal error (a bug: please report it with the output of --debug).
@@ -15,7 +15,10 @@ import traceback
 import unicodedata
 from pathlib import Path
 
+import ppi
+
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_BY_STATUS = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE, "no_solution": EXIT_NO_PLAN}
 
 
 class _UsageError(Exception):
@@ -44,7 +47,7 @@ def _positive(value: str) -> float:
 
 
 LANGS = ("fr", "en")
-REPORT_FORMATS = ("html", "xlsx")
+REPORT_FORMATS = ppi.REPORT_FORMATS
 
 
 def _share(value: str) -> float:
@@ -96,17 +99,27 @@ def _add_parallel(p: argparse.ArgumentParser) -> None:
     )
 
 
-def split_target(text: str) -> tuple[str, str | None]:
-    """`scenario.yaml:budget-serre` -> (`scenario.yaml`, `budget-serre`); a path alone -> (path, None)."""
-    head, sep, tail = text.rpartition(":")
-    if sep and head and tail and "/" not in tail and "\\" not in tail and not Path(text).exists():
-        return head, tail
-    return text, None
+def _add_scenario(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+
+
+def _add_solver(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--solver", choices=sorted(ppi.ENGINES), default="highs", help="engine (default: highs)")
+
+
+def _add_time_limit(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--time-limit", type=_positive, metavar="S", help=help_text)
+
+
+def _add_lang(p: argparse.ArgumentParser, help_text: str = "language of the reports (default fr)") -> None:
+    p.add_argument("--lang", choices=LANGS, default="fr", help=help_text)
+
+
+def _add_quiet(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--quiet", action="store_true", help=help_text)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from solver.engines import ENGINES
-
     parser = _Parser(prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -115,9 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT for a named variant")
     _add_set(p)
     _add_out(p, "results folder (default: results/<scenario name>/)")
-    p.add_argument("--time-limit", type=_positive, metavar="S", help="stop after S seconds with the best plan")
+    _add_time_limit(p, "stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
-    p.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    _add_solver(p)
     p.add_argument("--threads", type=int, help="solver threads (default: the solver's choice)")
     p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
     p.add_argument(
@@ -127,44 +140,44 @@ def build_parser() -> argparse.ArgumentParser:
         "plan at least that good when it is still feasible; same optimum)",
     )
     p.add_argument("--verbose", action="store_true", help="show the solver's log")
-    p.add_argument("--quiet", action="store_true", help="print only the results folder")
+    _add_quiet(p, "print only the results folder")
     p.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write these reports")
-    p.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
+    _add_lang(p, "language of the reports (default fr)")
 
     v = sub.add_parser("validate", help="check a scenario (and each of its named variants) without solving it")
-    v.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(v)
     _add_set(v)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", help="write it to this file instead")
 
     d = sub.add_parser("demand", help="derive and write the demand tables (and a chart) without solving")
-    d.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(d)
     _add_set(d)
     _add_out(d, "folder for the tables (default: results/<scenario name>-demand/)")
     d.add_argument("--no-chart", action="store_true", help="write the tables only")
-    d.add_argument("--quiet", action="store_true", help="print only the folder written")
+    _add_quiet(d, "print only the folder written")
 
     m = sub.add_parser("compare", help="solve (or read) two or more plans and show them side by side")
     m.add_argument("targets", nargs="+", metavar="TARGET", help="FILE[:VARIANT], or a results folder / plan.json")
     _add_set(m, "applied to every scenario solved")
     _add_out(m, "folder for the comparison (default: results/compare-<labels>/)")
     m.add_argument("--report", type=_formats, default=("html", "xlsx"), metavar="html,xlsx", help="reports written")
-    m.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
-    m.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
-    m.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
-    m.add_argument("--quiet", action="store_true", help="print only the folder written")
+    _add_lang(m, "language of the reports (default fr)")
+    _add_time_limit(m, "time limit of each solve")
+    _add_solver(m)
+    _add_quiet(m, "print only the folder written")
 
     r = sub.add_parser("report", help="write the HTML or Excel report of a plan (or of a scenario, solved first)")
     r.add_argument("target", metavar="PLAN_OR_SCENARIO", help="a results folder or plan.json, or FILE[:VARIANT]")
     r.add_argument("--format", type=_formats, default=("html",), metavar="html,xlsx", help="default html")
-    r.add_argument("--lang", choices=LANGS, default="fr", help="language (default fr)")
+    _add_lang(r, "language (default fr)")
     _add_out(r, "folder to write to (default: the plan's results folder)")
     _add_set(r, "applied when a scenario is solved")
-    r.add_argument("--time-limit", type=_positive, metavar="S", help="time limit when a scenario is solved")
+    _add_time_limit(r, "time limit when a scenario is solved")
 
     w = sub.add_parser("sweep", help="solve a scenario at many points (budget factors, varied values) in parallel")
-    w.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(w)
     _add_set(w, "applied at every point")
     w.add_argument("--budget-scale", metavar="A:B:STEP", help="every envelope × each factor, e.g. 0.6:1.4:0.05")
     w.add_argument(
@@ -176,13 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(w)
     _add_out(w, "sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
-    w.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    _add_time_limit(w, "time limit of each solve")
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
-    w.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
-    w.add_argument("--quiet", action="store_true", help="print only the folder written")
+    _add_solver(w)
+    _add_quiet(w, "print only the folder written")
 
     t = sub.add_parser("tornado", help="each parameter moved one at a time: effect on the objective and the plan")
-    t.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(t)
     _add_set(t, "applied at every point")
     t.add_argument(
         "--param",
@@ -194,10 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(t)
     _add_out(t, "folder (default: results/<scenario name>-tornado/); finished points are reused")
-    t.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    _add_time_limit(t, "time limit of each solve")
 
     mc = sub.add_parser("montecarlo", help="re-solve under sampled costs, delays and demand growth (robustness)")
-    mc.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(mc)
     _add_set(mc, "applied at every sample")
     mc.add_argument("--samples", type=int, default=200, metavar="N", help="samples (default 200)")
     mc.add_argument("--seed", type=int, default=1, help="random seed (default 1): the same seed gives the same samples")
@@ -210,16 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_parallel(mc)
     _add_out(mc, "folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
-    mc.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
+    _add_time_limit(mc, "time limit of each solve")
 
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
-    a.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    _add_scenario(a)
     _add_set(a)
     a.add_argument("--within", type=_share, default=0.02, metavar="X", help="tolerance: 2%% or 0.02 (default 2%%)")
     a.add_argument("--count", type=int, default=5, metavar="N", help="alternatives wanted (default 5)")
     _add_out(a, "folder (default: results/<scenario name>-alternatives/)")
-    a.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each solve")
-    a.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    _add_time_limit(a, "time limit of each solve")
+    _add_solver(a)
 
     x = sub.add_parser("explain", help="why each project is in or out, what one more M€ a year is worth, what binds")
     x.add_argument("target", metavar="PLAN_OR_SCENARIO", help="a results folder or plan.json, or FILE[:VARIANT]")
@@ -230,10 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--no-budget", action="store_true", help="skip the value of one more M€ in each year")
     _add_parallel(x)
     _add_out(x, "folder (default: results/<scenario name>-explain/); finished re-solves are reused")
-    x.add_argument("--time-limit", type=_positive, metavar="S", help="time limit of each re-solve")
-    x.add_argument("--solver", choices=sorted(ENGINES), default="highs", help="engine (default: highs)")
+    _add_time_limit(x, "time limit of each re-solve")
+    _add_solver(x)
     x.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write the plan's reports")
-    x.add_argument("--lang", choices=LANGS, default="fr", help="language of the reports (default fr)")
+    _add_lang(x, "language of the reports (default fr)")
 
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
@@ -254,13 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except Exception as exc:  # the last line of defence: no traceback unless --debug
-        from models.errors import ScenarioError
-        from reports.files import OutputError
-
-        if isinstance(exc, ScenarioError):
+        if isinstance(exc, ppi.ScenarioError):
             print(exc.describe(), file=sys.stderr)
             return EXIT_INVALID
-        if isinstance(exc, (OutputError, _UsageError)):
+        if isinstance(exc, (ppi.OutputError, _UsageError)):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_INVALID
         if isinstance(exc, BrokenPipeError):  # output piped into `head` and the like: not an error of ppi
@@ -276,62 +286,51 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _load(target: str, args: argparse.Namespace):  # -> Scenario
+def _load(target: str, args: argparse.Namespace):  # -> ppi.Scenario
     """The scenario FILE[:VARIANT] with the command's --set overrides (and --allow-outside-files)."""
-    from models import load_scenario
-
-    path, variant = split_target(target)
-    return load_scenario(
-        path,
-        variant=variant,
-        overrides=tuple(args.set),
-        allow_outside_files=getattr(args, "allow_outside_files", False),
-    )
+    path, variant = ppi.split_target(target)
+    return ppi.load(path, variant, set=args.set, allow_outside_files=getattr(args, "allow_outside_files", False))
 
 
-def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> Plan, or None on a failed check
+def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> ppi.Result, or None on a failed check
     """Solve with the command's options (progress line on a terminal); every plan is verified first."""
-    from models.verify import verify_plan
-    from reports.files import plan_to_dict
-    from solver import SolveOptions, solve
-
     verbose = getattr(args, "verbose", False)
     show_progress = not quiet and not verbose and sys.stderr.isatty()
     time_limit = getattr(args, "time_limit", None)
-    options = SolveOptions(
-        progress=_ProgressLine(time_limit) if show_progress else None,
-        solver=getattr(args, "solver", "highs"),
-        time_limit=time_limit,
-        gap=getattr(args, "gap", None),
-        threads=getattr(args, "threads", None),
-        seed=getattr(args, "seed", 0),
-        verbose=verbose,
-    )
+    solver = getattr(args, "solver", "highs")
     start = _start_plan(scenario, getattr(args, "start", None), quiet)
     if not quiet:
         limit = f", time limit {time_limit:g} s" if time_limit else ""
-        print(f"Solving {scenario.name} with {options.solver}{limit}...", file=sys.stderr, flush=True)
-    plan = solve(scenario, options, start=start)
+        print(f"Solving {scenario.name} with {solver}{limit}...", file=sys.stderr, flush=True)
+    try:
+        result = ppi.solve(
+            scenario,
+            solver=solver,
+            time_limit=time_limit,
+            gap=getattr(args, "gap", None),
+            threads=getattr(args, "threads", None),
+            start=start,
+            seed=getattr(args, "seed", 0),
+            verbose=verbose,
+            progress=_ProgressLine(time_limit) if show_progress else None,
+        )
+    except ppi.VerificationError as exc:
+        if show_progress:
+            print(file=sys.stderr)
+        print(f"internal error: {exc}", file=sys.stderr)
+        return None
     if show_progress:
         print(file=sys.stderr)
-    if plan.status.has_plan:
-        check = verify_plan(scenario, plan_to_dict(scenario, plan))
-        if not check.ok:
-            print(f"internal error: the solver's plan fails the independent check\n{check}", file=sys.stderr)
-            return None
-    return plan
+    return result
 
 
 def _start_plan(scenario, path: str | None, quiet: bool) -> dict[str, int | None] | None:
     """The start years of the plan given by --start; says which chosen projects this scenario cannot start
     as that plan did (they are left out of the start plan)."""
-    from reports.files import read_plan
-    from solver.solve import unstartable
-
     if path is None:
         return None
-    starts = {p["id"]: p.get("start") for p in read_plan(path).get("projects", [])}
-    left_out = unstartable(scenario, starts)
+    starts = ppi.read_plan(path).starts
+    left_out = ppi.unstartable(scenario, starts)
     if not quiet:
         chosen = sum(year is not None for year in starts.values())
         note = f"; left out, not startable here as in that plan: {', '.join(left_out)}" if left_out else ""
@@ -339,92 +338,8 @@ def _start_plan(scenario, path: str | None, quiet: bool) -> dict[str, int | None
     return starts
 
 
-def _reports(
-    scenario,
-    plan: dict,
-    formats: tuple[str, ...],
-    lang: str,
-    explanation: dict | None = None,
-    diagnosis: dict | None = None,
-) -> dict[str, bytes]:
-    """report.html / report.xlsx of a plan (plan.json form), with its explanation (explain.json form) or, for
-    an infeasible scenario, its diagnosis (diagnosis.json form) when given."""
-    files: dict[str, bytes] = {}
-    why = {"explanation": explanation, "diagnosis": diagnosis}
-    if "html" in formats:
-        from reports.html import plan_html
-
-        files["report.html"] = plan_html(scenario, plan, lang=lang, **why).encode("utf-8")
-    if "xlsx" in formats:
-        from reports.xlsx import plan_workbook
-
-        files["report.xlsx"] = plan_workbook(scenario, plan, lang=lang, **why)
-    return files
-
-
-def _exit_code(status) -> int:
-    from models.plan import Status
-
-    return {
-        Status.OPTIMAL: EXIT_OK,
-        Status.FEASIBLE: EXIT_OK,
-        Status.INFEASIBLE: EXIT_INFEASIBLE,
-        Status.NO_SOLUTION: EXIT_NO_PLAN,
-    }[Status(status)]
-
-
-def _results_folder(path: Path) -> Path:
-    from reports.files import OutputError, is_results_folder
-
-    if not is_results_folder(path):
-        raise OutputError(f"{path} exists and is not a ppi results folder; choose an empty or new folder with --out")
-    return path
-
-
-def _holds_results(path: Path) -> bool:
-    return path.is_dir() and any(path.iterdir())
-
-
-def _output_folder(args: argparse.Namespace, default: Path) -> Path:
-    """Where a command writes its results; earlier results are never replaced without --force.
-
-    With --out: that folder, refused when it already holds results unless --force (and always when it holds
-    anything else). Without: the default folder, or when it already holds results, the first free one of
-    `<default>-2`, `<default>-3`, ... (with --force: the default folder, replaced)."""
-    from reports.files import OutputError
-
-    if args.out:
-        path = _results_folder(Path(args.out))
-        if _holds_results(path) and not args.force:
-            raise OutputError(f"{path} already holds results; add --force to replace them, or choose another --out")
-        return path
-    if args.force:
-        return _results_folder(default)
-    path, n = default, 2
-    while path.exists() and (_holds_results(path) or not path.is_dir()):
-        path, n = default.with_name(f"{default.name}-{n}"), n + 1
-    return path
-
-
-def _analysis_folder(args: argparse.Namespace, default: Path, run: dict) -> Path:
-    """The folder of a sweep, tornado or Monte Carlo run: its finished points are its cache, so the same run
-    resumes there; a folder holding another run (recorded in run.json) is replaced only with --force."""
-    from reports.files import OutputError, write_file
-
-    out = _results_folder(Path(args.out) if args.out else default)
-    record = out / "run.json"
-    text = json.dumps(run, indent=1, sort_keys=True, default=str) + "\n"
-    if record.exists() and record.read_text(encoding="utf-8") != text and not args.force:
-        raise OutputError(
-            f"{out} holds the results of another {run['command']} run (see its run.json); add --force to replace "
-            "them, or choose another --out"
-        )
-    if args.force and _holds_results(out) and record.exists() and record.read_text(encoding="utf-8") != text:
-        import shutil
-
-        shutil.rmtree(out)
-    write_file(record, text.encode("utf-8"))
-    return out
+def _exit_code(status: str) -> int:
+    return EXIT_BY_STATUS[str(status)]
 
 
 def _run_record(args: argparse.Namespace) -> dict:
@@ -433,154 +348,101 @@ def _run_record(args: argparse.Namespace) -> dict:
     return {k: v for k, v in sorted(vars(args).items()) if k not in skip and not callable(v)}
 
 
-def cmd_solve(args: argparse.Namespace) -> int:
-    from reports.files import plan_to_dict, write_results
-    from reports.summary import format_summary
+def _analysis_folder(args: argparse.Namespace, default: Path, run: dict) -> Path:
+    return ppi.analysis_folder(args.out, default, run, force=args.force)
 
+
+def _output_folder(args: argparse.Namespace, default: Path) -> Path:
+    return ppi.output_folder(args.out, default, force=args.force)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    plan = _solve(scenario, args, quiet=args.quiet)
-    if plan is None:
+    result = _solve(scenario, args, quiet=args.quiet)
+    if result is None:
         return EXIT_INTERNAL
-    diagnosis = _diagnose(scenario, plan, args)
-    found = diagnosis.to_dict() if diagnosis is not None else None
-    extra = _reports(scenario, plan_to_dict(scenario, plan), args.report, args.lang, diagnosis=found)
-    if found is not None:
-        extra["diagnosis.json"] = (json.dumps(found, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    write_results(out, scenario, plan, extra=extra)
+    diagnosis = _diagnose(result, args)
+    extra = ppi.write(result, out, reports=args.report, lang=args.lang, diagnosis=diagnosis)
     if args.quiet:
         print(out)
     else:
-        print(format_summary(scenario, plan))
+        print(ppi.summary(result))
         if diagnosis is not None:
-            from analysis.diagnose import format_diagnosis
-
-            print("\n" + format_diagnosis(diagnosis))
+            print("\n" + ppi.diagnosis_text(diagnosis))
         print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(extra))})" if extra else ""))
-    return _exit_code(plan.status)
+    return _exit_code(result.status)
 
 
-def _diagnose(scenario, plan, args: argparse.Namespace):  # -> analysis.diagnose.Diagnosis | None
+def _diagnose(result, args: argparse.Namespace):  # -> ppi.Diagnosis | None
     """For an infeasible scenario: what breaks and the verified changes that give it a plan."""
-    from analysis.diagnose import diagnose
-    from models.plan import Status
-    from solver import SolveOptions
-
-    if plan.status != Status.INFEASIBLE:
+    if result.status != "infeasible":
         return None
     if not args.quiet:
         print("Infeasible: looking for the least change that gives a plan...", file=sys.stderr, flush=True)
-    return diagnose(scenario, SolveOptions(solver=args.solver, time_limit=args.time_limit, threads=args.threads))
+    return ppi.diagnose(result.scenario, solver=args.solver, time_limit=args.time_limit, threads=args.threads)
 
 
-def _entry(target: str, args: argparse.Namespace, labels: set[str]):  # -> reports.compare.Entry
-    """A plan to compare: read from a results folder or plan.json, or solved from FILE[:VARIANT]."""
-    from reports.compare import Entry
-    from reports.files import plan_to_dict, read_plan
+def _plan_of(target: str, args: argparse.Namespace, quiet: bool = False):  # -> ppi.Result | None
+    """A plan read from a results folder or plan.json, or solved from FILE[:VARIANT] (None: failed check)."""
+    if ppi.is_saved_plan(target):
+        return ppi.open_result(target, allow_outside_files=getattr(args, "allow_outside_files", False))
+    return _solve(_load(target, args), args, quiet=quiet)
 
+
+def _label(target: str, labels: set[str]) -> str:
+    """A comparison column's label: the results folder's name, the variant, or the scenario's folder."""
     path = Path(target)
-    if path.is_dir() or path.suffix == ".json":
-        plan = read_plan(path)
-        scenario = _scenario_of(plan, args)
+    if ppi.is_saved_plan(target):
         label = (path if path.is_dir() else path.parent).name
     else:
-        scenario = _load(target, args)
-        solved = _solve(scenario, args, quiet=getattr(args, "quiet", False))
-        if solved is None:
-            raise RuntimeError(f"the plan of {target} failed the independent check")
-        plan = plan_to_dict(scenario, solved)
-        file, variant = split_target(target)
+        file, variant = ppi.split_target(target)
         label = variant or (Path(file).parent.name if Path(file).stem == "scenario" else Path(file).stem)
     base, n = label, 2
     while label in labels:
         label, n = f"{base}-{n}", n + 1
     labels.add(label)
-    return Entry(label, scenario, plan)
-
-
-def _scenario_of(plan: dict, args: argparse.Namespace):  # -> Scenario
-    """The scenario a saved plan was solved from: its file, variant and overrides, loaded again."""
-    info = plan.get("scenario", {})
-    source = info.get("source")
-    if not source or source.startswith("<"):
-        from reports.files import OutputError
-
-        raise OutputError("the plan does not name the scenario file it was solved from")
-    from models import load_scenario
-
-    return load_scenario(
-        source,
-        variant=info.get("variant"),
-        overrides=tuple(info.get("set", [])),
-        budget_scale=info.get("budget_scale"),
-        allow_outside_files=getattr(args, "allow_outside_files", False),
-    )
+    return label
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from reports.compare import compare, comparison_tables, format_comparison
-    from reports.files import replace_folder
-
     if len(args.targets) < 2:
         raise _UsageError("compare needs at least two plans or scenarios")
     labels: set[str] = set()
-    entries = [_entry(t, args, labels) for t in args.targets]
-    comparison = compare(entries)
-    out = _output_folder(args, Path("results") / ("compare-" + "-".join(slug(e.label) for e in entries)))
-    files = {f"{name}.csv": t.to_csv(index=False).encode("utf-8") for name, t in comparison_tables(comparison).items()}
-    if "xlsx" in args.report:
-        from reports.xlsx import comparison_workbook
-
-        files["comparison.xlsx"] = comparison_workbook(comparison, lang=args.lang)
-    if "html" in args.report:
-        from reports.html import comparison_html
-
-        files["comparison.html"] = comparison_html(comparison, lang=args.lang).encode("utf-8")
-    from reports.files import MARKER
-
-    files[MARKER] = b"ppi-comparison/1\n"
-    replace_folder(out, files)
+    plans = {}
+    for target in args.targets:
+        result = _plan_of(target, args, quiet=getattr(args, "quiet", False))
+        if result is None:
+            raise RuntimeError(f"the plan of {target} failed the independent check")
+        plans[_label(target, labels)] = result
+    comparison = ppi.compare(plans)
+    out = _output_folder(args, Path("results") / ("compare-" + "-".join(slug(label) for label in plans)))
+    ppi.write_folder(out, ppi.comparison_files(comparison, args.report, args.lang), "ppi-comparison/1")
     if args.quiet:
         print(out)
     else:
-        print(format_comparison(comparison))
+        print(ppi.comparison_text(comparison))
         print(f"\nComparison written to {out}/")
     return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.files import OutputError, plan_to_dict, read_plan, write_file, write_results
-
-    path = Path(args.target)
-    if path.is_dir() or path.suffix == ".json":
-        plan = read_plan(path)
-        scenario = _scenario_of(plan, args)
+    if ppi.is_saved_plan(args.target):
+        path = Path(args.target)
+        result = ppi.open_result(path, allow_outside_files=args.allow_outside_files)
         folder = path if path.is_dir() else path.parent
         out = Path(args.out) if args.out else folder
-        why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
-        for key, name in (("explanation", "explain.json"), ("diagnosis", "diagnosis.json")):
-            if (folder / name).is_file():
-                why[key] = json.loads((folder / name).read_text(encoding="utf-8"))
-        reports = _reports(scenario, plan, args.format, args.lang, **why)
-        existing = [str(out / name) for name in reports if (out / name).exists()]
-        if existing and not args.force:
-            raise OutputError(f"{', '.join(existing)} already exist; add --force to replace them, or choose --out")
-        written = []
-        for name, data in reports.items():
-            write_file(out / name, data)
-            written.append(out / name)
-        for w in written:
-            print(w)
+        for written in ppi.write_reports(result, folder, out, args.format, args.lang, force=args.force):
+            print(written)
         return EXIT_OK
     scenario = _load(args.target, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
     solved = _solve(scenario, args)
     if solved is None:
         return EXIT_INTERNAL
-    extra = _reports(scenario, plan_to_dict(scenario, solved), args.format, args.lang)
-    write_results(out, scenario, solved, extra=extra)
+    extra = ppi.write(solved, out, reports=args.format, lang=args.lang)
     for name in sorted(extra):
         print(out / name)
     return _exit_code(solved.status)
@@ -615,25 +477,19 @@ class _ProgressLine:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from analysis.explain import explain, format_explanation
+    from analysis.explain import explain
     from analysis.sweep import ProgressLine
-    from reports.files import plan_to_dict, read_plan, write_file
+    from reports.words import explanation_to_dict, format_explanation, projects_table
 
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers must be at least 1, got {args.workers}")
-    path = Path(args.target)
-    if path.is_dir() or path.suffix == ".json":
-        plan = read_plan(path)
-        scenario = _scenario_of(plan, args)
-    else:
-        scenario = _load(args.target, args)
-        solved = _solve(scenario, args, quiet=True)
-        if solved is None:
-            return EXIT_INTERNAL
-        plan = plan_to_dict(scenario, solved)
+    result = _plan_of(args.target, args, quiet=True)
+    if result is None:
+        return EXIT_INTERNAL
+    scenario, plan = result.scenario, result.plan_json
     if not plan.get("projects") or plan.get("objective") is None:
         print(f"error: the plan is {plan.get('status')}: there is no plan to explain", file=sys.stderr)
-        return _exit_code(plan.get("status"))
+        return EXIT_BY_STATUS.get(str(plan.get("status")), EXIT_INVALID)
     unknown = [p for p in args.project if p not in scenario.project]
     if unknown:
         raise _UsageError(f"unknown project {unknown[0]!r} (see the scenario's projects)")
@@ -655,75 +511,20 @@ def cmd_explain(args: argparse.Namespace) -> int:
     )
     if show:
         print(file=sys.stderr)
-    data = explanation.to_dict()
-    write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    write_file(out / "plan.json", (json.dumps(plan, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    _write_table(out / "projects", explanation.projects_table())
+    data = explanation_to_dict(explanation)
+    ppi.write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    ppi.write_file(out / "plan.json", result.record.to_bytes())
+    ppi.write_table(out / "projects", projects_table(explanation))
     if explanation.budget:
-        _write_table(out / "budget", explanation.budget_table())
-    for name, content in _reports(scenario, plan, args.report, args.lang, explanation=data).items():
-        write_file(out / name, content)
+        ppi.write_table(out / "budget", explanation.budget_table())
+    for name, content in ppi.report_files(result, args.report, args.lang, explanation=data).items():
+        ppi.write_file(out / name, content)
     print(format_explanation(explanation))
     print(
         f"\nExplanation written to {out}/ (explain.json, projects.csv"
         + (", budget.csv)" if explanation.budget else ")")
     )
     return EXIT_OK
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from models import ScenarioError
-
-    scenario = _load(args.scenario, args)
-    for warning in scenario.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    n_candidates = sum(p.status != "excluded" for p in scenario.projects)
-    print(
-        f"{args.scenario}: valid. {scenario.name}: {scenario.first_year}-{scenario.last_year}, "
-        f"{len(scenario.districts)} districts, {len(scenario.kinds)} demand kinds, "
-        f"{len(scenario.projects)} projects ({n_candidates} not excluded)."
-    )
-    for line in scenario.overrides:
-        print(f"  applied: {line}")
-    path, variant = split_target(args.scenario)
-    if variant is None and scenario.spec.variants:  # every named variant must load too
-        problems = []
-        for name in scenario.spec.variants:
-            try:
-                _load(f"{path}:{name}", args)
-                print(f"  variant {name}: valid")
-            except ScenarioError as exc:
-                problems += exc.problems
-        if problems:
-            raise ScenarioError(problems)
-    return EXIT_OK
-
-
-def cmd_demand(args: argparse.Namespace) -> int:
-    from reports.demand import format_demand, write_demand
-
-    scenario = _load(args.scenario, args)
-    out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-demand")
-    for warning in scenario.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    write_demand(out, scenario, chart=not args.no_chart)
-    if not args.quiet:
-        print(format_demand(scenario))
-        print()
-    print(f"Demand tables written to {out}/" if not args.quiet else out)
-    return EXIT_OK
-
-
-def _write_table(stem: Path, table) -> None:
-    """A result table as CSV (for Excel users) and Parquet (for analysts' dataframes), each atomically."""
-    import io
-
-    from reports.files import write_file
-
-    write_file(stem.with_suffix(".csv"), table.to_csv(index=False).encode("utf-8"))
-    buffer = io.BytesIO()
-    table.to_parquet(buffer, index=False)
-    write_file(stem.with_suffix(".parquet"), buffer.getvalue())
 
 
 def _run_points(spec, out: Path, args: argparse.Namespace, show: bool):  # -> analysis.sweep.SweepResult
@@ -754,7 +555,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         parse_range,
         parse_vary,
     )
-    from reports.files import write_file
 
     try:
         scales = parse_range(args.budget_scale) if args.budget_scale else None
@@ -765,7 +565,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:
         raise _UsageError(str(exc)) from None
-    path, variant = split_target(args.scenario)
+    path, variant = ppi.split_target(args.scenario)
     spec = SweepSpec(
         path,
         variant,
@@ -784,9 +584,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
     result = _run_points(spec, out, args, show)
     table = result.table
-    _write_table(out / "sweep", table)
+    ppi.write_table(out / "sweep", table)
     if scales is not None and not varies:
-        write_file(out / "frontier.png", frontier_chart(table, scenario.name))
+        ppi.write_file(out / "frontier.png", frontier_chart(table, scenario.name))
     if args.quiet:
         print(out)
         return EXIT_OK
@@ -820,7 +620,6 @@ def cmd_tornado(args: argparse.Namespace) -> int:
         tornado_points,
         tornado_table,
     )
-    from reports.files import write_file
 
     try:
         points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args))
@@ -828,7 +627,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:
         raise _UsageError(str(exc).replace("--vary", "--param")) from None
-    path, variant = split_target(args.scenario)
+    path, variant = ppi.split_target(args.scenario)
     spec = SweepSpec(
         path, variant, tuple(args.set), points, time_limit=args.time_limit, allow_outside_files=args.allow_outside_files
     )
@@ -839,9 +638,9 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     result = _run_points(spec, out, args, show)
     table = tornado_table(result.results)
     base = result.results[0]["plan"].get("objective")
-    _write_table(out / "tornado", table)
+    ppi.write_table(out / "tornado", table)
     if base is not None:
-        write_file(out / "tornado.png", tornado_chart(table, base, scenario.name))
+        ppi.write_file(out / "tornado.png", tornado_chart(table, base, scenario.name))
     print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
     print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nPlan changes against the base:")
@@ -854,7 +653,6 @@ def cmd_tornado(args: argparse.Namespace) -> int:
 def cmd_montecarlo(args: argparse.Namespace) -> int:
     from analysis.montecarlo import Distributions, histogram_chart, run_montecarlo
     from analysis.sweep import ProgressLine, SweepSpec
-    from reports.files import read_plan, write_file
 
     if args.samples < 1:
         raise _UsageError(f"--samples must be at least 1, got {args.samples}")
@@ -866,14 +664,14 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, args)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-montecarlo", _run_record(args))
     if args.fixed_plan:
-        fixed = {p["id"]: p.get("start") for p in read_plan(args.fixed_plan).get("projects", [])}
+        fixed = ppi.read_plan(args.fixed_plan).starts
     else:
         base = _solve(scenario, args, quiet=True)
-        if base is None or not base.status.has_plan:
+        if base is None or not base.has_plan:
             print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
             return EXIT_INFEASIBLE
         fixed = dict(base.starts)
-    path, variant = split_target(args.scenario)
+    path, variant = ppi.split_target(args.scenario)
     spec = SweepSpec(
         path,
         variant,
@@ -892,8 +690,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
     for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
-        _write_table(out / name, table)
-    write_file(out / "montecarlo.png", histogram_chart(mc, scenario.name))
+        ppi.write_table(out / name, table)
+    ppi.write_file(out / "montecarlo.png", histogram_chart(mc, scenario.name))
     print(mc.summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nProjects by how often they are chosen:")
     print(mc.projects[["project", "chosen_share", "most_frequent_start", "starts"]].head(20).to_string(index=False))
@@ -904,11 +702,46 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_alternatives(args: argparse.Namespace) -> int:
-    from analysis.alternatives import AlternativesError, find_alternatives
-    from reports.files import MARKER, plan_to_dict, replace_folder
-    from solver import SolveOptions
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = _load(args.scenario, args)
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    n_candidates = sum(p.status != "excluded" for p in scenario.projects)
+    print(
+        f"{args.scenario}: valid. {scenario.name}: {scenario.first_year}-{scenario.last_year}, "
+        f"{len(scenario.districts)} districts, {len(scenario.kinds)} demand kinds, "
+        f"{len(scenario.projects)} projects ({n_candidates} not excluded)."
+    )
+    for line in scenario.overrides:
+        print(f"  applied: {line}")
+    path, variant = ppi.split_target(args.scenario)
+    if variant is None and scenario.spec.variants:  # every named variant must load too
+        problems = []
+        for name in scenario.spec.variants:
+            try:
+                _load(f"{path}:{name}", args)
+                print(f"  variant {name}: valid")
+            except ppi.ScenarioError as exc:
+                problems += exc.problems
+        if problems:
+            raise ppi.ScenarioError(problems)
+    return EXIT_OK
 
+
+def cmd_demand(args: argparse.Namespace) -> int:
+    scenario = _load(args.scenario, args)
+    out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-demand")
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    text = ppi.demand(scenario, out, chart=not args.no_chart)
+    if not args.quiet:
+        print(text)
+        print()
+    print(f"Demand tables written to {out}/" if not args.quiet else out)
+    return EXIT_OK
+
+
+def cmd_alternatives(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise _UsageError(f"--count must be at least 1, got {args.count}")
     scenario = _load(args.scenario, args)
@@ -916,17 +749,13 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
     print(
         f"Optimum of {scenario.name}, then up to {args.count} alternatives within {args.within:.1%}...", file=sys.stderr
     )
-    options = SolveOptions(solver=args.solver, time_limit=args.time_limit)
     try:
-        found = find_alternatives(scenario, within=args.within, count=args.count, options=options)
-    except AlternativesError as exc:
+        found = ppi.alternatives(scenario, within=args.within, count=args.count, solver=args.solver,
+                                 time_limit=args.time_limit)  # fmt: skip
+    except ppi.AlternativesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
-    files = {"alternatives.csv": found.table.to_csv(index=False).encode("utf-8")}
-    for name, plan in [("optimum", found.optimum), *((f"alternative-{i}", p) for i, p in enumerate(found.plans, 1))]:
-        files[f"{name}.json"] = (json.dumps(plan_to_dict(scenario, plan), indent=2, ensure_ascii=False) + "\n").encode()
-    files[MARKER] = b"ppi-alternatives/1\n"
-    replace_folder(out, files)
+    ppi.write_folder(out, ppi.alternatives_files(scenario, found), "ppi-alternatives/1")
     shown = found.table.drop(columns=["moved"]).copy()
     shown["above_optimum"] = shown["above_optimum"].map(lambda v: f"{v:+.2%}")
     shown["city_cost"] = (shown["city_cost"] / 1e6).round(2)
@@ -938,9 +767,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from models import scenario_json_schema
-
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(ppi.schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -949,25 +776,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from models import load_scenario
-    from models.verify import verify_plan
-    from reports.files import read_plan
-
-    plan = read_plan(args.plan)
-    path, variant = split_target(args.scenario)
-    info = plan.get("scenario", {})
+    record = ppi.read_plan(args.plan)
+    path, variant = ppi.split_target(args.scenario)
+    ref = record.scenario
     sets = tuple(args.set)
     scale = None
-    if variant is None and not sets and (info.get("variant") or info.get("set") or info.get("budget_scale")):
-        variant, sets, scale = info.get("variant"), tuple(info.get("set", [])), info.get("budget_scale")
-        print(f"using the plan's variant and overrides: {' '.join(info.get('overrides', []))}")
-    scenario = load_scenario(
-        path, variant=variant, overrides=sets, budget_scale=scale, allow_outside_files=args.allow_outside_files
-    )
-    if plan.get("status") not in ("optimal", "feasible"):
-        print(f"the plan has status {plan.get('status')}: there is nothing to verify")
+    if variant is None and not sets and ref.edited:
+        variant, sets, scale = ref.variant, ref.sets, ref.budget_scale
+        print(f"using the plan's variant and overrides: {' '.join(ref.overrides)}")
+    scenario = ppi.load(path, variant, set=sets, budget_scale=scale, allow_outside_files=args.allow_outside_files)
+    if not record.has_plan:
+        print(f"the plan has status {record.data.get('status')}: there is nothing to verify")
         return EXIT_OK
-    check = verify_plan(scenario, plan)
+    check = ppi.verify(scenario, record)
     print(check)
     return EXIT_OK if check.ok else EXIT_INVALID
 

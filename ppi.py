@@ -1,5 +1,5 @@
-"""ppi as a Python library, for scripted what-if runs: load a scenario, derive validated variants, solve,
-and read the results as pandas tables.
+"""ppi as a Python library — and the one orchestrator the command line calls: load a scenario, derive
+validated variants, solve and verify, diagnose, explain, compare, sweep, and write results folders.
 
     import ppi
 
@@ -13,53 +13,84 @@ and read the results as pandas tables.
     ppi.sweep("scenarios/rennes/scenario.yaml", budget_scale=[0.9, 1.0, 1.1], out="results/sweep").table
 
 Every scenario goes through the same validation as `ppi validate` (a `ScenarioError` lists every problem),
-every plan through the independent verifier (a plan that fails it raises). `examples/what_if.py` is a
-worked example. `ppi.diagnose(scenario)` explains an infeasible scenario, `ppi.explain(result, out)` a plan.
+every plan through the independent verifier (a plan that fails it raises `VerificationError`).
+`examples/what_if.py` is a worked example. `ppi.diagnose(scenario)` explains an infeasible scenario,
+`ppi.explain(result, out)` a plan, `ppi.open_result(folder)` reads a results folder back.
+
+Heavy modules (pandas, the solver, the reports) are imported when a function needs them, so that
+`ppi validate` and `ppi --help` start quickly.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analysis.derive import derive as _derive
-from analysis.diagnose import Diagnosis
-from analysis.diagnose import diagnose as _diagnose
-from analysis.explain import Explanation
-from analysis.explain import explain as _explain
-from analysis.sweep import SweepResult, SweepSpec, check_spec, make_points, run_sweep
-from models import Scenario, ScenarioError, load_scenario
-from models.evaluate import Evaluation, evaluate_plan
-from models.plan import Plan
-from models.verify import verify_plan
-from reports.compare import Comparison, Entry
-from reports.compare import compare as _compare
-from reports.files import plan_to_dict, write_results
-from solver import SolveOptions
-from solver import solve as _solve
+if TYPE_CHECKING:
+    from analysis.diagnose import Diagnosis
+    from analysis.explain import Explanation
+    from analysis.sweep import SweepResult
+    from models import Scenario, ScenarioError
+    from reports.compare import Comparison
+    from results import OutputError, Result
 
 __all__ = [
+    "ENGINES",
     "Diagnosis",
     "Explanation",
+    "OutputError",
     "Result",
     "Scenario",
     "ScenarioError",
+    "VerificationError",
     "compare",
     "derive",
     "diagnose",
     "explain",
     "load",
+    "open_result",
     "solve",
     "sweep",
+    "write",
 ]
 
+# The engines `solve` accepts (solver/engines.py ENGINES; a test keeps the two equal). Named here so that
+# the command line can offer them without importing a solver.
+ENGINES = ("highs", "cbc", "scipy")
+REPORT_FORMATS = ("html", "xlsx")
+
 Sets = Mapping[str, Any] | Iterable[str] | None
+
+
+def __getattr__(name: str) -> Any:
+    """The library's types, imported on first use (see the module docstring)."""
+    if name in ("Scenario", "ScenarioError"):
+        import models
+
+        return getattr(models, name)
+    if name in ("Result", "OutputError"):
+        import results
+
+        return getattr(results, name)
+    if name == "AlternativesError":
+        from analysis.alternatives import AlternativesError
+
+        return AlternativesError
+    if name == "Diagnosis":
+        from analysis.diagnose import Diagnosis
+
+        return Diagnosis
+    if name == "Explanation":
+        from analysis.explain import Explanation
+
+        return Explanation
+    raise AttributeError(f"module 'ppi' has no attribute {name!r}")
+
+
+class VerificationError(RuntimeError):
+    """The solver's plan fails the independent check (a bug of ppi or of an engine, never of the input)."""
 
 
 def _sets(values: Sets) -> tuple[str, ...]:
@@ -71,92 +102,89 @@ def _sets(values: Sets) -> tuple[str, ...]:
     return tuple(values)
 
 
-def load(path: str | Path, variant: str | None = None, set: Sets = None, budget_scale: float | None = None) -> Scenario:
-    """A validated scenario: the file (and what it extends), a named variant, `set` overrides (a mapping of
-    dotted paths to values, or "path=value" strings), then a factor on every envelope."""
-    return load_scenario(path, variant=variant, overrides=_sets(set), budget_scale=budget_scale)
+def split_target(text: str) -> tuple[str, str | None]:
+    """`scenario.yaml:budget-serre` -> (`scenario.yaml`, `budget-serre`); a path alone -> (path, None)."""
+    head, sep, tail = text.rpartition(":")
+    if sep and head and tail and "/" not in tail and "\\" not in tail and not Path(text).exists():
+        return head, tail
+    return text, None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scenarios
+
+
+def load(
+    path: str | Path,
+    variant: str | None = None,
+    set: Sets = None,
+    budget_scale: float | None = None,
+    allow_outside_files: bool = False,
+) -> Scenario:
+    """A validated scenario: the file (and what it extends), a named variant (or `"file.yaml:variant"`),
+    `set` overrides (a mapping of dotted paths to values, or "path=value" strings), then a factor on every
+    envelope."""
+    from models import load_scenario
+
+    if variant is None:
+        path, variant = split_target(str(path))
+    return load_scenario(
+        path,
+        variant=variant,
+        overrides=_sets(set),
+        budget_scale=budget_scale,
+        allow_outside_files=allow_outside_files,
+    )
 
 
 def derive(scenario: Scenario, set: Sets = None, budget_scale: float | None = None) -> Scenario:
-    """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again).
-    The scenario must come from a file (`ppi.load`): its file is read again."""
+    """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again)."""
+    from analysis.derive import derive as _derive
+
     return _derive(scenario, _sets(set), budget_scale)
 
 
-@dataclass(frozen=True)
-class Result:
-    """A solved scenario: the plan and every table it implies."""
+def scenario_of(record: Any, allow_outside_files: bool = False) -> Scenario:
+    """The scenario a saved plan (a `PlanRecord`) was solved from: its file, variant and overrides, loaded
+    again."""
+    from models import load_scenario
+    from results import OutputError
 
-    scenario: Scenario
-    plan: Plan
+    ref = record.scenario
+    if not ref.source or ref.source.startswith("<"):
+        raise OutputError("the plan does not name the scenario file it was solved from")
+    return load_scenario(
+        ref.source,
+        variant=ref.variant,
+        overrides=ref.sets,
+        budget_scale=ref.budget_scale,
+        allow_outside_files=allow_outside_files,
+    )
 
-    @cached_property
-    def evaluation(self) -> Evaluation:
-        return evaluate_plan(self.scenario, self.plan.starts, self.plan.transfers)
 
-    @property
-    def status(self) -> str:
-        return self.plan.status.value
+def open_result(path: str | Path, allow_outside_files: bool = False) -> Result:
+    """A results folder (or a plan.json) read back with the scenario it was solved from."""
+    from results import Result, read_plan
 
-    @property
-    def objective(self) -> float | None:
-        return self.plan.objective
+    record = read_plan(path)
+    return Result.read(scenario_of(record, allow_outside_files), record)
 
-    @property
-    def gap(self) -> float | None:
-        return self.plan.gap
 
-    @property
-    def chosen(self) -> list[str]:
-        return self.plan.chosen
+def read_plan(path: str | Path) -> Any:
+    """A plan.json (or a results folder's) as a typed `PlanRecord`; `OutputError` when it is not one."""
+    from results import read_plan as _read_plan
 
-    @property
-    def starts(self) -> dict[str, int | None]:
-        return dict(self.plan.starts)
+    return _read_plan(path)
 
-    @property
-    def projects(self) -> pd.DataFrame:
-        return self.evaluation.projects
 
-    @property
-    def budget(self) -> pd.DataFrame:
-        return self.evaluation.budget
+def is_saved_plan(target: str | Path) -> bool:
+    """True when `target` names a results folder or a plan file rather than a scenario."""
+    path = Path(target)
+    return path.is_dir() or path.suffix == ".json"
 
-    @property
-    def balance(self) -> pd.DataFrame:
-        return self.evaluation.balance
 
-    @property
-    def transfers(self) -> pd.DataFrame:
-        return self.evaluation.transfers
-
-    @property
-    def finance(self) -> pd.DataFrame:
-        return self.evaluation.finance
-
-    @property
-    def unmet_by_kind(self) -> pd.Series:
-        """Unmet demand per kind over the horizon, in unit-years."""
-        return self.balance.groupby("kind", sort=False)["unmet"].sum()
-
-    @cached_property
-    def plan_json(self) -> dict[str, Any]:
-        """The plan.json content."""
-        return plan_to_dict(self.scenario, self.plan, self.evaluation if self.plan.status.has_plan else None)
-
-    def write(self, folder: str | Path, reports: Iterable[str] = (), lang: str = "fr") -> Path:
-        """Write the results folder (plan.json, CSV tables, and `reports` among "html", "xlsx") atomically."""
-        extra: dict[str, bytes] = {}
-        formats = tuple(reports)
-        if "html" in formats:
-            from reports.html import plan_html
-
-            extra["report.html"] = plan_html(self.scenario, self.plan_json, lang=lang).encode("utf-8")
-        if "xlsx" in formats:
-            from reports.xlsx import plan_workbook
-
-            extra["report.xlsx"] = plan_workbook(self.scenario, self.plan_json, lang=lang)
-        return write_results(folder, self.scenario, self.plan, extra=extra)
+# ---------------------------------------------------------------------------------------------------------
+# Solving
 
 
 def solve(
@@ -166,25 +194,162 @@ def solve(
     gap: float | None = None,
     threads: int | None = None,
     start: Result | Mapping[str, int | None] | None = None,
+    seed: int = 0,
+    verbose: bool = False,
+    progress: Callable[[float, float | None, float | None], None] | None = None,
 ) -> Result:
-    """Solve and check the plan with the independent verifier (raises RuntimeError if it fails).
+    """Solve and check the plan with the independent verifier (raises `VerificationError` if it fails).
 
     `start`: an earlier result (or project → start year) offered to HiGHS as its first plan — the same
-    optimum, and under a short time limit a plan at least that good when it is still feasible."""
-    if isinstance(start, Result):
-        start = dict(start.plan.starts)
-    plan = _solve(scenario, SolveOptions(solver=solver, time_limit=time_limit, gap=gap, threads=threads), start=start)
-    result = Result(scenario, plan)
-    if plan.status.has_plan:
-        check = verify_plan(scenario, result.plan_json)
-        if not check.ok:
-            raise RuntimeError(f"the solver's plan fails the independent check:\n{check}")
+    optimum, and under a short time limit a plan at least that good when it is still feasible.
+    `progress(elapsed_s, best, bound)` is called while HiGHS searches."""
+    from results import Result
+    from solver import SolveOptions
+    from solver import solve as _solve
+
+    if start is not None and not isinstance(start, Mapping):
+        start = dict(start.starts)
+    options = SolveOptions(
+        progress=progress,
+        solver=solver,
+        time_limit=time_limit,
+        gap=gap,
+        threads=threads,
+        seed=seed,
+        verbose=verbose,
+    )
+    result = Result(scenario, _solve(scenario, options, start=start))
+    check = result.verification
+    if check is not None and not check.ok:
+        raise VerificationError(f"the solver's plan fails the independent check\n{check}")
     return result
+
+
+def unstartable(scenario: Scenario, starts: Mapping[str, int | None]) -> list[str]:
+    """Chosen projects of a start plan that this scenario cannot start as that plan did."""
+    from solver.solve import unstartable as _unstartable
+
+    return _unstartable(scenario, starts)
+
+
+def verify(scenario: Scenario, record: Any) -> Any:
+    """The independent check of a saved plan (a `PlanRecord`) against a scenario: a `Verification`."""
+    from results import verify_plan
+
+    return verify_plan(scenario, record)
+
+
+def diagnose(
+    scenario: Scenario, solver: str = "highs", time_limit: float | None = None, threads: int | None = None
+) -> Diagnosis:
+    """Why an infeasible scenario has no plan: `findings` (what breaks, in budget words, with the stable
+    constraint names) and `remedies` (lists of `--set` edits, each checked to give a plan)."""
+    from analysis.diagnose import diagnose as _diagnose
+    from solver import SolveOptions
+
+    return _diagnose(scenario, SolveOptions(solver=solver, time_limit=time_limit, threads=threads))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing
+
+
+def report_files(
+    result: Result,
+    formats: Iterable[str],
+    lang: str = "fr",
+    explanation: Mapping[str, Any] | None = None,
+    diagnosis: Mapping[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """report.html / report.xlsx of a plan, with its explanation (explain.json form) or, for an infeasible
+    scenario, its diagnosis (diagnosis.json form) when given."""
+    files: dict[str, bytes] = {}
+    formats = tuple(formats)
+    why = {"explanation": explanation, "diagnosis": diagnosis}
+    if "html" in formats:
+        from reports.html import plan_html
+
+        files["report.html"] = plan_html(result.scenario, result.plan_json, lang=lang, **why).encode("utf-8")
+    if "xlsx" in formats:
+        from reports.xlsx import plan_workbook
+
+        files["report.xlsx"] = plan_workbook(result.scenario, result.plan_json, lang=lang, **why)
+    return files
+
+
+def write(
+    result: Result,
+    folder: str | Path,
+    reports: Iterable[str] = (),
+    lang: str = "fr",
+    diagnosis: Diagnosis | None = None,
+) -> dict[str, bytes]:
+    """Write the results folder of a solved plan atomically: plan.json, the CSV tables, `reports` among
+    "html" and "xlsx", and for an infeasible scenario its diagnosis.json. Returns the extra files written
+    (reports, diagnosis) by name."""
+    from reports.words import diagnosis_to_dict
+    from results import write_results
+
+    assert result.plan is not None, "write() takes a solved plan; a saved one is already written"
+    found = diagnosis_to_dict(diagnosis) if diagnosis is not None else None
+    extra = report_files(result, reports, lang, diagnosis=found)
+    if found is not None:
+        extra["diagnosis.json"] = (json.dumps(found, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_results(folder, result.scenario, result.plan, extra=extra, evaluation=result.evaluation, record=result.record)
+    return extra
+
+
+def write_reports(
+    result: Result, source: Path, folder: Path, formats: Iterable[str], lang: str = "fr", force: bool = False
+) -> list[Path]:
+    """The reports of a plan saved in the folder `source`, written into `folder`, each file atomically;
+    files that exist are replaced only with `force`. The explanation or diagnosis saved beside the plan is
+    included."""
+    from results import OutputError, write_file
+
+    why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
+    for key, name in (("explanation", "explain.json"), ("diagnosis", "diagnosis.json")):
+        if (source / name).is_file():
+            why[key] = json.loads((source / name).read_text(encoding="utf-8"))
+    files = report_files(result, formats, lang, **why)
+    existing = [str(folder / name) for name in files if (folder / name).exists()]
+    if existing and not force:
+        raise OutputError(f"{', '.join(existing)} already exist; add --force to replace them, or choose --out")
+    written = []
+    for name, data in files.items():
+        write_file(folder / name, data)
+        written.append(folder / name)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Analyses
 
 
 def compare(results: Mapping[str, Result]) -> Comparison:
     """Side-by-side tables (summary, projects, budget, unmet) of two or more results, keyed by label."""
+    from reports.compare import Entry
+    from reports.compare import compare as _compare
+
     return _compare([Entry(label, r.scenario, r.plan_json) for label, r in results.items()])
+
+
+def comparison_files(comparison: Comparison, formats: Iterable[str], lang: str = "fr") -> dict[str, bytes]:
+    """The comparison's CSV tables, and its workbook and HTML page among `formats`."""
+    from reports.compare import comparison_tables
+    from results.tables import csv_bytes
+
+    formats = tuple(formats)
+    files = {f"{name}.csv": csv_bytes(t) for name, t in comparison_tables(comparison).items()}
+    if "xlsx" in formats:
+        from reports.xlsx import comparison_workbook
+
+        files["comparison.xlsx"] = comparison_workbook(comparison, lang=lang)
+    if "html" in formats:
+        from reports.html import comparison_html
+
+        files["comparison.html"] = comparison_html(comparison, lang=lang).encode("utf-8")
+    return files
 
 
 def sweep(
@@ -199,6 +364,8 @@ def sweep(
 ) -> SweepResult:
     """Solve the scenario at every point (budget factors × varied values) in parallel; finished points in
     `out` are reused. `result.table` is the frontier table (see analysis/sweep.py)."""
+    from analysis.sweep import SweepSpec, check_spec, make_points, run_sweep
+
     varies = [(p, [v if isinstance(v, str) else json.dumps(v) for v in values]) for p, values in (vary or {}).items()]
     spec = SweepSpec(
         str(path),
@@ -209,12 +376,6 @@ def sweep(
     )
     check_spec(spec)
     return run_sweep(spec, out, workers=workers)
-
-
-def diagnose(scenario: Scenario, solver: str = "highs") -> Diagnosis:
-    """Why an infeasible scenario has no plan: `findings` (what breaks, in budget words, with the stable
-    constraint names) and `remedies` (lists of `--set` edits, each checked to give a plan)."""
-    return _diagnose(scenario, SolveOptions(solver=solver))
 
 
 def explain(
@@ -228,6 +389,8 @@ def explain(
     """Why a solved plan is what it is: force-in, drop and defer costs of the projects (all, or `projects`),
     the value of one more M€ in each year, the constraints that hold it. The re-solves run in parallel and
     are saved in `out` (reused when run again). `explanation.projects_table()`, `.budget_table()`."""
+    from analysis.explain import explain as _explain
+
     return _explain(
         result.scenario,
         result.plan_json,
@@ -237,3 +400,106 @@ def explain(
         workers=workers,
         time_limit=time_limit,
     )
+
+
+def alternatives(
+    scenario: Scenario, within: float = 0.02, count: int = 5, solver: str = "highs", time_limit: float | None = None
+) -> Any:
+    """Plans within `within` of the optimum, as different as possible from it and from each other (each
+    verified): `.optimum`, `.plans`, `.table` (analysis/alternatives.py)."""
+    from analysis.alternatives import find_alternatives
+    from solver import SolveOptions
+
+    return find_alternatives(
+        scenario, within=within, count=count, options=SolveOptions(solver=solver, time_limit=time_limit)
+    )
+
+
+def alternatives_files(scenario: Scenario, found: Any) -> dict[str, bytes]:
+    """alternatives.csv and the plan.json of the optimum and of each alternative."""
+    from results import plan_record
+    from results.tables import csv_bytes
+
+    files = {"alternatives.csv": csv_bytes(found.table)}
+    for name, plan in [("optimum", found.optimum), *((f"alternative-{i}", p) for i, p in enumerate(found.plans, 1))]:
+        files[f"{name}.json"] = plan_record(scenario, plan).to_bytes()
+    return files
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Words and files for the command line
+
+
+def summary(result: Result) -> str:
+    """The printed summary of a solve (status, unmet demand, budget, finance, projects)."""
+    from reports.summary import format_summary
+
+    assert result.plan is not None
+    return format_summary(result.scenario, result.plan, result.evaluation, baseline=result.baseline)
+
+
+def diagnosis_text(diagnosis: Diagnosis) -> str:
+    """The diagnosis of an infeasible scenario, in words (English, as the command line prints it)."""
+    from reports.words import format_diagnosis
+
+    return format_diagnosis(diagnosis)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The comparison's tables as the command line prints them."""
+    from reports.compare import format_comparison
+
+    return format_comparison(comparison)
+
+
+def demand(scenario: Scenario, folder: Path, chart: bool = True) -> str:
+    """Write the demand tables (and chart) of a scenario into `folder`; returns them as printed text."""
+    from reports.demand import format_demand, write_demand
+
+    write_demand(folder, scenario, chart=chart)
+    return format_demand(scenario)
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format."""
+    from models import scenario_json_schema
+
+    return scenario_json_schema()
+
+
+def output_folder(out: str | Path | None, default: Path, force: bool = False) -> Path:
+    """Where a command writes its results (see results/store.py: earlier results are never replaced
+    without `force`; default folders are numbered)."""
+    from results.store import output_folder as _output_folder
+
+    return _output_folder(out, default, force)
+
+
+def analysis_folder(out: str | Path | None, default: Path, run: dict[str, Any], force: bool = False) -> Path:
+    """The folder of a resumable analysis run (see results/store.py)."""
+    from results.store import analysis_folder as _analysis_folder
+
+    return _analysis_folder(out, default, run, force)
+
+
+def write_folder(folder: Path, files: dict[str, bytes], marker: str) -> Path:
+    """A results folder of another kind (comparison, alternatives), written atomically."""
+    from results.store import write_folder as _write_folder
+
+    return _write_folder(folder, files, marker)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """One file written atomically."""
+    from results import write_file as _write_file
+
+    _write_file(path, data)
+
+
+def write_table(stem: Path, table: Any) -> None:
+    """A result table as CSV (for Excel users) and Parquet (for analysts' dataframes), each atomically."""
+    from results import write_file as _write_file
+    from results.tables import csv_bytes, parquet_bytes
+
+    _write_file(stem.with_suffix(".csv"), csv_bytes(table))
+    _write_file(stem.with_suffix(".parquet"), parquet_bytes(table))

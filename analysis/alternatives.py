@@ -18,8 +18,8 @@ import pandas as pd
 from models.evaluate import evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
-from models.verify import verify_plan
-from reports.files import plan_to_dict
+from results.verify import verify_plan
+from results.record import plan_to_dict
 from solver import SolveOptions, solve
 from solver.formulation import build_model
 from solver.solve import near_optimal_model, plan_from_result, solve_matrix

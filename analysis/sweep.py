@@ -1,22 +1,26 @@
 """Sweeps: the same scenario solved at many points — every envelope scaled, or any value varied — in parallel,
 resumable, and the budget frontier read from the results.
 
-A point is a budget factor (`--budget-scale 0.6:1.4:0.05`) and/or values of scenario paths (`--vary
-demand_kinds.creche.weight=0.05,0.1`); the points are the product of all of them. Each point is loaded
-(file, variant, `--set` overrides, then the point's values, then its budget factor), solved single-threaded
-in a worker process (`analysis.worker`), checked by the independent verifier, and saved at once as
-`points/<key>.json` in the sweep's folder: an interrupted sweep run again with the same inputs reuses every
-finished point.
+A sweep is a base `Scenario` (loaded from a file or built in Python) and points; a point is typed edits of
+it (`models.edits`): a budget factor (`--budget-scale 0.6:1.4:0.05`) and/or values of scenario paths
+(`--vary demand_kinds.creche.weight=0.05,0.1`) — the points are the product of all of them —, or a project
+forced in, left out, started later (explain), or sampled values (Monte Carlo). The base scenario is sent to
+the workers; each point is derived from it in memory (its values, then its budget factor), solved
+single-threaded in a worker process (`analysis.worker`), checked by the independent verifier, and saved at
+once as `points/<key>.json` in the sweep's folder: an interrupted sweep run again with the same inputs
+reuses every finished point.
 Bad specifications (unknown path, empty range, non-positive factor) fail before any solve.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
 import json
 import math
 import os
+import pickle
 import queue
 import subprocess
 import sys
@@ -24,11 +28,27 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from models.edits import (
+    Edit,
+    Exclude,
+    Force,
+    ScaleBudget,
+    SetValue,
+    ShiftWindow,
+    StartFrom,
+    as_set_values,
+    derive,
+    unscaled,
+    value_edit,
+)
+from models.scenario import Scenario
+from models.variants import EditError, set_value
 
 SWEEP_FORMAT = "ppi-sweep/1"
 ROOT = Path(__file__).resolve().parent.parent  # the checkout, for the workers' imports
@@ -40,47 +60,75 @@ class SweepError(Exception):
 
 @dataclass(frozen=True)
 class Point:
-    """One point of a sweep: a budget factor and values of scenario paths (applied as `--set` overrides)."""
+    """One point of a sweep: typed edits of the base scenario (`models.edits`), and a name."""
 
-    budget_scale: float | None = None
-    values: tuple[tuple[str, str], ...] = ()  # (path, value as written)
-    name: str | None = None  # a label of its own (a Monte Carlo sample), else one made of the values
+    edits: tuple[Edit, ...] = ()
+    name: str | None = None  # a label of its own (a Monte Carlo sample, an explain change), else one of the edits
 
     @property
-    def sets(self) -> tuple[str, ...]:
-        return tuple(f"{p}={v}" for p, v in self.values)
+    def budget_scale(self) -> float | None:
+        """The point's factor on every envelope (its `ScaleBudget` edits), None without one."""
+        factors = [e.factor for e in self.edits if isinstance(e, ScaleBudget)]
+        return math.prod(factors) if factors else None
 
     @property
     def label(self) -> str:
         if self.name is not None:
             return self.name
         parts = [f"budget×{self.budget_scale:g}"] if self.budget_scale is not None else []
-        return " ".join(parts + [f"{p}={v}" for p, v in self.values]) or "base"
+        return " ".join(parts + [_edit_label(e) for e in self.edits if not isinstance(e, ScaleBudget)]) or "base"
+
+
+def _edit_label(edit: Edit) -> str:
+    if isinstance(edit, SetValue):
+        return f"{edit.path}={edit.written}"
+    if isinstance(edit, Force):
+        return f"force {edit.project}"
+    if isinstance(edit, Exclude):
+        return f"exclude {edit.project}"
+    if isinstance(edit, ShiftWindow):
+        return f"shift {edit.project} {edit.years:+d}"
+    if isinstance(edit, StartFrom):
+        return f"{edit.project} from {edit.year}"
+    raise TypeError(f"not an edit: {edit!r}")
 
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """What to solve: the scenario (file, variant, fixed overrides), the points, and the solve options."""
+    """What to solve: the base scenario (any `Scenario`: it is sent to the workers), the points, and the
+    solve options."""
 
-    scenario: str
-    variant: str | None = None
-    sets: tuple[str, ...] = ()
+    scenario: Scenario
     points: tuple[Point, ...] = ()
     time_limit: float | None = None
     gap: float | None = None
     solver: str = "highs"
     fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
-    allow_outside_files: bool = False  # the scenario's table files may lie outside its folder
     start: tuple[tuple[str, int | None], ...] = ()  # a plan offered to the solver at every point (warm start)
+
+    def record(self, point: Point) -> dict[str, Any]:
+        """A point as its result file records it: the budget factor of the scenario solved (the base's times
+        the point's), the values it sets as `--set` texts, its name."""
+        data: dict[str, Any] = dict(self.scenario.document or {})
+        values: list[list[str]] = []
+        for edit in point.edits:
+            for value in as_set_values(edit, data):
+                values.append([value.path, value.written])
+                try:  # the next edits see this one (a window shifted twice)
+                    set_value(data, value.path, value.value)
+                except EditError:
+                    pass  # reported when the point is derived
+        factors = [f for f in (self.scenario.budget_scale, point.budget_scale) if f is not None]
+        return {"budget_scale": math.prod(factors) if factors else None, "values": values, "name": point.name}
 
     def key(self, point: Point, inputs: str) -> str:
         """A point's file name: a digest of everything its result depends on (`inputs`: the scenario's)."""
         payload = json.dumps(
             {
                 "inputs": inputs,
-                "variant": self.variant,
-                "sets": list(self.sets),
-                "point": asdict(point),
+                "variant": self.scenario.variant,
+                "sets": list(self.scenario.sets),
+                "point": self.record(point),
                 "options": [self.time_limit, self.gap, self.solver],
                 "fixed": [list(item) for item in self.fixed],
                 **({"start": [list(item) for item in self.start]} if self.start else {}),
@@ -126,29 +174,26 @@ def parse_vary(text: str) -> tuple[str, list[str]]:
 
 
 def make_points(budget_scales: list[float] | None, varies: list[tuple[str, list[str]]]) -> tuple[Point, ...]:
-    """The product of the budget factors and of each varied path's values."""
+    """The product of the budget factors and of each varied path's values (written as `--vary` takes them)."""
     scales: list[float | None] = list(budget_scales) if budget_scales else [None]
-    combos = itertools.product(*[[(path, v) for v in values] for path, values in varies]) if varies else [()]
-    points = tuple(Point(s, tuple(c)) for c in combos for s in scales)
+    edits = [[value_edit(path, v) for v in values] for path, values in varies]
+    combos = list(itertools.product(*edits)) if varies else [()]
+    points = tuple(
+        Point((*combo, *([ScaleBudget(scale)] if scale is not None else []))) for combo in combos for scale in scales
+    )
     if not points:
         raise SweepError("the sweep has no point")
     return points
 
 
 def check_spec(spec: SweepSpec) -> None:
-    """Load the scenario at every point (no solve): every bad path or value is reported before any solve."""
-    from models import ScenarioError, load_scenario
+    """Derive the scenario at every point (no solve): every bad path or value is reported before any solve."""
+    from models import ScenarioError
 
     problems = []
     for point in spec.points:
         try:
-            load_scenario(
-                spec.scenario,
-                spec.variant,
-                spec.sets + point.sets,
-                point.budget_scale,
-                allow_outside_files=spec.allow_outside_files,
-            )
+            derive(spec.scenario, point.edits)
         except ScenarioError as exc:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
@@ -156,28 +201,19 @@ def check_spec(spec: SweepSpec) -> None:
 
 
 def _inputs_digest(spec: SweepSpec) -> str:
-    """Digest of the scenario as loaded (every table read, the variant and overrides applied): a point saved
-    by an earlier run is reused only if the inputs are still the same."""
-    from models import load_scenario
-
-    scenario = load_scenario(spec.scenario, spec.variant, spec.sets, allow_outside_files=spec.allow_outside_files)
-    return hashlib.sha256(scenario.spec.model_dump_json().encode()).hexdigest()
+    """Digest of the base scenario without its budget factor (every table read, the variant and overrides
+    applied): a point saved by an earlier run is reused only if the inputs are still the same."""
+    base = spec.scenario if spec.scenario.budget_scale is None else unscaled(spec.scenario)
+    return hashlib.sha256(base.spec.model_dump_json().encode()).hexdigest()
 
 
 def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
-    """Load, solve (one thread), verify and summarise one point; runs in a worker process."""
-    from models import load_scenario
-    from models.verify import verify_plan
-    from reports.files import plan_to_dict
+    """Derive, solve (one thread), verify and summarise one point; runs in a worker process."""
+    from results.record import plan_to_dict
+    from results.verify import verify_plan
     from solver import SolveOptions, solve
 
-    scenario = load_scenario(
-        spec.scenario,
-        spec.variant,
-        spec.sets + point.sets,
-        point.budget_scale,
-        allow_outside_files=spec.allow_outside_files,
-    )
+    scenario = derive(spec.scenario, point.edits)
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
     plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
     data = plan_to_dict(scenario, plan)
@@ -189,7 +225,7 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
             raise RuntimeError(f"the plan of point {point.label} fails the independent check:\n{check}")
     out = {
         "format": SWEEP_FORMAT,
-        "point": asdict(point),
+        "point": spec.record(point),
         "label": point.label,
         "envelope_total": float(sum(scenario.envelope.values())),
         "verified": verified,
@@ -205,8 +241,8 @@ def evaluate_fixed(scenario: Any, starts: dict[str, int | None]) -> dict[str, An
     breaks (budget years, windows...) by the independent verifier."""
     from models.evaluate import evaluate_plan
     from models.plan import Plan, Status
-    from models.verify import verify_plan
-    from reports.files import plan_to_dict
+    from results.verify import verify_plan
+    from results.record import plan_to_dict
 
     starts = {p.id: starts.get(p.id) for p in scenario.projects}
     ev = evaluate_plan(scenario, starts)
@@ -230,7 +266,7 @@ class SweepResult:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from reports.files import write_file
+    from results.store import write_file
 
     write_file(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
@@ -312,7 +348,7 @@ def _run_in_workers(
     procs: list[subprocess.Popen] = []
     stop = threading.Event()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    task_spec = {**asdict(spec), "points": []}
+    task_spec = _pickled(replace(spec, points=()))  # sent once to each worker: the scenario, the options
 
     def serve() -> None:
         proc = subprocess.Popen(
@@ -327,12 +363,13 @@ def _run_in_workers(
             procs.append(proc)
         assert proc.stdin is not None and proc.stdout is not None
         try:
+            proc.stdin.write(json.dumps({"spec": task_spec}) + "\n")
             while not stop.is_set():
                 try:
                     key, point = tasks.get_nowait()
                 except queue.Empty:
                     break
-                proc.stdin.write(json.dumps({"key": key, "spec": task_spec, "point": asdict(point)}) + "\n")
+                proc.stdin.write(json.dumps({"key": key, "point": _pickled(point)}) + "\n")
                 proc.stdin.flush()
                 line = proc.stdout.readline()
                 if not line:
@@ -358,6 +395,15 @@ def _run_in_workers(
                 for proc in procs:
                     proc.kill()
             raise
+
+
+def _pickled(obj: Any) -> str:
+    """An object for a worker's task line (the workers are our own processes, started by this module)."""
+    return base64.b64encode(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
+
+
+def _unpickled(text: str) -> Any:
+    return pickle.loads(base64.b64decode(text))
 
 
 def _run_on_dask(
@@ -550,7 +596,10 @@ def tornado_points(params: list[tuple[str, list[str]]], scenario: Any = None) ->
             raise SweepError(f"--param {name} needs values")
         if name in AGGREGATE_PARAMS and scenario is None:
             raise SweepError(f"the {name} parameter needs the scenario to expand")
-        points += [Point(None, expand_param(scenario, name, v), name=f"{name}={v}") for v in values]
+        points += [
+            Point(tuple(value_edit(path, text) for path, text in expand_param(scenario, name, v)), name=f"{name}={v}")
+            for v in values
+        ]
     return tuple(points)
 
 

@@ -17,7 +17,7 @@ the same run (or against `--reference VARIANT`).
 One subprocess per solve isolates time and memory. The worker records: parse/validate, assembly and solver
 load times; status, objective, bound, gap; the LP bound and the root bound; the search trajectory (HiGHS'
 progress callback, CBC's log) and from it the time to the first plan, to a 1 % gap and to the proven
-optimum and the gap at 10 s and 60 s (`benchmarks.metrics`); whether `models.verify` accepts the plan; the
+optimum and the gap at 10 s and 60 s (`benchmarks.metrics`); whether `results.verify` accepts the plan; the
 peak resident memory of the process (and an upper bound for the CBC child process). The report aggregates
 per group and variant the shifted geometric mean (shift 10 s) of the time to a 1 % gap, a run that never
 gets there counting as its time limit, and its ratio to the baseline. A "## Reading" section already in the
@@ -234,8 +234,8 @@ def run_worker(job: dict[str, Any]) -> dict[str, Any]:
 
     from benchmarks.metrics import search_metrics
     from models import load_scenario, scenario_from_dict
-    from models.verify import verify_plan
-    from reports.files import plan_to_dict
+    from results.verify import verify_plan
+    from results.record import plan_to_dict
 
     out: dict[str, Any] = {"job": job}
     data, source = _scenario_data(job)
@@ -568,7 +568,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "after the root node (HiGHS: the largest dual bound its MIP callback reports while the node count is "
         "0; CBC: its root cuts line); *peak MB* = peak resident memory of the worker process (baseline after "
         "imports in parentheses; for CBC runs, + the peak of the child processes, an upper bound on CBC's "
-        "own); *verified* = `models.verify` recomputes every constraint and the objective from the plan "
+        "own); *verified* = `results.verify` recomputes every constraint and the objective from the plan "
         "(the baseline's objective is the one its start years imply, `models.evaluate`).",
         "",
         "## Summary",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from models.scenario import Scenario
-from reports.files import MARKER, OutputError, is_results_folder, replace_folder
+from results.store import MARKER, OutputError, is_results_folder, replace_folder
 
 DEMAND_FORMAT = "ppi-demand/1"
 

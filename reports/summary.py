@@ -22,7 +22,11 @@ def _meur(x: float) -> str:
 STOPPED_SHARE = 0.9
 
 
-def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> str:
+def format_summary(
+    scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None, baseline: Evaluation | None = None
+) -> str:
+    """The printed summary of a solve; `evaluation` and `baseline` (the committed projects alone) are
+    computed here when the caller has not computed them already."""
     lines = [f"{scenario.name}  ({scenario.source})"]
     head = f"Status: {STATUS_WORDS[plan.status]}"
     if plan.gap is not None:
@@ -50,7 +54,9 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
     if not plan.status.has_plan:
         return "\n".join(lines)
     ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
-    baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"}).balance
+    if baseline is None:
+        baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"})
+    without_new = baseline.balance
     bal = ev.balance
     lines += [
         "",
@@ -62,7 +68,7 @@ def format_summary(scenario: Scenario, plan: Plan, evaluation: Evaluation | None
         by_year = rows.groupby("year")["unmet"].sum()
         worst_year = int(by_year.idxmax()) if len(by_year) else scenario.first_year
         unit = scenario.spec.demand_kinds[k].unit
-        without = baseline.loc[baseline["kind"] == k, "unmet"].sum()
+        without = without_new.loc[without_new["kind"] == k, "unmet"].sum()
         lines.append(
             f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} worst year {worst_year}: "
             f"{by_year.max():.1f}   ({without:.1f})"

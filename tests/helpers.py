@@ -1,6 +1,6 @@
 """Test helpers: scenario builders, solve-and-verify, and an independent brute-force optimiser.
 
-The brute force shares nothing with `solver/` or `models/verify.py`: it enumerates every combination of
+The brute force shares nothing with `solver/` or `results/verify.py`: it enumerates every combination of
 start years and checks windows, budget, alternatives and prerequisites, and computes the objective, with
 its own plain loops. It only reads the resolved `Scenario` (windows, confidence, city share, tables).
 """
@@ -19,8 +19,8 @@ from typing import Any
 from models.load import scenario_from_dict
 from models.plan import Plan
 from models.scenario import Scenario
-from models.verify import verify_plan
-from reports.files import plan_to_dict
+from results.verify import verify_plan
+from results.record import plan_to_dict
 from solver import SolveOptions, solve
 
 REPO = Path(__file__).resolve().parents[1]

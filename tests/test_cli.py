@@ -245,7 +245,7 @@ def test_verify_missing_plan(tmp_path, capsys):
 def test_verify_a_damaged_plan_is_invalid_input_not_an_internal_error(example_results):
     """A hand-edited plan.json missing a field is the user's input: exit 1 with a message, not exit 4.
 
-    Today models.verify.verify_plan indexes `entry["id"]` directly: KeyError, "internal error" (exit 4).
+    Today results.verify.verify_plan indexes `entry["id"]` directly: KeyError, "internal error" (exit 4).
     """
 
     def change(plan):

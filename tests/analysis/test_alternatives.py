@@ -9,8 +9,8 @@ import pytest
 
 import ppi
 from analysis.alternatives import AlternativesError, find_alternatives
-from models.verify import verify_plan
-from reports.files import plan_to_dict
+from results.verify import verify_plan
+from results.record import plan_to_dict
 from tests.helpers import make_scenario, project, rows, run_cli
 from tests.analysis.test_sweep import scenario_file
 

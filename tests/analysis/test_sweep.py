@@ -18,7 +18,7 @@ import yaml
 import ppi
 from analysis.sweep import SweepError, SweepSpec, make_points, parse_range, parse_vary, run_sweep
 from models import ScenarioError, load_scenario
-from models.verify import verify_plan
+from results.verify import verify_plan
 from tests.helpers import REPO, make_scenario_dict, project, rows, run_cli
 
 
@@ -187,7 +187,8 @@ def test_python_api_load_derive_solve_compare(tmp_path):
     assert results["base"].budget["spent"].sum() > 0
     comparison = ppi.compare(results)
     assert list(comparison.summary.columns[2:4]) == ["base", "tight"]
-    folder = results["tight"].write(tmp_path / "out", reports=["xlsx"])
+    ppi.write(results["tight"], tmp_path / "out", reports=["xlsx"])
+    folder = tmp_path / "out"
     plan = json.loads((folder / "plan.json").read_text())
     assert plan["scenario"]["budget_scale"] == 0.8 and (folder / "report.xlsx").exists()
     with pytest.raises(ScenarioError, match="no row 'zz'"):

@@ -12,7 +12,7 @@ import pytest
 
 import cli
 from models import ScenarioError, load_scenario
-from reports.files import plan_to_dict
+from results.record import plan_to_dict
 from solver import solve
 
 BASE = """\

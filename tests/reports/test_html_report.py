@@ -18,7 +18,7 @@ from models.load import load_scenario, scenario_from_dict
 from models.plan import Plan, Status
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
-from reports.files import plan_to_dict
+from results.record import plan_to_dict
 from reports.html import LANGS, comparison_html, plan_html
 from solver import SolveOptions, solve
 from tests.browser import dump_dom, print_pdf, require_browser, screenshot

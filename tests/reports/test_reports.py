@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from models.verify import verify_plan
-from reports.files import write_results
+from results.verify import verify_plan
+from results.store import write_results
 from solver import solve
 from tests.helpers import make_scenario, project, rows
 

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.load import load_scenario, scenario_from_dict
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
-from reports.files import plan_to_dict
+from results.record import plan_to_dict
 from reports.xlsx import LANGS, comparison_workbook, plan_workbook
 from solver import SolveOptions, solve
 from tests.helpers import make_scenario, make_scenario_dict, project, rows, scaled_envelopes

@@ -83,8 +83,8 @@ def test_any_start_keeps_the_optimum(data):
 
 
 def _solve_verified(s, start):
-    from models.verify import verify_plan
-    from reports.files import plan_to_dict
+    from results.verify import verify_plan
+    from results.record import plan_to_dict
 
     plan = solve(s, SolveOptions(gap=0.0), start=start)
     if plan.status.has_plan:

@@ -12,11 +12,13 @@ No solver is imported here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from models.plan import OPTIMALITY_GAP
 from models.scenario import Scenario
+from results.record import PLAN_STATUSES, PlanRecord
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
 MONEY_TOL = 0.01
@@ -41,12 +43,28 @@ class Verification:
         return "plan violates its scenario:\n" + "\n".join(f"  - {v}" for v in self.violations)
 
 
-def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
-    """Check a plan (the dict of plan.json) against its scenario; list every violation found."""
+def verify_plan(scenario: Scenario, plan: PlanRecord | Mapping[str, Any]) -> Verification:
+    """Check a plan (its plan.json record or dict) against its scenario; list every violation found."""
+    doc: Mapping[str, Any] = plan.data if isinstance(plan, PlanRecord) else plan
     out = Verification()
     bad = out.violations.append
-    years = list(scenario.years)
-    reported = {entry["id"]: entry for entry in plan.get("projects", [])}
+    reported = {entry["id"]: entry for entry in doc.get("projects", [])}
+    starts = _starts(scenario, reported, bad)
+    _verify_windows(scenario, starts, bad)
+    _verify_links(scenario, starts, bad)
+    spent, receipts, total_city_spending = _verify_spending(scenario, starts, reported, bad)
+    _verify_budget(scenario, spent, receipts, doc, bad)
+    if scenario.prospective is not None:
+        _verify_prospective(scenario, starts, doc, bad)
+    sent, received, transfer_term = _verify_transfers(scenario, doc, bad)
+    unmet_term = _verify_balance(scenario, starts, sent, received, doc, bad)
+    out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
+    _verify_objective(out.objective, doc, bad)
+    return out
+
+
+def _starts(scenario: Scenario, reported: dict[str, Any], bad) -> dict[str, int | None]:
+    """Start year of each project of the scenario as the plan gives it; projects missing or unknown."""
     starts: dict[str, int | None] = {}
     for p in scenario.projects:
         if p.id not in reported:
@@ -57,8 +75,11 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
     for pid in reported:
         if pid not in scenario.project:
             bad(f"the plan has a project {pid} that the scenario does not have")
+    return starts
 
-    # Start windows and statuses.
+
+def _verify_windows(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
+    """Start windows and statuses: committed at their start, excluded never, mandatory always."""
     for p in scenario.projects:
         s = starts[p.id]
         if p.status == "excluded" and s is not None:
@@ -70,7 +91,9 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         if s is not None and p.status in ("candidate", "mandatory") and not p.earliest <= s <= p.latest:
             bad(f"{p.id} starts in {s}, outside its window {p.earliest}-{p.latest}")
 
-    # Alternatives and prerequisites.
+
+def _verify_links(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
+    """Alternatives (`excludes`) never both chosen; `requires` chosen and started no later."""
     for p in scenario.projects:
         for q in p.excludes:
             if starts[p.id] is not None and starts.get(q) is not None:
@@ -83,7 +106,14 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
             elif starts[q] > starts[p.id]:
                 bad(f"{p.id} starts in {starts[p.id]}, before {q} which it requires ({starts[q]})")
 
-    # Spending and budget.
+
+def _verify_spending(
+    scenario: Scenario, starts: dict[str, int | None], reported: dict[str, Any], bad
+) -> tuple[dict[int, float], dict[int, float], float]:
+    """City spending (CP) of each chosen project per year against what the plan reports, and its delivery.
+    Returns the spending and the receipts (subsidies + FCTVA) per horizon year, and the total city
+    spending (horizon or not)."""
+    years = list(scenario.years)
     spent = dict.fromkeys(years, 0.0)
     receipts = dict.fromkeys(years, 0.0)  # subsidies + FCTVA received in the year
     total_city_spending = 0.0
@@ -108,10 +138,22 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         for y in set(amounts) | {int(k) for k in given}:
             want, got = amounts.get(y, 0.0), float(given.get(str(y), given.get(y, 0.0)))
             if abs(want - got) > MONEY_TOL:
-                bad(f"{p.id} spending in {y}: plan says {got:.2f} €, the start year implies {want:.2f} €")
+                bad(f"{p.id} spending in {y}: plan says {got:.2f} €, the start years imply {want:.2f} €")
         delivery = reported.get(p.id, {}).get("delivery")
         if delivery != s + p.delivery_lag:
             bad(f"{p.id} delivery: plan says {delivery}, start {s} + lag {p.delivery_lag} = {s + p.delivery_lag}")
+    return spent, receipts, total_city_spending
+
+
+def _verify_budget(
+    scenario: Scenario, spent: dict[int, float], receipts: dict[int, float], doc: Mapping[str, Any], bad
+) -> None:
+    """Yearly envelopes (with carry-over), the multi-year envelope, and the budget rows the plan reports.
+
+    Charged in year y: spent_y (gross basis) or spent_y − receipts_y (net basis). Without full carry-over,
+    charged_y ≤ envelope_y + carried_y with carried_{y+1} = share × max(0, envelope_y + carried_y − charged_y);
+    with full carry-over, Σ_{t≤y} charged_t ≤ Σ_{t≤y} envelope_t."""
+    years = list(scenario.years)
     if scenario.net_basis:  # the envelopes limit net effort
         spent = {y: spent[y] - receipts[y] for y in years}
     carried = 0.0  # credit carried into year y
@@ -130,19 +172,24 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
         over = sum(spent[y] for y in total.years)
         if over > total.amount + MONEY_TOL:
             bad(f"total envelope {total.start}-{total.end}: {over:.2f} € spent against {total.amount:.2f} €")
-    for row in plan.get("budget", []):
+    for row in doc.get("budget", []):
         y = int(row["year"])
         charged = float(row.get("charged", row["spent"]))
         if y in spent and abs(charged - spent[y]) > MONEY_TOL:
             bad(f"budget {y}: plan reports {charged:.2f} € charged, the start years imply {spent[y]:.2f} €")
 
-    if scenario.prospective is not None:
-        _verify_prospective(scenario, starts, plan, bad)
 
-    # Transfers: demand of a district met by spare capacity next door.
-    sent, received, transfer_term = _verify_transfers(scenario, plan, bad)
-
-    # Capacity, unmet demand, objective.
+def _verify_balance(
+    scenario: Scenario,
+    starts: dict[str, int | None],
+    sent: dict[tuple[str, str, int], float],
+    received: dict[tuple[str, str, int], float],
+    doc: Mapping[str, Any],
+    bad,
+) -> float:
+    """Capacity and unmet demand per district, kind and year against the plan's balance rows; returns the
+    unmet term of the objective, Σ weight_k × (1 + r)^−(y − y0) × unmet_dky."""
+    years = list(scenario.years)
     unmet_term = 0.0
     unmet: dict[tuple[str, str, int], float] = {}
     for d in scenario.districts:
@@ -163,29 +210,33 @@ def verify_plan(scenario: Scenario, plan: dict[str, Any]) -> Verification:
                     bad(f"{d}/{k}/{y}: {gone:g} units are sent next door but the demand is {demand:g}")
                 unmet[(d, k, y)] = u
                 unmet_term += scenario.weight[k] * (1.0 + scenario.spec.discount_rate) ** -(y - years[0]) * u
-    for row in plan.get("balance", []):
+    for row in doc.get("balance", []):
         key = (row["district"], row["kind"], int(row["year"]))
         if key in unmet and abs(float(row["unmet"]) - unmet[key]) > UNIT_TOL:
             bad(f"unmet {key}: plan reports {row['unmet']}, the start years imply {unmet[key]}")
-    out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
-    objective = plan.get("objective")
+    return unmet_term
+
+
+def _verify_objective(recomputed: float, doc: Mapping[str, Any], bad) -> None:
+    """The reported objective equals the recomputed one, the bound does not exceed it, and "optimal" comes
+    with a gap within the optimality tolerance."""
+    objective = doc.get("objective")
     if objective is None:
-        if plan.get("status") in ("optimal", "feasible"):
+        if doc.get("status") in PLAN_STATUSES:
             bad("the plan has no objective value")
-    else:
-        if abs(objective - out.objective) > OBJECTIVE_RTOL * max(1.0, abs(out.objective)):
-            bad(f"objective: plan reports {objective:.9g}, recomputed {out.objective:.9g}")
-        bound = plan.get("bound")
-        if bound is not None and bound > out.objective + OBJECTIVE_RTOL * max(1.0, abs(out.objective)):
-            bad(f"bound {bound:.9g} exceeds the plan's objective {out.objective:.9g}")
-        gap = plan.get("gap")
-        if plan.get("status") == "optimal" and (gap is None or gap > OPTIMALITY_GAP + 1e-9):
-            bad(f"status optimal with a gap of {gap}")
-    return out
+        return
+    if abs(objective - recomputed) > OBJECTIVE_RTOL * max(1.0, abs(recomputed)):
+        bad(f"objective: plan reports {objective:.9g}, recomputed {recomputed:.9g}")
+    bound = doc.get("bound")
+    if bound is not None and bound > recomputed + OBJECTIVE_RTOL * max(1.0, abs(recomputed)):
+        bad(f"bound {bound:.9g} exceeds the plan's objective {recomputed:.9g}")
+    gap = doc.get("gap")
+    if doc.get("status") == "optimal" and (gap is None or gap > OPTIMALITY_GAP + 1e-9):
+        bad(f"status optimal with a gap of {gap}")
 
 
 def _verify_transfers(
-    scenario: Scenario, plan: dict[str, Any], bad
+    scenario: Scenario, plan: Mapping[str, Any], bad
 ) -> tuple[dict[tuple[str, str, int], float], dict[tuple[str, str, int], float], float]:
     """Each transfer between neighbours, of a kind that may move, within the horizon; what leaves a district
     within its cap (max_share × demand, max_units). Returns units sent and received per (district, kind,
@@ -232,7 +283,7 @@ def _verify_transfers(
     return sent, received, term
 
 
-def _verify_prospective(scenario: Scenario, starts: dict[str, int | None], plan: dict[str, Any], bad) -> None:
+def _verify_prospective(scenario: Scenario, starts: dict[str, int | None], plan: Mapping[str, Any], bad) -> None:
     """Savings and debt path with the least borrowing that closes each year, against the ratio limits."""
     pr = scenario.prospective
     assert pr is not None

@@ -1,0 +1,268 @@
+"""plan.json, typed: the one place a plan file is written from a solved plan and parsed back.
+
+`plan_record(scenario, plan, evaluation)` builds the record of a solved (or unsolved) plan;
+`PlanRecord.from_json(data)` checks and types a plan read from disk; `to_json()` gives the document back
+unchanged, so the file format (`ppi-plan/1`) is exactly the one written before this module existed.
+Everything after the solver reads plans through this record: start years, status and the scenario a plan
+was solved from are never picked out of the raw dictionary anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.evaluate import Evaluation, evaluate_plan
+from models.plan import Plan, Status
+from models.scenario import Scenario
+
+PLAN_FORMAT = "ppi-plan/1"
+
+
+class OutputError(Exception):
+    """Results cannot be read or written where asked (the message says why, in plain words)."""
+
+
+def _ppi_version() -> str:
+    try:
+        return version("ppi")
+    except PackageNotFoundError:  # running from a checkout that is not installed
+        return "dev"
+
+
+def _num(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class ScenarioRef:
+    """What a plan records of the scenario it was solved from (enough to load it again)."""
+
+    name: str | None
+    source: str | None
+    variant: str | None
+    sets: tuple[str, ...]
+    overrides: tuple[str, ...]
+    budget_scale: float | None
+
+    @property
+    def edited(self) -> bool:
+        """True when the plan was solved from a variant, `--set` edits or a budget factor."""
+        return bool(self.variant or self.sets or self.budget_scale)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A plan in its plan.json form. `data` is the document exactly as written or read; the properties are
+    its typed reading."""
+
+    data: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan.json document (a dict that json.dumps writes as the file)."""
+        return dict(self.data)
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "plan") -> PlanRecord:
+        """Check the shape of a plan document read from disk (`where` names it in messages) and type it."""
+        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+            raise OutputError(f"{where} is not a ppi plan ({PLAN_FORMAT})")
+        for table, required in (("projects", ("id",)), ("budget", ("year", "spent")), ("balance", _BALANCE_KEYS)):
+            rows = data.get(table, [])
+            if not isinstance(rows, list):
+                raise OutputError(f"{where}: '{table}' must be a list")
+            for i, row in enumerate(rows):
+                missing = [k for k in required if not isinstance(row, dict) or k not in row]
+                if missing:
+                    raise OutputError(f"{where}: {table}[{i}] lacks {', '.join(missing)}")
+        transfers = data.get("transfers", [])
+        if not isinstance(transfers, list):
+            raise OutputError(f"{where}: 'transfers' must be a list")
+        for i, row in enumerate(transfers):
+            missing = [k for k in ("from", "to", "kind", "year", "units") if not isinstance(row, dict) or k not in row]
+            if missing:
+                raise OutputError(f"{where}: transfers[{i}] lacks {', '.join(missing)}")
+            if not isinstance(row["units"], (int, float)) or not isinstance(row["year"], int):
+                raise OutputError(f"{where}: transfers[{i}] needs a number of units and a year")
+        for i, row in enumerate(data.get("projects", [])):
+            start = row.get("start")
+            if start is not None and not isinstance(start, int):
+                raise OutputError(f"{where}: projects[{i}].start must be a year or null, not {start!r}")
+        return cls(data)
+
+    # The typed reading.
+    @property
+    def status(self) -> str:
+        """As recorded: one of `Status`' values for a plan ppi wrote."""
+        return str(self.data.get("status"))
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the record holds a plan (status optimal or feasible)."""
+        return self.status in PLAN_STATUSES
+
+    @property
+    def objective(self) -> float | None:
+        return self.data.get("objective")
+
+    @property
+    def bound(self) -> float | None:
+        return self.data.get("bound")
+
+    @property
+    def gap(self) -> float | None:
+        return self.data.get("gap")
+
+    @property
+    def projects(self) -> list[dict[str, Any]]:
+        return list(self.data.get("projects", []))
+
+    @cached_property
+    def starts(self) -> dict[str, int | None]:
+        """Start year of each project in the plan (None: not chosen)."""
+        return {p["id"]: p.get("start") for p in self.data.get("projects", [])}
+
+    @cached_property
+    def transfers(self) -> dict[tuple[str, str, str, int], float]:
+        """Demand met next door: (from, to, kind, year) -> units."""
+        return {
+            (t["from"], t["to"], t["kind"], int(t["year"])): float(t["units"]) for t in self.data.get("transfers", [])
+        }
+
+    @cached_property
+    def scenario(self) -> ScenarioRef:
+        info = self.data.get("scenario") or {}
+        return ScenarioRef(
+            name=info.get("name"),
+            source=info.get("source"),
+            variant=info.get("variant"),
+            sets=tuple(info.get("set", [])),
+            overrides=tuple(info.get("overrides", [])),
+            budget_scale=info.get("budget_scale"),
+        )
+
+
+PLAN_STATUSES = (Status.OPTIMAL.value, Status.FEASIBLE.value)
+_BALANCE_KEYS = ("district", "kind", "year", "unmet")
+
+
+def read_plan(path: str | Path) -> PlanRecord:
+    """Read a plan.json (or the plan.json of a results folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "plan.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(f"{path} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return PlanRecord.from_json(data, where=str(path))
+
+
+def plan_record(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> PlanRecord:
+    """The plan.json record of a plan: solver outcome plus every table the start years imply."""
+    return PlanRecord(plan_to_dict(scenario, plan, evaluation))
+
+
+def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    """The plan.json content: solver outcome plus every table the start years imply."""
+    out: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "scenario": {
+            "name": scenario.name,
+            "source": scenario.source,
+            "horizon": {"start": scenario.first_year, "end": scenario.last_year},
+            "variant": scenario.variant,
+            "overrides": list(scenario.overrides),
+            "set": list(scenario.sets),
+            "budget_scale": scenario.budget_scale,
+        },
+        "status": plan.status.value,
+        "objective": _num(plan.objective),
+        "bound": _num(plan.bound),
+        "gap": _num(plan.gap),
+        "solver": plan.solver,
+        "solver_message": plan.message,
+        "runtime_s": round(plan.runtime_s, 4),
+        "options": dict(plan.options),
+        "model": dict(plan.stats),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ppi_version": _ppi_version(),
+        "warnings": list(scenario.warnings),
+        "budget_basis": "net" if scenario.net_basis else "gross",
+    }
+    if not plan.status.has_plan:
+        return out
+    ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
+    out["objective_terms"] = {"unmet_demand": ev.unmet_term, "transfers": ev.transfer_term, "cost": ev.cost_term}
+    out["projects"] = _projects(ev)
+    out["budget"] = [
+        {k: (int(v) if k == "year" else round(float(v), 2)) for k, v in row.items()}
+        for row in ev.budget.to_dict("records")
+    ]
+    if len(ev.finance):
+        out["finance"] = [
+            {k: (int(v) if k == "year" else _num(round(float(v), 4))) for k, v in row.items()}
+            for row in ev.finance.to_dict("records")
+        ]
+    out["spending_outside_horizon"] = {str(y): round(v, 2) for y, v in ev.outside_horizon.items()}
+    out["unmet_by_kind"] = {k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds}
+    out["balance"] = [
+        {
+            "district": r["district"],
+            "kind": r["kind"],
+            "year": int(r["year"]),
+            **{c: float(r[c]) for c in ("demand", "existing", "added", "capacity", "sent", "received", "unmet")},
+        }
+        for r in ev.balance.to_dict("records")
+    ]
+    out["transfers"] = [
+        {"from": r["from"], "to": r["to"], "kind": r["kind"], "year": int(r["year"]), "units": float(r["units"])}
+        for r in ev.transfers.to_dict("records")
+    ]
+    if scenario.forecast:
+        out["demand_source"] = {f"{d}/{k}": src for (d, k), src in sorted(scenario.demand_source.items())}
+    return out
+
+
+def _projects(ev: Evaluation) -> list[dict[str, Any]]:
+    """plan.json's projects: start, delivery, city cost, CP and receipts per year of each project."""
+    spending: dict[str, dict[str, float]] = {}
+    for row in ev.spending.itertuples(index=False):
+        spending.setdefault(row.project, {})[str(row.year)] = round(float(row.city_spending), 2)
+    receipts: dict[str, dict[str, dict[str, float]]] = {}
+    for row in ev.receipts.itertuples(index=False):
+        receipts.setdefault(row.project, {})[str(row.year)] = {
+            "subsidies": round(float(row.subsidies), 2),
+            "fctva": round(float(row.fctva), 2),
+        }
+    return [
+        {
+            "id": row["project"],
+            "name": row["name"],
+            "district": row["district"],
+            "theme": row["theme"],
+            "status": row["status"],
+            "start": None if row["start"] is None or pd.isna(row["start"]) else int(row["start"]),
+            "delivery": None if row["delivery"] is None or pd.isna(row["delivery"]) else int(row["delivery"]),
+            "city_cost": round(float(row["city_cost"]), 2) if row["chosen"] else 0.0,
+            "spending": spending.get(row["project"], {}),
+            "receipts": receipts.get(row["project"], {}),
+        }
+        for row in ev.projects.to_dict("records")
+    ]

@@ -1,0 +1,81 @@
+"""The CSV tables of a results folder: projects (with CP per horizon year), AP/CP, budget, balance, finance,
+transfers — all computed from the plan's evaluation, never from a solver's values."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from models.evaluate import Evaluation
+from models.scenario import Scenario
+
+
+def result_tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]:
+    """The spreadsheet tables, by file stem: projects (with CP per horizon year), apcp, budget, balance, and
+    finance / transfers when the scenario has them."""
+    projects = ev.projects.copy()
+    cp = ev.spending.pivot_table(index="project", columns="year", values="city_spending", aggfunc="sum")
+    for y in scenario.years:
+        col = cp[y] if y in cp.columns else pd.Series(dtype=float)
+        projects[f"cp_{y}"] = projects["project"].map(col).fillna(0.0).round(2)
+    for col in ("start", "delivery"):
+        projects[col] = projects[col].astype("Int64")
+    tables = {
+        "projects": projects,
+        "apcp": apcp_table(scenario, ev),
+        "budget": ev.budget.round(2),
+        "balance": ev.balance.round(6),
+    }
+    if len(ev.finance):
+        tables["finance"] = ev.finance.round(4)
+    if scenario.transfers_on:
+        tables["transfers"] = ev.transfers.round(6)
+    return tables
+
+
+def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
+    """AP/CP table: per chosen project its AP (city cost), CP, receipts and net effort per horizon year,
+    with what falls outside the horizon in `before`/`after` columns, and a TOTAL row."""
+    chosen = ev.projects[ev.projects["chosen"]]
+    first, last = scenario.first_year, scenario.last_year
+    receipts = ev.receipts.assign(total=ev.receipts["subsidies"] + ev.receipts["fctva"])
+    rows = []
+    for p in chosen.itertuples(index=False):
+        cp = ev.spending[ev.spending["project"] == p.project].groupby("year")["city_spending"].sum()
+        rc = receipts[receipts["project"] == p.project].groupby("year")["total"].sum()
+        row: dict[str, object] = {
+            "project": p.project,
+            "name": p.name,
+            "district": p.district,
+            "theme": p.theme,
+            "start": int(p.start),
+            "delivery": int(p.delivery),
+            "ap": p.city_cost,
+            "cp_before": float(cp[cp.index < first].sum()),
+        }
+        row |= {f"cp_{y}": float(cp.get(y, 0.0)) for y in scenario.years}
+        row["cp_after"] = float(cp[cp.index > last].sum())
+        row |= {f"receipts_{y}": float(rc.get(y, 0.0)) for y in scenario.years}
+        row["receipts_after"] = float(rc[rc.index > last].sum())
+        row |= {f"net_{y}": row[f"cp_{y}"] - row[f"receipts_{y}"] for y in scenario.years}
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if len(table):
+        numeric = table.select_dtypes("number").drop(columns=["start", "delivery"]).sum()
+        table = pd.concat([table, pd.DataFrame([{"project": "TOTAL", **numeric.to_dict()}])], ignore_index=True)
+        for col in ("start", "delivery"):
+            table[col] = table[col].astype("Int64")
+    return table.round(2)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as the CSV bytes of a results folder."""
+    return table.to_csv(index=False).encode("utf-8")
+
+
+def parquet_bytes(table: pd.DataFrame) -> bytes:
+    """A table as Parquet bytes (for analysts' dataframes)."""
+    import io
+
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    return buffer.getvalue()
