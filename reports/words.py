@@ -11,7 +11,16 @@ in either language.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from analysis.diagnose import Diagnosis
+    from analysis.explain import Explanation, ProjectWhy
+
+MEUR = 1e6
 
 TEXT: dict[str, dict[str, str]] = {
     "fr": {
@@ -65,6 +74,11 @@ TEXT: dict[str, dict[str, str]] = {
         "[min_savings[{year}]]",
         "b.borrowing_cap": "{year} : l'emprunt nouveau de {borrowing:.2f} M€ atteint le plafond de {cap:.2f} M€ "
         "[financing[{year}]]",
+        "pn.cannot_defer": "ne peut être reporté : sa fenêtre se termine en {latest}",
+        "pn.no_plan_with": "aucun plan ne peut l'inclure",
+        "pn.no_plan_without": "aucun plan sans lui",
+        "note.not_optimal": "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer "
+        "pour des raisons qui lui sont propres",
     },
     "en": {
         "title": "Why this plan?",
@@ -117,6 +131,11 @@ TEXT: dict[str, dict[str, str]] = {
         "[min_savings[{year}]]",
         "b.borrowing_cap": "{year}: new borrowing of {borrowing:.2f} M€ is at the cap of {cap:.2f} M€ "
         "[financing[{year}]]",
+        "pn.cannot_defer": "cannot be deferred: its window ends in {latest}",
+        "pn.no_plan_with": "no plan can include it",
+        "pn.no_plan_without": "no plan without it",
+        "note.not_optimal": "the plan explained is {status} (not proven optimal): a change may improve on it for "
+        "reasons of its own",
     },
 }
 
@@ -342,3 +361,153 @@ def chosen(explanation: dict[str, Any]) -> list[dict[str, Any]]:
             entry = by_project.setdefault(r["project"], {"project": r["project"], "start": r.get("start")})
             entry[r["change"]] = r
     return sorted(by_project.values(), key=lambda e: -((e.get("drop") or {}).get("delta") or 0.0))
+
+
+def project_note_text(note: tuple[str, dict[str, Any]] | None, lang: str = "en") -> str:
+    """Why a re-solve about a project has no figure (analysis.explain.ProjectWhy.note), or ""."""
+    if not note:
+        return ""
+    kind, values = note
+    return TEXT[lang][f"pn.{kind}"].format(**values)
+
+
+def explain_note_text(kind: str, values: dict[str, Any], lang: str = "en") -> str:
+    """A note on a whole explanation (analysis.explain.Explanation.notes)."""
+    return TEXT[lang][f"note.{kind}"].format(**values)
+
+
+def projects_table(explanation: Explanation, lang: str = "en") -> pd.DataFrame:
+    """The explanation's projects table (projects.csv) with its notes in words."""
+    table = explanation.projects_table()
+    table["note"] = [project_note_text(w.note, lang) for w in explanation.projects]
+    return table
+
+
+def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
+    """The explain.json content: the explanation's kinds and values, with the English words beside them."""
+
+    def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+        return [
+            {
+                k: (None if pd.isna(v) else (int(v) if hasattr(v, "is_integer") and k.endswith("start") else v))
+                for k, v in row.items()
+            }
+            for row in table.astype(object).to_dict("records")
+        ]
+
+    e = explanation
+    return {
+        "format": "ppi-explain/1",
+        "scenario": e.scenario,
+        "status": e.status,
+        "objective": e.objective,
+        "projects": records(projects_table(e)),
+        "budget": records(e.budget_table()),
+        "binding": [{**b, "text": binding_text(b, "en")} for b in e.binding],
+        "notes": [explain_note_text(kind, values, "en") for kind, values in e.notes],
+    }
+
+
+def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The diagnosis.json content: kinds and values, with the English words beside them."""
+    return {
+        "format": "ppi-diagnosis/1",
+        "findings": [{**f.to_dict(), "text": finding_text(f.to_dict(), "en")} for f in diagnosis.findings],
+        "remedies": [
+            {
+                "kind": r.kind,
+                "title": DIAGNOSIS["en"][f"r.{r.kind}"],
+                "verified": r.verified,
+                "changes": [{**c.to_dict(), "text": change_text(c.to_dict(), "en")} for c in r.changes],
+            }
+            for r in diagnosis.remedies
+        ],
+        "notes": [{"kind": k, "values": v, "text": note_text(k, v, "en")} for k, v in diagnosis.notes],
+    }
+
+
+def format_diagnosis(diagnosis: Diagnosis | Mapping[str, Any], lang: str = "en") -> str:
+    """The diagnosis (or its diagnosis.json form) as the CLI prints it."""
+    d = diagnosis if isinstance(diagnosis, Mapping) else diagnosis_to_dict(diagnosis)
+    t = DIAGNOSIS[lang]
+    lines = [t["intro"]]
+    for f in d["findings"]:
+        lines.append(f"  - {finding_text(f, lang)}  [{f['row']}]")
+    if d["remedies"]:
+        lines.append(t["remedies"])
+        for i, r in enumerate(d["remedies"], 1):
+            check = "" if r["verified"] else f" ({t['not_checked']})"
+            words = "; ".join(change_text(c, lang) for c in r["changes"])
+            lines.append(f"  {i}. {t['r.' + r['kind']]}{check}: {words}")
+            lines.append("     " + " ".join(f"--set {c['edit']}" for c in r["changes"]))
+    for note in d["notes"]:
+        lines.append(f"Note: {note_text(note['kind'], note['values'], lang)}")
+    return "\n".join(lines)
+
+
+def format_explanation(e: Explanation, top: int = 0) -> str:
+    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all)."""
+    from analysis.explain import OBJ_EPS
+
+    lines = [f"{e.scenario}: plan {e.status}, objective {e.objective:.6g}" if e.objective is not None else e.scenario]
+    left_out = [w for w in e.projects if w.change == "force_in"]
+    chosen = [w for w in e.projects if w.change != "force_in"]
+
+    def cut(items: list) -> list:
+        return items[:top] if top else items
+
+    if left_out:
+        lines.append("\nProjects left out — forced in at their best start year:")
+        for w in cut(sorted(left_out, key=lambda w: (w.delta is None, w.delta or 0.0))):
+            if w.delta is None:
+                note = project_note_text(w.note)
+                lines.append(f"  {w.project}: {w.status}" + (f" ({note})" if note else ""))
+                continue
+            effect = _effect(w)
+            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}){effect}")
+    if chosen:
+        lines.append("\nProjects chosen — dropped, or deferred one year:")
+        by_project: dict[str, dict[str, ProjectWhy]] = {}
+        for w in chosen:
+            by_project.setdefault(w.project, {})[w.change] = w
+        ordered = sorted(by_project.items(), key=lambda kv: -(kv[1]["drop"].delta or 0.0) if "drop" in kv[1] else 0)
+        for pid, changes in cut(ordered):
+            parts = []
+            drop, defer = changes.get("drop"), changes.get("defer")
+            if drop is not None:
+                parts.append(f"dropped {drop.delta:+.3f}" if drop.delta is not None else f"dropped: {drop.status}")
+            if defer is not None:
+                if defer.delta is not None:
+                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.3f}")
+                else:
+                    parts.append(project_note_text(defer.note) or defer.status)
+            start = drop.start if drop is not None else None
+            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts) + (_effect(drop) if drop else ""))
+    if e.budget:
+        lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
+        for b in e.budget:
+            flag = " binding" if b.binding else ""
+            limit = " at its limit" if b.at_limit else ""
+            gain = f"{b.gain:.3f}" if b.gain is not None else b.status
+            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
+            lines.append(
+                f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"
+                f" margin {b.margin / MEUR:.2f} M€{limit}{flag}"
+            )
+    if e.binding:
+        lines.append("\nWhat holds the plan:")
+        lines += [f"  - {binding_text(b, 'en')}" for b in e.binding]
+    for kind, values in e.notes:
+        lines.append(f"Note: {explain_note_text(kind, values)}")
+    return "\n".join(lines)
+
+
+def _effect(w: ProjectWhy) -> str:
+    parts = []
+    if w.displaced:
+        parts.append("displaces " + ", ".join(w.displaced))
+    if w.added:
+        parts.append("brings in " + ", ".join(w.added))
+    if w.moved:
+        parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
+    return (": " + "; ".join(parts)) if parts else ""
