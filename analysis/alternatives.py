@@ -18,8 +18,7 @@ import pandas as pd
 from models.evaluate import evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
-from results.verify import verify_plan
-from results.record import plan_to_dict
+from results import Result, verified
 from solver import SolveOptions, solve
 from solver.formulation import build_model
 from solver.solve import near_optimal_model, plan_from_result, solve_matrix
@@ -31,13 +30,13 @@ class AlternativesError(Exception):
 
 @dataclass(frozen=True)
 class Alternatives:
-    optimum: Plan
-    plans: tuple[Plan, ...]  # the alternatives, in the order found (the optimum not included)
+    optimum: Result
+    plans: tuple[Result, ...]  # the alternatives, in the order found (the optimum not included)
     within: float
     table: pd.DataFrame  # one row per plan, the optimum first
 
 
-def _chosen(plan: Plan) -> dict[str, int]:
+def _chosen(plan: Plan | Result) -> dict[str, int]:
     return {pid: s for pid, s in plan.starts.items() if s is not None}
 
 
@@ -48,14 +47,14 @@ def find_alternatives(
     if not within >= 0:
         raise ValueError(f"the tolerance must be 0 or more, got {within}")
     options = options or SolveOptions()
-    optimum = solve(scenario, options)
-    if optimum.status is not Status.OPTIMAL or optimum.objective is None:
-        raise AlternativesError(f"the scenario has no proven optimum to start from (status {optimum.status.value})")
+    optimum = verified(scenario, solve(scenario, options))
+    if optimum.status != Status.OPTIMAL or optimum.objective is None:
+        raise AlternativesError(f"the scenario has no proven optimum to start from (status {optimum.status})")
     cap = optimum.objective + within * max(abs(optimum.objective), 1e-9)
     # Without the symmetry rows: projects the model cannot tell apart (two identical extensions, of two
     # schools) are different projects to the élus, and swapping them is an alternative worth showing.
     model = build_model(scenario, symmetry=False)
-    found: list[Plan] = []
+    found: list[Result] = []
     for _ in range(count):
         previous = [optimum.starts, *(p.starts for p in found)]
         result = solve_matrix(near_optimal_model(model, cap, previous), options)
@@ -75,19 +74,17 @@ def find_alternatives(
             message=f"alternative within {within:.2%} of the optimum {optimum.objective:.6g}",
             options=MappingProxyType({**plan.options, "within": within}),
         )
-        check = verify_plan(scenario, plan_to_dict(scenario, plan, ev))
-        if not check.ok:
-            raise RuntimeError(f"an alternative plan fails the independent check:\n{check}")
-        found.append(plan)
+        found.append(verified(scenario, plan, what="an alternative plan"))
     return Alternatives(optimum, tuple(found), within, _table(scenario, optimum, found))
 
 
-def _table(scenario: Scenario, optimum: Plan, plans: list[Plan]) -> pd.DataFrame:
+def _table(scenario: Scenario, optimum: Result, plans: list[Result]) -> pd.DataFrame:
     base = _chosen(optimum)
     rows = []
     for i, plan in enumerate([optimum, *plans]):
         chosen = _chosen(plan)
-        ev = evaluate_plan(scenario, plan.starts, plan.transfers)
+        ev = plan.evaluation
+        assert ev is not None
         unmet = ev.balance.groupby("kind", sort=False)["unmet"].sum()
         assert plan.objective is not None and optimum.objective is not None
         rows.append(

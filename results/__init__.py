@@ -6,7 +6,7 @@ hand. Nothing here imports the solver (the verifier must stay independent of it)
 """
 
 from results.record import PLAN_FORMAT, PLAN_STATUSES, OutputError, PlanRecord, plan_record, plan_to_dict, read_plan
-from results.result import Result, committed_starts
+from results.result import Result, VerificationError, committed_starts, verified
 from results.store import MARKER, write_file, write_json, write_results
 from results.verify import Verification, verify_plan
 
@@ -18,10 +18,12 @@ __all__ = [
     "PlanRecord",
     "Result",
     "Verification",
+    "VerificationError",
     "committed_starts",
     "plan_record",
     "plan_to_dict",
     "read_plan",
+    "verified",
     "verify_plan",
     "write_file",
     "write_json",

@@ -61,6 +61,10 @@ class Result:
         return self.plan.objective if self.plan is not None else self.record.objective
 
     @property
+    def bound(self) -> float | None:
+        return self.plan.bound if self.plan is not None else self.record.bound
+
+    @property
     def gap(self) -> float | None:
         return self.plan.gap if self.plan is not None else self.record.gap
 
@@ -128,3 +132,17 @@ class Result:
     def plan_json(self) -> dict:
         """The plan.json content."""
         return self.record.to_json()
+
+
+class VerificationError(RuntimeError):
+    """A plan fails the independent check (a bug of ppi or of an engine, never of the input)."""
+
+
+def verified(scenario: Scenario, plan: Plan, what: str = "the solver's plan") -> Result:
+    """The solver's plan as a `Result`, after the independent verifier accepted it (`VerificationError`
+    otherwise). Every solve of ppi — one plan, a sweep point, an alternative — goes through here."""
+    result = Result(scenario, plan)
+    check = result.verification
+    if check is not None and not check.ok:
+        raise VerificationError(f"{what} fails the independent check\n{check}")
+    return result

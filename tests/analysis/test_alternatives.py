@@ -10,22 +10,21 @@ import pytest
 import ppi
 from analysis.alternatives import AlternativesError, find_alternatives
 from results.verify import verify_plan
-from results.record import plan_to_dict
-from tests.helpers import make_scenario, project, rows, run_cli
 from tests.analysis.test_sweep import scenario_file
+from tests.helpers import make_scenario, project, rows, run_cli
 
 
 def test_alternatives_are_distinct_within_the_tolerance_and_verified(tmp_path):
     scenario = ppi.load(scenario_file(tmp_path / "s"))
     found = find_alternatives(scenario, within=0.2, count=4)
-    assert found.optimum.status.value == "optimal" and found.plans
+    assert found.optimum.status == "optimal" and found.plans and found.optimum.verification.ok
     cap = found.optimum.objective * 1.2 + 1e-9
     seen = [dict(found.optimum.starts)]
     for plan in found.plans:
         assert plan.objective <= cap
         assert dict(plan.starts) not in seen  # differs from the optimum and every earlier alternative
         seen.append(dict(plan.starts))
-        assert verify_plan(scenario, plan_to_dict(scenario, plan)).ok
+        assert verify_plan(scenario, plan.record).ok and plan.verification.ok
     table = found.table
     assert list(table["plan"]) == ["optimum", *(f"alternative {i}" for i in range(1, len(found.plans) + 1))]
     assert (table["above_optimum"] <= 0.2 + 1e-9).all() and table["above_optimum"].iloc[0] == 0
