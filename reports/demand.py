@@ -11,13 +11,13 @@ Writes, atomically like every results folder:
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
 from models.scenario import Scenario
+from reports.charts import demand_chart
 from results.store import MARKER, OutputError, is_results_folder, replace_folder
 
 DEMAND_FORMAT = "ppi-demand/1"
@@ -124,44 +124,6 @@ def format_demand(scenario: Scenario) -> str:
             + f"   short {short.sum():.1f} unit-years"
         )
     return "\n".join(lines)
-
-
-def demand_chart(scenario: Scenario) -> bytes:
-    """PNG: per kind, demand stacked by district against existing capacity, and the gap per district and year."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    table = forecast_table(scenario)
-    kinds = list(scenario.kinds)
-    fig, axes = plt.subplots(len(kinds), 2, figsize=(13, 3.6 * len(kinds)), squeeze=False)
-    years = list(scenario.years)
-    for row, k in enumerate(kinds):
-        rows = table[table["kind"] == k]
-        unit = scenario.spec.demand_kinds[k].unit
-        by_district = rows.pivot(index="year", columns="district", values="demand")[list(scenario.districts)]
-        ax = axes[row][0]
-        colours = [plt.get_cmap("tab20")(i % 20) for i in range(len(by_district.columns))]
-        ax.stackplot(years, by_district.T.values, labels=list(by_district.columns), colors=colours, alpha=0.9)
-        ax.plot(years, rows.groupby("year")["existing"].sum().values, color="black", linewidth=2, label="capacity")
-        ax.set_title(f"{k}: demand by district and existing capacity ({unit})")
-        ax.set_xticks(years)
-        ax.tick_params(axis="x", labelrotation=45)
-        ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        gap = rows.pivot(index="district", columns="year", values="gap").loc[list(scenario.districts)]
-        ax = axes[row][1]
-        limit = max(1e-9, float(gap.abs().max().max()))
-        image = ax.imshow(gap.values, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_yticks(range(len(gap.index)), labels=list(gap.index), fontsize=7)
-        ax.set_xticks(range(len(years)), labels=years, rotation=45)
-        ax.set_title(f"{k}: demand − capacity (red: shortage)")
-        fig.colorbar(image, ax=ax, label=unit)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def write_demand(out_dir: str | Path, scenario: Scenario, chart: bool = True) -> Path:

@@ -1,5 +1,5 @@
-"""HTML reports (reports/html.py) opened in a real headless Chromium: every chart renders with a size, the key
-figures equal plan.json's, the page prints to PDF and screenshots to a non-blank PNG, the English version
+"""HTML reports (reports/html_plan.py, reports/html_compare.py) opened in a real headless Chromium: every
+chart renders with a size, the key figures equal plan.json's, the page prints to PDF and screenshots to a non-blank PNG, the English version
 says the same in English, nothing loads from outside the file, and a comparison shows both variants on the
 same axes with the differences highlighted."""
 
@@ -19,7 +19,9 @@ from models.plan import Plan, Status
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
 from results.record import plan_to_dict
-from reports.html import LANGS, comparison_html, plan_html
+from reports.html_base import LANGS
+from reports.html_compare import comparison_html
+from reports.html_plan import plan_html
 from solver import SolveOptions, solve
 from tests.browser import dump_dom, print_pdf, require_browser, screenshot
 

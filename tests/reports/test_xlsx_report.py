@@ -1,5 +1,5 @@
-"""Excel workbooks (reports/xlsx.py): the plan workbook of the shipped example read back with openpyxl —
-sheets, AP/CP totals, budget, unmet demand and projects not chosen all equal to plan.json — its
+"""Excel workbooks (reports/xlsx_plan.py, reports/xlsx_compare.py): the plan workbook of the shipped example
+read back with openpyxl — sheets, AP/CP totals, budget, unmet demand and projects not chosen all equal to plan.json — its
 formatting, an infeasible plan, a plan with transfers, and the comparison of two variants."""
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from models.load import load_scenario, scenario_from_dict
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
 from results.record import plan_to_dict
-from reports.xlsx import LANGS, comparison_workbook, plan_workbook
+from reports.xlsx_base import LANGS
+from reports.xlsx_compare import comparison_workbook
+from reports.xlsx_plan import plan_workbook
 from solver import SolveOptions, solve
 from tests.helpers import make_scenario, make_scenario_dict, project, rows, scaled_envelopes
 

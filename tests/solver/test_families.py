@@ -176,7 +176,7 @@ def test_every_relaxable_family_is_handled_by_the_elastic_model():
 
 
 def test_every_hard_family_has_a_finding_and_its_words():
-    from reports.words import DIAGNOSIS
+    from reports.text import TEXT
 
     for f in FAMILIES:
         if not f.hard:
@@ -185,7 +185,7 @@ def test_every_hard_family_has_a_finding_and_its_words():
             assert f.words in diagnosis._FINDINGS, f.stem
         elif f.relax is not Relax.MONEY:
             assert f.words in diagnosis._ROW_FINDINGS or f.words == "row", f.stem
-        for lang, words in DIAGNOSIS.items():
+        for lang, words in TEXT.items():
             assert f"f.{f.words}" in words, (lang, f.stem)
 
 

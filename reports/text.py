@@ -1,0 +1,928 @@
+"""Every sentence and label of the reports, in French and English: one key per phrase.
+
+Used by the HTML pages, the workbooks, their charts, and the words of `ppi explain` and of the diagnosis
+(reports/words.py). A `{placeholder}` is filled with `str.format`; both languages have the same keys and the
+same placeholders (tests/reports/test_text.py), and every key is used somewhere in reports/. The HTML pages
+apply French typography to their own phrases (a no-break space before ":" and a narrow one before ";",
+reports/html_base.py); the other readers take the phrases as written here.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        # The HTML pages (reports/html_plan.py, reports/html_compare.py, reports/charts.py); several are shared with
+        # the workbooks.
+        "title_plan": "Rapport de plan PPI",
+        "title_cmp": "Comparaison de variantes PPI",
+        "horizon": "Horizon {start}–{end}",
+        "horizon_label": "Horizon",
+        "plan_created": "plan calculé le {date}",
+        "generated": "rapport généré le {date}",
+        "contents": "Sommaire",
+        "summary": "Synthèse",
+        "spending": "Dépenses et enveloppes par année",
+        "unmet": "Besoins non satisfaits",
+        "heatmap": "Besoins non satisfaits par quartier et par année",
+        "gantt": "Calendrier des opérations retenues",
+        "not_chosen": "Projets non retenus",
+        "transfers": "Besoins accueillis dans un quartier voisin",
+        "finance": "Épargne et dette",
+        "inputs": "Hypothèses et paramètres",
+        "cmp_starts": "Année de démarrage des projets",
+        "status": "Statut",
+        "status.optimal": "optimal (prouvé)",
+        "status.feasible": "réalisable, optimalité non prouvée",
+        "status.infeasible": "infaisable",
+        "status.no_solution": "aucun plan trouvé",
+        "msg.infeasible": (
+            "Aucun plan ne respecte toutes les contraintes du scénario : enveloppes annuelles, projets "
+            "obligatoires ou engagés, fenêtres de démarrage, exclusions et prérequis, ratios financiers. Il faut "
+            "assouplir l'une d'elles (une enveloppe, un projet obligatoire, un plafond) puis relancer le calcul."
+        ),
+        "msg.no_solution": (
+            "Le solveur s'est arrêté (limite de temps ou erreur) avant de trouver un plan. Relancer le calcul avec "
+            "une limite de temps plus longue (--time-limit)."
+        ),
+        "gap": "écart d'optimalité {gap}",
+        "objective": "Objectif",
+        "objective_note": "besoins non satisfaits pondérés ; borne {bound}",
+        "unmet_kind": "Besoins non satisfaits — {kind}",
+        "unmet_note": "pire année {year} : {worst} ; sans nouveaux projets : {without}",
+        "unit_years": "{unit} × années",
+        "weighted_unit_years": "unités × années, pondérées",
+        "years": "années",
+        "projects_chosen": "Projets retenus",
+        "projects_note": "sur {n} candidats",
+        "city_cost": "Coût pour la ville (AP)",
+        "city_cost_col": "Coût ville (AP)",
+        "city_cost_note": "total des opérations retenues",
+        "spent_total": "Dépenses sur l'horizon (CP)",
+        "spent_note": "pour {envelope} d'enveloppes ({use})",
+        "debt_years": "Capacité de désendettement",
+        "debt_years_note": "pire année {year} ; plafond {limit}",
+        "no_limit": "aucun plafond",
+        "year": "Année",
+        "envelope": "Enveloppe",
+        "available": "Enveloppe disponible (report compris)",
+        "spent": "Dépenses (CP)",
+        "receipts": "Recettes (FCTVA + subventions)",
+        "net": "Effort net",
+        "margin": "Marge",
+        "use": "Utilisation",
+        "total": "Total",
+        "M_eur": "M€",
+        "no_theme": "sans thème",
+        "spending_caption": (
+            "Crédits de paiement (CP) de la ville par année, empilés par thème des opérations, et enveloppe PPI de "
+            "l'année (trait noir){carry}. Au-dessus des barres : part de l'enveloppe utilisée.{net}"
+        ),
+        "carry": ", report des crédits non consommés compris",
+        "net_caption": (
+            " Les enveloppes plafonnent l'effort net (dépenses − FCTVA − subventions), marqué ◆ ; le pourcentage "
+            "porte sur lui."
+        ),
+        "net_marker": "Effort net (plafonné)",
+        "outside": "Dépenses hors horizon, imputées à aucune enveloppe : {items}.",
+        "total_envelope": "Enveloppe pluriannuelle {start}–{end} : {amount}, utilisée {used}.",
+        "with_plan": "avec le plan",
+        "without": "sans nouveaux projets",
+        "unmet_caption": (
+            "Besoins non satisfaits chaque année, tous quartiers confondus, par type de besoin dans son unité (non "
+            "pondérés) : avec le plan (trait plein) et sans nouveaux projets, les seules opérations engagées étant "
+            "réalisées (tirets)."
+        ),
+        "heatmap_caption": (
+            "Besoins non satisfaits par quartier (lignes) et par année (colonnes), pour chaque type de besoin dans "
+            "son unité (classes, places), non pondérés. Case vide : besoin couvert."
+        ),
+        "gantt_caption": (
+            "Chaque barre va de l'année de démarrage de l'opération à son année de mise en service (chiffre à "
+            "droite), couleur selon le thème ; hachures : opération engagée (coup parti). En gris : années hors de "
+            "l'horizon du PPI."
+        ),
+        "committed": "engagée (coup parti)",
+        "outside_horizon": "hors horizon",
+        "no_chosen": "Aucune opération retenue.",
+        "project": "Projet",
+        "district": "Quartier",
+        "theme": "Thème",
+        "start": "Démarrage",
+        "delivery": "Mise en service",
+        "capacity_added": "Capacité ajoutée",
+        "capacity_would_add": "Capacité qu'il ajouterait",
+        "maturity_competence": "Maturité, compétence",
+        "cost": "Coût total",
+        "chosen_table": "Opérations retenues",
+        "not_chosen_intro": "{n} projets candidats ne sont pas retenus dans ce plan.",
+        "all_chosen": "Tous les projets candidats sont retenus.",
+        "excluded_note": "{n} projet(s) exclu(s) par le scénario ne sont pas proposés : {ids}.",
+        "transfers_intro": (
+            "Une partie des besoins d'un quartier plein est accueillie par la capacité disponible d'un quartier "
+            "voisin (dans la limite fixée par le scénario, avec une pénalité)."
+        ),
+        "no_transfers": "Aucun besoin n'est accueilli dans un quartier voisin dans ce plan.",
+        "from": "Quartier d'origine",
+        "to": "Quartier d'accueil",
+        "kind": "Besoin",
+        "units_total": "Total",
+        "years_span": "Années",
+        "max_year": "Maximum sur une année",
+        "op_costs": "Fonctionnement ajouté",
+        "epargne": "Épargne brute",
+        "savings_rate": "Taux d'épargne brute",
+        "borrowing": "Emprunt",
+        "debt": "Dette au 31/12",
+        "debt_years_col": "Capacité de désendettement (années)",
+        "finance_caption": (
+            "Trajectoire d'épargne et de dette du plan, en n'empruntant que ce qui boucle chaque année. {limits}"
+        ),
+        "limits": "Limites du scénario : {items}.",
+        "min_savings": "taux d'épargne brute ≥ {v}",
+        "max_debt_years": "capacité de désendettement ≤ {v} ans",
+        "max_borrowing": "emprunt ≤ {v} par an",
+        "scenario": "Scénario",
+        "source": "Fichier",
+        "variant": "Variante",
+        "none_f": "aucune",
+        "none_m": "aucun",
+        "overrides": "Paramètres modifiés",
+        "solver": "Solveur",
+        "solver_text": "{solver} ({message}), {runtime}",
+        "options": "Options du solveur",
+        "model": "Taille du modèle",
+        "model_text": "{columns} variables dont {binaries} binaires, {rows} contraintes",
+        "basis": "Base des enveloppes",
+        "basis.gross": "dépenses brutes de la ville",
+        "basis.net": "effort net (dépenses − FCTVA − subventions)",
+        "created": "Plan calculé le",
+        "version": "Version de ppi",
+        "warnings": "Avertissements du scénario",
+        "demand_source": "Origine de la demande",
+        "demand_forecast": "projetée (effectifs, logements, naissances) pour {n} couples quartier-besoin sur {total}",
+        "demand_table": "tableau de demande du scénario",
+        "seconds": "s",
+        "cmp_intro": "Variantes comparées : {labels}. Les cellules surlignées diffèrent de la première variante.",
+        "cmp_spending_caption": (
+            "Dépenses de la ville (CP) par année : une barre par variante, sur la même échelle ; trait noir : "
+            "enveloppe de la variante cette année-là."
+        ),
+        "cmp_unmet_caption": (
+            "Besoins non satisfaits chaque année, tous quartiers confondus, par type de besoin dans son unité (non "
+            "pondérés) : une courbe par variante, sur les mêmes axes."
+        ),
+        "cmp_no_plan": " Sans plan, donc absentes des graphiques : {labels}.",
+        "cmp_starts_intro": (
+            "{n} projets sur {total} changent d'une variante à l'autre (— : non retenu) : ils viennent en tête, "
+            "les cellules différentes de la première variante surlignées."
+        ),
+        "cmp_budget": "Enveloppes et dépenses par année",
+        "indicator": "Indicateur",
+        "unit": "Unité",
+        "differs": "Diffère",
+        "yes": "oui",
+        "ind.status": "statut",
+        "ind.gap": "écart d'optimalité",
+        "ind.objective": "objectif",
+        "ind.unmet": "besoins non satisfaits — {kind}",
+        "ind.unmet_worst": "besoins non satisfaits — {kind}, pire année",
+        "ind.unmet_worst_year": "besoins non satisfaits — {kind}, pire année (année)",
+        "ind.projects chosen": "projets retenus",
+        "ind.city cost of the projects chosen": "coût ville des projets retenus (AP)",
+        "ind.spending over the horizon": "dépenses sur l'horizon (CP)",
+        "ind.net effort over the horizon": "effort net sur l'horizon",
+        "ind.capacité de désendettement, worst year": "capacité de désendettement, pire année",
+        "ind.debt at the horizon end": "dette en fin d'horizon",
+        "legend_envelope": "enveloppe de la variante",
+        "footer": "Rapport produit par ppi {version}, outil libre d'aide à la décision pour la PPI.",
+        # The workbooks (reports/xlsx_plan.py, reports/xlsx_compare.py): sheets (sh.), titles (t.), headers (h.),
+        # units (u.), project statuses (ps.), solver options (opt.) and model sizes (mk.); wb.: the workbook's own
+        # wording of a figure the pages word otherwise.
+        "sh.ppi": "PPI",
+        "sh.budget": "Budget",
+        "sh.transfers": "Transferts",
+        "sh.inputs": "Hypothèses",
+        "sh.projects": "Projets",
+        "t.summary": "Synthèse du plan — {name}",
+        "t.ppi": "Programmation pluriannuelle des investissements (AP/CP, part ville, en euros) — {name}",
+        "t.budget": "Enveloppes et crédits de paiement par année (en euros) — {name}",
+        "t.finance": "Épargne et dette, en empruntant le strict nécessaire chaque année (en euros) — {name}",
+        "t.unmet": "Besoins non satisfaits par quartier, besoin et année (en unités du besoin) — {name}",
+        "t.left": "Projets candidats non retenus — {name}",
+        "t.transfers": "Besoins accueillis dans un quartier voisin — {name}",
+        "t.inputs": "Hypothèses du calcul — {name}",
+        "t.csummary": "Comparaison des variantes — indicateurs (cellules colorées : les variantes diffèrent)",
+        "t.cprojects": "Comparaison des variantes — année de démarrage des projets (cellules colorées : différences)",
+        "t.cbudget": "Comparaison des variantes — enveloppes et dépenses par année (en euros)",
+        "t.cunmet": "Comparaison des variantes — besoins non satisfaits par besoin et année",
+        "t.cinputs": "Comparaison des variantes — données d'entrée et résolution",
+        "h.value": "Valeur",
+        "h.id": "Code",
+        "h.district": "Quartier",
+        "h.district_id": "Code quartier",
+        "h.maturity": "Maturité",
+        "h.competence": "Compétence",
+        "h.delivery": "Livraison",
+        "h.ap": "AP (€)",
+        "h.cp_before": "CP avant {year} (€)",
+        "h.cp": "CP {year} (€)",
+        "h.cp_after": "CP après {year} (€)",
+        "h.subsidies_total": "Subventions, toutes années (€)",
+        "h.fctva_total": "FCTVA, toutes années (€)",
+        "h.envelope": "Enveloppe (€)",
+        "h.carried": "Report de l'année précédente (€)",
+        "h.available": "Crédits disponibles (€)",
+        "h.spent": "Dépenses (€)",
+        "h.subsidies": "Subventions (€)",
+        "h.fctva": "FCTVA (€)",
+        "h.net": "Effort net (€)",
+        "h.charged": "Imputé sur l'enveloppe (€)",
+        "h.margin": "Marge (€)",
+        "h.use": "Taux d'utilisation",
+        "h.revenue": "Recettes de fonctionnement (€)",
+        "h.op_spending": "Dépenses de fonctionnement (€)",
+        "h.op_added": "Fonctionnement des nouveaux équipements (€)",
+        "h.interest": "Intérêts (€)",
+        "h.savings": "Épargne brute (€)",
+        "h.savings_rate": "Taux d'épargne brute",
+        "h.net_investment": "Investissement net (€)",
+        "h.repayment": "Remboursement (€)",
+        "h.borrowing": "Emprunt (€)",
+        "h.debt": "Encours de dette (€)",
+        "h.debt_years": "Capacité de désendettement (années)",
+        "h.kind": "Besoin",
+        "h.cost": "Coût total (€)",
+        "h.city_cost": "Coût pour la ville (€)",
+        "h.capacity": "Capacité {kind} ({unit})",
+        "h.earliest": "Démarrage au plus tôt",
+        "h.latest": "Démarrage au plus tard",
+        "h.from": "Quartier d'origine",
+        "h.to": "Quartier d'accueil",
+        "h.units": "Unités",
+        "h.item": "Donnée",
+        "h.differs": "Différence",
+        "h.envelope_of": "Enveloppe {label} (€)",
+        "h.spent_of": "Dépenses {label} (€)",
+        "wb.total": "TOTAL",
+        "total_of": "TOTAL {kind}",
+        "no": "non",
+        "wb.not_chosen": "non retenu",
+        "wb.source": "Fichier du scénario",
+        "wb.overrides": "Modifications appliquées",
+        "override": "Modification",
+        "wb.status": "Résultat de la résolution",
+        "status_code": "Statut (code)",
+        "solver_message": "Message du solveur",
+        "wb.gap": "Écart à l'optimum (gap)",
+        "wb.objective": "Objectif (besoins non satisfaits pondérés)",
+        "bound": "Borne inférieure de l'objectif",
+        "unmet_worst": "Besoins non satisfaits — {kind}, année la plus tendue",
+        "unmet_worst_year": "Besoins non satisfaits — {kind}, année la plus tendue (année)",
+        "unmet_without": "Besoins non satisfaits — {kind}, sans nouveau projet",
+        "candidates": "Projets candidats (hors projets exclus)",
+        "wb.city_cost": "Coût pour la ville des projets retenus (AP)",
+        "envelopes": "Enveloppes sur l'horizon",
+        "wb.spent": "Dépenses de la ville sur l'horizon (CP)",
+        "wb.use": "Taux d'utilisation des enveloppes",
+        "wb.outside": "Dépenses hors horizon ({years})",
+        "subsidies": "Subventions perçues sur l'horizon",
+        "fctva": "FCTVA perçu sur l'horizon",
+        "wb.net": "Effort net sur l'horizon (dépenses − subventions − FCTVA)",
+        "wb.basis": "Les enveloppes limitent",
+        "wb.basis.gross": "les dépenses brutes de la ville",
+        "wb.basis.net": "l'effort net (dépenses − FCTVA − subventions)",
+        "wb.debt_years": "Capacité de désendettement, année la plus haute",
+        "debt_years_year": "Capacité de désendettement, année la plus haute (année)",
+        "savings_min": "Taux d'épargne brute, année la plus basse",
+        "savings_min_year": "Taux d'épargne brute, année la plus basse (année)",
+        "debt_end": "Encours de dette fin {year}",
+        "wb.borrowing": "Emprunts sur l'horizon",
+        "wb.created": "Date du plan",
+        "warning": "Avertissement",
+        "no_plan": "Aucun plan ({words}) : seule cette synthèse est produite.",
+        "mismatch": (
+            "Le plan ne correspond plus au scénario (dépenses recalculées différentes de plan.json) : le scénario "
+            "a-t-il changé depuis la résolution ?"
+        ),
+        "horizon_start": "Début de l'horizon",
+        "horizon_end": "Fin de l'horizon",
+        "wb.carry": "Report des crédits non consommés",
+        "carry_share": "Part reportée",
+        "wb.total_envelope": "Enveloppe pluriannuelle {start}–{end}",
+        "fctva_rate": "Taux de FCTVA",
+        "fctva_lag": "Délai de versement du FCTVA (années)",
+        "wb.model": "Modèle : {key}",
+        "option": "Option du solveur : {key}",
+        "envelope_year": "Enveloppe {year}",
+        "u.year": "année",
+        "u.weighted": "unités × années pondérées",
+        "u.share": "%",
+        "u.count": "projets",
+        "st.infeasible": "infaisable : aucun plan ne satisfait les contraintes",
+        "st.no_solution": "aucun plan trouvé dans les limites de temps",
+        "ps.committed": "engagé",
+        "ps.mandatory": "obligatoire",
+        "ps.candidate": "candidat",
+        "ps.excluded": "exclu",
+        "wb.net_effort": "Effort net sur l'horizon",
+        "wb.debt_at_end": "Encours de dette en fin d'horizon",
+        "opt.solver": "moteur",
+        "opt.time_limit": "limite de temps (s)",
+        "opt.gap": "écart visé",
+        "opt.threads": "fils d'exécution",
+        "opt.seed": "graine",
+        "runtime": "Durée de résolution (s)",
+        "mk.columns": "variables",
+        "mk.binaries": "variables binaires",
+        "mk.rows": "contraintes",
+        "mk.nonzeros": "coefficients non nuls",
+        # Why this plan (`ppi explain`): headers, the constraints that hold a plan (b.), the notes of a re-solve
+        # (pn.) and of an explanation (note.).
+        "why.title": "Pourquoi ce plan ?",
+        "sheet": "Pourquoi ce plan",
+        "sheet_budget": "Valeur du budget",
+        "h.change": "Changement",
+        "change.force_in": "imposé",
+        "change.drop": "abandonné",
+        "change.defer": "reporté d'un an",
+        "h.status": "Résultat",
+        "why.intro": (
+            "Chaque valeur vient d'une nouvelle résolution du scénario avec un seul changement. Un écart positif "
+            "de l'objectif est une perte (plus de besoins non satisfaits pondérés), un écart négatif un gain."
+        ),
+        "left": "Projets non retenus : l'effet de les imposer (à leur meilleure année de démarrage)",
+        "chosen": "Projets retenus : l'effet de les abandonner ou de les reporter d'un an",
+        "budget": "Valeur d'un million d'euros de plus dans l'enveloppe de chaque année",
+        "holds": "Ce qui tient le plan",
+        "h.new_start": "Démarrage imposé",
+        "h.delta": "Écart d'objectif",
+        "h.displaced": "Projets évincés",
+        "h.added": "Projets ajoutés",
+        "h.moved": "Projets décalés",
+        "h.drop": "Abandon : écart",
+        "h.defer": "Report d'un an : écart",
+        "why.charged": "Imputé",
+        "h.gain": "Objectif retiré par M€",
+        "h.binding": "Contraignante",
+        "h.note": "Remarque",
+        "at_limit": "à sa limite",
+        "not_possible": "impossible",
+        "infeasible": "aucun plan possible",
+        "why.spending": "dépense",
+        "what.net": "effort net",
+        "b.budget_year": (
+            "{year} : une {what} de {charged:.2f} M€ utilise l'enveloppe de {available:.2f} M€ à {margin:.2f} M€ "
+            "près [budget[{year}]]"
+        ),
+        "b.budget_total": (
+            "{start}–{end} : {used:.2f} M€ utilisés sur l'enveloppe pluriannuelle de {amount:.2f} M€ [budget_total]"
+        ),
+        "b.window_earliest": "{project} démarre en {year}, la première année que permet sa fenêtre",
+        "b.window_latest": "{project} démarre en {year}, la dernière année de sa fenêtre : il ne peut être reporté",
+        "b.requires_same_year": "{project} démarre en {year}, l'année où démarre {required} (qu'il requiert)",
+        "b.debt_ceiling": (
+            "{year} : la dette représente {debt_years:.1f} années d'épargne brute, au plafond de {ceiling:g} ans "
+            "[debt_capacity[{year}]]"
+        ),
+        "b.savings_floor": (
+            "{year} : l'épargne brute est de {rate:.1%} des recettes, au plancher de {floor:.1%} [min_savings[{year}]]"
+        ),
+        "b.borrowing_cap": (
+            "{year} : l'emprunt nouveau de {borrowing:.2f} M€ atteint le plafond de {cap:.2f} M€ [financing[{year}]]"
+        ),
+        "pn.cannot_defer": "ne peut être reporté : sa fenêtre se termine en {latest}",
+        "pn.no_plan_with": "aucun plan ne peut l'inclure",
+        "pn.no_plan_without": "aucun plan sans lui",
+        "note.not_optimal": (
+            "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer pour des "
+            "raisons qui lui sont propres"
+        ),
+        # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
+        # (c.), notes (n.).
+        "diag.title": "Pourquoi il n'y a pas de plan",
+        "diag.intro": "Aucun plan ne respecte les contraintes. Ce qui bloque :",
+        "remedies": (
+            "Changements qui rendent le scénario réalisable (chacun vérifié en résolvant le scénario modifié) :"
+        ),
+        "not_checked": "non vérifié",
+        "h.what": "Ce qui bloque, puis les changements qui réparent",
+        "h.detail": "Contrainte, ou changement",
+        "who.fixed": "les projets engagés et obligatoires",
+        "who.required": "les projets engagés, obligatoires et requis",
+        "what.spending": "dépenses",
+        "ps.chosen": "retenu",
+        "item": "{id} ({status}, {amount:.2f} M€)",
+        "more": "et {n} autres",
+        "carried": " plus {carried:.2f} M€ reportés",
+        "f.budget_year": (
+            "{year} : {who} demandent {need:.2f} M€ de {what} pour une enveloppe de {envelope:.2f} M€{carried} (il "
+            "manque {short:.2f} M€) : {projects}"
+        ),
+        "f.budget_cumulative": (
+            "{span} (avec report) : {who} demandent {need:.2f} M€ de {what} pour {available:.2f} M€ d'enveloppes "
+            "(il manque {short:.2f} M€) : {projects}"
+        ),
+        "f.budget_total": (
+            "enveloppe pluriannuelle {start}–{end} : {who} demandent {need:.2f} M€ de {what} pour {amount:.2f} M€ "
+            "(il manque {short:.2f} M€) : {projects}"
+        ),
+        "f.borrowing": (
+            "{year} : les investissements et remboursements de l'année demandent {need:.2f} M€ d'emprunt nouveau, "
+            "au-delà des {cap:.2f} M€ par an permis (finance.prospective.max_borrowing)"
+        ),
+        "f.savings": (
+            "{year} : l'épargne brute tombe à {rate:.1%} des recettes de fonctionnement, sous le plancher de "
+            "{floor:.1%} (finance.prospective.min_savings_rate)"
+        ),
+        "f.debt": (
+            "{year} : la dette de {debt:.2f} M€ représente {ratio} d'épargne brute ({savings:.2f} M€), au-delà du "
+            "plafond de {ceiling:g} ans (capacité de désendettement, finance.prospective.max_debt_years)"
+        ),
+        "ratio": "{ratio:.1f} années",
+        "ratio.none": "un nombre d'années infini",
+        "when.starts": "démarre en {year}",
+        "when.must": "doit démarrer en {window}",
+        "when.can": "peut démarrer en {window}",
+        "f.requires": "{p} ({p_status}) {p_when} et requiert {q}, qui {q_when} : {q} ne peut avoir démarré en {s}",
+        "f.requires_excluded": "{p} ({p_status}) {p_when} et requiert {q}, qui est exclu",
+        "f.excludes": (
+            "{p} ({p_status}) et {q} ({q_status}) s'excluent l'un l'autre, mais les deux doivent être réalisés"
+        ),
+        "f.mandatory": (
+            "le projet obligatoire {p} ne peut démarrer dans sa fenêtre {window} avec les autres contraintes"
+        ),
+        "f.row": "la contrainte {row} ne peut être respectée",
+        "r.money": "Plus de crédits",
+        "r.carry": "Autoriser le report des crédits",
+        "r.schedule": "Modifier le calendrier",
+        "c.raise_envelope": "relever l'enveloppe {year} de {by:.2f} M€ (à {to:.2f} M€)",
+        "c.raise_total": "relever l'enveloppe pluriannuelle {start}–{end} de {by:.2f} M€ (à {to:.2f} M€)",
+        "c.borrowing": "permettre {to:.2f} M€ d'emprunt nouveau par an (au lieu de {before:.2f} M€)",
+        "c.savings_rate": "abaisser le plancher d'épargne brute à {to:.1%} des recettes (au lieu de {before:.1%})",
+        "c.debt_years": "relever le plafond de dette à {to:g} années d'épargne brute (au lieu de {before:g})",
+        "c.shift": "décaler la fenêtre de {project} de {n} an{s} {direction} (à {start}–{end})",
+        "later": "plus tard",
+        "earlier": "plus tôt",
+        "plural": "s",
+        "c.drop_mandatory": "faire de {project} un projet candidat plutôt qu'obligatoire",
+        "c.carry_over": "reporter les crédits non consommés sur les années suivantes",
+        "n.no_diagnosis": "le modèle élastique s'est terminé {status} : pas de diagnostic",
+        "n.in_memory": "scénario construit en mémoire : les remèdes n'ont pas pu être vérifiés en le relisant",
+        "n.not_least": (
+            "le plus petit changement n'a pas été prouvé en {seconds:g} s : les changements proposés fonctionnent "
+            "mais ne sont peut-être pas les plus petits"
+        ),
+        "n.none": "aucun changement d'un seul type (crédits, report, fenêtres) ne donne de plan",
+    },
+    "en": {
+        # The HTML pages (reports/html_plan.py, reports/html_compare.py, reports/charts.py); several are shared with
+        # the workbooks.
+        "title_plan": "PPI plan report",
+        "title_cmp": "PPI variants comparison",
+        "horizon": "Horizon {start}–{end}",
+        "horizon_label": "Horizon",
+        "plan_created": "plan computed on {date}",
+        "generated": "report generated on {date}",
+        "contents": "Contents",
+        "summary": "Summary",
+        "spending": "Spending and envelopes per year",
+        "unmet": "Unmet demand",
+        "heatmap": "Unmet demand per quartier and year",
+        "gantt": "Schedule of the chosen operations",
+        "not_chosen": "Projects not chosen",
+        "transfers": "Demand met in a neighbouring quartier",
+        "finance": "Savings and debt",
+        "inputs": "Inputs and parameters",
+        "cmp_starts": "Start year of each project",
+        "status": "Status",
+        "status.optimal": "optimal (proven)",
+        "status.feasible": "feasible, not proven optimal",
+        "status.infeasible": "infeasible",
+        "status.no_solution": "no plan found",
+        "msg.infeasible": (
+            "No plan satisfies every constraint of the scenario: yearly envelopes, mandatory or committed "
+            "projects, start windows, alternatives and prerequisites, finance ratios. Relax one of them (an "
+            "envelope, a mandatory project, a ceiling) and solve again."
+        ),
+        "msg.no_solution": (
+            "The solver stopped (time limit or error) before finding any plan. Solve again with a longer time "
+            "limit (--time-limit)."
+        ),
+        "gap": "optimality gap {gap}",
+        "objective": "Objective",
+        "objective_note": "weighted unmet demand; bound {bound}",
+        "unmet_kind": "Unmet demand — {kind}",
+        "unmet_note": "worst year {year}: {worst}; without new projects: {without}",
+        "unit_years": "{unit} × years",
+        "weighted_unit_years": "unit-years, weighted",
+        "years": "years",
+        "projects_chosen": "Projects chosen",
+        "projects_note": "of {n} candidates",
+        "city_cost": "Cost to the city (AP)",
+        "city_cost_col": "City cost (AP)",
+        "city_cost_note": "all chosen operations",
+        "spent_total": "Spending over the horizon (CP)",
+        "spent_note": "for {envelope} of envelopes ({use})",
+        "debt_years": "Capacité de désendettement",
+        "debt_years_note": "worst year {year}; ceiling {limit}",
+        "no_limit": "no ceiling",
+        "year": "Year",
+        "envelope": "Envelope",
+        "available": "Envelope available (incl. carry-over)",
+        "spent": "Spending (CP)",
+        "receipts": "Receipts (FCTVA + subsidies)",
+        "net": "Net effort",
+        "margin": "Margin",
+        "use": "Use",
+        "total": "Total",
+        "M_eur": "M€",
+        "no_theme": "no theme",
+        "spending_caption": (
+            "The city's crédits de paiement (CP) per year, stacked by the operations' theme, and the year's PPI "
+            "envelope (black line){carry}. Above the bars: share of the envelope used.{net}"
+        ),
+        "carry": ", including unspent credit carried over",
+        "net_caption": (
+            " The envelopes limit the net effort (spending − FCTVA − subsidies), marked ◆; the percentage refers to it."
+        ),
+        "net_marker": "Net effort (limited)",
+        "outside": "Spending outside the horizon, charged to no envelope: {items}.",
+        "total_envelope": "Multi-year envelope {start}–{end}: {amount}, used {used}.",
+        "with_plan": "with the plan",
+        "without": "without new projects",
+        "unmet_caption": (
+            "Unmet demand each year, all quartiers together, per kind in its unit (not weighted): with the plan "
+            "(solid line) and without new projects, only the committed operations being built (dashed)."
+        ),
+        "heatmap_caption": (
+            "Unmet demand per quartier (rows) and year (columns), for each kind of demand in its unit (classes, "
+            "places), not weighted. Empty cell: demand met."
+        ),
+        "gantt_caption": (
+            "Each bar runs from the operation's start year to the year it opens (number on the right), coloured by "
+            "theme; hatched: committed operation (coup parti). Grey: years outside the PPI horizon."
+        ),
+        "committed": "committed (coup parti)",
+        "outside_horizon": "outside the horizon",
+        "no_chosen": "No operation is chosen.",
+        "project": "Project",
+        "district": "Quartier",
+        "theme": "Theme",
+        "start": "Start",
+        "delivery": "Opens",
+        "capacity_added": "Capacity added",
+        "capacity_would_add": "Capacity it would add",
+        "maturity_competence": "Maturity, competence",
+        "cost": "Total cost",
+        "chosen_table": "Chosen operations",
+        "not_chosen_intro": "{n} candidate projects are not chosen in this plan.",
+        "all_chosen": "Every candidate project is chosen.",
+        "excluded_note": "{n} project(s) excluded by the scenario are not offered: {ids}.",
+        "transfers_intro": (
+            "Part of a full quartier's demand is met by spare capacity in a neighbouring quartier (within the "
+            "scenario's cap, at a penalty)."
+        ),
+        "no_transfers": "No demand is met in a neighbouring quartier in this plan.",
+        "from": "From quartier",
+        "to": "To quartier",
+        "kind": "Demand",
+        "units_total": "Total",
+        "years_span": "Years",
+        "max_year": "Most in one year",
+        "op_costs": "Operating costs added",
+        "epargne": "Épargne brute",
+        "savings_rate": "Épargne brute rate",
+        "borrowing": "Borrowing",
+        "debt": "Debt at year end",
+        "debt_years_col": "Capacité de désendettement (years)",
+        "finance_caption": "The plan's savings and debt path, borrowing only what closes each year. {limits}",
+        "limits": "Scenario limits: {items}.",
+        "min_savings": "épargne brute rate ≥ {v}",
+        "max_debt_years": "capacité de désendettement ≤ {v} years",
+        "max_borrowing": "borrowing ≤ {v} a year",
+        "scenario": "Scenario",
+        "source": "File",
+        "variant": "Variant",
+        "none_f": "none",
+        "none_m": "none",
+        "overrides": "Overrides",
+        "solver": "Solver",
+        "solver_text": "{solver} ({message}), {runtime}",
+        "options": "Solver options",
+        "model": "Model size",
+        "model_text": "{columns} columns ({binaries} binary), {rows} rows",
+        "basis": "Envelopes limit",
+        "basis.gross": "the city's gross spending",
+        "basis.net": "net effort (spending − FCTVA − subsidies)",
+        "created": "Plan computed on",
+        "version": "ppi version",
+        "warnings": "Scenario warnings",
+        "demand_source": "Demand",
+        "demand_forecast": "forecast (pupils, housing, births) for {n} of {total} quartier-kind pairs",
+        "demand_table": "the scenario's demand table",
+        "seconds": "s",
+        "cmp_intro": "Variants compared: {labels}. Highlighted cells differ from the first variant.",
+        "cmp_spending_caption": (
+            "City spending (CP) per year: one bar per variant, on the same scale; black line: the variant's "
+            "envelope that year."
+        ),
+        "cmp_unmet_caption": (
+            "Unmet demand each year, all quartiers together, per kind in its unit (not weighted): one line per "
+            "variant, on the same axes."
+        ),
+        "cmp_no_plan": " Without a plan, hence not in the charts: {labels}.",
+        "cmp_starts_intro": (
+            "{n} of {total} projects change from one variant to another (—: not chosen): they come first, with the "
+            "cells that differ from the first variant highlighted."
+        ),
+        "cmp_budget": "Envelopes and spending per year",
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "differs": "Differs",
+        "yes": "yes",
+        "ind.status": "status",
+        "ind.gap": "optimality gap",
+        "ind.objective": "objective",
+        "ind.unmet": "unmet demand — {kind}",
+        "ind.unmet_worst": "unmet demand — {kind}, worst year",
+        "ind.unmet_worst_year": "unmet demand — {kind}, worst year (year)",
+        "ind.projects chosen": "projects chosen",
+        "ind.city cost of the projects chosen": "city cost of the projects chosen (AP)",
+        "ind.spending over the horizon": "spending over the horizon (CP)",
+        "ind.net effort over the horizon": "net effort over the horizon",
+        "ind.capacité de désendettement, worst year": "capacité de désendettement, worst year",
+        "ind.debt at the horizon end": "debt at the horizon end",
+        "legend_envelope": "the variant's envelope",
+        "footer": "Report produced by ppi {version}, an open-source decision-support tool for the PPI.",
+        # The workbooks (reports/xlsx_plan.py, reports/xlsx_compare.py): sheets (sh.), titles (t.), headers (h.),
+        # units (u.), project statuses (ps.), solver options (opt.) and model sizes (mk.); wb.: the workbook's own
+        # wording of a figure the pages word otherwise.
+        "sh.ppi": "PPI",
+        "sh.budget": "Budget",
+        "sh.transfers": "Transfers",
+        "sh.inputs": "Inputs",
+        "sh.projects": "Projects",
+        "t.summary": "Plan summary — {name}",
+        "t.ppi": "Multi-year investment programme (AP/CP, city share, in euros) — {name}",
+        "t.budget": "Envelopes and payments per year (in euros) — {name}",
+        "t.finance": "Savings and debt, borrowing only what closes each year (in euros) — {name}",
+        "t.unmet": "Unmet demand per district, kind and year (in units of the kind) — {name}",
+        "t.left": "Candidate projects not chosen — {name}",
+        "t.transfers": "Demand met in a neighbouring district — {name}",
+        "t.inputs": "Inputs of the computation — {name}",
+        "t.csummary": "Comparison of variants — indicators (filled cells: the variants differ)",
+        "t.cprojects": "Comparison of variants — start year of each project (filled cells: differences)",
+        "t.cbudget": "Comparison of variants — envelopes and spending per year (in euros)",
+        "t.cunmet": "Comparison of variants — unmet demand per kind and year",
+        "t.cinputs": "Comparison of variants — inputs and solve",
+        "h.value": "Value",
+        "h.id": "Id",
+        "h.district": "District",
+        "h.district_id": "District id",
+        "h.maturity": "Maturity",
+        "h.competence": "Competence",
+        "h.delivery": "Delivery",
+        "h.ap": "AP (€)",
+        "h.cp_before": "CP before {year} (€)",
+        "h.cp": "CP {year} (€)",
+        "h.cp_after": "CP after {year} (€)",
+        "h.subsidies_total": "Subsidies, all years (€)",
+        "h.fctva_total": "FCTVA, all years (€)",
+        "h.envelope": "Envelope (€)",
+        "h.carried": "Carried from the previous year (€)",
+        "h.available": "Available (€)",
+        "h.spent": "Spending (€)",
+        "h.subsidies": "Subsidies (€)",
+        "h.fctva": "FCTVA (€)",
+        "h.net": "Net effort (€)",
+        "h.charged": "Charged to the envelope (€)",
+        "h.margin": "Margin (€)",
+        "h.use": "Use",
+        "h.revenue": "Operating revenue (€)",
+        "h.op_spending": "Operating spending (€)",
+        "h.op_added": "Operating costs of new equipment (€)",
+        "h.interest": "Interest (€)",
+        "h.savings": "Épargne brute (€)",
+        "h.savings_rate": "Savings rate",
+        "h.net_investment": "Net investment (€)",
+        "h.repayment": "Repayment (€)",
+        "h.borrowing": "Borrowing (€)",
+        "h.debt": "Outstanding debt (€)",
+        "h.debt_years": "Debt capacity (years)",
+        "h.kind": "Kind",
+        "h.cost": "Total cost (€)",
+        "h.city_cost": "City cost (€)",
+        "h.capacity": "Capacity {kind} ({unit})",
+        "h.earliest": "Earliest start",
+        "h.latest": "Latest start",
+        "h.from": "From district",
+        "h.to": "To district",
+        "h.units": "Units",
+        "h.item": "Item",
+        "h.differs": "Differs",
+        "h.envelope_of": "Envelope {label} (€)",
+        "h.spent_of": "Spending {label} (€)",
+        "wb.total": "TOTAL",
+        "total_of": "TOTAL {kind}",
+        "no": "no",
+        "wb.not_chosen": "not chosen",
+        "wb.source": "Scenario file",
+        "wb.overrides": "Overrides applied",
+        "override": "Override",
+        "wb.status": "Solve outcome",
+        "status_code": "Status (code)",
+        "solver_message": "Solver message",
+        "wb.gap": "Optimality gap",
+        "wb.objective": "Objective (weighted unmet demand)",
+        "bound": "Lower bound of the objective",
+        "unmet_worst": "Unmet demand — {kind}, worst year",
+        "unmet_worst_year": "Unmet demand — {kind}, worst year (year)",
+        "unmet_without": "Unmet demand — {kind}, without new projects",
+        "candidates": "Candidate projects (excluding excluded ones)",
+        "wb.city_cost": "City cost of the projects chosen (AP)",
+        "envelopes": "Envelopes over the horizon",
+        "wb.spent": "City spending over the horizon (CP)",
+        "wb.use": "Use of the envelopes",
+        "wb.outside": "Spending outside the horizon ({years})",
+        "subsidies": "Subsidies received over the horizon",
+        "fctva": "FCTVA received over the horizon",
+        "wb.net": "Net effort over the horizon (spending − subsidies − FCTVA)",
+        "wb.basis": "Envelopes limit",
+        "wb.basis.gross": "gross city spending",
+        "wb.basis.net": "net effort (spending − FCTVA − subsidies)",
+        "wb.debt_years": "Debt capacity, highest year",
+        "debt_years_year": "Debt capacity, highest year (year)",
+        "savings_min": "Savings rate, lowest year",
+        "savings_min_year": "Savings rate, lowest year (year)",
+        "debt_end": "Outstanding debt end {year}",
+        "wb.borrowing": "Borrowing over the horizon",
+        "wb.created": "Plan date",
+        "warning": "Warning",
+        "no_plan": "No plan ({words}): only this summary is written.",
+        "mismatch": (
+            "The plan no longer matches the scenario (recomputed spending differs from plan.json): has the "
+            "scenario changed since the solve?"
+        ),
+        "horizon_start": "Horizon start",
+        "horizon_end": "Horizon end",
+        "wb.carry": "Unspent envelope carried over",
+        "carry_share": "Share carried",
+        "wb.total_envelope": "Multi-year envelope {start}–{end}",
+        "fctva_rate": "FCTVA rate",
+        "fctva_lag": "FCTVA lag (years)",
+        "wb.model": "Model: {key}",
+        "option": "Solver option: {key}",
+        "envelope_year": "Envelope {year}",
+        "u.year": "year",
+        "u.weighted": "weighted unit-years",
+        "u.share": "%",
+        "u.count": "projects",
+        "st.infeasible": "infeasible: no plan satisfies the constraints",
+        "st.no_solution": "no plan found within the limits",
+        "ps.committed": "committed",
+        "ps.mandatory": "mandatory",
+        "ps.candidate": "candidate",
+        "ps.excluded": "excluded",
+        "wb.net_effort": "Net effort over the horizon",
+        "wb.debt_at_end": "Outstanding debt at the horizon end",
+        "opt.solver": "engine",
+        "opt.time_limit": "time limit (s)",
+        "opt.gap": "target gap",
+        "opt.threads": "threads",
+        "opt.seed": "seed",
+        "runtime": "Solve time (s)",
+        "mk.columns": "columns",
+        "mk.binaries": "binary columns",
+        "mk.rows": "rows",
+        "mk.nonzeros": "nonzeros",
+        # Why this plan (`ppi explain`): headers, the constraints that hold a plan (b.), the notes of a re-solve
+        # (pn.) and of an explanation (note.).
+        "why.title": "Why this plan?",
+        "sheet": "Why this plan",
+        "sheet_budget": "Value of budget",
+        "h.change": "Change",
+        "change.force_in": "forced in",
+        "change.drop": "dropped",
+        "change.defer": "deferred one year",
+        "h.status": "Outcome",
+        "why.intro": (
+            "Each value comes from solving the scenario again with one change. A positive change of the objective "
+            "is a loss (more weighted unmet demand), a negative one a gain."
+        ),
+        "left": "Projects not chosen: the effect of forcing them in (at their best start year)",
+        "chosen": "Projects chosen: the effect of dropping them or deferring them one year",
+        "budget": "Value of one more million euros in each year's envelope",
+        "holds": "What holds the plan",
+        "h.new_start": "Start when forced",
+        "h.delta": "Objective change",
+        "h.displaced": "Projects displaced",
+        "h.added": "Projects brought in",
+        "h.moved": "Projects moved",
+        "h.drop": "Dropped: change",
+        "h.defer": "Deferred one year: change",
+        "why.charged": "Charged",
+        "h.gain": "Objective removed per M€",
+        "h.binding": "Binding",
+        "h.note": "Note",
+        "at_limit": "at its limit",
+        "not_possible": "not possible",
+        "infeasible": "no plan possible",
+        "why.spending": "spending",
+        "what.net": "net effort",
+        "b.budget_year": (
+            "{year}: {what} of {charged:.2f} M€ uses the envelope of {available:.2f} M€ to within {margin:.2f} M€ "
+            "[budget[{year}]]"
+        ),
+        "b.budget_total": (
+            "{start}–{end}: {used:.2f} M€ of the {amount:.2f} M€ multi-year envelope are used [budget_total]"
+        ),
+        "b.window_earliest": "{project} starts in {year}, the earliest year its window allows",
+        "b.window_latest": "{project} starts in {year}, the last year of its window: it cannot be deferred",
+        "b.requires_same_year": "{project} starts in {year}, the year {required} (which it requires) starts",
+        "b.debt_ceiling": (
+            "{year}: debt is {debt_years:.1f} years of épargne brute, at the ceiling of {ceiling:g} years "
+            "[debt_capacity[{year}]]"
+        ),
+        "b.savings_floor": (
+            "{year}: épargne brute is {rate:.1%} of revenue, at the floor of {floor:.1%} [min_savings[{year}]]"
+        ),
+        "b.borrowing_cap": (
+            "{year}: new borrowing of {borrowing:.2f} M€ is at the cap of {cap:.2f} M€ [financing[{year}]]"
+        ),
+        "pn.cannot_defer": "cannot be deferred: its window ends in {latest}",
+        "pn.no_plan_with": "no plan can include it",
+        "pn.no_plan_without": "no plan without it",
+        "note.not_optimal": (
+            "the plan explained is {status} (not proven optimal): a change may improve on it for reasons of its own"
+        ),
+        # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
+        # (c.), notes (n.).
+        "diag.title": "Why there is no plan",
+        "diag.intro": "No plan satisfies the constraints. What breaks:",
+        "remedies": "Changes that make it feasible (each checked by solving the changed scenario):",
+        "not_checked": "not checked",
+        "h.what": "What breaks, then the changes that mend it",
+        "h.detail": "Constraint, or change",
+        "who.fixed": "committed and mandatory projects",
+        "who.required": "committed, mandatory and required projects",
+        "what.spending": "spending",
+        "ps.chosen": "chosen",
+        "item": "{id} ({status}, {amount:.2f} M€)",
+        "more": "and {n} more",
+        "carried": " plus {carried:.2f} M€ carried over",
+        "f.budget_year": (
+            "{year}: {who} need {need:.2f} M€ of {what} against an envelope of {envelope:.2f} M€{carried} (short "
+            "by {short:.2f} M€): {projects}"
+        ),
+        "f.budget_cumulative": (
+            "{span} (with carry-over): {who} need {need:.2f} M€ of {what} against {available:.2f} M€ of envelopes "
+            "(short by {short:.2f} M€): {projects}"
+        ),
+        "f.budget_total": (
+            "{start}–{end} multi-year envelope: {who} need {need:.2f} M€ of {what} against {amount:.2f} M€ (short "
+            "by {short:.2f} M€): {projects}"
+        ),
+        "f.borrowing": (
+            "{year}: the year's investment and repayments need {need:.2f} M€ of new borrowing, above the {cap:.2f} "
+            "M€ a year allowed (finance.prospective.max_borrowing)"
+        ),
+        "f.savings": (
+            "{year}: épargne brute falls to {rate:.1%} of operating revenue, below the floor of {floor:.1%} "
+            "(finance.prospective.min_savings_rate)"
+        ),
+        "f.debt": (
+            "{year}: debt of {debt:.2f} M€ is {ratio} épargne brute ({savings:.2f} M€), above the ceiling of "
+            "{ceiling:g} years (capacité de désendettement, finance.prospective.max_debt_years)"
+        ),
+        "ratio": "{ratio:.1f} years of",
+        "ratio.none": "more than any number of years of",
+        "when.starts": "starts in {year}",
+        "when.must": "must start in {window}",
+        "when.can": "can start in {window}",
+        "f.requires": "{p} ({p_status}) {p_when} and requires {q}, which {q_when}: {q} cannot have started by {s}",
+        "f.requires_excluded": "{p} ({p_status}) {p_when} and requires {q}, which is excluded",
+        "f.excludes": "{p} ({p_status}) and {q} ({q_status}) exclude each other, but both must be carried out",
+        "f.mandatory": "mandatory project {p} cannot start in its window {window} with the other constraints",
+        "f.row": "constraint {row} cannot be met",
+        "r.money": "Give more money",
+        "r.carry": "Allow carry-over",
+        "r.schedule": "Change the schedule",
+        "c.raise_envelope": "raise the {year} envelope by {by:.2f} M€ (to {to:.2f} M€)",
+        "c.raise_total": "raise the {start}–{end} multi-year envelope by {by:.2f} M€ (to {to:.2f} M€)",
+        "c.borrowing": "allow {to:.2f} M€ of new borrowing a year (instead of {before:.2f} M€)",
+        "c.savings_rate": "lower the épargne brute floor to {to:.1%} of operating revenue (from {before:.1%})",
+        "c.debt_years": "raise the debt ceiling to {to:g} years of épargne brute (from {before:g})",
+        "c.shift": "move {project}'s window {n} year{s} {direction} (to {start}–{end})",
+        "later": "later",
+        "earlier": "earlier",
+        "plural": "s",
+        "c.drop_mandatory": "make {project} a candidate instead of mandatory",
+        "c.carry_over": "let unspent envelope carry into later years",
+        "n.no_diagnosis": "the elastic model ended {status}: no diagnosis",
+        "n.in_memory": "the scenario was built in memory: the remedies could not be checked by loading it again",
+        "n.not_least": (
+            "the least change was not proven within {seconds:g} s: the changes offered work but may not be the smallest"
+        ),
+        "n.none": "no single kind of change ppi can suggest (money, carry-over, windows) gives a plan",
+    },
+}
