@@ -4,7 +4,7 @@ Every row of the matrix model (solver/formulation.py) is named `<stem>[<index>]`
 stem is one `Family` below. The builder refuses a row whose stem is not registered; the elastic model
 (solver/elastic.py) reads from here which families may make the model infeasible, which allowed change
 relaxes each of them, and which rows it reports in M€; the diagnosis (analysis/diagnose.py) finds the
-words of a broken family by its `words` key (reports/words.py, `f.<words>`).
+words of a broken family by its `words` key (the phrase `f.<words>` of reports/text.py).
 
 A new constraint family is added here and in its builder function (`add_<family>` in solver/formulation.py),
 plus its tests (tests/solver/test_families.py says where); nothing else keys on its name.
@@ -38,7 +38,7 @@ class Family:
     relax        the remedy whose change relaxes the family (Relax.NONE: not relaxable)
     change       the elastic model's change (its column stem) that relaxes the rows ("" if none)
     money        the rows are in M€ and the elastic result reports their activity
-    words        key of the finding when a row of the family breaks (reports.words DIAGNOSIS `f.<words>`);
+    words        key of the finding when a row of the family breaks (phrase `f.<words>` of reports/text.py);
                  `row` is the generic "constraint … cannot be met"
     elastic      the rows exist only in the elastic model
     """
