@@ -565,18 +565,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:
         raise _UsageError(str(exc)) from None
-    path, variant = ppi.split_target(args.scenario)
-    spec = SweepSpec(
-        path,
-        variant,
-        tuple(args.set),
-        make_points(scales, varies),
-        time_limit=args.time_limit,
-        gap=args.gap,
-        solver=args.solver,
-        allow_outside_files=args.allow_outside_files,
-    )
     scenario = _load(args.scenario, args)
+    points = make_points(scales, varies)
+    spec = SweepSpec(scenario, points, time_limit=args.time_limit, gap=args.gap, solver=args.solver)
     check_spec(spec)  # every point loads: bad paths and values stop here, before any solve
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
     show = not args.quiet and sys.stderr.isatty()
@@ -627,11 +618,8 @@ def cmd_tornado(args: argparse.Namespace) -> int:
             raise SweepError(f"--workers must be at least 1, got {args.workers}")
     except SweepError as exc:
         raise _UsageError(str(exc).replace("--vary", "--param")) from None
-    path, variant = ppi.split_target(args.scenario)
-    spec = SweepSpec(
-        path, variant, tuple(args.set), points, time_limit=args.time_limit, allow_outside_files=args.allow_outside_files
-    )
     scenario = _load(args.scenario, args)
+    spec = SweepSpec(scenario, points, time_limit=args.time_limit)
     check_spec(spec)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
     show = sys.stderr.isatty()
@@ -671,14 +659,10 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
             return EXIT_INFEASIBLE
         fixed = dict(base.starts)
-    path, variant = ppi.split_target(args.scenario)
     spec = SweepSpec(
-        path,
-        variant,
-        tuple(args.set),
+        scenario,
         time_limit=args.time_limit,
         fixed=tuple(sorted(fixed.items())),
-        allow_outside_files=args.allow_outside_files,
         start=tuple(sorted(fixed.items())),  # the plan tested: a first plan for every sample's optimum
     )
     dist = Distributions(args.cost_sigma, args.delay, args.demand_sigma)

@@ -138,7 +138,7 @@ def load(
 
 
 def derive(scenario: Scenario, set: Sets = None, budget_scale: float | None = None) -> Scenario:
-    """A variant of a loaded scenario: its own file, variant and overrides, plus these (validated again)."""
+    """A variant of a scenario (loaded or built in Python): these overrides applied in memory, validated again."""
     from analysis.derive import derive as _derive
 
     return _derive(scenario, _sets(set), budget_scale)
@@ -353,7 +353,7 @@ def comparison_files(comparison: Comparison, formats: Iterable[str], lang: str =
 
 
 def sweep(
-    path: str | Path,
+    path: str | Path | Scenario,
     out: str | Path,
     variant: str | None = None,
     set: Sets = None,
@@ -362,18 +362,15 @@ def sweep(
     workers: int | None = None,
     time_limit: float | None = None,
 ) -> SweepResult:
-    """Solve the scenario at every point (budget factors × varied values) in parallel; finished points in
-    `out` are reused. `result.table` is the frontier table (see analysis/sweep.py)."""
+    """Solve the scenario (a file, or a `Scenario` loaded or built in Python) at every point (budget factors ×
+    varied values) in parallel; finished points in `out` are reused. `result.table` is the frontier table
+    (see analysis/sweep.py)."""
     from analysis.sweep import SweepSpec, check_spec, make_points, run_sweep
 
     varies = [(p, [v if isinstance(v, str) else json.dumps(v) for v in values]) for p, values in (vary or {}).items()]
-    spec = SweepSpec(
-        str(path),
-        variant,
-        _sets(set),
-        make_points(list(budget_scale) if budget_scale is not None else None, varies),
-        time_limit=time_limit,
-    )
+    base = load(path, variant, set) if isinstance(path, (str, Path)) else derive(path, set)
+    points = make_points(list(budget_scale) if budget_scale is not None else None, varies)
+    spec = SweepSpec(base, points, time_limit=time_limit)
     check_spec(spec)
     return run_sweep(spec, out, workers=workers)
 

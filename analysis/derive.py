@@ -1,23 +1,30 @@
-"""A scenario derived from a loaded one: its own file, variant and overrides, plus more (validated again)."""
+"""A scenario derived from another in memory: `--set` texts and a budget factor, or typed edits."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import Scenario, load_scenario
+from models import Scenario, ScenarioError
+from models.edits import Edit, ScaleBudget, parse_set
+from models.edits import derive as derive_edits
 
 
-def derive(scenario: Scenario, sets: Iterable[str] = (), budget_scale: float | None = None) -> Scenario:
-    """The scenario read again from its file with its variant and overrides, then `sets` ("path=value"
-    edits, as `--set` takes them) and a further factor on every envelope. A scenario built in memory has
-    no file to read again: `ValueError`."""
-    if scenario.source.startswith("<"):
-        raise ValueError("deriving a scenario needs one loaded from a file, not one built in memory")
-    scales = [f for f in (scenario.budget_scale, budget_scale) if f is not None]
-    return load_scenario(
-        scenario.source,
-        variant=scenario.variant,
-        overrides=scenario.sets + tuple(sets),
-        budget_scale=scales[0] * scales[1] if len(scales) == 2 else (scales[0] if scales else None),
-        allow_outside_files=scenario.allow_outside_files,
-    )
+def derive(scenario: Scenario, sets: Iterable[str | Edit] = (), budget_scale: float | None = None) -> Scenario:
+    """The scenario with `sets` ("path=value" edits, as `--set` takes them, or typed edits of
+    `models.edits`) applied, then a further factor on every envelope; validated again, without reading any
+    file (a scenario built in memory can be derived too)."""
+    edits: list[Edit] = []
+    problems = []
+    for item in sets:
+        if not isinstance(item, str):
+            edits.append(item)
+            continue
+        try:
+            edits.append(parse_set(item))
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    if budget_scale is not None:
+        edits.append(ScaleBudget(budget_scale))
+    return derive_edits(scenario, edits)

@@ -8,8 +8,8 @@
 2. carry-over allowed, when the scenario has none;
 3. schedule only (start windows moved, mandatory status dropped).
 
-Each remedy is a list of `--set` edits. It is shown only once the scenario, read again with exactly those
-edits, has a plan: a suggestion that does not work is never printed.
+Each remedy is a list of `--set` edits. It is shown only once the scenario, derived in memory with exactly
+those edits (`models.edits`), has a plan: a suggestion that does not work is never printed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from analysis.derive import derive
+from models.edits import derive, parse_set
+from models.errors import ScenarioError
 from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
@@ -361,9 +362,10 @@ def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
 
 
 def _verified(scenario: Scenario, changes: list[Change], options: SolveOptions) -> bool:
+    """Whether the scenario with the remedy's edits (typed, applied in memory) has a plan."""
     try:
-        changed = derive(scenario, [c.edit for c in changes])
-    except Exception:  # an edit the loader refuses is no remedy
+        changed = derive(scenario, [parse_set(c.edit) for c in changes])
+    except ScenarioError:  # an edit the validation refuses is no remedy
         return False
     return is_feasible(changed, options)
 
@@ -392,7 +394,7 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if schedule.mends_everything and schedule.relaxations:
         candidates.append(("schedule", _edits(scenario, schedule)))
     remedies: list[Remedy] = []
-    can_verify = not scenario.source.startswith("<")
+    can_verify = scenario.document is not None  # loaded or built in Python: its edits are applied in memory
     for kind, changes in candidates:
         if not changes:
             continue

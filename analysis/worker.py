@@ -1,6 +1,9 @@
 """A sweep worker process: `python -m analysis.worker` reads one task a line (JSON) on stdin and answers one
 result a line (JSON) on its original stdout.
 
+The first line carries the sweep (its base scenario and solve options), each later one a point (typed
+edits) and its key; both are pickled by `analysis.sweep`, which starts these processes.
+
 Workers are plain subprocesses rather than multiprocessing's: a "spawn" pool runs the caller's main script
 again in every worker (an analyst's script without a `__main__` guard would start over), and a "fork"
 pool would copy a parent whose solver threads may be running. Anything a library prints is sent to stderr
@@ -19,20 +22,20 @@ def main() -> int:
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # stray output (solver banners, prints) goes to stderr
     sys.stdout = sys.stderr
-    from analysis.sweep import Point, SweepSpec, solve_point
+    from analysis.sweep import _unpickled, solve_point
 
+    spec = None
     for line in sys.stdin:
         if not line.strip():
             continue
         task = json.loads(line)
+        if "spec" in task:
+            spec = _unpickled(task["spec"])
+            continue
         try:
-            raw = task["spec"]
-            fixed = tuple((pid, start) for pid, start in raw.get("fixed", []))
-            start = tuple((pid, year) for pid, year in raw.get("start", []))
-            spec = SweepSpec(**{**raw, "sets": tuple(raw["sets"]), "points": (), "fixed": fixed, "start": start})
-            p = task["point"]
-            point = Point(p["budget_scale"], tuple(tuple(v) for v in p["values"]), p.get("name"))
-            answer = {"key": task["key"], "result": solve_point(spec, point)}
+            if spec is None:
+                raise RuntimeError("a point came before the sweep it belongs to")
+            answer = {"key": task["key"], "result": solve_point(spec, _unpickled(task["point"]))}
         except Exception as exc:  # reported to the parent, which stops the sweep with it
             answer = {"key": task["key"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
         answers.write(json.dumps(answer, ensure_ascii=False) + "\n")

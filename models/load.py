@@ -14,6 +14,7 @@ folder of the scenario file that names them, unless `allow_outside_files` is set
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import math
@@ -24,6 +25,7 @@ import pydantic
 
 from models import spec as spec_module
 from models.checks import find_warnings, run_checks
+from models.edits import Edit, ScaleBudget, SetValue, as_set_values, parse_set
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
 from models.limits import MAX_NUMBER, MAX_YAML_BYTES, FileTooLarge, read_bytes
@@ -75,7 +77,7 @@ def load_scenario(
     data, applied = _read_document(path, locator, problems, fatal, chain=(), allow_outside=allow_outside_files)
     if fatal:
         raise ScenarioError(fatal + problems)
-    return scenario_from_dict(
+    return _from_data(
         data,
         source=str(path),
         base_dir=path.parent,
@@ -185,7 +187,36 @@ def scenario_from_dict(
 ) -> Scenario:
     """Validate scenario data already in memory (the YAML structure as Python objects), with a named
     variant and `path=value` overrides applied (see models/variants.py for the precedence); table files
-    are read from `base_dir` (or below it, unless `allow_outside_files`)."""
+    are read from `base_dir` (or below it, unless `allow_outside_files`). The scenario keeps a copy of the
+    data (`models.edits.derive` edits that copy): changing `data` afterwards changes nothing."""
+    return _from_data(
+        copy.deepcopy(data),
+        source,
+        base_dir,
+        locator,
+        variant,
+        overrides,
+        applied,
+        problems,
+        budget_scale,
+        allow_outside_files=allow_outside_files,
+    )
+
+
+def _from_data(
+    data: Any,
+    source: str = "<memory>",
+    base_dir: str | Path = ".",
+    locator: _Locator | None = None,
+    variant: str | None = None,
+    overrides: tuple[str, ...] = (),
+    applied: list[str] | None = None,
+    problems: list[Problem] | None = None,
+    budget_scale: float | None = None,
+    *,
+    allow_outside_files: bool = False,
+) -> Scenario:
+    """`scenario_from_dict` on data the caller gives away (not copied)."""
     locator = locator or _Locator(source)
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
@@ -201,15 +232,84 @@ def scenario_from_dict(
     if variant is not None:
         data = _apply_variant(data, variant, locator, edits, applied, Path(base_dir), allow_outside_files)
     for text in overrides:
-        data = _apply_override(data, text, locator, edits, applied)
+        try:
+            edit = parse_set(text)
+        except ScenarioError as exc:
+            edits += exc.problems
+            continue
+        data = _apply_set(data, edit, locator, edits, applied)
+    if edits:
+        raise ScenarioError(edits + problems)
+    return _validated(
+        data,
+        locator,
+        problems,
+        source=source,
+        variant=variant,
+        applied=applied,
+        sets=tuple(overrides),
+        budget_scale=budget_scale,
+        allow_outside_files=allow_outside_files,
+    )
+
+
+def derive_scenario(scenario: Scenario, edits: tuple[Edit, ...], keep_scale: bool = True) -> Scenario:
+    """`models.edits.derive`: the edits applied to the scenario's input document, validated again (without
+    the scenario's budget factor unless `keep_scale`)."""
+    if scenario.document is None:
+        raise ValueError(
+            "this scenario has no input document to edit (build it with load_scenario or scenario_from_dict)"
+        )
+    locator = _Locator(scenario.source)
+    locator.where.update(scenario.locations)
+    data = expand_envelopes(dict(scenario.document))
+    applied = list(scenario.overrides[:-1] if scenario.budget_scale is not None else scenario.overrides)
+    sets = list(scenario.sets)
+    factor = scenario.budget_scale if keep_scale else None
+    problems: list[Problem] = []
+    for edit in edits:
+        if isinstance(edit, ScaleBudget):
+            factor = edit.factor if factor is None else factor * edit.factor
+            continue
+        for value in as_set_values(edit, data):
+            data = _apply_set(data, value, locator, problems, applied)
+            sets.append(value.set_text)
+    if problems:
+        raise ScenarioError(problems)
+    return _validated(
+        data,
+        locator,
+        [],
+        source=scenario.source,
+        variant=scenario.variant,
+        applied=applied,
+        sets=tuple(sets),
+        budget_scale=factor,
+        allow_outside_files=scenario.allow_outside_files,
+    )
+
+
+def _validated(
+    document: dict[str, Any],
+    locator: _Locator,
+    problems: list[Problem],
+    *,
+    source: str,
+    variant: str | None,
+    applied: list[str],
+    sets: tuple[str, ...],
+    budget_scale: float | None,
+    allow_outside_files: bool,
+) -> Scenario:
+    """The input document (every edit applied) with the budget factor applied last, validated and resolved;
+    the scenario keeps the document, to be edited again (`derive_scenario`)."""
+    data = document
     if budget_scale is not None:
         data = dict(data)
-        applied += [
+        applied = applied + [
             line.replace("variant sweep:", "budget scale:")
             for line in apply_short_forms(data, {"scale_budget": budget_scale}, "sweep")
         ]
-    if edits:
-        raise ScenarioError(edits + problems)
     numbers = _check_numbers(data, (), locator)
     if numbers:  # an infinite or huge number would overflow the checks and the solver's sums
         raise ScenarioError(numbers + problems)
@@ -230,9 +330,11 @@ def scenario_from_dict(
         warnings=warnings,
         variant=variant,
         overrides=tuple(applied),
-        sets=tuple(overrides),
+        sets=sets,
         budget_scale=budget_scale,
         allow_outside_files=allow_outside_files,
+        document=document,
+        locations=dict(locator.where),
     )
 
 
@@ -295,28 +397,19 @@ def _locate_edit(locator: _Locator, path: FieldPath, where: Location) -> None:
             locator.where[path[:n]] = where
 
 
-def _apply_override(
-    data: dict[str, Any], text: str, locator: _Locator, problems: list[Problem], applied: list[str]
+def _apply_set(
+    data: dict[str, Any], edit: SetValue, locator: _Locator, problems: list[Problem], applied: list[str]
 ) -> dict[str, Any]:
-    """One `path=value` override (the value is read as YAML: 12e6, excluded, true, [a, b])."""
-    where = f"--set {text}"
-    dotted, sep, raw = text.partition("=")
-    dotted = dotted.strip()
-    if not sep or not dotted:
-        problems.append(Problem(where, None, "", "an override is written path=value, e.g. budget.annual.2027=12e6"))
-        return data
-    value, _, yaml_problems = load_yaml_with_lines(raw.strip() or "null", where)
-    if yaml_problems:
-        problems.append(Problem(where, None, dotted, f"the value is not readable ({yaml_problems[0].message})"))
-        return data
+    """One value set (a `--set` override or a typed edit), recorded as `--set path=value`; a problem is
+    located at the edit."""
     data = dict(data)
     try:
-        path = set_value(data, dotted, value)
+        path = set_value(data, edit.path, edit.value)
     except EditError as exc:
-        problems.append(Problem(where, None, exc.path, str(exc)))
+        problems.append(Problem(edit.where, None, exc.path, str(exc)))
         return data
-    _locate_edit(locator, path, (where, None))
-    applied.append(f"--set {dotted}={raw.strip()}")
+    _locate_edit(locator, path, (edit.where, None))
+    applied.append(f"--set {edit.path}={edit.written}")
     return data
 
 

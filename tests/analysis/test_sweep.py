@@ -18,6 +18,7 @@ import yaml
 import ppi
 from analysis.sweep import SweepError, SweepSpec, make_points, parse_range, parse_vary, run_sweep
 from models import ScenarioError, load_scenario
+from models.edits import ScaleBudget, SetValue
 from results.verify import verify_plan
 from tests.helpers import REPO, make_scenario_dict, project, rows, run_cli
 
@@ -54,7 +55,8 @@ def test_ranges_and_points():
     assert parse_range("0.8,1,1.2") == [0.8, 1.0, 1.2]
     assert parse_vary("demand_kinds.creche.weight=0.05, 0.1") == ("demand_kinds.creche.weight", ["0.05", "0.1"])
     points = make_points([0.9, 1.0], [("a.b", ["1", "2"]), ("c", ["x"])])
-    assert len(points) == 4 and points[0].sets == ("a.b=1", "c=x") and points[0].budget_scale == 0.9
+    assert len(points) == 4 and points[0].budget_scale == 0.9
+    assert points[0].edits == (SetValue("a.b", 1, "1"), SetValue("c", "x", "x"), ScaleBudget(0.9))
     assert points[0].label == "budget×0.9 a.b=1 c=x"
 
 
@@ -96,7 +98,7 @@ def test_bad_sweeps_fail_before_any_solve(tmp_path):
 
 def test_frontier_is_monotone_and_every_point_verifies(tmp_path):
     path = scenario_file(tmp_path / "s")
-    spec = SweepSpec(str(path), points=make_points(parse_range("0.4:2.0:0.4"), []))
+    spec = SweepSpec(load_scenario(path), points=make_points(parse_range("0.4:2.0:0.4"), []))
     result = run_sweep(spec, tmp_path / "sweep", workers=2)
     assert result.solved == 5 and result.reused == 0
     table = result.table
@@ -117,17 +119,17 @@ def test_frontier_is_monotone_and_every_point_verifies(tmp_path):
 def test_resume_reuses_finished_points_and_inputs_changes_invalidate_them(tmp_path):
     path = scenario_file(tmp_path / "s")
     out = tmp_path / "sweep"
-    first = run_sweep(SweepSpec(str(path), points=make_points([0.8, 1.0], [])), out, workers=1)
+    first = run_sweep(SweepSpec(load_scenario(path), points=make_points([0.8, 1.0], [])), out, workers=1)
     files = {f.name: f.read_bytes() for f in (out / "points").iterdir()}
     assert first.solved == 2 and len(files) == 2
-    more = run_sweep(SweepSpec(str(path), points=make_points([0.8, 1.0, 1.2], [])), out, workers=1)
+    more = run_sweep(SweepSpec(load_scenario(path), points=make_points([0.8, 1.0, 1.2], [])), out, workers=1)
     assert (more.reused, more.solved) == (2, 1)
     for name, data in files.items():
         assert (out / "points" / name).read_bytes() == data  # not solved again, not rewritten
     assert [r["label"] for r in more.results] == ["budget×0.8", "budget×1", "budget×1.2"]
     # A changed input (one demand value) makes every point stale.
     path.write_text(path.read_text().replace("value: 6", "value: 7"), encoding="utf-8")
-    again = run_sweep(SweepSpec(str(path), points=make_points([0.8], [])), out, workers=1)
+    again = run_sweep(SweepSpec(load_scenario(path), points=make_points([0.8], [])), out, workers=1)
     assert (again.reused, again.solved) == (0, 1)
 
 
@@ -195,8 +197,8 @@ def test_python_api_load_derive_solve_compare(tmp_path):
         ppi.derive(base, set={"projects.zz.status": "excluded"})
     from tests.helpers import make_scenario
 
-    with pytest.raises(ValueError, match="loaded from a file"):
-        ppi.derive(make_scenario())
+    in_memory = ppi.derive(make_scenario(), budget_scale=0.5)  # built in Python: derived in memory too
+    assert in_memory.envelope[2026] == pytest.approx(0.5 * make_scenario().envelope[2026])
 
 
 def test_the_example_script_runs():
@@ -242,7 +244,7 @@ def test_tornado_one_at_a_time(tmp_path):
         "budget.annual.2026=0",
         "budget.annual.2026=3e6",
     ]
-    result = run_sweep(SweepSpec(str(path), points=points), tmp_path / "t", workers=1)
+    result = run_sweep(SweepSpec(load_scenario(path), points=points), tmp_path / "t", workers=1)
     table = tornado_table(result.results)
     base = result.results[0]["plan"]["objective"]
     weight = table.set_index("parameter").loc["demand_kinds.classes.weight"]
@@ -274,7 +276,8 @@ def test_cli_tornado(tmp_path):
 def test_dask_and_local_executors_give_identical_results(tmp_path):
     """The same sweep on a real local Dask cluster (two worker processes) and on local workers."""
     path = scenario_file(tmp_path / "s")
-    spec = SweepSpec(str(path), points=make_points([0.6, 1.0, 1.4], [("demand_kinds.classes.weight", ["1", "2"])]))
+    points = make_points([0.6, 1.0, 1.4], [("demand_kinds.classes.weight", ["1", "2"])])
+    spec = SweepSpec(load_scenario(path), points=points)
     local = run_sweep(spec, tmp_path / "local", workers=2)
     dask = run_sweep(spec, tmp_path / "dask", workers=2, executor="dask")
     assert dask.solved == local.solved == 6
@@ -308,7 +311,7 @@ def test_montecarlo_same_seed_same_results_and_fixed_plan_risks(tmp_path):
     assert sample_points(scenario, 5, 7, dist) == sample_points(scenario, 5, 7, dist)
     assert sample_points(scenario, 5, 7, dist) != sample_points(scenario, 5, 8, dist)
     base = ppi.solve(scenario)
-    spec = SweepSpec(str(path), fixed=tuple(sorted(base.starts.items())))
+    spec = SweepSpec(scenario, fixed=tuple(sorted(base.starts.items())))
     first = run_montecarlo(scenario, spec, 6, 7, dist, tmp_path / "a", workers=2, threshold=base.objective)
     second = run_montecarlo(scenario, spec, 6, 7, dist, tmp_path / "b", workers=1, threshold=base.objective)
     assert first.samples.equals(second.samples) and first.projects.equals(second.projects)
