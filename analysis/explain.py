@@ -2,17 +2,16 @@
 
 Every number comes from re-solving the scenario with one change (an integer plan has no meaningful LP dual):
 
-- a project left out, *forced in* (`Force(P)`: status mandatory, at its best start year): the objective it
+- a project left out, *forced in* (`projects.P.status=mandatory`, at its best start year): the objective it
   costs, and the projects it displaces;
-- a chosen project *dropped* (`Exclude(P)`) or *deferred* one year (`Force(P)` and `StartFrom(P, s+1)`):
-  the objective lost;
+- a chosen project *dropped* (`status=excluded`) or *deferred* one year (`status=mandatory`,
+  `earliest_start=s+1`): the objective lost;
 - one more M€ in the envelope of year y (`budget.annual.y=B+1e6`): the objective removed, and the unmet
   demand per kind.
 
-The changes are typed edits (`models.edits`) of the scenario explained, in memory: it may have been loaded
-from a file or built in Python. They are the points of a sweep (`analysis.sweep.run_sweep`): solved in
-parallel, verified, saved and resumable like any sweep. The constraints that bind the plan (budget years at
-their limit, windows at their edge, ratios at their ceiling) are read from the plan itself.
+The changes are the points of a sweep (`analysis.sweep.run_sweep`): solved in parallel, verified, saved and
+resumable like any sweep. The constraints that bind the plan (budget years at their limit, windows at their
+edge, ratios at their ceiling) are read from the plan itself.
 """
 
 from __future__ import annotations
@@ -25,12 +24,11 @@ from typing import Any
 import pandas as pd
 
 from analysis.sweep import Point, SweepSpec, run_sweep
-from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
+from models.units import MEUR
 from reports.words import binding_text
 
-MEUR = 1e6
 EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
 # A budget year is "at its limit" when less than this share of its envelope is left (projects are lumpy: a
 # year with 0.5 % left has no room for any project).
@@ -173,16 +171,26 @@ def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) 
 def project_points(scenario: Scenario, starts: dict[str, int | None], only: tuple[str, ...] = ()) -> list[Point]:
     """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
     points = []
+    spec_shift = {p.id: p.shift for p in scenario.spec.projects}
     for p in scenario.projects:
         if (only and p.id not in only) or p.status in ("committed", "excluded"):
             continue
         s = starts.get(p.id)
         if s is None:
-            points.append(Point((Force(p.id),), name=f"force_in {p.id}"))
+            points.append(Point(values=((f"projects.{p.id}.status", "mandatory"),), name=f"force_in {p.id}"))
             continue
-        points.append(Point((Exclude(p.id),), name=f"drop {p.id}"))
+        points.append(Point(values=((f"projects.{p.id}.status", "excluded"),), name=f"drop {p.id}"))
         if s < p.latest:
-            points.append(Point((Force(p.id), StartFrom(p.id, s + 1)), name=f"defer {p.id}"))
+            earliest = s + 1 - spec_shift[p.id]  # the file's earliest_start, before the window's shift
+            points.append(
+                Point(
+                    values=(
+                        (f"projects.{p.id}.status", "mandatory"),
+                        (f"projects.{p.id}.earliest_start", str(earliest)),
+                    ),
+                    name=f"defer {p.id}",
+                )
+            )
     return points
 
 
@@ -191,7 +199,8 @@ def budget_points(scenario: Scenario) -> list[Point]:
     scale = scenario.budget_scale or 1.0
     return [
         Point(
-            (value_edit(f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}"),), f"budget {y}"
+            values=((f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}"),),
+            name=f"budget {y}",
         )
         for y in scenario.years
     ]
@@ -211,8 +220,9 @@ def explain(
     scheduler: str | None = None,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> Explanation:
-    """Explain a plan (plan.json form) of a scenario (loaded from a file or built in Python); re-solves are
-    saved in `out_dir`."""
+    """Explain a plan (plan.json form) of a scenario loaded from a file; re-solves are saved in `out_dir`."""
+    if scenario.source.startswith("<"):
+        raise ValueError("explain needs a scenario loaded from a file (its re-solves load it again)")
     unknown = [pid for pid in projects if pid not in scenario.project]
     if unknown:
         raise ValueError(f"unknown project {unknown[0]!r}")
@@ -220,10 +230,13 @@ def explain(
     base_objective = plan.get("objective")
     points = project_points(scenario, starts, projects) + (budget_points(scenario) if budget else [])
     spec = SweepSpec(
-        scenario,  # each change derived from the scenario explained (its budget factor kept)
-        tuple(points),
+        scenario.source,
+        scenario.variant,
+        scenario.sets,
+        tuple(Point(scenario.budget_scale, p.values, p.name) for p in points),  # the plan's own budget factor
         time_limit=time_limit,
         solver=solver,
+        allow_outside_files=scenario.allow_outside_files,
         start=tuple(sorted(starts.items())),  # the plan explained: a first plan for every re-solve
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)

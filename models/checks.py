@@ -14,7 +14,7 @@ from models.errors import Path
 from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, new_pupil_shares, school_kinds
 from models.limits import MAX_HINTS
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
-from models.spec import ScenarioSpec
+from models.spec import ProjectStatus, ScenarioSpec
 
 Finding = tuple[Path, str]
 
@@ -164,9 +164,9 @@ def check_windows(spec: ScenarioSpec) -> Iterator[Finding]:
 def check_status_start(spec: ScenarioSpec) -> Iterator[Finding]:
     h = spec.horizon
     for i, p in enumerate(spec.projects):
-        if p.status == "committed" and p.shift:
+        if p.status == ProjectStatus.COMMITTED and p.shift:
             yield ("projects", i, "shift"), "a committed project's start is fixed: it has no window to shift"
-        if p.status == "committed":
+        if p.status == ProjectStatus.COMMITTED:
             if p.start is None:
                 yield ("projects", i, "start"), "a committed project needs its start year ('start')"
             elif p.start > h.end:
@@ -216,7 +216,7 @@ def check_requires_cycles(spec: ScenarioSpec) -> Iterator[Finding]:
 def check_empty_windows(spec: ScenarioSpec) -> Iterator[Finding]:
     """A mandatory project must be able to start; (a candidate that cannot is a warning, see below)."""
     for i, p in enumerate(spec.projects):
-        if p.status == "mandatory":
+        if p.status == ProjectStatus.MANDATORY:
             r = resolve_project(spec, i)
             if r.earliest > r.latest:
                 yield ("projects", i), _window_message(r.earliest, r.latest, "a mandatory project")
@@ -391,14 +391,14 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
     out: list[Finding] = []
     for i, p in enumerate(spec.projects):
         r = resolve_project(spec, i)
-        if p.status == "candidate" and r.earliest > r.latest:
+        if p.status == ProjectStatus.CANDIDATE and r.earliest > r.latest:
             out.append(
                 (
                     ("projects", i),
                     _window_message(r.earliest, r.latest, "this candidate") + "; it is never chosen",
                 )
             )
-        if p.status != "excluded" and not any(v > 0 for v in p.capacity.values()):
+        if p.status != ProjectStatus.EXCLUDED and not any(v > 0 for v in p.capacity.values()):
             out.append((("projects", i, "capacity"), "the project adds no capacity"))
     if spec.transfers is not None and not any(d.neighbours for d in spec.districts):
         out.append((("transfers",), "no district lists neighbours: no demand can be transferred"))

@@ -29,7 +29,12 @@ class Status(StrEnum):
 
     @property
     def has_plan(self) -> bool:
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
+        return self.value in PLAN_STATUSES
+
+
+# The statuses that come with a plan, as plan.json and the sweep tables write them: test a status read back
+# from a file or a table with `in PLAN_STATUSES` (or `Status(s).has_plan`), never with a tuple of its own.
+PLAN_STATUSES: tuple[str, ...] = (Status.OPTIMAL.value, Status.FEASIBLE.value)
 
 
 # HiGHS' and CBC's default relative MIP gap: a plan within it is what every solver calls "optimal".

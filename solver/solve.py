@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from solver.engines import ENGINES, GAP_SLACK, EngineResult, SolveOptions, Start, relative_gap, zero_fits
 from solver.formulation import MatrixModel, build_model
 
@@ -74,19 +75,19 @@ def unstartable(scenario: Scenario, starts: Mapping[str, int | None]) -> list[st
         p = scenario.project.get(pid)
         if year is None:
             continue
-        if p is not None and p.status == "committed":
+        if p is not None and p.status == ProjectStatus.COMMITTED:
             kept[pid] = p.start if p.start is not None else year
-        elif p is None or p.status == "excluded" or year not in p.start_years:
+        elif p is None or p.status == ProjectStatus.EXCLUDED or year not in p.start_years:
             out.append(pid)
         else:
             kept[pid] = year
     for p in scenario.projects:  # committed projects start whatever the plan says
-        if p.status == "committed" and p.start is not None:
+        if p.status == ProjectStatus.COMMITTED and p.start is not None:
             kept.setdefault(p.id, p.start)
     changed = True
     while changed:  # a prerequisite left out takes its dependants with it
         changed = False
-        for pid in [pid for pid in kept if scenario.project[pid].status != "committed"]:
+        for pid in [pid for pid in kept if scenario.project[pid].status != ProjectStatus.COMMITTED]:
             if any(q not in kept or kept[q] > kept[pid] for q in scenario.project[pid].requires):
                 del kept[pid]
                 out.append(pid)
@@ -138,7 +139,7 @@ def plan_from_result(
     if result.status.has_plan:
         assert result.x is not None
         for p in scenario.projects:
-            if p.status == "committed":
+            if p.status == ProjectStatus.COMMITTED:
                 starts[p.id] = p.start
         for (pid, year), j in model.start_col.items():
             if result.x[j] > BINARY_THRESHOLD:
