@@ -25,7 +25,6 @@ from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
 from models.units import MEUR
-from reports.words import DIAGNOSIS, change_text, finding_text, note_text
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
 
@@ -40,15 +39,12 @@ LISTED = 6
 
 @dataclass(frozen=True)
 class Change:
-    """One edit of a remedy: its kind and values (for words in either language), and its `--set` argument."""
+    """One edit of a remedy: its kind and values (worded in either language by reports.words.change_text), and
+    its `--set` argument."""
 
     kind: str  # raise_envelope, raise_total, borrowing, savings_rate, debt_years, shift, drop_mandatory, carry_over
     values: dict[str, Any]
     edit: str
-
-    @property
-    def text(self) -> str:
-        return change_text(self.to_dict(), "en")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "values": self.values, "edit": self.edit}
@@ -59,10 +55,6 @@ class Remedy:
     kind: str  # money, carry, schedule
     changes: tuple[Change, ...]
     verified: bool  # the scenario with these edits has a plan (checked by a feasibility solve)
-
-    @property
-    def title(self) -> str:
-        return DIAGNOSIS["en"][f"r.{self.kind}"]
 
     @property
     def sets(self) -> tuple[str, ...]:
@@ -77,36 +69,18 @@ class Finding:
     kind: str  # budget_year, budget_cumulative, budget_total, borrowing, savings, debt, requires, ... row
     values: dict[str, Any]
 
-    @property
-    def text(self) -> str:
-        return finding_text(self.to_dict(), "en")
-
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row, "kind": self.kind, "values": self.values}
 
 
 @dataclass(frozen=True)
 class Diagnosis:
+    """What breaks and the remedies, as kinds and values: reports.words words them
+    (`format_diagnosis`, and `diagnosis_to_dict` for diagnosis.json)."""
+
     findings: tuple[Finding, ...]
     remedies: tuple[Remedy, ...]
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (kind, values)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The diagnosis.json content: kinds and values, with the English words beside them."""
-        return {
-            "format": "ppi-diagnosis/1",
-            "findings": [{**f.to_dict(), "text": f.text} for f in self.findings],
-            "remedies": [
-                {
-                    "kind": r.kind,
-                    "title": r.title,
-                    "verified": r.verified,
-                    "changes": [{**c.to_dict(), "text": c.text} for c in r.changes],
-                }
-                for r in self.remedies
-            ],
-            "notes": [{"kind": k, "values": v, "text": note_text(k, v, "en")} for k, v in self.notes],
-        }
 
 
 def _ceil(euros: float) -> float:
@@ -408,22 +382,3 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if not remedies:
         notes.append(("none", {}))
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
-
-
-def format_diagnosis(diagnosis: Diagnosis | dict[str, Any], lang: str = "en") -> str:
-    """The diagnosis (or its diagnosis.json form) as the CLI prints it."""
-    d = diagnosis.to_dict() if isinstance(diagnosis, Diagnosis) else diagnosis
-    t = DIAGNOSIS[lang]
-    lines = [t["intro"]]
-    for f in d["findings"]:
-        lines.append(f"  - {finding_text(f, lang)}  [{f['row']}]")
-    if d["remedies"]:
-        lines.append(t["remedies"])
-        for i, r in enumerate(d["remedies"], 1):
-            check = "" if r["verified"] else f" ({t['not_checked']})"
-            words = "; ".join(change_text(c, lang) for c in r["changes"])
-            lines.append(f"  {i}. {t['r.' + r['kind']]}{check}: {words}")
-            lines.append("     " + " ".join(f"--set {c['edit']}" for c in r["changes"]))
-    for note in d["notes"]:
-        lines.append(f"Note: {note_text(note['kind'], note['values'], lang)}")
-    return "\n".join(lines)

@@ -2,16 +2,20 @@
 
 Every number comes from re-solving the scenario with one change (an integer plan has no meaningful LP dual):
 
-- a project left out, *forced in* (`projects.P.status=mandatory`, at its best start year): the objective it
+- a project left out, *forced in* (`Force(P)`: status mandatory, at its best start year): the objective it
   costs, and the projects it displaces;
-- a chosen project *dropped* (`status=excluded`) or *deferred* one year (`status=mandatory`,
-  `earliest_start=s+1`): the objective lost;
+- a chosen project *dropped* (`Exclude(P)`) or *deferred* one year (`Force(P)` and `StartFrom(P, s+1)`):
+  the objective lost;
 - one more M€ in the envelope of year y (`budget.annual.y=B+1e6`): the objective removed, and the unmet
   demand per kind.
 
-The changes are the points of a sweep (`analysis.sweep.run_sweep`): solved in parallel, verified, saved and
-resumable like any sweep. The constraints that bind the plan (budget years at their limit, windows at their
-edge, ratios at their ceiling) are read from the plan itself.
+The changes are typed edits (`models.edits`) of the scenario explained, in memory: it may have been loaded
+from a file or built in Python. They are the points of a sweep (`analysis.sweep.run_sweep`): solved in
+parallel, verified, saved and resumable like any sweep. The constraints that bind the plan (budget years at
+their limit, windows at their edge, ratios at their ceiling) are read from the plan itself.
+
+The results are kinds and values, never sentences: `reports.words` words them (`format_explanation`, and
+`explanation_to_dict` for explain.json).
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.sweep import Point, SweepSpec, run_sweep
+from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
 from models.units import MEUR
-from reports.words import binding_text
 
 EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
 # A budget year is "at its limit" when less than this share of its envelope is left (projects are lumpy: a
@@ -52,7 +56,9 @@ class ProjectWhy:
     displaced: tuple[str, ...] = ()  # chosen in the plan, left out after the change
     added: tuple[str, ...] = ()  # left out in the plan, chosen after the change
     moved: tuple[str, ...] = ()  # chosen in both, another start year
-    note: str = ""
+    # Why there is no figure, as (kind, values): ("cannot_defer", {"latest": 2031}), ("no_plan_with", {}),
+    # ("no_plan_without", {}); worded by reports.words.project_note_text.
+    note: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,10 @@ class Explanation:
     projects: tuple[ProjectWhy, ...]
     budget: tuple[BudgetValue, ...]
     binding: tuple[dict[str, Any], ...]  # see binding_constraints
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (kind, values), worded by reports.words.explain_note_text
 
     def projects_table(self) -> pd.DataFrame:
+        """One row per re-solve; the note column holds the note's kind (reports.words.projects_table words it)."""
         rows = [
             {
                 "project": w.project,
@@ -99,7 +106,7 @@ class Explanation:
                 "displaced": " ".join(w.displaced),
                 "added": " ".join(w.added),
                 "moved": " ".join(w.moved),
-                "note": w.note,
+                "note": w.note[0] if w.note else "",
             }
             for w in self.projects
         ]
@@ -126,27 +133,6 @@ class Explanation:
         ]
         return pd.DataFrame(rows)
 
-    def to_dict(self) -> dict[str, Any]:
-        def records(table: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {
-                    k: (None if pd.isna(v) else (int(v) if hasattr(v, "is_integer") and k.endswith("start") else v))
-                    for k, v in row.items()
-                }
-                for row in table.astype(object).to_dict("records")
-            ]
-
-        return {
-            "format": "ppi-explain/1",
-            "scenario": self.scenario,
-            "status": self.status,
-            "objective": self.objective,
-            "projects": records(self.projects_table()),
-            "budget": records(self.budget_table()),
-            "binding": list(self.binding),
-            "notes": list(self.notes),
-        }
-
 
 def _difference(objective: float | None, base: float | None) -> float | None:
     """objective − base, with solver dust (below OBJ_EPS relative to the objective) shown as 0."""
@@ -171,26 +157,16 @@ def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) 
 def project_points(scenario: Scenario, starts: dict[str, int | None], only: tuple[str, ...] = ()) -> list[Point]:
     """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
     points = []
-    spec_shift = {p.id: p.shift for p in scenario.spec.projects}
     for p in scenario.projects:
         if (only and p.id not in only) or p.status in ("committed", "excluded"):
             continue
         s = starts.get(p.id)
         if s is None:
-            points.append(Point(values=((f"projects.{p.id}.status", "mandatory"),), name=f"force_in {p.id}"))
+            points.append(Point((Force(p.id),), name=f"force_in {p.id}"))
             continue
-        points.append(Point(values=((f"projects.{p.id}.status", "excluded"),), name=f"drop {p.id}"))
+        points.append(Point((Exclude(p.id),), name=f"drop {p.id}"))
         if s < p.latest:
-            earliest = s + 1 - spec_shift[p.id]  # the file's earliest_start, before the window's shift
-            points.append(
-                Point(
-                    values=(
-                        (f"projects.{p.id}.status", "mandatory"),
-                        (f"projects.{p.id}.earliest_start", str(earliest)),
-                    ),
-                    name=f"defer {p.id}",
-                )
-            )
+            points.append(Point((Force(p.id), StartFrom(p.id, s + 1)), name=f"defer {p.id}"))
     return points
 
 
@@ -199,8 +175,7 @@ def budget_points(scenario: Scenario) -> list[Point]:
     scale = scenario.budget_scale or 1.0
     return [
         Point(
-            values=((f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}"),),
-            name=f"budget {y}",
+            (value_edit(f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}"),), f"budget {y}"
         )
         for y in scenario.years
     ]
@@ -220,9 +195,8 @@ def explain(
     scheduler: str | None = None,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> Explanation:
-    """Explain a plan (plan.json form) of a scenario loaded from a file; re-solves are saved in `out_dir`."""
-    if scenario.source.startswith("<"):
-        raise ValueError("explain needs a scenario loaded from a file (its re-solves load it again)")
+    """Explain a plan (plan.json form) of a scenario (loaded from a file or built in Python); re-solves are
+    saved in `out_dir`."""
     unknown = [pid for pid in projects if pid not in scenario.project]
     if unknown:
         raise ValueError(f"unknown project {unknown[0]!r}")
@@ -230,23 +204,17 @@ def explain(
     base_objective = plan.get("objective")
     points = project_points(scenario, starts, projects) + (budget_points(scenario) if budget else [])
     spec = SweepSpec(
-        scenario.source,
-        scenario.variant,
-        scenario.sets,
-        tuple(Point(scenario.budget_scale, p.values, p.name) for p in points),  # the plan's own budget factor
+        scenario,  # each change derived from the scenario explained (its budget factor kept)
+        tuple(points),
         time_limit=time_limit,
         solver=solver,
-        allow_outside_files=scenario.allow_outside_files,
         start=tuple(sorted(starts.items())),  # the plan explained: a first plan for every re-solve
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     by_name = {r["label"]: r["plan"] for r in result.results}
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     if plan.get("status") != "optimal":
-        notes.append(
-            f"the plan explained is {plan.get('status')} (not proven optimal): a change may improve on it "
-            "for reasons of its own"
-        )
+        notes.append(("not_optimal", {"status": plan.get("status")}))
 
     whys: list[ProjectWhy] = []
     for p in scenario.projects:
@@ -266,7 +234,7 @@ def explain(
                         "not possible",
                         None,
                         None,
-                        note=f"cannot be deferred: its window ends in {p.latest}",
+                        note=("cannot_defer", {"latest": p.latest}),
                     )
                 )
                 continue
@@ -275,9 +243,9 @@ def explain(
             other_starts = _starts(other)
             displaced, added, moved = _diff(starts, other_starts, p.id)
             delta = _difference(objective, base_objective)
-            note = ""
+            note = None
             if other.get("status") == "infeasible":
-                note = "no plan can include it" if change != "drop" else "no plan without it"
+                note = ("no_plan_with", {}) if change != "drop" else ("no_plan_without", {})
             whys.append(
                 ProjectWhy(
                     p.id,
@@ -329,13 +297,13 @@ def explain(
 
 def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> list[dict[str, Any]]:
     """The constraints a plan is held by: budget years at their limit, windows at their edge, prerequisites
-    started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€), "text"}."""
+    started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€)}, worded by
+    reports.words.binding_text."""
     ev = evaluate_plan(scenario, starts)
     found: list[dict[str, Any]] = []
 
     def add(kind: str, **values: Any) -> None:
-        item = {"kind": kind, **values}
-        found.append({**item, "text": binding_text(item, "en")})
+        found.append({"kind": kind, **values})
 
     what = "net effort" if scenario.net_basis else "spending"
     for row in ev.budget.to_dict("records"):
@@ -382,68 +350,3 @@ def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> li
                     cap=pr.max_borrowing / MEUR,
                 )
     return found
-
-
-def format_explanation(e: Explanation, top: int = 0) -> str:
-    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all)."""
-    lines = [f"{e.scenario}: plan {e.status}, objective {e.objective:.6g}" if e.objective is not None else e.scenario]
-    left_out = [w for w in e.projects if w.change == "force_in"]
-    chosen = [w for w in e.projects if w.change != "force_in"]
-
-    def cut(items: list) -> list:
-        return items[:top] if top else items
-
-    if left_out:
-        lines.append("\nProjects left out — forced in at their best start year:")
-        for w in cut(sorted(left_out, key=lambda w: (w.delta is None, w.delta or 0.0))):
-            if w.delta is None:
-                lines.append(f"  {w.project}: {w.status}" + (f" ({w.note})" if w.note else ""))
-                continue
-            effect = _effect(w)
-            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}){effect}")
-    if chosen:
-        lines.append("\nProjects chosen — dropped, or deferred one year:")
-        by_project: dict[str, dict[str, ProjectWhy]] = {}
-        for w in chosen:
-            by_project.setdefault(w.project, {})[w.change] = w
-        ordered = sorted(by_project.items(), key=lambda kv: -(kv[1]["drop"].delta or 0.0) if "drop" in kv[1] else 0)
-        for pid, changes in cut(ordered):
-            parts = []
-            drop, defer = changes.get("drop"), changes.get("defer")
-            if drop is not None:
-                parts.append(f"dropped {drop.delta:+.3f}" if drop.delta is not None else f"dropped: {drop.status}")
-            if defer is not None:
-                if defer.delta is not None:
-                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.3f}")
-                else:
-                    parts.append(defer.note or defer.status)
-            start = drop.start if drop is not None else None
-            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts) + (_effect(drop) if drop else ""))
-    if e.budget:
-        lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
-        for b in e.budget:
-            flag = " binding" if b.binding else ""
-            limit = " at its limit" if b.at_limit else ""
-            gain = f"{b.gain:.3f}" if b.gain is not None else b.status
-            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
-            lines.append(
-                f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"
-                f" margin {b.margin / MEUR:.2f} M€{limit}{flag}"
-            )
-    if e.binding:
-        lines.append("\nWhat holds the plan:")
-        lines += [f"  - {b['text']}" for b in e.binding]
-    for note in e.notes:
-        lines.append(f"Note: {note}")
-    return "\n".join(lines)
-
-
-def _effect(w: ProjectWhy) -> str:
-    parts = []
-    if w.displaced:
-        parts.append("displaces " + ", ".join(w.displaced))
-    if w.added:
-        parts.append("brings in " + ", ".join(w.added))
-    if w.moved:
-        parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
-    return (": " + "; ".join(parts)) if parts else ""

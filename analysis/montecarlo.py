@@ -4,9 +4,10 @@ Each sample (reproducible from the seed) draws, for every project not excluded,
 - a cost factor exp(N(0, σ_m)) — log-normal, so overruns are larger than savings — with σ_m by maturity
   level (docs/domain.md cost certainty ±50 % for an idée … ±5–10 % in works, read as about two σ);
 - a delivery delay of +1 year with probability p_m, +2 with p_m² (low maturity slips more);
-and for every demand kind an extra yearly demand growth N(0, σ_demand). The draws are applied as `--set`
-values (`projects.<id>.cost`, `projects.<id>.delivery_lag`, `demand_growth.<kind>`), so every sample is a
-validated scenario, solved and verified like any sweep point (in parallel, resumable, Dask or local).
+and for every demand kind an extra yearly demand growth N(0, σ_demand). The draws are typed edits of the
+scenario in memory (`SetValue` of `projects.<id>.cost`, `projects.<id>.delivery_lag`, `demand_growth.<kind>`),
+so every sample is a validated scenario, solved and verified like any sweep point (in parallel, resumable,
+Dask or local); the scenario may have been loaded from a file or built in Python.
 
 The report: how often each project is chosen and in which start year; the distribution of unmet demand
 and of the objective; and for a fixed plan (the base optimum by default), re-evaluated under each sample
@@ -16,13 +17,14 @@ without re-solving, the probability that it breaks a budget year or misses an ob
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.sweep import Point, SweepResult, SweepSpec, run_sweep
+from models.edits import value_edit
 from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from models.spec import ProjectStatus
@@ -49,7 +51,7 @@ def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributio
     rng = np.random.Generator(np.random.PCG64(seed))
     points = []
     for i in range(samples):
-        values: list[tuple[str, str]] = []
+        values: list[tuple[str, str]] = []  # (path, value as written: the record of the sample)
         for p in scenario.projects:
             if p.status == ProjectStatus.EXCLUDED:
                 continue
@@ -66,7 +68,7 @@ def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributio
         for k in scenario.kinds:
             if dist.demand_sigma > 0:
                 values.append((f"demand_growth.{k}", repr(round(float(rng.normal(0.0, dist.demand_sigma)), 6))))
-        points.append(Point(None, tuple(values), name=f"sample {i + 1}"))
+        points.append(Point(tuple(value_edit(path, text) for path, text in values), name=f"sample {i + 1}"))
     return tuple(points)
 
 
@@ -91,9 +93,10 @@ def run_montecarlo(
     executor: str = "local",
     scheduler: str | None = None,
 ) -> MonteCarlo:
-    """Solve every sample (spec.fixed: the plan also evaluated under each) and summarise."""
+    """Solve every sample of `scenario` (spec: the solve options, and spec.fixed: the plan also evaluated
+    under each) and summarise."""
     points = sample_points(scenario, samples, seed, dist)
-    spec = SweepSpec(**{**spec.__dict__, "points": points})
+    spec = replace(spec, scenario=scenario, points=points)
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     return MonteCarlo(result, *_tables(scenario, result, threshold))
 
@@ -149,30 +152,3 @@ def _tables(scenario: Scenario, result: SweepResult, threshold: float | None):
                  "value": misses.mean()}
             )  # fmt: skip
     return samples, projects, pd.DataFrame(summary_rows)
-
-
-def histogram_chart(mc: MonteCarlo, title: str) -> bytes:
-    """PNG: distribution of the objective (re-solved, and of the fixed plan) and selection frequency."""
-    import io
-
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(12, 4.5))
-    left, right = fig.subplots(1, 2)
-    solved = mc.samples[mc.samples["status"].isin(PLAN_STATUSES)]
-    left.hist(solved["objective"].astype(float), bins=20, alpha=0.7, label="re-solved per sample")
-    if "fixed objective" in mc.samples:
-        left.hist(mc.samples["fixed objective"].astype(float), bins=20, alpha=0.5, label="fixed plan")
-    left.set_xlabel("objective (weighted unmet unit-years)")
-    left.set_ylabel("samples")
-    left.legend(fontsize=8)
-    left.set_title(title, fontsize=10)
-    top = mc.projects.head(25).iloc[::-1]
-    right.barh(range(len(top)), top["chosen_share"], color="#1f4e79")
-    right.set_yticks(range(len(top)), labels=list(top["project"]), fontsize=7)
-    right.set_xlim(0, 1)
-    right.set_xlabel("share of samples where the project is chosen")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return buf.getvalue()

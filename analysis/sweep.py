@@ -497,42 +497,6 @@ def knee(table: pd.DataFrame) -> int | None:
     return int(solved.index[best]) if distance[best] > 1e-9 else None
 
 
-def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
-    """PNG: objective and unmet demand per kind against the total envelope, the knee marked."""
-    from matplotlib.figure import Figure
-
-    solved = table[table["status"].isin(["optimal", "feasible"])].sort_values("envelope_total")
-    kinds = [c for c in table.columns if c.startswith("unmet ")]
-    fig = Figure(figsize=(12, 4))
-    axes = fig.subplots(1, 1 + bool(kinds), squeeze=False)[0]
-    x = solved["envelope_total"] / 1e6
-    axes[0].plot(x, solved["objective"], marker="o", color="#1f4e79")
-    k = knee(table)
-    if k is not None:
-        axes[0].plot(
-            [table.at[k, "envelope_total"] / 1e6], [table.at[k, "objective"]], marker="*", ms=16, color="#c0392b"
-        )
-        axes[0].annotate("knee", (table.at[k, "envelope_total"] / 1e6, table.at[k, "objective"]), xytext=(8, 8),
-                         textcoords="offset points")  # fmt: skip
-    axes[0].set_xlabel("total envelope over the horizon (M€)")
-    axes[0].set_ylabel("objective (weighted unmet unit-years)")
-    axes[0].set_title(title, fontsize=10)
-    axes[0].grid(alpha=0.3)
-    if kinds:
-        for col in kinds:
-            axes[1].plot(x, solved[col], marker=".", label=col.removeprefix("unmet "))
-        axes[1].set_xlabel("total envelope over the horizon (M€)")
-        axes[1].set_ylabel("unmet demand (unit-years)")
-        axes[1].legend(fontsize=8)
-        axes[1].grid(alpha=0.3)
-    fig.tight_layout()
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return buf.getvalue()
-
-
 class ProgressLine:
     """`  12/41 points [#####-----] 30 s, about 70 s left` on stderr, redrawn in place."""
 
@@ -639,25 +603,3 @@ def tornado_table(results: list[dict[str, Any]]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out).sort_values("swing", ascending=False, na_position="last").reset_index(drop=True)
-
-
-def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
-    """PNG: one horizontal bar per parameter from its lowest to its highest objective, around the base."""
-    import io
-
-    from matplotlib.figure import Figure
-
-    shown = table.dropna(subset=["low", "high"]).iloc[::-1]
-    fig = Figure(figsize=(10, 1.2 + 0.5 * max(1, len(shown))))
-    ax = fig.subplots()
-    for i, row in enumerate(shown.itertuples(index=False)):
-        ax.barh(i, row.high - base, left=base, color="#c0392b", alpha=0.8)
-        ax.barh(i, row.low - base, left=base, color="#2e86c1", alpha=0.8)
-    ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(range(len(shown)), labels=list(shown["parameter"]), fontsize=8)
-    ax.set_xlabel("objective (weighted unmet unit-years); base = black line")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return buf.getvalue()

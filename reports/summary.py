@@ -5,13 +5,10 @@ from __future__ import annotations
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
+from reports.text import TEXT
 
-STATUS_WORDS = {
-    Status.OPTIMAL: "optimal (proven)",
-    Status.FEASIBLE: "feasible, not proven optimal",
-    Status.INFEASIBLE: "infeasible: no plan satisfies the constraints",
-    Status.NO_SOLUTION: "no plan found within the limits",
-}
+# The outcome in the workbook's English words (its longer words for a plan that failed).
+STATUS_WORDS = {s: TEXT["en"].get(f"st.{s.value}") or TEXT["en"][f"status.{s.value}"] for s in Status}
 
 
 def _meur(x: float) -> str:

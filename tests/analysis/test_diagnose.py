@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.diagnose import diagnose, format_diagnosis
+from analysis.diagnose import diagnose
 from models import load_scenario
 from models.plan import Status
+from reports.text import TEXT
+from reports.words import change_text, diagnosis_to_dict, finding_text, format_diagnosis
 from solver import SolveOptions, solve
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
 from tests.helpers import make_scenario_dict, project, rows, run_cli
@@ -26,6 +28,16 @@ SHORT_2027 = [
     project("a", cost=9e6, status="committed", start=2027),
     project("b", cost=2e6, status="mandatory", earliest_start=2027, latest_start=2027),
 ]
+
+
+def _words(item) -> str:
+    """A finding or a change of a remedy in English, as the command line words it."""
+    words = finding_text if hasattr(item, "row") else change_text
+    return words(item.to_dict(), "en")
+
+
+def _title(remedy) -> str:
+    return TEXT["en"][f"r.{remedy.kind}"]
 
 
 def _write(tmp_path: Path, data: dict) -> Path:
@@ -49,7 +61,7 @@ def _assert_every_remedy_works(path: Path, diagnosis) -> None:
 
 
 def _titles(diagnosis) -> list[str]:
-    return [r.title for r in diagnosis.remedies]
+    return [_title(r) for r in diagnosis.remedies]
 
 
 # ------------------------------------------------------------------------------------ budget year short
@@ -65,16 +77,16 @@ def test_budget_year_short_in_budget_words(tmp_path):
     assert solve(s).status == Status.INFEASIBLE
     d = diagnose(s)
     assert [f.row for f in d.findings] == ["budget[2027]"]
-    text = d.findings[0].text
+    text = _words(d.findings[0])
     assert text.startswith("2027: committed and mandatory projects need 11.00 M€ of spending")
     assert "against an envelope of 10.00 M€ (short by 1.00 M€): a (committed, 9.00 M€), b (mandatory, 2.00 M€)" in text
     assert _titles(d) == ["Give more money", "Allow carry-over", "Change the schedule"]
     money, carry, schedule = d.remedies
     assert money.sets == ("budget.annual.2027=11000000",)
-    assert money.changes[0].text == "raise the 2027 envelope by 1.00 M€ (to 11.00 M€)"
+    assert _words(money.changes[0]) == "raise the 2027 envelope by 1.00 M€ (to 11.00 M€)"
     assert carry.sets == ("budget.carry_over=true",)
     assert schedule.sets in (("projects.b.shift=1",), ("projects.b.shift=-1",))
-    assert "move b's window 1 year" in schedule.changes[0].text
+    assert "move b's window 1 year" in _words(schedule.changes[0])
     _assert_every_remedy_works(path, d)
 
 
@@ -98,8 +110,9 @@ def test_carry_over_shortfall_counts_the_years_together(tmp_path):
         ],
     )
     d = diagnose(s)
-    assert d.findings[0].text.startswith("2026–2027 (with carry-over): committed and mandatory projects need 23.00 M€")
-    assert "short by 3.00 M€" in d.findings[0].text
+    text = _words(d.findings[0])
+    assert text.startswith("2026–2027 (with carry-over): committed and mandatory projects need 23.00 M€")
+    assert "short by 3.00 M€" in _words(d.findings[0])
     _assert_every_remedy_works(path, d)
 
 
@@ -111,7 +124,7 @@ def test_multi_year_envelope_short(tmp_path):
     path = _write(tmp_path, data)
     d = diagnose(load_scenario(path))
     assert [f.row for f in d.findings] == ["budget_total"]
-    assert "short by 2.00 M€" in d.findings[0].text
+    assert "short by 2.00 M€" in _words(d.findings[0])
     assert d.remedies[0].sets == ("budget.total=12000000",)
     _assert_every_remedy_works(path, d)
 
@@ -134,7 +147,7 @@ def test_debt_ceiling_in_ratio_words(tmp_path):
     assert solve(s).status == Status.INFEASIBLE
     d = diagnose(s)
     assert d.findings and d.findings[0].row.startswith("debt_capacity[")
-    assert "is 2.5 years of épargne brute (1.00 M€), above the ceiling of 2 years" in d.findings[0].text
+    assert "is 2.5 years of épargne brute (1.00 M€), above the ceiling of 2 years" in _words(d.findings[0])
     money = d.remedies[0]
     assert money.sets == ("finance.prospective.max_debt_years=2.5",)
     assert "Change the schedule" in _titles(d)  # a: a candidate instead of mandatory
@@ -151,7 +164,7 @@ def test_savings_floor_in_ratio_words(tmp_path):
     )
     d = diagnose(s)
     assert d.findings[0].row.startswith("min_savings[")
-    assert "épargne brute falls to 4.0% of operating revenue, below the floor of 10.0%" in d.findings[0].text
+    assert "épargne brute falls to 4.0% of operating revenue, below the floor of 10.0%" in _words(d.findings[0])
     assert d.remedies[0].sets == ("finance.prospective.min_savings_rate=0.04",)
     _assert_every_remedy_works(path, d)
 
@@ -165,7 +178,7 @@ def test_borrowing_cap(tmp_path):
     )
     d = diagnose(s)
     assert d.findings[0].row == "financing[2026]"
-    assert "need 4.00 M€ of new borrowing, above the 2.00 M€ a year allowed" in d.findings[0].text
+    assert "need 4.00 M€ of new borrowing, above the 2.00 M€ a year allowed" in _words(d.findings[0])
     assert d.remedies[0].sets == ("finance.prospective.max_borrowing=4000000",)
     _assert_every_remedy_works(path, d)
 
@@ -184,9 +197,9 @@ def test_window_conflict_moves_a_window(tmp_path):
     )
     d = diagnose(s)
     assert [f.row for f in d.findings] == ["budget[2026]"]
-    schedule = next(r for r in d.remedies if r.title == "Change the schedule")
+    schedule = next(r for r in d.remedies if _title(r) == "Change the schedule")
     assert len(schedule.changes) == 1 and schedule.sets[0] in ("projects.a.shift=1", "projects.b.shift=1")
-    assert "1 year later (to 2027–2027)" in schedule.changes[0].text
+    assert "1 year later (to 2027–2027)" in _words(schedule.changes[0])
     _assert_every_remedy_works(path, d)
 
 
@@ -198,7 +211,7 @@ def test_alternatives_both_mandatory(tmp_path):
     )
     d = diagnose(s)
     assert [f.row for f in d.findings] == ["excludes[a,b]"]
-    assert d.findings[0].text == "a (mandatory) and b (mandatory) exclude each other, but both must be carried out"
+    assert _words(d.findings[0]) == "a (mandatory) and b (mandatory) exclude each other, but both must be carried out"
     assert _titles(d) == ["Change the schedule"]
     assert d.remedies[0].sets in (("projects.a.status=candidate",), ("projects.b.status=candidate",))
     _assert_every_remedy_works(path, d)
@@ -221,7 +234,7 @@ def test_requires_chain_that_does_not_fit_its_windows(tmp_path):
     assert d.findings, format_diagnosis(d)
     assert all(f.row.startswith("requires[phase-2,phase-1,") for f in d.findings)
     assert "phase-2 (mandatory) must start in 2026–2027 and requires phase-1, which can start in 2028" in (
-        d.findings[0].text
+        _words(d.findings[0])
     )
     assert _titles(d) == ["Change the schedule"]
     (change,) = d.remedies[0].changes
@@ -339,14 +352,14 @@ def test_reports_of_an_infeasible_scenario_carry_the_diagnosis_in_french_and_eng
 
 
 def test_the_diagnosis_renders_in_chromium(tmp_path):
-    from reports.files import plan_to_dict
-    from reports.html import plan_html
+    from reports.html_plan import plan_html
+    from results.record import plan_to_dict
     from tests.browser import dump_dom, require_browser
     from tests.reports.test_html_report import Page
 
     browser = require_browser()
     path, s = _load(tmp_path, projects=SHORT_2027)
-    d = diagnose(s).to_dict()
+    d = diagnosis_to_dict(diagnose(s))
     page_file = tmp_path / "diagnosis.html"
     page_file.write_text(plan_html(s, plan_to_dict(s, solve(s)), diagnosis=d), encoding="utf-8")
     page = Page(dump_dom(browser, page_file))
@@ -374,7 +387,7 @@ def test_notes_are_worded_in_both_languages():
     from analysis.diagnose import Diagnosis
 
     d = Diagnosis((), (), (("not_least", {"seconds": 60.0}), ("none", {})))
-    en, fr = format_diagnosis(d), format_diagnosis(d.to_dict(), "fr")
+    en, fr = format_diagnosis(d), format_diagnosis(diagnosis_to_dict(d), "fr")
     assert "the least change was not proven within 60 s" in en
     assert "no single kind of change ppi can suggest" in en
     assert "le plus petit changement n'a pas été prouvé en 60 s" in fr

@@ -19,10 +19,11 @@ import openpyxl
 import pytest
 import yaml
 
-from analysis.explain import explain, format_explanation
+from analysis.explain import explain
 from models import load_scenario
 from models.plan import Status
-from reports.files import plan_to_dict
+from reports.words import explanation_to_dict, format_explanation
+from results.record import plan_to_dict
 from solver import solve
 from tests.helpers import make_scenario_dict, project, rows, run_cli
 
@@ -68,7 +69,7 @@ def test_hand_computed_project_values(small_explained):
         ("p2", "defer"),
     }
     big = _row(e, "big", "force_in")
-    assert big.status == "infeasible" and big.delta is None and big.note == "no plan can include it"
+    assert big.status == "infeasible" and big.delta is None and big.note == ("no_plan_with", {})
     assert _row(e, "p1", "drop").delta == pytest.approx(3.0)
     assert _row(e, "p1", "defer").delta == pytest.approx(2.0)
     assert _row(e, "p1", "defer").new_start in (2027, 2028)  # p1 2027 + p2 2028, or p2 2027 + p1 2028: both 3
@@ -204,13 +205,13 @@ def test_python_api_explain(tmp_path):
 
 
 def test_the_explanation_renders_in_chromium_with_the_figures_of_explain_json(small_explained, tmp_path):
-    from reports.html import plan_html
+    from reports.html_plan import plan_html
     from tests.browser import dump_dom, require_browser
     from tests.reports.test_html_report import Page
 
     browser = require_browser()
     _, scenario, plan, e = small_explained
-    data = e.to_dict()
+    data = explanation_to_dict(e)
     path = tmp_path / "why.html"
     path.write_text(plan_html(scenario, plan, explanation=data), encoding="utf-8")
     page = Page(dump_dom(browser, path))
