@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 from models.defaults import (
     DEFAULT_COMPETENCES,
@@ -90,6 +91,29 @@ class Project:
         """Total city spending if chosen (all years): cost × city_share."""
         return self.cost * sum(self.profile) * self.city_share
 
+    def __getstate__(self) -> dict[str, Any]:
+        return _plain_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore_state(self, state)
+
+
+_PROXIED = "__mapping_proxies__"
+
+
+def _plain_state(obj: Any) -> dict[str, Any]:
+    """A frozen dataclass's fields for pickle (a scenario sent to sweep workers): read-only mappings as
+    dicts (a mappingproxy cannot be pickled), cached values left out."""
+    state = {f: getattr(obj, f) for f in obj.__dataclass_fields__}
+    proxied = [k for k, v in state.items() if isinstance(v, MappingProxyType)]
+    return {**state, **{k: dict(state[k]) for k in proxied}, _PROXIED: proxied}
+
+
+def _restore_state(obj: Any, state: dict[str, Any]) -> None:
+    proxied = state.pop(_PROXIED, [])
+    for key, value in state.items():
+        object.__setattr__(obj, key, MappingProxyType(value) if key in proxied else value)
+
 
 @dataclass(frozen=True)
 class TotalBudget:
@@ -141,10 +165,22 @@ class Scenario:
     sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
     budget_scale: float | None = None  # a factor on every envelope applied last (a budget sweep's point)
     allow_outside_files: bool = False  # its table files may lie outside its folder (read again the same way)
+    # The input document validated (tables inlined, variant and overrides applied; not the budget factor) and
+    # where each of its values came from: what `models.edits.derive` edits, without reading any file.
+    document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    locations: Mapping[tuple[str | int, ...], tuple[str, int | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
         return MappingProxyType({p.id: p for p in self.projects})
+
+    def __getstate__(self) -> dict[str, Any]:
+        return _plain_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore_state(self, state)
 
     def fctva_by_year(self, p: Project, start: int) -> dict[int, float]:
         """FCTVA refunds by year: rate × eligible share × city spending of year y, received in y + lag."""
@@ -366,8 +402,11 @@ def resolve(
     sets: tuple[str, ...] = (),
     budget_scale: float | None = None,
     allow_outside_files: bool = False,
+    document: Mapping[str, Any] | None = None,
+    locations: Mapping[tuple[str | int, ...], tuple[str, int | None]] | None = None,
 ) -> Scenario:
-    """Build the solver-ready scenario from a spec that passed every check in `models.checks`."""
+    """Build the solver-ready scenario from a spec that passed every check in `models.checks` (and the
+    input `document` it was validated from, with the `locations` of its values, for `models.edits`)."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
     kinds = tuple(spec.demand_kinds)
     districts = tuple(d.id for d in spec.districts)
@@ -416,4 +455,6 @@ def resolve(
         sets=sets,
         budget_scale=budget_scale,
         allow_outside_files=allow_outside_files,
+        document=document,
+        locations=MappingProxyType(dict(locations or {})),
     )
