@@ -13,6 +13,9 @@ The changes are typed edits (`models.edits`) of the scenario explained, in memor
 from a file or built in Python. They are the points of a sweep (`analysis.sweep.run_sweep`): solved in
 parallel, verified, saved and resumable like any sweep. The constraints that bind the plan (budget years at
 their limit, windows at their edge, ratios at their ceiling) are read from the plan itself.
+
+The results are kinds and values, never sentences: `reports.words` words them (`format_explanation`, and
+`explanation_to_dict` for explain.json).
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
 from models.units import MEUR
-from reports.words import binding_text
 
 EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
 # A budget year is "at its limit" when less than this share of its envelope is left (projects are lumpy: a
@@ -54,7 +56,9 @@ class ProjectWhy:
     displaced: tuple[str, ...] = ()  # chosen in the plan, left out after the change
     added: tuple[str, ...] = ()  # left out in the plan, chosen after the change
     moved: tuple[str, ...] = ()  # chosen in both, another start year
-    note: str = ""
+    # Why there is no figure, as (kind, values): ("cannot_defer", {"latest": 2031}), ("no_plan_with", {}),
+    # ("no_plan_without", {}); worded by reports.words.project_note_text.
+    note: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,10 @@ class Explanation:
     projects: tuple[ProjectWhy, ...]
     budget: tuple[BudgetValue, ...]
     binding: tuple[dict[str, Any], ...]  # see binding_constraints
-    notes: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (kind, values), worded by reports.words.explain_note_text
 
     def projects_table(self) -> pd.DataFrame:
+        """One row per re-solve; the note column holds the note's kind (reports.words.projects_table words it)."""
         rows = [
             {
                 "project": w.project,
@@ -101,7 +106,7 @@ class Explanation:
                 "displaced": " ".join(w.displaced),
                 "added": " ".join(w.added),
                 "moved": " ".join(w.moved),
-                "note": w.note,
+                "note": w.note[0] if w.note else "",
             }
             for w in self.projects
         ]
@@ -127,27 +132,6 @@ class Explanation:
             for b in self.budget
         ]
         return pd.DataFrame(rows)
-
-    def to_dict(self) -> dict[str, Any]:
-        def records(table: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {
-                    k: (None if pd.isna(v) else (int(v) if hasattr(v, "is_integer") and k.endswith("start") else v))
-                    for k, v in row.items()
-                }
-                for row in table.astype(object).to_dict("records")
-            ]
-
-        return {
-            "format": "ppi-explain/1",
-            "scenario": self.scenario,
-            "status": self.status,
-            "objective": self.objective,
-            "projects": records(self.projects_table()),
-            "budget": records(self.budget_table()),
-            "binding": list(self.binding),
-            "notes": list(self.notes),
-        }
 
 
 def _difference(objective: float | None, base: float | None) -> float | None:
@@ -228,12 +212,9 @@ def explain(
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     by_name = {r["label"]: r["plan"] for r in result.results}
-    notes: list[str] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     if plan.get("status") != "optimal":
-        notes.append(
-            f"the plan explained is {plan.get('status')} (not proven optimal): a change may improve on it "
-            "for reasons of its own"
-        )
+        notes.append(("not_optimal", {"status": plan.get("status")}))
 
     whys: list[ProjectWhy] = []
     for p in scenario.projects:
@@ -253,7 +234,7 @@ def explain(
                         "not possible",
                         None,
                         None,
-                        note=f"cannot be deferred: its window ends in {p.latest}",
+                        note=("cannot_defer", {"latest": p.latest}),
                     )
                 )
                 continue
@@ -262,9 +243,9 @@ def explain(
             other_starts = _starts(other)
             displaced, added, moved = _diff(starts, other_starts, p.id)
             delta = _difference(objective, base_objective)
-            note = ""
+            note = None
             if other.get("status") == "infeasible":
-                note = "no plan can include it" if change != "drop" else "no plan without it"
+                note = ("no_plan_with", {}) if change != "drop" else ("no_plan_without", {})
             whys.append(
                 ProjectWhy(
                     p.id,
@@ -316,13 +297,13 @@ def explain(
 
 def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> list[dict[str, Any]]:
     """The constraints a plan is held by: budget years at their limit, windows at their edge, prerequisites
-    started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€), "text"}."""
+    started the same year, ratios at their ceiling. Each is {"kind", its values (money in M€)}, worded by
+    reports.words.binding_text."""
     ev = evaluate_plan(scenario, starts)
     found: list[dict[str, Any]] = []
 
     def add(kind: str, **values: Any) -> None:
-        item = {"kind": kind, **values}
-        found.append({**item, "text": binding_text(item, "en")})
+        found.append({"kind": kind, **values})
 
     what = "net effort" if scenario.net_basis else "spending"
     for row in ev.budget.to_dict("records"):
@@ -369,68 +350,3 @@ def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> li
                     cap=pr.max_borrowing / MEUR,
                 )
     return found
-
-
-def format_explanation(e: Explanation, top: int = 0) -> str:
-    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all)."""
-    lines = [f"{e.scenario}: plan {e.status}, objective {e.objective:.6g}" if e.objective is not None else e.scenario]
-    left_out = [w for w in e.projects if w.change == "force_in"]
-    chosen = [w for w in e.projects if w.change != "force_in"]
-
-    def cut(items: list) -> list:
-        return items[:top] if top else items
-
-    if left_out:
-        lines.append("\nProjects left out — forced in at their best start year:")
-        for w in cut(sorted(left_out, key=lambda w: (w.delta is None, w.delta or 0.0))):
-            if w.delta is None:
-                lines.append(f"  {w.project}: {w.status}" + (f" ({w.note})" if w.note else ""))
-                continue
-            effect = _effect(w)
-            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}){effect}")
-    if chosen:
-        lines.append("\nProjects chosen — dropped, or deferred one year:")
-        by_project: dict[str, dict[str, ProjectWhy]] = {}
-        for w in chosen:
-            by_project.setdefault(w.project, {})[w.change] = w
-        ordered = sorted(by_project.items(), key=lambda kv: -(kv[1]["drop"].delta or 0.0) if "drop" in kv[1] else 0)
-        for pid, changes in cut(ordered):
-            parts = []
-            drop, defer = changes.get("drop"), changes.get("defer")
-            if drop is not None:
-                parts.append(f"dropped {drop.delta:+.3f}" if drop.delta is not None else f"dropped: {drop.status}")
-            if defer is not None:
-                if defer.delta is not None:
-                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.3f}")
-                else:
-                    parts.append(defer.note or defer.status)
-            start = drop.start if drop is not None else None
-            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts) + (_effect(drop) if drop else ""))
-    if e.budget:
-        lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
-        for b in e.budget:
-            flag = " binding" if b.binding else ""
-            limit = " at its limit" if b.at_limit else ""
-            gain = f"{b.gain:.3f}" if b.gain is not None else b.status
-            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
-            lines.append(
-                f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"
-                f" margin {b.margin / MEUR:.2f} M€{limit}{flag}"
-            )
-    if e.binding:
-        lines.append("\nWhat holds the plan:")
-        lines += [f"  - {b['text']}" for b in e.binding]
-    for note in e.notes:
-        lines.append(f"Note: {note}")
-    return "\n".join(lines)
-
-
-def _effect(w: ProjectWhy) -> str:
-    parts = []
-    if w.displaced:
-        parts.append("displaces " + ", ".join(w.displaced))
-    if w.added:
-        parts.append("brings in " + ", ".join(w.added))
-    if w.moved:
-        parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
-    return (": " + "; ".join(parts)) if parts else ""

@@ -152,30 +152,3 @@ def _tables(scenario: Scenario, result: SweepResult, threshold: float | None):
                  "value": misses.mean()}
             )  # fmt: skip
     return samples, projects, pd.DataFrame(summary_rows)
-
-
-def histogram_chart(mc: MonteCarlo, title: str) -> bytes:
-    """PNG: distribution of the objective (re-solved, and of the fixed plan) and selection frequency."""
-    import io
-
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(12, 4.5))
-    left, right = fig.subplots(1, 2)
-    solved = mc.samples[mc.samples["status"].isin(PLAN_STATUSES)]
-    left.hist(solved["objective"].astype(float), bins=20, alpha=0.7, label="re-solved per sample")
-    if "fixed objective" in mc.samples:
-        left.hist(mc.samples["fixed objective"].astype(float), bins=20, alpha=0.5, label="fixed plan")
-    left.set_xlabel("objective (weighted unmet unit-years)")
-    left.set_ylabel("samples")
-    left.legend(fontsize=8)
-    left.set_title(title, fontsize=10)
-    top = mc.projects.head(25).iloc[::-1]
-    right.barh(range(len(top)), top["chosen_share"], color="#1f4e79")
-    right.set_yticks(range(len(top)), labels=list(top["project"]), fontsize=7)
-    right.set_xlim(0, 1)
-    right.set_xlabel("share of samples where the project is chosen")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return buf.getvalue()
