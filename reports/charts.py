@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from models.evaluate import Evaluation
+from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from reports.compare import Comparison
 from reports.html_base import Fmt, district_names, esc, kind_label, norm, short, unit_of
@@ -325,7 +326,7 @@ def gantt_chart(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
 def comparison_spending_chart(comparison: Comparison, colours: Mapping[str, str], fmt: Fmt) -> str:
     """Grouped bars: per year one bar per variant (its spending), each with its envelope as a black line."""
     t = fmt.t
-    entries = [e for e in comparison.entries if e.plan.get("status") in ("optimal", "feasible")]
+    entries = [e for e in comparison.entries if e.plan.get("status") in PLAN_STATUSES]
     years = sorted({int(r["year"]) for e in entries for r in e.plan.get("budget", [])})
     n = max(len(entries), 1)
     width = 0.8 / n
@@ -368,7 +369,7 @@ def comparison_unmet_chart(comparison: Comparison, colours: Mapping[str, str], f
     table = comparison.unmet
     scenario = comparison.entries[0].scenario
     kinds = list(dict.fromkeys(table["kind"])) if len(table) else list(scenario.kinds)
-    entries = [e for e in comparison.entries if e.plan.get("status") in ("optimal", "feasible")]
+    entries = [e for e in comparison.entries if e.plan.get("status") in PLAN_STATUSES]
     styles = ("-o", "--s", "-.^", ":D", "-v", "--P")
     import matplotlib
 
@@ -404,7 +405,7 @@ def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
 
     from analysis.sweep import knee
 
-    solved = table[table["status"].isin(["optimal", "feasible"])].sort_values("envelope_total")
+    solved = table[table["status"].isin(PLAN_STATUSES)].sort_values("envelope_total")
     kinds = [c for c in table.columns if c.startswith("unmet ")]
     fig = Figure(figsize=(12, 4))
     axes = fig.subplots(1, 1 + bool(kinds), squeeze=False)[0]
@@ -460,7 +461,7 @@ def histogram_chart(mc: MonteCarlo, title: str) -> bytes:
 
     fig = Figure(figsize=(12, 4.5))
     left, right = fig.subplots(1, 2)
-    solved = mc.samples[mc.samples["status"].isin(["optimal", "feasible"])]
+    solved = mc.samples[mc.samples["status"].isin(PLAN_STATUSES)]
     left.hist(solved["objective"].astype(float), bins=20, alpha=0.7, label="re-solved per sample")
     if "fixed objective" in mc.samples:
         left.hist(mc.samples["fixed objective"].astype(float), bins=20, alpha=0.5, label="fixed plan")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from models.plan import PLAN_STATUSES
 from reports.charts import VARIANT_COLOURS, comparison_spending_chart, comparison_unmet_chart
 from reports.compare import Comparison
 from reports.html_base import (
@@ -48,7 +49,7 @@ def comparison_html(comparison: Comparison, lang: str = "fr") -> str:
         f'<span class="swatch-item"><span class="swatch" style="background:{colours[label]}"></span>{esc(label)}</span>'
         for label in labels
     )
-    no_plan = [e.label for e in comparison.entries if e.plan.get("status") not in ("optimal", "feasible")]
+    no_plan = [e.label for e in comparison.entries if e.plan.get("status") not in PLAN_STATUSES]
     missing = t["cmp_no_plan"].format(labels=", ".join(no_plan)) if no_plan else ""
     intro = f'<p>{esc(t["cmp_intro"].format(labels=", ".join(labels)))}</p>\n<p class="swatches">{legend}</p>'
     sections = [

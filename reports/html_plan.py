@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from models.evaluate import Evaluation, evaluate_plan
+from models.plan import PLAN_STATUSES
 from models.scenario import Scenario, competences, maturity_levels
 from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
 from reports.html_base import (
@@ -68,7 +69,7 @@ def plan_html(
     info = plan.get("scenario") or {}
     name = info.get("name") or scenario.name
     status = plan.get("status")
-    has_plan = status in ("optimal", "feasible")
+    has_plan = status in PLAN_STATUSES
     version = str(plan.get("ppi_version") or "")
     head = (
         f'<p class="kicker">{esc(t["title_plan"])}</p><h1>{esc(name)}</h1>'

@@ -25,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from reports.text import TEXT
 
@@ -301,7 +302,7 @@ def rounded(value: Any, digits: int) -> Any:
 
 
 def has_plan(plan: dict[str, Any]) -> bool:
-    return plan.get("status") in ("optimal", "feasible") and "projects" in plan
+    return plan.get("status") in PLAN_STATUSES and "projects" in plan
 
 
 def labels_of(scenario: Scenario) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
