@@ -16,9 +16,10 @@ Notation (docs/model.md has the full table):
                (+ the committed projects' cost term; ν the transfer penalty share)
 
 `build_model` reads like a table of contents: one `add_*` function per constraint family, each with its
-inequality in the docstring and stable row names (`budget[2027]`, `select_once[gs-plateau]`). Money is in
-M€ inside the matrix (coefficients near 1 keep the solver's tolerances meaningful); the objective is in
-weighted unit-years as in the scenario. Committed projects are constants, not columns.
+inequality in the docstring and stable row names (`budget[2027]`, `select_once[gs-plateau]`) whose stems are
+registered in models/families.py (the builder refuses any other). Money is in M€ inside the matrix
+(coefficients near 1 keep the solver's tolerances meaningful); the objective is in weighted unit-years as
+in the scenario. Committed projects are constants, not columns.
 """
 
 from __future__ import annotations
