@@ -549,12 +549,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         SweepError,
         SweepSpec,
         check_spec,
-        frontier_chart,
         knee,
         make_points,
         parse_range,
         parse_vary,
     )
+    from reports.charts import frontier_chart
 
     try:
         scales = parse_range(args.budget_scale) if args.budget_scale else None
@@ -607,10 +607,10 @@ def cmd_tornado(args: argparse.Namespace) -> int:
         SweepSpec,
         check_spec,
         parse_vary,
-        tornado_chart,
         tornado_points,
         tornado_table,
     )
+    from reports.charts import tornado_chart
 
     try:
         points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args))
@@ -639,8 +639,9 @@ def cmd_tornado(args: argparse.Namespace) -> int:
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
-    from analysis.montecarlo import Distributions, histogram_chart, run_montecarlo
+    from analysis.montecarlo import Distributions, run_montecarlo
     from analysis.sweep import ProgressLine, SweepSpec
+    from reports.charts import histogram_chart
 
     if args.samples < 1:
         raise _UsageError(f"--samples must be at least 1, got {args.samples}")

@@ -267,11 +267,11 @@ def report_files(
     formats = tuple(formats)
     why = {"explanation": explanation, "diagnosis": diagnosis}
     if "html" in formats:
-        from reports.html import plan_html
+        from reports.html_plan import plan_html
 
         files["report.html"] = plan_html(result.scenario, result.plan_json, lang=lang, **why).encode("utf-8")
     if "xlsx" in formats:
-        from reports.xlsx import plan_workbook
+        from reports.xlsx_plan import plan_workbook
 
         files["report.xlsx"] = plan_workbook(result.scenario, result.plan_json, lang=lang, **why)
     return files
@@ -342,11 +342,11 @@ def comparison_files(comparison: Comparison, formats: Iterable[str], lang: str =
     formats = tuple(formats)
     files = {f"{name}.csv": csv_bytes(t) for name, t in comparison_tables(comparison).items()}
     if "xlsx" in formats:
-        from reports.xlsx import comparison_workbook
+        from reports.xlsx_compare import comparison_workbook
 
         files["comparison.xlsx"] = comparison_workbook(comparison, lang=lang)
     if "html" in formats:
-        from reports.html import comparison_html
+        from reports.html_compare import comparison_html
 
         files["comparison.html"] = comparison_html(comparison, lang=lang).encode("utf-8")
     return files
