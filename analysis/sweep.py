@@ -241,8 +241,8 @@ def evaluate_fixed(scenario: Any, starts: dict[str, int | None]) -> dict[str, An
     breaks (budget years, windows...) by the independent verifier."""
     from models.evaluate import evaluate_plan
     from models.plan import Plan, Status
-    from results.verify import verify_plan
     from results.record import plan_to_dict
+    from results.verify import verify_plan
 
     starts = {p.id: starts.get(p.id) for p in scenario.projects}
     ev = evaluate_plan(scenario, starts)
