@@ -476,108 +476,88 @@ class _ProgressLine:
         sys.stderr.flush()
 
 
-def cmd_explain(args: argparse.Namespace) -> int:
-    from analysis.explain import explain
-    from analysis.sweep import ProgressLine
-    from reports.words import explanation_to_dict, format_explanation, projects_table
+class _PointsLine:
+    """`  12/41 points [#####-----] 30 s, about 70 s left` on stderr, redrawn in place."""
 
+    WIDTH = 20
+
+    def __init__(self) -> None:
+        self.first: tuple[int, float] | None = None
+
+    def __call__(self, done: int, total: int, elapsed: float) -> None:
+        if self.first is None:
+            self.first = (done, elapsed)
+        solved, since = done - self.first[0], elapsed - self.first[1]
+        left = (total - done) * since / solved if solved > 0 else None
+        filled = int(self.WIDTH * done / total) if total else self.WIDTH
+        text = f"  {done}/{total} points [{'#' * filled}{'-' * (self.WIDTH - filled)}] {elapsed:.0f} s"
+        text += f", about {left:.0f} s left" if left is not None and done < total else ""
+        sys.stderr.write("\r" + text + "\033[K")
+        sys.stderr.flush()
+
+
+def _parallel(args: argparse.Namespace, show: bool) -> dict:
+    """Where the re-solves of an analysis run, as `ppi` takes it (and a progress line when shown)."""
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers must be at least 1, got {args.workers}")
+    progress = _PointsLine() if show else None
+    return {"workers": args.workers, "executor": args.executor, "scheduler": args.scheduler, "progress": progress}
+
+
+def _end_line(show: bool) -> None:
+    if show:
+        print(file=sys.stderr)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    show = sys.stderr.isatty()
+    parallel = _parallel(args, show)
     result = _plan_of(args.target, args, quiet=True)
     if result is None:
         return EXIT_INTERNAL
-    scenario, plan = result.scenario, result.plan_json
-    if not plan.get("projects") or plan.get("objective") is None:
-        print(f"error: the plan is {plan.get('status')}: there is no plan to explain", file=sys.stderr)
-        return EXIT_BY_STATUS.get(str(plan.get("status")), EXIT_INVALID)
+    scenario = result.scenario
+    if not result.record.projects or result.record.objective is None:
+        print(f"error: the plan is {result.status}: there is no plan to explain", file=sys.stderr)
+        return EXIT_BY_STATUS.get(result.status, EXIT_INVALID)
     unknown = [p for p in args.project if p not in scenario.project]
     if unknown:
         raise _UsageError(f"unknown project {unknown[0]!r} (see the scenario's projects)")
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-explain", _run_record(args))
-    show = sys.stderr.isatty()
     print(f"Explaining the plan of {scenario.name}: re-solving with one change at a time...", file=sys.stderr)
-    explanation = explain(
-        scenario,
-        plan,
-        out,
-        projects=tuple(args.project),
-        budget=not args.no_budget,
-        time_limit=args.time_limit,
-        solver=args.solver,
-        workers=args.workers,
-        executor=args.executor,
-        scheduler=args.scheduler,
-        progress=ProgressLine() if show else None,
-    )
-    if show:
-        print(file=sys.stderr)
-    data = explanation_to_dict(explanation)
-    ppi.write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    ppi.write_file(out / "plan.json", result.record.to_bytes())
-    ppi.write_table(out / "projects", projects_table(explanation))
-    if explanation.budget:
-        ppi.write_table(out / "budget", explanation.budget_table())
-    for name, content in ppi.report_files(result, args.report, args.lang, explanation=data).items():
-        ppi.write_file(out / name, content)
-    print(format_explanation(explanation))
-    print(
-        f"\nExplanation written to {out}/ (explain.json, projects.csv"
-        + (", budget.csv)" if explanation.budget else ")")
-    )
+    explanation = ppi.explain(
+        result, out, projects=args.project, budget=not args.no_budget, time_limit=args.time_limit,
+        solver=args.solver, **parallel,
+    )  # fmt: skip
+    _end_line(show)
+    names = ppi.write_explanation(result, explanation, out, args.report, args.lang)
+    print(ppi.explanation_text(explanation))
+    print(f"\nExplanation written to {out}/ ({', '.join(names)})")
     return EXIT_OK
 
 
-def _run_points(spec, out: Path, args: argparse.Namespace, show: bool):  # -> analysis.sweep.SweepResult
-    """Solve a sweep's points with the command's workers and executor; a progress line on a terminal."""
-    from analysis.sweep import ProgressLine, run_sweep
-
-    result = run_sweep(
-        spec,
-        out,
-        workers=args.workers,
-        progress=ProgressLine() if show else None,
-        executor=args.executor,
-        scheduler=args.scheduler,
-    )
-    if show:
-        print(file=sys.stderr)
-    return result
-
-
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from analysis.sweep import (
-        SweepError,
-        SweepSpec,
-        check_spec,
-        knee,
-        make_points,
-        parse_range,
-        parse_vary,
-    )
-    from reports.charts import frontier_chart
-
+    show = not args.quiet and sys.stderr.isatty()
     try:
-        scales = parse_range(args.budget_scale) if args.budget_scale else None
-        varies = [parse_vary(v) for v in args.vary]
+        scales = ppi.parse_range(args.budget_scale) if args.budget_scale else None
+        varies = [ppi.parse_vary(v) for v in args.vary]
         if scales is None and not varies:
-            raise SweepError("give --budget-scale and/or --vary: a sweep needs points")
-        if args.workers is not None and args.workers < 1:
-            raise SweepError(f"--workers must be at least 1, got {args.workers}")
-    except SweepError as exc:
+            raise ppi.SweepError("give --budget-scale and/or --vary: a sweep needs points")
+        parallel = _parallel(args, show)
+    except (ppi.SweepError, _UsageError) as exc:
         raise _UsageError(str(exc)) from None
     scenario = _load(args.scenario, args)
-    points = make_points(scales, varies)
-    spec = SweepSpec(scenario, points, time_limit=args.time_limit, gap=args.gap, solver=args.solver)
-    check_spec(spec)  # every point loads: bad paths and values stop here, before any solve
+    points = ppi.sweep_points(scales, varies)
+    spec = ppi.sweep_spec(scenario, points, time_limit=args.time_limit, gap=args.gap, solver=args.solver)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
-    show = not args.quiet and sys.stderr.isatty()
     if not args.quiet:
-        print(f"Sweep of {scenario.name}: {len(spec.points)} points", file=sys.stderr, flush=True)
-    result = _run_points(spec, out, args, show)
+        print(f"Sweep of {scenario.name}: {len(points)} points", file=sys.stderr, flush=True)
+    result = ppi.run_points(spec, out, **parallel)
+    _end_line(show)
     table = result.table
     ppi.write_table(out / "sweep", table)
-    if scales is not None and not varies:
-        ppi.write_file(out / "frontier.png", frontier_chart(table, scenario.name))
+    frontier = scales is not None and not varies
+    if frontier:
+        ppi.write_file(out / "frontier.png", ppi.frontier_chart(table, scenario.name))
     if args.quiet:
         print(out)
         return EXIT_OK
@@ -587,7 +567,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(shown.rename(columns={"envelope_total": "envelope M€", "objective_per_extra_meur": "gain per M€"}).to_string(
         index=False, float_format=lambda v: f"{v:.4g}"
     ))  # fmt: skip
-    k = knee(table) if scales is not None and not varies else None
+    k = ppi.knee(table) if frontier else None
     if k is not None:
         print(f"\nKnee of the frontier: {table.at[k, 'label']} ({table.at[k, 'envelope_total'] / 1e6:.1f} M€ in all)")
     moved = table[(table["entering"] != "") | (table["leaving"] != "")]
@@ -602,33 +582,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_tornado(args: argparse.Namespace) -> int:
-    from analysis.sweep import (
-        SweepError,
-        SweepSpec,
-        check_spec,
-        parse_vary,
-        tornado_points,
-        tornado_table,
-    )
-    from reports.charts import tornado_chart
-
-    try:
-        points = tornado_points([parse_vary(p) for p in args.param], _load(args.scenario, args))
-        if args.workers is not None and args.workers < 1:
-            raise SweepError(f"--workers must be at least 1, got {args.workers}")
-    except SweepError as exc:
-        raise _UsageError(str(exc).replace("--vary", "--param")) from None
-    scenario = _load(args.scenario, args)
-    spec = SweepSpec(scenario, points, time_limit=args.time_limit)
-    check_spec(spec)
-    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
     show = sys.stderr.isatty()
-    result = _run_points(spec, out, args, show)
-    table = tornado_table(result.results)
+    try:
+        params = [ppi.parse_vary(p) for p in args.param]
+        scenario = _load(args.scenario, args)
+        points = ppi.tornado_points(scenario, params)
+        parallel = _parallel(args, show)
+    except (ppi.SweepError, _UsageError) as exc:
+        raise _UsageError(str(exc).replace("--vary", "--param")) from None
+    spec = ppi.sweep_spec(scenario, points, time_limit=args.time_limit)
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
+    result = ppi.run_points(spec, out, **parallel)
+    _end_line(show)
+    table = ppi.tornado_table(result.results)
     base = result.results[0]["plan"].get("objective")
     ppi.write_table(out / "tornado", table)
     if base is not None:
-        ppi.write_file(out / "tornado.png", tornado_chart(table, base, scenario.name))
+        ppi.write_file(out / "tornado.png", ppi.tornado_chart(table, base, scenario.name))
     print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
     print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nPlan changes against the base:")
@@ -639,17 +609,13 @@ def cmd_tornado(args: argparse.Namespace) -> int:
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
-    from analysis.montecarlo import Distributions, run_montecarlo
-    from analysis.sweep import ProgressLine, SweepSpec
-    from reports.charts import histogram_chart
-
     if args.samples < 1:
         raise _UsageError(f"--samples must be at least 1, got {args.samples}")
     for name in ("cost_sigma", "delay", "demand_sigma"):
         if not getattr(args, name) >= 0:
             raise _UsageError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
-    if args.workers is not None and args.workers < 1:
-        raise _UsageError(f"--workers must be at least 1, got {args.workers}")
+    show = sys.stderr.isatty()
+    parallel = _parallel(args, show)
     scenario = _load(args.scenario, args)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-montecarlo", _run_record(args))
     if args.fixed_plan:
@@ -659,24 +625,15 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         if base is None or not base.has_plan:
             print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
             return EXIT_INFEASIBLE
-        fixed = dict(base.starts)
-    spec = SweepSpec(
-        scenario,
-        time_limit=args.time_limit,
-        fixed=tuple(sorted(fixed.items())),
-        start=tuple(sorted(fixed.items())),  # the plan tested: a first plan for every sample's optimum
-    )
-    dist = Distributions(args.cost_sigma, args.delay, args.demand_sigma)
-    show = sys.stderr.isatty()
-    mc = run_montecarlo(
-        scenario, spec, args.samples, args.seed, dist, out, workers=args.workers, threshold=args.threshold,
-        progress=ProgressLine() if show else None, executor=args.executor, scheduler=args.scheduler,
+        fixed = base.starts
+    mc = ppi.montecarlo(
+        scenario, fixed, out, samples=args.samples, seed=args.seed, cost_sigma=args.cost_sigma, delay=args.delay,
+        demand_sigma=args.demand_sigma, threshold=args.threshold, time_limit=args.time_limit, **parallel,
     )  # fmt: skip
-    if show:
-        print(file=sys.stderr)
+    _end_line(show)
     for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
         ppi.write_table(out / name, table)
-    ppi.write_file(out / "montecarlo.png", histogram_chart(mc, scenario.name))
+    ppi.write_file(out / "montecarlo.png", ppi.montecarlo_chart(mc, scenario.name))
     print(mc.summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print("\nProjects by how often they are chosen:")
     print(mc.projects[["project", "chosen_share", "most_frequent_start", "starts"]].head(20).to_string(index=False))

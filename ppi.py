@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from analysis.sweep import SweepResult
     from models import Scenario, ScenarioError
     from reports.compare import Comparison
-    from results import OutputError, Result
+    from results import OutputError, Result, VerificationError
 
 __all__ = [
     "ENGINES",
@@ -62,6 +62,7 @@ ENGINES = ("highs", "cbc", "scipy")
 REPORT_FORMATS = ("html", "xlsx")
 
 Sets = Mapping[str, Any] | Iterable[str] | None
+Progress = Callable[[int, int, float], None]  # (points done, points in all, seconds elapsed)
 
 
 def __getattr__(name: str) -> Any:
@@ -70,10 +71,14 @@ def __getattr__(name: str) -> Any:
         import models
 
         return getattr(models, name)
-    if name in ("Result", "OutputError"):
+    if name in ("Result", "OutputError", "VerificationError"):
         import results
 
         return getattr(results, name)
+    if name == "SweepError":
+        from analysis.sweep import SweepError
+
+        return SweepError
     if name == "AlternativesError":
         from analysis.alternatives import AlternativesError
 
@@ -87,10 +92,6 @@ def __getattr__(name: str) -> Any:
 
         return Explanation
     raise AttributeError(f"module 'ppi' has no attribute {name!r}")
-
-
-class VerificationError(RuntimeError):
-    """The solver's plan fails the independent check (a bug of ppi or of an engine, never of the input)."""
 
 
 def _sets(values: Sets) -> tuple[str, ...]:
@@ -203,7 +204,7 @@ def solve(
     `start`: an earlier result (or project → start year) offered to HiGHS as its first plan — the same
     optimum, and under a short time limit a plan at least that good when it is still feasible.
     `progress(elapsed_s, best, bound)` is called while HiGHS searches."""
-    from results import Result
+    from results import verified
     from solver import SolveOptions
     from solver import solve as _solve
 
@@ -218,11 +219,7 @@ def solve(
         seed=seed,
         verbose=verbose,
     )
-    result = Result(scenario, _solve(scenario, options, start=start))
-    check = result.verification
-    if check is not None and not check.ok:
-        raise VerificationError(f"the solver's plan fails the independent check\n{check}")
-    return result
+    return verified(scenario, _solve(scenario, options, start=start))
 
 
 def unstartable(scenario: Scenario, starts: Mapping[str, int | None]) -> list[str]:
@@ -269,11 +266,11 @@ def report_files(
     if "html" in formats:
         from reports.html_plan import plan_html
 
-        files["report.html"] = plan_html(result.scenario, result.plan_json, lang=lang, **why).encode("utf-8")
+        files["report.html"] = plan_html(result, lang=lang, **why).encode("utf-8")
     if "xlsx" in formats:
         from reports.xlsx_plan import plan_workbook
 
-        files["report.xlsx"] = plan_workbook(result.scenario, result.plan_json, lang=lang, **why)
+        files["report.xlsx"] = plan_workbook(result, lang=lang, **why)
     return files
 
 
@@ -331,7 +328,7 @@ def compare(results: Mapping[str, Result]) -> Comparison:
     from reports.compare import Entry
     from reports.compare import compare as _compare
 
-    return _compare([Entry(label, r.scenario, r.plan_json) for label, r in results.items()])
+    return _compare([Entry(label, r) for label, r in results.items()])
 
 
 def comparison_files(comparison: Comparison, formats: Iterable[str], lang: str = "fr") -> dict[str, bytes]:
@@ -365,14 +362,10 @@ def sweep(
     """Solve the scenario (a file, or a `Scenario` loaded or built in Python) at every point (budget factors ×
     varied values) in parallel; finished points in `out` are reused. `result.table` is the frontier table
     (see analysis/sweep.py)."""
-    from analysis.sweep import SweepSpec, check_spec, make_points, run_sweep
-
     varies = [(p, [v if isinstance(v, str) else json.dumps(v) for v in values]) for p, values in (vary or {}).items()]
     base = load(path, variant, set) if isinstance(path, (str, Path)) else derive(path, set)
-    points = make_points(list(budget_scale) if budget_scale is not None else None, varies)
-    spec = SweepSpec(base, points, time_limit=time_limit)
-    check_spec(spec)
-    return run_sweep(spec, out, workers=workers)
+    points = sweep_points(list(budget_scale) if budget_scale is not None else None, varies)
+    return run_points(sweep_spec(base, points, time_limit=time_limit), out, workers=workers)
 
 
 def explain(
@@ -382,10 +375,15 @@ def explain(
     budget: bool = True,
     workers: int | None = None,
     time_limit: float | None = None,
+    solver: str = "highs",
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> Explanation:
     """Why a solved plan is what it is: force-in, drop and defer costs of the projects (all, or `projects`),
-    the value of one more M€ in each year, the constraints that hold it. The re-solves run in parallel and
-    are saved in `out` (reused when run again). `explanation.projects_table()`, `.budget_table()`."""
+    the value of one more M€ in each year, the constraints that hold it. The re-solves run in parallel (local
+    worker processes, or a Dask cluster with `executor="dask"`) and are saved in `out` (reused when run
+    again). `explanation.budget_table()`; `explanation_files` writes it."""
     from analysis.explain import explain as _explain
 
     return _explain(
@@ -394,9 +392,165 @@ def explain(
         out,
         projects=tuple(projects),
         budget=budget,
-        workers=workers,
         time_limit=time_limit,
+        solver=solver,
+        workers=workers,
+        executor=executor,
+        scheduler=scheduler,
+        progress=progress,
     )
+
+
+def write_explanation(
+    result: Result, explanation: Explanation, out: Path, reports: Iterable[str] = (), lang: str = "fr"
+) -> list[str]:
+    """An explanation's folder: explain.json, the plan explained (plan.json), projects and budget tables (CSV
+    and Parquet), and the plan's reports with their "why" section; each file atomically. Returns the names of
+    the explanation's own files."""
+    from reports.words import explanation_to_dict, projects_table
+
+    data = explanation_to_dict(explanation)
+    write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_file(out / "plan.json", result.record.to_bytes())
+    write_table(out / "projects", projects_table(explanation))
+    names = ["explain.json", "projects.csv"]
+    if explanation.budget:
+        write_table(out / "budget", explanation.budget_table())
+        names.append("budget.csv")
+    for name, content in report_files(result, reports, lang, explanation=data).items():
+        write_file(out / name, content)
+    return names
+
+
+def explanation_text(explanation: Explanation) -> str:
+    """The explanation as the command line prints it."""
+    from reports.words import format_explanation
+
+    return format_explanation(explanation)
+
+
+def parse_range(text: str) -> list[float]:
+    """`0.6:1.4:0.05` (or `0.8,1,1.2`) -> the budget factors of a sweep; `SweepError` says what is wrong."""
+    from analysis.sweep import parse_range as _parse_range
+
+    return _parse_range(text)
+
+
+def parse_vary(text: str) -> tuple[str, list[str]]:
+    """`finance.fctva.rate=0.15,0.16` -> (path, values) of a sweep or tornado parameter."""
+    from analysis.sweep import parse_vary as _parse_vary
+
+    return _parse_vary(text)
+
+
+def sweep_points(budget_scales: list[float] | None, varies: list[tuple[str, list[str]]]) -> tuple[Any, ...]:
+    """The points of a sweep: every budget factor × every combination of the varied values."""
+    from analysis.sweep import make_points
+
+    return make_points(budget_scales, varies)
+
+
+def tornado_points(scenario: Scenario, params: list[tuple[str, list[str]]]) -> tuple[Any, ...]:
+    """The points of a tornado: the base, then each parameter at each of its values, one at a time."""
+    from analysis.sweep import tornado_points as _tornado_points
+
+    return _tornado_points(params, scenario)
+
+
+def sweep_spec(
+    scenario: Scenario,
+    points: Iterable[Any],
+    time_limit: float | None = None,
+    gap: float | None = None,
+    solver: str = "highs",
+) -> Any:
+    """A checked sweep of `scenario` over `points`: every point is derived (in memory) before any solve, so
+    that a bad path or value stops here."""
+    from analysis.sweep import SweepSpec, check_spec
+
+    spec = SweepSpec(scenario, tuple(points), time_limit=time_limit, gap=gap, solver=solver)
+    check_spec(spec)
+    return spec
+
+
+def run_points(
+    spec: Any,
+    out: str | Path,
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Solve a sweep's points (each verified) in worker processes or on Dask; finished points in `out` are
+    reused. `result.table` is the frontier table, `result.results` the points' records."""
+    from analysis.sweep import run_sweep
+
+    return run_sweep(spec, out, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
+
+
+def knee(table: Any) -> int | None:
+    """The row of the budget frontier where one more M€ starts to buy much less (None if no clear knee)."""
+    from analysis.sweep import knee as _knee
+
+    return _knee(table)
+
+
+def frontier_chart(table: Any, title: str) -> bytes:
+    """The budget frontier as a PNG chart."""
+    from reports.charts import frontier_chart as _frontier_chart
+
+    return _frontier_chart(table, title)
+
+
+def tornado_table(results: list[dict[str, Any]]) -> Any:
+    """Each parameter's effect on the objective and the plan, from a tornado's points."""
+    from analysis.sweep import tornado_table as _tornado_table
+
+    return _tornado_table(results)
+
+
+def tornado_chart(table: Any, base: float, title: str) -> bytes:
+    """The tornado as a PNG chart."""
+    from reports.charts import tornado_chart as _tornado_chart
+
+    return _tornado_chart(table, base, title)
+
+
+def montecarlo(
+    scenario: Scenario,
+    fixed: Mapping[str, int | None],
+    out: str | Path,
+    samples: int = 200,
+    seed: int = 1,
+    cost_sigma: float = 1.0,
+    delay: float = 1.0,
+    demand_sigma: float = 0.01,
+    threshold: float | None = None,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> Any:
+    """Re-solve `scenario` under sampled costs, delays and demand growth, and evaluate the plan `fixed`
+    (project → start year) under each sample; `.samples`, `.projects`, `.summary` (analysis/montecarlo.py)."""
+    from analysis.montecarlo import Distributions, run_montecarlo
+    from analysis.sweep import SweepSpec
+
+    plan = tuple(sorted(fixed.items()))
+    spec = SweepSpec(scenario, time_limit=time_limit, fixed=plan, start=plan)  # the plan tested starts each solve
+    dist = Distributions(cost_sigma, delay, demand_sigma)
+    return run_montecarlo(
+        scenario, spec, samples, seed, dist, out, workers=workers, threshold=threshold, progress=progress,
+        executor=executor, scheduler=scheduler,
+    )  # fmt: skip
+
+
+def montecarlo_chart(mc: Any, title: str) -> bytes:
+    """The Monte Carlo histogram as a PNG chart."""
+    from reports.charts import histogram_chart
+
+    return histogram_chart(mc, title)
 
 
 def alternatives(
@@ -414,12 +568,11 @@ def alternatives(
 
 def alternatives_files(scenario: Scenario, found: Any) -> dict[str, bytes]:
     """alternatives.csv and the plan.json of the optimum and of each alternative."""
-    from results import plan_record
     from results.tables import csv_bytes
 
     files = {"alternatives.csv": csv_bytes(found.table)}
     for name, plan in [("optimum", found.optimum), *((f"alternative-{i}", p) for i, p in enumerate(found.plans, 1))]:
-        files[f"{name}.json"] = plan_record(scenario, plan).to_bytes()
+        files[f"{name}.json"] = plan.record.to_bytes()
     return files
 
 

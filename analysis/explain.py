@@ -32,6 +32,7 @@ from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
 from models.units import MEUR
+from results.record import PlanRecord
 
 EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
 # A budget year is "at its limit" when less than this share of its envelope is left (projects are lumpy: a
@@ -143,7 +144,8 @@ def _difference(objective: float | None, base: float | None) -> float | None:
 
 
 def _starts(plan: dict[str, Any]) -> dict[str, int | None]:
-    return {p["id"]: p.get("start") for p in plan.get("projects", [])}
+    """Start years of a plan in its plan.json form (a re-solve's, or the plan explained), read by the codec."""
+    return PlanRecord(plan).starts
 
 
 def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) -> tuple[tuple, tuple, tuple]:

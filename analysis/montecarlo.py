@@ -28,6 +28,7 @@ from models.edits import value_edit
 from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from models.spec import ProjectStatus
+from results.record import PlanRecord
 
 # σ of the log cost factor and probability of a one-year slip, by maturity level (docs/domain.md, "Maturity levels").
 COST_SIGMA = {"idee": 0.25, "opportunite": 0.20, "faisabilite": 0.15, "programme": 0.10, "conception": 0.06,
@@ -114,8 +115,7 @@ def _tables(scenario: Scenario, result: SweepResult, threshold: float | None):
             row["fixed breaks budget"] = any(v.startswith("budget") for v in fixed["violations"])
             row["fixed violations"] = len(fixed["violations"])
         rows.append(row)
-        for p in plan.get("projects", []):
-            starts.append({"project": p["id"], "start": p.get("start")})
+        starts += [{"project": pid, "start": start} for pid, start in PlanRecord(plan).starts.items()]
     samples = pd.DataFrame(rows)
     n = len(samples)
     solved = samples[samples["status"].isin(PLAN_STATUSES)]

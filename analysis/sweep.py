@@ -47,8 +47,10 @@ from models.edits import (
     unscaled,
     value_edit,
 )
+from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from models.variants import EditError, set_value
+from results.record import PlanRecord
 
 SWEEP_FORMAT = "ppi-sweep/1"
 ROOT = Path(__file__).resolve().parent.parent  # the checkout, for the workers' imports
@@ -453,7 +455,7 @@ def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
         }
         for kind, units in (plan.get("unmet_by_kind") or {}).items():
             row[f"unmet {kind}"] = units
-        chosen = sorted(p["id"] for p in plan.get("projects", []) if p.get("start") is not None)
+        chosen = sorted(PlanRecord(plan).chosen)
         row["projects_chosen"] = len(chosen) if plan.get("projects") else None
         row["chosen"] = " ".join(chosen)
         rows.append(row)
@@ -469,14 +471,14 @@ def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
         ordered = group.sort_values("envelope_total")
         previous = None
         for idx, row in ordered.iterrows():
-            if previous is not None and row["status"] in ("optimal", "feasible"):
+            if previous is not None and row["status"] in PLAN_STATUSES:
                 before, after = set(previous["chosen"].split()), set(row["chosen"].split())
                 table.at[idx, "entering"] = " ".join(sorted(after - before))
                 table.at[idx, "leaving"] = " ".join(sorted(before - after))
                 extra = (row["envelope_total"] - previous["envelope_total"]) / 1e6
                 if extra > 0 and previous["objective"] is not None and row["objective"] is not None:
                     table.at[idx, "objective_per_extra_meur"] = (previous["objective"] - row["objective"]) / extra
-            if row["status"] in ("optimal", "feasible"):
+            if row["status"] in PLAN_STATUSES:
                 previous = row
     return table
 
@@ -485,7 +487,7 @@ def knee(table: pd.DataFrame) -> int | None:
     """Index of the knee of a budget frontier (no varied value): the point farthest from the straight line
     between the first and last solved points, on axes scaled to [0, 1] — past it, each extra M€ removes
     markedly less unmet demand."""
-    solved = table[table["status"].isin(["optimal", "feasible"])].sort_values("envelope_total")
+    solved = table[table["status"].isin(PLAN_STATUSES)].sort_values("envelope_total")
     if len(solved) < 3:
         return None
     x, y = solved["envelope_total"].to_numpy(float), solved["objective"].to_numpy(float)
@@ -495,26 +497,6 @@ def knee(table: pd.DataFrame) -> int | None:
     distance = (1 - xs) - ys  # below the chord from (0, 1) to (1, 0): the curve's bend toward the origin
     best = int(distance.argmax())
     return int(solved.index[best]) if distance[best] > 1e-9 else None
-
-
-class ProgressLine:
-    """`  12/41 points [#####-----] 30 s, about 70 s left` on stderr, redrawn in place."""
-
-    WIDTH = 20
-
-    def __init__(self) -> None:
-        self.first: tuple[int, float] | None = None
-
-    def __call__(self, done: int, total: int, elapsed: float) -> None:
-        if self.first is None:
-            self.first = (done, elapsed)
-        solved, since = done - self.first[0], elapsed - self.first[1]
-        left = (total - done) * since / solved if solved > 0 else None
-        filled = int(self.WIDTH * done / total) if total else self.WIDTH
-        text = f"  {done}/{total} points [{'#' * filled}{'-' * (self.WIDTH - filled)}] {elapsed:.0f} s"
-        text += f", about {left:.0f} s left" if left is not None and done < total else ""
-        sys.stderr.write("\r" + text + "\033[K")
-        sys.stderr.flush()
 
 
 # Named parameters of a tornado that move many values at once: every project's cost by a relative change
@@ -572,18 +554,18 @@ def tornado_table(results: list[dict[str, Any]]) -> pd.DataFrame:
     smallest of these and the base), and the projects that enter or leave the base plan at each value;
     sorted by swing."""
     base = results[0]["plan"]
-    base_chosen = {p["id"] for p in base.get("projects", []) if p.get("start") is not None}
+    base_chosen = set(PlanRecord(base).chosen)
     rows: dict[str, dict[str, Any]] = {}
     for r in results[1:]:
         path, _, value = r["label"].partition("=")
         plan = r["plan"]
         row = rows.setdefault(path, {"parameter": path, "base": base.get("objective"), "values": [], "objectives": []})
         row["values"].append(value)
-        row["objectives"].append(plan.get("objective") if plan["status"] in ("optimal", "feasible") else None)
-        if plan["status"] not in ("optimal", "feasible"):
+        row["objectives"].append(plan.get("objective") if plan["status"] in PLAN_STATUSES else None)
+        if plan["status"] not in PLAN_STATUSES:
             row.setdefault("plan changes", []).append(f"{value}: no plan ({plan['status']})")
             continue
-        chosen = {p["id"] for p in plan.get("projects", []) if p.get("start") is not None}
+        chosen = set(PlanRecord(plan).chosen)
         change = [f"+{p}" for p in sorted(chosen - base_chosen)] + [f"-{p}" for p in sorted(base_chosen - chosen)]
         row.setdefault("plan changes", []).append(f"{value}: {' '.join(change) or 'none'}")
     out = []

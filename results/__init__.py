@@ -1,4 +1,4 @@
-"""What a solve leaves behind, typed: the plan with its evaluation (`Solved`), the plan.json codec
+"""What a solve leaves behind, typed: the plan with its evaluation (`Result`), the plan.json codec
 (`PlanRecord`), the independent verifier, the CSV tables and the atomic results store.
 
 Everything after the solver reads plans from here: reports and analyses never parse a plan.json dict by

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from models.evaluate import Evaluation, evaluate_plan
-from models.plan import Plan, Status
+from models.plan import PLAN_STATUSES, Plan
 from models.scenario import Scenario
 
 PLAN_FORMAT = "ppi-plan/1"
@@ -136,6 +136,11 @@ class PlanRecord:
         """Start year of each project in the plan (None: not chosen)."""
         return {p["id"]: p.get("start") for p in self.data.get("projects", [])}
 
+    @property
+    def chosen(self) -> list[str]:
+        """The projects the plan starts, in plan order."""
+        return [pid for pid, start in self.starts.items() if start is not None]
+
     @cached_property
     def transfers(self) -> dict[tuple[str, str, str, int], float]:
         """Demand met next door: (from, to, kind, year) -> units."""
@@ -156,7 +161,6 @@ class PlanRecord:
         )
 
 
-PLAN_STATUSES = (Status.OPTIMAL.value, Status.FEASIBLE.value)
 _BALANCE_KEYS = ("district", "kind", "year", "unmet")
 
 

@@ -1,5 +1,7 @@
-"""The layers import one way: no module of the scenario (models/), the solver (solver/) or the analyses
-(analysis/) imports the reports (reports/) or the command line (cli.py) — not even inside a function."""
+"""The layers import one way: no module of the scenario (models/), the solver (solver/), the results
+(results/) or the analyses (analysis/) imports the reports (reports/) or the command line (cli.py) — not even
+inside a function; the results never import the solver (the verifier stays independent of it); the command
+line imports nothing of ppi but the `ppi` module."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LOWER = ("models", "solver", "analysis")
+LOWER = ("models", "solver", "results", "analysis")
 UPPER = ("reports", "cli")
 
 
@@ -45,3 +47,24 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from reports.words import binding_text\n    import cli\n", encoding="utf-8")
     assert [m for _, m in _imported(sample)] == ["reports.words", "cli"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "results").glob("*.py")), ids=lambda p: p.name)
+def test_the_results_never_import_the_solver(path):
+    assert [m for _, m in _imported(path) if m.split(".")[0] == "solver"] == []
+
+
+def test_the_command_line_imports_only_ppi_and_the_standard_library():
+    import sys
+
+    ours = {"models", "solver", "results", "reports", "analysis", "benchmarks"}
+    modules = {m.split(".")[0] for _, m in _imported(ROOT / "cli.py")}
+    assert "ppi" in modules and not modules & ours
+    assert all(m == "ppi" or m in sys.stdlib_module_names for m in modules), sorted(modules)
+
+
+def test_the_engines_the_command_line_offers_are_the_solver_s():
+    import ppi
+    from solver.engines import ENGINES
+
+    assert set(ppi.ENGINES) == set(ENGINES)
