@@ -14,22 +14,33 @@ The printed form (`format_comparison`) and the files (`comparison_tables`) show 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from models.plan import OPTIMALITY_GAP
+from models.plan import OPTIMALITY_GAP, PLAN_STATUSES
 from models.scenario import Scenario
+from results import Result
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One plan of the comparison: its label (`scenario[:variant]` or a results folder), scenario and plan."""
+    """One plan of the comparison: its label (`scenario[:variant]` or a results folder) and the plan, solved
+    or read back."""
 
     label: str
-    scenario: Scenario
-    plan: dict[str, Any]  # plan.json form
+    result: Result
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.result.scenario
+
+    @property
+    def plan(self) -> Mapping[str, Any]:
+        """The plan.json document (the figures it records: budget, finance, options, dates)."""
+        return self.result.record.data
 
 
 @dataclass(frozen=True)
@@ -45,8 +56,8 @@ class Comparison:
         return [e.label for e in self.entries]
 
 
-def _has_plan(plan: dict[str, Any]) -> bool:
-    return plan.get("status") in ("optimal", "feasible")
+def _has_plan(plan: Mapping[str, Any]) -> bool:
+    return plan.get("status") in PLAN_STATUSES
 
 
 def _differs(values: list[Any]) -> bool:
@@ -93,7 +104,7 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
     chosen, cost, spent, net = [], [], [], []
     for e in entries:
         projects = e.plan.get("projects", [])
-        chosen.append(sum(p.get("start") is not None for p in projects) if _has_plan(e.plan) else None)
+        chosen.append(len(e.result.chosen) if _has_plan(e.plan) else None)
         cost.append(sum(float(p.get("city_cost", 0.0)) for p in projects) if _has_plan(e.plan) else None)
         budget = e.plan.get("budget", [])
         spent.append(sum(float(r["spent"]) for r in budget) if _has_plan(e.plan) else None)
@@ -122,7 +133,7 @@ def _projects(entries: tuple[Entry, ...]) -> pd.DataFrame:
     for e in entries:
         for p in e.scenario.projects:
             order.setdefault(p.id, {"project": p.id, "name": p.name, "district": p.district, "theme": p.theme})
-    starts = {e.label: {p["id"]: p.get("start") for p in e.plan.get("projects", [])} for e in entries}
+    starts = {e.label: e.result.starts for e in entries}
     rows = []
     for pid, info in order.items():
         values = [starts[e.label].get(pid) for e in entries]

@@ -7,7 +7,7 @@ back. A tiny inline script records each chart's rendered size (`data-rendered-wi
 `data-rendered-height`) and sets `data-ready="1"` on the body once the page has loaded; the page shows
 everything without it.
 
-`plan_html(scenario, plan)`: key figures; spending against the envelope per year by theme; unmet demand per
+`plan_html(result)`: key figures; spending against the envelope per year by theme; unmet demand per
 kind over time (with the plan, and without new projects); a calendar (Gantt) of the chosen operations; a
 quartier × year heat map of unmet demand per kind; the projects not chosen; demand met in a neighbouring
 quartier; savings and debt; the inputs and overrides used; with `ppi explain`'s explanation, why this plan;
@@ -24,8 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.evaluate import Evaluation, evaluate_plan
-from models.plan import PLAN_STATUSES
+from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
 from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
 from reports.html_base import (
@@ -52,24 +51,24 @@ from reports.text import TEXT
 from reports.words import binding_text, change_text, finding_text, note_text
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
+from results import Result
 
 
 def plan_html(
-    scenario: Scenario,
-    plan: Mapping[str, Any],
+    result: Result,
     lang: str = "fr",
     explanation: Mapping[str, Any] | None = None,
     diagnosis: Mapping[str, Any] | None = None,
 ) -> str:
-    """The plan report as one self-contained HTML page (plan: the plan.json dict; explanation: the
-    explain.json dict of `ppi explain`, shown as a "why this plan" section; diagnosis: the diagnosis.json
-    dict of an infeasible scenario, shown as a "why there is no plan" section)."""
+    """The plan report as one self-contained HTML page (result: the plan, solved or read back, with its
+    evaluation; explanation: the explain.json dict of `ppi explain`, shown as a "why this plan" section;
+    diagnosis: the diagnosis.json dict of an infeasible scenario, shown as a "why there is no plan" section)."""
     fmt = Fmt(lang)
     t = fmt.t
+    scenario, plan = result.scenario, result.record.data
     info = plan.get("scenario") or {}
     name = info.get("name") or scenario.name
-    status = plan.get("status")
-    has_plan = status in PLAN_STATUSES
+    has_plan = result.has_plan
     version = str(plan.get("ppi_version") or "")
     head = (
         f'<p class="kicker">{esc(t["title_plan"])}</p><h1>{esc(name)}</h1>'
@@ -84,12 +83,8 @@ def plan_html(
         if diagnosis:
             sections.append(("diagnostic", TEXT[lang]["diag.title"], _diagnosis_section(diagnosis, fmt)))
     else:
-        starts = {p["id"]: p.get("start") for p in plan.get("projects", [])}
-        transfers = {
-            (r["from"], r["to"], r["kind"], int(r["year"])): float(r["units"]) for r in plan.get("transfers", [])
-        }
-        ev = evaluate_plan(scenario, starts, transfers)
-        baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"})
+        ev, baseline = result.evaluation, result.baseline
+        assert ev is not None
         sections.append(("synthese", t["summary"], _plan_summary(scenario, plan, ev, baseline, fmt)))
         sections.append(("depenses", t["spending"], _spending_section(scenario, ev, fmt)))
         sections.append(("besoins", t["unmet"], _unmet_section(scenario, ev, baseline, fmt)))
@@ -262,7 +257,7 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
         value = f'{fmt.num(total, decimals)}{NBSP}<span class="unit">{esc(t["unit_years"].format(unit=unit))}</span>'
         kpis.append(kpi(t["unmet_kind"].format(kind=kind_label(scenario, k)), value, f"unmet.{k}", total, note))
     candidates = sum(p.status != "excluded" for p in scenario.projects)
-    chosen = sum(p.get("start") is not None for p in plan.get("projects", []))
+    chosen = int(ev.projects["chosen"].sum())
     kpis.append(
         kpi(
             t["projects_chosen"],

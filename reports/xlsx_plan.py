@@ -1,8 +1,8 @@
 """The plan workbook a finance direction can forward as is, in French (default) or English.
 
-Every table is recomputed from the scenario and the plan's start years (`models.evaluate.evaluate_plan`),
-so the workbook shows the consequences of the plan itself (conventions of money, totals and saving:
-reports/xlsx_base.py).
+Every table is recomputed from the scenario and the plan's start years (the `Result`'s evaluation,
+`models.evaluate.evaluate_plan`), so the workbook shows the consequences of the plan itself (conventions of
+money, totals and saving: reports/xlsx_base.py).
 
 Sheets of `plan_workbook`: Synthèse, PPI, Budget, Épargne et dette (with a savings and debt path), Besoins
 non satisfaits, Projets non retenus, Transferts (when the plan sends demand next door), [Pourquoi ce plan,
@@ -13,11 +13,12 @@ solution) gives the Synthèse sheet alone, saying so, and the diagnosis when the
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models.evaluate import Evaluation, evaluate_plan
+from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
 from reports.text import TEXT
 from reports.words import binding_text, change_text, finding_text
@@ -45,6 +46,7 @@ from reports.xlsx_base import (
     save_workbook,
     write_table,
 )
+from results import Result
 
 
 def _mismatch(plan: dict[str, Any], ev: Evaluation) -> bool:
@@ -56,7 +58,9 @@ def _mismatch(plan: dict[str, Any], ev: Evaluation) -> bool:
     return any(abs(recorded.get(y, 0.0) - v) > 0.02 for y, v in computed.items()) or set(recorded) != set(computed)
 
 
-def _summary_rows(scenario: Scenario, plan: dict[str, Any], ev: Evaluation | None, t: Texts) -> list[list[Any]]:
+def _summary_rows(
+    scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation | None, baseline: Evaluation, t: Texts
+) -> list[list[Any]]:
     name, source, variant, overrides = inputs_of(scenario, plan)
     _, kinds, units = labels_of(scenario)
     rows: list[list[Any]] = [
@@ -79,8 +83,7 @@ def _summary_rows(scenario: Scenario, plan: dict[str, Any], ev: Evaluation | Non
         [t("wb.objective"), Cell(plan.get("objective"), NUMBER), t("u.weighted")],
         [t("bound"), Cell(plan.get("bound"), NUMBER), t("u.weighted")],
     ]
-    committed = {p.id: p.start for p in scenario.projects if p.status == "committed"}
-    baseline = evaluate_plan(scenario, committed).balance
+    without_new = baseline.balance
     bal = ev.balance
     for k in scenario.kinds:
         by_year = bal[bal["kind"] == k].groupby("year")["unmet"].sum()
@@ -90,7 +93,7 @@ def _summary_rows(scenario: Scenario, plan: dict[str, Any], ev: Evaluation | Non
             worst = int(by_year.idxmax())
             rows.append([t("unmet_worst", kind=kinds[k]), Cell(float(by_year.max()), UNITS), unit])
             rows.append([t("unmet_worst_year", kind=kinds[k]), Cell(worst, YEAR), t("u.year")])
-        without = float(baseline.loc[baseline["kind"] == k, "unmet"].sum())
+        without = float(without_new.loc[without_new["kind"] == k, "unmet"].sum())
         rows.append([t("unmet_without", kind=kinds[k]), Cell(without, UNITS), t("unit_years", unit=unit)])
     chosen = ev.projects[ev.projects["chosen"]]
     candidates = sum(p.status != "excluded" for p in scenario.projects)
@@ -482,8 +485,7 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) 
 
 
 def plan_workbook(
-    scenario: Scenario,
-    plan: dict[str, Any],
+    result: Result,
     lang: str = "fr",
     explanation: dict[str, Any] | None = None,
     diagnosis: dict[str, Any] | None = None,
@@ -492,20 +494,17 @@ def plan_workbook(
     satisfaits, Projets non retenus, [Transferts], [Pourquoi ce plan, Valeur du budget: with the explain.json
     dict of `ppi explain`], Hypothèses — or Synthèse alone when there is no plan.
 
-    `plan` is the plan.json dict (`reports.files.plan_to_dict`); the tables are recomputed from its start
-    years and transfers with `evaluate_plan`."""
+    `result`: the plan (solved, or read back from plan.json) whose evaluation gives every table."""
     t = Texts(lang)
     wb = new_workbook()
+    scenario, plan = result.scenario, result.record.data
     name = inputs_of(scenario, plan)[0]
     wb.properties.title = name
-    ev = None
-    if has_plan(plan):
-        starts = {p["id"]: p["start"] for p in plan["projects"]}
-        transfers = {(tr["from"], tr["to"], tr["kind"], tr["year"]): tr["units"] for tr in plan.get("transfers", [])}
-        ev = evaluate_plan(scenario, starts, transfers)
+    ev = result.evaluation
     summary = wb.create_sheet(t("summary"))
     columns = [Col(t("indicator"), wrap=True), Col(t("h.value"), wrap=True), Col(t("unit"))]
-    write_table(summary, t("t.summary", name=name), columns, _summary_rows(scenario, plan, ev, t), footer=name)
+    rows = _summary_rows(scenario, plan, ev, result.baseline, t)
+    write_table(summary, t("t.summary", name=name), columns, rows, footer=name)
     summary.auto_filter.ref = None
     if ev is None and diagnosis:
         _diagnosis_sheet(wb.create_sheet(TEXT[lang]["diag.title"][:31]), diagnosis, lang, name)

@@ -19,8 +19,8 @@ from typing import Any
 from models.load import scenario_from_dict
 from models.plan import Plan
 from models.scenario import Scenario
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver import SolveOptions, solve
 
 REPO = Path(__file__).resolve().parents[1]
@@ -449,3 +449,10 @@ __all__ = [
     "scaled_envelopes",
     "solve_and_verify",
 ]
+
+
+def saved(scenario: Scenario, plan: dict[str, Any]):  # -> results.Result
+    """A plan in its plan.json form, with its scenario, as the `Result` the reports take."""
+    from results import PlanRecord, Result
+
+    return Result.read(scenario, PlanRecord(plan))

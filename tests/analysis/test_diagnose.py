@@ -21,7 +21,7 @@ from reports.text import TEXT
 from reports.words import change_text, diagnosis_to_dict, finding_text, format_diagnosis
 from solver import SolveOptions, solve
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
-from tests.helpers import make_scenario_dict, project, rows, run_cli
+from tests.helpers import make_scenario_dict, project, rows, run_cli, saved
 
 # 2027: committed a needs 9 M€ and mandatory b (window 2027 only) 2 M€ against 10 M€: short by 1 M€.
 SHORT_2027 = [
@@ -361,7 +361,7 @@ def test_the_diagnosis_renders_in_chromium(tmp_path):
     path, s = _load(tmp_path, projects=SHORT_2027)
     d = diagnosis_to_dict(diagnose(s))
     page_file = tmp_path / "diagnosis.html"
-    page_file.write_text(plan_html(s, plan_to_dict(s, solve(s)), diagnosis=d), encoding="utf-8")
+    page_file.write_text(plan_html(saved(s, plan_to_dict(s, solve(s))), diagnosis=d), encoding="utf-8")
     page = Page(dump_dom(browser, page_file))
     assert page.find("body", data_ready="1")
     assert page.headings() == ["Synthèse", "Pourquoi il n'y a pas de plan", "Hypothèses et paramètres"]

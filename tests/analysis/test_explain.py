@@ -25,7 +25,7 @@ from models.plan import Status
 from reports.words import explanation_to_dict, format_explanation
 from results.record import plan_to_dict
 from solver import solve
-from tests.helpers import make_scenario_dict, project, rows, run_cli
+from tests.helpers import make_scenario_dict, project, rows, run_cli, saved
 
 EXAMPLE = "scenarios/exemple-ville/scenario.yaml"
 
@@ -213,7 +213,7 @@ def test_the_explanation_renders_in_chromium_with_the_figures_of_explain_json(sm
     _, scenario, plan, e = small_explained
     data = explanation_to_dict(e)
     path = tmp_path / "why.html"
-    path.write_text(plan_html(scenario, plan, explanation=data), encoding="utf-8")
+    path.write_text(plan_html(saved(scenario, plan), explanation=data), encoding="utf-8")
     page = Page(dump_dom(browser, path))
     assert page.find("body", data_ready="1")
     assert "Pourquoi ce plan ?" in page.headings()

@@ -1,7 +1,7 @@
-"""HTML reports (reports/html_plan.py, reports/html_compare.py) opened in a real headless Chromium: every
-chart renders with a size, the key figures equal plan.json's, the page prints to PDF and screenshots to a non-blank PNG, the English version
-says the same in English, nothing loads from outside the file, and a comparison shows both variants on the
-same axes with the differences highlighted."""
+"""HTML reports (reports/html_plan.py, reports/html_compare.py) opened in a real headless Chromium: every chart renders
+with a size, the key figures equal plan.json's, the page prints to PDF and screenshots to a non-blank PNG, the
+English version says the same in English, nothing loads from outside the file, and a comparison shows both variants
+on the same axes with the differences highlighted."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from models.load import load_scenario, scenario_from_dict
 from models.plan import Plan, Status
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
-from results.record import plan_to_dict
 from reports.html_base import LANGS
 from reports.html_compare import comparison_html
 from reports.html_plan import plan_html
+from results.record import plan_to_dict
 from solver import SolveOptions, solve
 from tests.browser import dump_dom, print_pdf, require_browser, screenshot
+from tests.helpers import saved
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
@@ -149,7 +150,7 @@ def pages(tmp_path_factory, example) -> dict[str, Path]:
     out = {}
     for lang in LANGS:
         out[lang] = folder / f"plan-{lang}.html"
-        out[lang].write_text(plan_html(scenario, plan, lang), encoding="utf-8")
+        out[lang].write_text(plan_html(saved(scenario, plan), lang), encoding="utf-8")
     return out
 
 
@@ -160,7 +161,7 @@ def dom_fr(browser, pages) -> Page:
 
 @pytest.fixture(scope="module")
 def comparison_page(tmp_path_factory, example, tighter) -> tuple[Path, Any]:
-    c = compare([Entry("référence", *example), Entry("enveloppes −10 %", *tighter)])
+    c = compare([Entry("référence", saved(*example)), Entry("enveloppes −10 %", saved(*tighter))])
     path = tmp_path_factory.mktemp("html") / "comparison.html"
     path.write_text(comparison_html(c), encoding="utf-8")
     return path, c
@@ -296,13 +297,13 @@ def test_output_is_the_same_apart_from_the_date(example, pages):
     def undated(text: str) -> str:
         return re.sub(r'<span class="generated">.*?</span>', "", text)
 
-    assert undated(plan_html(scenario, plan, "fr")) == undated(pages["fr"].read_text(encoding="utf-8"))
+    assert undated(plan_html(saved(scenario, plan), "fr")) == undated(pages["fr"].read_text(encoding="utf-8"))
 
 
 def test_an_unknown_language_is_refused(example):
     scenario, plan = example
     with pytest.raises(ValueError, match="language"):
-        plan_html(scenario, plan, "de")
+        plan_html(saved(scenario, plan), "de")
 
 
 def test_an_infeasible_plan_shows_its_status_and_message(browser, example, tmp_path):
@@ -310,7 +311,7 @@ def test_an_infeasible_plan_shows_its_status_and_message(browser, example, tmp_p
     plan = plan_to_dict(scenario, Plan(scenario.name, Status.INFEASIBLE, "highs", message="Infeasible"))
     assert "projects" not in plan and "budget" not in plan
     path = tmp_path / "infeasible.html"
-    path.write_text(plan_html(scenario, plan), encoding="utf-8")
+    path.write_text(plan_html(saved(scenario, plan)), encoding="utf-8")
     page = Page(dump_dom(browser, path))
     assert page.find("body", data_ready="1")
     assert page.charts() == {}
@@ -324,7 +325,7 @@ def test_an_infeasible_plan_shows_its_status_and_message(browser, example, tmp_p
 def test_a_plan_without_solution_renders_in_english(example):
     scenario, _ = example
     plan = plan_to_dict(scenario, Plan(scenario.name, Status.NO_SOLUTION, "highs", message="Time limit reached"))
-    page = Page(plan_html(scenario, plan, "en"))
+    page = Page(plan_html(saved(scenario, plan), "en"))
     keys = page.keyed()
     assert keys["status"]["value"] == "no_solution" and keys["status"]["text"] == "no plan found"
     assert "--time-limit" in keys["message"]["text"]
@@ -335,7 +336,7 @@ def test_transfers_between_neighbouring_quartiers_are_listed():
     scenario = load_scenario(RENNES)
     plan = plan_to_dict(scenario, solve(scenario, SolveOptions(solver="highs")))
     assert plan["transfers"], "the Rennes plan meets some demand next door"
-    page = Page(plan_html(scenario, plan))
+    page = Page(plan_html(saved(scenario, plan)))
     assert "Besoins accueillis dans un quartier voisin" in page.headings()
     section = page.find("section", id="voisins")[0][0]
     pairs = {(t["from"], t["to"], t["kind"]) for t in plan["transfers"]}
@@ -384,7 +385,7 @@ def test_a_comparison_renders_both_variants_on_the_same_axes(browser, comparison
 def test_a_comparison_in_english_with_a_variant_without_plan(example):
     scenario, plan = example
     infeasible = plan_to_dict(scenario, Plan(scenario.name, Status.INFEASIBLE, "highs", message="Infeasible"))
-    c = compare([Entry("base", scenario, plan), Entry("no money", scenario, infeasible)])
+    c = compare([Entry("base", saved(scenario, plan)), Entry("no money", saved(scenario, infeasible))])
     page = Page(comparison_html(c, "en"))
     assert page.find("html", lang="en")
     assert page.headings() == [

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from results.verify import verify_plan
 from results.store import write_results
+from results.verify import verify_plan
 from solver import solve
 from tests.helpers import make_scenario, project, rows
 

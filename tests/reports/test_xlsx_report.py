@@ -1,5 +1,5 @@
-"""Excel workbooks (reports/xlsx_plan.py, reports/xlsx_compare.py): the plan workbook of the shipped example
-read back with openpyxl — sheets, AP/CP totals, budget, unmet demand and projects not chosen all equal to plan.json — its
+"""Excel workbooks (reports/xlsx_plan.py, reports/xlsx_compare.py): the plan workbook of the shipped example read back
+with openpyxl — sheets, AP/CP totals, budget, unmet demand and projects not chosen all equal to plan.json — its
 formatting, an infeasible plan, a plan with transfers, and the comparison of two variants."""
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.load import load_scenario, scenario_from_dict
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
-from results.record import plan_to_dict
 from reports.xlsx_base import LANGS
 from reports.xlsx_compare import comparison_workbook
 from reports.xlsx_plan import plan_workbook
+from results.record import plan_to_dict
 from solver import SolveOptions, solve
-from tests.helpers import make_scenario, make_scenario_dict, project, rows, scaled_envelopes
+from tests.helpers import make_scenario, make_scenario_dict, project, rows, saved, scaled_envelopes
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville"
 EXAMPLE = EXAMPLE_DIR / "scenario.yaml"
@@ -111,7 +111,9 @@ def plan(scenario) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def books(scenario, plan, tmp_path_factory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("xlsx")
-    return {lang: write_and_open(plan_workbook(scenario, plan, lang), folder / f"plan-{lang}.xlsx") for lang in LANGS}
+    return {
+        lang: write_and_open(plan_workbook(saved(scenario, plan), lang), folder / f"plan-{lang}.xlsx") for lang in LANGS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,9 @@ def comparison(scenario, plan):
     tighter = scenario_from_dict(scaled_envelopes(data, 0.9), source=str(EXAMPLE), base_dir=EXAMPLE_DIR)
     result = solve(tighter, SolveOptions(solver="highs"))
     assert result.status.has_plan, result.message
-    return compare([Entry("base", scenario, plan), Entry("enveloppes -10 %", tighter, plan_to_dict(tighter, result))])
+    return compare(
+        [Entry("base", saved(scenario, plan)), Entry("enveloppes -10 %", saved(tighter, plan_to_dict(tighter, result)))]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -283,7 +287,7 @@ def test_variant_and_overrides_are_listed(scenario, plan, tmp_path):
     variant = dataclasses.replace(scenario, variant="plafond-10", overrides=overrides)
     data = copy.deepcopy(plan)
     data["scenario"] |= {"variant": "plafond-10", "overrides": list(overrides)}
-    book = write_and_open(plan_workbook(variant, data, "en"), tmp_path / "variant.xlsx")
+    book = write_and_open(plan_workbook(saved(variant, data), "en"), tmp_path / "variant.xlsx")
     inputs = [r for r in book["Inputs"].iter_rows(min_row=FIRST_ROW, values_only=True)]
     assert [r[1] for r in inputs if r[0] == "Override"] == list(overrides)
     assert ("Variant", "plafond-10") in inputs
@@ -294,10 +298,10 @@ def test_variant_and_overrides_are_listed(scenario, plan, tmp_path):
 def test_a_plan_that_no_longer_matches_its_scenario_is_flagged(scenario, plan, tmp_path):
     stale = copy.deepcopy(plan)
     stale["budget"][0]["spent"] += 1000.0
-    book = write_and_open(plan_workbook(scenario, stale, "en"), tmp_path / "stale.xlsx")
+    book = write_and_open(plan_workbook(saved(scenario, stale), "en"), tmp_path / "stale.xlsx")
     assert "no longer matches the scenario" in all_text(book)
     assert "no longer matches" not in all_text(
-        write_and_open(plan_workbook(scenario, plan, "en"), tmp_path / "ok.xlsx")
+        write_and_open(plan_workbook(saved(scenario, plan), "en"), tmp_path / "ok.xlsx")
     )
 
 
@@ -333,7 +337,7 @@ def test_formatting(wb):
 
 
 def test_same_plan_same_workbook(scenario, plan, tmp_path):
-    first, second = plan_workbook(scenario, plan), plan_workbook(scenario, plan)
+    first, second = plan_workbook(saved(scenario, plan)), plan_workbook(saved(scenario, plan))
     assert first == second
     a = write_and_open(first, tmp_path / "a.xlsx")
     b = write_and_open(second, tmp_path / "b.xlsx")
@@ -349,7 +353,7 @@ def test_same_plan_same_workbook(scenario, plan, tmp_path):
 
 def test_unknown_language(scenario, plan, comparison):
     with pytest.raises(ValueError, match="language"):
-        plan_workbook(scenario, plan, lang="de")
+        plan_workbook(saved(scenario, plan), lang="de")
     with pytest.raises(ValueError, match="language"):
         comparison_workbook(comparison, lang="de")
 
@@ -361,7 +365,7 @@ def test_infeasible_plan_gives_the_summary_alone(tmp_path, lang, word):
     result = solve(s, SolveOptions(solver="highs"))
     data = plan_to_dict(s, result)
     assert data["status"] == "infeasible" and "projects" not in data
-    book = write_and_open(plan_workbook(s, data, lang), tmp_path / "infeasible.xlsx")
+    book = write_and_open(plan_workbook(saved(s, data), lang), tmp_path / "infeasible.xlsx")
     assert book.sheetnames == [PLAN_SHEETS[lang][0]]
     assert word in all_text(book)
 
@@ -379,7 +383,7 @@ def test_transfers_sheet(tmp_path):
     s = scenario_from_dict(data)
     plan = plan_to_dict(s, solve(s, SolveOptions(solver="highs")))
     assert plan["transfers"]
-    book = write_and_open(plan_workbook(s, plan), tmp_path / "transfers.xlsx")
+    book = write_and_open(plan_workbook(saved(s, plan)), tmp_path / "transfers.xlsx")
     assert "Transferts" in book.sheetnames
     assert book.sheetnames.index("Transferts") == len(book.sheetnames) - 2  # just before Hypothèses
     ws = book["Transferts"]
