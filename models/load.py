@@ -426,31 +426,37 @@ _BLOCK_PARTS: tuple[tuple[str, ...], ...] = (
     ("transfers",),
 )
 # A faulty field of a row is replaced by a neutral value (rather than the row set aside) so that the row's
-# other fields are still checked; findings about the replaced fields are not reported.
-_NEUTRAL: dict[tuple[str, ...], dict[str, Any]] = {
-    ("projects",): {
-        "name": None,
-        "description": None,
-        "theme": None,
-        "capacity": {},
-        "cost": 0.0,
-        "profile": [1.0],
-        "delivery_lag": 0,
-        "earliest_start": None,
-        "latest_start": None,
-        "maturity": None,
-        "competence": None,
-        "city_share": None,
-        "confidence": None,
-        "status": "candidate",
-        "start": None,
-        "excludes": [],
-        "requires": [],
-    },
-    ("demand",): {"value": 0.0},
-    ("capacity",): {"value": 0.0},
-    ("districts",): {"name": None, "rep": False, "neighbours": []},
+# other fields are still checked; findings about the replaced fields are not reported. The neutral values are
+# read from the format (models/spec.py), so a new field needs nothing here; only the fields that say which
+# row it is are never replaced (a row without them is set aside).
+_ROW_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("projects",): ("id", "district"),
+    ("demand",): ("district", "kind", "year"),
+    ("capacity",): ("district", "kind", "year"),
+    ("districts",): ("id",),
 }
+
+
+def _neutral_value(field: Any) -> Any:
+    """What replaces a faulty value of a field: its default when it has one; else nothing for a mapping, 0 for
+    a number, and one share (everything in the first year) for a list of numbers such as a CP profile."""
+    if not field.is_required():
+        return field.get_default(call_default_factory=True)
+    annotation = getattr(field.annotation, "__origin__", field.annotation)
+    if annotation is dict:
+        return {}
+    if annotation is list:
+        return [1.0]
+    return 0.0 if field.annotation is float else 0
+
+
+def _neutral_values(part: tuple[str, ...]) -> dict[str, Any]:
+    """field -> neutral value, for the rows of a table part."""
+    row_model = ScenarioSpec.model_fields[part[0]].annotation.__args__[0]
+    return {n: _neutral_value(f) for n, f in row_model.model_fields.items() if n not in _ROW_KEYS[part]}
+
+
+_NEUTRAL: dict[tuple[str, ...], dict[str, Any]] = {part: _neutral_values(part) for part in _ROW_KEYS}
 
 
 def _get(data: Any, path: tuple[str, ...]) -> Any:

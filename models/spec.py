@@ -8,7 +8,8 @@ the published JSON Schema (`ppi schema`, docs/scenario.schema.json).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -475,6 +476,47 @@ TABLE_PATHS: tuple[tuple[str, ...], ...] = (
     ("forecast", "housing", "programmes"),
     ("forecast", "childcare", "population"),
 )
+def _bare(annotation: Any) -> Any:
+    """A field's type without Annotated metadata and without `| None`."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def table_row_model(path: tuple[str, ...]) -> type[BaseModel]:
+    """The model of one row of the table at `path` (e.g. `Project` for ("projects",))."""
+    model: Any = ScenarioSpec
+    for key in path:
+        annotation = _bare(model.model_fields[key].annotation)
+        if get_origin(annotation) is list:
+            return get_args(annotation)[0]
+        model = annotation
+    raise ValueError(f"{'.'.join(path)} is not a table")
+
+
+def _columns(scalar: Any) -> set[str]:
+    """Columns of the table rows whose values are of the kind `scalar(type) -> bool` says."""
+    return {
+        name
+        for path in TABLE_PATHS
+        for name, field in table_row_model(path).model_fields.items()
+        if scalar(_bare(field.annotation))
+    }
+
+
+# Columns of the tables read from files, from the rows' models (so a new field needs nothing more): text
+# columns keep what looks like a number as text (a district "01"); list columns are split on separators.
+TEXT_COLUMNS: frozenset[str] = frozenset(_columns(lambda t: t is str or get_origin(t) is Literal))
+LIST_COLUMNS: frozenset[str] = frozenset(
+    _columns(lambda t: get_origin(t) is list and _bare(get_args(t)[0]) in (str, float, int))
+)
+
+
 # The model holding each nested table field, for the JSON Schema.
 _TABLE_OWNERS = {"school": "SchoolForecast", "housing": "HousingForecast", "childcare": "ChildcareForecast"}
 

@@ -27,23 +27,11 @@ from models.limits import (
     megabytes,
     read_bytes,
 )
+from models.spec import LIST_COLUMNS, TEXT_COLUMNS
 
-LIST_FIELDS = {"profile", "excludes", "requires"}
-# Columns holding names and codes: kept as text even when they look like numbers (a district "01").
-TEXT_FIELDS = {
-    "id",
-    "name",
-    "description",
-    "district",
-    "kind",
-    "theme",
-    "maturity",
-    "competence",
-    "status",
-    "type",
-    "note",
-    "to",
-}
+# Columns kept as text, and columns holding lists: read from the format (models/spec.py).
+LIST_FIELDS = LIST_COLUMNS
+TEXT_FIELDS = TEXT_COLUMNS
 NESTED_PREFIX = "capacity."
 
 
