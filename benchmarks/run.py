@@ -234,8 +234,8 @@ def run_worker(job: dict[str, Any]) -> dict[str, Any]:
 
     from benchmarks.metrics import search_metrics
     from models import load_scenario, scenario_from_dict
-    from results.verify import verify_plan
     from results.record import plan_to_dict
+    from results.verify import verify_plan
 
     out: dict[str, Any] = {"job": job}
     data, source = _scenario_data(job)

@@ -14,8 +14,8 @@ from benchmarks.generate import TIERS, generate_scenario
 from benchmarks.metrics import gap_at, search_metrics, time_to_gap
 from benchmarks.run import shifted_geomean
 from models import scenario_from_dict
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from tests.helpers import solve_and_verify
 
 KNOBS = [{}, {"transfers": True}, {"finance": True}, {"transfers": True, "finance": True}]

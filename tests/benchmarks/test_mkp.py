@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks.mkp import MONEY_UNIT_EUR, MKPInstance, all_instances, mkp_scenario, read_mknap1, spending_profile
 from models import scenario_from_dict
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver import SolveOptions, build_model, solve
 
 # Published optima are exact; solvers return the objective with float noise in the last digits.

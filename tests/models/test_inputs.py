@@ -1,9 +1,8 @@
-"""Scenario input: every invalid file is refused with a located, plain-words message; tables in CSV and
-XLSX files read like inline ones; the published JSON Schema matches the format.
+"""Scenario input: every invalid file is refused with a located, plain-words message; tables in CSV and XLSX files read
+like inline ones; the published JSON Schema matches the format.
 
-The invalid scenarios live in tests/models/data/invalid/, one defect per file, and tests/models/data/invalid/expected.yaml
-says what each must report (message fragments, file, line, field path).
-"""
+The invalid scenarios live in tests/models/data/invalid/, one defect per file, and
+tests/models/data/invalid/expected.yaml says what each must report (message fragments, file, line, field path)."""
 
 from __future__ import annotations
 

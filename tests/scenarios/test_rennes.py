@@ -14,8 +14,8 @@ import pytest
 
 from models.load import load_scenario
 from models.plan import Status
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver import SolveOptions, solve
 from tests.helpers import brute_feasible, brute_objective
 

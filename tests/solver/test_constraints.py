@@ -17,8 +17,8 @@ import pytest
 from models.errors import ScenarioError
 from models.load import scenario_from_dict
 from models.plan import Status
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver import SolveOptions, build_model, solve
 from tests.helpers import (
     make_scenario,

@@ -20,8 +20,8 @@ from benchmarks.formulations import (
 )
 from models.load import scenario_from_dict
 from models.plan import Status
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver import SolveOptions, build_model
 from solver.solve import plan_from_result, solve_matrix
 from tests.helpers import brute_force, make_scenario, project, rows

@@ -31,7 +31,7 @@ def first_plan_objective(scenario, start=None) -> tuple[float, float]:
 def test_the_optimum_as_start_is_the_first_plan():
     """Exemple-Ville: without a start HiGHS' first plan is well above the optimum; with the optimal plan as
     start, the first plan it reports is the optimum."""
-    s = ppi.load_scenario(EXAMPLE)
+    s = ppi.load(EXAMPLE)
     cold_first, optimum = first_plan_objective(s)
     assert cold_first > optimum * 1.05
     base = ppi.solve(s, threads=1)
@@ -83,8 +83,8 @@ def test_any_start_keeps_the_optimum(data):
 
 
 def _solve_verified(s, start):
-    from results.verify import verify_plan
     from results.record import plan_to_dict
+    from results.verify import verify_plan
 
     plan = solve(s, SolveOptions(gap=0.0), start=start)
     if plan.status.has_plan:

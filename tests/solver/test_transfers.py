@@ -11,8 +11,8 @@ import pytest
 
 from models.load import scenario_from_dict
 from models.plan import Status
-from results.verify import verify_plan
 from results.record import plan_to_dict
+from results.verify import verify_plan
 from solver.formulation import build_model
 from tests.helpers import make_scenario_dict, project, rows, solve_and_verify
 
