@@ -25,6 +25,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.run import existing_reading
+
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/exemple-ville/scenario.yaml"
 TARGETS = {"validate": 0.6, "solve": 0.5, "solve + reports": None}
@@ -58,7 +60,9 @@ def measure(checkouts: dict[str, Path], runs: int, work: Path) -> dict[str, dict
     return times
 
 
-def report(times: dict[str, dict[str, list[float]]], runs: int, reference: str | None) -> str:
+def report(
+    times: dict[str, dict[str, list[float]]], runs: int, reference: str | None, reading: str | None = None
+) -> str:
     med = {name: {c: statistics.median(v) for c, v in t.items()} for name, t in times.items()}
     lines = [
         "# Command overhead: what `ppi validate` and `ppi solve` cost beyond the solve",
@@ -86,6 +90,10 @@ def report(times: dict[str, dict[str, list[float]]], runs: int, reference: str |
             f"{n} {c}: {', '.join(f'{x:.2f}' for x in v)}" for n, t in times.items() for c, v in t.items()
         ),  # fmt: skip
         "",
+        reading.rstrip()
+        if reading
+        else "## Reading\n\n(Write the reading of these numbers here; it is kept across runs.)",
+        "",
     ]
     return "\n".join(lines)
 
@@ -104,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["git", "worktree", "add", "--detach", str(ref), args.reference], cwd=REPO, check=True)
             checkouts["reference"] = ref
         try:
-            text = report(measure(checkouts, args.runs, work), args.runs, args.reference)
+            reading = existing_reading(args.out) if args.out else None
+            text = report(measure(checkouts, args.runs, work), args.runs, args.reference, reading)
         finally:
             if args.reference:
                 subprocess.run(["git", "worktree", "remove", "--force", str(work / "reference")], cwd=REPO, check=False)

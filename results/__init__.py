@@ -2,30 +2,38 @@
 (`PlanRecord`), the independent verifier, the CSV tables and the atomic results store.
 
 Everything after the solver reads plans from here: reports and analyses never parse a plan.json dict by
-hand. Nothing here imports the solver (the verifier must stay independent of it) or the reports.
+hand. Nothing here imports the solver (the verifier must stay independent of it) or the reports. The names
+below are imported on first use, so that checking a results folder before a solve does not load pandas.
 """
 
-from results.record import PLAN_FORMAT, PLAN_STATUSES, OutputError, PlanRecord, plan_record, plan_to_dict, read_plan
-from results.result import Result, VerificationError, committed_starts, verified
-from results.store import MARKER, write_file, write_json, write_results
-from results.verify import Verification, verify_plan
+from __future__ import annotations
 
-__all__ = [
-    "MARKER",
-    "PLAN_FORMAT",
-    "PLAN_STATUSES",
-    "OutputError",
-    "PlanRecord",
-    "Result",
-    "Verification",
-    "VerificationError",
-    "committed_starts",
-    "plan_record",
-    "plan_to_dict",
-    "read_plan",
-    "verified",
-    "verify_plan",
-    "write_file",
-    "write_json",
-    "write_results",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "PLAN_FORMAT": "results.record",
+    "PlanRecord": "results.record",
+    "plan_record": "results.record",
+    "plan_to_dict": "results.record",
+    "read_plan": "results.record",
+    "OutputError": "results.errors",
+    "Result": "results.result",
+    "VerificationError": "results.result",
+    "committed_starts": "results.result",
+    "verified": "results.result",
+    "MARKER": "results.store",
+    "write_file": "results.store",
+    "write_json": "results.store",
+    "write_results": "results.store",
+    "Verification": "results.verify",
+    "verify_plan": "results.verify",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'results' has no attribute {name!r}")

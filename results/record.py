@@ -24,12 +24,9 @@ import pandas as pd
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import PLAN_STATUSES, Plan
 from models.scenario import Scenario
+from results.errors import OutputError
 
 PLAN_FORMAT = "ppi-plan/1"
-
-
-class OutputError(Exception):
-    """Results cannot be read or written where asked (the message says why, in plain words)."""
 
 
 def _ppi_version() -> str:

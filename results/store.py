@@ -13,13 +13,15 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from models.evaluate import Evaluation, evaluate_plan
-from models.plan import Plan
-from models.scenario import Scenario
-from results.record import PLAN_FORMAT, OutputError, PlanRecord, plan_record
-from results.tables import csv_bytes, result_tables
+from results.errors import OutputError
+
+if TYPE_CHECKING:  # the folder checks run before any solve: pandas and the evaluation are imported on use
+    from models.evaluate import Evaluation
+    from models.plan import Plan
+    from models.scenario import Scenario
+    from results.record import PlanRecord
 
 MARKER = ".ppi-results"
 
@@ -34,6 +36,10 @@ def write_results(
 ) -> Path:
     """Write plan.json (+ projects.csv, budget.csv, balance.csv when there is a plan, and `extra` files such
     as reports) atomically. `evaluation` and `record`, when the caller has them, are used as they are."""
+    from models.evaluate import evaluate_plan
+    from results.record import PLAN_FORMAT, plan_record
+    from results.tables import csv_bytes, result_tables
+
     out_dir = Path(out_dir)
     if not is_results_folder(out_dir):
         raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")

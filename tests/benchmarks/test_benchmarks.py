@@ -208,3 +208,16 @@ def test_start_benchmark_smoke(tmp_path):
     out.write_text(out.read_text(encoding="utf-8").replace("(Write the reading", "Kept by hand. (Write the"))
     assert main(["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--no-shipped", "--out", str(out)]) == 0
     assert "Kept by hand." in out.read_text(encoding="utf-8")
+
+
+def test_startup_benchmark_smoke(tmp_path):
+    """`python -m benchmarks.startup --runs 1`: each command once in a new process; the table and its kept
+    reading."""
+    from benchmarks.startup import main
+
+    out = tmp_path / "startup.md"
+    out.write_text("# old\n\n## Reading\n\nKept by hand.\n", encoding="utf-8")
+    assert main(["--runs", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "| validate |" in text and "| solve |" in text and "| solve + reports |" in text
+    assert "Kept by hand." in text
