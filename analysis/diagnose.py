@@ -24,6 +24,7 @@ from models.errors import ScenarioError
 from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
+from models.spec import ProjectStatus
 from models.units import MEUR
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
@@ -102,7 +103,7 @@ def _charged_in(scenario: Scenario, starts: dict[str, int | None], years) -> dic
             continue
         amount = sum(v for y, v in scenario.charged(p, s).items() if y in years)
         if amount > 0.5:
-            status = p.status if p.status in ("committed", "mandatory") else "chosen"
+            status = p.status if p.status in (ProjectStatus.COMMITTED, ProjectStatus.MANDATORY) else "chosen"
             items.append({"id": p.id, "status": status, "amount": _m(amount)})
     items.sort(key=lambda i: -i["amount"])
     return {"projects": items[:LISTED], "more": max(0, len(items) - LISTED)}
@@ -124,7 +125,7 @@ def _envelopes(scenario: Scenario, first: int, last: int) -> float:
 
 
 def _who(scenario: Scenario, starts: dict[str, int | None]) -> str:
-    chosen = any(scenario.project[pid].status == "candidate" for pid, s in starts.items() if s is not None)
+    chosen = any(scenario.project[pid].status == ProjectStatus.CANDIDATE for pid, s in starts.items() if s is not None)
     return "required" if chosen else "fixed"
 
 
@@ -245,7 +246,7 @@ _FINDINGS: dict[str, Callable[[Scenario, ElasticResult, Relaxation], Finding | N
 
 
 def _when(p: Project, how_if_free: str) -> dict[str, Any]:
-    if p.status == "committed":
+    if p.status == ProjectStatus.COMMITTED:
         return {"how": "starts", "year": p.start}
     return {"how": how_if_free, "window": (p.earliest, p.latest)}
 
@@ -261,7 +262,7 @@ def _row_finding(scenario: Scenario, row: str) -> Finding:
 def _requires_finding(scenario: Scenario, row: str, parts: list[str]) -> Finding:
     p, q, s = scenario.project[parts[0]], scenario.project[parts[1]], int(parts[2])
     values = {"p": p.id, "p_status": p.status, "p_when": _when(p, "must"), "q": q.id, "s": s}
-    if q.status == "excluded":
+    if q.status == ProjectStatus.EXCLUDED:
         return Finding(row, "requires_excluded", values)
     return Finding(row, "requires", {**values, "q_status": q.status, "q_when": _when(q, "can")})
 

@@ -31,6 +31,7 @@ from analysis.sweep import Point, SweepSpec, run_sweep
 from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from models.units import MEUR
 from results.record import PlanRecord
 
@@ -160,7 +161,7 @@ def project_points(scenario: Scenario, starts: dict[str, int | None], only: tupl
     """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
     points = []
     for p in scenario.projects:
-        if (only and p.id not in only) or p.status in ("committed", "excluded"):
+        if (only and p.id not in only) or p.status in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
             continue
         s = starts.get(p.id)
         if s is None:
@@ -220,7 +221,7 @@ def explain(
 
     whys: list[ProjectWhy] = []
     for p in scenario.projects:
-        if (projects and p.id not in projects) or p.status in ("committed", "excluded"):
+        if (projects and p.id not in projects) or p.status in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
             continue
         s = starts.get(p.id)
         changes = ["force_in"] if s is None else ["drop", "defer"]
@@ -327,7 +328,7 @@ def binding_constraints(scenario: Scenario, starts: dict[str, int | None]) -> li
     first = scenario.years[0]
     for p in scenario.projects:
         s = starts.get(p.id)
-        if s is None or p.status in ("committed", "excluded"):
+        if s is None or p.status in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
             continue
         if s == p.earliest and p.earliest > first:
             add("window_earliest", project=p.id, year=s)

@@ -49,6 +49,7 @@ from models.edits import (
 )
 from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from models.variants import EditError, set_value
 from results.record import PlanRecord
 
@@ -211,26 +212,20 @@ def _inputs_digest(spec: SweepSpec) -> str:
 
 def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     """Derive, solve (one thread), verify and summarise one point; runs in a worker process."""
-    from results.record import plan_to_dict
-    from results.verify import verify_plan
+    from results import verified
     from solver import SolveOptions, solve
 
     scenario = derive(spec.scenario, point.edits)
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
     plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
-    data = plan_to_dict(scenario, plan)
-    verified = None
-    if plan.status.has_plan:
-        check = verify_plan(scenario, data)
-        verified = check.ok
-        if not check.ok:
-            raise RuntimeError(f"the plan of point {point.label} fails the independent check:\n{check}")
+    result = verified(scenario, plan, what=f"the plan of point {point.label}")
+    data = result.record.to_json()
     out = {
         "format": SWEEP_FORMAT,
         "point": spec.record(point),
         "label": point.label,
         "envelope_total": float(sum(scenario.envelope.values())),
-        "verified": verified,
+        "verified": True if result.has_plan else None,
         "plan": data,
     }
     if spec.fixed:
@@ -516,7 +511,7 @@ def expand_param(scenario: Any, name: str, value: str) -> tuple[tuple[str, str],
     """The `--set` values of one parameter value: itself for a path, every project's for `costs`/`delays`."""
     if name not in AGGREGATE_PARAMS:
         return ((name, value),)
-    movable = [p for p in scenario.projects if p.status != "excluded"]
+    movable = [p for p in scenario.projects if p.status != ProjectStatus.EXCLUDED]
     if name == "costs":
         change = _relative(value)
         if change <= -1:

@@ -476,6 +476,8 @@ TABLE_PATHS: tuple[tuple[str, ...], ...] = (
     ("forecast", "housing", "programmes"),
     ("forecast", "childcare", "population"),
 )
+
+
 def _bare(annotation: Any) -> Any:
     """A field's type without Annotated metadata and without `| None`."""
     while True:

@@ -21,6 +21,7 @@ import pandas as pd
 from models.evaluate import Evaluation
 from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from reports.compare import Comparison
 from reports.html_base import Fmt, district_names, esc, kind_label, norm, short, unit_of
 
@@ -289,7 +290,7 @@ def gantt_chart(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         ax.axvspan(lo, scenario.first_year, color="#eceff3", lw=0)
         ax.axvspan(scenario.last_year + 1, hi, color="#eceff3", lw=0)
         for i, (row, s, d) in enumerate(zip(chosen.itertuples(index=False), starts, deliveries, strict=True)):
-            committed = row.status == "committed"
+            committed = row.status == ProjectStatus.COMMITTED
             ax.barh(
                 i,
                 max(d - s, 0.25),

@@ -26,6 +26,7 @@ import pandas as pd
 
 from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
+from models.spec import ProjectStatus
 from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
 from reports.html_base import (
     NBSP,
@@ -256,7 +257,7 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
         )
         value = f'{fmt.num(total, decimals)}{NBSP}<span class="unit">{esc(t["unit_years"].format(unit=unit))}</span>'
         kpis.append(kpi(t["unmet_kind"].format(kind=kind_label(scenario, k)), value, f"unmet.{k}", total, note))
-    candidates = sum(p.status != "excluded" for p in scenario.projects)
+    candidates = sum(p.status != ProjectStatus.EXCLUDED for p in scenario.projects)
     chosen = int(ev.projects["chosen"].sum())
     kpis.append(
         kpi(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from reports.text import TEXT
+from results.result import committed_starts
 
 # The outcome in the workbook's English words (its longer words for a plan that failed).
 STATUS_WORDS = {s: TEXT["en"].get(f"st.{s.value}") or TEXT["en"][f"status.{s.value}"] for s in Status}
@@ -52,7 +54,7 @@ def format_summary(
         return "\n".join(lines)
     ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
     if baseline is None:
-        baseline = evaluate_plan(scenario, {p.id: p.start for p in scenario.projects if p.status == "committed"})
+        baseline = evaluate_plan(scenario, committed_starts(scenario))
     without_new = baseline.balance
     bal = ev.balance
     lines += [
@@ -104,7 +106,7 @@ def format_summary(
                 f"{row.savings_rate:>5.1%}  {_meur(row.borrowing):>9}  {_meur(row.debt):>8}  {years_text}"
             )
     chosen = ev.projects[ev.projects["chosen"]]
-    candidates = [p for p in scenario.projects if p.status != "excluded"]
+    candidates = [p for p in scenario.projects if p.status != ProjectStatus.EXCLUDED]
     lines += [
         "",
         f"Projects chosen: {len(chosen)} of {len(candidates)}, city cost {_meur(chosen['city_cost'].sum())} M€",

@@ -12,13 +12,14 @@ import pandas as pd
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import Plan
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from results.record import PlanRecord, plan_record
 from results.verify import Verification, verify_plan
 
 
 def committed_starts(scenario: Scenario) -> dict[str, int | None]:
     """The plan with no new project: committed projects at their start year, nothing else."""
-    return {p.id: p.start for p in scenario.projects if p.status == "committed"}
+    return {p.id: p.start for p in scenario.projects if p.status == ProjectStatus.COMMITTED}
 
 
 @dataclass(frozen=True, eq=False)

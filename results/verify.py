@@ -18,6 +18,7 @@ from typing import Any
 
 from models.plan import OPTIMALITY_GAP
 from models.scenario import Scenario
+from models.spec import ProjectStatus
 from results.record import PLAN_STATUSES, PlanRecord
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
@@ -82,13 +83,14 @@ def _verify_windows(scenario: Scenario, starts: dict[str, int | None], bad) -> N
     """Start windows and statuses: committed at their start, excluded never, mandatory always."""
     for p in scenario.projects:
         s = starts[p.id]
-        if p.status == "excluded" and s is not None:
+        if p.status == ProjectStatus.EXCLUDED and s is not None:
             bad(f"{p.id} is excluded but starts in {s}")
-        elif p.status == "committed" and s != p.start:
+        elif p.status == ProjectStatus.COMMITTED and s != p.start:
             bad(f"{p.id} is committed to start in {p.start}, the plan says {s}")
-        elif p.status == "mandatory" and s is None:
+        elif p.status == ProjectStatus.MANDATORY and s is None:
             bad(f"{p.id} is mandatory but not chosen")
-        if s is not None and p.status in ("candidate", "mandatory") and not p.earliest <= s <= p.latest:
+        movable = p.status in (ProjectStatus.CANDIDATE, ProjectStatus.MANDATORY)
+        if s is not None and movable and not p.earliest <= s <= p.latest:
             bad(f"{p.id} starts in {s}, outside its window {p.earliest}-{p.latest}")
 
 
