@@ -249,9 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(x, "language of the reports (default fr)")
 
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
-    c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT (default: the plan's own variant)")
+    c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT: the plan is checked against it as given")
     _add_set(c)
     c.add_argument("plan", help="plan.json or a results folder")
+    c.add_argument(
+        "--with-plan-overrides",
+        action="store_true",
+        help="apply the variant, --set edits and budget factor the plan was solved with (shown) instead of "
+        "the command line's",
+    )
     for name, command in sub.choices.items():
         if name != "schema":
             command.add_argument(
@@ -721,18 +727,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
     record = ppi.read_plan(args.plan)
     path, variant = ppi.split_target(args.scenario)
     ref = record.scenario
-    sets = tuple(args.set)
-    scale = None
-    if variant is None and not sets and ref.edited:
+    sets, scale = tuple(args.set), None
+    if args.with_plan_overrides:
+        if variant is not None or sets:
+            raise _UsageError("give either a variant and --set edits, or --with-plan-overrides, not both")
         variant, sets, scale = ref.variant, ref.sets, ref.budget_scale
-        print(f"using the plan's variant and overrides: {' '.join(ref.overrides)}")
+        print(f"applying the plan's own edits: {_edits_text(variant, sets, scale)}")
+    elif ref.edited and (ref.variant, ref.sets, ref.budget_scale) != (variant, sets, None):
+        print(
+            f"note: the plan was solved with {_edits_text(ref.variant, ref.sets, ref.budget_scale)}; it is checked "
+            f"against the scenario as given ({_edits_text(variant, sets, None)}) — add --with-plan-overrides to "
+            "apply the plan's"
+        )
     scenario = ppi.load(path, variant, set=sets, budget_scale=scale, allow_outside_files=args.allow_outside_files)
     if not record.has_plan:
-        print(f"the plan has status {record.data.get('status')}: there is nothing to verify")
+        print(f"the plan has status {record.status}: there is nothing to verify")
         return EXIT_OK
     check = ppi.verify(scenario, record)
     print(check)
     return EXIT_OK if check.ok else EXIT_INVALID
+
+
+def _edits_text(variant: str | None, sets: tuple[str, ...], scale: float | None) -> str:
+    """`variant budget-serre, --set a=b, every envelope × 0.9` — or `no edits`."""
+    parts = ([f"variant {variant}"] if variant else []) + [f"--set {s}" for s in sets]
+    parts += [f"every envelope × {scale:g}"] if scale is not None else []
+    return ", ".join(parts) or "no edits"
 
 
 COMMANDS = {

@@ -225,7 +225,7 @@ def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[t
     """(label, HTML, data-key) rows of the inputs table."""
     t = fmt.t
     info = plan.get("scenario") or {}
-    overrides = list(info.get("overrides") or [])
+    overrides = list(scenario.overrides)  # the scenario's own, never the text a plan file carries
     options = plan.get("options") or {}
     model = plan.get("model") or {}
     opts = ", ".join(f"{k} = {'—' if v is None else v}" for k, v in options.items()) or t["none_f"]
@@ -239,7 +239,7 @@ def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[t
         (t["scenario"], esc(info.get("name") or scenario.name), "scenario.name"),
         (t["source"], f"<code>{esc(info.get('source') or scenario.source)}</code>", "scenario.source"),
         (t["horizon_label"], esc(f"{scenario.first_year}–{scenario.last_year}"), "scenario.horizon"),
-        (t["variant"], esc(info.get("variant") or t["none_f"]), "scenario.variant"),
+        (t["variant"], esc(scenario.variant or t["none_f"]), "scenario.variant"),
         (
             t["overrides"],
             "<ul>" + "".join(f"<li><code>{esc(o)}</code></li>" for o in overrides) + "</ul>"

@@ -318,6 +318,6 @@ def inputs_of(scenario: Scenario, plan: dict[str, Any]) -> tuple[str, str, Any, 
     info = plan.get("scenario") or {}
     name = info.get("name") or scenario.name
     source = info.get("source") or scenario.source
-    variant = info.get("variant", scenario.variant)
-    overrides = list(info.get("overrides", scenario.overrides) or [])
+    variant = scenario.variant  # the scenario's own variant and overrides, never the text a plan file carries
+    overrides = list(scenario.overrides)
     return name, source, variant, overrides

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import PLAN_STATUSES, Plan
@@ -99,6 +100,10 @@ class PlanRecord:
             start = row.get("start")
             if start is not None and not isinstance(start, int):
                 raise OutputError(f"{where}: projects[{i}].start must be a year or null, not {start!r}")
+        problems = _shape_problems(data)
+        if problems:
+            shown = problems[:_SHOWN] + ([f"... and {len(problems) - _SHOWN} more"] if len(problems) > _SHOWN else [])
+            raise OutputError(f"{where} is not a valid ppi plan:\n" + "\n".join(f"  - {p}" for p in shown))
         return cls(data)
 
     # The typed reading.
@@ -158,7 +163,167 @@ class PlanRecord:
         )
 
 
+# --- the shape of plan.json, checked when a plan is read back (a plan file is input like any other) --------
+
+
+class _Strict(BaseModel):
+    """Numbers are numbers (not strings or booleans); no field the format does not have."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+Number = float  # strict: an int or a float, never a string or a boolean
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class _Horizon(_Strict):
+    start: Year
+    end: Year
+
+
+class _ScenarioInfo(_Strict):
+    name: str
+    source: str
+    horizon: _Horizon
+    variant: str | None
+    overrides: list[str]
+    set: list[str]
+    budget_scale: Number | None
+
+
+class _Receipts(_Strict):
+    subsidies: Number
+    fctva: Number
+
+
+class _Project(_Strict):
+    id: str
+    name: str
+    district: str
+    theme: str | None
+    status: str
+    start: Year | None
+    delivery: Year | None
+    city_cost: Number
+    spending: dict[str, Number]
+    receipts: dict[str, _Receipts]
+
+
+class _Balance(_Strict):
+    district: str
+    kind: str
+    year: Year
+    demand: Number
+    existing: Number
+    added: Number
+    capacity: Number
+    sent: Number
+    received: Number
+    unmet: Number
+
+
+class _Transfer(_Strict):
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    kind: str
+    year: Year
+    units: Number
+
+
+class _Budget(_Strict):
+    year: Year
+    spent: Number
+    envelope: Number | None = None
+    carried_in: Number | None = None
+    available: Number | None = None
+    subsidies: Number | None = None
+    fctva: Number | None = None
+    net_effort: Number | None = None
+    charged: Number | None = None
+    margin: Number | None = None
+    cumulative_envelope: Number | None = None
+    cumulative_charged: Number | None = None
+
+
+class _Finance(_Strict):
+    year: Year
+    epargne_brute: Number
+    borrowing: Number
+    debt: Number
+    revenue: Number | None = None
+    operating_spending: Number | None = None
+    operating_costs_added: Number | None = None
+    interest: Number | None = None
+    savings_rate: Number | None = None
+    net_investment: Number | None = None
+    repayment: Number | None = None
+    debt_years: Number | None = None
+
+
+class _Terms(_Strict):
+    unmet_demand: Number
+    transfers: Number
+    cost: Number
+
+
+class _PlanDocument(_Strict):
+    format: Literal["ppi-plan/1"]
+    scenario: _ScenarioInfo
+    status: Literal["optimal", "feasible", "infeasible", "no_solution"]
+    objective: Number | None
+    bound: Number | None
+    gap: Number | None
+    solver: str
+    solver_message: str
+    runtime_s: Number
+    options: dict[str, Any]
+    model: dict[str, Any]
+    created: str
+    ppi_version: str
+    warnings: list[str]
+    budget_basis: Literal["gross", "net"]
+    objective_terms: _Terms | None = None
+    projects: list[_Project] = []
+    budget: list[_Budget] = []
+    finance: list[_Finance] = []
+    spending_outside_horizon: dict[str, Number] = {}
+    unmet_by_kind: dict[str, Number] = {}
+    balance: list[_Balance] = []
+    transfers: list[_Transfer] = []
+    demand_source: dict[str, str] = {}
+
+
+def _shape_problems(data: dict[str, Any]) -> list[str]:
+    """What is wrong with the shape of a plan document, one line per problem (path: what)."""
+    try:
+        _PlanDocument.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for e in exc.errors():
+            path = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in e["loc"]).lstrip(".")
+            got = "" if e["type"] in ("missing", "extra_forbidden") else f" (got {e['input']!r:.40})"
+            lines.append(f"{path or 'the document'}: {e['msg'].lower()}{got}")
+        return lines
+    problems = []
+    for table, key in (("budget", "year"), ("finance", "year")):
+        for i, row in enumerate(data.get(table, [])):
+            if not isinstance(row.get(key), int) or isinstance(row.get(key), bool):
+                problems.append(f"{table}[{i}].{key}: a year is required")
+    ids = [p["id"] for p in data.get("projects", [])]
+    problems += [
+        f"projects: {pid} is listed {ids.count(pid)} times" for pid in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+    for i, p in enumerate(data.get("projects", [])):
+        years = [y for y in (*p["spending"], *p["receipts"]) if not y.lstrip("-").isdigit()]
+        if years:
+            problems.append(f"projects[{i}]: {years[0]!r} is not a year")
+    return problems
+
+
 _BALANCE_KEYS = ("district", "kind", "year", "unmet")
+_SHOWN = 10  # problems listed before "... and N more"
 
 
 def read_plan(path: str | Path) -> PlanRecord:

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.plan import OPTIMALITY_GAP
+from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
-from results.record import PLAN_STATUSES, PlanRecord
+from results.record import PLAN_STATUSES, PlanRecord, plan_to_dict
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
 MONEY_TOL = 0.01
@@ -27,6 +27,8 @@ MONEY_TOL = 0.01
 UNIT_TOL = 1e-6
 # Objective: the solver's value carries its own feasibility tolerances (1e-7 relative on rows).
 OBJECTIVE_RTOL = 1e-6
+# Reported figures made again by the same evaluation: equal but for the last bits of a float.
+FIGURE_RTOL = 1e-9
 
 
 @dataclass
@@ -61,6 +63,7 @@ def verify_plan(scenario: Scenario, plan: PlanRecord | Mapping[str, Any]) -> Ver
     unmet_term = _verify_balance(scenario, starts, sent, received, doc, bad)
     out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
     _verify_objective(out.objective, doc, bad)
+    _verify_reported(scenario, doc, bad)
     return out
 
 
@@ -330,3 +333,85 @@ def _verify_prospective(scenario: Scenario, starts: dict[str, int | None], plan:
             for key, want in (("epargne_brute", savings), ("borrowing", borrowing), ("debt", debt)):
                 if abs(float(row[key]) - want) > MONEY_TOL:
                     bad(f"{key} {y}: plan reports {row[key]:.2f} €, the start years imply {want:.2f} €")
+
+
+# Figures the checks above recompute on their own (reported once, there).
+_CHECKED_ABOVE = {
+    "budget": {"charged"},
+    "finance": {"epargne_brute", "borrowing", "debt"},
+    "balance": {"unmet"},
+}
+
+
+def _verify_reported(scenario: Scenario, doc: Mapping[str, Any], bad) -> None:
+    """Every other figure plan.json reports is the one its decisions imply.
+
+    The checks above recompute the constraints and the objective with loops of their own. The plan file
+    carries many more figures that reports show — envelopes and margins, receipts, balances, the finance path,
+    unmet demand per kind, each project's AP and receipts, what falls outside the horizon, the scenario's
+    overrides. Here the document is made again from the plan's decisions alone (start years and transfers,
+    through `models.evaluate`) and compared with the file, row by row: a figure edited by hand, a row
+    removed or added, money on a project not chosen, or a plan made for other overrides is named."""
+    record = PlanRecord(doc)
+    starts = {p.id: record.starts.get(p.id) for p in scenario.projects}
+    plan = Plan(scenario=scenario.name, status=Status.FEASIBLE, solver="", starts=starts, transfers=record.transfers)
+    again = plan_to_dict(scenario, plan)
+    info, want = doc.get("scenario") or {}, again["scenario"]
+    for key in ("name", "horizon", "variant", "set", "budget_scale", "overrides"):
+        if info.get(key) != want[key]:
+            bad(
+                f"scenario {key}: the plan records {_show(info.get(key))}, the scenario verified has {_show(want[key])}"
+            )
+    for key in ("objective_terms", "spending_outside_horizon", "unmet_by_kind", "demand_source"):
+        _same(key, doc.get(key), again.get(key), bad)
+    wanted = {p["id"]: p for p in again["projects"]}
+    for p in doc.get("projects", []):
+        if p["id"] not in wanted:
+            continue  # reported above
+        chosen = starts.get(p["id"]) is not None
+        for key, value in wanted[p["id"]].items():
+            if key in ("id", "start") or (chosen and key in ("spending", "delivery")):
+                continue  # the start is the decision; a chosen project's CP and delivery are checked above
+            _same(f"{p['id']} {key}", p.get(key), value, bad)
+    for table, keys in (("budget", ("year",)), ("finance", ("year",)), ("balance", ("district", "kind", "year"))):
+        _same_rows(table, keys, doc.get(table, []), again.get(table, []), bad)
+
+
+def _same_rows(table: str, keys: tuple[str, ...], got: list[dict], want: list[dict], bad) -> None:
+    """The rows of a table: the same rows (by key) with the same figures."""
+    index = {tuple(r[k] for k in keys): r for r in want}
+    seen = set()
+    for row in got:
+        key = tuple(row.get(k) for k in keys)
+        name = f"{table} {'/'.join(str(k) for k in key)}"
+        if key not in index:
+            bad(f"{name}: a row the plan's scenario does not have")
+            continue
+        seen.add(key)
+        for field_name, value in index[key].items():
+            if field_name not in keys and field_name not in _CHECKED_ABOVE.get(table, ()):
+                _same(f"{name} {field_name}", row.get(field_name), value, bad)
+    for key in index.keys() - seen:
+        bad(f"{table} {'/'.join(str(k) for k in key)}: the row is missing from the plan")
+
+
+def _same(where: str, got: Any, want: Any, bad) -> None:
+    """One reported value (a number, a text, or a mapping of them) against the one the plan implies."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        for key in sorted(set(want) | set(got), key=str):
+            _same(f"{where} {key}", got.get(key), want.get(key), bad)
+        return
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (got, want))
+    if numbers and abs(got - want) <= FIGURE_RTOL * max(1.0, abs(want)):
+        return
+    if not numbers and got == want:
+        return
+    bad(f"{where}: the plan says {_show(got)}, its start years imply {_show(want)}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.6g}"
+    if value is None:
+        return "nothing"
+    return repr(value) if isinstance(value, str) else str(value)

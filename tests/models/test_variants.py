@@ -241,9 +241,12 @@ def test_cli_solve_a_variant_with_overrides_and_verify_it(tmp_path, base, capsys
     assert plan["scenario"]["variant"] == "serre"
     assert plan["scenario"]["set"] == ["budget.annual.2028=3e6"]
     assert plan["budget"][2]["envelope"] == 3e6
-    code, text, err = run(["verify", base, out], capsys)  # the plan's own variant and overrides are used
+    code, text, err = run(["verify", base, out], capsys)  # checked against the scenario as given: it breaks it
+    assert code == 1 and "note: the plan was solved with variant serre, --set budget.annual.2028=3e6" in text
+    code, text, err = run(["verify", base, out, "--with-plan-overrides"], capsys)  # the plan's own edits, shown
     assert code == 0, err
-    assert "using the plan's variant" in text and "plan verified" in text
+    assert "applying the plan's own edits: variant serre, --set budget.annual.2028=3e6" in text
+    assert "plan verified" in text
 
 
 def test_cli_validate_checks_every_variant(base, capsys):
