@@ -10,8 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
+from models.defaults import DEFAULT_LEVELS
 from models.errors import Path
-from models.forecast import capacity_deltas, dwelling_types, forecast_kinds, new_pupil_shares, school_kinds
+from models.forecast import (
+    SCHOOL_YEARS,
+    capacity_deltas,
+    dwelling_types,
+    forecast_kinds,
+    level_shares,
+    new_pupil_shares,
+    school_kinds,
+)
 from models.limits import MAX_HINTS
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
 from models.spec import ProjectStatus, ScenarioSpec
@@ -294,6 +303,13 @@ def check_forecast(spec: ScenarioSpec) -> Iterator[Finding]:
                 ("forecast", "school", "new_pupils_share"),
                 f"the shares add up to {total:.4g}, above 1 (new pupils cannot be counted twice)",
             )
+        levels = set(SCHOOL_YEARS).union(*(level_shares(school, kind) for kind in school_kinds(school)))
+        for j, level in enumerate(school.capped_levels):
+            if level not in levels:
+                yield (
+                    ("forecast", "school", "capped_levels", j),
+                    f"unknown level '{level}'{_hint(level, levels)} (levels: {', '.join(_level_order(levels))})",
+                )
         if school.rep_cap > school.cap:
             yield (
                 ("forecast", "school", "rep_cap"),
@@ -387,8 +403,20 @@ def run_checks(spec: ScenarioSpec) -> list[Finding]:
 
 
 def find_warnings(spec: ScenarioSpec) -> list[Finding]:
-    """Allowed but probably not meant: candidates that can never start, projects that add no capacity."""
+    """Allowed but probably not meant: candidates that can never start, projects that add no capacity,
+    demand or capacity rows after the horizon (never read)."""
     out: list[Finding] = []
+    for field in ("demand", "capacity"):
+        after = sorted({row.year for row in getattr(spec, field) if row.year > spec.horizon.end})
+        if after:
+            first = next(i for i, row in enumerate(getattr(spec, field)) if row.year > spec.horizon.end)
+            out.append(
+                (
+                    (field, first),
+                    f"rows for {_years(after)} are after the horizon {spec.horizon.start}-{spec.horizon.end}: "
+                    "they are not used",
+                )
+            )
     for i, p in enumerate(spec.projects):
         r = resolve_project(spec, i)
         if p.status == ProjectStatus.CANDIDATE and r.earliest > r.latest:
@@ -483,6 +511,12 @@ def _hint(name: str, known) -> str:
     _hints_left.set(left - 1)
     close = difflib.get_close_matches(name, [str(k) for k in known], n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _level_order(levels: set[str]) -> list[str]:
+    """School levels in the order of schooling (PS ... CM2), then any others by name."""
+    order = [level for shares in DEFAULT_LEVELS.values() for level in shares]
+    return sorted(levels, key=lambda level: (order.index(level) if level in order else len(order), level))
 
 
 def _years(years: list[int]) -> str:

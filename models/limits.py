@@ -8,6 +8,8 @@ hang or gigabytes of memory.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 MEGABYTE = 1_000_000
@@ -31,6 +33,11 @@ MAX_DEPTH = 40
 MAX_NODES = 500_000
 """Values in a YAML file once its aliases (`*name`) are expanded: anchors that repeat each other grow
 exponentially (billion laughs), so the count is taken before anything is built."""
+
+MAX_EXPANDED_BYTES = 10 * MEGABYTE
+"""Text a YAML file holds once its aliases are expanded: a long string anchored once and aliased a thousand
+times is small in the file but hundreds of megabytes in every copy of the scenario written out; counted, like
+MAX_NODES, before anything is built. A file without aliases holds at most MAX_YAML_BYTES."""
 
 MAX_NUMBER = 1e12
 """Largest absolute value of any number of a scenario: a thousand billion euros (a large city's PPI is about
@@ -57,14 +64,50 @@ class FileTooLarge(Exception):
     """A file over its size limit; the message says how large it is and what the limit is."""
 
 
+class NotARegularFile(OSError):
+    """A named pipe, a device, a socket or a folder given where a file is expected: refused before it is read
+    (reading a pipe or a terminal would wait forever)."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def not_regular(mode: int) -> str:
+    """`it is a named pipe, not a regular file` (for a mode that is not a regular file's)."""
+    return f"it is {_kind(mode)}, not a regular file"
+
+
 def read_bytes(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of a file of at most `limit` bytes: its size is checked before it is read, and no more than
-    the limit is read even from a file that grows or has no size (a pipe, a device)."""
-    size = path.stat().st_size
-    if size > limit:
-        raise FileTooLarge(too_large(size, limit, what))
-    with path.open("rb") as f:
+    """The bytes of a regular file of at most `limit` bytes: its size is checked before it is read, and no more
+    than the limit is read even from a file that grows. Anything but a regular file (a named pipe, a device, a
+    folder) raises `NotARegularFile` without waiting: the file is opened without blocking and checked on the
+    open descriptor, so a pipe swapped in after a check cannot block either."""
+    mode = path.stat().st_mode  # follows links; FileNotFoundError for a missing file
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(not_regular(mode))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(not_regular(info.st_mode))
+        if info.st_size > limit:
+            raise FileTooLarge(too_large(info.st_size, limit, what))
         data = f.read(limit + 1)
     if len(data) > limit:
         raise FileTooLarge(f"the file is larger than the {limit // MEGABYTE} MB {what} may have")
     return data
+
+
+def text_position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column), both from 1, of the byte at `offset` (for a decoding error, found by byte offset)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - start + 1

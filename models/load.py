@@ -18,6 +18,7 @@ import copy
 import difflib
 import functools
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,9 @@ from models.checks import find_warnings, run_checks
 from models.edits import Edit, ScaleBudget, SetValue, as_set_values, parse_set
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
-from models.limits import MAX_NUMBER, MAX_YAML_BYTES, FileTooLarge, read_bytes
+from models.limits import MAX_NUMBER, MAX_YAML_BYTES, FileTooLarge, NotARegularFile, read_bytes, text_position
 from models.scenario import Scenario, resolve
-from models.spec import TABLE_PATHS, ScenarioSpec, Variant
+from models.spec import INVISIBLE, TABLE_PATHS, ScenarioSpec, Variant
 from models.tables import TableReadError, project_record, read_table
 from models.variants import EditError, Moves, apply_short_forms, expand_envelopes, merge, moved, set_value
 from models.yaml_lines import load_yaml_with_lines
@@ -105,17 +106,41 @@ def _read_document(
     """
     file = str(path)
     try:
-        text = read_bytes(path, MAX_YAML_BYTES, "a scenario").decode("utf-8-sig")
+        raw = read_bytes(path, MAX_YAML_BYTES, "a scenario")
     except FileNotFoundError:
         fatal.append(Problem(file, None, "", "the scenario file does not exist"))
         return None, []
     except FileTooLarge as exc:
         fatal.append(Problem(file, None, "", f"{exc}; keep large tables in CSV files ({{file: ...}})"))
         return None, []
-    except (OSError, UnicodeDecodeError) as exc:
-        fatal.append(Problem(file, None, "", f"the scenario file cannot be read ({exc})"))
+    except NotARegularFile as exc:
+        fatal.append(Problem(file, None, "", f"the scenario file cannot be read: {exc}"))
+        return None, []
+    except OSError as exc:
+        fatal.append(Problem(file, None, "", f"the scenario file cannot be read ({exc.strerror or exc})"))
+        return None, []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = text_position(raw, exc.start)
+        fatal.append(
+            Problem(
+                file,
+                line,
+                "",
+                f"the scenario file is not UTF-8 text (byte {raw[exc.start]:#04x} in column {column} of line {line}); "
+                "save it as UTF-8",
+            )
+        )
         return None, []
     data, lines, yaml_problems = load_yaml_with_lines(text, file)
+    if chain and (yaml_problems or not _looks_like_a_scenario(data)):
+        # A file named by `extends:` that is not a scenario (a table, a plan, a key file...): said in one line,
+        # without echoing what the file holds.
+        lines_of = sorted({p.line for p in yaml_problems if p.line is not None})
+        why = f"it is not valid YAML (line {lines_of[0]})" if lines_of else "it holds no scenario keys"
+        fatal.append(Problem(file, None, "", f"this file is not a scenario: {why}"))
+        return None, []
     fatal += yaml_problems
     if yaml_problems:
         return None, []
@@ -158,6 +183,11 @@ def _read_document(
     for p, where in own.where.items():
         locator.where[moved(p, moves)] = where
     return merged, [*applied, f"extends {base_path}"]
+
+
+def _looks_like_a_scenario(data: Any) -> bool:
+    """A mapping with at least one of the format's top-level keys (`horizon`, `budget`, `extends`...)."""
+    return isinstance(data, dict) and any(isinstance(k, str) and k in ScenarioSpec.model_fields for k in data)
 
 
 def _read_tables(
@@ -677,6 +707,13 @@ def _translate(err: Any, locator: _Locator) -> Problem:
     if kind == "missing":
         return locator.problem(loc, "this required field is missing")
     if kind == "string_pattern_mismatch":
+        hidden = sorted({f"U+{ord(c):04X}" for c in str(value) if re.fullmatch(f"[{INVISIBLE}]", c)})
+        if hidden:
+            return locator.problem(
+                loc,
+                f"an identifier cannot contain invisible characters ({', '.join(hidden)}: text-direction or "
+                f"zero-width marks that make ids look alike or show backwards) (got {value!r})",
+            )
         return locator.problem(loc, f"an identifier cannot contain spaces, commas, semicolons or '|' (got {value!r})")
     if kind == "dict_type":
         if loc == ("budget", "annual"):

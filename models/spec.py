@@ -11,13 +11,41 @@ from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s,;|]+$", description="identifier without spaces")]
-Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year")]
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Confidence = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+# Characters an identifier may not hold: spaces, the table separators, and the invisible ones that make two ids
+# look the same or show one backwards (text-direction controls such as U+202E, zero-width spaces and joiners).
+INVISIBLE = r"\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+Id = Annotated[
+    str, Field(min_length=1, pattern=r"^[^\s,;|" + INVISIBLE + "]+$", description="identifier without spaces")
+]
+
+
+class AmbiguousNumber(str):
+    """A table cell such as `1.500` in a file with decimal commas: 1500 with a French thousands separator, or
+    1.5 typed with a point? Read as text, refused by every number field with the reason (models/tables.py)."""
+
+
+def _a_number(value: Any) -> Any:
+    """Numbers must be numbers: `true` (a YAML boolean, an Excel TRUE/VRAI cell) is not 1, and an ambiguous
+    table cell is not guessed."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true or false")
+    if isinstance(value, AmbiguousNumber):
+        raise ValueError(
+            f"'{value}' is ambiguous in a file with decimal commas: write {value.replace('.', '')} (thousands) "
+            f"or {value.replace('.', ',', 1)} (a decimal)"
+        )
+    return value
+
+
+_Number = BeforeValidator(_a_number)
+Float = Annotated[float, _Number]
+Int = Annotated[int, _Number]
+Year = Annotated[int, Field(ge=1900, le=2200, description="calendar year"), _Number]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False), _Number]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), _Number]
+Confidence = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), _Number]
 
 
 class ProjectStatus(StrEnum):
@@ -88,7 +116,7 @@ class CapacityChange(Strict):
     district: Id
     kind: Id
     year: Year = Field(description="first year the change applies")
-    units: float = Field(allow_inf_nan=False, description="units opened (> 0) or closed (< 0); moved when `to` is set")
+    units: Float = Field(allow_inf_nan=False, description="units opened (> 0) or closed (< 0); moved when `to` is set")
     until: Year | None = Field(None, description="last year the change applies (default: for good)")
     to: Id | None = Field(None, description="kind the units are converted to (the change then moves them)")
     note: str | None = Field(None, description="what it is, for reports")
@@ -112,12 +140,8 @@ class PupilRow(Strict):
     district: Id
     kind: Id
     pupils: NonNeg
-    trend: float | None = Field(
-        None,
-        ge=-0.5,
-        le=0.5,
-        allow_inf_nan=False,
-        description="yearly change of these pupils (default: the school trend)",
+    trend: Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False), _Number] | None = Field(
+        None, description="yearly change of these pupils (default: the school trend)"
     )
 
 
@@ -150,10 +174,10 @@ class SchoolForecast(Strict):
 
     base_year: Year = Field(description="year of the base pupil counts")
     pupils: list[PupilRow] = Field(description="rows district,kind,pupils[,trend] (inline, or {file: ...})")
-    trend: float = Field(0.0, ge=-0.5, le=0.5, allow_inf_nan=False, description="yearly change of base pupils")
-    class_size: float = Field(22.0, gt=0, le=40, allow_inf_nan=False, description="planning size, pupils per class")
-    cap: float = Field(24.0, gt=0, le=40, allow_inf_nan=False, description="pupils per class at most in capped levels")
-    rep_cap: float = Field(12.0, gt=0, le=40, allow_inf_nan=False, description="the same cap in REP/REP+ districts")
+    trend: Float = Field(0.0, ge=-0.5, le=0.5, allow_inf_nan=False, description="yearly change of base pupils")
+    class_size: Float = Field(22.0, gt=0, le=40, allow_inf_nan=False, description="planning size, pupils per class")
+    cap: Float = Field(24.0, gt=0, le=40, allow_inf_nan=False, description="pupils per class at most in capped levels")
+    rep_cap: Float = Field(12.0, gt=0, le=40, allow_inf_nan=False, description="the same cap in REP/REP+ districts")
     capped_levels: list[str] = Field(["GS", "CP", "CE1"], description="levels under the cap (dédoublement)")
     levels: dict[Id, dict[str, NonNeg]] = Field(
         default_factory=dict,
@@ -200,7 +224,7 @@ class ChildcareForecast(Strict):
         "under_3", description="population rows are children under 3, or births (under-3 in y = births y-1..y-3)"
     )
     population: list[PopulationRow] = Field(description="rows district,year,value")
-    trend: float = Field(
+    trend: Float = Field(
         0.0,
         ge=-0.5,
         le=0.5,
@@ -209,7 +233,7 @@ class ChildcareForecast(Strict):
     )
     coverage: Share = Field(description="target formal places per child under 3 (e.g. 0.6 for 60 per 100)")
     creche_share: Share = Field(1.0, description="share of that coverage expected in crèches (EAJE)")
-    children_per_place: float = Field(1.0, gt=0, le=5, allow_inf_nan=False, description="children one place serves")
+    children_per_place: Float = Field(1.0, gt=0, le=5, allow_inf_nan=False, description="children one place serves")
     rounding: Literal["up", "none"] = Field("none", description="places rounded up to whole places, or kept fractional")
 
     @field_validator("coverage", "creche_share", mode="before")
@@ -289,7 +313,7 @@ class Budget(Strict):
 
 class MaturityLevel(Strict):
     label: str | None = None
-    lead_years: int = Field(ge=0, le=30, description="years after the horizon start before the project can start")
+    lead_years: Int = Field(ge=0, le=30, description="years after the horizon start before the project can start")
     confidence: Confidence = Field(description="share of the capacity counted for a project at this level")
 
 
@@ -313,7 +337,7 @@ class Subsidy(Strict):
     rate: Share | None = Field(None, description="share of the project's cost")
     per_unit: NonNeg | None = Field(None, description="euros per unit of capacity of `kind` (e.g. per crèche place)")
     kind: Id | None = Field(None, description="demand kind whose capacity `per_unit` multiplies")
-    at: int | Literal["delivery"] = Field(
+    at: Int | Literal["delivery"] = Field(
         "delivery", description="received this many years after the start, or on delivery"
     )
 
@@ -333,21 +357,23 @@ class Fctva(Strict):
     """FCTVA: the State refunds a share of eligible investment spending, `lag` years later."""
 
     rate: Share = Field(0.16404, description="share of eligible spending TTC refunded (16.404 % since 2015)")
-    lag: Literal[0, 1, 2] = Field(1, description="years between the spending and the refund (regime N, N+1, N+2)")
+    lag: Annotated[Literal[0, 1, 2], _Number] = Field(
+        1, description="years between the spending and the refund (regime N, N+1, N+2)"
+    )
 
 
 class Prospective(Strict):
     """The city's savings and debt path ("prospective financière"), first horizon year onwards."""
 
     revenue: NonNeg = Field(description="operating revenue in the first horizon year, euros")
-    revenue_growth: float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating revenue")
+    revenue_growth: Float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating revenue")
     spending: NonNeg = Field(description="operating spending excluding interest in the first year, euros")
-    spending_growth: float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating spending")
+    spending_growth: Float = Field(0.0, ge=-0.5, le=0.5, description="yearly growth of operating spending")
     debt: NonNeg = Field(0.0, description="outstanding debt at the start of the first year, euros")
     debt_repayment: NonNeg = Field(0.0, description="yearly repayment of that debt until it is repaid, euros")
     interest_rate: Share = Field(0.0, description="interest on the debt outstanding at the start of each year")
     other_investment: NonNeg = Field(0.0, description="yearly investment outside this PPI to finance, euros")
-    loan_years: int = Field(20, ge=1, le=50, description="new loans are repaid in equal parts over this many years")
+    loan_years: Int = Field(20, ge=1, le=50, description="new loans are repaid in equal parts over this many years")
     min_savings_rate: Share | None = Field(None, description="épargne brute ≥ this share of operating revenue")
     max_debt_years: NonNeg | None = Field(
         None, description="capacité de désendettement ceiling: debt ≤ this × épargne brute (e.g. 12)"
@@ -378,7 +404,7 @@ class Project(Strict):
         max_length=30,
         description="share of the cost paid in the start year, the next, ... (sums to 1)",
     )
-    delivery_lag: int = Field(ge=0, le=30, description="capacity counts from the year start + delivery_lag")
+    delivery_lag: Int = Field(ge=0, le=30, description="capacity counts from the year start + delivery_lag")
     earliest_start: Year | None = None
     latest_start: Year | None = None
     maturity: Id | None = Field(None, description="key of maturity_levels")
@@ -396,7 +422,7 @@ class Project(Strict):
     operating_cost: NonNeg | None = Field(
         None, description="yearly operating cost for the city from delivery, euros (default: per-unit costs)"
     )
-    shift: int = Field(0, ge=-30, le=30, description="years its start window is moved by (a variant's edit)")
+    shift: Int = Field(0, ge=-30, le=30, description="years its start window is moved by (a variant's edit)")
 
     @field_validator("excludes", "requires", mode="before")
     @classmethod
@@ -410,12 +436,12 @@ class Variant(Strict):
 
     description: str | None = None
     override: dict[str, Any] | None = Field(None, description="a scenario fragment merged over the scenario")
-    scale_budget: float | None = Field(
-        None, gt=0, le=10, allow_inf_nan=False, description="every envelope (and the total one) multiplied by this"
+    scale_budget: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False), _Number] | None = Field(
+        None, description="every envelope (and the total one) multiplied by this"
     )
     exclude: list[Id] = Field(default_factory=list, description="projects set to status excluded")
     force: list[Id] = Field(default_factory=list, description="projects set to status mandatory")
-    shift: dict[Id, int] = Field(default_factory=dict, description="start windows moved by this many years")
+    shift: dict[Id, Int] = Field(default_factory=dict, description="start windows moved by this many years")
     weights: dict[Id, NonNeg] = Field(default_factory=dict, description="new objective weights of demand kinds")
     set: dict[str, Any] = Field(default_factory=dict, description="single values by dotted path, like --set")
 
@@ -431,7 +457,7 @@ class ScenarioSpec(Strict):
     name: str | None = Field(None, description="scenario name (default: the file name)")
     description: str | None = None
     horizon: Horizon
-    discount_rate: float = Field(0.0, ge=0, le=1, description="weight of year t is (1+r)^-(t-start)")
+    discount_rate: Float = Field(0.0, ge=0, le=1, description="weight of year t is (1+r)^-(t-start)")
     demand_kinds: dict[Id, DemandKind] = Field(min_length=1)
     districts: list[District] = Field(min_length=1)
     demand: list[TableRow] = Field(default_factory=list, description="rows district,kind,year,value")
@@ -445,7 +471,7 @@ class ScenarioSpec(Strict):
         default_factory=list, description="closures, temporary capacity and conversions"
     )
     forecast: Forecast | None = Field(None, description="demand derived from pupils, housing and births")
-    demand_growth: dict[Id, Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)]] = Field(
+    demand_growth: dict[Id, Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False), _Number]] = Field(
         default_factory=dict,
         description="extra yearly growth of a kind's demand from the horizon start (what-if and Monte Carlo runs)",
     )
@@ -459,7 +485,8 @@ class ScenarioSpec(Strict):
         if not isinstance(data, dict):
             return data
         budget, horizon = data.get("budget"), data.get("horizon")
-        if isinstance(budget, dict) and isinstance(budget.get("annual"), (int, float)):
+        annual = budget.get("annual") if isinstance(budget, dict) else None
+        if isinstance(annual, (int, float)) and not isinstance(annual, bool):
             if isinstance(horizon, dict) and all(isinstance(horizon.get(k), int) for k in ("start", "end")):
                 years = range(horizon["start"], horizon["end"] + 1)
                 data = {**data, "budget": {**budget, "annual": dict.fromkeys(years, budget["annual"])}}

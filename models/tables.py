@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
+import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,10 +27,12 @@ from models.limits import (
     MAX_TABLE_ROWS,
     MAX_XLSX_UNPACKED_BYTES,
     FileTooLarge,
+    NotARegularFile,
     megabytes,
     read_bytes,
+    text_position,
 )
-from models.spec import LIST_COLUMNS, TEXT_COLUMNS
+from models.spec import LIST_COLUMNS, TEXT_COLUMNS, AmbiguousNumber
 
 # Columns kept as text, and columns holding lists: read from the format (models/spec.py).
 LIST_FIELDS = LIST_COLUMNS
@@ -36,11 +41,15 @@ NESTED_PREFIX = "capacity."
 
 
 class TableReadError(Exception):
-    """A table file that cannot be read at all (missing, unreadable, wrong format)."""
+    """A table file that cannot be read at all (missing, unreadable, wrong format, empty)."""
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str, Any]]]:
-    """Return [(line, {column: value})] for each non-empty data row, empty cells left out."""
+    """Return [(line, {column: value})] for each non-empty data row, empty cells left out.
+
+    A table without a data row is refused (an empty file, a header alone, an empty sheet): read as nothing it
+    would silently mean no demand, no capacity or no projects. Write an empty table inline (`capacity: []`)
+    to say so."""
     if not path.exists():
         raise TableReadError(f"the file {path} does not exist")
     suffix = path.suffix.lower()
@@ -52,6 +61,8 @@ def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str
         data = read_bytes(path, MAX_TABLE_BYTES, "a table")
     except FileTooLarge as exc:
         raise TableReadError(f"{path.name}: {exc}") from exc
+    except NotARegularFile as exc:
+        raise TableReadError(f"{path.name} cannot be read: {exc}") from exc
     except OSError as exc:
         raise TableReadError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
     if suffix in (".xlsx", ".xlsm"):
@@ -63,11 +74,29 @@ def _too_many_rows(path: Path) -> TableReadError:
     return TableReadError(f"{path.name} has more than {MAX_TABLE_ROWS:,} rows, more than a table may have")
 
 
+def _no_rows(name: str, header: bool) -> TableReadError:
+    if not header:
+        return TableReadError(f"{name} is empty: a table needs a header line and one line per row")
+    return TableReadError(
+        f"{name} has a header but no rows; write an empty table inline (for example `capacity: []`) if there is "
+        "really nothing to give"
+    )
+
+
+def _text(value: str) -> str:
+    """Text as read from a table: NFC, so that an id typed with a composed or a decomposed accent is one id."""
+    return unicodedata.normalize("NFC", value.strip())
+
+
 def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TableReadError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        line, column = text_position(data, exc.start)
+        raise TableReadError(
+            f"{path.name} is not UTF-8 text (byte {data[exc.start]:#04x} in column {column} of line {line}); "
+            "save it as UTF-8 (CSV UTF-8 in Excel)"
+        ) from exc
     header = text.split("\n", 1)[0]
     sep = max([",", ";", "\t"], key=header.count)
     decimal_comma = sep != ","
@@ -75,12 +104,12 @@ def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         header_cells = next(reader, None)
-        if header_cells is None:
-            return rows
-        columns = [c.strip() for c in header_cells]
+        if header_cells is None or not any(c.strip() for c in header_cells):
+            raise _no_rows(path.name, header=False)
+        columns = [_text(c) for c in header_cells]
         for number, cells in enumerate(reader, start=2):
             record = {
-                col: value.strip() if col in TEXT_FIELDS else _cell(value, decimal_comma)
+                col: _text(value) if col in TEXT_FIELDS else _cell(value, decimal_comma)
                 for col, value in zip(columns, cells, strict=False)
                 if col and value.strip() != ""
             }
@@ -92,7 +121,56 @@ def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
                 rows.append((number, record))
     except csv.Error as exc:  # a field over csv's size limit, a quote never closed...
         raise TableReadError(f"{path.name} is not a readable CSV table (line {reader.line_num}: {exc})") from exc
+    if not rows:
+        raise _no_rows(path.name, header=True)
     return rows
+
+
+@functools.cache
+def _parser_class() -> Any:
+    """openpyxl's sheet parser (cells as they are in the file, whatever `<dimension>` declares), noting the
+    formulas that have no value saved with them (openpyxl is imported only when a workbook is read)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self.uncomputed: list[str] = []
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self.uncomputed.append(element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}")
+            return cell
+
+    return Parser
+
+
+def _sheet_rows(book: Any, ws: Any) -> tuple[list[tuple[int, dict[int, Any]]], Any]:
+    """The non-empty rows of a sheet as (row number, {column number: value}), from the cells really in the
+    file: the work is proportional to the sheet's XML, never to the size its `<dimension>` declares."""
+    rows: list[tuple[int, dict[int, Any]]] = []
+    with ws._get_source() as src:  # noqa: SLF001 - the read-only sheet's XML, as openpyxl reads it
+        parser = _parser_class()(
+            src,
+            ws._shared_strings,  # noqa: SLF001
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,  # noqa: SLF001
+            timedelta_formats=book._timedelta_formats,  # noqa: SLF001
+        )
+        for number, cells in parser.parse():
+            values = {
+                c["column"]: c["value"]
+                for c in cells
+                if c["value"] is not None and not (isinstance(c["value"], str) and c["value"].strip() == "")
+            }
+            if values:
+                if len(rows) > MAX_TABLE_ROWS:
+                    break
+                rows.append((number, values))
+    return rows, parser
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, dict[str, Any]]]:
@@ -116,22 +194,38 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, di
         if sheet is not None and sheet not in book.sheetnames:
             raise TableReadError(f"{path.name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-        if header is None:
-            return []
-        columns = [str(c).strip() if c is not None else "" for c in header]
+        if not hasattr(ws, "_get_source"):  # a chart sheet
+            raise TableReadError(f"{path.name}: the sheet '{ws.title}' holds no cells")
+        cells, parser = _sheet_rows(book, ws)
+        _refuse_ambiguous(path, ws.title, parser)
+        if len(cells) > MAX_TABLE_ROWS + 1:
+            raise _too_many_rows(path)
+        if not cells:
+            where = f"{path.name}, sheet '{ws.title}',"
+            other = [] if sheet is not None else [s.title for s in book.worksheets[1:] if _has_cells(book, s)]
+            if other:
+                raise TableReadError(
+                    f"{where} is empty; the data seems to be on the sheet '{other[0]}': name it, as "
+                    f"{{file: {path.name}, sheet: {other[0]}}}"
+                )
+            raise _no_rows(where.rstrip(","), header=False)
+        header_row, header = cells[0]
+        columns = {col: _text(str(value)) for col, value in header.items()}
+        width = max(columns)
         rows = []
-        for number, cells in enumerate(it, start=2):
+        for number, values in cells[1:]:
             record = {
-                col: _xlsx_cell(col, value)
-                for col, value in zip(columns, cells, strict=False)
-                if col and value is not None and not (isinstance(value, str) and value.strip() == "")
+                columns[col]: _xlsx_cell(columns[col], value)
+                for col, value in values.items()
+                if col in columns and columns[col]
             }
+            extra = [value for col, value in sorted(values.items()) if col > width]
+            if extra:
+                record["<extra cells>"] = extra
             if record:
-                if len(rows) == MAX_TABLE_ROWS:
-                    raise _too_many_rows(path)
                 rows.append((number, record))
+        if not rows:
+            raise _no_rows(f"{path.name}, sheet '{ws.title}' (header on row {header_row}),", header=True)
         return rows
     except TableReadError:
         raise
@@ -141,15 +235,56 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, di
         book.close()
 
 
+def _has_cells(book: Any, ws: Any) -> bool:
+    """Whether a sheet holds at least one value (read up to its first one)."""
+    if not hasattr(ws, "_get_source"):
+        return False
+    with ws._get_source() as src:  # noqa: SLF001
+        parser = _parser_class()(src, ws._shared_strings, data_only=True)  # noqa: SLF001
+        return any(any(c["value"] not in (None, "") for c in cells) for _, cells in parser.parse())
+
+
+def _refuse_ambiguous(path: Path, title: str, parser: Any) -> None:
+    """Merged cells (the value is in the first cell only) and formulas saved without their value (the file
+    was written by a program that does not compute them) would silently read as empty cells."""
+    problems = []
+    merged = [str(r.ref) for r in (parser.merged_cells.mergeCell if parser.merged_cells else [])]
+    if merged:
+        shown = ", ".join(merged[:5]) + (f" and {len(merged) - 5} more" if len(merged) > 5 else "")
+        problems.append(
+            f"merged cells {shown} (only their first cell holds the value): unmerge them and fill every cell"
+        )
+    if parser.uncomputed:
+        cells = parser.uncomputed
+        shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+        problems.append(
+            f"formulas without a saved value in {shown}: open and save the file in Excel or LibreOffice, or "
+            "write the values"
+        )
+    if problems:
+        raise TableReadError(f"{path.name}, sheet '{title}', is ambiguous: " + "; ".join(problems))
+
+
 def _xlsx_cell(column: str, value: Any) -> Any:
     if column in TEXT_FIELDS:
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+        if isinstance(value, bool):
+            return value  # refused by the format as text: TRUE is not an id
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else _text(str(value))
     return _cell(value, False) if isinstance(value, str) else value
 
 
+# `1.500` or `12.345.678` in a file with decimal commas: a French thousands separator, or a decimal point?
+_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(\.[0-9]{3})+")
+
+
 def _cell(value: str, decimal_comma: bool) -> Any:
-    """A cell as a whole number, a number (decimal comma allowed when asked), or else its text."""
-    text = value.strip()
+    """A cell as a whole number, a number (decimal comma allowed when asked), or else its text.
+
+    In a file with decimal commas, a number written with points every three digits (`1.500`) is refused as
+    ambiguous (`AmbiguousNumber`): it may be 1500 with a thousands separator or 1.5 typed with a point."""
+    text = _text(value)
+    if decimal_comma and _THOUSANDS.fullmatch(text):
+        return AmbiguousNumber(text)
     for candidate in (text, text.replace(",", ".") if decimal_comma else None):
         for parse in (int, float):
             if candidate is not None:

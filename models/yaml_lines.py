@@ -13,12 +13,13 @@ anchors repeating each other (billion laughs) or an alias inside its own anchor 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
 
 from models.errors import Path, Problem, format_path
-from models.limits import MAX_DEPTH, MAX_NODES
+from models.limits import MAX_DEPTH, MAX_EXPANDED_BYTES, MAX_NODES, MEGABYTE
 
 
 class _TooDeep(yaml.MarkedYAMLError):
@@ -55,8 +56,20 @@ _Loader.add_implicit_resolver(
 )
 
 
+# Booleans as YAML 1.2 reads them: true and false only. YAML 1.1's yes/no/on/off/y/n stay text, so an id `no`
+# or a district `on` is not read as False or True.
+for _first in list(_Loader.yaml_implicit_resolvers):
+    _Loader.yaml_implicit_resolvers[_first] = [
+        (tag, regexp) for tag, regexp in _Loader.yaml_implicit_resolvers[_first] if tag != "tag:yaml.org,2002:bool"
+    ]
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 # The tags a scenario may use, explicitly or (as PyYAML resolves plain scalars) implicitly: plain data only.
 _YAML_TAG = "tag:yaml.org,2002:"
+_MERGE_TAG = _YAML_TAG + "merge"
 ALLOWED_TAGS = {_YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
@@ -80,9 +93,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _check_graph(root: yaml.Node, file: str) -> Problem | None:
-    """Refuse an alias inside its own anchor, and documents whose aliases expand beyond MAX_NODES values
-    or MAX_DEPTH levels; iterative, each distinct node visited once, so it is quick whatever the aliases."""
+    """Refuse an alias inside its own anchor, and documents whose aliases expand beyond MAX_NODES values,
+    MAX_EXPANDED_BYTES of text or MAX_DEPTH levels; iterative, each distinct node visited once, so it is quick
+    whatever the aliases (nothing is built before the check)."""
     size: dict[int, int] = {}  # id(node) -> values once expanded (capped at MAX_NODES + 1)
+    text: dict[int, int] = {}  # id(node) -> characters of its scalars once expanded (capped)
     depth: dict[int, int] = {}  # id(node) -> levels once expanded
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -93,6 +108,8 @@ def _check_graph(root: yaml.Node, file: str) -> Problem | None:
             open_nodes.discard(key)
             children = _children(node)
             size[key] = min(MAX_NODES + 1, 1 + sum(size[id(c)] for c in children))
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            text[key] = min(MAX_EXPANDED_BYTES + 1, own + sum(text[id(c)] for c in children))
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
             continue
         if key in size:
@@ -110,6 +127,14 @@ def _check_graph(root: yaml.Node, file: str) -> Problem | None:
             "",
             f"the file holds more than {MAX_NODES:,} values once its aliases (*name) are expanded, "
             "more than a scenario may have",
+        )
+    if text[id(root)] > MAX_EXPANDED_BYTES:
+        return Problem(
+            file,
+            None,
+            "",
+            f"the file holds more than {MAX_EXPANDED_BYTES // MEGABYTE} MB of text once its aliases (*name) are "
+            "expanded, more than a scenario may have",
         )
     if depth[id(root)] > MAX_DEPTH:
         return Problem(file, None, "", _too_deep() + " (once its aliases are expanded)")
@@ -143,6 +168,7 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[Path, int], li
     if graph_problem is not None:
         return None, lines, [graph_problem]
     loader = _Loader("")
+    merged_pairs: dict[int, int] = {}  # id(mapping node) -> how many of its pairs were merged in (<<)
 
     def build(n: yaml.Node, path: Path) -> Any:
         line = lines[path] = n.start_mark.line + 1
@@ -166,16 +192,24 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[Path, int], li
             )
             return None
         if isinstance(n, yaml.MappingNode):
-            try:
-                loader.flatten_mapping(n)
-            except yaml.MarkedYAMLError as exc:  # a merge key (<<) on something that is not a mapping
-                mark = exc.problem_mark or exc.context_mark
-                problems.append(
-                    Problem(file, mark.line + 1 if mark else line, where, f"this is not valid YAML: {exc.problem}")
-                )
-                return None
+            if id(n) not in merged_pairs:  # flattened once: an alias of this mapping is the same node
+                explicit = sum(1 for k, _ in n.value if k.tag != _MERGE_TAG)
+                try:
+                    loader.flatten_mapping(n)
+                except yaml.MarkedYAMLError as exc:  # a merge key (<<) on something that is not a mapping
+                    mark = exc.problem_mark or exc.context_mark
+                    problems.append(
+                        Problem(file, mark.line + 1 if mark else line, where, f"this is not valid YAML: {exc.problem}")
+                    )
+                    return None
+                merged_pairs[id(n)] = len(n.value) - explicit
+            merged = merged_pairs[id(n)]
             out: dict[Any, Any] = {}
-            for key_node, value_node in n.value:
+            # The keys merged in (<<: *anchor) come first, in YAML's order of precedence: a later merged one
+            # and then a key written in the mapping itself override them, as YAML defines merge keys; only a key
+            # written twice in the mapping itself is a mistake.
+            from_merge: set[Any] = set()
+            for index, (key_node, value_node) in enumerate(n.value):
                 key = build(key_node, path + ("<key>",))
                 if isinstance(key, (dict, list)):
                     problems.append(
@@ -187,7 +221,12 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[Path, int], li
                         )
                     )
                     continue
-                if key in out:
+                if index < merged:
+                    from_merge.add(key)
+                elif key in from_merge:
+                    from_merge.discard(key)
+                    del out[key]
+                if key in out and index >= merged:
                     problems.append(
                         Problem(
                             file,
@@ -204,7 +243,9 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[Path, int], li
         if isinstance(n, yaml.SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(n.value)]
         try:
-            return loader.construct_object(n, deep=True)
+            value = loader.construct_object(n, deep=True)
+            # NFC: an id typed with a composed accent (é) and one with a decomposed one (e + ´) are one id.
+            return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # 2027-13-45, a 5000-digit int
             kind = _KIND_NAMES.get(n.tag, _shown_tag(n.tag))
             reason = "it has too many digits" if "digits" in str(exc) else str(exc).split("\n")[0]
