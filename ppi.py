@@ -166,11 +166,25 @@ def scenario_of(record: Any, allow_outside_files: bool = False) -> Scenario:
 
 
 def open_result(path: str | Path, allow_outside_files: bool = False) -> Result:
-    """A results folder (or a plan.json) read back with the scenario it was solved from."""
-    from results import Result, read_plan
+    """A results folder (or a plan.json) read back with the scenario it was solved from, and checked: a plan
+    whose figures are not the ones its decisions imply under that scenario (edited by hand, or a scenario
+    changed since) raises `OutputError` — reports and comparisons never show figures nobody recomputed."""
+    from results import OutputError, Result, read_plan
 
     record = read_plan(path)
-    return Result.read(scenario_of(record, allow_outside_files), record)
+    result = Result.read(scenario_of(record, allow_outside_files), record)
+    check = result.verification
+    if check is not None and not check.ok:
+        shown = "".join(f"\n  - {v}" for v in check.violations[:_SHOWN])
+        more = f"\n  ... and {len(check.violations) - _SHOWN} more" if len(check.violations) > _SHOWN else ""
+        raise OutputError(
+            f"{path}: the plan does not match its scenario as it is now ({len(check.violations)} differences; "
+            f"`ppi verify` lists them; solve again to get a plan of this scenario):{shown}{more}"
+        )
+    return result
+
+
+_SHOWN = 5  # differences listed when a saved plan does not match its scenario
 
 
 def read_plan(path: str | Path) -> Any:
@@ -322,7 +336,10 @@ def write_reports(
     files that exist are replaced only with `force`. The explanation or diagnosis saved beside the plan is
     included."""
     from results import OutputError, write_file
+    from results.store import is_results_folder
 
+    if Path(folder).resolve() != Path(source).resolve() and not is_results_folder(Path(folder)):
+        raise OutputError(f"{folder} exists and is not a ppi results folder; choose an empty or new folder with --out")
     why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
     for key, name in (("explanation", "explain.json"), ("diagnosis", "diagnosis.json")):
         if (source / name).is_file():
@@ -448,11 +465,16 @@ def explanation_text(explanation: Explanation) -> str:
     return format_explanation(explanation)
 
 
-def parse_range(text: str) -> list[float]:
-    """`0.6:1.4:0.05` (or `0.8,1,1.2`) -> the budget factors of a sweep; `SweepError` says what is wrong."""
+# Points (or Monte Carlo samples) a run makes without being asked to confirm more (`max_points`).
+MAX_POINTS = 2000
+
+
+def parse_range(text: str, max_points: int | None = MAX_POINTS) -> list[float]:
+    """`0.6:1.4:0.05` (or `0.8,1,1.2`) -> the budget factors of a sweep; `SweepError` says what is wrong,
+    and refuses more than `max_points` factors before building them (None: no limit)."""
     from analysis.sweep import parse_range as _parse_range
 
-    return _parse_range(text)
+    return _parse_range(text, max_points)
 
 
 def parse_vary(text: str) -> tuple[str, list[str]]:
@@ -634,6 +656,29 @@ def schema() -> dict[str, Any]:
     from models import scenario_json_schema
 
     return scenario_json_schema()
+
+
+def write_schema(path: str | Path, force: bool = False) -> None:
+    """The JSON Schema written to the file `path` atomically; a file that is not an earlier JSON Schema is
+    replaced only with `force`, a folder never."""
+    from results import OutputError, write_file
+
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give the name of the schema file to write")
+    if path.exists() and not force:
+        try:
+            earlier = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            earlier = None
+        if not (isinstance(earlier, dict) and ("$schema" in earlier or earlier.get("type") == "object")):
+            raise OutputError(f"{path} exists and is not a JSON Schema; add --force to replace it, or choose another file")
+    write_file(path, schema_text().encode("utf-8"))
+
+
+def schema_text() -> str:
+    """The JSON Schema as `ppi schema` prints it."""
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def output_folder(out: str | Path | None, default: Path, force: bool = False) -> Path:

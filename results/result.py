@@ -96,7 +96,7 @@ class Result:
         """The independent check of the plan (None when there is no plan to check)."""
         if not self.has_plan:
             return None
-        return verify_plan(self.scenario, self.record)
+        return verify_plan(self.scenario, self.record, self.evaluation)
 
     # pandas views, for analysts.
     def _table(self, name: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.evaluate import Evaluation
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
@@ -46,8 +47,13 @@ class Verification:
         return "plan violates its scenario:\n" + "\n".join(f"  - {v}" for v in self.violations)
 
 
-def verify_plan(scenario: Scenario, plan: PlanRecord | Mapping[str, Any]) -> Verification:
-    """Check a plan (its plan.json record or dict) against its scenario; list every violation found."""
+def verify_plan(
+    scenario: Scenario, plan: PlanRecord | Mapping[str, Any], evaluation: Evaluation | None = None
+) -> Verification:
+    """Check a plan (its plan.json record or dict) against its scenario; list every violation found.
+
+    `evaluation`: the plan's decisions already evaluated under `scenario` (a `Result` has it), used only to
+    make the reported figures again; the constraints and the objective are recomputed here regardless."""
     doc: Mapping[str, Any] = plan.data if isinstance(plan, PlanRecord) else plan
     out = Verification()
     bad = out.violations.append
@@ -63,7 +69,7 @@ def verify_plan(scenario: Scenario, plan: PlanRecord | Mapping[str, Any]) -> Ver
     unmet_term = _verify_balance(scenario, starts, sent, received, doc, bad)
     out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
     _verify_objective(out.objective, doc, bad)
-    _verify_reported(scenario, doc, bad)
+    _verify_reported(scenario, doc, bad, evaluation)
     return out
 
 
@@ -343,7 +349,7 @@ _CHECKED_ABOVE = {
 }
 
 
-def _verify_reported(scenario: Scenario, doc: Mapping[str, Any], bad) -> None:
+def _verify_reported(scenario: Scenario, doc: Mapping[str, Any], bad, evaluation: Evaluation | None = None) -> None:
     """Every other figure plan.json reports is the one its decisions imply.
 
     The checks above recompute the constraints and the objective with loops of their own. The plan file
@@ -355,7 +361,7 @@ def _verify_reported(scenario: Scenario, doc: Mapping[str, Any], bad) -> None:
     record = PlanRecord(doc)
     starts = {p.id: record.starts.get(p.id) for p in scenario.projects}
     plan = Plan(scenario=scenario.name, status=Status.FEASIBLE, solver="", starts=starts, transfers=record.transfers)
-    again = plan_to_dict(scenario, plan)
+    again = plan_to_dict(scenario, plan, evaluation)
     info, want = doc.get("scenario") or {}, again["scenario"]
     for key in ("name", "horizon", "variant", "set", "budget_scale", "overrides"):
         if info.get(key) != want[key]:

@@ -159,3 +159,24 @@ def test_every_figure_of_the_budget_and_balance_tables_is_compared(solved):
 
 def test_the_helpers_example_path_exists():
     assert Path(EXAMPLE).is_file()
+
+
+def test_reports_and_comparisons_refuse_a_plan_whose_figures_were_edited(solved, tmp_path, capsys):
+    """`ppi report`, `ppi compare` and `ppi explain` read saved plans through ppi.open_result, which checks
+    them: a comparison never shows a figure nobody recomputed."""
+    import shutil
+
+    _, doc, folder = solved
+    edited = tmp_path / "edited"
+    shutil.copytree(folder, edited)
+    doc = copy.deepcopy(doc)
+    doc["budget"][2]["envelope"] = 30e6
+    (edited / "plan.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    for argv in (
+        ["report", str(edited), "--format", "html", "--out", str(tmp_path / "r")],
+        ["compare", str(folder), str(edited), "--out", str(tmp_path / "c")],
+    ):
+        assert cli.main(argv) == cli.EXIT_INVALID
+        err = capsys.readouterr().err
+        assert "the plan does not match its scenario" in err and "budget 2028 envelope" in err
+    assert not (tmp_path / "r").exists() and not (tmp_path / "c").exists()
