@@ -1,13 +1,15 @@
 """ppi command line: a thin caller of the `ppi` module — parse, call `ppi`, print, exit code.
 
-Exit codes: 0 solved (or valid), 1 invalid input, 2 infeasible, 3 no plan within the limits,
-4 internal error (a bug: please report it with the output of --debug).
+Exit codes: 0 solved (or valid), 1 invalid input or a problem of the environment (a folder that cannot be
+written, a full disk, a name too long, a Dask cluster that does not start), 2 infeasible, 3 no plan within
+the limits, 4 internal error (a bug: please report it with the output of --debug), 130 interrupted (Ctrl-C,
+SIGINT): nothing written, finished analysis points kept.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import errno
 import os
 import re
 import sys
@@ -18,6 +20,22 @@ from pathlib import Path
 import ppi
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
+# Errors of the environment, worded as what they are (exit 1) rather than as an internal error.
+ENVIRONMENT_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENAMETOOLONG: "the name is too long for the file system",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a file of that name is in the way",
+    errno.EISDIR: "it is a folder",
+    errno.EIO: "input/output error",
+    errno.EMFILE: "too many open files",
+    errno.ENOMEM: "out of memory",
+}
 EXIT_BY_STATUS = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE, "no_solution": EXIT_NO_PLAN}
 
 
@@ -37,6 +55,21 @@ def slug(name: str) -> str:
     """`Exemple-Ville — PPI 2026-2035` -> `exemple-ville-ppi-2026-2035` (a safe folder name)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "scenario"
+
+
+def _at_least(low: int):
+    """An integer option of at least `low` (a thread count, a seed)."""
+
+    def parse(value: str) -> int:
+        try:
+            x = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+        if x < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return x
+
+    return parse
 
 
 def _positive(value: str) -> float:
@@ -84,8 +117,24 @@ def _add_set(p: argparse.ArgumentParser, note: str = "") -> None:
 
 def _add_out(p: argparse.ArgumentParser, help_text: str) -> None:
     """--out DIR and --force: earlier results in DIR are replaced only when asked (see `_output_folder`)."""
-    p.add_argument("--out", help=help_text)
+    p.add_argument("--out", type=_folder_name, help=help_text)
     p.add_argument("--force", action="store_true", help="replace the results already in that folder")
+
+
+def _folder_name(value: str) -> str:
+    if not str(value).strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty name")
+    return value
+
+
+def _add_max_points(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--max-points",
+        type=_at_least(1),
+        default=ppi.MAX_POINTS,
+        metavar="N",
+        help=f"run at most N {what} (default {ppi.MAX_POINTS}): more are refused before any work, as a typo",
+    )
 
 
 def _add_parallel(p: argparse.ArgumentParser) -> None:
@@ -108,7 +157,12 @@ def _add_solver(p: argparse.ArgumentParser) -> None:
 
 
 def _add_time_limit(p: argparse.ArgumentParser, help_text: str) -> None:
-    p.add_argument("--time-limit", type=_positive, metavar="S", help=help_text)
+    p.add_argument(
+        "--time-limit",
+        type=_positive,
+        metavar="S",
+        help=help_text + " (bounds the solver's search only: loading, checking and writing come on top)",
+    )
 
 
 def _add_lang(p: argparse.ArgumentParser, help_text: str = "language of the reports (default fr)") -> None:
@@ -131,8 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_limit(p, "stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
     _add_solver(p)
-    p.add_argument("--threads", type=int, help="solver threads (default: the solver's choice)")
-    p.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+    p.add_argument("--threads", type=_at_least(1), help="solver threads (default: the solver's choice)")
+    p.add_argument("--seed", type=_at_least(0), default=0, help="solver random seed (default 0)")
     p.add_argument(
         "--start",
         metavar="PLAN",
@@ -149,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(v)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    s.add_argument("--out", help="write it to this file instead")
+    s.add_argument("--out", type=_folder_name, help="write it to this file instead")
+    s.add_argument("--force", action="store_true", help="replace that file even when it is not a JSON Schema")
 
     d = sub.add_parser("demand", help="derive and write the demand tables (and a chart) without solving")
     _add_scenario(d)
@@ -187,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH=V1,V2",
         help="values of a path, e.g. finance.fctva.rate=0.15,0.16",
     )
+    _add_max_points(w, "points")
     _add_parallel(w)
     _add_out(w, "sweep folder (default: results/<scenario name>-sweep/); finished points are reused")
     _add_time_limit(w, "time limit of each solve")
@@ -213,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario(mc)
     _add_set(mc, "applied at every sample")
     mc.add_argument("--samples", type=int, default=200, metavar="N", help="samples (default 200)")
-    mc.add_argument("--seed", type=int, default=1, help="random seed (default 1): the same seed gives the same samples")
+    mc.add_argument(
+        "--seed", type=_at_least(0), default=1, help="random seed (default 1): the same seed gives the same samples"
+    )
     mc.add_argument("--cost-sigma", type=float, default=1.0, metavar="X", help="× every cost σ by maturity (default 1)")
     mc.add_argument("--delay", type=float, default=1.0, metavar="X", help="× every slip probability (default 1)")
     mc.add_argument("--demand-sigma", type=float, default=0.01, metavar="S", help="σ of extra yearly demand growth")
@@ -221,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument(
         "--fixed-plan", metavar="PLAN", help="plan.json or results folder to test (default: the base optimum)"
     )
+    _add_max_points(mc, "samples")
     _add_parallel(mc)
     _add_out(mc, "folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
     _add_time_limit(mc, "time limit of each solve")
@@ -279,6 +338,13 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, (ppi.OutputError, _UsageError)):
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_INVALID
+        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRORS:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: cannot write the results: {where}{ENVIRONMENT_ERRORS[exc.errno]}", file=sys.stderr)
+            return EXIT_INVALID
+        if type(exc).__name__ == "SweepError" and isinstance(exc, ppi.SweepError):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INVALID
         if isinstance(exc, BrokenPipeError):  # output piped into `head` and the like: not an error of ppi
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
@@ -287,9 +353,32 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        kept = getattr(exc, "kept", None)
+        if kept is not None:
+            print(f"interrupted; the finished points are kept in {kept}/ and reused when the same command is "
+                  "run again", file=sys.stderr)  # fmt: skip
+        else:
+            print("interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _keeping(out: Path):
+    """Around an analysis's re-solves: on Ctrl-C, the message says where the finished points are kept."""
+    return _Kept(out)
+
+
+class _Kept:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, KeyboardInterrupt):
+            exc.kept = self.out  # type: ignore[attr-defined]
+        return False
 
 
 def _load(target: str, args: argparse.Namespace):  # -> ppi.Scenario
@@ -351,6 +440,7 @@ def _exit_code(status: str) -> int:
 def _run_record(args: argparse.Namespace) -> dict:
     """What defines an analysis run (not where or how fast it runs, nor the reports' format), for run.json."""
     skip = {"out", "force", "workers", "executor", "scheduler", "quiet", "debug", "verbose", "report", "lang"}
+    skip.add("max_points")  # a confirmation, not part of the run's definition
     return {k: v for k, v in sorted(vars(args).items()) if k not in skip and not callable(v)}
 
 
@@ -530,10 +620,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise _UsageError(f"unknown project {unknown[0]!r} (see the scenario's projects)")
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-explain", _run_record(args))
     print(f"Explaining the plan of {scenario.name}: re-solving with one change at a time...", file=sys.stderr)
-    explanation = ppi.explain(
-        result, out, projects=args.project, budget=not args.no_budget, time_limit=args.time_limit,
-        solver=args.solver, **parallel,
-    )  # fmt: skip
+    with _keeping(out):
+        explanation = ppi.explain(
+            result, out, projects=args.project, budget=not args.no_budget, time_limit=args.time_limit,
+            solver=args.solver, **parallel,
+        )  # fmt: skip
     _end_line(show)
     names = ppi.write_explanation(result, explanation, out, args.report, args.lang)
     print(ppi.explanation_text(explanation))
@@ -544,10 +635,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     try:
-        scales = ppi.parse_range(args.budget_scale) if args.budget_scale else None
+        scales = ppi.parse_range(args.budget_scale, args.max_points) if args.budget_scale else None
         varies = [ppi.parse_vary(v) for v in args.vary]
         if scales is None and not varies:
             raise ppi.SweepError("give --budget-scale and/or --vary: a sweep needs points")
+        count = len(scales) if scales is not None else 1
+        for _, values in varies:
+            count *= len(values)
+        if count > args.max_points:
+            raise ppi.SweepError(
+                f"this sweep has {count:,} points, more than {args.max_points:,}: check the ranges, or confirm with "
+                f"--max-points {count}"
+            )
         parallel = _parallel(args, show)
     except (ppi.SweepError, _UsageError) as exc:
         raise _UsageError(str(exc)) from None
@@ -557,8 +656,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
     if not args.quiet:
         print(f"Sweep of {scenario.name}: {len(points)} points", file=sys.stderr, flush=True)
-    result = ppi.run_points(spec, out, **parallel)
+    with _keeping(out):
+        result = ppi.run_points(spec, out, **parallel)
     _end_line(show)
+    for label in getattr(result, "damaged", ()):
+        print(f"warning: the saved file of point {label} was damaged; it was solved again", file=sys.stderr)
     table = result.table
     ppi.write_table(out / "sweep", table)
     frontier = scales is not None and not varies
@@ -598,7 +700,8 @@ def cmd_tornado(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc).replace("--vary", "--param")) from None
     spec = ppi.sweep_spec(scenario, points, time_limit=args.time_limit)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-tornado", _run_record(args))
-    result = ppi.run_points(spec, out, **parallel)
+    with _keeping(out):
+        result = ppi.run_points(spec, out, **parallel)
     _end_line(show)
     table = ppi.tornado_table(result.results)
     base = result.results[0]["plan"].get("objective")
@@ -617,25 +720,30 @@ def cmd_tornado(args: argparse.Namespace) -> int:
 def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.samples < 1:
         raise _UsageError(f"--samples must be at least 1, got {args.samples}")
+    if args.samples > args.max_points:
+        raise _UsageError(
+            f"--samples {args.samples:,} is more than {args.max_points:,}: check it, or confirm with --max-points "
+            f"{args.samples}"
+        )
     for name in ("cost_sigma", "delay", "demand_sigma"):
         if not getattr(args, name) >= 0:
             raise _UsageError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     show = sys.stderr.isatty()
     parallel = _parallel(args, show)
     scenario = _load(args.scenario, args)
+    fixed = ppi.read_plan(args.fixed_plan).starts if args.fixed_plan else None  # read before any folder is made
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-montecarlo", _run_record(args))
-    if args.fixed_plan:
-        fixed = ppi.read_plan(args.fixed_plan).starts
-    else:
+    if fixed is None:
         base = _solve(scenario, args, quiet=True)
         if base is None or not base.has_plan:
             print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
             return EXIT_INFEASIBLE
         fixed = base.starts
-    mc = ppi.montecarlo(
-        scenario, fixed, out, samples=args.samples, seed=args.seed, cost_sigma=args.cost_sigma, delay=args.delay,
-        demand_sigma=args.demand_sigma, threshold=args.threshold, time_limit=args.time_limit, **parallel,
-    )  # fmt: skip
+    with _keeping(out):
+        mc = ppi.montecarlo(
+            scenario, fixed, out, samples=args.samples, seed=args.seed, cost_sigma=args.cost_sigma, delay=args.delay,
+            demand_sigma=args.demand_sigma, threshold=args.threshold, time_limit=args.time_limit, **parallel,
+        )  # fmt: skip
     _end_line(show)
     for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
         ppi.write_table(out / name, table)
@@ -715,11 +823,10 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    text = json.dumps(ppi.schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        ppi.write_schema(args.out, force=args.force)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(ppi.schema_text())
     return EXIT_OK
 
 

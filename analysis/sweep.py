@@ -22,6 +22,7 @@ import math
 import os
 import pickle
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -141,8 +142,9 @@ class SweepSpec:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def parse_range(text: str) -> list[float]:
-    """`0.6:1.4:0.05` -> [0.6, 0.65, ..., 1.4] (end included); `0.8,0.9,1` -> those values."""
+def parse_range(text: str, max_points: int | None = None) -> list[float]:
+    """`0.6:1.4:0.05` -> [0.6, 0.65, ..., 1.4] (end included); `0.8,0.9,1` -> those values. More than
+    `max_points` values (None: no limit) are refused before any is built."""
     try:
         if ":" in text:
             parts = [float(x) for x in text.split(":")]
@@ -153,7 +155,14 @@ def parse_range(text: str) -> list[float]:
                 raise SweepError(f"the step of {text!r} must be positive")
             if end < start:
                 raise SweepError(f"the range {text!r} is empty: it ends before it starts")
+            if not all(math.isfinite(v) for v in parts):
+                raise ValueError
             n = int(math.floor((end - start) / step + 1e-9)) + 1
+            if max_points is not None and n > max_points:
+                raise SweepError(
+                    f"the range {text!r} gives {n:,} points, more than {max_points:,}: check its step, or confirm "
+                    f"with --max-points {n}"
+                )
             values = [round(start + i * step, 10) for i in range(n)]
         else:
             values = [float(x) for x in text.split(",") if x.strip()]
@@ -260,6 +269,7 @@ class SweepResult:
     solved: int = 0
     seconds: float = 0.0
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    damaged: tuple[str, ...] = ()  # labels of points whose saved file could not be read: solved again
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -288,13 +298,20 @@ def run_sweep(
     inputs = _inputs_digest(spec)
     keys = [spec.key(p, inputs) for p in spec.points]
     done: dict[str, dict[str, Any]] = {}
-    for key in set(keys):
+    damaged: list[str] = []
+    labels = {k: p.label for k, p in zip(keys, spec.points, strict=True)}
+    for key in sorted(set(keys)):
         f = points_dir / f"{key}.json"
-        if f.exists():
-            try:
-                done[key] = json.loads(f.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                f.unlink()  # a file cut short cannot be: writes are atomic; be safe anyway
+        if os.path.lexists(f):
+            saved = _read_point(f)
+            if saved is not None:
+                done[key] = saved
+                continue
+            damaged.append(labels[key])  # damaged (by hand, a disk, another program): removed and solved again
+            if f.is_dir() and not f.is_symlink():
+                shutil.rmtree(f)
+            else:
+                f.unlink()
     todo = [(k, p) for k, p in zip(keys, spec.points, strict=True) if k not in done]
     todo = list({k: (k, p) for k, p in todo}.values())
     reused = len(spec.points) - len(todo)
@@ -329,8 +346,22 @@ def run_sweep(
             _run_in_workers(spec, todo, workers, finished)
     results = [done[k] for k in keys]
     result = SweepResult(spec, results, reused=reused, solved=len(todo), seconds=time.perf_counter() - t0)
+    result.damaged = tuple(damaged)
     result.table = frontier_table(results)
     return result
+
+
+def _read_point(path: Path) -> dict[str, Any] | None:
+    """A saved point as written by `solve_point`, or None when its file cannot be read as one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not a file, not UTF-8, not JSON
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict) or "label" not in data:
+        return None
+    if data.get("format") != SWEEP_FORMAT or "envelope_total" not in data:
+        return None
+    return data
 
 
 def _run_in_workers(
@@ -355,6 +386,7 @@ def _run_in_workers(
             text=True,
             encoding="utf-8",
             env=env,
+            process_group=0,  # Ctrl-C reaches this process only: it stops the workers, which print nothing
         )
         with lock:
             procs.append(proc)
@@ -418,9 +450,16 @@ def _run_on_dask(
         raise SweepError("the dask executor needs dask.distributed: pip install 'ppi[dask]'") from None
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        except Exception as exc:  # a worker that does not start (memory, ports, a broken environment)
+            raise SweepError(f"the local Dask cluster could not start: {type(exc).__name__}: {exc}") from exc
     try:
-        with Client(scheduler if scheduler is not None else cluster) as client:
+        try:
+            client = Client(scheduler if scheduler is not None else cluster)
+        except (OSError, TimeoutError) as exc:
+            raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        with client:
             futures = {
                 client.submit(solve_point, spec, point, key=f"ppi-point-{key}", pure=False): key for key, point in todo
             }

@@ -6,6 +6,10 @@
   for a run stopped by the time limit.
 - `scipy`: scipy.optimize.milp (an older HiGHS embedded in SciPy), a fallback with no extra package.
 A time limit is never reported as optimal: statuses follow `models.plan.Status`.
+
+Interruption: a SIGINT (Ctrl-C) while HiGHS runs, in a terminal or not, stops HiGHS from its interrupt
+callbacks within moments and raises `SolveInterrupted` (a `KeyboardInterrupt`) carrying the best plan found
+so far, if any; an interrupted solve is never reported as a status ("no_solution" or other).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +44,70 @@ HIGHS_HEURISTIC_EFFORT = 0.3
 # engine to complete. HiGHS completes it and takes it as its first incumbent when it is feasible; CBC and
 # SciPy ignore it.
 Start = Mapping[int, float]
+
+
+class SolveInterrupted(KeyboardInterrupt):
+    """A solve stopped by SIGINT (Ctrl-C). `result` is the engine's outcome at the stop: its `x` and
+    `objective` are the best plan found so far (None when there was none); it is not a finished solve."""
+
+    def __init__(self, result: EngineResult | None = None):
+        super().__init__("the solve was interrupted")
+        self.result = result
+
+
+class _SigintWatch:
+    """While HiGHS runs in the main thread: SIGINT sets a flag (instead of raising KeyboardInterrupt inside a
+    HiGHS callback, which HiGHS reports as a solve error) and the interrupt callbacks, subscribed in every
+    mode, ask HiGHS to stop. The signal is also written to a wakeup pipe by the C-level handler, so a callback
+    run on a HiGHS thread sees it even before Python's handler runs. Elsewhere (another thread, SIGINT not at
+    Python's default) it does nothing."""
+
+    def __init__(self) -> None:
+        self.hit = False
+        self.saved: Any = None
+        self.saved_fd: int | None = None
+        self.pipe: tuple[int, int] | None = None
+
+    def __enter__(self) -> _SigintWatch:
+        if threading.current_thread() is threading.main_thread() and (
+            signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self.saved = signal.signal(signal.SIGINT, self._on_sigint)
+            r, w = os.pipe()
+            os.set_blocking(r, False)
+            os.set_blocking(w, False)
+            self.pipe = (r, w)
+            self.saved_fd = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+        return self
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.hit = True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.pipe is not None:
+            signal.set_wakeup_fd(self.saved_fd if self.saved_fd is not None else -1)
+            self._woken()
+            for fd in self.pipe:
+                os.close(fd)
+            self.pipe = None
+        if self.saved is not None:
+            signal.signal(signal.SIGINT, self.saved)
+            self.saved = None
+
+    def _woken(self) -> bool:
+        if self.pipe is None:
+            return False
+        try:
+            data = os.read(self.pipe[0], 64)
+        except (BlockingIOError, OSError):
+            return False
+        if signal.SIGINT in data:
+            self.hit = True
+        return self.hit
+
+    def __call__(self, event: Any) -> None:  # HiGHS' simplex, IPM and MIP interrupt callbacks
+        if self.hit or self._woken():
+            event.interrupt()
 
 
 @dataclass(frozen=True)
@@ -174,8 +244,12 @@ def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
             report(d.running_time, primal, dual)
 
         h.cbMipInterrupt.subscribe(on_progress)
+    watch = _SigintWatch()
+    for event in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+        event.subscribe(watch)
     t0 = time.perf_counter()
-    h.run()
+    with watch:
+        h.run()
     runtime = time.perf_counter() - t0
     ms = h.getModelStatus()
     run = h.getInfo()
@@ -186,6 +260,9 @@ def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     objective = float(run.objective_function_value) if has_plan else None
     bound = float(run.mip_dual_bound) if has_plan or ms == highspy.HighsModelStatus.kOptimal else None
     S = highspy.HighsModelStatus
+    if watch.hit:
+        partial = _status_with_plan(objective, bound, proven=False) if objective is not None else Status.NO_SOLUTION
+        raise SolveInterrupted(EngineResult(partial, x, objective, bound, runtime, "interrupted", info))
     if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name, info)
     if objective is None:
