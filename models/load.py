@@ -643,12 +643,16 @@ def _read_table_ref(
     except TableReadError as exc:
         problems.append(locator.problem((*path, "file"), str(exc)))
         return []
-    out = []
-    for i, (line, record) in enumerate(records):
+    out: list[dict[str, Any]] = []
+    for line, record in records:
+        i = len(out)
         locator.where[(*path, i)] = (str(table_path), line)
         if "<extra cells>" in record:
             problems.append(locator.problem((*path, i), "this row has more cells than the header has columns"))
             record = {k: v for k, v in record.items() if k != "<extra cells>"}
+            if not record:  # only cells beyond the header: that one problem, not a row missing every field
+                del locator.where[(*path, i)]
+                continue
         out.append(project_record(record) if path == ("projects",) else record)
     return out
 

@@ -700,3 +700,261 @@ def test_hostile_yaml_is_refused_quickly(text, fragment):
     data, _, problems = load_yaml_with_lines(text, "x.yaml")
     assert time.perf_counter() - start < 5
     assert data is None and len(problems) == 1 and fragment in problems[0].message
+
+
+# --------------------------------------------------------------------------- hostile or odd files (issue 15)
+# Made at test time: named pipes and folders, workbooks whose XML lies about their size, alias bombs.
+
+
+def _load_within(path: Path, seconds: float = 20.0, **kwargs) -> list[Problem]:
+    """load_scenario's problems, in a thread: a load that blocks (open() on a named pipe waits for a writer)
+    fails the test instead of hanging it."""
+    import threading
+
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            load_scenario(path, **kwargs)
+            out["problems"] = []
+        except ScenarioError as exc:
+            out["problems"] = exc.problems
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"load_scenario({path}) is still blocked after {seconds} s"
+    assert "error" not in out, out.get("error")
+    return out["problems"]  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+@pytest.mark.parametrize("role", ["table", "scenario", "extends"])
+def test_a_named_pipe_or_a_folder_is_refused_without_blocking(tmp_path, role, kind):
+    """open() on a named pipe blocks until a writer comes: every file ppi reads must be a regular file,
+    checked before it waits (finding 8)."""
+
+    def make(path: Path) -> None:
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.mkdir()
+
+    what = "a named pipe" if kind == "fifo" else "a folder"
+    if role == "table":
+        path = write(tmp_path, BASE)
+        make(tmp_path / "demand.csv")
+    elif role == "scenario":
+        path = tmp_path / "scenario.yaml"
+        make(path)
+    else:
+        write(tmp_path, BASE, demand_csv=GOOD_DEMAND)
+        path = tmp_path / "child.yaml"
+        path.write_text("extends: base.yaml\nname: child\n", encoding="utf-8")
+        make(tmp_path / "base.yaml")
+    problems = _load_within(path)
+    shown = describe(problems)
+    assert find(problems, f"it is {what}, not a regular file"), shown
+    if role == "table":
+        assert len(problems) == 1 and problems[0].path == "demand.file", shown
+    if role == "extends":
+        assert find(problems, "the scenario extended", path="extends", file=path), shown
+
+
+def _workbook(path: Path, rows: list[list], sheet_xml=None) -> None:
+    """An XLSX workbook of `rows` written by openpyxl, its sheet's XML then changed by `sheet_xml(text)`."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    if sheet_xml is None:
+        return
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = sheet_xml(parts[name].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+
+
+XLSX_HEAD = ["id", "district", "capacity.classes", "cost", "profile", "delivery_lag"]
+XLSX_ROWS = [
+    ["ecole-nord", "nord", 2, 2e6, "0.5 0.5", 2],
+    ["ext-sud", "sud", 1, 8e5, 1.0, 1],
+    ["ecole-sud", "sud", 2, 1.5e6, 1.0, 2],
+    ["ext-nord", "nord", 1, 7e5, 1.0, 1],
+]
+
+
+def _xlsx_scenario(folder: Path) -> Path:
+    return write(folder, BASE.split("projects:\n")[0] + "projects: {file: projects.xlsx}\n", demand_csv=GOOD_DEMAND)
+
+
+def test_xlsx_rows_beyond_a_stale_dimension_are_read(tmp_path):
+    """The sheet declares A1:F2 (one project) but holds four: all four are read, as Excel shows them
+    (openpyxl's read-only mode trusted the declaration: 1 of 4 projects, exit 0) (finding 9)."""
+    _workbook(
+        tmp_path / "projects.xlsx",
+        [XLSX_HEAD, *XLSX_ROWS],
+        lambda xml: _dimension(xml, "A1:F2"),
+    )
+    assert '<dimension ref="A1:F2"/>' in _sheet_xml(tmp_path / "projects.xlsx")
+    scenario = load_scenario(_xlsx_scenario(tmp_path))
+    assert [p.id for p in scenario.projects] == ["ecole-nord", "ext-sud", "ecole-sud", "ext-nord"]
+
+
+def _dimension(xml: str, ref: str) -> str:
+    """The sheet's XML declaring `ref` as its size."""
+    import re
+
+    changed, n = re.subn(r'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>', xml)
+    assert n == 1
+    return changed
+
+
+def _sheet_xml(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+def test_xlsx_declaring_the_whole_grid_is_read_cell_by_cell(tmp_path, monkeypatch):
+    """A few kB declaring A1:XFD1048576 with one cell in the last row: the reader touches the cells that are
+    in the file, not the 17 billion the dimension declares (validate used to take 8 minutes) (finding 9)."""
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>'
+    _workbook(
+        tmp_path / "projects.xlsx",
+        [XLSX_HEAD, *XLSX_ROWS[:2]],
+        lambda xml: _dimension(xml, "A1:XFD1048576").replace("</sheetData>", far + "</sheetData>"),
+    )
+    assert (tmp_path / "projects.xlsx").stat().st_size < 10_000
+    from models import tables
+
+    touched = []
+    parser = tables._parser_class()
+    original = parser.parse_cell
+    monkeypatch.setattr(parser, "parse_cell", lambda self, element: touched.append(1) or original(self, element))
+    problems = problems_of(_xlsx_scenario(tmp_path))
+    assert len(touched) <= 3 * len(XLSX_HEAD) + 1
+    shown = describe(problems)
+    assert len(problems) == 1, shown
+    assert find(problems, "more cells than the header", path="projects[2]", line=1_048_576), shown
+
+
+def test_alias_bomb_of_text_is_refused_before_anything_is_built(monkeypatch):
+    """A 400 kB string anchored once and aliased 1,000 times (400 MB once expanded, 860 MB of output) is
+    refused from the parsed nodes: nothing is built (finding 10)."""
+    from models import yaml_lines
+
+    text = "long: &s " + "x" * 400_000 + "\ncopies: [" + ", ".join(["*s"] * 1_000) + "]\n"
+    assert len(text) < MAX_YAML_BYTES
+    monkeypatch.setattr(yaml_lines._Loader, "construct_object", lambda *a, **k: pytest.fail("a value was built"))
+    data, _, problems = load_yaml_with_lines(text, "x.yaml")
+    assert data is None and len(problems) == 1
+    assert "more than 10 MB of text once its aliases (*name) are expanded" in problems[0].message
+
+
+def test_aliases_within_the_text_bound_are_fine():
+    data, _, problems = load_yaml_with_lines("a: &s " + "x" * 1_000 + "\nb: [" + ", ".join(["*s"] * 100) + "]\n", "x")
+    assert problems == [] and len(data["b"]) == 100
+
+
+@pytest.mark.parametrize(
+    "setting, field",
+    [
+        ("projects.ecole-nord.cost=true", "projects[0].cost"),
+        ("projects.ext-sud.delivery_lag=false", "projects[1].delivery_lag"),
+        ("projects.ext-sud.profile=[true]", "projects[1].profile[0]"),
+        ("projects.ext-sud.city_share=true", "projects[1].city_share"),
+        ("projects.ext-sud.earliest_start=true", "projects[1].earliest_start"),
+        ("budget.annual.2027=true", "budget.annual[2027]"),
+        ("discount_rate=true", "discount_rate"),
+        ("demand_kinds.classes.weight=true", "demand_kinds.classes.weight"),
+        ("finance.fctva.lag=true", "finance.fctva.lag"),
+        (
+            "finance.prospective={revenue: 5.0e7, spending: 4.0e7, interest_rate: true}",
+            "finance.prospective.interest_rate",
+        ),
+    ],
+)
+def test_true_and_false_are_never_numbers(tmp_path, setting, field):
+    """`true` was read as 1 in 43 numeric fields (finding 12)."""
+    path = write(tmp_path, BASE, demand_csv=GOOD_DEMAND)
+    problem = only_problem(path, overrides=(setting,))
+    assert problem.path == field and "expected a number, not true or false" in problem.message
+
+
+def test_yaml_1_1_booleans_are_text_and_true_false_stay_booleans(tmp_path):
+    """`id: no` used to be the boolean False ("got False"); yes/no/on/off are text, as in YAML 1.2 (finding 12)."""
+    text = edit(BASE, ("  - {id: nord}\n  - {id: sud}", "  - {id: no, rep: true}\n  - {id: on}"))
+    text = text.replace("district: nord", "district: no").replace("district: sud", "district: on")
+    demand = "district,kind,year,value\nno,classes,2026,10\non,classes,2026,8\n"
+    scenario = load_scenario(write(tmp_path, text, demand_csv=demand))
+    assert [d.id for d in scenario.spec.districts] == ["no", "on"]
+    assert scenario.spec.districts[0].rep is True and scenario.spec.districts[1].rep is False
+    data, _, _ = load_yaml_with_lines("a: yes\nb: off\nc: True\nd: FALSE\ne: y\n", "x")
+    assert data == {"a": "yes", "b": "off", "c": True, "d": False, "e": "y"}
+
+
+def test_yaml_merge_keys_are_read_as_yaml_defines_them(tmp_path):
+    """`<<: *first` with keys of its own overriding the merged ones used to be refused as duplicates; the keys
+    written in the mapping win over the merged ones, as YAML defines merge keys. A key written twice in the
+    mapping itself is still a mistake."""
+    text = edit(
+        BASE,
+        ("  - id: ecole-nord\n", "  - &first\n    id: ecole-nord\n"),
+        ("  - id: ext-sud\n", "  - <<: *first\n    id: ext-sud\n"),
+        ("    profile: [1.0]\n    delivery_lag: 1\n", ""),
+    )
+    scenario = load_scenario(write(tmp_path, text, demand_csv=GOOD_DEMAND))
+    ext = scenario.spec.projects[1]
+    assert (ext.id, ext.district, ext.cost, ext.capacity) == ("ext-sud", "sud", 0.8e6, {"classes": 1})  # its own
+    assert (ext.profile, ext.delivery_lag) == ([0.5, 0.5], 2)  # merged from ecole-nord
+    duplicate = load_yaml_with_lines("a: &a {x: 1}\nb:\n  <<: *a\n  x: 2\n  x: 3\n", "x")[2]
+    assert len(duplicate) == 1 and "the key 'x' is given twice" in duplicate[0].message and duplicate[0].line == 5
+
+
+def test_ids_typed_with_composed_or_decomposed_accents_are_one_id(tmp_path):
+    """`école` (é, NFC) in the YAML and `école` (e + ́, NFD) in a CSV are the same district."""
+    nfc, nfd = "\u00e9cole", "e\u0301cole"
+    text = BASE.replace("{id: nord}", f"{{id: {nfc}}}").replace("district: nord", f"district: {nfd}")
+    demand = GOOD_DEMAND.replace("nord", nfd)
+    scenario = load_scenario(write(tmp_path, text, demand_csv=demand))
+    assert scenario.demand[(nfc, "classes", 2026)] == 10
+    assert scenario.project["ecole-nord"].district == nfc
+
+
+def test_extends_of_a_non_scenario_file_does_not_echo_it(tmp_path):
+    for name, content in [
+        ("secret.txt", "login: admin\npassword: hunter2\n"),
+        ("notes.txt", "hunter2 is the password: [unclosed\n"),
+        ("plan.json", '{"status": "hunter2"}'),
+    ]:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        child = tmp_path / "child.yaml"
+        child.write_text(f"extends: {name}\n", encoding="utf-8")
+        problems = problems_of(child)
+        assert find(problems, "this file is not a scenario", file=tmp_path / name), describe(problems)
+        assert not any("hunter2" in str(p) or "admin" in str(p) for p in problems), describe(problems)
+
+
+def test_demand_and_capacity_rows_after_the_horizon_are_warned(tmp_path):
+    demand = GOOD_DEMAND + "nord,classes,2031,12\nsud,classes,2035,9\n"
+    scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
+    after = [w for w in scenario.warnings if "after the horizon" in w]
+    where = f"{tmp_path / 'demand.csv'}:4: demand[2]"
+    assert after == [f"{where}: rows for 2031, 2035 are after the horizon 2026-2030: they are not used"]
+
+
+def test_a_point_in_a_decimal_comma_file_is_read_when_it_cannot_be_thousands(tmp_path):
+    demand = "district;kind;year;value\nnord;classes;2026;10.5\nsud;classes;2026;1.5000\n"
+    scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
+    assert scenario.demand[("nord", "classes", 2026)] == 10.5 and scenario.demand[("sud", "classes", 2026)] == 1.5
