@@ -346,10 +346,12 @@ def _analysis_folder(folder: Path, run: dict[str, Any], force: bool) -> Path:
     same = record.is_file() and record.read_text(encoding="utf-8") == text
     if holds_results(folder) and not same:
         if not force:
-            what = f"another {run['command']} run (see its run.json)" if record.exists() else "other results"
-            raise OutputError(
-                f"{folder} holds the results of {what}; add --force to replace them, or choose another --out"
+            what = (
+                f"holds the results of another {run['command']} run (see its run.json)"
+                if record.exists()
+                else "already holds other results (not this run's)"
             )
+            raise OutputError(f"{folder} {what}; add --force to replace them, or choose another --out")
         for entry in folder.iterdir():  # replaced whole (the folder itself kept: it may be a link's target)
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry)
