@@ -29,7 +29,8 @@ from models.units import MEUR
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
 
-# Suggested amounts are rounded up to this (10 k€), so that a rounded suggestion still suffices.
+# Suggested amounts are rounded up to this (10 k€) for a city, finer for smaller envelopes (`_step`), so that a
+# rounded suggestion still suffices.
 ROUND_EUR = 1e4
 # Each elastic solve stops after this (unless the caller gives a limit): a change found by then works (it is
 # checked) but may not be the least.
@@ -84,8 +85,19 @@ class Diagnosis:
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default=())  # (kind, values)
 
 
-def _ceil(euros: float) -> float:
-    return math.ceil(euros / ROUND_EUR - 1e-9) * ROUND_EUR
+def _step(scenario: Scenario) -> float:
+    """The step remedies are rounded up to: ROUND_EUR for a city's envelopes (10 M€ and more), a thousandth of
+    the largest envelope's order of magnitude below it, down to the cent — a remedy stays the size of the
+    money at stake at any scale."""
+    largest = max((abs(v) for v in scenario.envelope.values()), default=0.0)
+    if largest <= 0:
+        return ROUND_EUR
+    return min(ROUND_EUR, max(0.01, 10.0 ** (math.floor(math.log10(largest)) - 3)))
+
+
+def _ceil(euros: float, scenario: Scenario) -> float:
+    step = _step(scenario)
+    return round(math.ceil(euros / step - 1e-9) * step, 2)
 
 
 def _m(euros: float) -> float:
@@ -160,7 +172,7 @@ def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Fi
             "end": t,
             "need": _m(need),
             "available": _m(available),
-            "short": _m(_ceil(need - available)),
+            "short": _m(_ceil(need - available, scenario)),
             **_charged_in(scenario, starts, years),
         }
         return Finding(f"budget_cumulative[{t}]", "budget_cumulative", values)
@@ -172,7 +184,7 @@ def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Fi
         "need": _m(need),
         "envelope": _m(scenario.envelope[y]),
         "carried": _m(carried) if carried > 0.5 else 0.0,
-        "short": _m(_ceil(need - carried) - scenario.envelope[y]),  # as the change rounds its new envelope
+        "short": _m(_ceil(need - carried, scenario) - scenario.envelope[y]),  # as the change rounds its new envelope
         **_charged_in(scenario, starts, [y]),
     }
     return Finding(f"budget[{y}]", "budget_year", values)
@@ -190,7 +202,7 @@ def _total_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Fin
         "end": total.end,
         "need": _m(need),
         "amount": _m(total.amount),
-        "short": _m(_ceil(need) - total.amount),
+        "short": _m(_ceil(need, scenario) - total.amount),
         **_charged_in(scenario, starts, list(total.years)),
     }
     return Finding("budget_total", "budget_total", values)
@@ -293,19 +305,19 @@ def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
     for r in res.relaxations:
         if r.family == "raise_envelope":
             y = int(r.target)
-            target = _ceil(scenario.envelope[y] + r.amount * MEUR)
+            target = _ceil(scenario.envelope[y] + r.amount * MEUR, scenario)
             values = {"year": y, "by": _m(target - scenario.envelope[y]), "to": _m(target)}
             changes.append(Change("raise_envelope", values, f"budget.annual.{y}={target / scale:.0f}"))
         elif r.family == "raise_total":
             total = scenario.total_envelope
             assert total is not None
-            target = _ceil(total.amount + r.amount * MEUR)
+            target = _ceil(total.amount + r.amount * MEUR, scenario)
             whole = (total.start, total.end) == (scenario.years[0], scenario.years[-1])
             values = {"start": total.start, "end": total.end, "by": _m(target - total.amount), "to": _m(target)}
             edit = f"budget.total={target / scale:.0f}" if whole else f"budget.total.amount={target / scale:.0f}"
             changes.append(Change("raise_total", values, edit))
         elif r.family == "raise_borrowing" and pr is not None and pr.max_borrowing is not None:
-            target = _ceil(pr.max_borrowing + r.amount * MEUR)
+            target = _ceil(pr.max_borrowing + r.amount * MEUR, scenario)
             values = {"to": _m(target), "before": _m(pr.max_borrowing)}
             changes.append(Change("borrowing", values, f"finance.prospective.max_borrowing={target:.0f}"))
         elif r.family == "lower_savings_rate" and pr is not None and pr.min_savings_rate is not None:

@@ -137,8 +137,9 @@ def spending_profile(period_costs: list[float] | tuple[float, ...]) -> tuple[flo
     return total, shares
 
 
-def mkp_scenario(instance: MKPInstance) -> dict[str, Any]:
-    """The PPI scenario (YAML structure as Python objects) whose optimum is `instance.expected_objective`."""
+def mkp_scenario(instance: MKPInstance, unit: float = MONEY_UNIT_EUR) -> dict[str, Any]:
+    """The PPI scenario (YAML structure as Python objects) whose optimum is `instance.expected_objective`;
+    one unit of the instance's weights and capacities is `unit` euros (1: the published scale)."""
     m = instance.m
     start, end = FIRST_YEAR, FIRST_YEAR + m - 1
     width = len(str(instance.n))
@@ -153,7 +154,7 @@ def mkp_scenario(instance: MKPInstance) -> dict[str, Any]:
                 "id": pid,
                 "district": did,
                 "capacity": {"value": float(value)},
-                "cost": total * MONEY_UNIT_EUR,
+                "cost": total * unit,
                 "profile": shares,
                 "delivery_lag": m - 1,
                 "earliest_start": start,
@@ -175,7 +176,7 @@ def mkp_scenario(instance: MKPInstance) -> dict[str, Any]:
         "demand": demand,
         "capacity": [],
         "budget": {
-            "annual": {start + t: float(b) * MONEY_UNIT_EUR for t, b in enumerate(instance.budgets)},
+            "annual": {start + t: float(b) * unit for t, b in enumerate(instance.budgets)},
             "carry_over": False,
         },
         "objective": {"cost_weight": 0.0},

@@ -135,6 +135,11 @@ class _Elastic:
             self.rows_of.setdefault(split_name(name)[0], []).append(i)
             self.index[name] = i
 
+    @property
+    def per_meur(self) -> float:
+        """M€ per unit of money in the model (money changes are priced per M€, see the costs above)."""
+        return self.base.money / MEUR
+
     def add_col(self, name: str, cost: float, hi: float, terms: dict[int, float], tag: tuple[str, str]) -> int:
         """A column 0 ≤ v ≤ hi with its terms in the base rows; its index in the elastic model."""
         self.cols.append((name, cost, hi, terms, tag))
@@ -158,7 +163,7 @@ def add_raise_envelope(e: _Elastic) -> None:
         if f"carry[{y + 1}]" in e.index:
             terms[e.index[f"carry[{y + 1}]"]] = -scenario.carry_share
         if terms:
-            e.add_col(f"raise_envelope[{y}]", 1.0, np.inf, terms, ("raise_envelope", str(y)))
+            e.add_col(f"raise_envelope[{y}]", e.per_meur, np.inf, terms, ("raise_envelope", str(y)))
             e.relaxed.update(terms)
 
 
@@ -166,7 +171,7 @@ def add_raise_total(e: _Elastic) -> None:
     """a ≥ 0 (`raise_total`, cost 1 per M€):  budget_total: ... − a ≤ A − Σ C[y]."""
     if "budget_total" in e.index:
         i = e.index["budget_total"]
-        e.add_col("raise_total", 1.0, np.inf, {i: -1.0}, ("raise_total", ""))
+        e.add_col("raise_total", e.per_meur, np.inf, {i: -1.0}, ("raise_total", ""))
         e.relaxed.add(i)
 
 
@@ -180,11 +185,11 @@ def add_raise_borrowing(e: _Elastic) -> None:
     pr = e.scenario.prospective
     if pr is None or pr.max_borrowing is None:
         return
-    b = e.add_col("raise_borrowing", 1.0, np.inf, {}, ("raise_borrowing", ""))
+    b = e.add_col("raise_borrowing", e.per_meur, np.inf, {}, ("raise_borrowing", ""))
     for y in e.scenario.years:
         j = e.base.col_names.index(f"borrowing[{y}]")
         e.col_upper[j] = np.inf
-        e.rows.append((f"borrowing_cap[{y}]", {j: 1.0, b: -1.0}, -np.inf, pr.max_borrowing / MEUR))
+        e.rows.append((f"borrowing_cap[{y}]", {j: 1.0, b: -1.0}, -np.inf, pr.max_borrowing / e.base.money))
     e.relaxed.update(e.rows_of.get("financing", []))
 
 
@@ -197,7 +202,7 @@ def add_lower_savings_rate(e: _Elastic) -> None:
     pr = scenario.prospective
     if pr is None or pr.min_savings_rate is None:
         return
-    terms = {e.index[f"min_savings[{y}]"]: scenario.revenue(y) / MEUR for y in scenario.years}
+    terms = {e.index[f"min_savings[{y}]"]: scenario.revenue(y) / e.base.money for y in scenario.years}
     e.add_col("lower_savings_rate", 100.0, pr.min_savings_rate, terms, ("lower_savings_rate", ""))
     e.relaxed.update(terms)
 
@@ -208,7 +213,7 @@ def add_excess_debt(e: _Elastic) -> None:
         return
     for i in e.rows_of.get("debt_capacity", []):
         year = split_name(e.base.row_names[i])[1]
-        e.add_col(f"excess_debt[{year}]", 1.0, np.inf, {i: -1.0}, ("excess_debt", year))
+        e.add_col(f"excess_debt[{year}]", e.per_meur, np.inf, {i: -1.0}, ("excess_debt", year))
         e.relaxed.add(i)
 
 
@@ -222,6 +227,9 @@ def add_drop_mandatory(e: _Elastic) -> None:
 
 # The change that relaxes each relaxable family (models/families.py `Family.change`), in the order the
 # columns are added; a change is added when the caller allows its family's remedy (`Family.relax`).
+# The changes whose amount is money (priced and reported per M€).
+MONEY_CHANGES = frozenset({"raise_envelope", "raise_total", "raise_borrowing", "excess_debt"})
+
 RELAXATIONS: dict[str, Callable[[_Elastic], None]] = {
     "raise_envelope": add_raise_envelope,
     "raise_total": add_raise_total,
@@ -237,6 +245,8 @@ def add_slacks(e: _Elastic) -> None:
     hard family (models/families.py) that no allowed change relaxes: ... − s ≤ hi,  ... + s ≥ lo."""
     for fam in HARD_FAMILIES:
         cost = ROW_COST_MANDATORY if FAMILY[fam].relax is Relax.MANDATORY else ROW_COST
+        if fam in MONEY_FAMILIES:
+            cost *= e.per_meur  # priced per M€ whatever the model's money unit
         for i in e.rows_of.get(fam, []):
             if i in e.relaxed:
                 continue
@@ -319,8 +329,11 @@ def relax(scenario: Scenario, allow: tuple[str, ...], options: SolveOptions | No
     x = result.x
     n = model.shape[1] - len(tags)
     relaxations: list[Relaxation] = []
+    per_meur = model.money / MEUR  # money amounts are reported in M€ whatever the model's unit
     for j, (fam, target) in enumerate(tags):
         value = float(x[n + j])
+        if fam in MONEY_CHANGES or (fam == "slack" and split_name(target)[0] in MONEY_FAMILIES):
+            value *= per_meur
         if value > RELAX_EPS:
             relaxations.append(Relaxation(fam, target, value))
     starts: dict[str, int | None] = {
@@ -334,9 +347,15 @@ def relax(scenario: Scenario, allow: tuple[str, ...], options: SolveOptions | No
                 moved = year - p.latest if year > p.latest else year - p.earliest
                 relaxations.append(Relaxation("shift", pid, float(moved)))
     activity = model.A @ x
-    acts = {name: float(activity[i]) for i, name in enumerate(model.row_names) if split_name(name)[0] in MONEY_FAMILIES}
+    acts = {
+        name: float(activity[i]) * per_meur
+        for i, name in enumerate(model.row_names)
+        if split_name(name)[0] in MONEY_FAMILIES
+    }
     finance = {
-        name: float(x[j]) for j, name in enumerate(model.col_names[:n]) if split_name(name)[0] in FINANCE_COLUMNS
+        name: float(x[j]) * per_meur
+        for j, name in enumerate(model.col_names[:n])
+        if split_name(name)[0] in FINANCE_COLUMNS
     }
     return ElasticResult(
         result.status,

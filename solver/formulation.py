@@ -24,6 +24,7 @@ in the scenario. Committed projects are constants, not columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ import scipy.sparse as sp
 from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
-from models.units import MEUR  # money is scaled to M€ in the matrix
+from models.units import MEUR
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
 # such as 1e-12 classes left after subtracting capacities.
@@ -57,6 +58,7 @@ class MatrixModel:
     start_col: dict[tuple[str, int], int] = field(default_factory=dict)
     unmet_row: dict[int, int] = field(default_factory=dict)  # unmet column -> its unmet[d,k,y] row
     transfer_col: dict[tuple[str, str, str, int], int] = field(default_factory=dict)  # (from, to, kind, year)
+    money: float = MEUR  # euros per unit of money in the matrix (see `money_unit`)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -69,7 +71,8 @@ class MatrixModel:
 class _Builder:
     """Accumulates columns and rows (as COO triplets) while the constraint families are added."""
 
-    def __init__(self) -> None:
+    def __init__(self, money: float = MEUR) -> None:
+        self.money = money  # euros per unit of money in the rows
         self.c: list[float] = []
         self.lo: list[float] = []
         self.hi: list[float] = []
@@ -135,6 +138,7 @@ class _Builder:
             start_col=dict(self.start_col),
             unmet_row=dict(self.unmet_row),
             transfer_col=dict(self.transfer_col),
+            money=self.money,
         )
 
 
@@ -145,9 +149,51 @@ def _check_registered(names: list[str], registry: Mapping[str, object], what: st
         raise AssertionError(f"{what} stems not registered in models/families.py: {sorted(unknown)}")
 
 
+# Engines accept a row as met within an absolute tolerance (HiGHS: 1e-6 of the row's unit). Money is written in
+# units small enough that this tolerance stays under a tenth of the finest amount the scenario holds, so that
+# no engine can take a plan over an envelope for one within it: M€ whenever the amounts are whole tens of
+# euros (both shipped scenarios), finer units for finer amounts (down to the cent).
+ENGINE_TOLERANCE = 1e-6
+MONEY_MARGIN = 10.0  # the finest amount / the tolerance, at least: a sum of such amounts over a limit is over it by
+# at least the finest amount, ten times what the engine may let pass
+
+
+def _whole(x: float) -> bool:
+    return abs(x - round(x)) <= 1e-9 * max(1.0, abs(x))
+
+
+def money_unit(scenario: Scenario) -> float:
+    """Euros per unit of money in the matrix: 10^k ≤ 1 M€ with ENGINE_TOLERANCE × 10^k ≤ q / MONEY_MARGIN, where
+    q is the finest decimal step (100 €, 10 €, ..., 1 cent) of the amounts the start decisions add up
+    against a limit: the envelopes, what each project charges per year at each start, operating costs. (The
+    finance block's constants — revenue growing by a rate, debt — sit in rows with continuous columns and
+    do not decide which combinations of projects fit.)"""
+    steps = [100.0, 10.0, 1.0, 0.1, 0.01]
+    finest = steps[0]
+
+    def see(amount: float) -> None:
+        nonlocal finest
+        if not amount or not np.isfinite(amount):
+            return
+        finest = min(finest, next((q for q in steps if _whole(amount / q)), steps[-1]))
+
+    for y in scenario.years:
+        see(scenario.envelope[y])
+    if scenario.total_envelope is not None:
+        see(scenario.total_envelope.amount)
+    for p in scenario.projects:
+        see(p.operating_cost or 0.0)
+        for s in p.start_years if p.status != ProjectStatus.COMMITTED else [p.start]:
+            for amount in scenario.charged(p, s).values():
+                see(amount)
+    unit = 10.0 ** math.floor(math.log10(finest / MONEY_MARGIN / ENGINE_TOLERANCE) + 1e-9)
+    return min(MEUR, unit)
+
+
 def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
-    """The whole model: columns, then each constraint family (`symmetry`: order identical projects)."""
-    b = _Builder()
+    """The whole model: columns, then each constraint family (`symmetry`: order identical projects). Money
+    is in units of `money_unit(scenario)` euros (model.money)."""
+    b = _Builder(money_unit(scenario))
     add_start_columns(b, scenario)
     add_select_once(b, scenario)
     add_budget(b, scenario)
@@ -191,15 +237,16 @@ def add_select_once(b: _Builder, scenario: Scenario) -> None:
 
 @dataclass
 class _Spending:
-    """What the projects charge to the envelopes, in M€: per year, the terms of the start columns and the
-    committed projects' constant part C[y]."""
+    """What the projects charge to the envelopes, in the model's money unit: per year, the terms of the start
+    columns and the committed projects' constant part C[y]."""
 
     per_year: dict[int, dict[int, float]]
     committed: dict[int, float]
+    money: float  # euros per unit
 
     def free(self, scenario: Scenario, y: int) -> float:
         """B[y] − C[y]: the envelope of y left by the committed projects."""
-        return scenario.envelope[y] / MEUR - self.committed[y]
+        return scenario.envelope[y] / self.money - self.committed[y]
 
 
 def _spending(b: _Builder, scenario: Scenario) -> _Spending:
@@ -212,7 +259,7 @@ def _spending(b: _Builder, scenario: Scenario) -> _Spending:
             assert p.start is not None
             for y, amount in scenario.charged(p, p.start).items():
                 if y in committed:
-                    committed[y] += amount / MEUR
+                    committed[y] += amount / b.money
             continue
         for s in p.start_years:
             j = b.start_col.get((p.id, s))
@@ -220,8 +267,8 @@ def _spending(b: _Builder, scenario: Scenario) -> _Spending:
                 continue
             for y, amount in scenario.charged(p, s).items():
                 if y in per_year:
-                    per_year[y][j] = per_year[y].get(j, 0.0) + amount / MEUR
-    return _Spending(per_year, committed)
+                    per_year[y][j] = per_year[y].get(j, 0.0) + amount / b.money
+    return _Spending(per_year, committed, b.money)
 
 
 def add_budget(b: _Builder, scenario: Scenario) -> None:
@@ -290,7 +337,7 @@ def add_budget_total(b: _Builder, scenario: Scenario, spending: _Spending) -> No
     for y in total.years:
         for j, v in spending.per_year[y].items():
             terms[j] = terms.get(j, 0.0) + v
-    rhs = total.amount / MEUR - sum(spending.committed[y] for y in total.years)
+    rhs = total.amount / b.money - sum(spending.committed[y] for y in total.years)
     b.add_row("budget_total", terms, -np.inf, rhs)
 
 
@@ -474,7 +521,7 @@ def add_prospective(b: _Builder, scenario: Scenario) -> None:
 
 @dataclass
 class _Finance:
-    """The columns of the savings and debt path and the projects' terms in its rows (M€)."""
+    """The columns of the savings and debt path and the projects' terms in its rows (in the model's money unit)."""
 
     pr: Prospective
     eb: dict[int, int]  # épargne brute eb[y]
@@ -493,7 +540,7 @@ class _Finance:
 def _finance_columns(b: _Builder, scenario: Scenario, pr: Prospective) -> _Finance:
     """eb[y] free, br[y] ∈ [0, max_borrowing], dt[y] free; and the operating-cost and net-effort terms."""
     years = scenario.years
-    cap = pr.max_borrowing / MEUR if pr.max_borrowing is not None else np.inf
+    cap = pr.max_borrowing / b.money if pr.max_borrowing is not None else np.inf
     eb = {y: b.add_col(f"epargne_brute[{y}]", 0.0, -np.inf, np.inf, False) for y in years}
     br = {y: b.add_col(f"borrowing[{y}]", 0.0, 0.0, cap, False) for y in years}
     dt = {y: b.add_col(f"debt[{y}]", 0.0, -np.inf, np.inf, False) for y in years}
@@ -509,16 +556,16 @@ def _finance_columns(b: _Builder, scenario: Scenario, pr: Prospective) -> _Finan
             for y in years:
                 if p.operating_cost and s + p.delivery_lag <= y:
                     if j is None:
-                        op_const[y] += p.operating_cost / MEUR
+                        op_const[y] += p.operating_cost / b.money
                     else:
-                        op_terms[y][j] = p.operating_cost / MEUR
+                        op_terms[y][j] = p.operating_cost / b.money
             for y, amount in scenario.net_effort(p, s).items():
                 if y not in net_terms:
                     continue
                 if j is None:
-                    net_const[y] += amount / MEUR
+                    net_const[y] += amount / b.money
                 else:
-                    net_terms[y][j] = net_terms[y].get(j, 0.0) + amount / MEUR
+                    net_terms[y][j] = net_terms[y].get(j, 0.0) + amount / b.money
     return _Finance(pr, eb, br, dt, op_terms, net_terms, op_const, net_const)
 
 
@@ -526,9 +573,9 @@ def add_savings(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
     """savings[y]:  eb[y] + i dt[y−1] + Σ_p Σ_{s: s+L_p ≤ y} op_p x[p,s] = R[y] − O[y]   (dt[y₀−1] = D₀)."""
     pr = f.pr
     savings = {f.eb[y]: 1.0, **f.op_terms[y]}
-    rhs = scenario.revenue(y) / MEUR - scenario.operating_spending(y) / MEUR - f.op_const[y]
+    rhs = scenario.revenue(y) / b.money - scenario.operating_spending(y) / b.money - f.op_const[y]
     if y == scenario.years[0]:
-        rhs -= pr.interest_rate * pr.debt / MEUR
+        rhs -= pr.interest_rate * pr.debt / b.money
     else:
         savings[f.dt[y - 1]] = pr.interest_rate
     b.add_row(f"savings[{y}]", savings, rhs, rhs)
@@ -537,10 +584,10 @@ def add_savings(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
 def add_debt(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
     """debt[y]:  dt[y] − dt[y−1] − br[y] + Σ_{t=y−N}^{y−1} br[t] / N = −A[y]   (dt[y₀−1] = D₀)."""
     pr = f.pr
-    repay = scenario.existing_repayment(y) / MEUR
+    repay = scenario.existing_repayment(y) / b.money
     debt = {f.dt[y]: 1.0, f.br[y]: -1.0, **{f.br[t]: 1.0 / pr.loan_years for t in f.new_loans(scenario, y)}}
     if y == scenario.years[0]:
-        b.add_row(f"debt[{y}]", debt, pr.debt / MEUR - repay, pr.debt / MEUR - repay)
+        b.add_row(f"debt[{y}]", debt, pr.debt / b.money - repay, pr.debt / b.money - repay)
     else:
         debt[f.dt[y - 1]] = -1.0
         b.add_row(f"debt[{y}]", debt, -repay, -repay)
@@ -552,17 +599,17 @@ def add_financing(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
     (borrowing closes what savings and receipts leave of the year's investment and repayments).
     """
     pr = f.pr
-    repay = scenario.existing_repayment(y) / MEUR
+    repay = scenario.existing_repayment(y) / b.money
     financing = {f.br[y]: 1.0, f.eb[y]: 1.0, **{f.br[t]: -1.0 / pr.loan_years for t in f.new_loans(scenario, y)}}
     for j, v in f.net_terms[y].items():
         financing[j] = financing.get(j, 0.0) - v
-    b.add_row(f"financing[{y}]", financing, pr.other_investment / MEUR + repay + f.net_const[y], np.inf)
+    b.add_row(f"financing[{y}]", financing, pr.other_investment / b.money + repay + f.net_const[y], np.inf)
 
 
 def add_min_savings(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:
     """min_savings[y]:  eb[y] ≥ ρ R[y]   (when min_savings_rate ρ is set)."""
     if f.pr.min_savings_rate is not None:
-        b.add_row(f"min_savings[{y}]", {f.eb[y]: 1.0}, f.pr.min_savings_rate * (scenario.revenue(y) / MEUR), np.inf)
+        b.add_row(f"min_savings[{y}]", {f.eb[y]: 1.0}, f.pr.min_savings_rate * (scenario.revenue(y) / b.money), np.inf)
 
 
 def add_debt_capacity(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> None:

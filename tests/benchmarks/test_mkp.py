@@ -24,8 +24,8 @@ BY_NAME = {inst.name: inst for inst in INSTANCES}
 CBC_INSTANCES = ["weing1", "weing7", "mknap1-1", "mknap1-3", "mknap1-6"]
 
 
-def _solve_and_check(inst: MKPInstance, engine: str) -> None:
-    scenario = scenario_from_dict(mkp_scenario(inst), source=f"<{inst.name}>")
+def _solve_and_check(inst: MKPInstance, engine: str, unit: float = MONEY_UNIT_EUR) -> None:
+    scenario = scenario_from_dict(mkp_scenario(inst, unit), source=f"<{inst.name}>")
     # gap 0: prove the optimum exactly (the default 1e-4 relative gap would allow a plan a few units off).
     plan = solve(scenario, SolveOptions(solver=engine, gap=0.0))
     assert plan.status.value == "optimal", plan.message
@@ -87,3 +87,12 @@ def test_truncated_file_is_rejected(tmp_path):
     bad.write_text("1\n3 1 10\n1 2 3\n4 5\n")
     with pytest.raises(ValueError, match="expected"):
         read_mknap1(bad)
+
+
+@pytest.mark.parametrize("unit", [1.0, 0.1], ids=["published-scale", "tenths-of-euros"])
+@pytest.mark.parametrize("inst", INSTANCES, ids=lambda i: i.name)
+def test_published_optimum_at_the_published_scale(inst: MKPInstance, unit: float):
+    """Envelopes of a few hundred euros (the instances' own numbers, and a tenth of them): money in the
+    matrix is in units fine enough that HiGHS' tolerance cannot admit a plan over an envelope (in M€ it let
+    through plans 0.7 € over a 54 € envelope, which the verifier refused)."""
+    _solve_and_check(inst, "highs", unit)
