@@ -131,7 +131,7 @@ def _parser_class() -> Any:
     """openpyxl's sheet parser (cells as they are in the file, whatever `<dimension>` declares), noting the
     formulas that have no value saved with them (openpyxl is imported only when a workbook is read)."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any):
@@ -140,16 +140,22 @@ def _parser_class() -> Any:
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            # No saved value: no <v>, or an empty one on a cell that is not text (Excel saves a formula giving
+            # "" as t="str" with an empty <v>; a program that does not compute formulas writes an empty <v/>).
+            saved = element.findtext(VALUE_TAG)
+            if element.find(FORMULA_TAG) is not None and (
+                saved is None or (saved == "" and element.get("t") not in ("str", "s", "inlineStr"))
+            ):
                 self.uncomputed.append(element.get("r") or f"{get_column_letter(cell['column'])}{cell['row']}")
             return cell
 
     return Parser
 
 
-def _sheet_rows(book: Any, ws: Any) -> tuple[list[tuple[int, dict[int, Any]]], Any]:
+def _sheet_rows(path: Path, book: Any, ws: Any) -> tuple[list[tuple[int, dict[int, Any]]], Any]:
     """The non-empty rows of a sheet as (row number, {column number: value}), from the cells really in the
-    file: the work is proportional to the sheet's XML, never to the size its `<dimension>` declares."""
+    file: the work is proportional to the sheet's XML, never to the size its `<dimension>` declares; reading
+    stops at the first row beyond MAX_TABLE_ROWS data rows."""
     rows: list[tuple[int, dict[int, Any]]] = []
     with ws._get_source() as src:  # noqa: SLF001 - the read-only sheet's XML, as openpyxl reads it
         parser = _parser_class()(
@@ -167,8 +173,8 @@ def _sheet_rows(book: Any, ws: Any) -> tuple[list[tuple[int, dict[int, Any]]], A
                 if c["value"] is not None and not (isinstance(c["value"], str) and c["value"].strip() == "")
             }
             if values:
-                if len(rows) > MAX_TABLE_ROWS:
-                    break
+                if len(rows) > MAX_TABLE_ROWS:  # the header and MAX_TABLE_ROWS rows already
+                    raise _too_many_rows(path)
                 rows.append((number, values))
     return rows, parser
 
@@ -196,10 +202,8 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, di
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         if not hasattr(ws, "_get_source"):  # a chart sheet
             raise TableReadError(f"{path.name}: the sheet '{ws.title}' holds no cells")
-        cells, parser = _sheet_rows(book, ws)
+        cells, parser = _sheet_rows(path, book, ws)
         _refuse_ambiguous(path, ws.title, parser)
-        if len(cells) > MAX_TABLE_ROWS + 1:
-            raise _too_many_rows(path)
         if not cells:
             where = f"{path.name}, sheet '{ws.title}',"
             other = [] if sheet is not None else [s.title for s in book.worksheets[1:] if _has_cells(book, s)]

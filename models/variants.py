@@ -86,6 +86,8 @@ def expand_envelopes(data: dict[str, Any]) -> dict[str, Any]:
     budget, horizon = data.get("budget"), data.get("horizon")
     if not (isinstance(budget, dict) and isinstance(budget.get("annual"), (int, float))):
         return data
+    if isinstance(budget["annual"], bool):  # not a number: refused as it is written, once
+        return data
     if not (isinstance(horizon, dict) and all(isinstance(horizon.get(k), int) for k in ("start", "end"))):
         return data
     years = range(horizon["start"], horizon["end"] + 1)

@@ -958,3 +958,32 @@ def test_a_point_in_a_decimal_comma_file_is_read_when_it_cannot_be_thousands(tmp
     demand = "district;kind;year;value\nnord;classes;2026;10.5\nsud;classes;2026;1.5000\n"
     scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
     assert scenario.demand[("nord", "classes", 2026)] == 10.5 and scenario.demand[("sud", "classes", 2026)] == 1.5
+
+
+def test_xlsx_over_the_row_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("models.tables.MAX_TABLE_ROWS", 3)
+    _workbook(tmp_path / "projects.xlsx", [XLSX_HEAD, *XLSX_ROWS])
+    problem = only_problem(_xlsx_scenario(tmp_path))
+    assert problem.path == "projects.file" and "projects.xlsx has more than 3 rows" in problem.message
+
+
+def test_a_formula_saved_with_an_empty_value_is_read_as_empty(tmp_path):
+    """Excel saves `=IF(...;"")` with an empty value: computed, not ambiguous (only a formula without any saved
+    value is)."""
+    formula = '<c r="G3" t="str"><f>IF(1=2,"x","")</f><v></v></c>'
+    _workbook(
+        tmp_path / "projects.xlsx",
+        [[*XLSX_HEAD, "name"], *XLSX_ROWS[:2]],
+        lambda xml: xml.replace('</c></row><row r="3"', '</c></row><row r="3"').replace(
+            "</row></sheetData>", formula + "</row></sheetData>"
+        ),
+    )
+    assert formula in _sheet_xml(tmp_path / "projects.xlsx")
+    scenario = load_scenario(_xlsx_scenario(tmp_path))
+    assert scenario.spec.projects[1].name is None
+
+
+def test_budget_true_with_an_override_is_one_problem(tmp_path):
+    text = BASE.replace("annual: {2026: 1.0e6, 2027: 1.0e6, 2028: 1.0e6, 2029: 1.0e6, 2030: 1.0e6}", "annual: true")
+    problem = only_problem(write(tmp_path, text, demand_csv=GOOD_DEMAND), overrides=("name=x",))
+    assert problem.path == "budget.annual"
