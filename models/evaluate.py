@@ -7,7 +7,7 @@ itself, never a solver's internal values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ class Evaluation:
     unmet_term: float  # Σ weight × discount × unmet
     cost_term: float  # cost_weight × total city spending of chosen projects
     transfer_term: float = 0.0  # Σ penalty × weight × discount × units transferred
+    unmet_term_by_kind: dict[str, float] = field(default_factory=dict)  # the unmet term's part of each kind
 
     @property
     def objective(self) -> float:
@@ -133,6 +134,7 @@ def evaluate_plan(
         transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.discount[y] * units
     balance_rows = []
     unmet_term = 0.0
+    by_kind = dict.fromkeys(scenario.kinds, 0.0)
     for d in scenario.districts:
         for k in scenario.kinds:
             for y in years:
@@ -143,6 +145,7 @@ def evaluate_plan(
                 out, into = sent.get(key, 0.0), received.get(key, 0.0)
                 unmet = max(0.0, demand - out - (existing + new - into))
                 unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
+                by_kind[k] += scenario.weight[k] * scenario.discount[y] * unmet
                 balance_rows.append(
                     {
                         "district": d,
@@ -175,6 +178,7 @@ def evaluate_plan(
         unmet_term=unmet_term,
         cost_term=scenario.cost_weight * cost_total,
         transfer_term=transfer_term,
+        unmet_term_by_kind=by_kind,
     )
 
 
@@ -228,3 +232,24 @@ def prospective_path(scenario: Scenario, starts: Mapping[str, int | None]) -> pd
             }
         )
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """What the objective counts, as the council approves it: the weight of a unit-year of unmet demand of
+    each kind (in its unit), the yearly discount rate, the transfer penalty (a share of the kind's weight per
+    unit met next door) and the weight of a euro of city spending."""
+
+    kinds: tuple[tuple[str, float, str], ...]  # (kind, weight, unit)
+    discount_rate: float
+    transfer_penalty: float
+    cost_weight: float
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> ObjectiveWeights:
+        return cls(
+            tuple((k, scenario.weight[k], scenario.spec.demand_kinds[k].unit) for k in scenario.kinds),
+            scenario.spec.discount_rate,
+            scenario.transfer_penalty if scenario.transfers_on else 0.0,
+            scenario.cost_weight,
+        )

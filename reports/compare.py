@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.evaluate import ObjectiveWeights
 from models.plan import OPTIMALITY_GAP, PLAN_STATUSES
 from models.scenario import Scenario
 from results import Result
@@ -54,6 +55,37 @@ class Comparison:
     @property
     def labels(self) -> list[str]:
         return [e.label for e in self.entries]
+
+    @property
+    def weights(self) -> dict[str, ObjectiveWeights]:
+        """What each plan's objective counts (kinds' weights, discount, transfer penalty, cost weight)."""
+        return {e.label: ObjectiveWeights.of(e.scenario) for e in self.entries}
+
+    @property
+    def comparable(self) -> bool:
+        """True when every objective counts the same way: only then does a lower objective mean a better plan."""
+        return len(set(self.weights.values())) == 1
+
+    def weight_differences(self) -> dict[str, list[tuple[str, Any]]]:
+        """Per plan, the weights that differ from the first plan's: [(what, value)] (what: a kind, "discount",
+        "transfer penalty" or "cost")."""
+        first, *_ = self.weights.values()
+        out: dict[str, list[tuple[str, Any]]] = {}
+        for label, w in self.weights.items():
+            diffs = [
+                (k, weight) for (k, weight, _), (_, w0, _) in zip(w.kinds, first.kinds, strict=False) if weight != w0
+            ]
+            diffs += [(k, weight) for k, weight, _ in w.kinds[len(first.kinds) :]]
+            for name, value, value0 in (
+                ("discount", w.discount_rate, first.discount_rate),
+                ("transfer penalty", w.transfer_penalty, first.transfer_penalty),
+                ("cost", w.cost_weight, first.cost_weight),
+            ):
+                if value != value0:
+                    diffs.append((name, value))
+            if diffs:
+                out[label] = diffs
+        return out
 
 
 def _has_plan(plan: Mapping[str, Any]) -> bool:
@@ -226,6 +258,9 @@ def format_comparison(comparison: Comparison) -> str:
         name = row["indicator"] + (f" ({row['unit']})" if row["unit"] not in ("", "€", "share") else "")
         cells = "".join(f"{_cell(row[label], row['unit']):>{width + 2}}" for label in labels)
         lines.append(f"{mark} {name:<44}{cells}")
+    note = comparable_note(comparison)
+    if note:
+        lines += ["", note]
     differ = comparison.projects[comparison.projects["differs"]]
     lines += ["", f"Projects whose start differs ({len(differ)} of {len(comparison.projects)}; — not chosen):"]
     if len(differ):
@@ -245,3 +280,18 @@ def format_comparison(comparison: Comparison) -> str:
         lines.append(f"{mark} {row['year']}{cells}")
     lines += ["", "* the variants differ"]
     return "\n".join(lines)
+
+
+def comparable_note(comparison: Comparison) -> str:
+    """Empty when the objectives are comparable; else which weights differ, and what to compare instead."""
+    if comparison.comparable:
+        return ""
+    first = comparison.labels[0]
+    parts = [
+        f"{label}: " + ", ".join(f"{what} {value:g}" for what, value in diffs)
+        for label, diffs in comparison.weight_differences().items()
+    ]
+    return (
+        f"! Objectives not comparable: their weights differ from {first}'s ({'; '.join(parts)}). "
+        "Compare the unmet demand per kind and the money, not the objective."
+    )

@@ -29,6 +29,7 @@ from reports.html_base import (
     section,
     status_word,
 )
+from reports.words import not_comparable_text
 
 
 def comparison_html(comparison: Comparison, lang: str = "fr") -> str:
@@ -52,6 +53,9 @@ def comparison_html(comparison: Comparison, lang: str = "fr") -> str:
     no_plan = [e.label for e in comparison.entries if e.plan.get("status") not in PLAN_STATUSES]
     missing = t["cmp_no_plan"].format(labels=", ".join(no_plan)) if no_plan else ""
     intro = f'<p>{esc(t["cmp_intro"].format(labels=", ".join(labels)))}</p>\n<p class="swatches">{legend}</p>'
+    note = not_comparable_text(comparison, lang)
+    if note:
+        intro += f'\n<p class="message" data-key="not-comparable">{esc(note)}</p>'
     sections = [
         ("synthese", t["summary"], intro + "\n" + _cmp_summary_table(comparison, fmt)),
         (

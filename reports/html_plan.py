@@ -49,7 +49,7 @@ from reports.html_base import (
     unit_of,
 )
 from reports.text import TEXT
-from reports.words import binding_text, change_text, finding_text, note_text
+from reports.words import binding_text, change_text, finding_text, note_text, objective_texts
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
 from results import Result
@@ -292,7 +292,11 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
                 esc(t["debt_years_note"].format(year=worst_row["year"], limit=limit_text)),
             )
         )
-    return f'<div class="kpis">{"".join(kpis)}</div>'
+    parts, weights = objective_texts(scenario, ev, fmt.lang, fmt.num, lambda k: kind_label(scenario, k))
+    return (
+        f'<div class="kpis">{"".join(kpis)}</div>\n'
+        f'<p class="note" data-key="objective-parts">{esc(parts)} {esc(weights)}</p>'
+    )
 
 
 def _spending_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:

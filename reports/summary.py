@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.evaluate import Evaluation, evaluate_plan
+from models.evaluate import Evaluation, ObjectiveWeights, evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
@@ -39,6 +39,7 @@ def format_summary(
     if plan.objective is not None:
         bound = f"{plan.bound:.6g}" if plan.bound is not None else "unknown"
         lines.append(f"Objective: {plan.objective:.6g} (bound {bound})")
+    objective_at = len(lines)  # its parts and weights go here once the plan is evaluated
     stats = plan.stats
     lines.append(
         f"Solver: {plan.solver} ({plan.message}), {plan.runtime_s:.2f} s; model {stats.get('columns', 0)} columns "
@@ -53,6 +54,8 @@ def format_summary(
     if not plan.status.has_plan:
         return "\n".join(lines)
     ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
+    if plan.objective is not None:
+        lines[objective_at:objective_at] = objective_lines(scenario, ev)
     if baseline is None:
         baseline = evaluate_plan(scenario, committed_starts(scenario))
     without_new = baseline.balance
@@ -139,3 +142,19 @@ def _transfers_text(scenario: Scenario, ev: Evaluation) -> str:
             f"  {src} → {dst}  {k:<12} {rows['units'].sum():>7.1f} {unit:<8} {span}  max {rows['units'].max():.1f}"
         )
     return "\n".join(lines)
+
+
+def objective_lines(scenario: Scenario, ev: Evaluation) -> list[str]:
+    """The objective split into its parts, and the weights behind it (the council's choices)."""
+    w = ObjectiveWeights.of(scenario)
+    kinds = ", ".join(f"{k} {ev.unmet_term_by_kind.get(k, 0.0):.4g}" for k, _, _ in w.kinds)
+    parts = f"  = unmet demand {ev.unmet_term:.6g} ({kinds})"
+    if scenario.transfers_on:
+        parts += f" + transfers {ev.transfer_term:.4g}"
+    parts += f" + cost {ev.cost_term:.4g}"
+    weights = ", ".join(f"{k} {weight:g} ({unit})" for k, weight, unit in w.kinds)
+    extra = [f"discount {w.discount_rate * 100:g}% a year"]
+    if scenario.transfers_on:
+        extra.append(f"a unit met next door costs {w.transfer_penalty:g} of its weight")
+    extra.append(f"cost {w.cost_weight * 1e6:g} per M€ of city spending")
+    return [parts, f"  weights per unit-year unmet: {weights}; {'; '.join(extra)}"]

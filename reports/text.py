@@ -47,6 +47,12 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "écart d'optimalité {gap}",
         "objective": "Objectif",
         "objective_note": "besoins non satisfaits pondérés ; borne {bound}",
+        "obj_parts": "Objectif = besoins non satisfaits pondérés {unmet} ({kinds}){transfers} + coût {cost}.",
+        "obj_transfers": " + transferts {value}",
+        "obj_weights": "Pondérations : {weights} ; actualisation de {discount} par an{penalty} ; coût "
+        "{cost_weight} par M€ dépensé par la ville.",
+        "obj_weight_kind": "{kind} {weight} ({unit} × années)",
+        "obj_penalty": " ; un besoin satisfait dans un quartier voisin compte pour {penalty} de sa pondération",
         "unmet_kind": "Besoins non satisfaits — {kind}",
         "unmet_note": "pire année {year} : {worst} ; sans nouveaux projets : {without}",
         "unit_years": "{unit} × années",
@@ -163,6 +169,11 @@ TEXT: dict[str, dict[str, str]] = {
         "demand_table": "tableau de demande du scénario",
         "seconds": "s",
         "cmp_intro": "Variantes comparées : {labels}. Les cellules surlignées diffèrent de la première variante.",
+        "cmp_not_comparable": "Objectifs non comparables : les pondérations diffèrent de celles de {first} ({parts}). "
+        "Comparer les besoins non satisfaits par type et les montants, pas l'objectif.",
+        "w.discount": "actualisation",
+        "w.transfer_penalty": "pénalité de transfert",
+        "w.cost": "poids du coût",
         "cmp_spending_caption": (
             "Dépenses de la ville (CP) par année : une barre par variante, sur la même échelle ; trait noir : "
             "enveloppe de la variante cette année-là."
@@ -275,6 +286,8 @@ TEXT: dict[str, dict[str, str]] = {
         "solver_message": "Message du solveur",
         "wb.gap": "Écart à l'optimum (gap)",
         "wb.objective": "Objectif (besoins non satisfaits pondérés)",
+        "wb.obj_parts": "Décomposition de l'objectif",
+        "wb.obj_weights": "Pondérations de l'objectif",
         "bound": "Borne inférieure de l'objectif",
         "unmet_worst": "Besoins non satisfaits — {kind}, année la plus tendue",
         "unmet_worst_year": "Besoins non satisfaits — {kind}, année la plus tendue (année)",
@@ -510,6 +523,12 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "optimality gap {gap}",
         "objective": "Objective",
         "objective_note": "weighted unmet demand; bound {bound}",
+        "obj_parts": "Objective = weighted unmet demand {unmet} ({kinds}){transfers} + cost {cost}.",
+        "obj_transfers": " + transfers {value}",
+        "obj_weights": "Weights: {weights}; discount {discount} a year{penalty}; cost {cost_weight} per M€ the city "
+        "spends.",
+        "obj_weight_kind": "{kind} {weight} ({unit} × years)",
+        "obj_penalty": "; a need met in a neighbouring quartier counts {penalty} of its weight",
         "unmet_kind": "Unmet demand — {kind}",
         "unmet_note": "worst year {year}: {worst}; without new projects: {without}",
         "unit_years": "{unit} × years",
@@ -621,6 +640,11 @@ TEXT: dict[str, dict[str, str]] = {
         "demand_table": "the scenario's demand table",
         "seconds": "s",
         "cmp_intro": "Variants compared: {labels}. Highlighted cells differ from the first variant.",
+        "cmp_not_comparable": "Objectives not comparable: the weights differ from {first}'s ({parts}). Compare the "
+        "unmet demand per kind and the money, not the objective.",
+        "w.discount": "discount",
+        "w.transfer_penalty": "transfer penalty",
+        "w.cost": "cost weight",
         "cmp_spending_caption": (
             "City spending (CP) per year: one bar per variant, on the same scale; black line: the variant's "
             "envelope that year."
@@ -733,6 +757,8 @@ TEXT: dict[str, dict[str, str]] = {
         "solver_message": "Solver message",
         "wb.gap": "Optimality gap",
         "wb.objective": "Objective (weighted unmet demand)",
+        "wb.obj_parts": "Objective, in parts",
+        "wb.obj_weights": "Weights of the objective",
         "bound": "Lower bound of the objective",
         "unmet_worst": "Unmet demand — {kind}, worst year",
         "unmet_worst_year": "Unmet demand — {kind}, worst year (year)",

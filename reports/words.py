@@ -271,3 +271,47 @@ def _effect(w: ProjectWhy) -> str:
     if w.moved:
         parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
     return (": " + "; ".join(parts)) if parts else ""
+
+
+def not_comparable_text(comparison: Any, lang: str) -> str:
+    """Empty when the compared objectives count alike; else the weights that differ, in words."""
+    if comparison.comparable:
+        return ""
+    t = TEXT[lang]
+    names = {"discount": t["w.discount"], "transfer penalty": t["w.transfer_penalty"], "cost": t["w.cost"]}
+    parts = "; ".join(
+        f"{label}{' :' if lang == 'fr' else ':'} "
+        + ", ".join(f"{names.get(what, what)} {_num(value, lang)}" for what, value in diffs)
+        for label, diffs in comparison.weight_differences().items()
+    )
+    return t["cmp_not_comparable"].format(first=comparison.labels[0], parts=parts)
+
+
+def _num(value: float, lang: str) -> str:
+    """A weight as people write it: `0.05`, or `0,05` in French."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def objective_texts(scenario: Any, ev: Any, lang: str, num: Any, kind_name: Any) -> tuple[str, str]:
+    """The objective split into its parts, and the weights behind it, as two sentences of a report.
+    `num(value, decimals)` writes a number the report's way; `kind_name(k)` names a kind."""
+    from models.evaluate import ObjectiveWeights
+
+    t = TEXT[lang]
+    w = ObjectiveWeights.of(scenario)
+    kinds = ", ".join(f"{kind_name(k)} {num(ev.unmet_term_by_kind.get(k, 0.0), 2)}" for k, _, _ in w.kinds)
+    transfers = t["obj_transfers"].format(value=num(ev.transfer_term, 2)) if scenario.transfers_on else ""
+    parts = t["obj_parts"].format(
+        unmet=num(ev.unmet_term, 2), kinds=kinds, transfers=transfers, cost=num(ev.cost_term, 4)
+    )
+    weights = ", ".join(
+        t["obj_weight_kind"].format(kind=kind_name(k), weight=_num(weight, lang), unit=unit)
+        for k, weight, unit in w.kinds
+    )
+    penalty = t["obj_penalty"].format(penalty=_num(w.transfer_penalty, lang)) if scenario.transfers_on else ""
+    discount = f"{_num(w.discount_rate * 100, lang)} %"
+    text = t["obj_weights"].format(
+        weights=weights, discount=discount, penalty=penalty, cost_weight=_num(w.cost_weight * MEUR, lang)
+    )
+    return _french(parts, lang), _french(text, lang)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from reports.compare import Comparison
+from reports.words import not_comparable_text
 from reports.xlsx_base import (
     COUNT,
     DIFF_FILL,
@@ -22,6 +23,7 @@ from reports.xlsx_base import (
     MONEY,
     NUMBER,
     UNITS,
+    WARN_FONT,
     YEAR,
     Cell,
     Col,
@@ -137,7 +139,11 @@ def _summary_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants
             values = [Cell(rounded(r[label], 2 if fmt == MONEY else 6), fmt, fill) for label in labels]
         unit = _unit(r["unit"], t)
         rows.append([_indicator(r["indicator"], vs.kinds, t), unit, *values, vs.yes if r["differs"] else vs.no])
-    write_table(wb.create_sheet(t("summary")), t("t.csummary"), columns, rows, freeze_cols=2, footer=vs.footer)
+    note = not_comparable_text(comparison, t.lang)
+    notes = [[Cell(note, font=WARN_FONT)]] if note else []
+    write_table(
+        wb.create_sheet(t("summary")), t("t.csummary"), columns, rows, freeze_cols=2, footer=vs.footer, notes=notes
+    )
 
 
 def _projects_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants) -> None:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
 from reports.text import TEXT
-from reports.words import binding_text, change_text, finding_text
+from reports.words import binding_text, change_text, finding_text, objective_texts
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
 from reports.xlsx_base import (
@@ -83,6 +83,8 @@ def _summary_rows(
         [t("wb.objective"), Cell(plan.get("objective"), NUMBER), t("u.weighted")],
         [t("bound"), Cell(plan.get("bound"), NUMBER), t("u.weighted")],
     ]
+    parts, weights = objective_texts(scenario, ev, t.lang, _plain_number(t.lang), lambda k: kinds[k])
+    rows += [[t("wb.obj_parts"), parts, ""], [t("wb.obj_weights"), weights, ""]]
     without_new = baseline.balance
     bal = ev.balance
     for k in scenario.kinds:
@@ -521,3 +523,13 @@ def plan_workbook(
             _explain_sheets(wb, explanation, lang, name)
         _inputs_sheet(wb.create_sheet(t("sh.inputs")), scenario, plan, t, name)
     return save_workbook(wb, created_of(plan))
+
+
+def _plain_number(lang: str):
+    """Numbers inside a sentence of the workbook: 12.34, or 12,34 in French."""
+
+    def num(value: float, decimals: int) -> str:
+        text = f"{value:,.{decimals}f}".replace(",", "\u202f")
+        return text.replace(".", ",") if lang == "fr" else text.replace("\u202f", ",")
+
+    return num
