@@ -278,7 +278,7 @@ def _xlsx_cell(column: str, value: Any) -> Any:
 
 
 # `1.500` or `12.345.678` in a file with decimal commas: a French thousands separator, or a decimal point?
-_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(\.[0-9]{3})+")
+_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(\.[0-9]{3})+")  # not 0.500: no thousands start with 0
 
 
 def _cell(value: str, decimal_comma: bool) -> Any:

@@ -955,9 +955,10 @@ def test_demand_and_capacity_rows_after_the_horizon_are_warned(tmp_path):
 
 
 def test_a_point_in_a_decimal_comma_file_is_read_when_it_cannot_be_thousands(tmp_path):
-    demand = "district;kind;year;value\nnord;classes;2026;10.5\nsud;classes;2026;1.5000\n"
+    demand = "district;kind;year;value\nnord;classes;2026;10.5\nsud;classes;2026;1.5000\nsud;classes;2027;0.500\n"
     scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
     assert scenario.demand[("nord", "classes", 2026)] == 10.5 and scenario.demand[("sud", "classes", 2026)] == 1.5
+    assert scenario.demand[("sud", "classes", 2027)] == 0.5
 
 
 def test_xlsx_over_the_row_limit_is_refused(tmp_path, monkeypatch):
