@@ -30,7 +30,8 @@ import pandas as pd
 from analysis.sweep import Point, SweepSpec, run_sweep
 from models.edits import Exclude, Force, StartFrom, value_edit
 from models.evaluate import evaluate_plan
-from models.scenario import Scenario
+from models.plan import PLAN_STATUSES
+from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
 from models.units import MEUR
 from results.record import PlanRecord
@@ -157,6 +158,29 @@ def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) 
     return displaced, added, moved
 
 
+def _why_no_plan_with(scenario: Scenario, p: Project) -> tuple[str, dict[str, Any]]:
+    """Why no plan can start `p` (in its window), in budget words when its own spending cannot fit: at every
+    start year some year's charge of p alone is above that year's envelope (values in M€), the tightest
+    such year of the start that fits best; otherwise the plain note (other projects, windows or ratios)."""
+    if scenario.carry_over:
+        return ("no_plan_with", {})
+    best: tuple[float, int, float, float] | None = None  # (over by, year, need, envelope)
+    for s in p.start_years:
+        over = [
+            (amount - scenario.envelope[y], y, amount, scenario.envelope[y])
+            for y, amount in scenario.charged(p, s).items()
+            if y in scenario.envelope and amount > scenario.envelope[y] + 0.01
+        ]
+        if not over:
+            return ("no_plan_with", {})
+        worst = max(over)
+        best = worst if best is None or worst < best else best
+    if best is None:
+        return ("no_plan_with", {})
+    _, year, need, envelope = best
+    return ("too_big", {"year": year, "need": need / MEUR, "envelope": envelope / MEUR})
+
+
 def project_points(scenario: Scenario, starts: dict[str, int | None], only: tuple[str, ...] = ()) -> list[Point]:
     """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
     points = []
@@ -244,11 +268,13 @@ def explain(
             other = by_name[name]
             objective = other.get("objective")
             other_starts = _starts(other)
-            displaced, added, moved = _diff(starts, other_starts, p.id)
             delta = _difference(objective, base_objective)
             note = None
-            if other.get("status") == "infeasible":
-                note = ("no_plan_with", {}) if change != "drop" else ("no_plan_without", {})
+            displaced, added, moved = (), (), ()
+            if other.get("status") in PLAN_STATUSES:
+                displaced, added, moved = _diff(starts, other_starts, p.id)
+            elif other.get("status") == "infeasible":  # nothing is displaced: there is no plan to compare
+                note = ("no_plan_without", {}) if change == "drop" else _why_no_plan_with(scenario, p)
             whys.append(
                 ProjectWhy(
                     p.id,

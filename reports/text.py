@@ -404,6 +404,8 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "pn.cannot_defer": "ne peut être reporté : sa fenêtre se termine en {latest}",
         "pn.no_plan_with": "aucun plan ne peut l'inclure",
+        "pn.too_big": "aucun plan ne peut l'inclure : en {year}, il demande à lui seul {need:.2f} M€ pour une "
+        "enveloppe de {envelope:.2f} M€, quelle que soit son année de démarrage",
         "pn.no_plan_without": "aucun plan sans lui",
         "note.not_optimal": (
             "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer pour des "
@@ -875,6 +877,8 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "pn.cannot_defer": "cannot be deferred: its window ends in {latest}",
         "pn.no_plan_with": "no plan can include it",
+        "pn.too_big": "no plan can include it: in {year} it alone needs {need:.2f} M€ against an envelope of "
+        "{envelope:.2f} M€, whatever its start year",
         "pn.no_plan_without": "no plan without it",
         "note.not_optimal": (
             "the plan explained is {status} (not proven optimal): a change may improve on it for reasons of its own"

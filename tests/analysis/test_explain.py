@@ -69,7 +69,8 @@ def test_hand_computed_project_values(small_explained):
         ("p2", "defer"),
     }
     big = _row(e, "big", "force_in")
-    assert big.status == "infeasible" and big.delta is None and big.note == ("no_plan_with", {})
+    assert big.status == "infeasible" and big.delta is None and big.displaced == big.added == big.moved == ()
+    assert big.note == ("too_big", {"year": 2026, "need": 1.5, "envelope": 1.0})  # why, in budget words
     assert _row(e, "p1", "drop").delta == pytest.approx(3.0)
     assert _row(e, "p1", "defer").delta == pytest.approx(2.0)
     assert _row(e, "p1", "defer").new_start in (2027, 2028)  # p1 2027 + p2 2028, or p2 2027 + p1 2028: both 3
@@ -144,7 +145,7 @@ def test_cli_explain_writes_tables_and_reports(tmp_path):
     out = tmp_path / "why"
     r = run_cli("explain", path, "--out", out, "--workers", "1", "--report", "html,xlsx")
     assert r.returncode == 0, r.stderr
-    assert "Projects left out" in r.stdout and "big: infeasible (no plan can include it)" in r.stdout
+    assert "Projects left out" in r.stdout and "big: infeasible (no plan can include it: in 2026 it alone needs 1.50 M€" in r.stdout
     assert re.search(r"p1 \(starts 2026\): dropped \+3\.000; deferred to 202[78] \+2\.000", r.stdout)
     assert "2026: 1.000 (unmet removed: classes 1); margin 0.00 M€ at its limit binding" in r.stdout
     data = json.loads((out / "explain.json").read_text(encoding="utf-8"))
