@@ -23,6 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.evaluate import Evaluation, evaluate_plan
+from models.limits import FileTooLarge, NotARegularFile, read_bytes
 from models.plan import PLAN_STATUSES, Plan
 from models.scenario import Scenario
 from results.errors import OutputError
@@ -53,6 +54,7 @@ class ScenarioRef:
     sets: tuple[str, ...]
     overrides: tuple[str, ...]
     budget_scale: float | None
+    path: str | None = None  # the scenario file's absolute path (`source` is as the user typed it)
 
     @property
     def edited(self) -> bool:
@@ -160,6 +162,7 @@ class PlanRecord:
             sets=tuple(info.get("set", [])),
             overrides=tuple(info.get("overrides", [])),
             budget_scale=info.get("budget_scale"),
+            path=info.get("path"),
         )
 
 
@@ -184,6 +187,7 @@ class _Horizon(_Strict):
 class _ScenarioInfo(_Strict):
     name: str
     source: str
+    path: str | None = None
     horizon: _Horizon
     variant: str | None
     overrides: list[str]
@@ -332,12 +336,20 @@ def read_plan(path: str | Path) -> PlanRecord:
     if path.is_dir():
         path = path / "plan.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path, MAX_PLAN_BYTES, "a plan file").decode("utf-8"))
     except FileNotFoundError:
         raise OutputError(f"{path} does not exist") from None
+    except (NotARegularFile, FileTooLarge) as exc:
+        raise OutputError(f"{path} cannot be read: {exc}") from None
+    except UnicodeDecodeError:
+        raise OutputError(f"{path} is not a ppi plan (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
         raise OutputError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     return PlanRecord.from_json(data, where=str(path))
+
+
+# A plan of 2,000 projects and 150 quartiers over 15 years is about 40 MB; a file far above is not a plan.
+MAX_PLAN_BYTES = 500 * 1024 * 1024
 
 
 def plan_record(scenario: Scenario, plan: Plan, evaluation: Evaluation | None = None) -> PlanRecord:
@@ -352,6 +364,7 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         "scenario": {
             "name": scenario.name,
             "source": scenario.source,
+            **({"path": str(Path(scenario.source).absolute())} if not scenario.source.startswith("<") else {}),
             "horizon": {"start": scenario.first_year, "end": scenario.last_year},
             "variant": scenario.variant,
             "overrides": list(scenario.overrides),

@@ -95,3 +95,14 @@ def test_an_analysis_folder_resumes_the_same_run_only(tmp_path):
     assert analysis_folder(None, tmp_path / "sweep", run) == folder  # the same run resumes
     with pytest.raises(OutputError, match="another sweep run"):
         analysis_folder(None, tmp_path / "sweep", {**run, "points": 4})
+
+
+def test_a_named_pipe_given_as_a_plan_is_refused_without_waiting(tmp_path):
+    import os
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="named pipe, not a regular file"):
+        read_plan(fifo)
+    with pytest.raises(OutputError, match="named pipe"):
+        read_plan(tmp_path)  # the folder's plan.json is the pipe
