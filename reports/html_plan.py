@@ -96,7 +96,7 @@ def plan_html(
         if len(ev.finance):
             sections.append(("finances", t["finance"], _finance_section(scenario, ev, fmt)))
         if explanation:
-            sections.append(("pourquoi", TEXT[lang]["why.title"], _explain_section(explanation, fmt)))
+            sections.append(("pourquoi", TEXT[lang]["why.title"], _explain_section(explanation, fmt, scenario)))
     sections.append(("hypotheses", t["inputs"], inputs_section(scenario, plan, fmt)))
     body = "\n".join(section(a, title, content) for a, title, content in sections)
     return page(lang, f"{t['title_plan']} — {name}", head, [(a, title) for a, title, _ in sections], body, version)
@@ -128,9 +128,21 @@ def _diagnosis_section(diagnosis: Mapping[str, Any], fmt: Fmt) -> str:
     return "\n".join(parts)
 
 
-def _explain_section(explanation: Mapping[str, Any], fmt: Fmt) -> str:
-    """Force-in, drop and defer costs of the projects, the value of one more M€ a year, what binds."""
+def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenario) -> str:
+    """Force-in, drop and defer costs of the projects (by name, the id beside), the value of one more M€ a
+    year, what binds."""
     w = TEXT[fmt.lang]
+
+    def name(pid: str) -> str:
+        p = scenario.project.get(pid)
+        if p is None or not p.name or p.name == pid:
+            return esc(pid)
+        return f'{esc(p.name)} <span class="id">{esc(pid)}</span>'
+
+    def names(ids: str | None) -> str:
+        return ", ".join(
+            esc(scenario.project[i].name or i) if i in scenario.project else esc(i) for i in (ids or "").split()
+        )
 
     def delta(row: Mapping[str, Any] | None) -> str | tuple[str, str]:
         if row is None:
@@ -138,18 +150,19 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt) -> str:
         if row.get("delta") is None:
             word = w["not_possible"] if row.get("status") == "not possible" else w["infeasible"]
             return (esc(word), "num")
-        return (data_span(f"delta.{row['change']}.{row['project']}", row["delta"], fmt.num(row["delta"], 3)), "num")
+        value = 0.0 if abs(row["delta"]) < 5e-4 else row["delta"]  # never "-0,000"
+        return (data_span(f"delta.{row['change']}.{row['project']}", row["delta"], fmt.num(value, 3)), "num")
 
     parts = [f'<p class="note">{esc(w["why.intro"])}</p>']
     left = explain_left_out(dict(explanation))
     if left:
         rows = [
             [
-                esc(r["project"]),
+                name(r["project"]),
                 delta(r),
                 (str(r["new_start"]) if r.get("new_start") is not None else "", "num"),
-                esc(" ".join(filter(None, [r.get("displaced") or ""]))),
-                esc(r.get("added") or ""),
+                names(r.get("displaced")) if r.get("delta") is not None else esc(r.get("note") or ""),
+                names(r.get("added")),
             ]
             for r in left
         ]
@@ -159,11 +172,11 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt) -> str:
     if chosen:
         rows = [
             [
-                esc(c["project"]),
+                name(c["project"]),
                 (str(c.get("start") or ""), "num"),
                 delta(c.get("drop")),
                 delta(c.get("defer")) if c.get("defer") else (esc(w["not_possible"]), "num"),
-                esc(((c.get("drop") or {}).get("added")) or ""),
+                names((c.get("drop") or {}).get("added")),
             ]
             for c in chosen
         ]
@@ -177,7 +190,12 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt) -> str:
                 (fmt.meur(b["envelope"]), "num"),
                 (fmt.meur(b["charged"]), "num"),
                 (fmt.meur(b["margin"]) + (f" ({esc(w['at_limit'])})" if b.get("at_limit") else ""), "num"),
-                (data_span(f"gain.{b['year']}", b.get("gain_per_M"), fmt.num(b.get("gain_per_M"), 3)), "num"),
+                (
+                    data_span(
+                        f"gain.{b['year']}", b.get("gain_per_M"), fmt.num(_no_minus_zero(b.get("gain_per_M")), 3)
+                    ),
+                    "num",
+                ),
                 esc(w["yes"] if b.get("binding") else w["no"]),
             ]
             for b in budget
@@ -486,3 +504,8 @@ def _finance_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
             limits.append(t["max_borrowing"].format(v=fmt.meur(pr.max_borrowing)))
     caption = t["finance_caption"].format(limits=t["limits"].format(items="; ".join(limits)) if limits else "")
     return f'<p class="note">{esc(caption.strip())}</p>\n' + html_table(head, rows)
+
+
+def _no_minus_zero(value: float | None) -> float | None:
+    """A value printed with three decimals, without the "-0,000" of solver noise."""
+    return None if value is None else (0.0 if abs(value) < 5e-4 else value)

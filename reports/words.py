@@ -246,9 +246,9 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
     if e.budget:
         lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
         for b in e.budget:
-            flag = " binding" if b.binding else ""
-            limit = " at its limit" if b.at_limit else ""
-            gain = f"{b.gain:.3f}" if b.gain is not None else b.status
+            flag = "; one more M€ improves the plan" if b.binding else ""
+            limit = ", envelope used up" if b.at_limit else ""
+            gain = f"{0.0 if abs(b.gain) < 5e-4 else b.gain:.3f}" if b.gain is not None else b.status
             removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
             lines.append(
                 f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"

@@ -420,10 +420,18 @@ def _diagnosis_sheet(ws: Worksheet, diagnosis: dict[str, Any], lang: str, name: 
     write_table(ws, f"{t['diag.title']} — {name}", columns, rows, footer=name)
 
 
-def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) -> None:
-    """Why this plan: one row per re-solve about a project (with what holds the plan as notes), and the value
-    of one more M€ in each year's envelope."""
+def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, scenario: Scenario) -> None:
+    """Why this plan: one row per re-solve about a project, by name (with what holds the plan as notes), and
+    the value of one more M€ in each year's envelope."""
     w = TEXT[lang]
+
+    def label(pid: str) -> str:
+        p = scenario.project.get(pid)
+        return f"{p.name} ({pid})" if p is not None and p.name and p.name != pid else pid
+
+    def labels(ids: str | None) -> str:
+        return ", ".join(label(i) for i in (ids or "").split())
+
     columns = [
         Col(w["project"]),
         Col(w["start"], YEAR),
@@ -437,14 +445,14 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str) 
     ]
     rows = [
         [
-            r["project"],
+            label(r["project"]),
             r.get("start"),
             w.get(f"change.{r['change']}", r["change"]),
             r.get("status"),
             r.get("delta"),
             r.get("new_start"),
-            r.get("displaced") or "",
-            r.get("added") or "",
+            labels(r.get("displaced")),
+            labels(r.get("added")),
             r.get("note") or "",
         ]
         for r in [
@@ -520,7 +528,7 @@ def plan_workbook(
         if len(ev.transfers):
             _transfers_sheet(wb.create_sheet(t("sh.transfers")), scenario, ev, t, name)
         if explanation:
-            _explain_sheets(wb, explanation, lang, name)
+            _explain_sheets(wb, explanation, lang, name, scenario)
         _inputs_sheet(wb.create_sheet(t("sh.inputs")), scenario, plan, t, name)
     return save_workbook(wb, created_of(plan))
 

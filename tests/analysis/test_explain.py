@@ -147,7 +147,7 @@ def test_cli_explain_writes_tables_and_reports(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "Projects left out" in r.stdout and "big: infeasible (no plan can include it: in 2026 it alone needs 1.50 M€" in r.stdout
     assert re.search(r"p1 \(starts 2026\): dropped \+3\.000; deferred to 202[78] \+2\.000", r.stdout)
-    assert "2026: 1.000 (unmet removed: classes 1); margin 0.00 M€ at its limit binding" in r.stdout
+    assert "2026: 1.000 (unmet removed: classes 1); margin 0.00 M€, envelope used up; one more M€ improves the plan" in r.stdout
     data = json.loads((out / "explain.json").read_text(encoding="utf-8"))
     assert data["format"] == "ppi-explain/1"
     assert {(p["project"], p["change"]) for p in data["projects"]} >= {("p1", "drop"), ("big", "force_in")}
@@ -226,3 +226,22 @@ def test_the_explanation_renders_in_chromium_with_the_figures_of_explain_json(sm
             assert key["text"] == f"{row['delta']:.3f}".replace(".", ",").replace("-", "−")
     assert float(keys["gain.2026"]["value"]) == pytest.approx(1.0)
     assert "p2 démarre en 2027, la première année que permet sa fenêtre" in page.text(0)
+
+
+def test_the_explain_tables_name_projects_and_say_why_nothing_is_displaced(small_explained):
+    """Names, not ids, in the HTML tables (the id beside); a force-in with no plan shows its reason in the
+    "displaced" column instead of listing the plan's projects; no "-0,000"; and an envelope used up that one
+    more M€ would not improve reads as such (no "at its limit" beside "binding: no")."""
+    import dataclasses
+
+    from reports.html_plan import plan_html
+
+    _, scenario, plan, e = small_explained
+    named = dataclasses.replace(
+        scenario, projects=tuple(dataclasses.replace(p, name=f"Projet {p.id.upper()}") for p in scenario.projects)
+    )
+    page = plan_html(saved(named, plan), explanation=explanation_to_dict(e))
+    assert 'Projet BIG <span class="id">big</span>' in page
+    assert "il demande à lui seul 1,50" in page or "it alone needs 1.50" in page
+    assert "-0,000" not in page and "−0,000" not in page
+    assert "Contraignante" not in page and "à sa limite" not in page
