@@ -421,7 +421,7 @@ def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
                          textcoords="offset points")  # fmt: skip
     axes[0].set_xlabel("total envelope over the horizon (M€)")
     axes[0].set_ylabel("objective (weighted unmet unit-years)")
-    axes[0].set_title(title, fontsize=10)
+    axes[0].set_title(_wrapped(title, 60 if kinds else 110), fontsize=10)
     axes[0].grid(alpha=0.3)
     if kinds:
         for col in kinds:
@@ -449,7 +449,7 @@ def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(range(len(shown)), labels=list(shown["parameter"]), fontsize=8)
     ax.set_xlabel("objective (weighted unmet unit-years); base = black line")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrapped(title, 95), fontsize=10)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
@@ -469,7 +469,7 @@ def histogram_chart(mc: MonteCarlo, title: str) -> bytes:
     left.set_xlabel("objective (weighted unmet unit-years)")
     left.set_ylabel("samples")
     left.legend(fontsize=8)
-    left.set_title(title, fontsize=10)
+    left.set_title(_wrapped(title, 60), fontsize=10)
     top = mc.projects.head(25).iloc[::-1]
     right.barh(range(len(top)), top["chosen_share"], color="#1f4e79")
     right.set_yticks(range(len(top)), labels=list(top["project"]), fontsize=7)
@@ -519,3 +519,11 @@ def demand_chart(scenario: Scenario) -> bytes:
     fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def _wrapped(title: str, width: int) -> str:
+    """A chart title on as many lines as it needs to fit its axes (`width` characters at font size 10),
+    instead of being clipped at the figure's edge."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(title, width)) or title

@@ -96,11 +96,13 @@ def format_demand(scenario: Scenario) -> str:
     years = scenario.years
     shown = sorted({years[0], years[len(years) // 2], years[-1]})
     lines = [f"{scenario.name}  ({scenario.source})", f"Demand {years[0]}-{years[-1]}"]
+    # The district column is as wide as the longest label (22 at least), so long names keep the columns aligned.
+    width = max([22, *(len(d) + 6 for d in scenario.districts)])
     for k in scenario.kinds:
         unit = scenario.spec.demand_kinds[k].unit
         rows = table[table["kind"] == k]
         lines += ["", f"{k} ({unit}): {_rule(scenario, k)}"]
-        head = f"  {'district':<22} {'source':<8} " + " ".join(f"{y:>7}" for y in shown)
+        head = f"  {'district':<{width}} {'source':<8} " + " ".join(f"{y:>7}" for y in shown)
         lines.append(head + f" {'peak':>12} {'cap. ' + str(years[0]):>10} {'worst gap':>14}")
         for d in scenario.districts:
             r = rows[rows["district"] == d].set_index("year")
@@ -110,7 +112,7 @@ def format_demand(scenario: Scenario) -> str:
             gap_text = f"{worst:+.1f} ({worst_year})" if worst > 1e-9 else "none"
             label = d + (" (REP)" if bool(r["rep"].iloc[0]) else "")
             lines.append(
-                f"  {label:<22} {r['source'].iloc[0]:<8} "
+                f"  {label:<{width}} {r['source'].iloc[0]:<8} "
                 + " ".join(f"{r.loc[y, 'demand']:>7.1f}" for y in shown)
                 + f" {r.loc[peak_year, 'demand']:>6.1f} ({peak_year})"
                 + f" {r.loc[years[0], 'existing']:>10.1f} {gap_text:>14}"
@@ -118,7 +120,7 @@ def format_demand(scenario: Scenario) -> str:
         total = rows.groupby("year")[["demand", "existing"]].sum()
         short = rows.assign(short=rows["gap"].clip(lower=0)).groupby("year")["short"].sum()
         lines.append(
-            f"  {'total':<22} {'':<8} "
+            f"  {'total':<{width}} {'':<8} "
             + " ".join(f"{total.loc[y, 'demand']:>7.1f}" for y in shown)
             + f" {'':>12} {total.loc[years[0], 'existing']:>10.1f}"
             + f"   short {short.sum():.1f} unit-years"
