@@ -156,8 +156,11 @@ def scenario_of(record: Any, allow_outside_files: bool = False) -> Scenario:
     ref = record.scenario
     if not ref.source or ref.source.startswith("<"):
         raise OutputError("the plan does not name the scenario file it was solved from")
+    source = ref.source  # as typed where the plan was solved; its absolute path when that is not found from here
+    if ref.path and not Path(source).is_file() and Path(ref.path).is_file():
+        source = ref.path
     return load_scenario(
-        ref.source,
+        source,
         variant=ref.variant,
         overrides=ref.sets,
         budget_scale=ref.budget_scale,

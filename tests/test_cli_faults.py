@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import pty  # noqa: F401  (the terminal cases are in tests/solver/test_interrupt.py)
+import shutil
 import signal
 import subprocess
 import sys
@@ -253,3 +254,23 @@ def test_ctrl_c_on_a_sweep_keeps_finished_points_and_says_so(tmp_path):
     assert "finished points are kept" in err and str(out) in err
     kept = list((out / "points").glob("*.json"))
     assert kept and all(json.loads(p.read_text())["label"] for p in kept)
+
+
+# --------------------------------------------------------------------------- the scenario a plan came from (17)
+
+
+def test_a_plan_solved_elsewhere_is_reported_and_compared_from_another_folder(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(REPO / "scenarios" / "exemple-ville", work / "exemple-ville")
+    proc = run("solve", "exemple-ville/scenario.yaml", "--out", "plan", "--quiet", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads((work / "plan" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["scenario"]["source"] == "exemple-ville/scenario.yaml"  # shown as typed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = run("report", work / "plan", "--out", elsewhere / "report", cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert (elsewhere / "report" / "report.html").is_file()
+    proc = run("compare", work / "plan", work / "plan", "--out", elsewhere / "cmp", "--quiet", "--report", "html",
+               cwd=elsewhere)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr

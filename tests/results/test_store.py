@@ -163,8 +163,10 @@ def test_two_solves_into_the_same_out_at_once_one_succeeds_the_other_says_so(tmp
 def test_a_folder_being_written_is_refused_plainly(small, tmp_path):
     out = tmp_path / "out"
     with _start("solve", small, "--out", out, env={"PPI_STORE_PAUSE": "written"}) as first:
-        while "ppi-store-pause" not in first.stderr.readline():
-            pass
+        line = "..."
+        while line and "ppi-store-pause" not in line:
+            line = first.stderr.readline()
+        assert "ppi-store-pause" in line, "the first run did not pause in the store"
         second = run_cli("solve", small, "--out", out, "--force")
         first.kill()
         first.wait()
