@@ -274,3 +274,16 @@ def test_a_plan_solved_elsewhere_is_reported_and_compared_from_another_folder(tm
     proc = run("compare", work / "plan", work / "plan", "--out", elsewhere / "cmp", "--quiet", "--report", "html",
                cwd=elsewhere)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_dask_cluster_that_does_not_start_is_said_plainly(small, tmp_path, capsys, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+
+    def broken(*args, **kwargs):
+        raise OSError("Worker failed to start")
+
+    monkeypatch.setattr(distributed, "LocalCluster", broken)
+    code, _, err = main(["sweep", small, "--budget-scale", "1", "--executor", "dask", "--out", tmp_path / "s"], capsys)
+    assert code == 1, err
+    assert "the local Dask cluster could not start" in err and "Worker failed to start" in err
+    assert "internal error" not in err
