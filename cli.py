@@ -414,6 +414,10 @@ def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> ppi.R
             print(file=sys.stderr)
         print(f"internal error: {exc}", file=sys.stderr)
         return None
+    except KeyboardInterrupt:  # the solver stopped (SolveInterrupted): the message goes below the progress line
+        if show_progress:
+            print(file=sys.stderr)
+        raise
     if show_progress:
         print(file=sys.stderr)
     return result

@@ -675,7 +675,9 @@ def write_schema(path: str | Path, force: bool = False) -> None:
         except (OSError, ValueError):
             earlier = None
         if not (isinstance(earlier, dict) and ("$schema" in earlier or earlier.get("type") == "object")):
-            raise OutputError(f"{path} exists and is not a JSON Schema; add --force to replace it, or choose another file")
+            raise OutputError(
+                f"{path} exists and is not a JSON Schema; add --force to replace it, or choose another file"
+            )
     write_file(path, schema_text().encode("utf-8"))
 
 

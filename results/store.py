@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the folder checks run before any solve: pandas and the eval
 
 MARKER = ".ppi-results"
 TAG_LENGTH = 8  # hex digits of the tag of a folder or file built beside its destination
-_LEFTOVER = re.compile(r"\.(new|old)-[0-9a-f]{%d}$" % TAG_LENGTH)
+_LEFTOVER = re.compile(rf"\.(new|old)-[0-9a-f]{{{TAG_LENGTH}}}$")
 _HELD: dict[str, int] = {}  # folders claimed by this process (absolute path) -> the locked file's descriptor
 
 
@@ -173,7 +173,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def _pause(stage: str) -> None:
     """Test hook: with PPI_STORE_PAUSE=<stage>, say so on stderr and wait there (to be killed by a test)."""
     if os.environ.get("PPI_STORE_PAUSE") == stage:
-        print(f"ppi-store-pause {stage}", file=sys.stderr, flush=True)
+        sys.stderr.write(f"ppi-store-pause {stage}\n")
+        sys.stderr.flush()
         time.sleep(600)
 
 
@@ -307,9 +308,7 @@ def output_folder(out: str | Path | None, default: Path, force: bool = False) ->
         try:
             writable_folder(path)
             if out and holds_results(path) and not force:
-                raise OutputError(
-                    f"{path} already holds results; add --force to replace them, or choose another --out"
-                )
+                raise OutputError(f"{path} already holds results; add --force to replace them, or choose another --out")
         except BaseException:
             release(path)
             raise

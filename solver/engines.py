@@ -19,8 +19,8 @@ import os
 import re
 import signal
 import sys
-import threading
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field

@@ -58,8 +58,17 @@ def refused(proc: subprocess.CompletedProcess, *words: str) -> None:
         (["sweep", EXAMPLE, "--budget-scale", "1", "--out", " "], ["--out", "empty"]),
         (["schema", "--out", ""], ["--out", "empty"]),
         (["sweep", EXAMPLE, "--budget-scale", "0.5:1.5:1e-7"], ["10,000,001 points", "--max-points 10000001"]),
-        (["sweep", EXAMPLE, "--budget-scale", "0.5:1.5:0.01", "--vary", "finance.fctva.rate=" + ",".join(
-            f"0.{i:02d}" for i in range(10, 40))], ["3,030 points", "--max-points 3030"]),
+        (
+            [
+                "sweep",
+                EXAMPLE,
+                "--budget-scale",
+                "0.5:1.5:0.01",
+                "--vary",
+                "finance.fctva.rate=" + ",".join(f"0.{i:02d}" for i in range(10, 40)),
+            ],
+            ["3,030 points", "--max-points 3030"],
+        ),
         (["montecarlo", EXAMPLE, "--samples", "100000000"], ["100,000,000", "--max-points 100000000"]),
     ],
 )
