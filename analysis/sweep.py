@@ -297,6 +297,8 @@ def run_sweep(
     (out / ".ppi-results").write_text(f"{SWEEP_FORMAT}\n", encoding="utf-8")
     inputs = _inputs_digest(spec)
     keys = [spec.key(p, inputs) for p in spec.points]
+    for leftover in points_dir.glob(".*.json.new-*"):  # a point file cut short by a killed run (folder claimed)
+        leftover.unlink(missing_ok=True)
     done: dict[str, dict[str, Any]] = {}
     damaged: list[str] = []
     labels = {k: p.label for k, p in zip(keys, spec.points, strict=True)}

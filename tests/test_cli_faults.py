@@ -231,6 +231,7 @@ def test_a_damaged_point_file_is_solved_again_and_said(small, tmp_path):
     good = json.loads(points[1].read_text())["plan"]
     points[0].write_bytes(b"\xff\xfe\x00garbage")  # not UTF-8
     points[1].write_text('{"truncated": ')  # not JSON
+    (out / "points" / f".{points[0].name}.new-0123abcd").write_bytes(b"")  # a write cut short by a kill
     proc = run(*args)
     assert proc.returncode == 0, proc.stderr
     no_traceback(proc)
@@ -238,6 +239,7 @@ def test_a_damaged_point_file_is_solved_again_and_said(small, tmp_path):
     assert "2 points solved, 0 reused" in proc.stdout
     again_plan = json.loads(points[1].read_text())["plan"]
     assert again_plan["objective"] == good["objective"] and again_plan["projects"] == good["projects"]
+    assert not list((out / "points").glob(".*"))
     again = run(*args)
     assert "0 points solved, 2 reused" in again.stdout and "damaged" not in again.stderr
 
