@@ -815,7 +815,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
     except ppi.AlternativesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
-    ppi.write_folder(out, ppi.alternatives_files(scenario, found), "ppi-alternatives/1")
+    ppi.write_folder(out, ppi.alternatives_files(scenario, found, out), "ppi-alternatives/1")
     shown = found.table.drop(columns=["moved"]).copy()
     shown["above_optimum"] = shown["above_optimum"].map(lambda v: f"{v:+.2%}")
     shown["city_cost"] = (shown["city_cost"] / 1e6).round(2)

@@ -450,7 +450,7 @@ def write_explanation(
 
     data = explanation_to_dict(explanation)
     write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    write_file(out / "plan.json", result.record.to_bytes())
+    write_file(out / "plan.json", result.record.to_bytes(out))
     write_table(out / "projects", projects_table(explanation))
     names = ["explain.json", "projects.csv"]
     if explanation.budget:
@@ -610,13 +610,14 @@ def alternatives(
     )
 
 
-def alternatives_files(scenario: Scenario, found: Any) -> dict[str, bytes]:
-    """alternatives.csv and the plan.json of the optimum and of each alternative."""
+def alternatives_files(scenario: Scenario, found: Any, folder: str | Path | None = None) -> dict[str, bytes]:
+    """alternatives.csv and the plan.json of the optimum and of each alternative (to be written into
+    `folder`: the scenario's path is recorded relative to it)."""
     from results.tables import csv_bytes
 
     files = {"alternatives.csv": csv_bytes(found.table)}
     for name, plan in [("optimum", found.optimum), *((f"alternative-{i}", p) for i, p in enumerate(found.plans, 1))]:
-        files[f"{name}.json"] = plan.record.to_bytes()
+        files[f"{name}.json"] = plan.record.to_bytes(folder)
     return files
 
 

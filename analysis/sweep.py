@@ -228,7 +228,7 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
     plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
     result = verified(scenario, plan, what=f"the plan of point {point.label}")
-    data = result.record.to_json()
+    data = result.record.placed(None)  # a point's plan names no path of the machine
     out = {
         "format": SWEEP_FORMAT,
         "point": spec.record(point),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,7 +55,7 @@ class ScenarioRef:
     sets: tuple[str, ...]
     overrides: tuple[str, ...]
     budget_scale: float | None
-    path: str | None = None  # the scenario file's absolute path (`source` is as the user typed it)
+    path: str | None = None  # the scenario file's absolute path in memory (`source` is as the user typed it)
 
     @property
     def edited(self) -> bool:
@@ -73,8 +74,21 @@ class PlanRecord:
         """The plan.json document (a dict that json.dumps writes as the file)."""
         return dict(self.data)
 
-    def to_bytes(self) -> bytes:
-        return (json.dumps(self.data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    def to_bytes(self, folder: str | Path | None = None) -> bytes:
+        """The plan.json file's bytes. Written into `folder`, the scenario's `path` is made relative to that
+        folder, so that no absolute path of the machine is written and the folder can move with its scenario."""
+        return (json.dumps(self.placed(folder), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def placed(self, folder: str | Path | None) -> dict[str, Any]:
+        """The document as written into `folder` (see `to_bytes`); without a folder, without the path."""
+        info = dict(self.data.get("scenario") or {})
+        if "path" not in info:
+            return dict(self.data)
+        if folder is None:
+            info.pop("path")
+        else:
+            info["path"] = os.path.relpath(info["path"], Path(folder).absolute())
+        return {**self.data, "scenario": info}
 
     @classmethod
     def from_json(cls, data: Any, where: str = "plan") -> PlanRecord:
@@ -345,7 +359,12 @@ def read_plan(path: str | Path) -> PlanRecord:
         raise OutputError(f"{path} is not a ppi plan (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
         raise OutputError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    return PlanRecord.from_json(data, where=str(path))
+    record = PlanRecord.from_json(data, where=str(path))
+    scenario_path = (record.data.get("scenario") or {}).get("path")
+    if scenario_path and not Path(scenario_path).is_absolute():  # written relative to the plan's folder
+        info = {**record.data["scenario"], "path": str(path.absolute().parent / scenario_path)}
+        record = PlanRecord({**record.data, "scenario": info})
+    return record
 
 
 # A plan of 2,000 projects and 150 quartiers over 15 years is about 40 MB; a file far above is not a plan.

@@ -199,7 +199,7 @@ def write_results(
     ev = evaluation
     if ev is None and plan.status.has_plan:
         ev = evaluate_plan(scenario, plan.starts, plan.transfers)
-    files["plan.json"] = (record or plan_record(scenario, plan, ev)).to_bytes()
+    files["plan.json"] = (record or plan_record(scenario, plan, ev)).to_bytes(out_dir)
     if ev is not None:
         for name, table in result_tables(scenario, ev).items():
             files[f"{name}.csv"] = csv_bytes(table)
