@@ -109,13 +109,14 @@ def test_a_named_pipe_given_as_a_plan_is_refused_without_waiting(tmp_path):
         read_plan(tmp_path)  # the folder's plan.json is the pipe
 
 
-def test_a_plan_file_names_its_scenario_relative_to_its_folder(tmp_path):
-    """No absolute path of the machine in plan.json: the scenario's path is written relative to the plan's
-    folder, and read back as the file it names."""
+def test_a_plan_file_names_its_scenario_relative_to_its_folder(tmp_path, monkeypatch):
+    """No absolute path of the machine in plan.json (the scenario typed as a relative path): the scenario's
+    path is written relative to the plan's folder, and read back as the file it names."""
     import ppi
     from tests.helpers import REPO
 
-    scenario = ppi.load(REPO / "scenarios" / "rennes" / "scenario.yaml")
+    monkeypatch.chdir(REPO)
+    scenario = ppi.load("scenarios/rennes/scenario.yaml")
     ppi.write(ppi.solve(scenario), tmp_path / "out")
     text = (tmp_path / "out" / "plan.json").read_text(encoding="utf-8")
     written = json.loads(text)["scenario"]["path"]
