@@ -120,6 +120,6 @@ def test_a_plan_file_names_its_scenario_relative_to_its_folder(tmp_path, monkeyp
     ppi.write(ppi.solve(scenario), tmp_path / "out")
     text = (tmp_path / "out" / "plan.json").read_text(encoding="utf-8")
     written = json.loads(text)["scenario"]["path"]
-    assert not written.startswith("/") and str(tmp_path) not in text and str(REPO) not in text
+    assert not written.startswith("/") and str(tmp_path) not in text and f'"{REPO}' not in text
     record = read_plan(tmp_path / "out")
     assert Path(record.scenario.path).resolve() == (REPO / "scenarios" / "rennes" / "scenario.yaml").resolve()
