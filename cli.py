@@ -176,6 +176,7 @@ def _add_quiet(p: argparse.ArgumentParser, help_text: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ppi", description="Plan school and childcare equipment under PPI budget envelopes.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"ppi {ppi.version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("solve", help="choose and schedule projects; write plan.json and CSV tables")
@@ -437,6 +438,18 @@ def _start_plan(scenario, path: str | None, quiet: bool) -> dict[str, int | None
     return starts
 
 
+def _number(value: float) -> str:
+    """A number in a printed table: four significant digits, in plain notation (no 9.523e-05), no -0."""
+    if value != value:  # NaN
+        return "—"
+    if abs(value) < 5e-7:
+        return "0"
+    text = f"{value:.4g}"
+    if "e" in text:
+        text = f"{value:.6f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.0f}"
+    return text
+
+
 def _exit_code(status: str) -> int:
     return EXIT_BY_STATUS[str(status)]
 
@@ -537,6 +550,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         for written in ppi.write_reports(result, folder, out, args.format, args.lang, force=args.force):
             print(written)
         return EXIT_OK
+    file, _ = ppi.split_target(args.target)
+    if not Path(file).exists() and Path(file).suffix.lower() not in (".yaml", ".yml"):
+        raise _UsageError(f"{args.target}: no such results folder, plan file or scenario")
     scenario = _load(args.target, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
     solved = _solve(scenario, args)
@@ -677,7 +693,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     shown = table[cols].copy()
     shown["envelope_total"] = (shown["envelope_total"] / 1e6).round(2)
     print(shown.rename(columns={"envelope_total": "envelope M€", "objective_per_extra_meur": "gain per M€"}).to_string(
-        index=False, float_format=lambda v: f"{v:.4g}"
+        index=False, float_format=_number, na_rep="—"
     ))  # fmt: skip
     k = ppi.knee(table) if frontier else None
     if k is not None:
@@ -713,7 +729,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     if base is not None:
         ppi.write_file(out / "tornado.png", ppi.tornado_chart(table, base, scenario.name))
     print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
-    print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=_number, na_rep="—"))
     print("\nPlan changes against the base:")
     for row in table.to_dict("records"):
         print(f"  {row['parameter']}: {row['plan changes']}")
@@ -752,7 +768,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
         ppi.write_table(out / name, table)
     ppi.write_file(out / "montecarlo.png", ppi.montecarlo_chart(mc, scenario.name))
-    print(mc.summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(mc.summary.to_string(index=False, float_format=_number, na_rep="—"))
     print("\nProjects by how often they are chosen:")
     print(mc.projects[["project", "chosen_share", "most_frequent_start", "starts"]].head(20).to_string(index=False))
     print(
@@ -816,10 +832,10 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
     ppi.write_folder(out, ppi.alternatives_files(scenario, found, out), "ppi-alternatives/1")
-    shown = found.table.drop(columns=["moved"]).copy()
+    shown = found.table.copy()  # "moved": the projects an alternative only starts in another year
     shown["above_optimum"] = shown["above_optimum"].map(lambda v: f"{v:+.2%}")
     shown["city_cost"] = (shown["city_cost"] / 1e6).round(2)
-    print(shown.rename(columns={"city_cost": "city cost M€"}).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(shown.rename(columns={"city_cost": "city cost M€"}).to_string(index=False, float_format=_number, na_rep="—"))
     if len(found.plans) < args.count:
         print(f"\nOnly {len(found.plans)} different plans fit within {args.within:.1%} of the optimum.")
     print(f"\nPlans written to {out}/ (alternatives.csv, optimum.json, alternative-N.json)")

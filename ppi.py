@@ -105,6 +105,17 @@ def _sets(values: Sets) -> tuple[str, ...]:
     return tuple(values)
 
 
+def version() -> str:
+    """The installed ppi's version ("dev" when run from a checkout that is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _version
+
+    try:
+        return _version("ppi")
+    except PackageNotFoundError:
+        return "dev"
+
+
 def split_target(text: str) -> tuple[str, str | None]:
     """`scenario.yaml:budget-serre` -> (`scenario.yaml`, `budget-serre`); a path alone -> (path, None)."""
     head, sep, tail = text.rpartition(":")

@@ -328,7 +328,7 @@ def analysis_folder(out: str | Path | None, default: Path, run: dict[str, Any], 
     in run.json, or a solve's plan) is refused without `force`, and replaced whole with it."""
     if out is not None and not str(out).strip():
         raise OutputError("--out is empty: give a folder name, or leave --out out for the default folder")
-    folder = Path(out) if out else default
+    folder = Path(out) if out else _default_analysis_folder(default, run, force)
     if not claim(folder):
         raise _busy(folder)
     try:
@@ -338,10 +338,30 @@ def analysis_folder(out: str | Path | None, default: Path, run: dict[str, Any], 
         raise
 
 
+def _run_text(run: dict[str, Any]) -> str:
+    return json.dumps(run, indent=1, sort_keys=True, default=str) + "\n"
+
+
+def _default_analysis_folder(default: Path, run: dict[str, Any], force: bool) -> Path:
+    """Without --out: the default folder when it is free or holds this very run (which then resumes), else
+    the first of `<default>-2`, `<default>-3`, ... that is — as `ppi solve` numbers its folders (with
+    `force`: the default folder, replaced)."""
+    if force:
+        return default
+    text = _run_text(run)
+    path, n = default, 2
+    while path.exists():
+        record = path / "run.json"
+        if path.is_dir() and (not holds_results(path) or (record.is_file() and record.read_text("utf-8") == text)):
+            break
+        path, n = default.with_name(f"{default.name}-{n}"), n + 1
+    return path
+
+
 def _analysis_folder(folder: Path, run: dict[str, Any], force: bool) -> Path:
     folder = writable_folder(folder)
     record = folder / "run.json"
-    text = json.dumps(run, indent=1, sort_keys=True, default=str) + "\n"
+    text = _run_text(run)
     same = record.is_file() and record.read_text(encoding="utf-8") == text
     if holds_results(folder) and not same:
         if not force:

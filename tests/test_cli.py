@@ -658,3 +658,22 @@ def test_a_table_outside_the_scenario_folder_needs_allow_outside_files_in_every_
         tmp_path / "sweep",
     )
     assert sweep.returncode == 0, sweep.stderr
+
+
+def test_version_and_a_missing_results_folder(capsys):
+    """`ppi --version`; `ppi report` of a folder that does not exist is not called a scenario file."""
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.startswith("ppi ")
+    assert cli.main(["report", "results/nowhere"]) == cli.EXIT_INVALID
+    err = capsys.readouterr().err
+    assert "no such results folder, plan file or scenario" in err and "scenario file" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(9.523e-05, "0.000095"), (-0.0, "0"), (-1e-9, "0"), (float("nan"), "—"), (1234567.0, "1,234,567"), (0.5, "0.5")],
+)
+def test_printed_tables_show_plain_numbers(value, text):
+    """No NaN, no 9.523e-05, no -0 in the tables the command line prints."""
+    assert cli._number(value) == text

@@ -94,8 +94,13 @@ def test_an_analysis_folder_resumes_the_same_run_only(tmp_path):
     assert json.loads((folder / "run.json").read_text()) == run
     (folder / ".ppi-results").write_text("ppi-sweep/1\n")  # what a run leaves beside its points
     assert analysis_folder(None, tmp_path / "sweep", run) == folder  # the same run resumes
-    with pytest.raises(OutputError, match="another sweep run"):
-        analysis_folder(None, tmp_path / "sweep", {**run, "points": 4})
+    with pytest.raises(OutputError, match="another sweep run"):  # a folder named with --out is not replaced
+        analysis_folder(folder, tmp_path / "sweep", {**run, "points": 4})
+    other = analysis_folder(None, tmp_path / "sweep", {**run, "points": 4})  # the default folder is numbered
+    assert other == tmp_path / "sweep-2"
+    (other / ".ppi-results").write_text("ppi-sweep/1\n")
+    assert analysis_folder(None, tmp_path / "sweep", {**run, "points": 4}) == other  # and resumes there
+    assert analysis_folder(None, tmp_path / "sweep", run) == folder
 
 
 def test_a_named_pipe_given_as_a_plan_is_refused_without_waiting(tmp_path):
