@@ -832,10 +832,15 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INFEASIBLE
     ppi.write_folder(out, ppi.alternatives_files(scenario, found, out), "ppi-alternatives/1")
-    shown = found.table.copy()  # "moved": the projects an alternative only starts in another year
+    shown = found.table.drop(columns=["moved"]).copy()
     shown["above_optimum"] = shown["above_optimum"].map(lambda v: f"{v:+.2%}")
     shown["city_cost"] = (shown["city_cost"] / 1e6).round(2)
     print(shown.rename(columns={"city_cost": "city cost M€"}).to_string(index=False, float_format=_number, na_rep="—"))
+    moved = [(row["plan"], row["moved"]) for row in found.table.to_dict("records") if row["moved"]]
+    if moved:  # an alternative may differ from the optimum only by when projects start
+        print("\nRe-timed against the optimum (project:from→to):")
+        for plan, text in moved:
+            print(f"  {plan}: {text}")
     if len(found.plans) < args.count:
         print(f"\nOnly {len(found.plans)} different plans fit within {args.within:.1%} of the optimum.")
     print(f"\nPlans written to {out}/ (alternatives.csv, optimum.json, alternative-N.json)")
