@@ -458,9 +458,10 @@ def write_explanation(
     and Parquet), and the plan's reports with their "why" section; each file atomically. Returns the names of
     the explanation's own files."""
     from reports.words import explanation_to_dict, projects_table
+    from results import write_json
 
     data = explanation_to_dict(explanation)
-    write_file(out / "explain.json", (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_json(out / "explain.json", data)
     write_file(out / "plan.json", result.record.to_bytes(out))
     write_table(out / "projects", projects_table(explanation))
     names = ["explain.json", "projects.csv"]
