@@ -875,6 +875,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not record.has_plan:
         print(f"the plan has status {record.status}: there is nothing to verify")
         return EXIT_OK
+    horizon = (record.data.get("scenario") or {}).get("horizon") or {}
+    plan_name, name = ref.name or "", scenario.name
+    same_city = plan_name.startswith(name) or name.startswith(plan_name)  # a variant's name extends its base's
+    if not same_city or (horizon.get("start"), horizon.get("end")) != (scenario.first_year, scenario.last_year):
+        print(
+            f"the plan was solved for another scenario: {ref.name} ({horizon.get('start')}-{horizon.get('end')}), "
+            f"not {scenario.name} ({scenario.first_year}-{scenario.last_year}); there is nothing to compare"
+        )
+        return EXIT_INVALID
     check = ppi.verify(scenario, record)
     print(check)
     return EXIT_OK if check.ok else EXIT_INVALID

@@ -180,3 +180,19 @@ def test_reports_and_comparisons_refuse_a_plan_whose_figures_were_edited(solved,
         err = capsys.readouterr().err
         assert "the plan does not match its scenario" in err and "budget 2028 envelope" in err
     assert not (tmp_path / "r").exists() and not (tmp_path / "c").exists()
+
+
+def test_a_plan_of_another_scenario_is_said_in_one_line(solved, tmp_path, capsys):
+    """`ppi verify` of a Rennes plan against Exemple-Ville: one line, exit 1, not dozens of violations."""
+    out = tmp_path / "rennes"
+    assert cli.main(["solve", str(REPO / "scenarios" / "rennes" / "scenario.yaml"), "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["verify", str(EXAMPLE), str(out)]) == cli.EXIT_INVALID
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and "solved for another scenario" in lines[0]
+    # a variant's plan against its base is no other scenario: it is checked (and breaks its envelopes)
+    variant = tmp_path / "serre"
+    assert cli.main(["solve", f"{EXAMPLE}:budget-serre", "--out", str(variant), "--quiet"]) == 0
+    capsys.readouterr()
+    cli.main(["verify", str(EXAMPLE), str(variant)])
+    assert "another scenario" not in capsys.readouterr().out
