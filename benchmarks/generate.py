@@ -3,7 +3,7 @@
 `generate_scenario(tier, seed, **knobs)` returns a scenario as the YAML structure in Python objects (feed it
 to `models.scenario_from_dict`). The same tier, seed and knobs always give the same scenario.
 
-Tiers (docs/PERFORMANCE.md):
+Tiers (docs/performance.md, "Benchmark protocol"):
 
     tier  projects  districts  years  kinds
     S         30         5      10    maternelle, elementaire

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "scenarios"  # every scenarios/<name>/scenario.yaml is benchmarked (group "shipped")
-SHIFT_S = 10.0  # shifted geometric mean shift (seconds), as in docs/PERFORMANCE.md
+SHIFT_S = 10.0  # shifted geometric mean shift (seconds), as in docs/performance.md
 RESULT_PREFIX = "BENCHMARK-RESULT "
 
 

@@ -108,6 +108,23 @@ def test_no_file_cites_the_old_brief_or_a_path_outside_the_repository():
     assert not found, "\n".join(found)
 
 
+DOCS_CITED = re.compile(r"\bdocs/([\w.-]+\.md)\b")
+
+
+def test_every_page_of_docs_that_a_file_cites_exists():
+    """A file naming `docs/<page>.md` (a docstring, a comment, a page) names a page of the repository."""
+    missing = []
+    for path in tracked_files():
+        text = text_of(path)
+        if text is None:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            missing += [
+                f"{path}:{number}: docs/{m}" for m in DOCS_CITED.findall(line) if not (REPO / "docs" / m).is_file()
+            ]
+    assert not missing, "\n".join(missing)
+
+
 def test_domain_facts_are_in_the_repository():
     page = REPO / "docs" / "domain.md"
     assert page.is_file()
