@@ -96,7 +96,8 @@ class Result:
         """The independent check of the plan (None when there is no plan to check)."""
         if not self.has_plan:
             return None
-        return verify_plan(self.scenario, self.record, self.evaluation)
+        # A record made now from this evaluation reports its figures by construction: only a saved one can differ.
+        return verify_plan(self.scenario, self.record, self.evaluation, reported=self.saved is not None)
 
     # pandas views, for analysts.
     def _table(self, name: str) -> pd.DataFrame:
