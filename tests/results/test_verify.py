@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -155,10 +154,6 @@ def test_every_figure_of_the_budget_and_balance_tables_is_compared(solved):
             row = tampered[table][1]
             row[column] = (row[column] or 0) + 12345.0 if isinstance(row[column], (int, float)) else 12345.0
             assert not verify_plan(scenario, PlanRecord.from_json(tampered)).ok, f"{table}.{column}"
-
-
-def test_the_helpers_example_path_exists():
-    assert Path(EXAMPLE).is_file()
 
 
 def test_reports_and_comparisons_refuse_a_plan_whose_figures_were_edited(solved, tmp_path, capsys):
