@@ -283,15 +283,9 @@ def format_comparison(comparison: Comparison) -> str:
 
 
 def comparable_note(comparison: Comparison) -> str:
-    """Empty when the objectives are comparable; else which weights differ, and what to compare instead."""
-    if comparison.comparable:
-        return ""
-    first = comparison.labels[0]
-    parts = [
-        f"{label}: " + ", ".join(f"{what} {value:g}" for what, value in diffs)
-        for label, diffs in comparison.weight_differences().items()
-    ]
-    return (
-        f"! Objectives not comparable: their weights differ from {first}'s ({'; '.join(parts)}). "
-        "Compare the unmet demand per kind and the money, not the objective."
-    )
+    """Empty when the objectives are comparable; else, for the printout, which weights differ and what to
+    compare instead (the catalogue's words, reports.words.not_comparable_text)."""
+    from reports.words import not_comparable_text
+
+    note = not_comparable_text(comparison, "en")
+    return f"! {note}" if note else ""
