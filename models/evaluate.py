@@ -20,7 +20,9 @@ class Evaluation:
     spending: pd.DataFrame  # project, year, city_spending (every year, also outside the horizon)
     receipts: pd.DataFrame  # project, year, subsidies, fctva
     budget: pd.DataFrame  # one row per horizon year
-    balance: pd.DataFrame  # one row per district, kind, year
+    # one row per district, kind, year: added, capacity and unmet are expected values (capacity × maturity
+    # confidence, what the objective counts); added_nominal and unmet_nominal count every place delivered
+    balance: pd.DataFrame
     transfers: pd.DataFrame  # from, to, kind, year, units: demand met next door
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
     finance: pd.DataFrame  # one row per horizon year: savings and debt path (empty without a prospective block)
@@ -50,7 +52,8 @@ def evaluate_plan(
     transfers = transfers or {}
     years = scenario.years
     project_rows, spending_rows, receipt_rows = [], [], []
-    added: dict[tuple[str, str, int], float] = {}
+    added: dict[tuple[str, str, int], float] = {}  # expected: capacity × maturity confidence
+    nominal: dict[tuple[str, str, int], float] = {}  # every place delivered (confidence 1)
     cost_total = 0.0
     for p in scenario.projects:
         s = starts.get(p.id)
@@ -90,6 +93,7 @@ def evaluate_plan(
                 for k, cap in p.capacity.items():
                     key = (p.district, k, y)
                     added[key] = added.get(key, 0.0) + p.confidence * cap
+                    nominal[key] = nominal.get(key, 0.0) + cap
     spending = pd.DataFrame(spending_rows, columns=["project", "year", "city_spending"])
     by_year = spending.groupby("year")["city_spending"].sum().to_dict() if len(spending) else {}
     receipts = pd.DataFrame(receipt_rows, columns=["project", "year", "subsidies", "fctva"])
@@ -144,6 +148,8 @@ def evaluate_plan(
                 new = added.get(key, 0.0)
                 out, into = sent.get(key, 0.0), received.get(key, 0.0)
                 unmet = max(0.0, demand - out - (existing + new - into))
+                new_nominal = nominal.get(key, 0.0)
+                unmet_nominal = max(0.0, demand - out - (existing + new_nominal - into))
                 unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
                 by_kind[k] += scenario.weight[k] * scenario.discount[y] * unmet
                 balance_rows.append(
@@ -158,6 +164,8 @@ def evaluate_plan(
                         "sent": out,
                         "received": into,
                         "unmet": unmet,
+                        "added_nominal": new_nominal,
+                        "unmet_nominal": unmet_nominal,
                     }
                 )
     finance = prospective_path(scenario, starts)

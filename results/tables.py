@@ -20,16 +20,28 @@ def result_tables(scenario: Scenario, ev: Evaluation) -> dict[str, pd.DataFrame]
     for col in ("start", "delivery"):
         projects[col] = projects[col].astype("Int64")
     tables = {
-        "projects": projects,
-        "apcp": apcp_table(scenario, ev),
-        "budget": ev.budget.round(2),
-        "balance": ev.balance.round(6),
+        "projects": tidy(projects),
+        "apcp": tidy(apcp_table(scenario, ev), 2),
+        "budget": tidy(ev.budget, 2),
+        "balance": tidy(ev.balance),
     }
     if len(ev.finance):
-        tables["finance"] = ev.finance.round(4)
+        tables["finance"] = tidy(ev.finance, 4)
     if scenario.transfers_on:
-        tables["transfers"] = ev.transfers.round(6)
+        tables["transfers"] = tidy(ev.transfers)
     return tables
+
+
+PRECISION = 6  # decimals kept of a quantity (classes, places, shares): 0.3999999999998434 is written 0.4
+
+
+def tidy(table: pd.DataFrame, digits: int = PRECISION) -> pd.DataFrame:
+    """A table as people read it: floats rounded to `digits` decimals, no -0.0 (float dust of the sums)."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits) + 0.0
+    return out
 
 
 def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
