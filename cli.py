@@ -308,6 +308,45 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write the plan's reports")
     _add_lang(x, "language of the reports (default fr)")
 
+    e = sub.add_parser(
+        "enrolment", help="write a commune's enrolment tables (pupils, classes, REP, trends) from the national file"
+    )
+    e.add_argument("file", help="the education ministry's file fr-en-ecoles-effectifs-nb_classes (or an extract)")
+    e.add_argument("--commune", required=True, help="commune name (accents and case forgiven) or INSEE code")
+    e.add_argument("--map", required=True, metavar="CSV", help="school → quartier table: columns uai, district")
+    e.add_argument("--out", required=True, type=_folder_name, metavar="FOLDER", help="folder for the tables")
+    e.add_argument("--communes", metavar="CSV", help="INSEE's list of communes, to select by INSEE code")
+    e.add_argument("--sector", choices=("public", "private", "all"), default="public", help="default public")
+    e.add_argument(
+        "--ulis", choices=("elementaire", "exclude"), default="elementaire", help="ULIS pupils (default: élémentaire)"
+    )
+    e.add_argument(
+        "--trend",
+        choices=("district", "kind"),
+        default="district",
+        help="one trend per quartier (default) or per quartier and kind",
+    )
+    e.add_argument(
+        "--classes-by",
+        choices=("quartier", "school"),
+        default="quartier",
+        help="how primaire classes are split (docs/enrolment.md)",
+    )
+    e.add_argument("--base-year", type=int, help="year of the base pupils (default: the file's latest)")
+    e.add_argument("--first-year", type=int, help="first year of the trend (default: the file's earliest)")
+    e.add_argument("--capacity-year", type=int, help="year the capacity rows are stated for (default: the base year)")
+    e.add_argument(
+        "--under-3", type=_positive, metavar="R", help="also estimate children under 3 = maternelle pupils ÷ R"
+    )
+    e.add_argument(
+        "--creche-places",
+        type=_places,
+        metavar="P[,P_REP]",
+        help="existing crèche places per child under 3 (and in REP quartiers)",
+    )
+    e.add_argument("--force", action="store_true", help="replace tables that exist with other contents")
+    _add_quiet(e, "print only the files written")
+
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT: the plan is checked against it as given")
     _add_set(c)
@@ -319,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the command line's",
     )
     for name, command in sub.choices.items():
-        if name != "schema":
+        if name not in ("schema", "enrolment"):
             command.add_argument(
                 "--allow-outside-files",
                 action="store_true",
@@ -817,6 +856,54 @@ def cmd_demand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _places(value: str) -> tuple[float, float | None]:
+    """`0.2` or `0.2,0.16` (the second for REP quartiers)."""
+    parts = [v.strip() for v in value.split(",")]
+    if len(parts) > 2 or not all(parts):
+        raise argparse.ArgumentTypeError(f"expected P or P,P_REP (places per child under 3), got {value!r}")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers such as 0.2,0.16, got {value!r}") from None
+    if not all(0 <= x <= 5 for x in numbers):
+        raise argparse.ArgumentTypeError(f"places per child under 3 lie between 0 and 5, got {value!r}")
+    return numbers[0], (numbers[1] if len(numbers) == 2 else None)
+
+
+def cmd_enrolment(args: argparse.Namespace) -> int:
+    places, places_rep = args.creche_places if args.creche_places else (None, None)
+    try:
+        result, written = ppi.enrolment(
+            args.file,
+            args.commune,
+            args.map,
+            args.out,
+            communes=args.communes,
+            force=args.force,
+            under_3=args.under_3,
+            creche_places=places,
+            creche_places_rep=places_rep,
+            sector=args.sector,
+            ulis=args.ulis,
+            trend=args.trend,
+            classes_by=args.classes_by,
+            base_year=args.base_year,
+            first_year=args.first_year,
+            capacity_year=args.capacity_year,
+        )
+    except ppi.EnrolmentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.quiet:
+        for name in written:
+            print(Path(args.out) / name)
+        return EXIT_OK
+    print(ppi.enrolment_text(result, [str(Path(args.out) / n) for n in written]))
+    if not written:
+        print(f"the tables in {args.out}/ are already up to date")
+    return EXIT_OK
+
+
 def cmd_alternatives(args: argparse.Namespace) -> int:
     if args.count < 1:
         raise _UsageError(f"--count must be at least 1, got {args.count}")
@@ -901,6 +988,7 @@ COMMANDS = {
     "explain": cmd_explain,
     "validate": cmd_validate,
     "demand": cmd_demand,
+    "enrolment": cmd_enrolment,
     "compare": cmd_compare,
     "report": cmd_report,
     "sweep": cmd_sweep,

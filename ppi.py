@@ -85,6 +85,10 @@ def __getattr__(name: str) -> Any:
         from analysis.alternatives import AlternativesError
 
         return AlternativesError
+    if name == "EnrolmentError":
+        from models.enrolment import EnrolmentError
+
+        return EnrolmentError
     if name == "Diagnosis":
         from analysis.diagnose import Diagnosis
 
@@ -665,6 +669,63 @@ def demand(scenario: Scenario, folder: Path, chart: bool = True) -> str:
 
     write_demand(folder, scenario, chart=chart)
     return format_demand(scenario)
+
+
+def enrolment(
+    file: str | Path,
+    commune: str,
+    mapping: str | Path,
+    out: str | Path,
+    *,
+    communes: str | Path | None = None,
+    force: bool = False,
+    under_3: float | None = None,
+    creche_places: float | None = None,
+    creche_places_rep: float | None = None,
+    **options: Any,
+) -> tuple[Any, list[str]]:
+    """Read the national enrolment file for `commune` (name or INSEE code) and the school → quartier
+    `mapping`, and write the scenario tables into the folder `out`, each file atomically (docs/enrolment.md).
+    `options` are those of `models.enrolment.prepare` (sector, ulis, trend, classes_by, base_year,
+    first_year, capacity_year). A table that exists with other contents is replaced only with `force`.
+    Returns the enrolment and the names of the files written (unchanged files are not rewritten)."""
+    from models import enrolment as en
+    from results import OutputError, write_file
+
+    national = en.read_national_file(file)
+    codes = en.read_communes(communes) if communes is not None else None
+    name, rows = en.select_commune(national, commune, codes)
+    school_map = en.read_school_map(mapping)
+    childcare = None
+    if under_3 is not None:
+        childcare = en.Childcare(under_3, creche_places, creche_places_rep)
+    elif creche_places is not None or creche_places_rep is not None:
+        raise en.EnrolmentError("crèche places are estimated per child under 3: give the under-3 ratio too")
+    result = en.prepare(
+        rows, school_map, commune=name, source=str(file), national=national, childcare=childcare, **options
+    )
+    files = en.tables(result)
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file: give the folder to write the tables into")
+    if any((folder / n).resolve() == Path(mapping).resolve() for n in files):
+        raise OutputError(f"the mapping {mapping} would be overwritten by a table of the same name: rename it")
+    changed = [n for n in files if not (folder / n).exists() or (folder / n).read_bytes() != files[n]]
+    clash = [n for n in changed if (folder / n).exists()]
+    if clash and not force:
+        raise OutputError(
+            f"{', '.join(str(folder / n) for n in clash)} exist(s) with other contents; add --force to replace them"
+        )
+    for n in changed:
+        write_file(folder / n, files[n])
+    return result, changed
+
+
+def enrolment_text(result: Any, written: list[str] | None = None) -> str:
+    """The enrolment summary as `ppi enrolment` prints it."""
+    from reports.enrolment import format_enrolment
+
+    return format_enrolment(result, written)
 
 
 def schema() -> dict[str, Any]:
