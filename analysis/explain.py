@@ -9,6 +9,11 @@ Every number comes from re-solving the scenario with one change (an integer plan
 - one more M€ in the envelope of year y (`budget.annual.y=B+1e6`): the objective removed, and the unmet
   demand per kind.
 
+Every value is split into the objective's parts (`Parts`: weighted unmet demand per kind, with its unit-years,
+the transfer penalty, the cost term — `models.evaluate.Evaluation`), each re-solve's minus the plan's, and
+comes with the projects that enter, leave and move (re-timed) against the plan explained. A change whose
+project is delivered after the PPI's last year (`Scenario.last_year`) says so (`delivery`).
+
 The changes are typed edits (`models.edits`) of the scenario explained, in memory: it may have been loaded
 from a file or built in Python. They are the points of a sweep (`analysis.sweep.run_sweep`): solved in
 parallel, verified, saved and resumable like any sweep. The constraints that bind the plan (budget years at
@@ -29,7 +34,7 @@ import pandas as pd
 
 from analysis.sweep import Point, SweepSpec, run_sweep
 from models.edits import Exclude, Force, StartFrom, value_edit
-from models.evaluate import evaluate_plan
+from models.evaluate import Evaluation, evaluate_plan
 from models.plan import PLAN_STATUSES
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
@@ -42,6 +47,81 @@ EXTRA_BUDGET = 1e6  # the extra envelope whose value is measured, in euros
 AT_LIMIT_SHARE = 0.01
 # Objective changes below this are solver tolerance, not a difference (the objective is in unit-years).
 OBJ_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The objective's parts: of a plan, or (`minus`) their change from one plan to another.
+
+    `unmet` is the weighted unmet demand of each kind (its share of the objective), `unit_years` the same
+    demand unweighted (classes × years, places × years); `transfers` the transfer penalty, `cost` the cost
+    term. `total` = Σ unmet + transfers + cost = the objective (or its change)."""
+
+    unmet: dict[str, float]
+    unit_years: dict[str, float]
+    transfers: float
+    cost: float
+
+    @property
+    def total(self) -> float:
+        return sum(self.unmet.values()) + self.transfers + self.cost
+
+    @classmethod
+    def of(cls, ev: Evaluation) -> Parts:
+        units = ev.balance.groupby("kind", sort=False)["unmet"].sum().to_dict() if len(ev.balance) else {}
+        return cls(
+            {k: float(v) for k, v in ev.unmet_term_by_kind.items()},
+            {k: float(units.get(k, 0.0)) for k in ev.unmet_term_by_kind},
+            float(ev.transfer_term),
+            float(ev.cost_term),
+        )
+
+    def minus(self, base: Parts) -> Parts:
+        """This plan's parts minus `base`'s (positive: worse), solver dust shown as 0."""
+
+        def d(a: float, b: float) -> float:
+            x = a - b
+            return 0.0 if abs(x) < OBJ_EPS * max(1.0, abs(b)) else x
+
+        kinds = list(dict.fromkeys([*base.unmet, *self.unmet]))
+        return Parts(
+            {k: d(self.unmet.get(k, 0.0), base.unmet.get(k, 0.0)) for k in kinds},
+            {k: d(self.unit_years.get(k, 0.0), base.unit_years.get(k, 0.0)) for k in kinds},
+            d(self.transfers, base.transfers),
+            d(self.cost, base.cost),
+        )
+
+    def columns(self) -> dict[str, float]:
+        """The parts as table columns: `delta unmet K` (weighted), `delta unit-years K`, `delta transfers`,
+        `delta cost`."""
+        return {
+            **{f"delta unmet {k}": v for k, v in self.unmet.items()},
+            **{f"delta unit-years {k}": v for k, v in self.unit_years.items()},
+            "delta transfers": self.transfers,
+            "delta cost": self.cost,
+        }
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What another plan does differently from the plan explained: projects that enter, leave, and move
+    (id, start in the plan, start after)."""
+
+    added: tuple[str, ...] = ()
+    displaced: tuple[str, ...] = ()
+    retimed: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def moved(self) -> tuple[str, ...]:
+        return tuple(pid for pid, _, _ in self.retimed)
+
+    def columns(self) -> dict[str, str]:
+        return {
+            "displaced": " ".join(self.displaced),
+            "added": " ".join(self.added),
+            "moved": " ".join(self.moved),
+            "retimed": " ".join(f"{pid}:{a}->{b}" for pid, a, b in self.retimed),
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +142,14 @@ class ProjectWhy:
     # Why there is no figure, as (kind, values): ("cannot_defer", {"latest": 2031}), ("no_plan_with", {}),
     # ("no_plan_without", {}); worded by reports.words.project_note_text.
     note: tuple[str, dict[str, Any]] | None = None
+    parts: Parts | None = None  # the objective's parts after − in the plan (their total is `delta`)
+    retimed: tuple[tuple[str, int, int], ...] = ()  # the moved projects: (id, start in the plan, start after)
+    delivery: int | None = None  # the project's delivery after the change (new_start + its delivery lag)
+    horizon_end: int | None = None  # the PPI's last year, when `delivery` falls after it
+
+    @property
+    def after_horizon(self) -> bool:
+        return self.delivery is not None and self.horizon_end is not None and self.delivery > self.horizon_end
 
 
 @dataclass(frozen=True)
@@ -74,6 +162,8 @@ class BudgetValue:
     objective: float | None  # with EXTRA_BUDGET more in this year
     gain: float | None  # objective removed by it (positive: better)
     unmet_removed: dict[str, float] = field(default_factory=dict)  # unit-years per kind
+    parts: Parts | None = None  # the objective's parts with one more M€ − in the plan (total: −gain)
+    change: PlanChange = field(default_factory=PlanChange)  # projects entering, leaving, re-timed
 
     @property
     def at_limit(self) -> bool:
@@ -93,6 +183,8 @@ class Explanation:
     budget: tuple[BudgetValue, ...]
     binding: tuple[dict[str, Any], ...]  # see binding_constraints
     notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (kind, values), worded by reports.words.explain_note_text
+    units: dict[str, str] = field(default_factory=dict)  # kind -> its unit (classes, places)
+    parts: Parts | None = None  # the objective's parts of the plan explained
 
     def projects_table(self) -> pd.DataFrame:
         """One row per re-solve; the note column holds the note's kind (reports.words.projects_table words it)."""
@@ -110,11 +202,16 @@ class Explanation:
                 "added": " ".join(w.added),
                 "moved": " ".join(w.moved),
                 "note": w.note[0] if w.note else "",
+                "retimed": " ".join(f"{pid}:{a}->{b}" for pid, a, b in w.retimed),
+                "delivery": w.delivery,
+                "after_horizon": w.after_horizon,
+                **(w.parts.columns() if w.parts is not None else {}),
             }
             for w in self.projects
         ]
-        table = pd.DataFrame(rows, columns=list(ProjectWhy.__dataclass_fields__))
-        for col in ("start", "new_start"):
+        fixed = [f for f in ProjectWhy.__dataclass_fields__ if f not in ("parts", "horizon_end")] + ["after_horizon"]
+        table = pd.DataFrame(rows, columns=list(dict.fromkeys(fixed + [c for r in rows for c in r])))
+        for col in ("start", "new_start", "delivery"):
             table[col] = table[col].astype("Int64")
         return table
 
@@ -131,6 +228,8 @@ class Explanation:
                 "gain_per_M": b.gain,
                 "binding": b.binding,
                 **{f"unmet removed {k}": v for k, v in b.unmet_removed.items()},
+                **(b.parts.columns() if b.parts is not None else {}),
+                **b.change.columns(),
             }
             for b in self.budget
         ]
@@ -150,12 +249,25 @@ def _starts(plan: dict[str, Any]) -> dict[str, int | None]:
     return PlanRecord(plan).starts
 
 
-def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str) -> tuple[tuple, tuple, tuple]:
+def _diff(base: dict[str, int | None], other: dict[str, int | None], skip: str | None = None) -> PlanChange:
+    """The projects (but `skip`) that enter, leave and move in `other` against `base`."""
     ids = [pid for pid in base if pid != skip]
     displaced = tuple(p for p in ids if base[p] is not None and other.get(p) is None)
     added = tuple(p for p in ids if base[p] is None and other.get(p) is not None)
-    moved = tuple(p for p in ids if base[p] is not None and other.get(p) not in (None, base[p]))
-    return displaced, added, moved
+    retimed = tuple(
+        (p, int(base[p]), int(other[p]))  # type: ignore[arg-type]
+        for p in ids
+        if base[p] is not None and other.get(p) not in (None, base[p])
+    )
+    return PlanChange(added, displaced, retimed)
+
+
+def _parts(scenario: Scenario, plan: dict[str, Any]) -> Parts:
+    """The objective's parts of a plan (plan.json form), evaluated from its start years and transfers under the
+    scenario explained (a re-solve's change — a project forced, excluded, one more M€ — leaves the objective's
+    weights as they are)."""
+    record = PlanRecord(plan)
+    return Parts.of(evaluate_plan(scenario, record.starts, record.transfers))
 
 
 def _why_no_plan_with(scenario: Scenario, p: Project) -> tuple[str, dict[str, Any]]:
@@ -229,6 +341,7 @@ def explain(
         raise ValueError(f"unknown project {unknown[0]!r}")
     starts = _starts(plan)
     base_objective = plan.get("objective")
+    base_parts = _parts(scenario, plan)
     points = project_points(scenario, starts, projects) + (budget_points(scenario) if budget else [])
     spec = SweepSpec(
         scenario,  # each change derived from the scenario explained (its budget factor kept)
@@ -270,11 +383,14 @@ def explain(
             other_starts = _starts(other)
             delta = _difference(objective, base_objective)
             note = None
-            displaced, added, moved = (), (), ()
+            diff, parts = PlanChange(), None
             if other.get("status") in PLAN_STATUSES:
-                displaced, added, moved = _diff(starts, other_starts, p.id)
+                diff = _diff(starts, other_starts, p.id)
+                parts = _parts(scenario, other).minus(base_parts)
             elif other.get("status") == "infeasible":  # nothing is displaced: there is no plan to compare
                 note = ("no_plan_without", {}) if change == "drop" else _why_no_plan_with(scenario, p)
+            new_start = other_starts.get(p.id)
+            delivery = None if new_start is None else new_start + p.delivery_lag
             whys.append(
                 ProjectWhy(
                     p.id,
@@ -284,11 +400,15 @@ def explain(
                     other.get("status", ""),
                     objective,
                     delta,
-                    other_starts.get(p.id),
-                    displaced,
-                    added,
-                    moved,
+                    new_start,
+                    diff.displaced,
+                    diff.added,
+                    diff.moved,
                     note,
+                    parts,
+                    diff.retimed,
+                    delivery,
+                    scenario.last_year,
                 )
             )
 
@@ -301,6 +421,7 @@ def explain(
             other = by_name[f"budget {y}"]
             objective = other.get("objective")
             unmet = other.get("unmet_by_kind") or {}
+            has_plan = other.get("status") in PLAN_STATUSES
             values.append(
                 BudgetValue(
                     y,
@@ -311,6 +432,8 @@ def explain(
                     objective,
                     -d if (d := _difference(objective, base_objective)) is not None else None,
                     {k: float(base_unmet.get(k, 0.0)) - float(unmet.get(k, 0.0)) for k in scenario.kinds},
+                    _parts(scenario, other).minus(base_parts) if has_plan else None,
+                    _diff(starts, _starts(other)) if has_plan else PlanChange(),
                 )
             )
     return Explanation(
@@ -321,6 +444,8 @@ def explain(
         tuple(values),
         tuple(binding_constraints(scenario, starts)),
         tuple(notes),
+        {k: scenario.spec.demand_kinds[k].unit for k in scenario.kinds},
+        base_parts,
     )
 
 

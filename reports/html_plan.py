@@ -49,7 +49,16 @@ from reports.html_base import (
     unit_of,
 )
 from reports.text import TEXT
-from reports.words import binding_text, change_text, finding_text, note_text, objective_texts
+from reports.words import (
+    after_horizon_text,
+    binding_text,
+    change_text,
+    explain_notes,
+    finding_text,
+    note_text,
+    objective_texts,
+    why_details,
+)
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
 from results import Result
@@ -139,11 +148,6 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
             return esc(pid)
         return f'{esc(p.name)} <span class="id">{esc(pid)}</span>'
 
-    def names(ids: str | None) -> str:
-        return ", ".join(
-            esc(scenario.project[i].name or i) if i in scenario.project else esc(i) for i in (ids or "").split()
-        )
-
     def delta(row: Mapping[str, Any] | None) -> str | tuple[str, str]:
         if row is None:
             return ""
@@ -156,17 +160,32 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
     parts = [f'<p class="note">{esc(w["why.intro"])}</p>']
     left = explain_left_out(dict(explanation))
     if left:
+    units = {k: unit_of(scenario, k) for k in scenario.kinds}
+
+    def label(pid: str) -> str:
+        p = scenario.project.get(pid)
+        return p.name if p is not None and p.name else pid
+
+    def details(row: Mapping[str, Any] | None) -> str:
+        """The value's parts and the projects entering, leaving, re-timed (or why there is no value)."""
+        if row is None:
+            return ""
+        if row.get("delta") is None:
+            return esc(row.get("note") or "")
+        late = after_horizon_text(row, scenario.last_year, fmt.lang)
+        text = why_details(row, units, fmt.lang, kind_name=lambda k: kind_label(scenario, k), name=label)
+        return esc("; ".join(x for x in (late, text) if x))
+
         rows = [
             [
                 name(r["project"]),
                 delta(r),
                 (str(r["new_start"]) if r.get("new_start") is not None else "", "num"),
-                names(r.get("displaced")) if r.get("delta") is not None else esc(r.get("note") or ""),
-                names(r.get("added")),
+                details(r),
             ]
             for r in left
         ]
-        heads = [w["project"], (w["h.delta"], "num"), (w["h.new_start"], "num"), w["h.displaced"], w["h.added"]]
+        heads = [w["project"], (w["h.delta"], "num"), (w["h.new_start"], "num"), w["h.parts"]]
         parts.append(f"<h3>{esc(w['left'])}</h3>" + html_table(heads, rows))
     chosen = explain_chosen(dict(explanation))
     if chosen:
@@ -176,11 +195,19 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
                 (str(c.get("start") or ""), "num"),
                 delta(c.get("drop")),
                 delta(c.get("defer")) if c.get("defer") else (esc(w["not_possible"]), "num"),
-                names((c.get("drop") or {}).get("added")),
+                details(c.get("defer")),
             ]
+                details(c.get("drop")),
             for c in chosen
         ]
-        heads = [w["project"], (w["start"], "num"), (w["h.drop"], "num"), (w["h.defer"], "num"), w["h.added"]]
+        heads = [
+            w["project"],
+            (w["start"], "num"),
+            (w["h.drop"], "num"),
+            w["h.drop_parts"],
+            (w["h.defer"], "num"),
+            w["h.defer_parts"],
+        ]
         parts.append(f"<h3>{esc(w['chosen'])}</h3>" + html_table(heads, rows))
     budget = explanation.get("budget") or []
     if budget:
@@ -200,6 +227,7 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
             ]
             for b in budget
         ]
+                details({**b, "delta": b.get("gain_per_M")}) if b.get("gain_per_M") is not None else "",
         heads = [
             (w["year"], "num"),
             (w["envelope"], "num"),
@@ -210,12 +238,15 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
         ]
         parts.append(f"<h3>{esc(w['budget'])}</h3>" + html_table(heads, rows))
     holds = explanation.get("binding") or []
+            w["h.parts"],
     if holds:
         items = "".join(f"<li>{esc(binding_text(b, fmt.lang))}</li>" for b in holds)
         parts.append(f"<h3>{esc(w['holds'])}</h3><ul>{items}</ul>")
     return "\n".join(parts)
 
 
+    for note in explain_notes(explanation, fmt.lang):
+        parts.append(f'<p class="note">{esc(note)}</p>')
 def _status_kpi(plan: Mapping[str, Any], fmt: Fmt) -> str:
     t = fmt.t
     status = plan.get("status")

@@ -132,7 +132,11 @@ def project_note_text(note: tuple[str, dict[str, Any]] | None, lang: str = "en")
 
 
 def explain_note_text(kind: str, values: dict[str, Any], lang: str = "en") -> str:
-    """A note on a whole explanation (analysis.explain.Explanation.notes)."""
+    """A note on a whole explanation (analysis.explain.Explanation.notes); a plan's status in the language's
+    word ("feasible", "réalisable")."""
+    values = dict(values)
+    if "status" in values:
+        values["status"] = TEXT[lang].get(f"status.{values['status']}", str(values["status"])).split(",")[0]
     return TEXT[lang][f"note.{kind}"].format(**values)
 
 
@@ -164,8 +168,24 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "projects": records(projects_table(e)),
         "budget": records(e.budget_table()),
         "binding": [{**b, "text": binding_text(b, "en")} for b in e.binding],
-        "notes": [explain_note_text(kind, values, "en") for kind, values in e.notes],
+        # kinds and values, worded in the reader's language (explain_notes); the English words beside them
+        "notes": [
+            {"kind": kind, "values": values, "text": explain_note_text(kind, values, "en")} for kind, values in e.notes
+        ],
+        "units": dict(e.units),
+        "parts": e.parts.columns() if e.parts is not None else None,
     }
+
+
+def explain_notes(explanation: Mapping[str, Any], lang: str) -> list[str]:
+    """The notes of an explain.json in the report's language (a note stored as text alone is shown as is)."""
+    notes = []
+    for note in explanation.get("notes") or []:
+        if isinstance(note, Mapping) and f"note.{note.get('kind')}" in TEXT[lang]:
+            notes.append(_french(explain_note_text(str(note["kind"]), dict(note.get("values") or {}), lang), lang))
+        else:
+            notes.append(str(note.get("text", "")) if isinstance(note, Mapping) else str(note))
+    return notes
 
 
 def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
@@ -205,16 +225,124 @@ def format_diagnosis(diagnosis: Diagnosis | Mapping[str, Any], lang: str = "en")
     return "\n".join(lines)
 
 
-def format_explanation(e: Explanation, top: int = 0) -> str:
-    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all)."""
-    from analysis.explain import OBJ_EPS
+def _signed(value: float, decimals: int = 3) -> str:
+    """+1.234 / -0.500, never -0.000."""
+    value = 0.0 if abs(value) < 0.5 * 10**-decimals else value
+    return f"{value:+.{decimals}f}"
 
+
+def _signed_units(value: float) -> str:
+    """Unit-years as people count them: +111, +2.5, +0.25."""
+    if abs(value) >= 100:
+        return f"{value:+.0f}"
+    if abs(value) >= 1:
+        return f"{value:+.1f}".replace(".0", "") if f"{value:.1f}".endswith(".0") else f"{value:+.1f}"
+    return f"{value:+.2f}"
+
+
+def parts_text(
+    row: Mapping[str, Any],
+    units: Mapping[str, str],
+    lang: str = "en",
+    kind_name: Any = None,
+    decimals: int = 3,
+) -> str:
+    """An objective change split into its parts — weighted unmet demand per kind (with its unit-years), the
+    transfer penalty, the cost term —, from the columns of an explain table row (`delta unmet K`, `delta
+    unit-years K`, `delta transfers`, `delta cost`; analysis.explain.Parts.columns). Parts that do not change
+    are left out; "" when the row has no parts (no plan)."""
+    t = TEXT[lang]
+
+    def value(key: str) -> float | None:
+        v = row.get(key)
+        return None if v is None or v != v else float(v)  # None or NaN: no plan to compare
+
+    if value("delta cost") is None:
+        return ""
+    limit = 0.5 * 10**-decimals
+    items = []
+    for k, unit in units.items():
+        weighted, unit_years = value(f"delta unmet {k}") or 0.0, value(f"delta unit-years {k}") or 0.0
+        if abs(weighted) >= limit or abs(unit_years) >= 0.005:
+            name = kind_name(k) if kind_name is not None else k
+            items.append(
+                t["x.kind"].format(
+                    kind=name, value=_signed(weighted, decimals), units=_signed_units(unit_years), unit=unit
+                )
+            )
+    for key, label in (("delta transfers", "x.transfers"), ("delta cost", "x.cost")):
+        v = value(key) or 0.0
+        if abs(v) >= limit:
+            items.append(t[label].format(value=_signed(v, decimals)))
+    return _french(", ".join(items) if items else t["x.none"], lang)
+
+
+def plan_change_text(row: Mapping[str, Any], lang: str = "en", name: Any = None) -> str:
+    """The projects that enter, leave and move (re-timed) in a re-solve against the plan explained, from an
+    explain table row (`added`, `displaced`, `retimed` as "id:2028->2030"); "" when nothing changes."""
+    t = TEXT[lang]
+    name = name or (lambda pid: pid)
+
+    def ids(key: str) -> list[str]:
+        v = row.get(key)
+        return str(v).split() if v and v == v else []
+
+    parts = []
+    if ids("added"):
+        parts.append(t["x.enter"].format(ids=", ".join(name(i) for i in ids("added"))))
+    if ids("displaced"):
+        parts.append(t["x.leave"].format(ids=", ".join(name(i) for i in ids("displaced"))))
+    moved = retimed_text(row.get("retimed"), lang, name)
+    if moved:
+        parts.append(t["x.move"].format(items=moved))
+    return "; ".join(parts)
+
+
+def retimed_text(retimed: Any, lang: str = "en", name: Any = None) -> str:
+    """Re-timed projects ("id:2028->2030 ...", as stored) as "name 2028→2030, ..."."""
+    if not retimed or retimed != retimed:
+        return ""
+    name = name or (lambda pid: pid)
+    items = []
+    for item in str(retimed).split():
+        pid, _, years = item.rpartition(":")
+        before, _, after = years.partition("->")
+        items.append(TEXT[lang]["x.moved_item"].format(id=name(pid), before=before, after=after))
+    return ", ".join(items)
+
+
+def after_horizon_text(row: Mapping[str, Any], horizon_end: int | None, lang: str = "en") -> str:
+    """The words "delivered in 2037, after the end of the PPI (2035)" for a re-solve that delivers its project after the
+    PPI's last year; "" otherwise."""
+    delivery = row.get("delivery")
+    if delivery is None or delivery != delivery or horizon_end is None or int(delivery) <= horizon_end:
+        return ""
+    return TEXT[lang]["x.after_horizon"].format(year=int(delivery), end=horizon_end)
+
+
+def why_details(row: Mapping[str, Any], units: Mapping[str, str], lang: str = "en", **names: Any) -> str:
+    """The parts of a re-solve's objective change and its projects entering, leaving and moving, in one
+    sentence (the report tables' column)."""
+    kind_name, name = names.get("kind_name"), names.get("name")
+    return "; ".join(x for x in (parts_text(row, units, lang, kind_name), plan_change_text(row, lang, name)) if x)
+
+
+def format_explanation(e: Explanation, top: int = 0) -> str:
+    """The explanation as the CLI prints it (`top`: at most this many projects per list, 0 for all). Each value
+    is followed by its parts and the projects that enter, leave and move."""
     lines = [f"{e.scenario}: plan {e.status}, objective {e.objective:.6g}" if e.objective is not None else e.scenario]
     left_out = [w for w in e.projects if w.change == "force_in"]
     chosen = [w for w in e.projects if w.change != "force_in"]
 
     def cut(items: list) -> list:
         return items[:top] if top else items
+
+    def details(label: str, w: ProjectWhy | None, delta: float | None) -> None:
+        if w is None or w.parts is None:
+            return
+        row = {**w.parts.columns(), **_change_columns(w)}
+        text = why_details(row, e.units)
+        lines.append(f"      {label}{_signed(delta or 0.0)} = {text}")
 
     if left_out:
         lines.append("\nProjects left out — forced in at their best start year:")
@@ -223,8 +351,9 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
                 note = project_note_text(w.note)
                 lines.append(f"  {w.project}: {w.status}" + (f" ({note})" if note else ""))
                 continue
-            effect = _effect(w)
-            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}){effect}")
+            late = _late(w)
+            lines.append(f"  {w.project}: objective {w.delta:+.3f} (starts {w.new_start}{late})")
+            details("", w, w.delta)
     if chosen:
         lines.append("\nProjects chosen — dropped, or deferred one year:")
         by_project: dict[str, dict[str, ProjectWhy]] = {}
@@ -238,22 +367,27 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
                 parts.append(f"dropped {drop.delta:+.3f}" if drop.delta is not None else f"dropped: {drop.status}")
             if defer is not None:
                 if defer.delta is not None:
-                    parts.append(f"deferred to {defer.new_start} {defer.delta:+.3f}")
+                    parts.append(f"deferred to {defer.new_start}{_late(defer)} {defer.delta:+.3f}")
                 else:
                     parts.append(project_note_text(defer.note) or defer.status)
-            start = drop.start if drop is not None else None
-            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts) + (_effect(drop) if drop else ""))
+            start = drop.start if drop is not None else (defer.start if defer is not None else None)
+            lines.append(f"  {pid} (starts {start}): " + "; ".join(parts))
+            details("dropped ", drop, drop.delta if drop is not None else None)
+            details("deferred ", defer, defer.delta if defer is not None else None)
     if e.budget:
         lines.append("\nValue of one more M€ in each year's envelope (objective removed):")
         for b in e.budget:
             flag = "; one more M€ improves the plan" if b.binding else ""
             limit = ", envelope used up" if b.at_limit else ""
             gain = f"{0.0 if abs(b.gain) < 5e-4 else b.gain:.3f}" if b.gain is not None else b.status
-            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > OBJ_EPS)
+            removed = ", ".join(f"{k} {v:.3g}" for k, v in b.unmet_removed.items() if abs(v) > 1e-6)
             lines.append(
                 f"  {b.year}: {gain}{' (unmet removed: ' + removed + ')' if removed else ''};"
                 f" margin {b.margin / MEUR:.2f} M€{limit}{flag}"
             )
+            if b.parts is not None:
+                text = why_details({**b.parts.columns(), **b.change.columns()}, e.units)
+                lines.append(f"      objective {_signed(-(b.gain or 0.0))} = {text}")
     if e.binding:
         lines.append("\nWhat holds the plan:")
         lines += [f"  - {binding_text(b, 'en')}" for b in e.binding]
@@ -262,15 +396,18 @@ def format_explanation(e: Explanation, top: int = 0) -> str:
     return "\n".join(lines)
 
 
-def _effect(w: ProjectWhy) -> str:
-    parts = []
-    if w.displaced:
-        parts.append("displaces " + ", ".join(w.displaced))
-    if w.added:
-        parts.append("brings in " + ", ".join(w.added))
-    if w.moved:
-        parts.append(f"moves {len(w.moved)} other" + ("s" if len(w.moved) > 1 else ""))
-    return (": " + "; ".join(parts)) if parts else ""
+def _late(w: ProjectWhy) -> str:
+    """The words ", delivered in 2037, after the end of the PPI (2035)" when a change delivers it after the PPI."""
+    text = after_horizon_text({"delivery": w.delivery}, w.horizon_end)
+    return f", {text}" if text else ""
+
+
+def _change_columns(w: ProjectWhy) -> dict[str, str]:
+    return {
+        "added": " ".join(w.added),
+        "displaced": " ".join(w.displaced),
+        "retimed": " ".join(f"{pid}:{a}->{b}" for pid, a, b in w.retimed),
+    }
 
 
 def not_comparable_text(comparison: Any, lang: str) -> str:

@@ -21,7 +21,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
 from reports.text import TEXT
-from reports.words import binding_text, change_text, finding_text, objective_texts
+from reports.words import (
+    after_horizon_text,
+    binding_text,
+    change_text,
+    explain_notes,
+    finding_text,
+    objective_texts,
+    retimed_text,
+)
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
 from reports.xlsx_base import (
@@ -429,15 +437,40 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
         p = scenario.project.get(pid)
         return f"{p.name} ({pid})" if p is not None and p.name and p.name != pid else pid
 
+    _, kinds, units = labels_of(scenario)
+
+    def parts(r: dict[str, Any]) -> list[Any]:
+        """The value's parts, one number a column: weighted unmet demand and unit-years per kind, transfers,
+        cost (empty without a plan to compare)."""
+        cells: list[Any] = []
+        for k in scenario.kinds:
+            cells += [r.get(f"delta unmet {k}"), r.get(f"delta unit-years {k}")]
+        return [*cells, r.get("delta transfers"), r.get("delta cost")]
+
+    part_columns = [
+        col
+        for k in scenario.kinds
+        for col in (
+            Col(w["h.part_kind"].format(kind=kinds[k]), "0.000"),
+            Col(w["h.part_units"].format(kind=kinds[k], unit=units[k]), "0.0"),
+        )
+    ] + [Col(w["h.part_transfers"], "0.000"), Col(w["h.part_cost"], "0.000")]
+
+    def note(r: dict[str, Any]) -> str:
+        late = after_horizon_text(r, scenario.last_year, lang)
+        return "; ".join(x for x in (r.get("note") or "", late) if x)
+
     def labels(ids: str | None) -> str:
         return ", ".join(label(i) for i in (ids or "").split())
 
     columns = [
         Col(w["project"]),
         Col(w["start"], YEAR),
+        *part_columns,
         Col(w["h.change"]),
         Col(w["h.status"]),
         Col(w["h.delta"], "0.000"),
+        Col(w["h.moved"], wrap=True),
         Col(w["h.new_start"], YEAR),
         Col(w["h.displaced"], wrap=True),
         Col(w["h.added"], wrap=True),
@@ -447,17 +480,20 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
         [
             label(r["project"]),
             r.get("start"),
+            *parts(r),
             w.get(f"change.{r['change']}", r["change"]),
             r.get("status"),
             r.get("delta"),
             r.get("new_start"),
             labels(r.get("displaced")),
             labels(r.get("added")),
-            r.get("note") or "",
+            retimed_text(r.get("retimed"), lang, label),
+            note(r),
         ]
         for r in [
             *explain_left_out(explanation),
             *(row for c in explain_chosen(explanation) for row in (c.get("drop"), c.get("defer")) if row),
+    notes += [[text] for text in explain_notes(explanation, lang)]
         ]
     ]
     notes = [[w["holds"]], *([binding_text(b, lang)] for b in explanation.get("binding") or [])]
@@ -476,6 +512,10 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
             Col(w["year"], YEAR),
             Col(w["envelope"], MONEY),
             Col(w["why.charged"], MONEY),
+            *part_columns,
+            Col(w["h.added"], wrap=True),
+            Col(w["h.displaced"], wrap=True),
+            Col(w["h.moved"], wrap=True),
             Col(w["margin"], MONEY),
             Col(w["h.gain"], "0.000"),
             Col(w["h.binding"]),
@@ -485,6 +525,10 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
                 b["year"],
                 money(b["envelope"]),
                 money(b["charged"]),
+                *parts(b),
+                labels(b.get("added")),
+                labels(b.get("displaced")),
+                retimed_text(b.get("retimed"), lang, label),
                 money(b["margin"]),
                 b.get("gain_per_M"),
                 w["yes"] if b.get("binding") else w["no"],
