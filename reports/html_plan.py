@@ -157,9 +157,6 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
         value = 0.0 if abs(row["delta"]) < 5e-4 else row["delta"]  # never "-0,000"
         return (data_span(f"delta.{row['change']}.{row['project']}", row["delta"], fmt.num(value, 3)), "num")
 
-    parts = [f'<p class="note">{esc(w["why.intro"])}</p>']
-    left = explain_left_out(dict(explanation))
-    if left:
     units = {k: unit_of(scenario, k) for k in scenario.kinds}
 
     def label(pid: str) -> str:
@@ -176,6 +173,9 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
         text = why_details(row, units, fmt.lang, kind_name=lambda k: kind_label(scenario, k), name=label)
         return esc("; ".join(x for x in (late, text) if x))
 
+    parts = [f'<p class="note">{esc(w["why.intro"])}</p>']
+    left = explain_left_out(dict(explanation))
+    if left:
         rows = [
             [
                 name(r["project"]),
@@ -194,10 +194,10 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
                 name(c["project"]),
                 (str(c.get("start") or ""), "num"),
                 delta(c.get("drop")),
+                details(c.get("drop")),
                 delta(c.get("defer")) if c.get("defer") else (esc(w["not_possible"]), "num"),
                 details(c.get("defer")),
             ]
-                details(c.get("drop")),
             for c in chosen
         ]
         heads = [
@@ -224,10 +224,10 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
                     "num",
                 ),
                 esc(w["yes"] if b.get("binding") else w["no"]),
+                details({**b, "delta": b.get("gain_per_M")}) if b.get("gain_per_M") is not None else "",
             ]
             for b in budget
         ]
-                details({**b, "delta": b.get("gain_per_M")}) if b.get("gain_per_M") is not None else "",
         heads = [
             (w["year"], "num"),
             (w["envelope"], "num"),
@@ -235,18 +235,18 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
             (w["margin"], "num"),
             (w["h.gain"], "num"),
             w["h.binding"],
+            w["h.parts"],
         ]
         parts.append(f"<h3>{esc(w['budget'])}</h3>" + html_table(heads, rows))
     holds = explanation.get("binding") or []
-            w["h.parts"],
     if holds:
         items = "".join(f"<li>{esc(binding_text(b, fmt.lang))}</li>" for b in holds)
         parts.append(f"<h3>{esc(w['holds'])}</h3><ul>{items}</ul>")
+    for note in explain_notes(explanation, fmt.lang):
+        parts.append(f'<p class="note">{esc(note)}</p>')
     return "\n".join(parts)
 
 
-    for note in explain_notes(explanation, fmt.lang):
-        parts.append(f'<p class="note">{esc(note)}</p>')
 def _status_kpi(plan: Mapping[str, Any], fmt: Fmt) -> str:
     t = fmt.t
     status = plan.get("status")

@@ -437,6 +437,9 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
         p = scenario.project.get(pid)
         return f"{p.name} ({pid})" if p is not None and p.name and p.name != pid else pid
 
+    def labels(ids: str | None) -> str:
+        return ", ".join(label(i) for i in (ids or "").split())
+
     _, kinds, units = labels_of(scenario)
 
     def parts(r: dict[str, Any]) -> list[Any]:
@@ -460,30 +463,27 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
         late = after_horizon_text(r, scenario.last_year, lang)
         return "; ".join(x for x in (r.get("note") or "", late) if x)
 
-    def labels(ids: str | None) -> str:
-        return ", ".join(label(i) for i in (ids or "").split())
-
     columns = [
         Col(w["project"]),
         Col(w["start"], YEAR),
-        *part_columns,
         Col(w["h.change"]),
         Col(w["h.status"]),
         Col(w["h.delta"], "0.000"),
-        Col(w["h.moved"], wrap=True),
+        *part_columns,
         Col(w["h.new_start"], YEAR),
         Col(w["h.displaced"], wrap=True),
         Col(w["h.added"], wrap=True),
+        Col(w["h.moved"], wrap=True),
         Col(w["h.note"], wrap=True),
     ]
     rows = [
         [
             label(r["project"]),
             r.get("start"),
-            *parts(r),
             w.get(f"change.{r['change']}", r["change"]),
             r.get("status"),
             r.get("delta"),
+            *parts(r),
             r.get("new_start"),
             labels(r.get("displaced")),
             labels(r.get("added")),
@@ -493,10 +493,10 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
         for r in [
             *explain_left_out(explanation),
             *(row for c in explain_chosen(explanation) for row in (c.get("drop"), c.get("defer")) if row),
-    notes += [[text] for text in explain_notes(explanation, lang)]
         ]
     ]
     notes = [[w["holds"]], *([binding_text(b, lang)] for b in explanation.get("binding") or [])]
+    notes += [[text] for text in explain_notes(explanation, lang)]
     write_table(
         wb.create_sheet(w["sheet"]),
         f"{w['why.title']} — {name}",
@@ -512,26 +512,26 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
             Col(w["year"], YEAR),
             Col(w["envelope"], MONEY),
             Col(w["why.charged"], MONEY),
+            Col(w["margin"], MONEY),
+            Col(w["h.gain"], "0.000"),
+            Col(w["h.binding"]),
             *part_columns,
             Col(w["h.added"], wrap=True),
             Col(w["h.displaced"], wrap=True),
             Col(w["h.moved"], wrap=True),
-            Col(w["margin"], MONEY),
-            Col(w["h.gain"], "0.000"),
-            Col(w["h.binding"]),
         ]
         rows = [
             [
                 b["year"],
                 money(b["envelope"]),
                 money(b["charged"]),
+                money(b["margin"]),
+                b.get("gain_per_M"),
+                w["yes"] if b.get("binding") else w["no"],
                 *parts(b),
                 labels(b.get("added")),
                 labels(b.get("displaced")),
                 retimed_text(b.get("retimed"), lang, label),
-                money(b["margin"]),
-                b.get("gain_per_M"),
-                w["yes"] if b.get("binding") else w["no"],
             ]
             for b in budget
         ]
