@@ -1,17 +1,16 @@
 """The shipped Rennes scenario (scenarios/rennes): demand derived from the real enrolment of Rennes' public
-schools; its tables are reproducible from the source copy; it solves to a proven optimum that verifies,
-uses transfers between neighbouring sectors, and leaves a real arbitration."""
+schools; its enrolment tables are reproducible from the national file in data/; it solves to a proven optimum
+that verifies, uses transfers between neighbouring sectors, and leaves a real arbitration."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from models.forecast import classes
 from models.load import load_scenario
 from models.plan import Status
 from results.record import plan_to_dict
@@ -19,9 +18,10 @@ from results.verify import verify_plan
 from solver import SolveOptions, solve
 from tests.helpers import brute_feasible, brute_objective
 
-FOLDER = Path(__file__).resolve().parents[2] / "scenarios" / "rennes"
+REPO = Path(__file__).resolve().parents[2]
+FOLDER = REPO / "scenarios" / "rennes"
 SCENARIO = FOLDER / "scenario.yaml"
-TABLES = ("effectifs.csv", "capacity.csv", "petite-enfance.csv", "logements.csv")
+TABLES = ("effectifs.csv", "capacity.csv", "petite-enfance.csv", "effectifs-observes.csv", "effectifs-ecoles.csv")
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +64,53 @@ def test_rep_sectors_need_more_classes_per_pupil(scenario):
     assert per_class["rennes-35000-rep"] < 19 < 22 < per_class["rennes-35000"]
 
 
-def test_prepare_data_reproduces_the_tables(tmp_path):
-    """The four tables are what prepare_data.py writes from the source copy, byte for byte."""
-    copy = tmp_path / "rennes"
-    shutil.copytree(FOLDER, copy, ignore=shutil.ignore_patterns(*TABLES))
-    subprocess.run([sys.executable, str(copy / "prepare_data.py")], check=True, capture_output=True, text=True)
+def test_enrolment_tables_come_from_the_national_file(tmp_path):
+    """The enrolment tables are what `ppi enrolment` writes from data/ (README's command), byte for byte;
+    tests/models/test_enrolment.py checks them one by one."""
+    from cli import main
+
+    out = tmp_path / "rennes"
+    args = [str(REPO / "data" / "ecoles-effectifs-ille-et-vilaine-2019-2022.csv"), "--commune", "Rennes"]
+    args += ["--map", str(FOLDER / "ecoles-quartiers.csv"), "--out", str(out), "--capacity-year", "2026"]
+    args += ["--classes-by", "school", "--under-3", "0.75", "--creche-places", "0.20,0.16", "--quiet"]
+    assert main(["enrolment", *args]) == 0
     for name in TABLES:
-        assert (copy / name).read_bytes() == (FOLDER / name).read_bytes(), name
+        assert (out / name).read_bytes() == (FOLDER / name).read_bytes(), name
+
+
+def test_classes_needed_at_the_planning_rules_match_the_readme(scenario):
+    """The README's "classes existing / needed" check: the 2022 pupils at the scenario's planning rules."""
+    school = scenario.spec.forecast.school
+    rep = {d.id: d.rep for d in scenario.spec.districts}
+    pupils = pd.read_csv(FOLDER / "effectifs.csv")
+    needed = {
+        (r.district, r.kind): math.ceil(classes(school, r.kind, rep[r.district], r.pupils) - 1e-9)
+        for r in pupils.itertuples()
+    }
+    mat = [needed[(d, "maternelle")] for d in sorted(rep)]
+    ele = [needed[(d, "elementaire")] for d in sorted(rep)]
+    assert (mat, ele) == ([102, 41, 18, 52, 26, 26], [185, 73, 34, 65, 14, 37])
+
+
+def test_housing_programmes_are_the_readme_s():
+    """logements.csv, kept by hand (ASSUMED figures): dwellings a year per programme as the README lists them."""
+    housing = pd.read_csv(FOLDER / "logements.csv")
+    per_year = housing.groupby(["name", "district", "year"])["dwellings"].sum()
+    expected = {
+        ("EuroRennes", "rennes-35000"): (2023, 2032, 350),
+        ("Baud-Chardonnet", "rennes-35000"): (2023, 2030, 200),
+        ("La Courrouze", "rennes-35000"): (2023, 2031, 250),
+        ("Beauregard-Quincé", "rennes-35000"): (2025, 2033, 200),
+        ("Maurepas-Gayeulles (Gayeulles)", "rennes-35700"): (2024, 2032, 220),
+        ("Maurepas-Gayeulles (renouvellement urbain)", "rennes-35700-rep"): (2026, 2033, 100),
+        ("Le Blosne (renouvellement urbain)", "rennes-35200-rep"): (2025, 2033, 100),
+    }
+    got = {}
+    for (name, district, year), n in per_year.items():
+        first, last, each = got.get((name, district), (year, year, n))
+        assert n == each, (name, year)
+        got[(name, district)] = (min(first, year), max(last, year), n)
+    assert got == expected
 
 
 def test_solves_to_a_verified_optimum(scenario, plan):
