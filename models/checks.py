@@ -23,7 +23,7 @@ from models.forecast import (
 )
 from models.limits import MAX_HINTS
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
-from models.spec import ProjectStatus, ScenarioSpec
+from models.spec import ProjectStatus, ScenarioSpec, Subsidy
 
 Finding = tuple[Path, str]
 
@@ -104,22 +104,29 @@ AID_CAP = 0.8
 
 def check_subsidies(spec: ScenarioSpec) -> Iterator[Finding]:
     kinds = set(spec.demand_kinds)
+    ids = {p.id for p in spec.projects}
+    table: dict[str, list[tuple[Path, Subsidy]]] = {}  # project -> its rows of the subsidies table
+    for j, row in enumerate(spec.subsidies):
+        if row.project not in ids:
+            yield ("subsidies", j, "project"), f"unknown project '{row.project}'{_hint(row.project, ids)}"
+        else:
+            table.setdefault(row.project, []).append((("subsidies", j), row))
     for i, p in enumerate(spec.projects):
         total = 0.0
-        for j, sub in enumerate(p.subsidies):
+        own: list[tuple[Path, Subsidy]] = [(("projects", i, "subsidies", j), sub) for j, sub in enumerate(p.subsidies)]
+        for path, sub in own + table.get(p.id, []):
             if sub.kind is not None and sub.kind not in kinds:
-                yield (
-                    ("projects", i, "subsidies", j, "kind"),
-                    f"unknown demand kind '{sub.kind}'{_hint(sub.kind, kinds)}",
-                )
+                yield (*path, "kind"), f"unknown demand kind '{sub.kind}'{_hint(sub.kind, kinds)}"
                 continue
             total += subsidy_amount(sub, p.cost, p.capacity)
         if total > AID_CAP * p.cost + 0.01:
+            rows = [f"subsidies[{path[1]}]" for path, _ in table.get(p.id, [])]
             yield (
                 ("projects", i, "subsidies"),
                 (
                     f"public aid totals {total:,.0f} €, above 80 % of the cost ({AID_CAP * p.cost:,.0f} €): "
                     "the commune must finance at least 20 % (art. L1111-10 CGCT)"
+                    + (f"; aid from the subsidies table: {', '.join(rows)}" if rows else "")
                 ),
             )
 

@@ -40,11 +40,15 @@ Location = tuple[str, int | None]
 
 
 class _Locator:
-    """Maps a field path to the (file, line) it came from: the longest known prefix wins."""
+    """Maps a field path to the (file, line) it came from: the longest known prefix wins. It also gathers what
+    the table files' headers say (`notes`: warnings about columns kept or not read, shared by every file of a
+    scenario) and, per table file, the columns that may have meant a missing field (`hints`)."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, notes: list[Problem] | None = None, hints: dict[str, dict[str, str]] | None = None):
         self.file = file
         self.where: dict[FieldPath, Location] = {}
+        self.notes: list[Problem] = [] if notes is None else notes
+        self.hints: dict[str, dict[str, str]] = {} if hints is None else hints
 
     def __call__(self, path: FieldPath) -> Location:
         for n in range(len(path), -1, -1):
@@ -144,7 +148,7 @@ def _read_document(
     fatal += yaml_problems
     if yaml_problems:
         return None, []
-    own = _Locator(file)
+    own = _Locator(file, locator.notes, locator.hints)
     own.where.update({p: (file, ln) for p, ln in lines.items()})
     if not isinstance(data, dict):
         locator.where.update(own.where)
@@ -162,7 +166,7 @@ def _read_document(
         loop = " -> ".join(str(p) for p in (*chain, path, base_path))
         fatal.append(own.problem(("extends",), f"the scenarios extend each other in a loop: {loop}"))
         return None, []
-    base_locator = _Locator(str(base_path))
+    base_locator = _Locator(str(base_path), locator.notes, locator.hints)
     base, applied = _read_document(base_path, base_locator, problems, fatal, (*chain, path), allow_outside)
     if fatal:
         fatal.append(own.problem(("extends",), f"the scenario extended, {base_path}, cannot be used"))
@@ -181,8 +185,19 @@ def _read_document(
         if not any(tuple(p[: len(r)]) == r and len(p) > len(r) for r in replaced):
             locator.where[p] = where
     for p, where in own.where.items():
-        locator.where[moved(p, moves)] = where
+        target = moved(p, moves)
+        if not _keeps_base_location(target, _get(child, p), locator.where, replaced):
+            locator.where[target] = where
     return merged, [*applied, f"extends {base_path}"]
+
+
+def _keeps_base_location(
+    target: FieldPath, written: Any, where: dict[FieldPath, Location], replaced: list[FieldPath]
+) -> bool:
+    """Whether a mapping or list the extending file wrote at `target` was merged into the base's (not replacing
+    it): then the values it wrote keep their own lines, and the rest of the merged row or mapping keeps the base's
+    — a faulty value of a workbook row that an overlay also touches is located at the workbook's row."""
+    return isinstance(written, (dict, list)) and target in where and target not in replaced
 
 
 def _looks_like_a_scenario(data: Any) -> bool:
@@ -353,7 +368,8 @@ def _validated(
     if problems:
         raise ScenarioError(problems)
     assert spec is not None
-    warnings = tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
+    notes = tuple(dict.fromkeys(str(note) for note in locator.notes))
+    warnings = notes + tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
     return resolve(
         spec,
         source=source,
@@ -398,10 +414,15 @@ def _apply_variant(
     prefix: FieldPath = ("variants", name)
     if spec.override is not None:
         moves: Moves = []
-        data = merge(data, _read_tables(spec.override, base_dir, locator, problems, allow_outside), moves=moves)
-        for p, where in list(locator.where.items()):
+        replaced: list[FieldPath] = []
+        fragment = _read_tables(spec.override, base_dir, locator, problems, allow_outside)
+        data = merge(data, fragment, moves=moves, replaced=replaced)
+        known = dict(locator.where)
+        for p, where in known.items():
             if tuple(p[:3]) == (*prefix, "override"):
-                locator.where[moved(tuple(p[3:]), moves)] = where
+                target = moved(tuple(p[3:]), moves)
+                if not _keeps_base_location(target, _get(fragment, tuple(p[3:])), known, replaced):
+                    locator.where[target] = where
         applied.append(f"variant {name}: override of {', '.join(str(k) for k in spec.override)}")
     try:
         applied += apply_short_forms(data, spec.model_dump(), name)
@@ -461,6 +482,7 @@ _BLOCK_PARTS: tuple[tuple[str, ...], ...] = (
 # row it is are never replaced (a row without them is set aside).
 _ROW_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("projects",): ("id", "district"),
+    ("subsidies",): ("project",),
     ("demand",): ("district", "kind", "year"),
     ("capacity",): ("district", "kind", "year"),
     ("districts",): ("id",),
@@ -487,13 +509,20 @@ def _neutral_values(part: tuple[str, ...]) -> dict[str, Any]:
 
 
 _NEUTRAL: dict[tuple[str, ...], dict[str, Any]] = {part: _neutral_values(part) for part in _ROW_KEYS}
+_NEUTRAL[("subsidies",)] = {}  # an aid with a faulty value is set aside whole: no neutral amount is an aid
+# A finding about a field computed from other fields of its row is not reported when one of those was faulty
+# (and replaced): a text cost is one problem, not also "aid above 80 % of the cost (0 €)".
+_DEPENDS_ON: dict[str, set[str]] = {"subsidies": {"cost", "capacity"}}
 
 
-def _get(data: Any, path: tuple[str, ...]) -> Any:
+def _get(data: Any, path: FieldPath) -> Any:
     for key in path:
-        if not isinstance(data, dict):
+        if isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        elif isinstance(data, dict):
+            data = data.get(key)
+        else:
             return None
-        data = data.get(key)
     return data
 
 
@@ -541,7 +570,12 @@ class _Rest:
         if fields is None:
             return True
         assert row is not None
-        return len(row[2]) > 0 and row[2][0] not in fields and row[2][0] not in ("start", "status")
+        return (
+            len(row[2]) > 0
+            and row[2][0] not in fields
+            and row[2][0] not in ("start", "status")
+            and not fields & _DEPENDS_ON.get(str(row[2][0]), set())
+        )
 
 
 def _validate_shape(data: dict[str, Any], locator: _Locator) -> tuple[ScenarioSpec | None, list[Problem], _Rest]:
@@ -639,12 +673,16 @@ def _read_table_ref(
         )
         return []
     try:
-        records = read_table(table_path, ref.get("sheet"))
+        table = read_table(table_path, ref.get("sheet"), path)
     except TableReadError as exc:
         problems.append(locator.problem((*path, "file"), str(exc)))
         return []
+    where = format_path(path)
+    problems += [Problem(str(table_path), table.header_line, where, message) for message in table.headers.errors]
+    locator.notes += [Problem(str(table_path), table.header_line, where, message) for message in table.headers.notes]
+    locator.hints[str(table_path)] = table.headers.hints
     out: list[dict[str, Any]] = []
-    for line, record in records:
+    for line, record in table.rows:
         i = len(out)
         locator.where[(*path, i)] = (str(table_path), line)
         if "<extra cells>" in record:
@@ -709,7 +747,8 @@ def _translate(err: Any, locator: _Locator) -> Problem:
         message = f"unknown key '{loc[-1]}'{_key_hint(str(loc[-1]))}"
         return locator.problem(loc, message)
     if kind == "missing":
-        return locator.problem(loc, "this required field is missing")
+        hint = locator.hints.get(locator(loc)[0], {}).get(str(loc[-1]))
+        return locator.problem(loc, "this required field is missing" + (f" ({hint})" if hint else ""))
     if kind == "string_pattern_mismatch":
         hidden = sorted({f"U+{ord(c):04X}" for c in str(value) if re.fullmatch(f"[{INVISIBLE}]", c)})
         if hidden:

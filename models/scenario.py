@@ -59,6 +59,7 @@ class Project:
     receipts: tuple[Receipt, ...] = ()
     fctva_eligible: float = 1.0
     operating_cost: float = 0.0  # euros a year for the city, from delivery
+    attributes: Mapping[str, str] = field(default_factory=dict)  # descriptive columns (address, service...)
 
     @property
     def start_years(self) -> tuple[int, ...]:
@@ -332,12 +333,13 @@ def resolve_project(spec: ScenarioSpec, index: int) -> Project:
                 amount=subsidy_amount(sub, p.cost, p.capacity),
                 offset=p.delivery_lag if sub.at == "delivery" else int(sub.at),
             )
-            for i, sub in enumerate(p.subsidies)
+            for i, sub in enumerate([*p.subsidies, *(row for row in spec.subsidies if row.project == p.id)])
         ),
         fctva_eligible=p.fctva_eligible,
         operating_cost=p.operating_cost
         if p.operating_cost is not None
         else sum(cost * p.capacity.get(k, 0.0) for k, cost in operating_costs_per_unit(spec).items()),
+        attributes=MappingProxyType(dict(p.attributes)),
     )
 
 

@@ -26,6 +26,18 @@ class AmbiguousNumber(str):
     1.5 typed with a point? Read as text, refused by every number field with the reason (models/tables.py)."""
 
 
+class RefusedNumber(str):
+    """A number-looking table cell that is not guessed (`1,800` in a comma-separated file, `12 %` where no share is
+    expected, `1,8 M€ HT`): read as text, refused by every number field with its `reason` (models/headers.py)."""
+
+    reason: str
+
+    def __new__(cls, text: str, reason: str) -> RefusedNumber:
+        obj = super().__new__(cls, text)
+        obj.reason = reason
+        return obj
+
+
 def _a_number(value: Any) -> Any:
     """Numbers must be numbers: `true` (a YAML boolean, an Excel TRUE/VRAI cell) is not 1, and an ambiguous
     table cell is not guessed."""
@@ -36,6 +48,8 @@ def _a_number(value: Any) -> Any:
             f"'{value}' is ambiguous in a file with decimal commas: write {value.replace('.', '')} (thousands) "
             f"or {value.replace('.', ',', 1)} (a decimal)"
         )
+    if isinstance(value, RefusedNumber):
+        raise ValueError(value.reason)
     return value
 
 
@@ -353,6 +367,12 @@ class Subsidy(Strict):
         return self
 
 
+class SubsidyRow(Subsidy):
+    """One row of the subsidies table: an aid of one project (added to the project's own `subsidies`)."""
+
+    project: Id = Field(description="id of the project receiving the aid")
+
+
 class Fctva(Strict):
     """FCTVA: the State refunds a share of eligible investment spending, `lag` years later."""
 
@@ -423,6 +443,11 @@ class Project(Strict):
         None, description="yearly operating cost for the city from delivery, euros (default: per-unit costs)"
     )
     shift: Int = Field(0, ge=-30, le=30, description="years its start window is moved by (a variant's edit)")
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="descriptive columns kept as written (address, service, AP number, comments...), shown in the "
+        "reports; a project table's columns that are not fields land here",
+    )
 
     @field_validator("excludes", "requires", mode="before")
     @classmethod
@@ -477,6 +502,11 @@ class ScenarioSpec(Strict):
     )
     transfers: Transfers | None = Field(None, description="demand met next door (off without this block)")
     projects: list[Project] = Field(default_factory=list)
+    subsidies: list[SubsidyRow] = Field(
+        default_factory=list,
+        description="public aid, one row per aid: project, name (funder), amount | rate | per_unit with kind, at; "
+        "added to each project's own subsidies",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -498,6 +528,7 @@ TABLE_PATHS: tuple[tuple[str, ...], ...] = (
     ("demand",),
     ("capacity",),
     ("projects",),
+    ("subsidies",),
     ("capacity_changes",),
     ("forecast", "school", "pupils"),
     ("forecast", "housing", "programmes"),

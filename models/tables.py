@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import functools
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.headers import FOLDED_VALUE_COLUMNS, HEADER_ALIASES, Headers, fold_value, french_number, map_headers
 from models.limits import (
     MAX_TABLE_BYTES,
     MAX_TABLE_ROWS,
@@ -32,20 +36,39 @@ from models.limits import (
     read_bytes,
     text_position,
 )
-from models.spec import LIST_COLUMNS, TEXT_COLUMNS, AmbiguousNumber
+from models.spec import LIST_COLUMNS, TABLE_PATHS, TEXT_COLUMNS, AmbiguousNumber, table_row_model
 
 # Columns kept as text, and columns holding lists: read from the format (models/spec.py).
 LIST_FIELDS = LIST_COLUMNS
 TEXT_FIELDS = TEXT_COLUMNS
 NESTED_PREFIX = "capacity."
+# Columns holding a share (0 to 1): there, and only there, `12 %` reads as 0.12.
+SHARE_COLUMNS = frozenset(
+    name
+    for path in TABLE_PATHS
+    for name, field in table_row_model(path).model_fields.items()
+    if any(getattr(m, "le", None) == 1 for m in field.metadata) or "le=1)" in repr(field.annotation)
+)
 
 
 class TableReadError(Exception):
     """A table file that cannot be read at all (missing, unreadable, wrong format, empty)."""
 
 
-def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str, Any]]]:
-    """Return [(line, {column: value})] for each non-empty data row, empty cells left out.
+@dataclass
+class Table:
+    """The rows of a table file, with the line of each, and what its header says (models/headers.py)."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    header_line: int
+    headers: Headers
+
+
+def read_table(path: Path, sheet: str | None = None, table: tuple[str, ...] | None = None) -> Table:
+    """Return [(line, {column: value})] for each non-empty data row, empty cells left out, with the header's line
+    and the reading of its columns: the headers of the table at `table` (a scenario path such as ("projects",))
+    are mapped to its fields (French aliases, models/headers.py); its descriptive columns are gathered in each
+    row's `attributes` (a project table) or left out, with one note each.
 
     A table without a data row is refused (an empty file, a header alone, an empty sheet): read as nothing it
     would silently mean no demand, no capacity or no projects. Write an empty table inline (`capacity: []`)
@@ -66,8 +89,8 @@ def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str
     except OSError as exc:
         raise TableReadError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, data, sheet)
-    return _read_csv(path, data)
+        return _read_xlsx(path, data, sheet, table)
+    return _read_csv(path, data, table)
 
 
 def _too_many_rows(path: Path) -> TableReadError:
@@ -88,7 +111,7 @@ def _text(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip())
 
 
-def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
+def _read_csv(path: Path, data: bytes, table: tuple[str, ...] | None) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,12 +130,9 @@ def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if header_cells is None or not any(c.strip() for c in header_cells):
             raise _no_rows(path.name, header=False)
         columns = [_text(c) for c in header_cells]
+        headers = map_headers(table, columns)
         for number, cells in enumerate(reader, start=2):
-            record = {
-                col: _text(value) if col in TEXT_FIELDS else _cell(value, decimal_comma)
-                for col, value in zip(columns, cells, strict=False)
-                if col and value.strip() != ""
-            }
+            record = _record(headers, zip(columns, cells, strict=False), decimal_comma)
             if len(cells) > len(columns):
                 record["<extra cells>"] = cells[len(columns) :]
             if record:
@@ -123,7 +143,51 @@ def _read_csv(path: Path, data: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise TableReadError(f"{path.name} is not a readable CSV table (line {reader.line_num}: {exc})") from exc
     if not rows:
         raise _no_rows(path.name, header=True)
-    return rows
+    return Table(rows, 1, headers)
+
+
+def _record(headers: Headers, cells: Iterable[tuple[str, Any]], decimal_comma: bool) -> dict[str, Any]:
+    """One row's cells by field (`attributes`: the descriptive columns, as text), empty cells left out."""
+    record: dict[str, Any] = {}
+    attributes: dict[str, str] = {}
+    for column, value in cells:
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            continue
+        if column in headers.attributes:
+            attributes[column] = _as_text(value)
+        elif column in headers.fields:
+            name = headers.fields[column]
+            record[name] = _value(name, value, decimal_comma, headers.table)
+    if attributes:
+        record["attributes"] = attributes
+    return record
+
+
+def _as_text(value: Any) -> str:
+    """A cell as text: a whole number without `.0`, a date without its midnight."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return _text(str(value))
+
+
+def _value(column: str, value: Any, decimal_comma: bool, table: tuple[str, ...]) -> Any:
+    """A cell of a field: text for text fields (ids typed in French folded to the format's ids), else a number
+    where it reads as one (French forms included), else its text."""
+    if column in TEXT_FIELDS or (column in FOLDED_VALUE_COLUMNS and isinstance(value, str)):
+        if isinstance(value, bool):
+            return value  # refused by the format as text: TRUE is not an id
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else _text(str(value))
+        if column in FOLDED_VALUE_COLUMNS and table in HEADER_ALIASES:
+            text = fold_value(column, text)
+            return _cell(text, decimal_comma) if column == "at" else text
+        return text
+    if not isinstance(value, str):
+        return value
+    return _cell(value, decimal_comma, share=column in SHARE_COLUMNS or column == "profile")
 
 
 @functools.cache
@@ -179,7 +243,7 @@ def _sheet_rows(path: Path, book: Any, ws: Any) -> tuple[list[tuple[int, dict[in
     return rows, parser
 
 
-def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, dict[str, Any]]]:
+def _read_xlsx(path: Path, data: bytes, sheet: str | None, table: tuple[str, ...] | None) -> Table:
     import openpyxl
 
     try:
@@ -215,14 +279,11 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, di
             raise _no_rows(where.rstrip(","), header=False)
         header_row, header = cells[0]
         columns = {col: _text(str(value)) for col, value in header.items()}
+        headers = map_headers(table, list(columns.values()))
         width = max(columns)
         rows = []
         for number, values in cells[1:]:
-            record = {
-                columns[col]: _xlsx_cell(columns[col], value)
-                for col, value in values.items()
-                if col in columns and columns[col]
-            }
+            record = _record(headers, ((columns[c], v) for c, v in values.items() if c in columns), False)
             extra = [value for col, value in sorted(values.items()) if col > width]
             if extra:
                 record["<extra cells>"] = extra
@@ -230,7 +291,7 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> list[tuple[int, di
                 rows.append((number, record))
         if not rows:
             raise _no_rows(f"{path.name}, sheet '{ws.title}' (header on row {header_row}),", header=True)
-        return rows
+        return Table(rows, header_row, headers)
     except TableReadError:
         raise
     except Exception as exc:  # a damaged sheet is only found while its rows are read
@@ -269,20 +330,14 @@ def _refuse_ambiguous(path: Path, title: str, parser: Any) -> None:
         raise TableReadError(f"{path.name}, sheet '{title}', is ambiguous: " + "; ".join(problems))
 
 
-def _xlsx_cell(column: str, value: Any) -> Any:
-    if column in TEXT_FIELDS:
-        if isinstance(value, bool):
-            return value  # refused by the format as text: TRUE is not an id
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else _text(str(value))
-    return _cell(value, False) if isinstance(value, str) else value
-
-
 # `1.500` or `12.345.678` in a file with decimal commas: a French thousands separator, or a decimal point?
 _THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(\.[0-9]{3})+")  # not 0.500: no thousands start with 0
 
 
-def _cell(value: str, decimal_comma: bool) -> Any:
-    """A cell as a whole number, a number (decimal comma allowed when asked), or else its text.
+def _cell(value: str, decimal_comma: bool, share: bool = False) -> Any:
+    """A cell as a whole number, a number (decimal comma allowed when asked), a number written the French way
+    (`1 800 000`, `450 000 €`, `1,8 M€`, `2,5`, `12 %` where a share is expected: models/headers.py), or else its
+    text (a `RefusedNumber` when it looks like a number that cannot be read without guessing).
 
     In a file with decimal commas, a number written with points every three digits (`1.500`) is refused as
     ambiguous (`AmbiguousNumber`): it may be 1500 with a thousands separator or 1.5 typed with a point."""
@@ -294,7 +349,7 @@ def _cell(value: str, decimal_comma: bool) -> Any:
             if candidate is not None:
                 with contextlib.suppress(ValueError):  # not this kind of number: try the next
                     return parse(candidate)
-    return text
+    return french_number(text, decimal_comma=decimal_comma, share=share)
 
 
 def project_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -317,4 +372,4 @@ def _split_list(value: Any, numeric: bool) -> list[Any]:
     if not isinstance(value, str):
         return [value]
     parts = [p for p in value.replace("|", " ").split() if p]
-    return [_cell(p, True) for p in parts] if numeric else parts
+    return [_cell(p, True, share=True) for p in parts] if numeric else parts
