@@ -265,3 +265,34 @@ def test_bad_inputs_are_explained(national, tmp_path):
     name, rows = en.select_commune(national, "Rennes")
     with pytest.raises(en.EnrolmentError, match="base year 2023 is not in the file"):
         en.prepare(rows, en.read_school_map(RENNES_MAP), base_year=2023)
+
+
+def test_every_commune_of_the_file_can_be_prepared(national, tmp_path):
+    """Each of the 294 communes, as one quartier: its classes are the file's, each kind within one class."""
+    for commune in national.communes:
+        name, rows = en.select_commune(national, commune)
+        public = sorted({r.uai for r in rows if r.sector == "public"})
+        if not public:
+            continue
+        path = write_map(tmp_path / "one.csv", [(u, "commune") for u in public])
+        e = en.prepare(rows, en.read_school_map(path), commune=name)
+        base = [r for r in rows if r.year == e.base_year and r.sector == "public"]
+        assert sum(e.classes.values()) == sum(r.classes for r in base), name
+        pro_rata = sum(r.classes * r.pre / (r.pre + r.ele + r.ulis) for r in base if r.pre + r.ele + r.ulis)
+        assert abs(e.classes[("commune", "maternelle")] - pro_rata) < 1, name
+        assert not e.unmapped and not e.absent
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--commune", "Rennes", "--map", "missing.csv", "--out", "o"], "mapping file missing.csv does not exist"),
+        (["--commune", "Nowhere", "--map", str(RENNES_MAP), "--out", "o"], "no commune named 'Nowhere'"),
+        (["--commune", "Rennes", "--map", str(RENNES_MAP), "--out", "o", "--creche-places", "0.2"], "under-3"),
+    ],
+)
+def test_the_command_says_what_is_wrong(args, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["enrolment", str(FILE), *args]) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
