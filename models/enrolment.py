@@ -269,6 +269,13 @@ def read_national_file(path: str | Path) -> NationalFile:
         )
     if not rows:
         raise EnrolmentError(f"{path} has a header but no school")
+    first_line: dict[tuple[str, int], int] = {}
+    for r in rows:
+        if (r.uai, r.year) in first_line:
+            raise EnrolmentError(
+                f"{path}:{r.line}: school {r.uai} is already given for {r.year} on line {first_line[(r.uai, r.year)]}"
+            )
+        first_line[(r.uai, r.year)] = r.line
     return NationalFile(str(path), tuple(rows), "insee" in index)
 
 
@@ -477,6 +484,7 @@ def split_classes(
     split = {r.uai: r.classes_by_kind(ulis) for r in rows}
     if by == "school":
         return split
+    school_classes = {r.uai: r.classes for r in rows}
     exact: dict[str, float] = {}
     for r in rows:
         p = r.pupils(ulis)
@@ -490,8 +498,7 @@ def split_classes(
         movable = [
             u
             for u in split
-            if 0 < exact[u] < next(r.classes for r in rows if r.uai == u)
-            and split[u]["maternelle" if step > 0 else "elementaire"] > 0
+            if 0 < exact[u] < school_classes[u] and split[u]["maternelle" if step > 0 else "elementaire"] > 0
         ]
         if not movable:
             return split
@@ -734,5 +741,8 @@ def fragment(e: Enrolment) -> str:
         shares = ", ".join(f"{lv}: {s}" for lv, s in e.level_shares.items())
         lines.append(f"    levels:\n      elementaire: {{{shares}}}   # {e.base_year}; maternelle: not in the file")
     if e.under_3:
-        lines += ["  childcare:", f"    population: {{file: {UNDER_3_FILE}}}"]
+        lines += [
+            "  # childcare:   # with your coverage, creche_share and children_per_place",
+            f"  #   population: {{file: {UNDER_3_FILE}}}",
+        ]
     return "\n".join(lines) + "\n"

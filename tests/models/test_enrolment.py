@@ -257,6 +257,11 @@ def test_bad_inputs_are_explained(national, tmp_path):
     bad.write_text("a;b\n1;2\n", encoding="utf-8")
     with pytest.raises(en.EnrolmentError, match="not the file fr-en-ecoles-effectifs-nb_classes"):
         en.read_national_file(bad)
+    lines = FILE.read_text(encoding="utf-8-sig").splitlines()
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_text("\n".join([lines[0], lines[1], lines[2], lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(en.EnrolmentError, match="doubled.csv:4: school 0350103X is already given for 2022 on line 2"):
+        en.read_national_file(doubled)
     twice = write_map(tmp_path / "twice.csv", [("0350592D", "a"), ("0350592D", "b")])
     with pytest.raises(en.EnrolmentError, match="mapped twice"):
         en.read_school_map(twice)
