@@ -185,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out(p, "results folder (default: results/<scenario name>/)")
     _add_time_limit(p, "stop after S seconds with the best plan")
     p.add_argument("--gap", type=_positive, metavar="G", help="stop at relative gap G (e.g. 0.01); default 1e-4")
+    p.add_argument(
+        "--budget-scale",
+        dest="scale",
+        type=_positive,
+        metavar="F",
+        help="every envelope × F, as a sweep point (`ppi sweep --budget-scale`) solves it; recorded in plan.json",
+    )
     _add_solver(p)
     p.add_argument("--threads", type=_at_least(1), help="solver threads (default: the solver's choice)")
     p.add_argument("--seed", type=_at_least(0), default=0, help="solver random seed (default 0)")
@@ -424,7 +431,13 @@ class _Kept:
 def _load(target: str, args: argparse.Namespace):  # -> ppi.Scenario
     """The scenario FILE[:VARIANT] with the command's --set overrides (and --allow-outside-files)."""
     path, variant = ppi.split_target(target)
-    return ppi.load(path, variant, set=args.set, allow_outside_files=getattr(args, "allow_outside_files", False))
+    return ppi.load(
+        path,
+        variant,
+        set=args.set,
+        budget_scale=getattr(args, "scale", None),  # `ppi solve --budget-scale F`
+        allow_outside_files=getattr(args, "allow_outside_files", False),
+    )
 
 
 def _solve(scenario, args: argparse.Namespace, quiet: bool = False):  # -> ppi.Result, or None on a failed check
@@ -711,7 +724,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise _UsageError(str(exc)) from None
     scenario = _load(args.scenario, args)
     points = ppi.sweep_points(scales, varies)
-    spec = ppi.sweep_spec(scenario, points, time_limit=args.time_limit, gap=args.gap, solver=args.solver)
+    spec = ppi.sweep_spec(scenario, points, time_limit=args.time_limit, gap=args.gap, solver=args.solver, reasons=True)
     out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-sweep", _run_record(args))
     if not args.quiet:
         print(f"Sweep of {scenario.name}: {len(points)} points", file=sys.stderr, flush=True)
@@ -737,6 +750,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     k = ppi.knee(table) if frontier else None
     if k is not None:
         print(f"\nKnee of the frontier: {table.at[k, 'label']} ({table.at[k, 'envelope_total'] / 1e6:.1f} M€ in all)")
+    for row in table.itertuples(index=False):
+        if getattr(row, "reason", None):
+            print(f"  {row.label}: no plan — {row.reason}")
     moved = table[(table["entering"] != "") | (table["leaving"] != "")]
     for row in moved.itertuples(index=False):
         change = " ".join([f"+{p}" for p in row.entering.split()] + [f"-{p}" for p in row.leaving.split()])

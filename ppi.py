@@ -419,7 +419,7 @@ def sweep(
     varies = [(p, [v if isinstance(v, str) else json.dumps(v) for v in values]) for p, values in (vary or {}).items()]
     base = load(path, variant, set) if isinstance(path, (str, Path)) else derive(path, set)
     points = sweep_points(list(budget_scale) if budget_scale is not None else None, varies)
-    return run_points(sweep_spec(base, points, time_limit=time_limit), out, workers=workers)
+    return run_points(sweep_spec(base, points, time_limit=time_limit, reasons=True), out, workers=workers)
 
 
 def explain(
@@ -523,12 +523,14 @@ def sweep_spec(
     time_limit: float | None = None,
     gap: float | None = None,
     solver: str = "highs",
+    reasons: bool = False,
 ) -> Any:
     """A checked sweep of `scenario` over `points`: every point is derived (in memory) before any solve, so
-    that a bad path or value stops here."""
+    that a bad path or value stops here. `reasons`: a point with no plan records why (the diagnosis' first
+    finding, or the solver's status)."""
     from analysis.sweep import SweepSpec, check_spec
 
-    spec = SweepSpec(scenario, tuple(points), time_limit=time_limit, gap=gap, solver=solver)
+    spec = SweepSpec(scenario, tuple(points), time_limit=time_limit, gap=gap, solver=solver, reasons=reasons)
     check_spec(spec)
     return spec
 
@@ -544,8 +546,12 @@ def run_points(
     """Solve a sweep's points (each verified) in worker processes or on Dask; finished points in `out` are
     reused. `result.table` is the frontier table, `result.results` the points' records."""
     from analysis.sweep import run_sweep
+    from reports.words import reason_text
 
-    return run_sweep(spec, out, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
+    result = run_sweep(spec, out, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
+    if "reason" in result.table:
+        result.table["reason"] = [reason_text(r) for r in result.table["reason"]]
+    return result
 
 
 def knee(table: Any) -> int | None:

@@ -395,3 +395,20 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if not remedies:
         notes.append(("none", {}))
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
+
+
+def first_reason(scenario: Scenario, status: str, options: SolveOptions | None = None) -> dict[str, Any]:
+    """Why a scenario has no plan, in one finding (kind, values, row: `Finding.to_dict`): the first thing the
+    money elastic model finds breaking when the solver proved it infeasible; otherwise (or when the elastic
+    model finds nothing) the solver's status itself, as {"kind": "status", "values": {"status": ...}}."""
+    if status == Status.INFEASIBLE.value:
+        options = options or SolveOptions()
+        if options.time_limit is None:
+            options = replace(options, time_limit=TIME_LIMIT_S)
+        money = relax(scenario, (MONEY,), options)
+        if money.status.has_plan:
+            for r in money.relaxations:
+                finding = _finding(scenario, money, r)
+                if finding is not None:
+                    return finding.to_dict()
+    return {"row": "", "kind": "status", "values": {"status": status}}

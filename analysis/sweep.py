@@ -109,6 +109,7 @@ class SweepSpec:
     solver: str = "highs"
     fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
     start: tuple[tuple[str, int | None], ...] = ()  # a plan offered to the solver at every point (warm start)
+    reasons: bool = False  # a point with no plan records why (analysis.diagnose.first_reason)
 
     def record(self, point: Point) -> dict[str, Any]:
         """A point as its result file records it: the budget factor of the scenario solved (the base's times
@@ -239,6 +240,10 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     }
     if spec.fixed:
         out["fixed"] = evaluate_fixed(scenario, dict(spec.fixed))
+    if spec.reasons and not result.has_plan:
+        from analysis.diagnose import first_reason
+
+        out["reason"] = first_reason(scenario, plan.status.value, options)
     return out
 
 
@@ -494,6 +499,9 @@ def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
         chosen = sorted(PlanRecord(plan).chosen)
         row["projects_chosen"] = len(chosen) if plan.get("projects") else None
         row["chosen"] = " ".join(chosen)
+        # why a point has no plan (kind and values, worded by reports.words.reason_text); None with a plan
+        no_plan = plan["status"] not in PLAN_STATUSES
+        row["reason"] = (r.get("reason") or _status_reason(plan["status"])) if no_plan else None
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:
@@ -517,6 +525,10 @@ def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
             if row["status"] in PLAN_STATUSES:
                 previous = row
     return table
+
+
+def _status_reason(status: str) -> dict[str, Any]:
+    return {"row": "", "kind": "status", "values": {"status": status}}
 
 
 def knee(table: pd.DataFrame) -> int | None:

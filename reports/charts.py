@@ -400,6 +400,22 @@ def comparison_unmet_chart(comparison: Comparison, colours: Mapping[str, str], f
 # ------------------------------------------------------------------------------------------------ PNG
 
 
+def _mark_no_plan(ax: Any, table: pd.DataFrame, solved: pd.DataFrame, lang: str = "en") -> None:
+    """The points of a frontier with no plan (infeasible, or none found in time), as red crosses at the top of
+    the objective's range, with a legend entry: a gap in the curve is never silent."""
+    from reports.text import TEXT
+
+    failed = table[~table["status"].isin(PLAN_STATUSES)]
+    if not len(failed):
+        return
+    top = float(solved["objective"].max()) if len(solved) else 0.0
+    ax.scatter(
+        failed["envelope_total"] / 1e6, [top] * len(failed), marker="X", s=70, color="#c0392b", zorder=3,
+        label=TEXT[lang]["ch.no_plan"],
+    )  # fmt: skip
+    ax.legend(fontsize=8)
+
+
 def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
     """PNG: objective and unmet demand per kind against the total envelope, the knee marked."""
     from matplotlib.figure import Figure
@@ -423,6 +439,7 @@ def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
     axes[0].set_ylabel("objective (weighted unmet unit-years)")
     axes[0].set_title(_wrapped(title, 60 if kinds else 110), fontsize=10)
     axes[0].grid(alpha=0.3)
+    _mark_no_plan(axes[0], table, solved)
     if kinds:
         for col in kinds:
             axes[1].plot(x, solved[col], marker=".", label=col.removeprefix("unmet "))

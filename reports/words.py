@@ -74,6 +74,18 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
     return _french(t[f"f.{kind}"].format(**v), lang)
 
 
+def reason_text(reason: Mapping[str, Any] | None, lang: str = "en") -> str:
+    """Why a sweep point has no plan (analysis.diagnose.first_reason: a finding, or the solver's status), in
+    one sentence; "" for a point with a plan."""
+    if not reason or not isinstance(reason, Mapping):
+        return ""
+    if reason.get("kind") == "status":
+        status = (reason.get("values") or {}).get("status")
+        t = TEXT[lang]
+        return t.get(f"st.{status}") or t.get(f"status.{status}") or str(status)
+    return finding_text(reason, lang)
+
+
 def note_text(kind: str, values: dict[str, Any], lang: str) -> str:
     return TEXT[lang][f"n.{kind}"].format(**values)
 

@@ -247,3 +247,115 @@ def test_the_explain_tables_name_projects_and_say_why_nothing_is_displaced(small
     assert "il demande à lui seul 1,50" in page or "it alone needs 1.50" in page
     assert "-0,000" not in page and "−0,000" not in page
     assert "Contraignante" not in page and "à sa limite" not in page
+
+
+# ------------------------------------------------------------------ the parts of each value (issue 16 part 5)
+
+
+def _transfers_scenario(tmp_path: Path) -> Path:
+    """One year (2026), 1 M€. District d needs 2 classes and 10 crèche places and has none; its neighbour e has
+    2 spare classes, which d may use at a penalty of 0.5 of a class's weight (1) per class. Crèche places
+    weigh 0.05. `school` (2 classes in d, 2 M€) and `cr` (10 places in d, 1 M€); cost 0.01 per M€.
+
+    With 1 M€: `cr` (1 M€): transfers 2 × 0.5 = 1.0, crèche 0, cost 0.01: objective 1.01 (nothing: 1.5).
+    With 2 M€ (one more M€ in 2026): `school`: transfers 0, crèche 10 × 0.05 = 0.5, cost 0.02: 0.52.
+    So one more M€ is worth −0.49 = crèche +0.5 (+10 place-years), transfers −1.0, cost +0.01: the school
+    enters and the crèche leaves. Dropping `cr`: 1.5, +0.49 = crèche +0.5, cost −0.01."""
+    data = make_scenario_dict(
+        years=(2026, 2026),
+        envelope=1e6,
+        cost_weight=1e-8,
+        demand_kinds={"classes": {"unit": "classes", "weight": 1.0}, "creche": {"unit": "places", "weight": 0.05}},
+        districts=[{"id": "d", "neighbours": ["e"]}, {"id": "e"}],
+        demand=[*rows({2026: 2.0}), *rows({2026: 10.0}, kind="creche"), *rows({2026: 0.0}, district="e")],
+        capacity=[*rows({2026: 0.0}), *rows({2026: 2.0}, district="e")],
+        transfers={"kinds": ["classes"], "max_share": 1.0, "penalty": 0.5},
+        projects=[
+            project("school", capacity={"classes": 2.0}, cost=2e6),
+            project("cr", capacity={"creche": 10.0}, cost=1e6),
+        ],
+    )
+    path = tmp_path / "transfers.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def transfers_explained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("parts")
+    path = _transfers_scenario(tmp)
+    scenario = load_scenario(path)
+    plan = plan_to_dict(scenario, solve(scenario))
+    return path, scenario, plan, explain(scenario, plan, tmp / "out", workers=1)
+
+
+def test_one_more_meur_is_split_into_its_parts_and_names_who_enters_and_leaves(transfers_explained):
+    _, _, plan, e = transfers_explained
+    assert plan["objective"] == pytest.approx(1.01)
+    assert e.parts.transfers == pytest.approx(1.0) and e.parts.cost == pytest.approx(0.01)
+    (b,) = e.budget
+    assert b.gain == pytest.approx(0.49)
+    assert b.parts.unmet == {"classes": pytest.approx(0.0), "creche": pytest.approx(0.5)}  # worse
+    assert b.parts.unit_years["creche"] == pytest.approx(10.0)  # +10 place-years
+    assert b.parts.transfers == pytest.approx(-1.0)  # the whole gain: fewer transfers
+    assert b.parts.cost == pytest.approx(0.01)
+    assert b.parts.total == pytest.approx(-b.gain)
+    assert b.change.added == ("school",) and b.change.displaced == ("cr",) and b.change.retimed == ()
+    row = e.budget_table().iloc[0]
+    assert row["delta unit-years creche"] == pytest.approx(10.0) and row["delta transfers"] == pytest.approx(-1.0)
+    assert row["added"] == "school" and row["displaced"] == "cr"
+
+
+def test_project_values_are_split_into_their_parts(transfers_explained):
+    _, _, _, e = transfers_explained
+    drop = _row(e, "cr", "drop")
+    assert drop.delta == pytest.approx(0.49)
+    assert drop.parts.unmet["creche"] == pytest.approx(0.5) and drop.parts.unit_years["creche"] == pytest.approx(10)
+    assert drop.parts.transfers == pytest.approx(0.0) and drop.parts.cost == pytest.approx(-0.01)
+    assert drop.parts.total == pytest.approx(drop.delta)
+    assert drop.added == drop.displaced == drop.retimed == ()
+    school = _row(e, "school", "force_in")
+    assert school.delta is None and school.parts is None  # 2 M€ in a 1 M€ year: no plan, no parts
+    table = e.projects_table().set_index(["project", "change"])
+    assert table.loc[("cr", "drop"), "delta cost"] == pytest.approx(-0.01)
+
+
+def test_the_parts_are_worded_in_the_console_explain_json_and_both_languages(transfers_explained, tmp_path):
+    from reports.words import parts_text, why_details
+
+    _, scenario, plan, e = transfers_explained
+    text = format_explanation(e)
+    assert (
+        "objective -0.490 = creche +0.500 (+10 places × years), transfers -1.000, cost +0.010; "
+        "enter: school; leave: cr" in text
+    )
+    assert "dropped +0.490 = creche +0.500 (+10 places × years), cost -0.010" in text
+    data = explanation_to_dict(e)
+    assert data["units"] == {"classes": "classes", "creche": "places"}
+    (budget,) = data["budget"]
+    assert budget["delta transfers"] == pytest.approx(-1.0) and budget["added"] == "school"
+    fr = why_details(budget, data["units"], "fr")
+    assert fr == "creche +0,500 (+10 places × années), transferts -1,000, coût +0,010; entrent : school; sortent : cr"
+    assert parts_text({"delta cost": None}, data["units"]) == ""  # no plan: no parts
+    json.dumps(data)  # explain.json holds plain values
+
+
+def test_the_parts_show_in_the_html_and_workbook_explain_tables(transfers_explained, tmp_path):
+    from reports.html_plan import plan_html
+    from reports.xlsx_plan import plan_workbook
+
+    _, scenario, plan, e = transfers_explained
+    data = explanation_to_dict(e)
+    page = plan_html(saved(scenario, plan), explanation=data)
+    assert "transferts -1,000" in page and "entrent : school" in page and "sortent : cr" in page
+    assert "Composantes de l&#x27;écart" in page or "Composantes de l'écart" in page
+    path = tmp_path / "why.xlsx"
+    path.write_bytes(plan_workbook(saved(scenario, plan), explanation=data))
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Valeur du budget"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(v for v in values if "Écart : transferts" in v)
+    row = next(v for v in values if v[0] == 2026)
+    assert row[header.index("Écart : transferts")] == pytest.approx(-1.0)
+    assert row[header.index("Écart : creche (places × années)")] == pytest.approx(10.0)
+    assert "school" in row[header.index("Projets ajoutés")]

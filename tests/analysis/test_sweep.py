@@ -361,3 +361,90 @@ def test_tornado_named_parameters_move_every_project(tmp_path):
     table = (tmp_path / "t" / "tornado.csv").read_text()
     assert "costs" in table and "delays" in table
     assert (tmp_path / "t" / "tornado.parquet").exists()
+
+
+# ------------------------------------------------------------------ infeasible points (issue 16 part 5)
+
+
+def _committed_scenario(folder: Path) -> Path:
+    """1 M€ a year; a committed project pays 0.8 M€ in 2026: below ×0.8 no plan exists (0.75 M€ < 0.8 M€)."""
+    data = make_scenario_dict(
+        demand=rows({2026: 2, 2027: 2, 2028: 2}),
+        envelope=1e6,
+        projects=[
+            project("c", status="committed", start=2026, cost=0.8e6),
+            project("p1"),
+            project("p2", earliest_start=2027),
+        ],
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_infeasible_points_carry_their_reason_in_sweep_csv(tmp_path):
+    import pandas as pd
+
+    path = _committed_scenario(tmp_path / "s")
+    out = tmp_path / "sweep"
+    proc = run_cli("sweep", path, "--budget-scale", "0.5,0.75,1", "--out", out, "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "sweep.csv").set_index("label")
+    assert list(table["status"]) == ["infeasible", "infeasible", "optimal"]
+    assert table.at["budget×0.75", "reason"] == (
+        "2026: committed and mandatory projects need 0.80 M€ of spending against an envelope of 0.75 M€ "
+        "(short by 0.05 M€): c (committed, 0.80 M€)"
+    )
+    assert "0.50 M€ (short by 0.30 M€)" in table.at["budget×0.5", "reason"]
+    assert pd.isna(table.at["budget×1", "reason"])  # a point with a plan has no reason
+    assert "budget×0.75: no plan — 2026: committed and mandatory projects need 0.80 M€" in proc.stdout
+    points = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "points").glob("*.json")]
+    reasons = [p["reason"] for p in points if "reason" in p]
+    assert len(reasons) == 2 and {r["kind"] for r in reasons} == {"budget_year"}  # kinds and values, stored
+    assert (out / "frontier.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_point_stopped_by_its_time_limit_gives_the_status_as_its_reason():
+    from reports.words import reason_text
+
+    assert reason_text({"kind": "status", "values": {"status": "no_solution"}}) == ("no plan found within the limits")
+    assert reason_text(None) == ""
+
+
+def test_the_frontier_chart_marks_the_points_with_no_plan():
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from reports.charts import _mark_no_plan
+    from reports.text import TEXT
+
+    table = pd.DataFrame(
+        {"status": ["infeasible", "optimal", "optimal"], "envelope_total": [1e6, 2e6, 3e6], "objective": [None, 5, 3]}
+    )
+    ax = Figure().subplots()
+    _mark_no_plan(ax, table, table[table["status"] == "optimal"], "fr")
+    handles, labels = ax.get_legend_handles_labels()
+    assert labels == [TEXT["fr"]["ch.no_plan"]]
+    (offsets,) = [c.get_offsets() for c in ax.collections]
+    assert [tuple(map(float, o)) for o in offsets] == [(1.0, 5.0)]  # at its envelope, at the top of the curve
+
+
+def test_solve_with_budget_scale_reproduces_a_sweep_point(tmp_path):
+    path = scenario_file(tmp_path / "s")
+    out = tmp_path / "sweep"
+    proc = run_cli("sweep", path, "--budget-scale", "0.8", "--out", out, "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    (point_file,) = (out / "points").glob("*.json")
+    point = json.loads(point_file.read_text(encoding="utf-8"))
+    solved = run_cli("solve", path, "--budget-scale", "0.8", "--out", tmp_path / "plan", "--quiet")
+    assert solved.returncode == 0, solved.stderr
+    plan = json.loads((tmp_path / "plan" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["scenario"]["budget_scale"] == point["plan"]["scenario"]["budget_scale"] == 0.8
+    assert plan["objective"] == pytest.approx(point["plan"]["objective"], abs=1e-9)
+    assert {p["id"]: p["start"] for p in plan["projects"]} == {p["id"]: p["start"] for p in point["plan"]["projects"]}
+    assert [b["envelope"] for b in plan["budget"]] == [b["envelope"] for b in point["plan"]["budget"]]
+    again = run_cli("verify", path, tmp_path / "plan", "--with-plan-overrides")  # checked with its own factor
+    assert again.returncode == 0, again.stdout + again.stderr
+    bad = run_cli("solve", path, "--budget-scale", "0", "--out", tmp_path / "x")
+    assert bad.returncode == 1 and "must be positive" in bad.stderr
