@@ -225,6 +225,9 @@ def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name
     n_text = 9
     sums = [money(sum(r[j] for r in rows)) for j in range(n_text, len(columns))]
     totals = [[t("wb.total"), *([""] * (n_text - 1)), *sums]] if rows else []
+    described = list(dict.fromkeys(k for p in chosen for k in p.attributes))  # the matrix's descriptive columns
+    columns += [Col(k, wrap=True) for k in described]
+    rows = [[*row, *(p.attributes.get(k, "") for k in described)] for p, row in zip(chosen, rows, strict=True)]
     write_table(ws, t("t.ppi", name=name), columns, rows, totals, freeze_cols=1, footer=name)
 
 
@@ -248,9 +251,6 @@ def _budget_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, n
         row = [int(r.year), *(money(v) for v in (r.envelope, r.carried_in, r.available, r.spent))]
         row += [money(r.subsidies), money(r.fctva), money(r.net_effort)]
         if net_basis:
-    described = list(dict.fromkeys(k for p in chosen for k in p.attributes))  # the matrix's descriptive columns
-    columns += [Col(k, wrap=True) for k in described]
-    rows = [[*row, *(p.attributes.get(k, "") for k in described)] for p, row in zip(chosen, rows, strict=True)]
             row.append(money(r.charged))
         row += [money(r.margin), r.charged / r.available if r.available else None]
         rows.append(row)
