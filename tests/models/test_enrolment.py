@@ -301,3 +301,26 @@ def test_the_command_says_what_is_wrong(args, message, tmp_path, capsys, monkeyp
     assert cli.main(["enrolment", str(FILE), *args]) == 1
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_api_export_with_its_ids_commas_and_ueea_is_read_the_same(national, tmp_path):
+    """The data set's API export: snake_case ids (`rep__` for REP +), `,` separator, and the UEEA column the
+    file has from 2024 (counted in élémentaire, like ULIS)."""
+    ids = ["rentree_scolaire", "region_academique", "academie", "departement", "commune", "numero_de_l_ecole"]
+    ids += ["denomination_principale", "patronyme", "secteur", "rep", "rep__", "nombre_total_de_classes"]
+    ids += ["nombre_total_d_eleves", "nombre_d_eleves_en_pre_elementaire_hors_ulis"]
+    ids += ["nombre_d_eleves_en_elementaire_hors_ulis", "nombre_d_eleves_en_ulis"]
+    ids += [f"nombre_d_eleves_en_{lv}_hors_ulis" for lv in ("cp", "ce1", "ce2", "cm1", "cm2")]
+    ids += ["tri", "code_postal", "nombre_d_eleves_en_ueea"]
+    source = list(csv.reader(FILE.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    api = tmp_path / "fr-en-ecoles-effectifs-nb_classes.csv"
+    with open(api, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(ids)
+        w.writerows(row + ["2" if i == 0 else "0"] for i, row in enumerate(source[1:]))
+    read = en.read_national_file(api)
+    assert len(read.rows) == len(national.rows)
+    assert read.rows[1:] == tuple(r for r in national.rows[1:])  # the line numbers are the same
+    first, same = read.rows[0], national.rows[0]
+    assert (first.ueea, first.rep_plus, first.pupils()["elementaire"]) == (2, same.rep_plus, same.ele + same.ulis + 2)
+    assert sum(r.rep_plus for r in read.rows) == 20
