@@ -219,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(d)
     _add_out(d, "folder for the tables (default: results/<scenario name>-demand/)")
     d.add_argument("--no-chart", action="store_true", help="write the tables only")
+    _add_lang(d, "language of the chart (default fr)")
     _add_quiet(d, "print only the folder written")
 
     m = sub.add_parser("compare", help="solve (or read) two or more plans and show them side by side")
@@ -257,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--gap", type=_positive, metavar="G", help="relative gap of each solve (default 1e-4)")
     _add_solver(w)
     _add_quiet(w, "print only the folder written")
+    _add_lang(w, "language of the chart (default fr)")
 
     t = sub.add_parser("tornado", help="each parameter moved one at a time: effect on the objective and the plan")
     _add_scenario(t)
@@ -272,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parallel(t)
     _add_out(t, "folder (default: results/<scenario name>-tornado/); finished points are reused")
     _add_time_limit(t, "time limit of each solve")
+    _add_lang(t, "language of the chart (default fr)")
 
     mc = sub.add_parser("montecarlo", help="re-solve under sampled costs, delays and demand growth (robustness)")
     _add_scenario(mc)
@@ -291,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parallel(mc)
     _add_out(mc, "folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
     _add_time_limit(mc, "time limit of each solve")
+    _add_lang(mc, "language of the chart (default fr)")
 
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
     _add_scenario(a)
@@ -737,7 +741,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     ppi.write_table(out / "sweep", table)
     frontier = scales is not None and not varies
     if frontier:
-        ppi.write_file(out / "frontier.png", ppi.frontier_chart(table, scenario.name))
+        ppi.write_file(out / "frontier.png", ppi.frontier_chart(table, scenario.name, args.lang))
     if args.quiet:
         print(out)
         return EXIT_OK
@@ -782,7 +786,7 @@ def cmd_tornado(args: argparse.Namespace) -> int:
     base = result.results[0]["plan"].get("objective")
     ppi.write_table(out / "tornado", table)
     if base is not None:
-        ppi.write_file(out / "tornado.png", ppi.tornado_chart(table, base, scenario.name))
+        ppi.write_file(out / "tornado.png", ppi.tornado_chart(table, base, scenario.name, args.lang))
     print(f"Base objective: {base:.6g}" if base is not None else "The base scenario has no plan.")
     print(table.drop(columns=["plan changes"]).to_string(index=False, float_format=_number, na_rep="—"))
     print("\nPlan changes against the base:")
@@ -822,7 +826,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     _end_line(show)
     for name, table in (("samples", mc.samples), ("projects", mc.projects), ("summary", mc.summary)):
         ppi.write_table(out / name, table)
-    ppi.write_file(out / "montecarlo.png", ppi.montecarlo_chart(mc, scenario.name))
+    ppi.write_file(out / "montecarlo.png", ppi.montecarlo_chart(mc, scenario.name, args.lang))
     print(mc.summary.to_string(index=False, float_format=_number, na_rep="—"))
     print("\nProjects by how often they are chosen:")
     print(mc.projects[["project", "chosen_share", "most_frequent_start", "starts"]].head(20).to_string(index=False))
@@ -864,7 +868,7 @@ def cmd_demand(args: argparse.Namespace) -> int:
     out = _output_folder(args, Path("results") / f"{slug(scenario.name)}-demand")
     for warning in scenario.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    text = ppi.demand(scenario, out, chart=not args.no_chart)
+    text = ppi.demand(scenario, out, chart=not args.no_chart, lang=args.lang)
     if not args.quiet:
         print(text)
         print()

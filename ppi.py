@@ -561,11 +561,11 @@ def knee(table: Any) -> int | None:
     return _knee(table)
 
 
-def frontier_chart(table: Any, title: str) -> bytes:
-    """The budget frontier as a PNG chart."""
+def frontier_chart(table: Any, title: str, lang: str = "fr") -> bytes:
+    """The budget frontier as a PNG chart (words in `lang`)."""
     from reports.charts import frontier_chart as _frontier_chart
 
-    return _frontier_chart(table, title)
+    return _frontier_chart(table, title, lang)
 
 
 def tornado_table(results: list[dict[str, Any]]) -> Any:
@@ -575,11 +575,11 @@ def tornado_table(results: list[dict[str, Any]]) -> Any:
     return _tornado_table(results)
 
 
-def tornado_chart(table: Any, base: float, title: str) -> bytes:
-    """The tornado as a PNG chart."""
+def tornado_chart(table: Any, base: float, title: str, lang: str = "fr") -> bytes:
+    """The tornado as a PNG chart (words in `lang`)."""
     from reports.charts import tornado_chart as _tornado_chart
 
-    return _tornado_chart(table, base, title)
+    return _tornado_chart(table, base, title, lang)
 
 
 def montecarlo(
@@ -612,11 +612,11 @@ def montecarlo(
     )  # fmt: skip
 
 
-def montecarlo_chart(mc: Any, title: str) -> bytes:
-    """The Monte Carlo histogram as a PNG chart."""
+def montecarlo_chart(mc: Any, title: str, lang: str = "fr") -> bytes:
+    """The Monte Carlo histogram as a PNG chart (words in `lang`)."""
     from reports.charts import histogram_chart
 
-    return histogram_chart(mc, title)
+    return histogram_chart(mc, title, lang)
 
 
 def alternatives(
@@ -669,11 +669,11 @@ def comparison_text(comparison: Comparison) -> str:
     return format_comparison(comparison)
 
 
-def demand(scenario: Scenario, folder: Path, chart: bool = True) -> str:
-    """Write the demand tables (and chart) of a scenario into `folder`; returns them as printed text."""
+def demand(scenario: Scenario, folder: Path, chart: bool = True, lang: str = "fr") -> str:
+    """Write the demand tables (and chart, in `lang`) of a scenario into `folder`; returns them as printed text."""
     from reports.demand import format_demand, write_demand
 
-    write_demand(folder, scenario, chart=chart)
+    write_demand(folder, scenario, chart=chart, lang=lang)
     return format_demand(scenario)
 
 

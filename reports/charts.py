@@ -400,6 +400,12 @@ def comparison_unmet_chart(comparison: Comparison, colours: Mapping[str, str], f
 # ------------------------------------------------------------------------------------------------ PNG
 
 
+def _png_words(lang: str) -> tuple[Any, Fmt]:
+    """The phrases and the number formatter of a PNG chart in `lang` (French by default, as the reports)."""
+    fmt = Fmt(lang)
+    return fmt.t, fmt
+
+
 def _mark_no_plan(ax: Any, table: pd.DataFrame, solved: pd.DataFrame, lang: str = "en") -> None:
     """The points of a frontier with no plan (infeasible, or none found in time), as red crosses at the top of
     the objective's range, with a legend entry: a gap in the curve is never silent."""
@@ -416,9 +422,11 @@ def _mark_no_plan(ax: Any, table: pd.DataFrame, solved: pd.DataFrame, lang: str 
     ax.legend(fontsize=8)
 
 
-def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
+def frontier_chart(table: pd.DataFrame, title: str, lang: str = "fr") -> bytes:
     """PNG: objective and unmet demand per kind against the total envelope, the knee marked."""
     from matplotlib.figure import Figure
+
+    t, fmt = _png_words(lang)
 
     from analysis.sweep import knee
 
@@ -433,18 +441,21 @@ def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
         axes[0].plot(
             [table.at[k, "envelope_total"] / 1e6], [table.at[k, "objective"]], marker="*", ms=16, color="#c0392b"
         )
-        axes[0].annotate("knee", (table.at[k, "envelope_total"] / 1e6, table.at[k, "objective"]), xytext=(8, 8),
+        axes[0].annotate(t["ch.knee"], (table.at[k, "envelope_total"] / 1e6, table.at[k, "objective"]), xytext=(8, 8),
                          textcoords="offset points")  # fmt: skip
-    axes[0].set_xlabel("total envelope over the horizon (M€)")
-    axes[0].set_ylabel("objective (weighted unmet unit-years)")
+    axes[0].set_xlabel(t["ch.envelope_total"])
+    axes[0].set_ylabel(t["ch.objective"])
     axes[0].set_title(_wrapped(title, 60 if kinds else 110), fontsize=10)
     axes[0].grid(alpha=0.3)
-    _mark_no_plan(axes[0], table, solved)
+    _mark_no_plan(axes[0], table, solved, lang)
+    for ax in axes:
+        ax.xaxis.set_major_formatter(_axis_formatter(fmt, 1))
+        ax.yaxis.set_major_formatter(_axis_formatter(fmt, 1))
     if kinds:
         for col in kinds:
             axes[1].plot(x, solved[col], marker=".", label=col.removeprefix("unmet "))
-        axes[1].set_xlabel("total envelope over the horizon (M€)")
-        axes[1].set_ylabel("unmet demand (unit-years)")
+        axes[1].set_xlabel(t["ch.envelope_total"])
+        axes[1].set_ylabel(t["ch.unmet"])
         axes[1].legend(fontsize=8)
         axes[1].grid(alpha=0.3)
     fig.tight_layout()
@@ -453,9 +464,11 @@ def frontier_chart(table: pd.DataFrame, title: str) -> bytes:
     return buf.getvalue()
 
 
-def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
+def tornado_chart(table: pd.DataFrame, base: float, title: str, lang: str = "fr") -> bytes:
     """PNG: one horizontal bar per parameter from its lowest to its highest objective, around the base."""
     from matplotlib.figure import Figure
+
+    t, fmt = _png_words(lang)
 
     shown = table.dropna(subset=["low", "high"]).iloc[::-1]
     fig = Figure(figsize=(10, 1.2 + 0.5 * max(1, len(shown))))
@@ -465,7 +478,8 @@ def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
         ax.barh(i, row.low - base, left=base, color="#2e86c1", alpha=0.8)
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(range(len(shown)), labels=list(shown["parameter"]), fontsize=8)
-    ax.set_xlabel("objective (weighted unmet unit-years); base = black line")
+    ax.set_xlabel(t["ch.tornado"])
+    ax.xaxis.set_major_formatter(_axis_formatter(fmt, 1))
     ax.set_title(_wrapped(title, 95), fontsize=10)
     fig.tight_layout()
     buf = io.BytesIO()
@@ -473,34 +487,40 @@ def tornado_chart(table: pd.DataFrame, base: float, title: str) -> bytes:
     return buf.getvalue()
 
 
-def histogram_chart(mc: MonteCarlo, title: str) -> bytes:
+def histogram_chart(mc: MonteCarlo, title: str, lang: str = "fr") -> bytes:
     """PNG: distribution of the objective (re-solved, and of the fixed plan) and selection frequency."""
     from matplotlib.figure import Figure
+
+    t, fmt = _png_words(lang)
 
     fig = Figure(figsize=(12, 4.5))
     left, right = fig.subplots(1, 2)
     solved = mc.samples[mc.samples["status"].isin(PLAN_STATUSES)]
-    left.hist(solved["objective"].astype(float), bins=20, alpha=0.7, label="re-solved per sample")
+    left.hist(solved["objective"].astype(float), bins=20, alpha=0.7, label=t["ch.resolved"])
     if "fixed objective" in mc.samples:
-        left.hist(mc.samples["fixed objective"].astype(float), bins=20, alpha=0.5, label="fixed plan")
-    left.set_xlabel("objective (weighted unmet unit-years)")
-    left.set_ylabel("samples")
+        left.hist(mc.samples["fixed objective"].astype(float), bins=20, alpha=0.5, label=t["ch.fixed"])
+    left.set_xlabel(t["ch.objective"])
+    left.set_ylabel(t["ch.samples"])
+    left.xaxis.set_major_formatter(_axis_formatter(fmt, 1))
     left.legend(fontsize=8)
     left.set_title(_wrapped(title, 60), fontsize=10)
     top = mc.projects.head(25).iloc[::-1]
     right.barh(range(len(top)), top["chosen_share"], color="#1f4e79")
     right.set_yticks(range(len(top)), labels=list(top["project"]), fontsize=7)
     right.set_xlim(0, 1)
-    right.set_xlabel("share of samples where the project is chosen")
+    right.set_xlabel(t["ch.chosen_share"])
+    right.xaxis.set_major_formatter(_axis_formatter(fmt, 1))
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     return buf.getvalue()
 
 
-def demand_chart(scenario: Scenario) -> bytes:
+def demand_chart(scenario: Scenario, lang: str = "fr") -> bytes:
     """PNG: per kind, demand stacked by district against existing capacity, and the gap per district and year."""
     import matplotlib
+
+    t, fmt = _png_words(lang)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -518,8 +538,10 @@ def demand_chart(scenario: Scenario) -> bytes:
         ax = axes[row][0]
         colours = [plt.get_cmap("tab20")(i % 20) for i in range(len(by_district.columns))]
         ax.stackplot(years, by_district.T.values, labels=list(by_district.columns), colors=colours, alpha=0.9)
-        ax.plot(years, rows.groupby("year")["existing"].sum().values, color="black", linewidth=2, label="capacity")
-        ax.set_title(f"{k}: demand by district and existing capacity ({unit})")
+        existing = rows.groupby("year")["existing"].sum().values
+        ax.plot(years, existing, color="black", linewidth=2, label=t["ch.capacity"])
+        ax.set_title(t["ch.demand"].format(kind=kind_label(scenario, k), unit=unit))
+        ax.yaxis.set_major_formatter(_axis_formatter(fmt, 1))
         ax.set_xticks(years)
         ax.tick_params(axis="x", labelrotation=45)
         ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -529,7 +551,7 @@ def demand_chart(scenario: Scenario) -> bytes:
         image = ax.imshow(gap.values, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_yticks(range(len(gap.index)), labels=list(gap.index), fontsize=7)
         ax.set_xticks(range(len(years)), labels=years, rotation=45)
-        ax.set_title(f"{k}: demand − capacity (red: shortage)")
+        ax.set_title(t["ch.gap"].format(kind=kind_label(scenario, k)))
         fig.colorbar(image, ax=ax, label=unit)
     fig.tight_layout()
     buffer = io.BytesIO()

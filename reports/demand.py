@@ -128,14 +128,14 @@ def format_demand(scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
-def write_demand(out_dir: str | Path, scenario: Scenario, chart: bool = True) -> Path:
-    """Write the demand tables (and the chart) into a results folder, atomically."""
+def write_demand(out_dir: str | Path, scenario: Scenario, chart: bool = True, lang: str = "fr") -> Path:
+    """Write the demand tables (and the chart, in `lang`) into a results folder, atomically."""
     out_dir = Path(out_dir)
     if not is_results_folder(out_dir):
         raise OutputError(f"{out_dir} exists and is not a ppi results folder; choose an empty or new folder with --out")
     files = {f"{name}.csv": t.to_csv(index=False).encode("utf-8") for name, t in demand_tables(scenario).items()}
     if chart:
-        files["demand.png"] = demand_chart(scenario)
+        files["demand.png"] = demand_chart(scenario, lang)
     files[MARKER] = f"{DEMAND_FORMAT}\n".encode()
     replace_folder(out_dir, files)
     return out_dir

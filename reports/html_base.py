@@ -223,9 +223,11 @@ def norm(value: Any) -> Any:
 
 def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[tuple[str, str, str]]:
     """(label, HTML, data-key) rows of the inputs table."""
+    from reports.assumptions import override_text, shown_path, without_machine_paths
+
     t = fmt.t
     info = plan.get("scenario") or {}
-    overrides = list(scenario.overrides)  # the scenario's own, never the text a plan file carries
+    overrides = [override_text(o, fmt.lang) for o in scenario.overrides]  # the scenario's own, not the plan's text
     options = plan.get("options") or {}
     model = plan.get("model") or {}
     opts = ", ".join(f"{k} = {'—' if v is None else v}" for k, v in options.items()) or t["none_f"]
@@ -237,14 +239,12 @@ def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[t
     )
     rows = [
         (t["scenario"], esc(info.get("name") or scenario.name), "scenario.name"),
-        (t["source"], f"<code>{esc(info.get('source') or scenario.source)}</code>", "scenario.source"),
+        (t["source"], f"<code>{esc(shown_path(str(info.get('source') or scenario.source)))}</code>", "scenario.source"),
         (t["horizon_label"], esc(f"{scenario.first_year}–{scenario.last_year}"), "scenario.horizon"),
         (t["variant"], esc(scenario.variant or t["none_f"]), "scenario.variant"),
         (
             t["overrides"],
-            "<ul>" + "".join(f"<li><code>{esc(o)}</code></li>" for o in overrides) + "</ul>"
-            if overrides
-            else esc(t["none_m"]),
+            "<ul>" + "".join(f"<li>{esc(o)}</li>" for o in overrides) + "</ul>" if overrides else esc(t["none_m"]),
             "scenario.overrides",
         ),
         (t["solver"], esc(solver_text), "solver"),
@@ -265,7 +265,7 @@ def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[t
         rows.append((t["demand_source"], esc(text), "demand_source"))
     rows.append((t["created"], esc(fmt.date(plan.get("created"))), "created"))
     rows.append((t["version"], esc(plan.get("ppi_version") or "—"), "ppi_version"))
-    warnings = list(plan.get("warnings") or [])
+    warnings = [without_machine_paths(str(w), scenario) for w in plan.get("warnings") or []]
     if warnings:
         rows.append((t["warnings"], "<ul>" + "".join(f"<li>{esc(w)}</li>" for w in warnings) + "</ul>", "warnings"))
     return rows

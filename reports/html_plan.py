@@ -25,8 +25,9 @@ from typing import Any
 import pandas as pd
 
 from models.evaluate import Evaluation
-from models.scenario import Project, Scenario, competences, maturity_levels
+from models.scenario import Scenario, competences, maturity_levels
 from models.spec import ProjectStatus
+from reports import assumptions as hyp
 from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
 from reports.html_base import (
     NBSP,
@@ -39,7 +40,6 @@ from reports.html_base import (
     figure_html,
     group_row,
     html_table,
-    inputs_section,
     kind_label,
     kpi,
     now,
@@ -48,6 +48,7 @@ from reports.html_base import (
     status_word,
     unit_of,
 )
+from reports.html_ppi import annex_html, apcp_html, assumptions_html
 from reports.text import TEXT
 from reports.words import (
     after_horizon_text,
@@ -99,6 +100,7 @@ def plan_html(
         sections.append(("depenses", t["spending"], _spending_section(scenario, ev, fmt)))
         sections.append(("besoins", t["unmet"], _unmet_section(scenario, ev, baseline, fmt)))
         sections.append(("calendrier", t["gantt"], _gantt_section(scenario, ev, fmt)))
+        sections.append(("apcp", t["apcp"], apcp_html(scenario, ev, fmt)))
         sections.append(("non-retenus", t["not_chosen"], _not_chosen_section(scenario, ev, fmt)))
         if scenario.transfers_on or len(ev.transfers):
             sections.append(("voisins", t["transfers"], _transfers_section(scenario, ev, fmt)))
@@ -106,7 +108,8 @@ def plan_html(
             sections.append(("finances", t["finance"], _finance_section(scenario, ev, fmt)))
         if explanation:
             sections.append(("pourquoi", TEXT[lang]["why.title"], _explain_section(explanation, fmt, scenario)))
-    sections.append(("hypotheses", t["inputs"], inputs_section(scenario, plan, fmt)))
+    sections.append(("hypotheses", t["inputs"], assumptions_html(scenario, fmt)))
+    sections.append(("annexe", t["annex"], annex_html(scenario, plan, fmt)))
     body = "\n".join(section(a, title, content) for a, title, content in sections)
     return page(lang, f"{t['title_plan']} — {name}", head, [(a, title) for a, title, _ in sections], body, version)
 
@@ -292,19 +295,23 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
             esc(t["objective_note"].format(bound=fmt.num(bound, 2))),
         )
     )
-    unmet = plan.get("unmet_by_kind") or {}
+    span, ppi_years = hyp.span_text(scenario), list(hyp.horizon_years(scenario))  # headline figures: PPI years
+    bal = ev.balance[ev.balance["year"].isin(ppi_years)]
+    base = baseline.balance[baseline.balance["year"].isin(ppi_years)]
     for k in scenario.kinds:
-        total = unmet.get(k, float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()))
-        year, worst = _worst(ev.balance, k)
-        without = float(baseline.balance.loc[baseline.balance["kind"] == k, "unmet"].sum())
+        total = float(bal.loc[bal["kind"] == k, "unmet"].sum())
+        nominal = float(bal.loc[bal["kind"] == k, "unmet_nominal"].sum())
+        year, worst = _worst(bal, k)
+        without = float(base.loc[base["kind"] == k, "unmet"].sum())
         unit = unit_of(scenario, k)
         decimals = 0 if total >= 1000 else 1
         note = t["unmet_note"].format(
             year=data_span(f"unmet_worst_year.{k}", year, str(year)),
             worst=data_span(f"unmet_worst.{k}", worst, esc(f"{fmt.num(worst, 1)}{NBSP}{unit}")),
             without=data_span(f"unmet_without.{k}", without, esc(fmt.num(without, decimals))),
-        )
-        value = f'{fmt.num(total, decimals)}{NBSP}<span class="unit">{esc(t["unit_years"].format(unit=unit))}</span>'
+        ) + t["nominal_note"].format(nominal=data_span(f"unmet_nominal.{k}", nominal, esc(fmt.num(nominal, decimals))))
+        unit_text = t["span_unit"].format(unit=unit, span=span)
+        value = f'{fmt.num(total, decimals)}{NBSP}<span class="unit">{esc(unit_text)}</span>'
         kpis.append(kpi(t["unmet_kind"].format(kind=kind_label(scenario, k)), value, f"unmet.{k}", total, note))
     candidates = sum(p.status != ProjectStatus.EXCLUDED for p in scenario.projects)
     chosen = int(ev.projects["chosen"].sum())
@@ -319,13 +326,13 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
     )
     city_cost = sum(float(p.get("city_cost") or 0.0) for p in plan.get("projects", []))
     kpis.append(kpi(t["city_cost"], esc(fmt.meur(city_cost)), "city_cost", city_cost, esc(t["city_cost_note"])))
-    spent = sum(float(r["spent"]) for r in plan.get("budget", []))
-    envelope = sum(float(r["envelope"]) for r in plan.get("budget", []))
+    spent = sum(float(r["spent"]) for r in plan.get("budget", []) if int(r["year"]) in ppi_years)
+    envelope = sum(float(r["envelope"]) for r in plan.get("budget", []) if int(r["year"]) in ppi_years)
     note = t["spent_note"].format(
         envelope=data_span("envelope_total", envelope, esc(fmt.meur(envelope))),
         use=esc(fmt.pct(spent / envelope if envelope else float("nan"))),
     )
-    kpis.append(kpi(t["spent_total"], esc(fmt.meur(spent)), "spent_total", spent, note))
+    kpis.append(kpi(t["spent_span"].format(span=span), esc(fmt.meur(spent)), "spent_total", spent, note))
     finance = plan.get("finance") or []
     debt_rows = [r for r in finance if r.get("debt_years") is not None]
     if debt_rows:
@@ -344,7 +351,9 @@ def _plan_summary(scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation, b
     parts, weights = objective_texts(scenario, ev, fmt.lang, fmt.num, lambda k: kind_label(scenario, k))
     return (
         f'<div class="kpis">{"".join(kpis)}</div>\n'
-        f'<p class="note" data-key="objective-parts">{esc(parts)} {esc(weights)}</p>'
+        f'<p class="note" data-key="objective-parts">{esc(parts)} {esc(weights)}</p>\n'
+        f'<p class="note" data-key="maturity-note">{esc(hyp.maturity_text(scenario, fmt.lang))}</p>\n'
+        f'<p class="note" data-key="after-horizon">{esc(hyp.after_horizon_text(scenario, ev, fmt))}</p>'
     )
 
 
@@ -361,8 +370,10 @@ def _spending_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         head += [(t["receipts"], "num"), (t["net"], "num")]
     head += [(t["margin"], "num"), (t["use"], "num")]
     rows = []
+    tail = hyp.tail_years(scenario)
     for r in ev.budget.itertuples(index=False):
-        row: list[str | tuple[str, str]] = [str(r.year), (fmt.meur(r.available), "num"), (fmt.meur(r.spent), "num")]
+        year = f"{r.year} ({t['after_ppi']})" if r.year in tail else str(r.year)
+        row: list[str | tuple[str, str]] = [year, (fmt.meur(r.available), "num"), (fmt.meur(r.spent), "num")]
         if with_receipts:
             row += [(fmt.meur(r.subsidies + r.fctva), "num"), (fmt.meur(r.net_effort), "num")]
         use = r.charged / r.available if r.available else float("nan")
@@ -377,10 +388,7 @@ def _spending_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     total += [("", "num"), (fmt.pct(b["charged"].sum() / env_sum if env_sum else float("nan")), "num")]
     rows.append(total)
     parts.append(html_table(head, rows, row_classes=[""] * (len(rows) - 1) + ["total"]))
-    notes = []
-    if ev.outside_horizon:
-        items = ", ".join(f"{y}{fmt.colon}{fmt.meur(v)}" for y, v in ev.outside_horizon.items())
-        notes.append(t["outside"].format(items=items))
+    notes = [hyp.after_horizon_text(scenario, ev, fmt)]
     tot = scenario.total_envelope
     if tot is not None:
         used = float(b.loc[b["year"].between(tot.start, tot.end), "charged"].sum())
@@ -420,7 +428,6 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         label = esc(r["name"] or r["project"])
         if r["status"] == "committed":
             label += f' <span class="tag">{esc(t["committed"])}</span>'
-        label += _described(p)
         rows.append(
             [
                 label,
@@ -435,14 +442,6 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     group = group_row(6, t["capacity_added"], len(scenario.kinds))
     parts.append(html_table(head, rows, head_rows=[group], css="projects"))
     return "\n".join(parts)
-
-
-def _described(p: Project) -> str:
-    """The descriptive columns of the project matrix (address, service, AP number...) under the project's name."""
-    if not p.attributes:
-        return ""
-    shown = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in p.attributes.items())
-    return f'<br><span class="sub attributes">{shown}</span>'
 
 
 def _not_chosen_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
@@ -468,7 +467,7 @@ def _not_chosen_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
             competence = comps.get(r["competence"], {}).get("label", r["competence"]) if r["competence"] else "—"
             rows.append(
                 [
-                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>{_described(p)}',
+                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>',
                     esc(names.get(r["district"], r["district"])),
                     esc(r["theme"] or t["no_theme"]),
                     f'{esc(maturity)}<br><span class="sub">{esc(competence)}</span>',

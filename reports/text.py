@@ -53,7 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "{cost_weight} par M€ dépensé par la ville.",
         "obj_weight_kind": "{kind} {weight} ({unit} × années)",
         "obj_penalty": " ; un besoin satisfait dans un quartier voisin compte pour {penalty} de sa pondération",
-        "unmet_kind": "Besoins non satisfaits — {kind}",
+        "unmet_kind": "Besoins non satisfaits en espérance — {kind}",
         "unmet_note": "pire année {year} : {worst} ; sans nouveaux projets : {without}",
         "unit_years": "{unit} × années",
         "weighted_unit_years": "unités × années, pondérées",
@@ -89,18 +89,17 @@ TEXT: dict[str, dict[str, str]] = {
             "porte sur lui."
         ),
         "net_marker": "Effort net (plafonné)",
-        "outside": "Dépenses hors horizon, imputées à aucune enveloppe : {items}.",
         "total_envelope": "Enveloppe pluriannuelle {start}–{end} : {amount}, utilisée {used}.",
         "with_plan": "avec le plan",
         "without": "sans nouveaux projets",
         "unmet_caption": (
-            "Besoins non satisfaits chaque année, tous quartiers confondus, par type de besoin dans son unité (non "
-            "pondérés) : avec le plan (trait plein) et sans nouveaux projets, les seules opérations engagées étant "
-            "réalisées (tirets)."
+            "Besoins non satisfaits en espérance chaque année, tous quartiers confondus, par type de besoin dans son "
+            "unité (non pondérés) : avec le plan (trait plein) et sans nouveaux projets, les seules opérations "
+            "engagées étant réalisées (tirets)."
         ),
         "heatmap_caption": (
-            "Besoins non satisfaits par quartier (lignes) et par année (colonnes), pour chaque type de besoin dans "
-            "son unité (classes, places), non pondérés. Case vide : besoin couvert."
+            "Besoins non satisfaits en espérance par quartier (lignes) et par année (colonnes), pour chaque type de "
+            "besoin dans son unité (classes, places), non pondérés. Case vide : besoin couvert."
         ),
         "gantt_caption": (
             "Chaque barre va de l'année de démarrage de l'opération à son année de mise en service (chiffre à "
@@ -125,7 +124,7 @@ TEXT: dict[str, dict[str, str]] = {
         "excluded_note": "{n} projet(s) exclu(s) par le scénario ne sont pas proposés : {ids}.",
         "transfers_intro": (
             "Une partie des besoins d'un quartier plein est accueillie par la capacité disponible d'un quartier "
-            "voisin (dans la limite fixée par le scénario, avec une pénalité)."
+            "voisin (dans la limite fixée par le scénario, avec une pénalité) ; unités en espérance."
         ),
         "no_transfers": "Aucun besoin n'est accueilli dans un quartier voisin dans ce plan.",
         "from": "Quartier d'origine",
@@ -218,7 +217,7 @@ TEXT: dict[str, dict[str, str]] = {
         "t.ppi": "Programmation pluriannuelle des investissements (AP/CP, part ville, en euros) — {name}",
         "t.budget": "Enveloppes et crédits de paiement par année (en euros) — {name}",
         "t.finance": "Épargne et dette, en empruntant le strict nécessaire chaque année (en euros) — {name}",
-        "t.unmet": "Besoins non satisfaits par quartier, besoin et année (en unités du besoin) — {name}",
+        "t.unmet": "Besoins non satisfaits en espérance par quartier, besoin et année (en unités du besoin) — {name}",
         "t.left": "Projets candidats non retenus — {name}",
         "t.transfers": "Besoins accueillis dans un quartier voisin (en espérance) — {name}",
         "t.inputs": "Hypothèses et paramètres — {name}",
@@ -280,7 +279,6 @@ TEXT: dict[str, dict[str, str]] = {
         "wb.not_chosen": "non retenu",
         "wb.source": "Fichier du scénario",
         "wb.overrides": "Modifications appliquées",
-        "override": "Modification",
         "wb.status": "Résultat de la résolution",
         "status_code": "Statut (code)",
         "solver_message": "Message du solveur",
@@ -297,7 +295,6 @@ TEXT: dict[str, dict[str, str]] = {
         "envelopes": "Enveloppes sur l'horizon",
         "wb.spent": "Dépenses de la ville sur l'horizon (CP)",
         "wb.use": "Taux d'utilisation des enveloppes",
-        "wb.outside": "Dépenses hors horizon ({years})",
         "subsidies": "Subventions perçues sur l'horizon",
         "fctva": "FCTVA perçu sur l'horizon",
         "wb.net": "Effort net sur l'horizon (dépenses − subventions − FCTVA)",
@@ -317,16 +314,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Le plan ne correspond plus au scénario (dépenses recalculées différentes de plan.json) : le scénario "
             "a-t-il changé depuis la résolution ?"
         ),
-        "horizon_start": "Début de l'horizon",
         "horizon_end": "Fin de l'horizon",
         "wb.carry": "Report des crédits non consommés",
-        "carry_share": "Part reportée",
         "wb.total_envelope": "Enveloppe pluriannuelle {start}–{end}",
-        "fctva_rate": "Taux de FCTVA",
-        "fctva_lag": "Délai de versement du FCTVA (années)",
-        "wb.model": "Modèle : {key}",
         "option": "Option du solveur : {key}",
-        "envelope_year": "Enveloppe {year}",
         "u.year": "année",
         "u.weighted": "unités × années pondérées",
         "u.share": "%",
@@ -344,11 +335,6 @@ TEXT: dict[str, dict[str, str]] = {
         "opt.gap": "écart visé",
         "opt.threads": "fils d'exécution",
         "opt.seed": "graine",
-        "runtime": "Durée de résolution (s)",
-        "mk.columns": "variables",
-        "mk.binaries": "variables binaires",
-        "mk.rows": "contraintes",
-        "mk.nonzeros": "coefficients non nuls",
         # Why this plan (`ppi explain`): headers, the constraints that hold a plan (b.), the notes of a re-solve
         # (pn.) and of an explanation (note.).
         "why.title": "Pourquoi ce plan ?",
@@ -411,25 +397,6 @@ TEXT: dict[str, dict[str, str]] = {
             "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer pour des "
             "raisons qui lui sont propres"
         ),
-        # An explain value split into the objective's parts, and the projects entering, leaving, moving (x.).
-        "x.kind": "{kind} {value} ({units} {unit} × années)",
-        "x.transfers": "transferts {value}",
-        "x.cost": "coût {value}",
-        "x.none": "aucune composante ne change",
-        "x.enter": "entrent : {ids}",
-        "x.leave": "sortent : {ids}",
-        "x.move": "décalés : {items}",
-        "x.moved_item": "{id} {before}→{after}",
-        "x.after_horizon": "livré en {year}, après la fin du PPI ({end})",
-        "h.parts": "Composantes de l'écart et projets qui entrent, sortent ou sont décalés",
-        "h.drop_parts": "Abandon : composantes et projets",
-        "h.defer_parts": "Report : composantes et projets",
-        "h.part_kind": "Écart : besoins {kind} (pondérés)",
-        "h.part_units": "Écart : {kind} ({unit} × années)",
-        "h.part_transfers": "Écart : transferts",
-        "h.part_cost": "Écart : coût",
-        "h.moved": "Projets décalés",
-        "ch.no_plan": "aucun plan (voir sweep.csv, colonne reason)",
         # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
         # (c.), notes (n.).
         "diag.title": "Pourquoi il n'y a pas de plan",
@@ -506,6 +473,146 @@ TEXT: dict[str, dict[str, str]] = {
             "mais ne sont peut-être pas les plus petits"
         ),
         "n.none": "aucun changement d'un seul type (crédits, report, fenêtres) ne donne de plan",
+        # The assumptions a council approves (reports/assumptions.py): a. rows, ov. overrides in words, after.
+        # what falls after the horizon, maturity. what maturity does; the AP/CP table; the PNG charts (ch.).
+        "after_ppi": "au-delà",
+        "after.none": "Aucun CP après {end} : toutes les dépenses des opérations retenues tombent dans l'horizon.",
+        "after.line": "Au-delà de {end} : {amount} de CP restant à financer ({items}), {how}.",
+        "after.tail": "imputés aux enveloppes prolongées de {envelope} par an ({first}–{last})",
+        "after.beyond": ", dont {amount} après {last} imputés à aucune enveloppe",
+        "after.open": "imputés à aucune enveloppe (règle de fin d'horizon : ouverte)",
+        "maturity.note": (
+            "La maturité pondère la capacité : {items} dans les besoins en espérance{competences} ; les chiffres "
+            "nominaux comptent toutes les places livrées."
+        ),
+        "maturity.own": "{n} projet(s) ont leur propre confiance",
+        "maturity.competences": " (la compétence la multiplie encore : {items})",
+        "maturity.comp_item": "« {label} » {confidence}",
+        "maturity.item": "un projet « {label} » (confiance {confidence}) compte pour {share} de ses places",
+        "maturity.none": (
+            "Tous les projets ont une confiance de 1 : les besoins en espérance et les besoins nominaux sont les mêmes."
+        ),
+        "ov.set": "valeur modifiée : {path} = {value}",
+        "ov.scale_point": "toutes les enveloppes × {factor}",
+        "ov.scale": "variante {name} : toutes les enveloppes × {factor}",
+        "ov.exclude": "variante {name} : {project} exclu",
+        "ov.force": "variante {name} : {project} imposé (obligatoire)",
+        "ov.shift": "variante {name} : fenêtre de démarrage de {project} décalée de {years} an{s} {direction}",
+        "ov.weight": "variante {name} : pondération de {kind} = {weight}",
+        "ov.override": "variante {name} : valeurs remplacées ({keys})",
+        "ov.variant_set": "variante {name} : {path} = {value}",
+        "ov.described": "variante {name} : {description}",
+        "ov.variant": "variante {name}",
+        "a.horizon": "Horizon du PPI",
+        "a.horizon_text": "{start}–{end} ({n} ans) ; un projet démarre au plus tard en {end}",
+        "a.end": "Fin de l'horizon",
+        "a.end.tail": (
+            "{n} années de prolongation ({first}–{last}) : les CP restants sont imputés à des enveloppes qui "
+            "prolongent celle de {end} ({envelopes}), les besoins continuent de compter, aucun projet n'y démarre"
+        ),
+        "a.end.complete": "chaque projet retenu paie tous ses CP et est livré au plus tard en {end}",
+        "a.end.open": (
+            "les CP payés après {end} ne sont imputés à aucune enveloppe et la capacité livrée après {end} ne "
+            "compte pas"
+        ),
+        "a.weights": "Pondération d'un besoin non satisfait pendant un an",
+        "a.discount": "Taux d'actualisation",
+        "a.discount_text": "{rate} par an",
+        "a.cost_weight": "Poids du coût",
+        "a.cost_text": "{weight} par M€ dépensé par la ville",
+        "a.maturity": "Maturité des projets",
+        "a.levels": "Niveaux de maturité utilisés",
+        "a.level": "« {label} » : confiance {confidence}, démarrage au plus tôt {lead} an(s) après le début",
+        "a.school": "Prévision scolaire",
+        "a.school_base": "effectifs de {year}, évolution de {trend} par an",
+        "a.class_size": "{size} élèves par classe",
+        "a.cap": "{levels} plafonnés à {cap} élèves par classe ({rep_cap} en REP/REP+)",
+        "a.rep": "quartiers REP/REP+ : {districts}",
+        "a.rep_none": "aucun quartier REP/REP+",
+        "a.rounding_classes.up": "classes arrondies à l'unité supérieure",
+        "a.rounding_classes.none": "classes non arrondies",
+        "a.housing": "Logements neufs",
+        "a.housing_text": "{n} programmes, {dwellings} logements ; élèves par logement au pic : {types}",
+        "a.dwelling_type": "{type} {pupils}",
+        "a.childcare": "Prévision petite enfance",
+        "a.childcare_basis.under_3": "à partir des enfants de moins de 3 ans",
+        "a.childcare_basis.births": "à partir des naissances des trois dernières années",
+        "a.coverage": "taux de couverture visé {coverage}, dont {share} en crèche",
+        "a.per_place": "{children} enfant(s) par place",
+        "a.rounding_places.up": "places arrondies à l'unité supérieure",
+        "a.rounding_places.none": "places non arrondies",
+        "a.growth": "Croissance supplémentaire de la demande",
+        "a.growth_item": "{kind} : {rate} par an",
+        "a.envelopes": "Enveloppes annuelles",
+        "a.envelope_total": "Total des enveloppes {span}",
+        "a.carry_yes": "oui, {share} du solde non consommé passe à l'année suivante",
+        "a.carry_no": "non",
+        "a.transfers": "Accueil dans un quartier voisin",
+        "a.transfers_off": "non",
+        "a.transfers_on": (
+            "{kinds} ; {pairs} paires de quartiers voisins ; {limits} ; un besoin accueilli à côté compte pour "
+            "{penalty} de sa pondération"
+        ),
+        "a.max_share": "au plus {share} de la demande du quartier",
+        "a.max_units": "au plus {units} unités par an",
+        "a.no_limit": "sans limite",
+        "a.subsidies": "Subventions",
+        "a.subsidies_text": "{n} projets candidats aidés, {total} au total ({payers})",
+        "a.subsidies_none": "aucune subvention inscrite",
+        "a.folded": "aides intégrées à la part payée par la ville : {items}",
+        "a.folded_item": "compétence « {label} » (part ville {share})",
+        "a.folded_own": "{n} projet(s) avec leur propre part ville",
+        "a.fctva_text": "{rate} des dépenses éligibles, versé {lag}",
+        "a.lag.0": "l'année de la dépense",
+        "a.lag.1": "l'année suivant la dépense",
+        "a.lag.2": "deux ans après la dépense",
+        "a.fctva_none": "non pris en compte",
+        "a.finance": "Prospective financière",
+        "a.finance_none": "aucune trajectoire d'épargne et de dette",
+        "a.finance_text": (
+            "recettes de fonctionnement {revenue} ({revenue_growth} par an), dépenses de fonctionnement {spending} "
+            "({spending_growth} par an), dette {debt} remboursée {repayment} par an, intérêts {rate}, nouveaux "
+            "emprunts sur {loan_years} ans, autres investissements {other} par an"
+        ),
+        "a.ceilings": "Ratios et plafonds",
+        "a.op_costs": "Fonctionnement des nouveaux équipements",
+        "a.op_cost": "{kind} : {amount} par an pour une unité ({unit})",
+        "annex": "Annexe technique",
+        "apcp": "AP/CP par opération",
+        "apcp_caption": (
+            "AP : coût de l'opération pour la ville. CP de chaque année du PPI, puis au-delà de {end}. Subventions "
+            "et FCTVA de toutes les années ; coût net = AP − subventions − FCTVA."
+        ),
+        "ap": "AP",
+        "cp_before": "CP avant {year}",
+        "cp_after": "Au-delà de {end}",
+        "subsidies_col": "Subventions",
+        "net_cost": "Coût net",
+        "city_share_note": "part ville {share}",
+        "nominal_note": " ; nominal (toutes les places livrées) : {nominal}",
+        "span_unit": "{unit} × années, {span}",
+        "spent_span": "Dépenses {span} (CP)",
+        "wb.maturity": "Effet de la maturité",
+        "wb.after": "CP au-delà de {end}",
+        "wb.unmet_nominal": "Besoins non satisfaits nominaux — {kind}",
+        "wb.span": "Années couvertes par les indicateurs",
+        "h.net_cost": "Coût net (€)",
+        "h.cp_tail": "CP {year}, au-delà (€)",
+        "h.period": "Période",
+        "period.ppi": "PPI",
+        "period.after": "au-delà de {end}",
+        "ch.knee": "coude",
+        "ch.envelope_total": "total des enveloppes sur l'horizon (M€)",
+        "ch.objective": "objectif (unités × années non satisfaites, pondérées)",
+        "ch.unmet": "besoins non satisfaits en espérance (unités × années)",
+        "ch.tornado": "objectif (unités × années non satisfaites, pondérées) ; base : trait noir",
+        "ch.resolved": "résolu à nouveau pour chaque tirage",
+        "ch.fixed": "plan fixé",
+        "ch.samples": "tirages",
+        "ch.chosen_share": "part des tirages où le projet est retenu",
+        "ch.demand": "{kind} : demande par quartier et capacité existante ({unit})",
+        "ch.capacity": "capacité",
+        "ch.gap": "{kind} : demande − capacité (rouge : manque)",
     },
     "en": {
         # The HTML pages (reports/html_plan.py, reports/html_compare.py, reports/charts.py); several are shared with
@@ -550,7 +657,7 @@ TEXT: dict[str, dict[str, str]] = {
         "spends.",
         "obj_weight_kind": "{kind} {weight} ({unit} × years)",
         "obj_penalty": "; a need met in a neighbouring quartier counts {penalty} of its weight",
-        "unmet_kind": "Unmet demand — {kind}",
+        "unmet_kind": "Expected unmet demand — {kind}",
         "unmet_note": "worst year {year}: {worst}; without new projects: {without}",
         "unit_years": "{unit} × years",
         "weighted_unit_years": "unit-years, weighted",
@@ -585,17 +692,16 @@ TEXT: dict[str, dict[str, str]] = {
             " The envelopes limit the net effort (spending − FCTVA − subsidies), marked ◆; the percentage refers to it."
         ),
         "net_marker": "Net effort (limited)",
-        "outside": "Spending outside the horizon, charged to no envelope: {items}.",
         "total_envelope": "Multi-year envelope {start}–{end}: {amount}, used {used}.",
         "with_plan": "with the plan",
         "without": "without new projects",
         "unmet_caption": (
-            "Unmet demand each year, all quartiers together, per kind in its unit (not weighted): with the plan "
-            "(solid line) and without new projects, only the committed operations being built (dashed)."
+            "Expected unmet demand each year, all quartiers together, per kind in its unit (not weighted): with the "
+            "plan (solid line) and without new projects, only the committed operations being built (dashed)."
         ),
         "heatmap_caption": (
-            "Unmet demand per quartier (rows) and year (columns), for each kind of demand in its unit (classes, "
-            "places), not weighted. Empty cell: demand met."
+            "Expected unmet demand per quartier (rows) and year (columns), for each kind of demand in its unit "
+            "(classes, places), not weighted. Empty cell: demand met."
         ),
         "gantt_caption": (
             "Each bar runs from the operation's start year to the year it opens (number on the right), coloured by "
@@ -619,7 +725,7 @@ TEXT: dict[str, dict[str, str]] = {
         "excluded_note": "{n} project(s) excluded by the scenario are not offered: {ids}.",
         "transfers_intro": (
             "Part of a full quartier's demand is met by spare capacity in a neighbouring quartier (within the "
-            "scenario's cap, at a penalty)."
+            "scenario's cap, at a penalty); expected units."
         ),
         "no_transfers": "No demand is met in a neighbouring quartier in this plan.",
         "from": "From quartier",
@@ -704,16 +810,16 @@ TEXT: dict[str, dict[str, str]] = {
         "sh.ppi": "PPI",
         "sh.budget": "Budget",
         "sh.transfers": "Transfers",
-        "sh.inputs": "Inputs",
+        "sh.inputs": "Assumptions",
         "sh.projects": "Projects",
         "t.summary": "Plan summary — {name}",
         "t.ppi": "Multi-year investment programme (AP/CP, city share, in euros) — {name}",
         "t.budget": "Envelopes and payments per year (in euros) — {name}",
         "t.finance": "Savings and debt, borrowing only what closes each year (in euros) — {name}",
-        "t.unmet": "Unmet demand per district, kind and year (in units of the kind) — {name}",
+        "t.unmet": "Expected unmet demand per district, kind and year (in units of the kind) — {name}",
         "t.left": "Candidate projects not chosen — {name}",
-        "t.transfers": "Demand met in a neighbouring district — {name}",
-        "t.inputs": "Inputs of the computation — {name}",
+        "t.transfers": "Demand met in a neighbouring district (expected) — {name}",
+        "t.inputs": "Assumptions and parameters — {name}",
         "t.csummary": "Comparison of variants — indicators (filled cells: the variants differ)",
         "t.cprojects": "Comparison of variants — start year of each project (filled cells: differences)",
         "t.cbudget": "Comparison of variants — envelopes and spending per year (in euros)",
@@ -772,7 +878,6 @@ TEXT: dict[str, dict[str, str]] = {
         "wb.not_chosen": "not chosen",
         "wb.source": "Scenario file",
         "wb.overrides": "Overrides applied",
-        "override": "Override",
         "wb.status": "Solve outcome",
         "status_code": "Status (code)",
         "solver_message": "Solver message",
@@ -789,7 +894,6 @@ TEXT: dict[str, dict[str, str]] = {
         "envelopes": "Envelopes over the horizon",
         "wb.spent": "City spending over the horizon (CP)",
         "wb.use": "Use of the envelopes",
-        "wb.outside": "Spending outside the horizon ({years})",
         "subsidies": "Subsidies received over the horizon",
         "fctva": "FCTVA received over the horizon",
         "wb.net": "Net effort over the horizon (spending − subsidies − FCTVA)",
@@ -809,16 +913,10 @@ TEXT: dict[str, dict[str, str]] = {
             "The plan no longer matches the scenario (recomputed spending differs from plan.json): has the "
             "scenario changed since the solve?"
         ),
-        "horizon_start": "Horizon start",
         "horizon_end": "Horizon end",
         "wb.carry": "Unspent envelope carried over",
-        "carry_share": "Share carried",
         "wb.total_envelope": "Multi-year envelope {start}–{end}",
-        "fctva_rate": "FCTVA rate",
-        "fctva_lag": "FCTVA lag (years)",
-        "wb.model": "Model: {key}",
         "option": "Solver option: {key}",
-        "envelope_year": "Envelope {year}",
         "u.year": "year",
         "u.weighted": "weighted unit-years",
         "u.share": "%",
@@ -836,11 +934,6 @@ TEXT: dict[str, dict[str, str]] = {
         "opt.gap": "target gap",
         "opt.threads": "threads",
         "opt.seed": "seed",
-        "runtime": "Solve time (s)",
-        "mk.columns": "columns",
-        "mk.binaries": "binary columns",
-        "mk.rows": "rows",
-        "mk.nonzeros": "nonzeros",
         # Why this plan (`ppi explain`): headers, the constraints that hold a plan (b.), the notes of a re-solve
         # (pn.) and of an explanation (note.).
         "why.title": "Why this plan?",
@@ -902,25 +995,6 @@ TEXT: dict[str, dict[str, str]] = {
         "note.not_optimal": (
             "the plan explained is {status} (not proven optimal): a change may improve on it for reasons of its own"
         ),
-        # An explain value split into the objective's parts, and the projects entering, leaving, moving (x.).
-        "x.kind": "{kind} {value} ({units} {unit} × years)",
-        "x.transfers": "transfers {value}",
-        "x.cost": "cost {value}",
-        "x.none": "no part changes",
-        "x.enter": "enter: {ids}",
-        "x.leave": "leave: {ids}",
-        "x.move": "re-timed: {items}",
-        "x.moved_item": "{id} {before}→{after}",
-        "x.after_horizon": "delivered in {year}, after the end of the PPI ({end})",
-        "h.parts": "The change in parts, and the projects entering, leaving or re-timed",
-        "h.drop_parts": "Dropped: parts and projects",
-        "h.defer_parts": "Deferred: parts and projects",
-        "h.part_kind": "Change: {kind} unmet (weighted)",
-        "h.part_units": "Change: {kind} ({unit} × years)",
-        "h.part_transfers": "Change: transfers",
-        "h.part_cost": "Change: cost",
-        "h.moved": "Projects re-timed",
-        "ch.no_plan": "no plan (see sweep.csv, column reason)",
         # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
         # (c.), notes (n.).
         "diag.title": "Why there is no plan",
@@ -990,5 +1064,142 @@ TEXT: dict[str, dict[str, str]] = {
             "the least change was not proven within {seconds:g} s: the changes offered work but may not be the smallest"
         ),
         "n.none": "no single kind of change ppi can suggest (money, carry-over, windows) gives a plan",
+        # The assumptions a council approves (reports/assumptions.py): a. rows, ov. overrides in words, after.
+        # what falls after the horizon, maturity. what maturity does; the AP/CP table; the PNG charts (ch.).
+        "after_ppi": "after the PPI",
+        "after.none": "No CP after {end}: all the spending of the chosen operations falls within the horizon.",
+        "after.line": "After {end}: {amount} of CP still to finance ({items}), {how}.",
+        "after.tail": "charged to prolonged envelopes of {envelope} a year ({first}–{last})",
+        "after.beyond": ", of which {amount} after {last} charged to no envelope",
+        "after.open": "charged to no envelope (horizon end rule: open)",
+        "maturity.note": (
+            "Maturity weights capacity: {items} in the expected unmet demand{competences}; nominal figures count "
+            "every place delivered."
+        ),
+        "maturity.own": "{n} project(s) set their own confidence",
+        "maturity.competences": " (the competence multiplies it further: {items})",
+        "maturity.comp_item": "“{label}” {confidence}",
+        "maturity.item": "a project “{label}” (confidence {confidence}) counts for {share} of its places",
+        "maturity.none": "Every project has a confidence of 1: expected and nominal unmet demand are the same.",
+        "ov.set": "value set: {path} = {value}",
+        "ov.scale_point": "every envelope × {factor}",
+        "ov.scale": "variant {name}: every envelope × {factor}",
+        "ov.exclude": "variant {name}: {project} excluded",
+        "ov.force": "variant {name}: {project} forced in (mandatory)",
+        "ov.shift": "variant {name}: start window of {project} moved {years} year{s} {direction}",
+        "ov.weight": "variant {name}: weight of {kind} = {weight}",
+        "ov.override": "variant {name}: values replaced ({keys})",
+        "ov.variant_set": "variant {name}: {path} = {value}",
+        "ov.described": "variant {name}: {description}",
+        "ov.variant": "variant {name}",
+        "a.horizon": "PPI horizon",
+        "a.horizon_text": "{start}–{end} ({n} years); a project starts in {end} at the latest",
+        "a.end": "Horizon end",
+        "a.end.tail": (
+            "{n} tail years ({first}–{last}): the remaining CP are charged to envelopes that continue the {end} one "
+            "({envelopes}), demand keeps counting, no project starts in them"
+        ),
+        "a.end.complete": "every chosen project pays all its CP and is delivered by {end}",
+        "a.end.open": (
+            "CP paid after {end} are charged to no envelope and capacity delivered after {end} does not count"
+        ),
+        "a.weights": "Weight of a need unmet for one year",
+        "a.discount": "Discount rate",
+        "a.discount_text": "{rate} a year",
+        "a.cost_weight": "Weight of cost",
+        "a.cost_text": "{weight} per M€ the city spends",
+        "a.maturity": "Project maturity",
+        "a.levels": "Maturity levels used",
+        "a.level": "“{label}”: confidence {confidence}, earliest start {lead} year(s) after the horizon start",
+        "a.school": "School forecast",
+        "a.school_base": "pupils of {year}, changing by {trend} a year",
+        "a.class_size": "{size} pupils per class",
+        "a.cap": "{levels} capped at {cap} pupils per class ({rep_cap} in REP/REP+)",
+        "a.rep": "REP/REP+ quartiers: {districts}",
+        "a.rep_none": "no REP/REP+ quartier",
+        "a.rounding_classes.up": "classes rounded up to whole classes",
+        "a.rounding_classes.none": "classes not rounded",
+        "a.housing": "New housing",
+        "a.housing_text": "{n} programmes, {dwellings} dwellings; pupils per dwelling at the peak: {types}",
+        "a.dwelling_type": "{type} {pupils}",
+        "a.childcare": "Childcare forecast",
+        "a.childcare_basis.under_3": "from the children under 3",
+        "a.childcare_basis.births": "from the births of the last three years",
+        "a.coverage": "target coverage {coverage}, of which {share} in crèches",
+        "a.per_place": "{children} child(ren) per place",
+        "a.rounding_places.up": "places rounded up to whole places",
+        "a.rounding_places.none": "places not rounded",
+        "a.growth": "Extra demand growth",
+        "a.growth_item": "{kind}: {rate} a year",
+        "a.envelopes": "Yearly envelopes",
+        "a.envelope_total": "Total of the envelopes {span}",
+        "a.carry_yes": "yes, {share} of the unspent balance carries into the next year",
+        "a.carry_no": "no",
+        "a.transfers": "Demand met in a neighbouring quartier",
+        "a.transfers_off": "no",
+        "a.transfers_on": (
+            "{kinds}; {pairs} pairs of neighbouring quartiers; {limits}; a need met next door counts {penalty} of "
+            "its weight"
+        ),
+        "a.max_share": "at most {share} of the quartier's demand",
+        "a.max_units": "at most {units} units a year",
+        "a.no_limit": "no limit",
+        "a.subsidies": "Subsidies",
+        "a.subsidies_text": "{n} candidate projects aided, {total} in all ({payers})",
+        "a.subsidies_none": "no subsidy entered",
+        "a.folded": "aid folded into the share the city pays: {items}",
+        "a.folded_item": "competence “{label}” (city share {share})",
+        "a.folded_own": "{n} project(s) with their own city share",
+        "a.fctva_text": "{rate} of eligible spending, received {lag}",
+        "a.lag.0": "in the year of the spending",
+        "a.lag.1": "the year after the spending",
+        "a.lag.2": "two years after the spending",
+        "a.fctva_none": "not counted",
+        "a.finance": "Financial outlook",
+        "a.finance_none": "no savings and debt path",
+        "a.finance_text": (
+            "operating revenue {revenue} ({revenue_growth} a year), operating spending {spending} "
+            "({spending_growth} a year), debt {debt} repaid {repayment} a year, interest {rate}, new loans over "
+            "{loan_years} years, other investment {other} a year"
+        ),
+        "a.ceilings": "Ratios and ceilings",
+        "a.op_costs": "Operating costs of new equipment",
+        "a.op_cost": "{kind}: {amount} a year per unit ({unit})",
+        "annex": "Technical annex",
+        "apcp": "AP/CP per operation",
+        "apcp_caption": (
+            "AP: the operation's cost to the city. CP of each PPI year, then after {end}. Subsidies and FCTVA of "
+            "all years; net cost = AP − subsidies − FCTVA."
+        ),
+        "ap": "AP",
+        "cp_before": "CP before {year}",
+        "cp_after": "After {end}",
+        "subsidies_col": "Subsidies",
+        "net_cost": "Net cost",
+        "city_share_note": "city share {share}",
+        "nominal_note": "; nominal (every place delivered): {nominal}",
+        "span_unit": "{unit} × years, {span}",
+        "spent_span": "Spending {span} (CP)",
+        "wb.maturity": "What maturity does",
+        "wb.after": "CP after {end}",
+        "wb.unmet_nominal": "Nominal unmet demand — {kind}",
+        "wb.span": "Years the indicators cover",
+        "h.net_cost": "Net cost (€)",
+        "h.cp_tail": "CP {year}, after the PPI (€)",
+        "h.period": "Period",
+        "period.ppi": "PPI",
+        "period.after": "after {end}",
+        "ch.knee": "knee",
+        "ch.envelope_total": "total envelope over the horizon (M€)",
+        "ch.objective": "objective (weighted unmet unit-years)",
+        "ch.unmet": "expected unmet demand (unit-years)",
+        "ch.tornado": "objective (weighted unmet unit-years); base = black line",
+        "ch.resolved": "re-solved per sample",
+        "ch.fixed": "fixed plan",
+        "ch.samples": "samples",
+        "ch.chosen_share": "share of samples where the project is chosen",
+        "ch.demand": "{kind}: demand by quartier and existing capacity ({unit})",
+        "ch.capacity": "capacity",
+        "ch.gap": "{kind}: demand − capacity (red: shortage)",
     },
 }

@@ -314,10 +314,13 @@ def labels_of(scenario: Scenario) -> tuple[dict[str, str], dict[str, str], dict[
     return districts, kinds, units
 
 
-def inputs_of(scenario: Scenario, plan: dict[str, Any]) -> tuple[str, str, Any, list[str]]:
+def inputs_of(scenario: Scenario, plan: dict[str, Any], lang: str = "en") -> tuple[str, str, Any, list[str]]:
+    """The plan's name, its scenario file as shown (no folder of the machine), variant, and overrides in words."""
+    from reports.assumptions import override_text, shown_path
+
     info = plan.get("scenario") or {}
     name = info.get("name") or scenario.name
-    source = info.get("source") or scenario.source
+    source = shown_path(str(info.get("source") or scenario.source))
     variant = scenario.variant  # the scenario's own variant and overrides, never the text a plan file carries
-    overrides = list(scenario.overrides)
+    overrides = [override_text(o, lang) for o in scenario.overrides]
     return name, source, variant, overrides

@@ -223,7 +223,7 @@ def _inputs_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants)
     labels = vs.labels
     entries = comparison.entries
     fields: list[tuple[str, list[Any]]] = []
-    info = [inputs_of(e.scenario, e.plan) for e in entries]
+    info = [inputs_of(e.scenario, e.plan, t.lang) for e in entries]
     fields.append((t("scenario"), [i[0] for i in info]))
     fields.append((t("wb.source"), [i[1] for i in info]))
     fields.append((t("variant"), [i[2] or t("none_f") for i in info]))

@@ -20,6 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.evaluate import Evaluation
 from models.scenario import Scenario, competences, maturity_levels
+from reports import assumptions as hyp
+from reports.html_base import NNBSP, Fmt
 from reports.text import TEXT
 from reports.words import (
     after_horizon_text,
@@ -33,6 +35,7 @@ from reports.words import (
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
 from reports.xlsx_base import (
+    BOLD,
     COUNT,
     GAP,
     MONEY,
@@ -69,7 +72,7 @@ def _mismatch(plan: dict[str, Any], ev: Evaluation) -> bool:
 def _summary_rows(
     scenario: Scenario, plan: Mapping[str, Any], ev: Evaluation | None, baseline: Evaluation, t: Texts
 ) -> list[list[Any]]:
-    name, source, variant, overrides = inputs_of(scenario, plan)
+    name, source, variant, overrides = inputs_of(scenario, plan, t.lang)
     _, kinds, units = labels_of(scenario)
     rows: list[list[Any]] = [
         [t("scenario"), name, ""],
@@ -93,21 +96,28 @@ def _summary_rows(
     ]
     parts, weights = objective_texts(scenario, ev, t.lang, _plain_number(t.lang), lambda k: kinds[k])
     rows += [[t("wb.obj_parts"), parts, ""], [t("wb.obj_weights"), weights, ""]]
-    without_new = baseline.balance
-    bal = ev.balance
+    fmt = Fmt(t.lang)
+    span, ppi_years = hyp.span_text(scenario), list(hyp.horizon_years(scenario))  # headline figures: PPI years
+    rows.append([t("wb.span"), span, ""])
+    rows.append([t("wb.maturity"), hyp.maturity_text(scenario, t.lang), ""])
+    without_new = baseline.balance[baseline.balance["year"].isin(ppi_years)]
+    bal = ev.balance[ev.balance["year"].isin(ppi_years)]
     for k in scenario.kinds:
         by_year = bal[bal["kind"] == k].groupby("year")["unmet"].sum()
         unit = units[k]
-        rows.append([t("unmet_kind", kind=kinds[k]), Cell(float(by_year.sum()), UNITS), t("unit_years", unit=unit)])
+        unit_years = t("span_unit", unit=unit, span=span)
+        rows.append([t("unmet_kind", kind=kinds[k]), Cell(round(float(by_year.sum()), 6), UNITS), unit_years])
+        nominal = round(float(bal.loc[bal["kind"] == k, "unmet_nominal"].sum()), 6)
+        rows.append([t("wb.unmet_nominal", kind=kinds[k]), Cell(nominal, UNITS), unit_years])
         if len(by_year):
             worst = int(by_year.idxmax())
-            rows.append([t("unmet_worst", kind=kinds[k]), Cell(float(by_year.max()), UNITS), unit])
+            rows.append([t("unmet_worst", kind=kinds[k]), Cell(round(float(by_year.max()), 6), UNITS), unit])
             rows.append([t("unmet_worst_year", kind=kinds[k]), Cell(worst, YEAR), t("u.year")])
         without = float(without_new.loc[without_new["kind"] == k, "unmet"].sum())
-        rows.append([t("unmet_without", kind=kinds[k]), Cell(without, UNITS), t("unit_years", unit=unit)])
+        rows.append([t("unmet_without", kind=kinds[k]), Cell(round(without, 6), UNITS), unit_years])
     chosen = ev.projects[ev.projects["chosen"]]
     candidates = sum(p.status != "excluded" for p in scenario.projects)
-    budget = ev.budget
+    budget = ev.budget[ev.budget["year"].isin(ppi_years)]
     envelopes = float(budget["envelope"].sum())
     charged = float(budget["charged"].sum())
     rows += [
@@ -119,9 +129,10 @@ def _summary_rows(
         [t("wb.use"), Cell(charged / envelopes if envelopes else None, SHARE), t("u.share")],
         [t("wb.basis"), t("wb.basis.net") if scenario.net_basis else t("wb.basis.gross"), ""],
     ]
-    if ev.outside_horizon:
-        years = ", ".join(str(y) for y in ev.outside_horizon)
-        rows.append([t("wb.outside", years=years), Cell(money(sum(ev.outside_horizon.values())), MONEY), "€"])
+    after = hyp.after_horizon(ev, scenario)
+    end = hyp.horizon_end(scenario)
+    rows.append([t("wb.after", end=end), Cell(money(sum(after.values())), MONEY), "€"])
+    rows.append(["", hyp.after_horizon_text(scenario, ev, fmt), ""])
     rows += [
         [t("subsidies"), Cell(money(budget["subsidies"].sum()), MONEY), "€"],
         [t("fctva"), Cell(money(budget["fctva"].sum()), MONEY), "€"],
@@ -136,13 +147,13 @@ def _summary_rows(
             [t("debt_years_year"), Cell(worst, YEAR), t("u.year")],
             [t("savings_min"), Cell(float(fin["savings_rate"].min()), SHARE), t("u.share")],
             [t("savings_min_year"), Cell(int(fin.loc[fin["savings_rate"].idxmin(), "year"]), YEAR), t("u.year")],
-            [t("debt_end", year=scenario.last_year), Cell(money(fin["debt"].iloc[-1]), MONEY), "€"],
+            [t("debt_end", year=end), Cell(money(fin.loc[fin["year"] <= end, "debt"].iloc[-1]), MONEY), "€"],
             [t("wb.borrowing"), Cell(money(fin["borrowing"].sum()), MONEY), "€"],
         ]
     if _mismatch(plan, ev):
         rows.append([Cell(t("warning"), font=WARN_FONT), Cell(t("mismatch"), font=WARN_FONT), ""])
     for w in plan.get("warnings", []) or []:
-        rows.append([t("warning"), w, ""])
+        rows.append([t("warning"), hyp.without_machine_paths(str(w), scenario), ""])
     rows += [[t("wb.created"), plan.get("created") or "", ""], [t("version"), plan.get("ppi_version") or "", ""]]
     return rows
 
@@ -161,7 +172,8 @@ def _competence_label(scenario: Scenario, key: str | None) -> str:
 
 def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name: str) -> None:
     districts, _, _ = labels_of(scenario)
-    first, last = scenario.first_year, scenario.last_year
+    first, last = scenario.first_year, scenario.years[-1]  # CP after `last`: outside every modelled year
+    tail = hyp.tail_years(scenario)
     starts = {pid: s for pid, s, ok in ev.projects[["project", "start", "chosen"]].itertuples(index=False) if ok}
     chosen = [p for p in scenario.projects if p.id in starts]
     cp: dict[str, dict[int, float]] = {}
@@ -189,10 +201,10 @@ def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name
     ]
     if before:
         columns.append(Col(t("h.cp_before", year=first), MONEY))
-    columns += [Col(t("h.cp", year=y), MONEY) for y in scenario.years]
+    columns += [Col(t("h.cp_tail" if y in tail else "h.cp", year=y), MONEY) for y in scenario.years]
     if after:
         columns.append(Col(t("h.cp_after", year=last), MONEY))
-    columns += [Col(t("h.subsidies_total"), MONEY), Col(t("h.fctva_total"), MONEY)]
+    columns += [Col(t("h.subsidies_total"), MONEY), Col(t("h.fctva_total"), MONEY), Col(t("h.net_cost"), MONEY)]
 
     def money_cells(pid: str, ap: float) -> list[float]:
         by = cp.get(pid, {})
@@ -203,7 +215,13 @@ def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name
         if after:
             cells.append(money(sum(v for y, v in by.items() if y > last)))
         sub, fctva = receipts.get(pid, [0.0, 0.0])
-        return cells + [money(sub), money(fctva)]
+        p = scenario.project[pid]
+        if sub <= 0.005 and p.city_share < 1.0:  # aid folded into the city share: say so, never "0 €"
+            share = f"{100 * p.city_share:.6g}{NNBSP if t.lang == 'fr' else ''}%"
+            subsidies: Any = Cell(t("city_share_note", share=share.replace(".", "," if t.lang == "fr" else ".")))
+        else:
+            subsidies = money(sub)
+        return cells + [subsidies, money(fctva), money(ap - sub - fctva)]
 
     rows = []
     for p in chosen:
@@ -223,18 +241,22 @@ def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name
             ]
         )
     n_text = 9
-    sums = [money(sum(r[j] for r in rows)) for j in range(n_text, len(columns))]
+
+    def amount(cell: Any) -> float:
+        return cell if isinstance(cell, float) else 0.0
+
+    sums = [money(sum(amount(r[j]) for r in rows)) for j in range(n_text, len(columns))]
     totals = [[t("wb.total"), *([""] * (n_text - 1)), *sums]] if rows else []
-    described = list(dict.fromkeys(k for p in chosen for k in p.attributes))  # the matrix's descriptive columns
-    columns += [Col(k, wrap=True) for k in described]
-    rows = [[*row, *(p.attributes.get(k, "") for k in described)] for p, row in zip(chosen, rows, strict=True)]
-    write_table(ws, t("t.ppi", name=name), columns, rows, totals, freeze_cols=1, footer=name)
+    notes = [[hyp.after_horizon_text(scenario, ev, Fmt(t.lang))]] if rows else []
+    write_table(ws, t("t.ppi", name=name), columns, rows, totals, freeze_cols=1, footer=name, notes=notes)
 
 
 def _budget_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name: str) -> None:
     net_basis = scenario.net_basis
+    tail, end = hyp.tail_years(scenario), hyp.horizon_end(scenario)
     columns = [
         Col(t("year"), YEAR),
+        Col(t("h.period")),
         Col(t("h.envelope"), MONEY),
         Col(t("h.carried"), MONEY),
         Col(t("h.available"), MONEY),
@@ -248,24 +270,22 @@ def _budget_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, n
     columns += [Col(t("h.margin"), MONEY), Col(t("h.use"), SHARE)]
     rows = []
     for r in ev.budget.itertuples(index=False):
-        row = [int(r.year), *(money(v) for v in (r.envelope, r.carried_in, r.available, r.spent))]
+        period = t("period.after", end=end) if r.year in tail else t("period.ppi")
+        row = [int(r.year), period, *(money(v) for v in (r.envelope, r.carried_in, r.available, r.spent))]
         row += [money(r.subsidies), money(r.fctva), money(r.net_effort)]
         if net_basis:
             row.append(money(r.charged))
         row += [money(r.margin), r.charged / r.available if r.available else None]
         rows.append(row)
     b = ev.budget
-    envelope = money(sum(r[1] for r in rows))
+    envelope = money(sum(r[2] for r in rows))
     charged_total = float(b["charged"].sum())
-    total = [t("wb.total"), envelope, None, None, money(sum(r[4] for r in rows))]
-    total += [money(sum(r[j] for r in rows)) for j in (5, 6, 7)]
+    total = [t("wb.total"), None, envelope, None, None, money(sum(r[5] for r in rows))]
+    total += [money(sum(r[j] for r in rows)) for j in (6, 7, 8)]
     if net_basis:
-        total.append(money(sum(r[8] for r in rows)))
+        total.append(money(sum(r[9] for r in rows)))
     total += [None, charged_total / envelope if envelope else None]
-    notes = [
-        [t("wb.outside", years=y), Cell(None), Cell(None), Cell(None), Cell(money(v), MONEY)]
-        for y, v in ev.outside_horizon.items()
-    ]
+    notes = [[hyp.after_horizon_text(scenario, ev, Fmt(t.lang))]]
     write_table(ws, t("t.budget", name=name), columns, rows, [total], freeze_cols=1, footer=name, notes=notes)
 
 
@@ -368,55 +388,29 @@ def _transfers_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts
     ]
     rows = [
         [districts.get(r["from"], r["from"]), districts.get(r["to"], r["to"]), kinds.get(r["kind"], r["kind"])]
-        + [units.get(r["kind"], ""), int(r["year"]), float(r["units"])]
+        + [units.get(r["kind"], ""), int(r["year"]), round(float(r["units"]), 6) + 0.0]
         for r in ev.transfers.to_dict("records")
     ]
     totals = []
     for k in scenario.kinds:
         total = sum(float(r["units"]) for r in ev.transfers.to_dict("records") if r["kind"] == k)
         if total:
-            totals.append([t("total_of", kind=kinds[k]), "", kinds[k], units[k], None, total])
+            totals.append([t("total_of", kind=kinds[k]), "", kinds[k], units[k], None, round(total, 6) + 0.0])
     write_table(ws, t("t.transfers", name=name), columns, rows, totals, freeze_cols=0, footer=name)
 
 
 def _inputs_sheet(ws: Worksheet, scenario: Scenario, plan: dict[str, Any], t: Texts, name: str) -> None:
-    _, source, variant, overrides = inputs_of(scenario, plan)
-    rows: list[list[Any]] = [
-        [t("scenario"), name],
-        [t("wb.source"), source],
-        [t("variant"), variant or t("none_f")],
-    ]
-    if overrides:
-        rows += [[t("override"), o] for o in overrides]
-    else:
-        rows.append([t("wb.overrides"), t("none_f")])
-    rows.append([t("solver"), plan.get("solver") or ""])
-    for key, value in (plan.get("options") or {}).items():
-        label = t("option", key=t.get(f"opt.{key}", key))
-        rows.append([label, "—" if value is None else value])
-    if plan.get("runtime_s") is not None:
-        rows.append([t("runtime"), Cell(plan["runtime_s"], NUMBER)])
-    for key, value in (plan.get("model") or {}).items():
-        if not key.endswith("_s"):
-            rows.append([t("wb.model", key=t.get(f"mk.{key}", key)), Cell(value, COUNT)])
-    rows += [
-        [t("horizon_start"), Cell(scenario.first_year, YEAR)],
-        [t("horizon_end"), Cell(scenario.last_year, YEAR)],
-        [t("wb.basis"), t("wb.basis.net") if scenario.net_basis else t("wb.basis.gross")],
-        [t("wb.carry"), t("yes") if scenario.carry_over else t("no")],
-    ]
-    if scenario.carry_over:
-        rows.append([t("carry_share"), Cell(scenario.carry_share, SHARE)])
-    total = scenario.total_envelope
-    if total is not None:
-        rows.append([t("wb.total_envelope", start=total.start, end=total.end), Cell(money(total.amount), MONEY)])
-    if scenario.fctva_rate:
-        rows += [
-            [t("fctva_rate"), Cell(scenario.fctva_rate, "0.000%")],
-            [t("fctva_lag"), Cell(scenario.fctva_lag, COUNT)],
-        ]
-    rows += [[t("envelope_year", year=y), Cell(money(scenario.envelope[y]), MONEY)] for y in scenario.years]
-    columns = [Col(t("h.item")), Col(t("h.value"))]
+    """Hypothèses et paramètres: the assumptions the council approves, in words, then the technical annex
+    (scenario file relative to its folder, solver, time, options, model size)."""
+    fmt = Fmt(t.lang)
+
+    def text(value: str | tuple[str, ...]) -> str:
+        return "\n".join(value) if isinstance(value, tuple) else value
+
+    rows: list[list[Any]] = [[r.label, text(r.value)] for r in hyp.assumption_rows(scenario, fmt)]
+    rows.append([Cell(t("annex"), font=BOLD), ""])
+    rows += [[r.label, text(r.value)] for r in hyp.annex_rows(scenario, plan, fmt)]
+    columns = [Col(t("h.item"), wrap=True), Col(t("h.value"), wrap=True)]
     write_table(ws, t("t.inputs", name=name), columns, rows, freeze_cols=0, footer=name)
 
 

@@ -364,7 +364,12 @@ def test_the_diagnosis_renders_in_chromium(tmp_path):
     page_file.write_text(plan_html(saved(s, plan_to_dict(s, solve(s))), diagnosis=d), encoding="utf-8")
     page = Page(dump_dom(browser, page_file))
     assert page.find("body", data_ready="1")
-    assert page.headings() == ["Synthèse", "Pourquoi il n'y a pas de plan", "Hypothèses et paramètres"]
+    assert page.headings() == [
+        "Synthèse",
+        "Pourquoi il n'y a pas de plan",
+        "Hypothèses et paramètres",
+        "Annexe technique",
+    ]
     assert [a["data-value"] for _, a in page.find("li", data_key="finding")] == ["budget[2027]"]
     assert [a["data-value"] for _, a in page.find("li", data_key="remedy")] == ["money", "carry", "schedule"]
 

@@ -35,18 +35,22 @@ FR_HEADINGS = [
     "Dépenses et enveloppes par année",
     "Besoins non satisfaits",
     "Calendrier des opérations retenues",
+    "AP/CP par opération",
     "Projets non retenus",
     "Épargne et dette",
     "Hypothèses et paramètres",
+    "Annexe technique",
 ]
 EN_HEADINGS = [
     "Summary",
     "Spending and envelopes per year",
     "Unmet demand",
     "Schedule of the chosen operations",
+    "AP/CP per operation",
     "Projects not chosen",
     "Savings and debt",
-    "Inputs and parameters",
+    "Assumptions and parameters",
+    "Technical annex",
 ]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -172,17 +176,22 @@ def _assert_key_figures(page: Page, plan: dict[str, Any]) -> dict[str, dict[str,
     assert keys["status"]["value"] == plan["status"]
     assert float(keys["objective"]["value"]) == pytest.approx(plan["objective"], rel=1e-12)
     assert float(keys["gap"]["value"]) == pytest.approx(plan["gap"], rel=1e-12)
-    for kind, total in plan["unmet_by_kind"].items():
-        assert float(keys[f"unmet.{kind}"]["value"]) == pytest.approx(total, rel=1e-12), kind
+    # The headline figures cover the PPI's years (the tail apart), and say so.
+    first, last = plan["scenario"]["horizon"]["start"], plan["scenario"]["horizon"]["end"]
+    ppi = [r for r in plan["balance"] if r["year"] <= last]
+    budget = [r for r in plan["budget"] if r["year"] <= last]
+    for kind in plan["unmet_by_kind"]:
+        total = sum(r["unmet"] for r in ppi if r["kind"] == kind)
+        assert float(keys[f"unmet.{kind}"]["value"]) == pytest.approx(total, rel=1e-9), kind
+        assert f"{first}–{last}" in keys[f"unmet.{kind}"]["text"]
+        assert float(keys[f"unmet_nominal.{kind}"]["value"]) <= total + 1e-9
     chosen = sum(p["start"] is not None for p in plan["projects"])
     assert int(keys["projects_chosen"]["value"]) == chosen
     assert int(keys["projects_chosen"]["text"]) == chosen
     city_cost = sum(p["city_cost"] for p in plan["projects"])
     assert float(keys["city_cost"]["value"]) == pytest.approx(city_cost, rel=1e-12)
-    assert float(keys["spent_total"]["value"]) == pytest.approx(sum(r["spent"] for r in plan["budget"]), rel=1e-12)
-    assert float(keys["envelope_total"]["value"]) == pytest.approx(
-        sum(r["envelope"] for r in plan["budget"]), rel=1e-12
-    )
+    assert float(keys["spent_total"]["value"]) == pytest.approx(sum(r["spent"] for r in budget), rel=1e-12)
+    assert float(keys["envelope_total"]["value"]) == pytest.approx(sum(r["envelope"] for r in budget), rel=1e-12)
     return keys
 
 
@@ -204,7 +213,7 @@ def test_key_figures_equal_plan_json(dom_fr, example):
     # Shown the French way: decimal comma, narrow no-break space between thousands, no-break space before M€.
     assert keys["objective"]["text"] == f"{plan['objective']:.2f}".replace(".", ",")
     assert keys["status"]["text"] == "optimal (prouvé)"
-    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*\u00a0places × années", keys["unmet.creche"]["text"])
+    assert re.fullmatch(r"\d{1,3}(\u202f\d{3})*\u00a0places × années, 2026–2035", keys["unmet.creche"]["text"])
     assert keys["city_cost"]["text"] == f"{sum(p['city_cost'] for p in plan['projects']) / 1e6:.2f}\u00a0M€".replace(
         ".", ","
     )
@@ -319,7 +328,7 @@ def test_an_infeasible_plan_shows_its_status_and_message(browser, example, tmp_p
     assert keys["status"]["value"] == "infeasible" and keys["status"]["text"] == "infaisable"
     assert keys["objective"]["text"] == "—"
     assert "Aucun plan ne respecte toutes les contraintes" in keys["message"]["text"]
-    assert page.headings() == ["Synthèse", "Hypothèses et paramètres"]
+    assert page.headings() == ["Synthèse", "Hypothèses et paramètres", "Annexe technique"]
 
 
 def test_a_plan_without_solution_renders_in_english(example):
@@ -329,7 +338,7 @@ def test_a_plan_without_solution_renders_in_english(example):
     keys = page.keyed()
     assert keys["status"]["value"] == "no_solution" and keys["status"]["text"] == "no plan found"
     assert "--time-limit" in keys["message"]["text"]
-    assert page.headings() == ["Summary", "Inputs and parameters"]
+    assert page.headings() == ["Summary", "Assumptions and parameters", "Technical annex"]
 
 
 def test_transfers_between_neighbouring_quartiers_are_listed():
@@ -393,7 +402,7 @@ def test_a_comparison_in_english_with_a_variant_without_plan(example):
         "Spending and envelopes per year",
         "Unmet demand",
         "Start year of each project",
-        "Inputs and parameters",
+        "Assumptions and parameters",
     ]
     assert set(page.charts()) == {"spending", "unmet"}
     captions = [page.text(i) for i, _ in page.find("figcaption")]

@@ -42,11 +42,11 @@ PLAN_SHEETS = {
         "Projets non retenus",
         "Hypothèses",
     ],
-    "en": ["Summary", "PPI", "Budget", "Savings and debt", "Unmet demand", "Projects not chosen", "Inputs"],
+    "en": ["Summary", "PPI", "Budget", "Savings and debt", "Unmet demand", "Projects not chosen", "Assumptions"],
 }
 COMPARISON_SHEETS = {
     "fr": ["Synthèse", "Projets", "Budget", "Besoins non satisfaits", "Hypothèses"],
-    "en": ["Summary", "Projects", "Budget", "Unmet demand", "Inputs"],
+    "en": ["Summary", "Projects", "Budget", "Unmet demand", "Assumptions"],
 }
 
 
@@ -180,7 +180,9 @@ def test_ppi_ap_and_cp_totals_equal_plan_json(wb, plan):
     after = sum(v for p in chosen for y, v in p["spending"].items() if int(y) > last)
     assert before > 0 and after > 0  # the example has committed projects started before 2026
     assert total[column(ws, f"CP avant {first} (€)") - 1] == pytest.approx(before, abs=MONEY_TOL)
-    assert total[column(ws, f"CP après {last} (€)") - 1] == pytest.approx(after, abs=MONEY_TOL)
+    # after the PPI: a column per tail year ("CP 2036, au-delà"), then what no modelled year holds ("CP après")
+    after_cols = [i for i, h in enumerate(header(ws)) if "au-delà" in str(h) or str(h).startswith("CP après")]
+    assert after_cols and sum(total[i] for i in after_cols) == pytest.approx(after, abs=MONEY_TOL)
     cp_cols = [i for i, h in enumerate(header(ws)) if str(h).startswith("CP ")]
     by_id = {p["id"]: p for p in chosen}
     for r in data:
@@ -189,9 +191,14 @@ def test_ppi_ap_and_cp_totals_equal_plan_json(wb, plan):
 
 
 def test_english_ppi_carries_the_same_figures(books):
-    """Same rows and figures; only the headers and the status words (column 7) are translated."""
+    """Same rows and figures; only the headers, the status words (column 7) and the city share said instead of
+    subsidies ("part ville 75 %", "city share 75%") are translated."""
     fr, en = books["fr"]["PPI"], books["en"]["PPI"]
-    assert [r[:6] + r[7:] for r in body(fr)] == [r[:6] + r[7:] for r in body(en)]
+
+    def figures(row: tuple) -> tuple:
+        return tuple("share" if isinstance(v, str) and v.endswith("%") else v for v in row[:6] + row[7:])
+
+    assert [figures(r) for r in body(fr)] == [figures(r) for r in body(en)]
     assert {r[6] for r in body(en)} >= {"committed", "candidate"}
     assert header(en)[:2] == ["Id", "Project"] and "CP 2026 (€)" in header(en)
 
@@ -261,7 +268,14 @@ def test_summary_says_what_the_plan_is(wb, plan):
     assert values["Coût pour la ville des projets retenus (AP)"] == pytest.approx(
         sum(p["city_cost"] for p in plan["projects"]), abs=MONEY_TOL
     )
-    assert values["Besoins non satisfaits — Crèche"] == pytest.approx(plan["unmet_by_kind"]["creche"], abs=1e-6)
+    # unmet demand over the PPI's years (the tail apart), expected (what the objective counts) and nominal
+    last = plan["scenario"]["horizon"]["end"]
+    ppi = [r for r in plan["balance"] if r["kind"] == "creche" and r["year"] <= last]
+    assert values["Années couvertes par les indicateurs"] == f"{plan['scenario']['horizon']['start']}–{last}"
+    expected = values["Besoins non satisfaits en espérance — Crèche"]
+    assert expected == pytest.approx(sum(r["unmet"] for r in ppi), abs=1e-6)
+    assert values["Besoins non satisfaits nominaux — Crèche"] < expected  # every place delivered counts
+    assert values["Effet de la maturité"].startswith("La maturité pondère la capacité : un projet « ")
     assert values["Date du plan"] == plan["created"]
     assert values["Version de ppi"] == plan["ppi_version"]
     assert values["Capacité de désendettement, année la plus haute"] == pytest.approx(
@@ -271,14 +285,20 @@ def test_summary_says_what_the_plan_is(wb, plan):
 
 
 def test_inputs_sheet(wb, plan, scenario):
+    """Hypothèses et paramètres: the assumptions in words, then the technical annex (the file relative)."""
     ws = wb["Hypothèses"]
     values = {r[0]: r[1] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if r[0]}
-    assert values["Fichier du scénario"] == plan["scenario"]["source"]
+    assert values["Fichier"].endswith("scenario.yaml") and not Path(values["Fichier"]).is_absolute()
     assert values["Variante"] == "aucune"
-    assert values["Début de l'horizon"] == scenario.first_year
-    for y in scenario.years:
-        assert values[f"Enveloppe {y}"] == pytest.approx(scenario.envelope[y])
-        assert "€" in next(c for c in ws["A"] if c.value == f"Enveloppe {y}").offset(column=1).number_format
+    assert values["Horizon du PPI"].startswith(f"{scenario.first_year}–{scenario.last_year}")
+    envelopes = values["Enveloppes annuelles"].splitlines()
+    assert len(envelopes) == len(scenario.years)
+    for y, line in zip(scenario.years, envelopes, strict=True):
+        amount = f"{scenario.envelope[y] / 1e6:.2f}".replace(".", ",")
+        assert line.startswith(f"{y}\u00a0: {amount}\u00a0M€"), line
+    labels = [r[0] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True)]
+    assert labels.index("Annexe technique") > labels.index("Ratios et plafonds")  # the annex comes last
+    assert labels.index("Solveur") > labels.index("Annexe technique")
 
 
 def test_variant_and_overrides_are_listed(scenario, plan, tmp_path):
@@ -288,11 +308,12 @@ def test_variant_and_overrides_are_listed(scenario, plan, tmp_path):
     data = copy.deepcopy(plan)
     data["scenario"] |= {"variant": "plafond-10", "overrides": list(overrides)}
     book = write_and_open(plan_workbook(saved(variant, data), "en"), tmp_path / "variant.xlsx")
-    inputs = [r for r in book["Inputs"].iter_rows(min_row=FIRST_ROW, values_only=True)]
-    assert [r[1] for r in inputs if r[0] == "Override"] == list(overrides)
-    assert ("Variant", "plafond-10") in inputs
+    inputs = {r[0]: r[1] for r in book["Assumptions"].iter_rows(min_row=FIRST_ROW, values_only=True)}
+    words = ["value set: budget.annual.2026 = 8.0e6", "value set: finance.fctva.rate = 0.1485"]
+    assert inputs["Overrides"].splitlines() == words
+    assert inputs["Variant"] == "plafond-10"
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=FIRST_ROW, values_only=True)}
-    assert summary["Overrides applied"] == "; ".join(overrides)
+    assert summary["Overrides applied"] == "; ".join(words)
 
 
 def test_a_plan_that_no_longer_matches_its_scenario_is_flagged(scenario, plan, tmp_path):
@@ -460,7 +481,7 @@ def test_comparison_tables_equal_the_comparison(comparison_books, comparison):
     ws = book["Hypothèses"]
     values = {r[0]: r[1:] for r in body(ws)}
     assert values["Résultat de la résolution"][: len(labels)] == ("optimal (prouvé)",) * len(labels)
-    assert values["Fichier du scénario"][: len(labels)] == (str(EXAMPLE),) * len(labels)
+    assert values["Fichier du scénario"][: len(labels)] == (EXAMPLE.name,) * len(labels)  # no folder of the machine
 
 
 def test_comparison_in_english(comparison_books):
