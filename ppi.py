@@ -544,7 +544,8 @@ def run_points(
     progress: Progress | None = None,
 ) -> SweepResult:
     """Solve a sweep's points (each verified) in worker processes or on Dask; finished points in `out` are
-    reused. `result.table` is the frontier table, `result.results` the points' records."""
+    reused. `result.table` is the frontier table (its `reason` column says, in words, why a point has no plan),
+    `result.results` the points' records."""
     from analysis.sweep import run_sweep
     from reports.words import reason_text
 

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from models.evaluate import Evaluation
-from models.scenario import Scenario, competences, maturity_levels
+from models.scenario import Project, Scenario, competences, maturity_levels
 from models.spec import ProjectStatus
 from reports import assumptions as hyp
 from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
@@ -428,6 +428,7 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         label = esc(r["name"] or r["project"])
         if r["status"] == "committed":
             label += f' <span class="tag">{esc(t["committed"])}</span>'
+        label += _described(p)
         rows.append(
             [
                 label,
@@ -442,6 +443,14 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     group = group_row(6, t["capacity_added"], len(scenario.kinds))
     parts.append(html_table(head, rows, head_rows=[group], css="projects"))
     return "\n".join(parts)
+
+
+def _described(p: Project) -> str:
+    """The descriptive columns of the project matrix (address, service, AP number...) under the project's name."""
+    if not p.attributes:
+        return ""
+    shown = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in p.attributes.items())
+    return f'<br><span class="sub attributes">{shown}</span>'
 
 
 def _not_chosen_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
@@ -467,7 +476,7 @@ def _not_chosen_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
             competence = comps.get(r["competence"], {}).get("label", r["competence"]) if r["competence"] else "—"
             rows.append(
                 [
-                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>',
+                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>{_described(p)}',
                     esc(names.get(r["district"], r["district"])),
                     esc(r["theme"] or t["no_theme"]),
                     f'{esc(maturity)}<br><span class="sub">{esc(competence)}</span>',

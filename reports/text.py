@@ -397,6 +397,25 @@ TEXT: dict[str, dict[str, str]] = {
             "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer pour des "
             "raisons qui lui sont propres"
         ),
+        # An explain value split into the objective's parts, and the projects entering, leaving, moving (x.).
+        "x.kind": "{kind} {value} ({units} {unit} × années)",
+        "x.transfers": "transferts {value}",
+        "x.cost": "coût {value}",
+        "x.none": "aucune composante ne change",
+        "x.enter": "entrent : {ids}",
+        "x.leave": "sortent : {ids}",
+        "x.move": "décalés : {items}",
+        "x.moved_item": "{id} {before}→{after}",
+        "x.after_horizon": "livré en {year}, après la fin du PPI ({end})",
+        "h.parts": "Composantes de l'écart et projets qui entrent, sortent ou sont décalés",
+        "h.drop_parts": "Abandon : composantes et projets",
+        "h.defer_parts": "Report : composantes et projets",
+        "h.part_kind": "Écart : besoins {kind} (pondérés)",
+        "h.part_units": "Écart : {kind} ({unit} × années)",
+        "h.part_transfers": "Écart : transferts",
+        "h.part_cost": "Écart : coût",
+        "h.moved": "Projets décalés",
+        "ch.no_plan": "aucun plan (voir sweep.csv, colonne reason)",
         # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
         # (c.), notes (n.).
         "diag.title": "Pourquoi il n'y a pas de plan",
@@ -995,6 +1014,25 @@ TEXT: dict[str, dict[str, str]] = {
         "note.not_optimal": (
             "the plan explained is {status} (not proven optimal): a change may improve on it for reasons of its own"
         ),
+        # An explain value split into the objective's parts, and the projects entering, leaving, moving (x.).
+        "x.kind": "{kind} {value} ({units} {unit} × years)",
+        "x.transfers": "transfers {value}",
+        "x.cost": "cost {value}",
+        "x.none": "no part changes",
+        "x.enter": "enter: {ids}",
+        "x.leave": "leave: {ids}",
+        "x.move": "re-timed: {items}",
+        "x.moved_item": "{id} {before}→{after}",
+        "x.after_horizon": "delivered in {year}, after the end of the PPI ({end})",
+        "h.parts": "The change in parts, and the projects entering, leaving or re-timed",
+        "h.drop_parts": "Dropped: parts and projects",
+        "h.defer_parts": "Deferred: parts and projects",
+        "h.part_kind": "Change: {kind} unmet (weighted)",
+        "h.part_units": "Change: {kind} ({unit} × years)",
+        "h.part_transfers": "Change: transfers",
+        "h.part_cost": "Change: cost",
+        "h.moved": "Projects re-timed",
+        "ch.no_plan": "no plan (see sweep.csv, column reason)",
         # Why there is no plan (the diagnosis of `ppi solve`): what breaks (f.), remedies (r.) and their changes
         # (c.), notes (n.).
         "diag.title": "Why there is no plan",

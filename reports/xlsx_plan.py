@@ -248,6 +248,9 @@ def _ppi_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name
     sums = [money(sum(amount(r[j]) for r in rows)) for j in range(n_text, len(columns))]
     totals = [[t("wb.total"), *([""] * (n_text - 1)), *sums]] if rows else []
     notes = [[hyp.after_horizon_text(scenario, ev, Fmt(t.lang))]] if rows else []
+    described = list(dict.fromkeys(k for p in chosen for k in p.attributes))  # the matrix's descriptive columns
+    columns += [Col(k, wrap=True) for k in described]
+    rows = [[*row, *(p.attributes.get(k, "") for k in described)] for p, row in zip(chosen, rows, strict=True)]
     write_table(ws, t("t.ppi", name=name), columns, rows, totals, freeze_cols=1, footer=name, notes=notes)
 
 
