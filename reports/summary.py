@@ -6,6 +6,8 @@ from models.evaluate import Evaluation, ObjectiveWeights, evaluate_plan
 from models.plan import Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
+from reports import assumptions as hyp
+from reports.html_base import Fmt
 from reports.text import TEXT
 from results.result import committed_starts
 
@@ -58,12 +60,14 @@ def format_summary(
         lines[objective_at:objective_at] = objective_lines(scenario, ev)
     if baseline is None:
         baseline = evaluate_plan(scenario, committed_starts(scenario))
-    without_new = baseline.balance
-    bal = ev.balance
+    ppi_years = list(hyp.horizon_years(scenario))  # the headline figures cover the PPI's years, not the tail
+    without_new = baseline.balance[baseline.balance["year"].isin(ppi_years)]
+    bal = ev.balance[ev.balance["year"].isin(ppi_years)]
     lines += [
         "",
-        f"Unmet demand, unit-years over {scenario.first_year}-{scenario.last_year} "
-        f"(in brackets: without new projects{' or transfers' if scenario.transfers_on else ''}):",
+        f"Expected unmet demand, unit-years over {hyp.span_text(scenario).replace('–', '-')} "
+        f"(nominal: every place delivered counted whole; in brackets: without new projects"
+        f"{' or transfers' if scenario.transfers_on else ''}):",
     ]
     for k in scenario.kinds:
         rows = bal[bal["kind"] == k]
@@ -72,9 +76,10 @@ def format_summary(
         unit = scenario.spec.demand_kinds[k].unit
         without = without_new.loc[without_new["kind"] == k, "unmet"].sum()
         lines.append(
-            f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} worst year {worst_year}: "
-            f"{by_year.max():.1f}   ({without:.1f})"
+            f"  {k:<14} {rows['unmet'].sum():>9.1f} {unit:<8} nominal {rows['unmet_nominal'].sum():>8.1f}  "
+            f"worst year {worst_year}: {by_year.max():.1f}   ({without:.1f})"
         )
+    lines.append("  " + hyp.maturity_text(scenario, "en"))
     if scenario.transfers_on:
         lines += ["", _transfers_text(scenario, ev)]
     with_receipts = bool((ev.budget["subsidies"] + ev.budget["fctva"]).abs().sum() > 0)
@@ -83,12 +88,13 @@ def format_summary(
     head = "  year  envelope     spent"
     head += "  receipts       net" if with_receipts else ""
     lines.append(head + "    margin   use")
+    tail = hyp.tail_years(scenario)
     for row in ev.budget.itertuples(index=False):
         use = row.charged / row.available if row.available else 0.0
         text = f"  {row.year}  {_meur(row.envelope):>8}  {_meur(row.spent):>8}"
         if with_receipts:
             text += f"  {_meur(row.subsidies + row.fctva):>8}  {_meur(row.net_effort):>8}"
-        lines.append(text + f"  {_meur(row.margin):>8}  {use:>4.0%}")
+        lines.append(text + f"  {_meur(row.margin):>8}  {use:>4.0%}" + ("  after the PPI" if row.year in tail else ""))
     total = scenario.total_envelope
     if total is not None:
         used = ev.budget.loc[ev.budget["year"].between(total.start, total.end), "charged"].sum()
@@ -97,8 +103,7 @@ def format_summary(
         lines.append(f"  (carry-over: {scenario.carry_share:.0%} of a year's unspent envelope carries into the next)")
     elif scenario.carry_over:
         lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
-    for y, amount in ev.outside_horizon.items():
-        lines.append(f"  {y}  spending outside the horizon, charged to no envelope: {_meur(amount)} M€")
+    lines.append("  " + hyp.after_horizon_text(scenario, ev, Fmt("en")).replace("\u00a0", " "))
     if len(ev.finance):
         lines += ["", "Savings and debt, M€ (borrowing only what closes each year):"]
         lines.append("  year  op. costs added  épargne brute   rate  borrowing      debt  debt years")
