@@ -210,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario(v)
     _add_set(v)
 
+    i = sub.add_parser("init", help="write a ready-to-fill scenario (scenario.yaml, project matrix, tables)")
+    i.add_argument("folder", help="a new or empty folder")
+    i.add_argument("--name", help="the commune's name (default: the folder's)")
+    i.add_argument("--districts", default="centre,nord,sud", help="quartier ids, comma separated")
+    i.add_argument("--start", type=int, help="first year planned (default: next year)")
+    i.add_argument("--end", type=int, help="last year planned (default: start + 9)")
+
     s = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     s.add_argument("--out", type=_folder_name, help="write it to this file instead")
     s.add_argument("--force", action="store_true", help="replace that file even when it is not a JSON Schema")
@@ -369,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the command line's",
     )
     for name, command in sub.choices.items():
-        if name not in ("schema", "enrolment"):
+        if name not in ("schema", "enrolment", "init"):
             command.add_argument(
                 "--allow-outside-files",
                 action="store_true",
@@ -954,6 +961,15 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    written = ppi.init(args.folder, args.name, args.districts.split(","), args.start, args.end)
+    print(f"Scenario written to {args.folder}/: {', '.join(p.name for p in written)}")
+    print("It validates and solves as written; replace the example values (the project gs-exemple, the demand,")
+    print("capacity and budget), then run:")
+    print(f"  ppi validate {Path(args.folder) / 'scenario.yaml'}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.out:
         ppi.write_schema(args.out, force=args.force)
@@ -1016,6 +1032,7 @@ COMMANDS = {
     "tornado": cmd_tornado,
     "montecarlo": cmd_montecarlo,
     "schema": cmd_schema,
+    "init": cmd_init,
     "verify": cmd_verify,
 }
 

@@ -735,6 +735,45 @@ def enrolment_text(result: Any, written: list[str] | None = None) -> str:
     return format_enrolment(result, written)
 
 
+def init(
+    folder: str | Path,
+    name: str | None = None,
+    districts: Iterable[str] = ("centre", "nord", "sud"),
+    start: int | None = None,
+    end: int | None = None,
+) -> list[Path]:
+    """A ready-to-fill scenario written into `folder` (new or empty; anything else is refused): a commented
+    scenario.yaml, the project matrix projets.xlsx (French headers, drop-down lists, one example row, a
+    subsidies sheet), besoins.csv and capacites.csv (models/starter.py). It validates and solves as written.
+    `start` defaults to next year, `end` to nine years later. Returns the files written."""
+    import datetime
+    import re
+
+    from models.spec import INVISIBLE
+    from models.starter import starter_files
+    from results import OutputError, write_file
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file: give a new or empty folder for the scenario")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise OutputError(f"{folder} is not empty: ppi init writes a new scenario into a new or empty folder only")
+    quartiers = [d.strip() for d in districts if d.strip()]
+    bad = [d for d in quartiers if not re.fullmatch(r"[^\s,;|" + INVISIBLE + "]+", d)]
+    if bad or not quartiers or len(set(quartiers)) < len(quartiers):
+        why = f"'{bad[0]}' holds a space, a comma, a ';' or a '|'" if bad else "give each once, at least one"
+        raise OutputError(f"quartier ids: {why}")
+    first = start if start is not None else datetime.date.today().year + 1
+    last = end if end is not None else first + 9
+    if not 1900 <= first <= last <= 2200 or last - first > 60:
+        raise OutputError(f"the horizon {first}-{last} is not a span of at most 60 years between 1900 and 2200")
+    files = starter_files(name or folder.resolve().name, quartiers, first, last)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, content in files.items():
+        write_file(folder / file_name, content)
+    return [folder / n for n in files]
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema of the scenario format."""
     from models import scenario_json_schema

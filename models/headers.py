@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.spec import RefusedNumber
+from models.spec import RefusedNumber, table_row_model
 
 # field id -> French (and other) headers that mean it, per table. The field ids themselves always match.
 _PROJECT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -67,6 +67,12 @@ HEADER_ALIASES: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("demand",): _ROW_ALIASES,
     ("capacity",): _ROW_ALIASES,
 }
+# Descriptive columns a project matrix is expected to hold: kept as attributes without a warning (any other
+# column that is not a field is kept too, with a warning: it may be a field's header mistyped).
+DESCRIPTIVE = (
+    "adresse", "service", "direction", "pilote", "élu référent", "n° ap", "numéro d'ap", "numéro ap", "ap",
+    "commentaire", "observations", "remarque", "note", "priorité", "source", "contact",
+)  # fmt: skip
 # Tables whose unknown columns are kept as descriptive attributes of each row (the others warn and ignore
 # them, or refuse them when the table has no aliases: its columns are the format's field ids).
 ATTRIBUTE_TABLES = {("projects",)}
@@ -155,6 +161,9 @@ def _lookup(table: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+_DESCRIPTIVE_KEYS = frozenset(_key(h) for h in DESCRIPTIVE)
+
+
 def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
     """Which field each header of a table file means. Tables without aliases keep their headers as written
     (the format's field ids; an unknown one is refused by the validation, with a "did you mean")."""
@@ -190,6 +199,9 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
         )
         del out.fields[given["subsidies"]]
     for header in unknown:
+        if table in ATTRIBUTE_TABLES and _key(header) in _DESCRIPTIVE_KEYS:
+            out.attributes.append(header)  # expected in a project matrix: kept without a word
+            continue
         close = difflib.get_close_matches(
             _key(header), [k for k, v in lookup.items() if v not in given], n=1, cutoff=0.8
         )
@@ -205,7 +217,29 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
         else:
             out.ignored.append(header)
             out.notes.append(f"the column '{header}' is not read{hint}")
+    _say_where_required_fields_are(table, out)
     return out
+
+
+def _say_where_required_fields_are(table: tuple[str, ...], out: Headers) -> None:
+    """For each required field, what to say when a row lacks it: the column whose cell is empty, or that no
+    column gives it (a near miss already said is kept)."""
+    column = {name: header for header, name in out.fields.items()}
+    capacity = [h for h, name in out.fields.items() if name.startswith("capacity.")]
+    for name, info in table_row_model(table).model_fields.items():
+        if not info.is_required() or name in out.hints:
+            continue
+        if name == "capacity" and table == ("projects",):
+            out.hints[name] = (
+                f"every cell of {', '.join(repr(h) for h in capacity)} is empty"
+                if capacity
+                else "no column gives a capacity: add one per kind, such as 'Capacité maternelle'"
+            )
+        elif name in column:
+            out.hints[name] = f"its cell in the column '{column[name]}' is empty"
+        else:
+            alias = next(iter(HEADER_ALIASES[table].get(name, ())), name)
+            out.hints[name] = f"no column gives it: add one named '{alias}'"
 
 
 # ------------------------------------------------------------------------------------------------- numbers

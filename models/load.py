@@ -44,11 +44,12 @@ class _Locator:
     the table files' headers say (`notes`: warnings about columns kept or not read, shared by every file of a
     scenario) and, per table file, the columns that may have meant a missing field (`hints`)."""
 
-    def __init__(self, file: str, notes: list[Problem] | None = None, hints: dict[str, dict[str, str]] | None = None):
+    def __init__(self, file: str, notes: list[Problem] | None = None, hints: dict[Any, dict[str, str]] | None = None):
         self.file = file
         self.where: dict[FieldPath, Location] = {}
         self.notes: list[Problem] = [] if notes is None else notes
-        self.hints: dict[str, dict[str, str]] = {} if hints is None else hints
+        # (table file, table path) -> field -> what to add to "this required field is missing"
+        self.hints: dict[Any, dict[str, str]] = {} if hints is None else hints
 
     def __call__(self, path: FieldPath) -> Location:
         for n in range(len(path), -1, -1):
@@ -680,7 +681,7 @@ def _read_table_ref(
     where = format_path(path)
     problems += [Problem(str(table_path), table.header_line, where, message) for message in table.headers.errors]
     locator.notes += [Problem(str(table_path), table.header_line, where, message) for message in table.headers.notes]
-    locator.hints[str(table_path)] = table.headers.hints
+    locator.hints[(str(table_path), path)] = table.headers.hints
     out: list[dict[str, Any]] = []
     for line, record in table.rows:
         i = len(out)
@@ -747,7 +748,8 @@ def _translate(err: Any, locator: _Locator) -> Problem:
         message = f"unknown key '{loc[-1]}'{_key_hint(str(loc[-1]))}"
         return locator.problem(loc, message)
     if kind == "missing":
-        hint = locator.hints.get(locator(loc)[0], {}).get(str(loc[-1]))
+        table = next((t for t in TABLE_PATHS if tuple(loc[: len(t)]) == t), None)
+        hint = locator.hints.get((locator(loc)[0], table), {}).get(str(loc[-1])) if table else None
         return locator.problem(loc, "this required field is missing" + (f" ({hint})" if hint else ""))
     if kind == "string_pattern_mismatch":
         hidden = sorted({f"U+{ord(c):04X}" for c in str(value) if re.fullmatch(f"[{INVISIBLE}]", c)})

@@ -34,7 +34,7 @@ REPRESENTATIVE_INVALID = [
     "yaml-syntax-error.yaml",
     "unknown-district.yaml",
     "demand-csv-bad-number.yaml",
-    "projects-xlsx-unknown-column.yaml",
+    "projects-xlsx-true-cost.yaml",
     "yaml-python-tag.yaml",
     "yaml-billion-laughs.yaml",
 ]
