@@ -153,7 +153,12 @@ def _add_scenario(p: argparse.ArgumentParser) -> None:
 
 
 def _add_solver(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--solver", choices=sorted(ppi.ENGINES), default="highs", help="engine (default: highs)")
+    p.add_argument(
+        "--solver",
+        choices=sorted(ppi.ENGINES),
+        default="highs",
+        help="engine (default: highs); cpsat: OR-Tools CP-SAT; auto: HiGHS and CP-SAT race, the first proof wins",
+    )
 
 
 def _add_time_limit(p: argparse.ArgumentParser, help_text: str) -> None:

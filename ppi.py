@@ -60,7 +60,7 @@ __all__ = [
 
 # The engines `solve` accepts (solver/engines.py ENGINES; a test keeps the two equal). Named here so that
 # the command line can offer them without importing a solver.
-ENGINES = ("highs", "cbc", "scipy")
+ENGINES = ("highs", "cbc", "scipy", "cpsat", "auto")
 REPORT_FORMATS = ("html", "xlsx")
 
 Sets = Mapping[str, Any] | Iterable[str] | None

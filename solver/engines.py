@@ -5,6 +5,10 @@
   CBC's own log is read for the best bound and the reason it stopped, because PuLP reports "Optimal"
   for a run stopped by the time limit.
 - `scipy`: scipy.optimize.milp (an older HiGHS embedded in SciPy), a fallback with no extra package.
+- `cpsat`: OR-Tools CP-SAT on an integer relaxation of the model, every plan recomputed exactly by a linear
+  program and the bound carried back to the real model (solver/cpsat.py).
+- `auto`: HiGHS and CP-SAT race in two processes when there are two cores; the first proof wins
+  (solver/race.py).
 A time limit is never reported as optimal: statuses follow `models.plan.Status`.
 
 Interruption: a SIGINT (Ctrl-C) while HiGHS runs, in a terminal or not, stops HiGHS from its interrupt
@@ -400,3 +404,23 @@ ENGINES: dict[str, Callable[[MatrixModel, SolveOptions, Start | None], EngineRes
     "cbc": solve_cbc,
     "scipy": solve_scipy,
 }
+
+
+def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
+    """OR-Tools CP-SAT on an integer relaxation of the model, each plan recomputed exactly (solver/cpsat.py)."""
+    from solver.cpsat import solve_cpsat as run
+
+    return run(m, opts, start)
+
+
+ENGINES["cpsat"] = solve_cpsat
+
+
+def solve_auto(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
+    """HiGHS and CP-SAT race in two processes; the first proof wins (solver/race.py)."""
+    from solver.race import solve_auto as run
+
+    return run(m, opts, start)
+
+
+ENGINES["auto"] = solve_auto

@@ -158,7 +158,7 @@ def plan_from_result(
     return Plan(
         scenario=scenario.name,
         status=result.status,
-        solver=options.solver,
+        solver=result.info.get("winner", options.solver),  # auto: the engine whose plan it is
         starts=MappingProxyType(starts) if result.status.has_plan else MappingProxyType({}),
         objective=result.objective,
         bound=result.bound,
