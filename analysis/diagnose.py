@@ -8,6 +8,10 @@
 2. carry-over allowed, when the scenario has none;
 3. schedule only (start windows moved, mandatory status dropped).
 
+Before them, the breaches that hold *whatever the PPI*: the committed projects alone (no new project) already
+break a finance limit ("even with no new project, épargne brute falls to 6.6 % in
+2035"): no choice of projects can mend those, only a change of the limit or of the assumptions.
+
 Each remedy is a list of `--set` edits. It is shown only once the scenario, derived in memory with exactly
 those edits (`models.edits`), has a plan: a suggestion that does not work is never printed.
 """
@@ -257,6 +261,48 @@ _FINDINGS: dict[str, Callable[[Scenario, ElasticResult, Relaxation], Finding | N
 }
 
 
+def baseline_findings(scenario: Scenario) -> list[Finding]:
+    """The finance breaches that hold whatever the PPI: with the committed projects alone (no new project),
+    the savings and debt path (borrowing only what closes each year: the least any plan can borrow) breaks the
+    savings floor, the debt ceiling or the borrowing cap. Kinds `baseline_*`, the worst year of each limit.
+    (A year's envelope exceeded by committed projects is the money finding itself, which names them.)"""
+    from models.evaluate import evaluate_plan
+
+    starts: dict[str, int | None] = {p.id: p.start for p in scenario.projects if p.status == ProjectStatus.COMMITTED}
+    ev = evaluate_plan(scenario, starts)
+    found: list[Finding] = []
+    pr = scenario.prospective
+    if pr is None or not len(ev.finance):
+        return found
+    rows = ev.finance.to_dict("records")
+    if pr.min_savings_rate is not None:
+        worst = min(rows, key=lambda r: r["savings_rate"])
+        if worst["savings_rate"] < pr.min_savings_rate - 1e-9:
+            values = {"year": int(worst["year"]), "rate": round(float(worst["savings_rate"]), 6)}
+            found.append(
+                Finding(f"min_savings[{values['year']}]", "baseline_savings", {**values, "floor": pr.min_savings_rate})
+            )
+    if pr.max_debt_years is not None:
+        over_debt = [r for r in rows if r["debt"] > 0 and r["debt_years"] > pr.max_debt_years + 1e-9]
+        if over_debt:
+            worst = max(over_debt, key=lambda r: r["debt_years"])
+            ratio = float(worst["debt_years"])
+            values = {
+                "year": int(worst["year"]),
+                "debt": _m(float(worst["debt"])),
+                "savings": _m(float(worst["epargne_brute"])),
+                "ratio": round(ratio, 6) if math.isfinite(ratio) else None,
+                "ceiling": pr.max_debt_years,
+            }
+            found.append(Finding(f"debt_capacity[{values['year']}]", "baseline_debt", values))
+    if pr.max_borrowing is not None:
+        worst = max(rows, key=lambda r: r["borrowing"])
+        if worst["borrowing"] > pr.max_borrowing + 0.5:
+            values = {"year": int(worst["year"]), "need": _m(float(worst["borrowing"])), "cap": _m(pr.max_borrowing)}
+            found.append(Finding(f"financing[{values['year']}]", "baseline_borrowing", values))
+    return found
+
+
 def _when(p: Project, how_if_free: str) -> dict[str, Any]:
     if p.status == ProjectStatus.COMMITTED:
         return {"how": "starts", "year": p.start}
@@ -342,6 +388,10 @@ def _edits(scenario: Scenario, res: ElasticResult) -> list[Change]:
             k = int(round(r.amount))
             current = next(sp.shift for sp in scenario.spec.projects if sp.id == p.id)
             values = {"project": p.id, "years": k, "start": p.earliest + k, "end": p.latest + k}
+            start = res.starts.get(p.id)  # its start in the plan that needs the change
+            delivery = (start if start is not None else p.earliest + k) + p.delivery_lag
+            if delivery > scenario.last_year:  # a remedy that delivers it after the PPI says so
+                values.update({"delivery": delivery, "horizon_end": scenario.last_year})
             changes.append(Change("shift", values, f"projects.{p.id}.shift={current + k}"))
         elif r.family == "drop_mandatory":
             changes.append(Change("drop_mandatory", {"project": r.target}, f"projects.{r.target}.status=candidate"))
@@ -363,12 +413,12 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if options.time_limit is None:
         options = replace(options, time_limit=TIME_LIMIT_S)
     money = relax(scenario, (MONEY,), options)
-    findings: list[Finding] = []
+    findings: list[Finding] = baseline_findings(scenario)  # what holds whatever the PPI, first
     notes: list[tuple[str, dict[str, Any]]] = []
     if money.status.has_plan:
         for r in money.relaxations:
             finding = _finding(scenario, money, r)
-            if finding is not None and finding not in findings:
+            if finding is not None and finding not in findings and not _same_row(finding, findings):
                 findings.append(finding)
     else:
         notes.append(("no_diagnosis", {"status": money.status.value}))
@@ -397,11 +447,20 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
 
 
+def _same_row(finding: Finding, findings: list[Finding]) -> bool:
+    """A money finding on a constraint a baseline finding already names (the baseline one says more)."""
+    return any(f.row == finding.row and f.kind.startswith("baseline_") for f in findings)
+
+
 def first_reason(scenario: Scenario, status: str, options: SolveOptions | None = None) -> dict[str, Any]:
-    """Why a scenario has no plan, in one finding (kind, values, row: `Finding.to_dict`): the first thing the
-    money elastic model finds breaking when the solver proved it infeasible; otherwise (or when the elastic
-    model finds nothing) the solver's status itself, as {"kind": "status", "values": {"status": ...}}."""
+    """Why a scenario has no plan, in one finding (kind, values, row: `Finding.to_dict`): the diagnosis' first
+    — a breach that holds whatever the PPI, else the first thing the money elastic model finds breaking —
+    when the solver proved it infeasible; otherwise (or when nothing is found) the solver's status itself, as
+    {"kind": "status", "values": {"status": ...}}."""
     if status == Status.INFEASIBLE.value:
+        baseline = baseline_findings(scenario)
+        if baseline:
+            return baseline[0].to_dict()
         options = options or SolveOptions()
         if options.time_limit is None:
             options = replace(options, time_limit=TIME_LIMIT_S)

@@ -58,6 +58,7 @@ from reports.words import (
     finding_text,
     note_text,
     objective_texts,
+    remedy_title,
     why_details,
 )
 from reports.words import chosen as explain_chosen
@@ -131,7 +132,7 @@ def _diagnosis_section(diagnosis: Mapping[str, Any], fmt: Fmt) -> str:
             edits = " ".join(f"--set {c['edit']}" for c in r["changes"])
             check = "" if r.get("verified") else f" ({esc(t['not_checked'])})"
             items.append(
-                f'<li data-key="remedy" data-value="{esc(r["kind"])}"><strong>{esc(t["r." + r["kind"]])}</strong>'
+                f'<li data-key="remedy" data-value="{esc(r["kind"])}"><strong>{esc(remedy_title(r, fmt.lang))}</strong>'
                 f"{check}{fmt.colon}{words}<br><code>{esc(edits)}</code></li>"
             )
         parts.append(f"<p>{esc(t['remedies'])}</p><ol>{''.join(items)}</ol>")

@@ -430,31 +430,31 @@ TEXT: dict[str, dict[str, str]] = {
         "who.required": "les projets engagés, obligatoires et requis",
         "what.spending": "dépenses",
         "ps.chosen": "retenu",
-        "item": "{id} ({status}, {amount:.2f} M€)",
+        "item": "{id} ({status}, {amount})",
         "more": "et {n} autres",
-        "carried": " plus {carried:.2f} M€ reportés",
+        "carried": " plus {carried} reportés",
         "f.budget_year": (
-            "{year} : {who} demandent {need:.2f} M€ de {what} pour une enveloppe de {envelope:.2f} M€{carried} (il "
-            "manque {short:.2f} M€) : {projects}"
+            "{year} : {who} demandent {need} de {what} pour une enveloppe de {envelope}{carried} (il "
+            "manque {short}) : {projects}"
         ),
         "f.budget_cumulative": (
-            "{span} (avec report) : {who} demandent {need:.2f} M€ de {what} pour {available:.2f} M€ d'enveloppes "
-            "(il manque {short:.2f} M€) : {projects}"
+            "{span} (avec report) : {who} demandent {need} de {what} pour {available} d'enveloppes "
+            "(il manque {short}) : {projects}"
         ),
         "f.budget_total": (
-            "enveloppe pluriannuelle {start}–{end} : {who} demandent {need:.2f} M€ de {what} pour {amount:.2f} M€ "
-            "(il manque {short:.2f} M€) : {projects}"
+            "enveloppe pluriannuelle {start}–{end} : {who} demandent {need} de {what} pour {amount} "
+            "(il manque {short}) : {projects}"
         ),
         "f.borrowing": (
-            "{year} : les investissements et remboursements de l'année demandent {need:.2f} M€ d'emprunt nouveau, "
-            "au-delà des {cap:.2f} M€ par an permis (finance.prospective.max_borrowing)"
+            "{year} : les investissements et remboursements de l'année demandent {need} d'emprunt nouveau, "
+            "au-delà des {cap} par an permis (finance.prospective.max_borrowing)"
         ),
         "f.savings": (
             "{year} : l'épargne brute tombe à {rate:.1%} des recettes de fonctionnement, sous le plancher de "
             "{floor:.1%} (finance.prospective.min_savings_rate)"
         ),
         "f.debt": (
-            "{year} : la dette de {debt:.2f} M€ représente {ratio} d'épargne brute ({savings:.2f} M€), au-delà du "
+            "{year} : la dette de {debt} représente {ratio} d'épargne brute ({savings}), au-delà du "
             "plafond de {ceiling:g} ans (capacité de désendettement, finance.prospective.max_debt_years)"
         ),
         "ratio": "{ratio:.1f} années",
@@ -471,15 +471,39 @@ TEXT: dict[str, dict[str, str]] = {
             "le projet obligatoire {p} ne peut démarrer dans sa fenêtre {window} avec les autres contraintes"
         ),
         "f.row": "la contrainte {row} ne peut être respectée",
+        # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
+        "f.baseline_savings": (
+            "même sans aucun nouveau projet, l'épargne brute tombe à {rate:.1%} des recettes en {year}, sous le "
+            "plancher de {floor:.1%} : aucun PPI ne le respecte (finance.prospective.min_savings_rate)"
+        ),
+        "f.baseline_debt": (
+            "même sans aucun nouveau projet, la dette de {debt} représente {ratio} d'épargne brute ({savings}) en "
+            "{year}, au-delà du plafond de {ceiling:g} ans : aucun PPI ne le respecte "
+            "(finance.prospective.max_debt_years)"
+        ),
+        "f.baseline_borrowing": (
+            "même sans aucun nouveau projet, l'année {year} demande {need} d'emprunt nouveau, au-delà des {cap} par "
+            "an permis : aucun PPI ne le respecte (finance.prospective.max_borrowing)"
+        ),
+        # A remedy's heading, from its changes (rt.), joined with "et"
+        "rt.money": "donner plus de crédits",
+        "rt.borrowing": "permettre plus d'emprunt",
+        "rt.savings_rate": "abaisser le plancher d'épargne brute",
+        "rt.debt_years": "relever le plafond de dette",
+        "rt.shift": "décaler des fenêtres de démarrage",
+        "rt.drop_mandatory": "rendre des projets obligatoires facultatifs",
+        "rt.carry_over": "autoriser le report des crédits",
+        "rt.and": " et ",
+        "c.late": " ; {project} serait livré en {delivery}, après la fin du PPI ({horizon_end})",
         "r.money": "Plus de crédits",
         "r.carry": "Autoriser le report des crédits",
         "r.schedule": "Modifier le calendrier",
-        "c.raise_envelope": "relever l'enveloppe {year} de {by:.2f} M€ (à {to:.2f} M€)",
-        "c.raise_total": "relever l'enveloppe pluriannuelle {start}–{end} de {by:.2f} M€ (à {to:.2f} M€)",
-        "c.borrowing": "permettre {to:.2f} M€ d'emprunt nouveau par an (au lieu de {before:.2f} M€)",
+        "c.raise_envelope": "relever l'enveloppe {year} de {by} (à {to})",
+        "c.raise_total": "relever l'enveloppe pluriannuelle {start}–{end} de {by} (à {to})",
+        "c.borrowing": "permettre {to} d'emprunt nouveau par an (au lieu de {before})",
         "c.savings_rate": "abaisser le plancher d'épargne brute à {to:.1%} des recettes (au lieu de {before:.1%})",
         "c.debt_years": "relever le plafond de dette à {to:g} années d'épargne brute (au lieu de {before:g})",
-        "c.shift": "décaler la fenêtre de {project} de {n} an{s} {direction} (à {start}–{end})",
+        "c.shift": "décaler la fenêtre de {project} de {n} an{s} {direction} (à {start}–{end}){late}",
         "later": "plus tard",
         "earlier": "plus tôt",
         "plural": "s",
@@ -1045,31 +1069,31 @@ TEXT: dict[str, dict[str, str]] = {
         "who.required": "committed, mandatory and required projects",
         "what.spending": "spending",
         "ps.chosen": "chosen",
-        "item": "{id} ({status}, {amount:.2f} M€)",
+        "item": "{id} ({status}, {amount})",
         "more": "and {n} more",
-        "carried": " plus {carried:.2f} M€ carried over",
+        "carried": " plus {carried} carried over",
         "f.budget_year": (
-            "{year}: {who} need {need:.2f} M€ of {what} against an envelope of {envelope:.2f} M€{carried} (short "
-            "by {short:.2f} M€): {projects}"
+            "{year}: {who} need {need} of {what} against an envelope of {envelope}{carried} (short "
+            "by {short}): {projects}"
         ),
         "f.budget_cumulative": (
-            "{span} (with carry-over): {who} need {need:.2f} M€ of {what} against {available:.2f} M€ of envelopes "
-            "(short by {short:.2f} M€): {projects}"
+            "{span} (with carry-over): {who} need {need} of {what} against {available} of envelopes "
+            "(short by {short}): {projects}"
         ),
         "f.budget_total": (
-            "{start}–{end} multi-year envelope: {who} need {need:.2f} M€ of {what} against {amount:.2f} M€ (short "
-            "by {short:.2f} M€): {projects}"
+            "{start}–{end} multi-year envelope: {who} need {need} of {what} against {amount} (short "
+            "by {short}): {projects}"
         ),
         "f.borrowing": (
-            "{year}: the year's investment and repayments need {need:.2f} M€ of new borrowing, above the {cap:.2f} "
-            "M€ a year allowed (finance.prospective.max_borrowing)"
+            "{year}: the year's investment and repayments need {need} of new borrowing, above the {cap} a year "
+            "allowed (finance.prospective.max_borrowing)"
         ),
         "f.savings": (
             "{year}: épargne brute falls to {rate:.1%} of operating revenue, below the floor of {floor:.1%} "
             "(finance.prospective.min_savings_rate)"
         ),
         "f.debt": (
-            "{year}: debt of {debt:.2f} M€ is {ratio} épargne brute ({savings:.2f} M€), above the ceiling of "
+            "{year}: debt of {debt} is {ratio} épargne brute ({savings}), above the ceiling of "
             "{ceiling:g} years (capacité de désendettement, finance.prospective.max_debt_years)"
         ),
         "ratio": "{ratio:.1f} years of",
@@ -1082,15 +1106,38 @@ TEXT: dict[str, dict[str, str]] = {
         "f.excludes": "{p} ({p_status}) and {q} ({q_status}) exclude each other, but both must be carried out",
         "f.mandatory": "mandatory project {p} cannot start in its window {window} with the other constraints",
         "f.row": "constraint {row} cannot be met",
+        # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
+        "f.baseline_savings": (
+            "even with no new project, épargne brute falls to {rate:.1%} of operating revenue in {year}, below the "
+            "floor of {floor:.1%}: no PPI meets it (finance.prospective.min_savings_rate)"
+        ),
+        "f.baseline_debt": (
+            "even with no new project, debt of {debt} is {ratio} épargne brute ({savings}) in {year}, above the "
+            "ceiling of {ceiling:g} years: no PPI meets it (finance.prospective.max_debt_years)"
+        ),
+        "f.baseline_borrowing": (
+            "even with no new project, {year} needs {need} of new borrowing, above the {cap} a year allowed: no PPI "
+            "meets it (finance.prospective.max_borrowing)"
+        ),
+        # A remedy's heading, from its changes (rt.), joined with "and"
+        "rt.money": "give more money",
+        "rt.borrowing": "allow more borrowing",
+        "rt.savings_rate": "lower the savings floor",
+        "rt.debt_years": "raise the debt ceiling",
+        "rt.shift": "move start windows",
+        "rt.drop_mandatory": "make mandatory projects optional",
+        "rt.carry_over": "allow carry-over",
+        "rt.and": " and ",
+        "c.late": "; {project} would be delivered in {delivery}, after the end of the PPI ({horizon_end})",
         "r.money": "Give more money",
         "r.carry": "Allow carry-over",
         "r.schedule": "Change the schedule",
-        "c.raise_envelope": "raise the {year} envelope by {by:.2f} M€ (to {to:.2f} M€)",
-        "c.raise_total": "raise the {start}–{end} multi-year envelope by {by:.2f} M€ (to {to:.2f} M€)",
-        "c.borrowing": "allow {to:.2f} M€ of new borrowing a year (instead of {before:.2f} M€)",
+        "c.raise_envelope": "raise the {year} envelope by {by} (to {to})",
+        "c.raise_total": "raise the {start}–{end} multi-year envelope by {by} (to {to})",
+        "c.borrowing": "allow {to} of new borrowing a year (instead of {before})",
         "c.savings_rate": "lower the épargne brute floor to {to:.1%} of operating revenue (from {before:.1%})",
         "c.debt_years": "raise the debt ceiling to {to:g} years of épargne brute (from {before:g})",
-        "c.shift": "move {project}'s window {n} year{s} {direction} (to {start}–{end})",
+        "c.shift": "move {project}'s window {n} year{s} {direction} (to {start}–{end}){late}",
         "later": "later",
         "earlier": "earlier",
         "plural": "s",

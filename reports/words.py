@@ -40,13 +40,45 @@ def _span(first: int, last: int) -> str:
     return f"{first}" if first == last else f"{first}–{last}"
 
 
+def money_text(meur: float | None) -> str:
+    """An amount stored in M€, at a precision that fits it: 12.34 M€ down to 0.01 M€, then 9.5 k€, then 420 €
+    below 1 k€ — never "0.00 M€" for a real amount."""
+    if meur is None:
+        return "—"
+    euros = float(meur) * MEUR
+    if abs(euros) >= 0.01 * MEUR - 0.5 or abs(euros) < 0.5:
+        return f"{float(meur):.2f} M€"
+    if abs(euros) >= 1000:
+        return f"{euros / 1000:.1f} k€"
+    return f"{euros:.0f} €"
+
+
+# The values of a finding (by kind) or a change (by kind) that are money in M€, worded by money_text.
+_MONEY_VALUES = {
+    "budget_year": ("need", "envelope", "short", "carried"),
+    "budget_cumulative": ("need", "available", "short"),
+    "budget_total": ("need", "amount", "short"),
+    "borrowing": ("need", "cap"),
+    "debt": ("debt", "savings"),
+    "baseline_debt": ("debt", "savings"),
+    "baseline_borrowing": ("need", "cap"),
+}
+_MONEY_CHANGES = {"raise_envelope": ("by", "to"), "raise_total": ("by", "to"), "borrowing": ("to", "before")}
+
+
 def finding_text(f: dict[str, Any], lang: str) -> str:
     """What breaks (analysis.diagnose.Finding as a dict: kind and values) in one sentence."""
     t = TEXT[lang]
     v = dict(f.get("values") or {})
     kind = f.get("kind", "row")
+    for key in _MONEY_VALUES.get(kind, ()):
+        if key in v and not (key == "carried" and not v[key]):
+            v[key] = money_text(v[key])
     if "projects" in v:
-        items = [t["item"].format(id=p["id"], status=t[f"ps.{p['status']}"], amount=p["amount"]) for p in v["projects"]]
+        items = [
+            t["item"].format(id=p["id"], status=t[f"ps.{p['status']}"], amount=money_text(p["amount"]))
+            for p in v["projects"]
+        ]
         if v.get("more"):
             items.append(t["more"].format(n=v["more"]))
         v["projects"] = ", ".join(items)
@@ -58,7 +90,7 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
         v["carried"] = t["carried"].format(carried=v["carried"]) if v.get("carried") else ""
     if kind == "budget_cumulative":
         v["span"] = _span(v["start"], v["end"])
-    if kind == "debt":
+    if kind in ("debt", "baseline_debt"):
         v["ratio"] = t["ratio"].format(ratio=v["ratio"]) if v.get("ratio") is not None else t["ratio.none"]
     if kind in ("requires", "requires_excluded", "excludes"):
         for side in ("p", "q"):
@@ -94,8 +126,12 @@ def change_text(c: dict[str, Any], lang: str) -> str:
     """One change of a remedy (analysis.diagnose.Change as a dict: kind and values) in words."""
     t = TEXT[lang]
     v = dict(c.get("values") or {})
+    for key in _MONEY_CHANGES.get(str(c.get("kind")), ()):
+        if key in v:
+            v[key] = money_text(v[key])
     if c.get("kind") == "shift":
         n = abs(v["years"])
+        late = t["c.late"].format(**v) if v.get("delivery") is not None else ""  # delivered after the PPI
         v = {
             "project": v["project"],
             "n": n,
@@ -103,8 +139,27 @@ def change_text(c: dict[str, Any], lang: str) -> str:
             "direction": t["later"] if v["years"] > 0 else t["earlier"],
             "start": v["start"],
             "end": v["end"],
+            "late": late,
         }
     return _french(t[f"c.{c.get('kind')}"].format(**v), lang)
+
+
+# A remedy's heading names what its changes do (rt.<kind>): "Lower the savings floor", not "Give more money".
+_TITLE_OF_CHANGE = {"raise_envelope": "money", "raise_total": "money"}
+
+
+def remedy_title(remedy: Mapping[str, Any], lang: str) -> str:
+    """The heading of a remedy (its kind and changes, as diagnosis.json stores them), from what its changes
+    do: "Give more money", "Lower the savings floor", "Give more money and raise the debt ceiling"."""
+    t = TEXT[lang]
+    keys = list(
+        dict.fromkeys(_TITLE_OF_CHANGE.get(str(c.get("kind")), str(c.get("kind"))) for c in remedy.get("changes", []))
+    )
+    words = [t[f"rt.{k}"] for k in keys if f"rt.{k}" in t]
+    if not words:
+        return t[f"r.{remedy.get('kind')}"]
+    text = t["rt.and"].join(words)
+    return text[0].upper() + text[1:]
 
 
 def binding_text(item: dict[str, Any], lang: str) -> str:
@@ -208,7 +263,7 @@ def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
         "remedies": [
             {
                 "kind": r.kind,
-                "title": TEXT["en"][f"r.{r.kind}"],
+                "title": remedy_title({"kind": r.kind, "changes": [c.to_dict() for c in r.changes]}, "en"),
                 "verified": r.verified,
                 "changes": [{**c.to_dict(), "text": change_text(c.to_dict(), "en")} for c in r.changes],
             }
@@ -230,7 +285,7 @@ def format_diagnosis(diagnosis: Diagnosis | Mapping[str, Any], lang: str = "en")
         for i, r in enumerate(d["remedies"], 1):
             check = "" if r["verified"] else f" ({t['not_checked']})"
             words = "; ".join(change_text(c, lang) for c in r["changes"])
-            lines.append(f"  {i}. {t['r.' + r['kind']]}{check}: {words}")
+            lines.append(f"  {i}. {remedy_title(r, lang)}{check}: {words}")
             lines.append("     " + " ".join(f"--set {c['edit']}" for c in r["changes"]))
     for note in d["notes"]:
         lines.append(f"Note: {note_text(note['kind'], note['values'], lang)}")

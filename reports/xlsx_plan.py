@@ -30,6 +30,7 @@ from reports.words import (
     explain_notes,
     finding_text,
     objective_texts,
+    remedy_title,
     retimed_text,
 )
 from reports.words import chosen as explain_chosen
@@ -424,7 +425,7 @@ def _diagnosis_sheet(ws: Worksheet, diagnosis: dict[str, Any], lang: str, name: 
     rows: list[list[Any]] = [[finding_text(f, lang), f["row"], ""] for f in diagnosis.get("findings", [])]
     for r in diagnosis.get("remedies", []):
         for i, c in enumerate(r["changes"]):
-            rows.append([t["r." + r["kind"]] if i == 0 else "", change_text(c, lang), c["edit"]])
+            rows.append([remedy_title(r, lang) if i == 0 else "", change_text(c, lang), c["edit"]])
     write_table(ws, f"{t['diag.title']} — {name}", columns, rows, footer=name)
 
 

@@ -17,8 +17,7 @@ import yaml
 from analysis.diagnose import diagnose
 from models import load_scenario
 from models.plan import Status
-from reports.text import TEXT
-from reports.words import change_text, diagnosis_to_dict, finding_text, format_diagnosis
+from reports.words import change_text, diagnosis_to_dict, finding_text, format_diagnosis, remedy_title
 from solver import SolveOptions, solve
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, elastic_model, relax
 from tests.helpers import make_scenario_dict, project, rows, run_cli, saved
@@ -37,7 +36,8 @@ def _words(item) -> str:
 
 
 def _title(remedy) -> str:
-    return TEXT["en"][f"r.{remedy.kind}"]
+    """A remedy's heading, from what its changes do (reports.words.remedy_title)."""
+    return remedy_title({"kind": remedy.kind, "changes": [c.to_dict() for c in remedy.changes]}, "en")
 
 
 def _write(tmp_path: Path, data: dict) -> Path:
@@ -80,7 +80,7 @@ def test_budget_year_short_in_budget_words(tmp_path):
     text = _words(d.findings[0])
     assert text.startswith("2027: committed and mandatory projects need 11.00 M€ of spending")
     assert "against an envelope of 10.00 M€ (short by 1.00 M€): a (committed, 9.00 M€), b (mandatory, 2.00 M€)" in text
-    assert _titles(d) == ["Give more money", "Allow carry-over", "Change the schedule"]
+    assert _titles(d) == ["Give more money", "Allow carry-over", "Move start windows"]
     money, carry, schedule = d.remedies
     assert money.sets == ("budget.annual.2027=11000000",)
     assert _words(money.changes[0]) == "raise the 2027 envelope by 1.00 M€ (to 11.00 M€)"
@@ -150,7 +150,7 @@ def test_debt_ceiling_in_ratio_words(tmp_path):
     assert "is 2.5 years of épargne brute (1.00 M€), above the ceiling of 2 years" in _words(d.findings[0])
     money = d.remedies[0]
     assert money.sets == ("finance.prospective.max_debt_years=2.5",)
-    assert "Change the schedule" in _titles(d)  # a: a candidate instead of mandatory
+    assert _titles(d) == ["Raise the debt ceiling", "Make mandatory projects optional"]  # what each change does
     _assert_every_remedy_works(path, d)
 
 
@@ -178,7 +178,12 @@ def test_borrowing_cap(tmp_path):
     )
     d = diagnose(s)
     assert d.findings[0].row == "financing[2026]"
-    assert "need 4.00 M€ of new borrowing, above the 2.00 M€ a year allowed" in _words(d.findings[0])
+    assert d.findings[0].kind == "baseline_borrowing"  # the committed project alone: whatever the PPI
+    assert _words(d.findings[0]) == (
+        "even with no new project, 2026 needs 4.00 M€ of new borrowing, above the 2.00 M€ a year allowed: no PPI "
+        "meets it (finance.prospective.max_borrowing)"
+    )
+    assert _titles(d)[0] == "Allow more borrowing"
     assert d.remedies[0].sets == ("finance.prospective.max_borrowing=4000000",)
     _assert_every_remedy_works(path, d)
 
@@ -197,7 +202,7 @@ def test_window_conflict_moves_a_window(tmp_path):
     )
     d = diagnose(s)
     assert [f.row for f in d.findings] == ["budget[2026]"]
-    schedule = next(r for r in d.remedies if _title(r) == "Change the schedule")
+    schedule = next(r for r in d.remedies if _title(r) == "Move start windows")
     assert len(schedule.changes) == 1 and schedule.sets[0] in ("projects.a.shift=1", "projects.b.shift=1")
     assert "1 year later (to 2027–2027)" in _words(schedule.changes[0])
     _assert_every_remedy_works(path, d)
@@ -212,7 +217,7 @@ def test_alternatives_both_mandatory(tmp_path):
     d = diagnose(s)
     assert [f.row for f in d.findings] == ["excludes[a,b]"]
     assert _words(d.findings[0]) == "a (mandatory) and b (mandatory) exclude each other, but both must be carried out"
-    assert _titles(d) == ["Change the schedule"]
+    assert _titles(d) == ["Make mandatory projects optional"]
     assert d.remedies[0].sets in (("projects.a.status=candidate",), ("projects.b.status=candidate",))
     _assert_every_remedy_works(path, d)
 
@@ -236,7 +241,7 @@ def test_requires_chain_that_does_not_fit_its_windows(tmp_path):
     assert "phase-2 (mandatory) must start in 2026–2027 and requires phase-1, which can start in 2028" in (
         _words(d.findings[0])
     )
-    assert _titles(d) == ["Change the schedule"]
+    assert _titles(d) == ["Move start windows"]
     (change,) = d.remedies[0].changes
     assert change.edit in ("projects.phase-2.shift=1", "projects.phase-1.shift=-1")
     _assert_every_remedy_works(path, d)
@@ -397,3 +402,92 @@ def test_notes_are_worded_in_both_languages():
     assert "no single kind of change ppi can suggest" in en
     assert "le plus petit changement n'a pas été prouvé en 60 s" in fr
     assert fr.startswith("Aucun plan ne respecte les contraintes.")
+
+
+# ------------------------------------------------- whatever the PPI; headings; the PPI's end; money words
+
+
+def test_a_breach_that_holds_whatever_the_ppi_says_so(tmp_path):
+    # Épargne brute 1 M€ (10 %) less the committed school's 0.4 M€ a year to run, from 2026: 6 % of revenue
+    # every year with no new project at all, below an 8 % floor — no PPI can meet it. (Its 0.5 M€ is paid
+    # from savings: no borrowing, no interest.)
+    path, s = _load(
+        tmp_path,
+        finance=_prospective(min_savings_rate=0.08),
+        projects=[
+            project("a", cost=0.5e6, operating_cost=0.4e6, status="committed", start=2026),
+            project("b", cost=0.5e6),
+        ],
+    )
+    assert solve(s).status == Status.INFEASIBLE
+    d = diagnose(s)
+    first = d.findings[0]
+    assert (first.kind, first.row) == ("baseline_savings", "min_savings[2026]")
+    assert first.values["rate"] == pytest.approx(0.06)
+    assert _words(first) == (
+        "even with no new project, épargne brute falls to 6.0% of operating revenue in 2026, below the floor of "
+        "8.0%: no PPI meets it (finance.prospective.min_savings_rate)"
+    )
+    assert finding_text(first.to_dict(), "fr").startswith(
+        "même sans aucun nouveau projet, l'épargne brute tombe à 6,0\u202f% des recettes en 2026"
+    )
+    assert [f.row for f in d.findings].count("min_savings[2026]") == 1  # not said twice
+    assert _titles(d)[0] == "Lower the savings floor"  # the heading fits the change, not "Give more money"
+    assert d.remedies[0].sets == ("finance.prospective.min_savings_rate=0.06",)
+    text = format_diagnosis(d)
+    assert "1. Lower the savings floor:" in text and "Give more money" not in text
+    _assert_every_remedy_works(path, d)
+
+
+def test_a_remedy_that_delivers_a_project_after_the_ppi_says_so(tmp_path):
+    # 2026: committed a (6 M€) and mandatory b (6 M€, window 2026 only, delivered 2 years after its start)
+    # against 10 M€: b's window moves a year later; it then opens in 2029, after the PPI's last year (2028).
+    path, s = _load(
+        tmp_path,
+        projects=[
+            project("a", cost=6e6, status="committed", start=2026),
+            project("b", cost=6e6, status="mandatory", earliest_start=2026, latest_start=2026, delivery_lag=2),
+        ],
+    )
+    d = diagnose(s)
+    schedule = next(r for r in d.remedies if r.kind == "schedule")
+    (change,) = schedule.changes
+    assert change.edit == "projects.b.shift=1"
+    assert change.values["delivery"] == 2029 and change.values["horizon_end"] == 2028
+    assert _words(change) == (
+        "move b's window 1 year later (to 2027–2027); b would be delivered in 2029, after the end of the PPI (2028)"
+    )
+    assert "b serait livré en 2029, après la fin du PPI (2028)" in change_text(change.to_dict(), "fr")
+    money = next(r for r in d.remedies if r.kind == "money")
+    assert "after the end of the PPI" not in "; ".join(_words(c) for c in money.changes)
+
+
+def test_small_amounts_are_worded_at_their_scale():
+    from reports.words import money_text
+
+    assert [money_text(x) for x in (12.3456, 0.01, 0.0042, 0.00042, 0.0)] == [
+        "12.35 M€",
+        "0.01 M€",
+        "4.2 k€",
+        "420 €",
+        "0.00 M€",
+    ]
+    finding = {
+        "row": "budget[2027]",
+        "kind": "budget_year",
+        "values": {
+            "who": "fixed",
+            "what": "spending",
+            "year": 2027,
+            "need": 1.0042,
+            "envelope": 1.0,
+            "carried": 0.0,
+            "short": 0.0042,
+            "projects": [{"id": "a", "status": "committed", "amount": 1.0042}],
+            "more": 0,
+        },
+    }
+    assert "(short by 4.2 k€): a (committed, 1.00 M€)" in finding_text(finding, "en")
+    assert "(il manque 4,2 k€)" in finding_text(finding, "fr")
+    change = {"kind": "raise_envelope", "values": {"year": 2027, "by": 0.00042, "to": 1.00042}}
+    assert change_text(change, "en") == "raise the 2027 envelope by 420 € (to 1.00 M€)"
