@@ -34,13 +34,13 @@ SCENARIO = textwrap.dedent(
 HEADERS = [
     "Identifiant", "Équipement", "Éléments de projet", "Quartier", "Adresse", "Compétence", "Thématique",
     "Maturité", "Coût TTC (€)", "Échéancier CP", "Délai de livraison", "Début au plus tôt", "Capacité maternelle",
-    "Capacité crèche", "Service", "N° AP", "Commentaire",
+    "Capacité crèche", "Service", "N° AP", "Commentaire", "Couleur",
 ]  # fmt: skip
 ROWS = [
     ["gs-centre", "Groupe scolaire Centre", "8 classes", "centre", "1 rue de la Paix", "Ville", "Scolaire",
-     "Faisabilité", 4_000_000, "0,5|0,5", 2, 2027, 4, None, "Éducation", 2024012, "prioritaire"],
+     "Faisabilité", 4_000_000, "0,5|0,5", 2, 2027, 4, None, "Éducation", 2024012, "prioritaire", "bleu"],
     ["creche-nord", "Crèche Nord", None, "nord", "2 av. Foch", "Département", "Petite enfance", "Idée",
-     "1,8 M€", "1", 1, None, None, 30, "Petite enfance", "2024013", None],
+     "1,8 M€", "1", 1, None, None, 30, "Petite enfance", "2024013", None, None],
 ]  # fmt: skip
 
 
@@ -103,15 +103,15 @@ def test_a_french_project_matrix_is_read(tmp_path, form):
     # Descriptive columns are kept as written (an AP number stays text, with no `.0`).
     assert dict(gs.attributes) == {
         "Adresse": "1 rue de la Paix", "Service": "Éducation", "N° AP": "2024012", "Commentaire": "prioritaire",
+        "Couleur": "bleu",
     }  # fmt: skip
     assert dict(creche.attributes) == {"Adresse": "2 av. Foch", "Service": "Petite enfance", "N° AP": "2024013"}
-    # One warning per kept column, not per row, naming the file and the header's line.
-    kept = [w for w in scenario.warnings if "kept as a description" in w]
-    assert kept == [
-        f"{tmp_path / f'projets.{form}'}:1: projects: the column '{c}' is not a field: kept as a description of "
-        "each row"
-        for c in ("Adresse", "Service", "N° AP", "Commentaire")
-    ]
+    # The columns a matrix is expected to hold (Adresse, Service, N° AP, Commentaire...) are kept without a word;
+    # any other is kept with one warning (not one per row), naming the file and the header's line.
+    assert scenario.warnings == (
+        f"{tmp_path / f'projets.{form}'}:1: projects: the column 'Couleur' is not a field: kept as a description "
+        "of each row",
+    )
 
 
 def test_headers_forgive_accents_case_plurals_spaces_and_underscores():
@@ -144,8 +144,18 @@ def test_a_near_miss_is_kept_with_a_did_you_mean_and_explains_the_missing_field(
     ]
 
 
+def test_a_missing_column_is_named_in_french(tmp_path):
+    write_csv(tmp_path / "projets.csv", ["Identifiant", "Quartier", "Coût", "Délai", "Capacité crèche"],
+              [["c", "nord", "1 M€", 1, 20]])  # fmt: skip
+    problems = problems_of(write_scenario(tmp_path, "projects: {file: projets.csv}\n"))
+    assert shown(problems) == [
+        "projets.csv:2: projects[0].profile: this required field is missing (no column gives it: add one named "
+        "'échéancier')"
+    ]
+
+
 def test_a_subsidies_column_in_the_project_table_says_where_aid_goes(tmp_path):
-    write_xlsx(tmp_path / "projets.xlsx", [*HEADERS, "Subventions"], [[*ROWS[0], "CAF 17000 par place"]])
+    write_xlsx(tmp_path / "projets.xlsx", [*HEADERS, "Subventions"], [[*ROWS[0], "CAF 17000 per place"]])
     problems = problems_of(write_scenario(tmp_path, "projects: {file: projets.xlsx}\n"))
     assert shown(problems) == [
         "projets.xlsx:1: projects: the column 'Subventions' cannot be read: list the aid in a subsidies table, one "
@@ -367,3 +377,19 @@ def test_a_faulty_cell_of_a_row_a_variant_overrides_is_located_at_the_cell(tmp_p
     assert shown(problems_of(path, variant="aides")) == [
         "projets.xlsx:3: projects[1].district: unknown district 'rocabey'"
     ]
+
+
+def test_every_header_of_the_documented_mapping_is_read():
+    """The mapping docs/model.md shows is the one the reader uses (models/headers.py HEADER_ALIASES)."""
+    from models.headers import HEADER_ALIASES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
+    for table, aliases in HEADER_ALIASES.items():
+        for name, written in aliases.items():
+            for alias in written:
+                read = map_headers(table, [alias])
+                if (table, name) == (("projects",), "subsidies"):  # refused: aid goes in the subsidies table
+                    assert read.fields == {} and "cannot be read" in read.errors[0], alias
+                else:
+                    assert read.fields == {alias: name}, (table, alias)
+                assert alias in doc, f"docs/model.md does not list the header '{alias}' ({name})"
