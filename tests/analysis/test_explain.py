@@ -359,3 +359,26 @@ def test_the_parts_show_in_the_html_and_workbook_explain_tables(transfers_explai
     assert row[header.index("Écart : transferts")] == pytest.approx(-1.0)
     assert row[header.index("Écart : creche (places × années)")] == pytest.approx(10.0)
     assert "school" in row[header.index("Projets ajoutés")]
+
+
+def test_a_defer_that_delivers_after_the_ppi_says_so(small_explained):
+    """A re-solve records its project's delivery (new start + delivery lag) and the PPI's last year; one that
+    delivers after it says so in the console, explain.json and the reports. (Whether a window lets a project
+    open after the PPI is the horizon rule's business: the words are checked on a re-solve that does.)"""
+    import dataclasses
+
+    from analysis.explain import Explanation
+    from reports.html_plan import plan_html
+
+    _, scenario, plan, e = small_explained
+    p2 = _row(e, "p2", "defer")
+    assert (p2.new_start, p2.delivery, p2.horizon_end, p2.after_horizon) == (2028, 2028, 2028, False)
+    late = dataclasses.replace(p2, delivery=2029)  # as if p2 took a year to deliver
+    assert late.after_horizon
+    shown = Explanation(e.scenario, e.status, e.objective, (_row(e, "p2", "drop"), late), (), (), (), e.units)
+    assert "deferred to 2028, delivered in 2029, after the end of the PPI (2028) +1.000" in format_explanation(shown)
+    data = explanation_to_dict(shown)
+    row = next(r for r in data["projects"] if r["change"] == "defer")
+    assert row["delivery"] == 2029 and row["after_horizon"] is True
+    assert "livré en 2029, après la fin du PPI (2028)" in plan_html(saved(scenario, plan), explanation=data)
+    assert "après la fin du PPI" not in plan_html(saved(scenario, plan), explanation=explanation_to_dict(e))
