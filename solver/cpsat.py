@@ -238,6 +238,7 @@ def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     # 298.02 fits it; the known bug google/or-tools#5293): presolve off gave the right optimum, and sooner here
     # (19 s against no proof in 100 s with the bug's workaround presolve_inclusion_work_limit=0).
     p.cp_model_presolve = False
+    p.catch_sigint_signal = False  # CP-SAT's own handler would stop the search as if it had finished
     if opts.time_limit is not None:
         p.max_time_in_seconds = max(0.01, float(opts.time_limit) - (time.perf_counter() - t0))
 
