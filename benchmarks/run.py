@@ -2,7 +2,7 @@
 
     python -m benchmarks.run [--tiers S,M,L,XL] [--seeds 3 | --seeds S=3,M=2] [--time-limit 60 | 60,XL=300]
                              [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--reference VARIANT]
-                             [--transfers] [--finance]
+                             [--transfers] [--finance] [--shipped exemple-ville]
                              [--out docs/benchmarks.md] [--json FILE] [--no-shipped] [--no-mkp]
 
 Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic
@@ -10,9 +10,9 @@ capital-budgeting instances of benchmarks/data/mkp (known optima), and synthetic
 `benchmarks.generate` for each tier and seed. Variants: the repository's formulation with HiGHS (`highs`,
 `highs-1thread`; `highs-nosym` without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort,
 `highs-covers` and `highs-links` with the rows of `benchmarks.formulations`), with CBC through PuLP (`cbc`),
-SciPy (`scipy`) or SCIP (`scip`, `benchmarks.scip`), and the straightforward PuLP formulation of
-`benchmarks.baseline` (`baseline-pulp-cbc`), against which every variant is reported as a ratio measured in
-the same run (or against `--reference VARIANT`).
+SciPy (`scipy`) or SCIP (`scip`, `benchmarks.scip`), CP-SAT (`cpsat`) or the race of HiGHS and CP-SAT
+(`auto`), and the straightforward PuLP formulation of `benchmarks.baseline` (`baseline-pulp-cbc`), against
+which every variant is reported as a ratio measured in the same run (or against `--reference VARIANT`).
 
 One subprocess per solve isolates time and memory. The worker records: parse/validate, assembly and solver
 load times; status, objective, bound, gap; the LP bound and the root bound; the search trajectory (HiGHS'
@@ -117,6 +117,8 @@ REPO_VARIANTS = {
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
+    "cpsat": RepoVariant("cpsat"),  # OR-Tools CP-SAT (solver/cpsat.py), one worker per core
+    "auto": RepoVariant("auto"),  # HiGHS and CP-SAT racing in two processes (solver/race.py)
 }
 BASELINE = "baseline-pulp-cbc"
 VARIANTS = (*REPO_VARIANTS, BASELINE)
@@ -295,6 +297,7 @@ def _jobs(args: argparse.Namespace) -> list[dict[str, Any]]:
         instances += [
             {"kind": "shipped", "group": "shipped", "name": path.parent.name, "path": str(path)}
             for path in sorted(SHIPPED.glob("*/scenario.yaml"))
+            if args.shipped is None or path.parent.name in args.shipped.split(",")
         ]
     if not args.no_mkp:
         from benchmarks.mkp import all_instances
@@ -721,6 +724,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="leave out the shipped scenarios (scenarios/*/scenario.yaml)",
     )
+    ap.add_argument("--shipped", default=None, help="only these shipped scenarios (folder names, comma-separated)")
     ap.add_argument("--no-mkp", action="store_true")
     ap.add_argument("--budget-tightness", type=float)
     ap.add_argument("--lumpiness", type=float)
