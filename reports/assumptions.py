@@ -2,8 +2,9 @@
 the workbook), the technical annex apart; what maturity does to the plan; what falls after the horizon; the
 overrides of a variant or of `--set` in words; paths shown without the machine's folders.
 
-Every phrase comes from reports/text.py, in French or English; numbers are written by the report's formatter
-(`reports.html_base.Fmt`). The rows are plain text: the HTML page escapes them, the workbook writes them.
+Every phrase comes from reports/text.py, in French (with the pages' typography: a no-break space before ":")
+or English; numbers are written by the report's formatter (`reports.html_base.Fmt`). The rows are plain text:
+the HTML page escapes them, the workbook writes them.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from typing import Any
 from models.evaluate import Evaluation, ObjectiveWeights
 from models.scenario import Scenario, competences, maturity_levels
 from models.spec import ProjectStatus
-from reports.html_base import NBSP, Fmt, kind_label
-from reports.text import TEXT
+from reports.html_base import NBSP, PAGE_TEXT, Fmt, kind_label
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def after_horizon_by_project(ev: Evaluation, scenario: Scenario) -> dict[str, fl
 
 def after_horizon_text(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     """One sentence: what falls after the horizon, per year, and what the rule does with it."""
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     end = horizon_end(scenario)
     after = after_horizon(ev, scenario)
     if not after:
@@ -141,7 +141,7 @@ def _own_confidence(scenario: Scenario) -> set[str]:
 
 def maturity_text(scenario: Scenario, lang: str) -> str:
     """One sentence: what maturity does to the plan, with the scenario's actual confidence levels."""
-    t = TEXT[lang]
+    t = PAGE_TEXT[lang]
     levels, comps, own = confidence_levels(scenario)
     if not levels and not comps and not own:
         return t["maturity.none"]
@@ -184,7 +184,7 @@ _OVERRIDES: tuple[tuple[str, str], ...] = (
 
 def override_text(line: str, lang: str) -> str:
     """One override of a scenario (`Scenario.overrides`, recorded in English by the loader) in words."""
-    t = TEXT[lang]
+    t = PAGE_TEXT[lang]
     for pattern, key in _OVERRIDES:
         m = re.match(pattern, line)
         if m is None:
@@ -240,7 +240,7 @@ def assumption_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     """The assumptions the council approves, in words: horizon and its end, objective weights, maturity,
     forecast rules, envelopes, transfers, subsidies and FCTVA, finance ratios and ceilings, overrides."""
     lang = fmt.lang
-    t = TEXT[lang]
+    t = PAGE_TEXT[lang]
     spec = scenario.spec
     rows: list[Row] = []
     years = horizon_years(scenario)
@@ -294,7 +294,7 @@ def assumption_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 
 
 def _variant_text(scenario: Scenario, lang: str) -> str:
-    t = TEXT[lang]
+    t = PAGE_TEXT[lang]
     if not scenario.variant:
         return t["none_f"]
     variant = scenario.spec.variants.get(scenario.variant) if scenario.spec.variants else None
@@ -303,7 +303,7 @@ def _variant_text(scenario: Scenario, lang: str) -> str:
 
 
 def _forecast_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     lang = fmt.lang
     f = scenario.spec.forecast
     if f is None:
@@ -358,7 +358,7 @@ def _forecast_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 
 
 def _budget_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     years = horizon_years(scenario)
     tail = tail_years(scenario)
     rows: list[Row] = []
@@ -383,7 +383,7 @@ def _budget_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 
 
 def _transfer_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     if not scenario.transfers_on:
         return [Row("transfers", t["a.transfers"], t["a.transfers_off"])]
     limits = []
@@ -402,7 +402,7 @@ def _transfer_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 
 
 def _aid_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     lang = fmt.lang
     rows: list[Row] = []
     candidates = [p for p in scenario.projects if p.status != ProjectStatus.EXCLUDED]
@@ -446,7 +446,7 @@ def _aid_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 
 
 def _finance_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     lang = fmt.lang
     pr = scenario.prospective
     if pr is None:
@@ -495,7 +495,7 @@ def _finance_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
 def annex_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[Row]:
     """The technical annex: the scenario file (relative), the solver, its time and options, the model's size,
     the ppi version, where demand came from, the scenario's warnings."""
-    t = TEXT[fmt.lang]
+    t = PAGE_TEXT[fmt.lang]
     info = plan.get("scenario") or {}
     rows = [
         Row("scenario.name", t["scenario"], str(info.get("name") or scenario.name)),

@@ -230,7 +230,7 @@ def inputs_rows(scenario: Scenario, plan: Mapping[str, Any], fmt: Fmt) -> list[t
     overrides = [override_text(o, fmt.lang) for o in scenario.overrides]  # the scenario's own, not the plan's text
     options = plan.get("options") or {}
     model = plan.get("model") or {}
-    opts = ", ".join(f"{k} = {'—' if v is None else v}" for k, v in options.items()) or t["none_f"]
+    opts = ", ".join(f"{t.get(f'opt.{k}', k)} = {'—' if v is None else v}" for k, v in options.items()) or t["none_f"]
     runtime = plan.get("runtime_s")
     solver_text = t["solver_text"].format(
         solver=plan.get("solver") or "—",

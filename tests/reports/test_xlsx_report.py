@@ -275,7 +275,7 @@ def test_summary_says_what_the_plan_is(wb, plan):
     expected = values["Besoins non satisfaits en espérance — Crèche"]
     assert expected == pytest.approx(sum(r["unmet"] for r in ppi), abs=1e-6)
     assert values["Besoins non satisfaits nominaux — Crèche"] < expected  # every place delivered counts
-    assert values["Effet de la maturité"].startswith("La maturité pondère la capacité : un projet « ")
+    assert values["Effet de la maturité"].startswith("La maturité pondère la capacité\u00a0: un projet « ")
     assert values["Date du plan"] == plan["created"]
     assert values["Version de ppi"] == plan["ppi_version"]
     assert values["Capacité de désendettement, année la plus haute"] == pytest.approx(
