@@ -20,6 +20,7 @@ from models.defaults import (
     DEFAULT_OPERATING_COST_PER_UNIT,
 )
 from models.forecast import ForecastRow, capacity_deltas, forecast_demand
+from models.schools import school_capacity
 from models.spec import ProjectStatus, Prospective, ScenarioSpec, Subsidy, TableRow
 
 Key = tuple[str, str, int]  # (district, kind, year)
@@ -377,8 +378,11 @@ def resolve_demand(
 
 
 def resolve_existing(spec: ScenarioSpec, years: tuple[int, ...]) -> dict[Key, float]:
-    """Existing capacity: the capacity table (carried forward) plus the capacity changes of each year."""
+    """Existing capacity: the capacity table (carried forward), the open schools' classes (school rows) and the
+    capacity changes of each year."""
     existing = expand_table(spec.capacity, tuple(d.id for d in spec.districts), tuple(spec.demand_kinds), years)
+    for key, classes in school_capacity(spec, years).items():  # school rows roll up to their quartier
+        existing[key] = existing.get(key, 0.0) + classes
     for key, delta in capacity_deltas(spec).items():
         existing[key] = existing.get(key, 0.0) + delta
     return existing

@@ -134,6 +134,7 @@ class CapacityChange(Strict):
     until: Year | None = Field(None, description="last year the change applies (default: for good)")
     to: Id | None = Field(None, description="kind the units are converted to (the change then moves them)")
     note: str | None = Field(None, description="what it is, for reports")
+    school: Id | None = Field(None, description="school (id of a `schools` row) whose classes change")
 
     @model_validator(mode="after")
     def _sensible(self) -> CapacityChange:
@@ -177,6 +178,81 @@ class PopulationRow(Strict):
     value: NonNeg
 
 
+class ObservedRow(Strict):
+    """Pupils of a kind counted in a district in a past year (`effectifs-observes.csv` of `ppi enrolment`)."""
+
+    district: Id
+    kind: Id
+    year: Year
+    pupils: NonNeg
+    classes: NonNeg | None = Field(None, description="classes counted that year")
+    schools: NonNeg | None = Field(None, description="schools counted that year")
+
+
+class LevelRow(Strict):
+    """Pupils of one level (PS … CM2) counted in a district in a year: what the cohort model ages."""
+
+    district: Id
+    level: str = Field(min_length=1, description="school year (PS, MS, GS, CP, CE1, CE2, CM1, CM2)")
+    year: Year
+    pupils: NonNeg
+
+
+class SchoolRow(Strict):
+    """A school's classes of one kind; a quartier's existing capacity of the kind is the sum of its schools'."""
+
+    school: Id = Field(description="the school's id (its UAI, or any id); a primaire has one row per kind")
+    district: Id = Field(description="quartier the school serves")
+    kind: Id = Field(description="demand kind of these classes")
+    classes: NonNeg = Field(description="classes of this kind at the school")
+    site_limit: NonNeg | None = Field(
+        None, description="classes the site can hold, all kinds together (the same on every row of the school)"
+    )
+    closes: Year | None = Field(None, description="first year the school is closed (its classes count until then)")
+    pupils: NonNeg | None = Field(
+        None, description="pupils of this kind in the base year (shares the quartier's forecast among its schools)"
+    )
+    name: str | None = Field(None, description="the school's name, for reports")
+
+
+Growth = Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False), _Number]
+Rate = Annotated[float, Field(gt=0, le=3, allow_inf_nan=False), _Number]
+
+
+class Cohort(Strict):
+    """Pupils age: a level's pupils this year are the next level's next year, times a transition rate."""
+
+    levels: list[str] = Field(
+        ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"],
+        min_length=2,
+        description="school years in order, the first fed by new cohorts (each a level of a kind's `levels`)",
+    )
+    observed: list[LevelRow] = Field(
+        default_factory=list,
+        description="rows district,level,year,pupils: the levels' past counts (base-year split and transition rates)",
+    )
+    transitions: dict[str, Rate] = Field(
+        default_factory=dict,
+        description="pupils of a level per pupil of the previous level the year before, for every district "
+        "(default: estimated from `observed`, else 1)",
+    )
+    entry: Literal["trend", "births"] = Field(
+        "trend", description="new cohorts of the first level: its base-year pupils at a trend, or births"
+    )
+    entry_trend: Growth | None = Field(
+        None,
+        description="yearly change of the first level's new cohorts (default: from `observed`, else the pupils' "
+        "trend); damped and bounded like the trend",
+    )
+    births: list[PopulationRow] = Field(
+        default_factory=list, description="rows district,year,value: births (entry: births)"
+    )
+    entry_age: Int = Field(3, ge=0, le=10, description="the births of y − entry_age enter the first level in y")
+    entry_rate: Rate | None = Field(
+        None, description="pupils entering per birth (default: the base year's, from the births and pupils)"
+    )
+
+
 def _rate(v: Any, what: str) -> Any:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1:
         raise ValueError(f"{what} is a share between 0 and 1 ({v:g} % is {v / 100:g}); this one is above 100 %")
@@ -203,6 +279,28 @@ class SchoolForecast(Strict):
         description="split of pupils from new dwellings between kinds (default: by number of levels)",
     )
     rounding: Literal["up", "none"] = Field("up", description="classes rounded up to whole classes, or kept fractional")
+    model: Literal["trend", "cohort"] = Field(
+        "trend", description="pupils from the base pupils at a trend, or cohorts ageing level by level (`cohort`)"
+    )
+    cohort: Cohort | None = Field(None, description="the cohort model's levels, rates and new cohorts")
+    trend_damping: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), _Number] = Field(
+        1.0, description="the trend of the i-th year after the base year is trend × damping^(i-1) (1: not damped)"
+    )
+    trend_bounds: list[Annotated[float, Field(ge=-1, le=10, allow_inf_nan=False), _Number]] | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="floor and ceiling of the cumulated change from the base year, e.g. [-0.2, 0.2]",
+    )
+    private_share: Share | dict[Year, Share] | None = Field(
+        None,
+        description="share of all pupils in private schools, one number or per year (linear between years "
+        "given, held outside them): the public pupils follow (1 − share)",
+    )
+    observed: list[ObservedRow] = Field(
+        default_factory=list,
+        description="rows district,kind,year,pupils[,classes,schools]: the observed years, shown beside the forecast",
+    )
 
 
 class DwellingType(Strict):
@@ -443,6 +541,9 @@ class Project(Strict):
         None, description="yearly operating cost for the city from delivery, euros (default: per-unit costs)"
     )
     shift: Int = Field(0, ge=-30, le=30, description="years its start window is moved by (a variant's edit)")
+    school: Id | None = Field(
+        None, description="school (id of a `schools` row) the project extends: its site limit applies"
+    )
     attributes: dict[str, str] = Field(
         default_factory=dict,
         description="descriptive columns kept as written (address, service, AP number, comments...), shown in the "
@@ -487,6 +588,11 @@ class ScenarioSpec(Strict):
     districts: list[District] = Field(min_length=1)
     demand: list[TableRow] = Field(default_factory=list, description="rows district,kind,year,value")
     capacity: list[TableRow] = Field(default_factory=list, description="existing capacity, same rows")
+    schools: list[SchoolRow] = Field(
+        default_factory=list,
+        description="rows school,district,kind,classes[,site_limit,closes,pupils,name]: existing classes per "
+        "school, summed into the quartier's capacity",
+    )
     budget: Budget
     maturity_levels: dict[Id, MaturityLevel] = Field(default_factory=dict)
     competences: dict[Id, Competence] = Field(default_factory=dict)
@@ -527,10 +633,14 @@ class ScenarioSpec(Strict):
 TABLE_PATHS: tuple[tuple[str, ...], ...] = (
     ("demand",),
     ("capacity",),
+    ("schools",),
     ("projects",),
     ("subsidies",),
     ("capacity_changes",),
     ("forecast", "school", "pupils"),
+    ("forecast", "school", "observed"),
+    ("forecast", "school", "cohort", "observed"),
+    ("forecast", "school", "cohort", "births"),
     ("forecast", "housing", "programmes"),
     ("forecast", "childcare", "population"),
 )
@@ -578,7 +688,12 @@ LIST_COLUMNS: frozenset[str] = frozenset(
 
 
 # The model holding each nested table field, for the JSON Schema.
-_TABLE_OWNERS = {"school": "SchoolForecast", "housing": "HousingForecast", "childcare": "ChildcareForecast"}
+_TABLE_OWNERS = {
+    "school": "SchoolForecast",
+    "cohort": "Cohort",
+    "housing": "HousingForecast",
+    "childcare": "ChildcareForecast",
+}
 
 
 def scenario_json_schema() -> dict[str, Any]:
