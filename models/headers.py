@@ -119,9 +119,20 @@ def fold(text: str) -> str:
     return plain.strip(" :")
 
 
+# A unit in brackets that scales a money column: `Coût (k€)`, `Montant (M€)`, `Coût TTC (en milliers d'euros)`.
+_SCALED = re.compile(r"\s*\((?:en )?(k€|keur|k eur|milliers d euros|m€|meur|m eur|millions d euros)\)\s*$")
+MONEY_COLUMNS = frozenset({"cost", "operating_cost", "amount", "per_unit"})
+
+
+def _scale(text: str) -> float | None:
+    """1e3 for a header in thousands of euros (`(k€)`), 1e6 in millions (`(M€)`), else None."""
+    unit = _SCALED.search(fold(text))
+    return None if unit is None else (1e3 if unit.group(1).startswith(("k", "milliers")) else 1e6)
+
+
 def _key(text: str) -> str:
     """A header as compared: folded, a unit in brackets left out (`Coût (€)`), plurals forgiven."""
-    folded = re.sub(r"\s*\((?:€|eur|euros|€ ttc|ttc|ans?|annees?|%)\)\s*$", "", fold(text))
+    folded = _SCALED.sub("", re.sub(r"\s*\((?:€|eur|euros|€ ttc|ttc|ans?|annees?|%)\)\s*$", "", fold(text)))
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in folded.split(" "))
 
 
@@ -149,6 +160,7 @@ class Headers:
     ignored: list[str] = field(default_factory=list)  # headers not read
     notes: list[str] = field(default_factory=list)  # one warning per column kept or ignored
     hints: dict[str, str] = field(default_factory=dict)  # field id -> the header that may have meant it
+    scales: dict[str, float] = field(default_factory=dict)  # header in k€ or M€ -> its factor to euros
     errors: list[str] = field(default_factory=list)  # columns that cannot be read in this table
 
 
@@ -162,6 +174,23 @@ def _lookup(table: tuple[str, ...]) -> dict[str, str]:
 
 
 _DESCRIPTIVE_KEYS = frozenset(_key(h) for h in DESCRIPTIVE)
+_UNIT = {1e3: "k€", 1e6: "M€"}
+
+
+def scaled(header: str, factor: float, value: Any) -> Any:
+    """A cell of a column in k€ or M€ in euros: a number times the factor; a cell that writes its own unit
+    (`1,8 M€` in a column in k€) is refused rather than scaled twice or not at all."""
+    if isinstance(value, bool) or isinstance(value, RefusedNumber):
+        return value
+    if isinstance(value, (int, float)):
+        return round(value * factor, 6)
+    if isinstance(value, str) and re.search(r"€|\beur|\d\s*[kKmM]\b", value):
+        return RefusedNumber(
+            value,
+            f"'{value}' gives its own unit in the column '{header}', which is in {_UNIT[factor]}: write the "
+            "number alone",
+        )
+    return value
 
 
 def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
@@ -192,6 +221,12 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
         else:
             given[name] = header
             out.fields[header] = name
+            factor = _scale(header)
+            if factor is not None and name in MONEY_COLUMNS:
+                out.scales[header] = factor
+            elif factor is not None:
+                out.errors.append(f"the column '{header}' is in {_UNIT[factor]}, but {name} is not an amount in euros")
+                del out.fields[header]
     if table == ("projects",) and "subsidies" in given:
         out.errors.append(
             f"the column '{given['subsidies']}' cannot be read: list the aid in a subsidies table, one row per "

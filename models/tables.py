@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.headers import FOLDED_VALUE_COLUMNS, HEADER_ALIASES, Headers, fold_value, french_number, map_headers
+from models.headers import (
+    FOLDED_VALUE_COLUMNS,
+    HEADER_ALIASES,
+    Headers,
+    fold_value,
+    french_number,
+    map_headers,
+    scaled,
+)
 from models.limits import (
     MAX_TABLE_BYTES,
     MAX_TABLE_ROWS,
@@ -157,7 +165,12 @@ def _record(headers: Headers, cells: Iterable[tuple[str, Any]], decimal_comma: b
             attributes[column] = _as_text(value)
         elif column in headers.fields:
             name = headers.fields[column]
+            if column in headers.scales and isinstance(value, str) and re.search(r"€|\beur|\d\s*[kKmM]\b", value):
+                record[name] = scaled(column, headers.scales[column], value)  # its own unit: refused
+                continue
             record[name] = _value(name, value, decimal_comma, headers.table)
+            if column in headers.scales:
+                record[name] = scaled(column, headers.scales[column], record[name])
     if attributes:
         record["attributes"] = attributes
     return record

@@ -393,3 +393,21 @@ def test_every_header_of_the_documented_mapping_is_read():
                 else:
                     assert read.fields == {alias: name}, (table, alias)
                 assert alias in doc, f"docs/model.md does not list the header '{alias}' ({name})"
+
+
+def test_a_money_column_in_thousands_or_millions_of_euros(tmp_path):
+    headers = ["Identifiant", "Quartier", "Coût (k€)", "Échéancier", "Délai", "Capacité crèche"]
+    rows = [["a", "nord", 4500, "1", 1, 20], ["b", "nord", "1 250,5", "1", 1, 20], ["c", "nord", "1,8 M€", "1", 1, 20]]
+    write_xlsx(tmp_path / "projets.xlsx", headers, rows)
+    path = write_scenario(tmp_path, "projects: {file: projets.xlsx}\n")
+    assert shown(problems_of(path)) == [
+        "projets.xlsx:4: projects[2].cost: '1,8 M€' gives its own unit in the column 'Coût (k€)', which is in k€: "
+        "write the number alone (got '1,8 M€')"
+    ]
+    write_xlsx(tmp_path / "projets.xlsx", headers, rows[:2])
+    scenario = load_scenario(path)
+    assert (scenario.project["a"].cost, scenario.project["b"].cost) == (4_500_000, 1_250_500)
+    write_xlsx(tmp_path / "projets.xlsx", [*headers[:4], "Délai (M€)", headers[5]], rows[:1])
+    assert shown(problems_of(path))[0] == (
+        "projets.xlsx:1: projects: the column 'Délai (M€)' is in M€, but delivery_lag is not an amount in euros"
+    )
