@@ -116,7 +116,8 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
     for k in kinds:
         totals, worst, worst_year = [], [], []
         for e in entries:
-            bal = [r for r in e.plan.get("balance", []) if r["kind"] == k]
+            end = e.scenario.last_year  # the PPI's years: the tail after the horizon apart
+            bal = [r for r in e.plan.get("balance", []) if r["kind"] == k and int(r["year"]) <= end]
             if not _has_plan(e.plan) or not bal:
                 totals.append(None)
                 worst.append(None)
@@ -138,7 +139,7 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
         projects = e.plan.get("projects", [])
         chosen.append(len(e.result.chosen) if _has_plan(e.plan) else None)
         cost.append(sum(float(p.get("city_cost", 0.0)) for p in projects) if _has_plan(e.plan) else None)
-        budget = e.plan.get("budget", [])
+        budget = [r for r in e.plan.get("budget", []) if int(r["year"]) <= e.scenario.last_year]
         spent.append(sum(float(r["spent"]) for r in budget) if _has_plan(e.plan) else None)
         net.append(sum(float(r.get("net_effort", r["spent"])) for r in budget) if _has_plan(e.plan) else None)
     add("projects chosen", "", chosen)
@@ -148,7 +149,7 @@ def _summary(entries: tuple[Entry, ...]) -> pd.DataFrame:
     if any(e.plan.get("finance") for e in entries):
         debt_years, debt_end = [], []
         for e in entries:
-            fin = e.plan.get("finance") or []
+            fin = [r for r in e.plan.get("finance") or [] if int(r["year"]) <= e.scenario.last_year]
             debt_years.append(max((r["debt_years"] for r in fin if r.get("debt_years") is not None), default=None))
             debt_end.append(fin[-1]["debt"] if fin else None)
         add("capacité de désendettement, worst year", "years", debt_years)
