@@ -120,6 +120,15 @@ def _legend_below(fig: Any, handles: list[Any], labels: list[str], ncol: int | N
     fig.legend(handles, labels, loc="outside lower center", ncol=ncol or min(len(labels), 5))
 
 
+def _shade_after_ppi(ax: Any, scenario: Scenario) -> Any:
+    """Grey band over the years after the PPI (the tail), if any: returns its legend handle, else None."""
+    end = scenario.last_year
+    tail = [y for y in scenario.years if y > end]
+    if not tail:
+        return None
+    return ax.axvspan(end + 0.5, tail[-1] + 0.5, color="#eceff3", lw=0, zorder=0)
+
+
 def spending_chart(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     """Stacked bars of the city's spending per year by theme; the envelope of each year as a black line."""
     t = fmt.t
@@ -160,6 +169,10 @@ def spending_chart(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         line = ax.hlines(limit, [y - 0.42 for y in years], [y + 0.42 for y in years], colors="#111111", lw=2.6)
         handles.append(line)
         labels.append(t["available"] if scenario.carry_over else t["envelope"])
+        band = _shade_after_ppi(ax, scenario)
+        if band is not None:
+            handles.append(band)
+            labels.append(t["after_ppi"])
         if scenario.net_basis:
             (marker,) = ax.plot(years, charged, "D", color="#111111", ms=5, ls="none")
             handles.append(marker)
@@ -206,6 +219,7 @@ def unmet_chart(scenario: Scenario, ev: Evaluation, baseline: Evaluation, fmt: F
             base_series = baseline.balance[baseline.balance["kind"] == k].groupby("year")["unmet"].sum()
             base_series = base_series.reindex(years)
             colour = _KIND_COLOURS[i % len(_KIND_COLOURS)]
+            _shade_after_ppi(ax, scenario)
             ax.plot(years, base_series, "--", color="#8a96a3", lw=1.8)
             ax.plot(years, plan_series, "-o", color=colour, lw=2.4, ms=4)
             ax.fill_between(years, plan_series, color=colour, alpha=0.12, lw=0)
