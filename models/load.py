@@ -29,6 +29,7 @@ from models.checks import find_warnings, run_checks
 from models.edits import Edit, ScaleBudget, SetValue, as_set_values, parse_set
 from models.errors import Path as FieldPath
 from models.errors import Problem, ScenarioError, format_path
+from models.headers import fold
 from models.limits import MAX_NUMBER, MAX_YAML_BYTES, FileTooLarge, NotARegularFile, read_bytes, text_position
 from models.scenario import Scenario, resolve
 from models.spec import INVISIBLE, TABLE_PATHS, ScenarioSpec, Variant
@@ -359,6 +360,7 @@ def _validated(
     numbers = _check_numbers(data, (), locator)
     if numbers:  # an infinite or huge number would overflow the checks and the solver's sums
         raise ScenarioError(numbers + problems)
+    data = _district_names(data, locator)
     spec, shape_problems, rest = _validate_shape(data, locator)
     problems += shape_problems
     if spec is not None:
@@ -383,6 +385,43 @@ def _validated(
         document=document,
         locations=dict(locator.where),
     )
+
+
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
+def _district_names(data: dict[str, Any], locator: _Locator) -> dict[str, Any]:
+    """A table file's quartier written by its name or its id in other case or accents (`Centre-ville` for the
+    district `centre` named Centre-ville) read as the district's id. Only cells of table files: a YAML value
+    must be the id."""
+    districts = data.get("districts")
+    if not isinstance(districts, list):
+        return data
+    entries = [d for d in districts if isinstance(d, dict) and isinstance(d.get("id"), str)]
+    ids = {d["id"] for d in entries}
+    named: dict[str, set[str]] = {}
+    for d in entries:
+        for label in (d["id"], d.get("name")):
+            if isinstance(label, str):
+                named.setdefault(fold(label), set()).add(d["id"])
+    for part in TABLE_PATHS:
+        rows = _get(data, part)
+        if not isinstance(rows, list):
+            continue
+        changed = list(rows)
+        for i, row in enumerate(rows):
+            value = row.get("district") if isinstance(row, dict) else None
+            if not isinstance(value, str) or value in ids:
+                continue
+            if not locator((*part, i, "district"))[0].lower().endswith(_TABLE_SUFFIXES):
+                continue
+            match = named.get(fold(value), set())
+            if len(match) == 1:
+                changed[i] = {**row, "district": next(iter(match))}
+        if changed != rows:
+            data = dict(data)
+            _set(data, part, changed)
+    return data
 
 
 def _apply_variant(

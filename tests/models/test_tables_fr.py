@@ -411,3 +411,29 @@ def test_a_money_column_in_thousands_or_millions_of_euros(tmp_path):
     assert shown(problems_of(path))[0] == (
         "projets.xlsx:1: projects: the column 'Délai (M€)' is in M€, but delivery_lag is not an amount in euros"
     )
+
+
+def test_a_quartier_written_by_its_name_in_a_table_is_read_as_its_id(tmp_path):
+    text = SCENARIO.replace("  - {id: centre}\n", "  - {id: centre, name: Centre-ville}\n")
+    (tmp_path / "scenario.yaml").write_text(text + "projects: {file: projets.csv}\n", encoding="utf-8")
+    rows = [
+        ["a", "Centre-Ville", "1 M€", "1", 1, 2],
+        ["b", "NORD", "1 M€", "1", 1, 2],
+        ["c", "Gare", "1 M€", "1", 1, 2],
+    ]
+    write_csv(tmp_path / "projets.csv", ["Identifiant", "Quartier", "Coût", "Échéancier", "Délai", "Capacité crèche"],
+              rows)  # fmt: skip
+    assert shown(problems_of(tmp_path / "scenario.yaml")) == [
+        "projets.csv:4: projects[2].district: unknown district 'Gare'"
+    ]
+    write_csv(tmp_path / "projets.csv", ["Identifiant", "Quartier", "Coût", "Échéancier", "Délai", "Capacité crèche"],
+              rows[:2])  # fmt: skip
+    scenario = load_scenario(tmp_path / "scenario.yaml")
+    assert (scenario.project["a"].district, scenario.project["b"].district) == ("centre", "nord")
+    # In the YAML file, the id itself.
+    (tmp_path / "inline.yaml").write_text(
+        text + "projects:\n  - {id: a, district: Centre-ville, capacity: {creche: 1}, cost: 1, profile: [1], "
+        "delivery_lag: 1}\n",
+        encoding="utf-8",
+    )
+    assert [p.message for p in problems_of(tmp_path / "inline.yaml")] == ["unknown district 'Centre-ville'"]
