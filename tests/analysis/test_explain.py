@@ -382,3 +382,28 @@ def test_a_defer_that_delivers_after_the_ppi_says_so(small_explained):
     assert row["delivery"] == 2029 and row["after_horizon"] is True
     assert "livré en 2029, après la fin du PPI (2028)" in plan_html(saved(scenario, plan), explanation=data)
     assert "après la fin du PPI" not in plan_html(saved(scenario, plan), explanation=explanation_to_dict(e))
+
+
+def test_explain_notes_are_worded_in_the_reports_language(small_explained):
+    """explain.json keeps a note's kind and values (its English words beside them); a French report words it
+    in French."""
+    import dataclasses
+
+    from reports.html_plan import plan_html
+    from reports.words import explain_notes
+
+    _, scenario, plan, e = small_explained
+    noted = dataclasses.replace(e, notes=(("not_optimal", {"status": "feasible"}),))
+    data = explanation_to_dict(noted)
+    assert data["notes"] == [
+        {
+            "kind": "not_optimal",
+            "values": {"status": "feasible"},
+            "text": "the plan explained is feasible (not proven optimal): a change may improve on it for reasons "
+            "of its own",
+        }
+    ]
+    (fr,) = explain_notes(data, "fr")
+    assert fr.startswith("le plan expliqué est réalisable (optimalité non prouvée)")
+    assert fr in plan_html(saved(scenario, plan), explanation=data).replace("&#x27;", "'")
+    assert explain_notes({"notes": ["an old note, words only"]}, "fr") == ["an old note, words only"]
