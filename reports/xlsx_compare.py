@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from reports.compare import Comparison
+from reports.html_base import Fmt
 from reports.words import not_comparable_text
 from reports.xlsx_base import (
     COUNT,
@@ -234,7 +235,7 @@ def _inputs_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants)
         values = [(e.plan.get("options") or {}).get(key) for e in entries]
         fields.append((label, ["—" if v is None else v for v in values]))
     fields.append((t("wb.status"), [t.status(e.plan.get("status")) for e in entries]))
-    fields.append((t("wb.created"), [e.plan.get("created") or "" for e in entries]))
+    fields.append((t("wb.created"), [Fmt(t.lang).date(e.plan.get("created")) for e in entries]))
     fields.append((t("version"), [e.plan.get("ppi_version") or "" for e in entries]))
     columns = [Col(t("h.item")), *(Col(label, wrap=True) for label in labels), Col(t("h.differs"))]
     rows = []

@@ -88,7 +88,7 @@ def _summary_rows(
         rows.append([t("solver_message"), plan["solver_message"], ""])
     if not has_plan(plan) or ev is None:
         rows.append([Cell(t("warning"), font=WARN_FONT), Cell(t("no_plan", words=plan.get("status")))])
-        rows += [[t("wb.created"), plan.get("created") or "", ""], [t("version"), plan.get("ppi_version") or "", ""]]
+        rows += _created_rows(plan, t)
         return rows
     rows += [
         [t("wb.gap"), Cell(plan.get("gap"), GAP), t("u.share")],
@@ -155,8 +155,14 @@ def _summary_rows(
         rows.append([Cell(t("warning"), font=WARN_FONT), Cell(t("mismatch"), font=WARN_FONT), ""])
     for w in plan.get("warnings", []) or []:
         rows.append([t("warning"), hyp.without_machine_paths(str(w), scenario), ""])
-    rows += [[t("wb.created"), plan.get("created") or "", ""], [t("version"), plan.get("ppi_version") or "", ""]]
+    rows += _created_rows(plan, t)
     return rows
+
+
+def _created_rows(plan: Mapping[str, Any], t: Texts) -> list[list[Any]]:
+    """The plan's date in words of the workbook's language, and the ppi version."""
+    created = Fmt(t.lang).date(plan.get("created"))
+    return [[t("wb.created"), created, ""], [t("version"), plan.get("ppi_version") or "", ""]]
 
 
 def _maturity_label(scenario: Scenario, key: str | None) -> str:

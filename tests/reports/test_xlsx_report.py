@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.load import load_scenario, scenario_from_dict
 from models.yaml_lines import load_yaml_with_lines
 from reports.compare import Entry, compare
+from reports.html_base import Fmt
 from reports.xlsx_base import LANGS
 from reports.xlsx_compare import comparison_workbook
 from reports.xlsx_plan import plan_workbook
@@ -276,7 +278,8 @@ def test_summary_says_what_the_plan_is(wb, plan):
     assert expected == pytest.approx(sum(r["unmet"] for r in ppi), abs=1e-6)
     assert values["Besoins non satisfaits nominaux — Crèche"] < expected  # every place delivered counts
     assert values["Effet de la maturité"].startswith("La maturité pondère la capacité\u00a0: un projet « ")
-    assert values["Date du plan"] == plan["created"]
+    assert values["Date du plan"] == Fmt("fr").date(plan["created"])  # in words: "5 décembre 2026 à 02:12 UTC"
+    assert re.fullmatch(r"\d{1,2} [a-zéû]+ \d{4} à \d\d:\d\d( UTC)?", values["Date du plan"])
     assert values["Version de ppi"] == plan["ppi_version"]
     assert values["Capacité de désendettement, année la plus haute"] == pytest.approx(
         max(r["debt_years"] for r in plan["finance"]), abs=1e-3
