@@ -2,8 +2,9 @@
 
 - `scenario.yaml`, commented: horizon, demand kinds, quartiers, budget envelopes, and the tables it names;
 - `projets.xlsx`, the project matrix with French headers (models/headers.py), drop-down lists (quartiers,
-  maturity levels, competences, statuses, demand kinds) and one example row on the sheet "Projets"; a sheet
-  "Subventions" (one row per aid, one example); a sheet "Listes" holding the lists;
+  maturity levels, competences, statuses) and one example row on the sheet "Projets"; a sheet "Subventions"
+  (one row per aid, one example; drop-down lists of the matrix's projects, demand kinds and timings); a sheet
+  "Listes" holding the lists;
 - `besoins.csv` (demand) and `capacites.csv` (existing capacity), `;`-separated with French headers, one
   example row per quartier and kind.
 
@@ -142,6 +143,7 @@ def _workbook(districts: Sequence[str], start: int) -> bytes:
     drop_down(projects, "Maturité", PROJECT_HEADERS, ranges["Maturités"])
     drop_down(projects, "Compétence", PROJECT_HEADERS, ranges["Compétences"])
     drop_down(projects, "Statut", PROJECT_HEADERS, ranges["Statuts"])
+    drop_down(subsidies, "Projet", SUBSIDY_HEADERS, "Projets!$A$2:$A$1000")  # the ids of the matrix
     drop_down(subsidies, "Nature", SUBSIDY_HEADERS, ranges["Natures"])
     drop_down(subsidies, "Versement", SUBSIDY_HEADERS, ranges["Versements"])
     out = io.BytesIO()

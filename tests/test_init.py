@@ -72,6 +72,10 @@ def test_the_workbook_has_french_headers_lists_and_one_example_row(tmp_path):
     assert checks[f"{column['Statut']}2:{column['Statut']}1000"] == "=Listes!$D$2:$D$5"
     subsidies = {str(dv.sqref): dv.formula1 for dv in book["Subventions"].data_validations.dataValidation}
     assert subsidies["F2:F1000"] == "=Listes!$E$2:$E$4"
+    assert subsidies["A2:A1000"] == "=Projets!$A$2:$A$1000"
+    assert [c.value for c in book["Subventions"][1]] == [
+        "Projet", "Financeur", "Montant", "Taux", "Par place", "Nature", "Versement",
+    ]  # fmt: skip
 
 
 def test_an_emptied_matrix_says_what_is_missing(tmp_path, capsys):
