@@ -103,6 +103,18 @@ def test_the_french_report_is_french_throughout(dom, variant, written):
     assert "valeur modifiée : finance.fctva.rate = 0.1485" in overrides.replace("\u00a0", " ")
 
 
+def test_the_french_workbooks_are_french_throughout(base, variant, written):
+    import io
+
+    from reports.xlsx_compare import comparison_workbook
+
+    books = [load_workbook(written / "report.xlsx")]
+    books.append(load_workbook(io.BytesIO(comparison_workbook(ppi.compare({"base": base, "v": variant}), "fr"))))
+    for book in books:
+        cells = [c for ws in book for r in ws.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+        assert _english_in(" ".join([*cells, *book.sheetnames]), variant) == set()
+
+
 def test_the_english_report_says_the_same_in_english(variant):
     page = plan_html(variant, "en")
     assert "variant budget-serre: every envelope × 0.9" in html.unescape(page)
