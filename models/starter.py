@@ -15,6 +15,7 @@ whole path at once and then replaces the values; every file says what to replace
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 
 from models.defaults import DEFAULT_COMPETENCES, DEFAULT_MATURITY_LEVELS
@@ -32,7 +33,11 @@ SUBSIDY_HEADERS = ("Projet", "Financeur", "Montant", "Taux", "Par place", "Natur
 
 
 def _yaml(name: str, districts: Sequence[str], start: int, end: int) -> str:
-    quartiers = "\n".join(f"  - {{id: {d}, name: {d.replace('-', ' ').title()}}}" for d in districts)
+    def quoted(text: str) -> str:  # any text as a YAML scalar (a JSON string is one)
+        return json.dumps(text, ensure_ascii=False)
+
+    label = {d: "-".join(w.capitalize() for w in d.replace("_", " ").split("-")) for d in districts}
+    quartiers = "\n".join(f"  - {{id: {quoted(d)}, name: {quoted(label[d])}}}" for d in districts)
     kinds = "\n".join(f"  {k + ':':13}{{unit: {u}, weight: {w}, name: {n}}}" for k, u, w, n in KINDS)
     return f"""\
 # {name} — PPI {start}-{end}: a scenario written by `ppi init`. Replace the example values, then check it with
@@ -40,7 +45,7 @@ def _yaml(name: str, districts: Sequence[str], start: int, end: int) -> str:
 #   ppi solve scenario.yaml --report html,xlsx
 # The format, key by key: docs/model.md; the JSON Schema for editors: docs/scenario.schema.json.
 
-name: {name} — PPI {start}-{end}
+name: {quoted(f"{name} — PPI {start}-{end}")}
 horizon: {{start: {start}, end: {end}}}   # the years planned; projects start at the latest in {end}
 
 # What is planned, in which unit, and how much a unit missing for a year weighs in the objective
@@ -48,7 +53,7 @@ horizon: {{start: {start}, end: {end}}}   # the years planned; projects start at
 demand_kinds:
 {kinds}
 
-# The quartiers (or school sectors): the ids are the values of the "Quartier" column of every table.
+# The quartiers (or school sectors): the "Quartier" column of every table gives the id or the name.
 # Add `rep: true` to a quartier in REP/REP+, and `neighbours: [...]` to let demand be met next door.
 districts:
 {quartiers}

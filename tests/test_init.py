@@ -139,3 +139,11 @@ def test_init_into_an_empty_folder_and_bad_quartier_ids(tmp_path, capsys):
     code, out, err = run(["init", tmp_path / "w", "--districts", "centre,gare nord"], capsys)
     assert (code, err.strip()) == (1, "error: quartier ids: 'gare nord' holds a space, a comma, a ';' or a '|'")
     assert not Path(tmp_path / "w").exists()
+
+
+def test_names_and_ids_that_yaml_would_misread_are_written_quoted(tmp_path):
+    ppi.init(tmp_path / "v", name="Ville: #1 & co", districts=["*centre", "nord-est"], start=2026)
+    scenario = ppi.load(tmp_path / "v" / "scenario.yaml")
+    assert scenario.name == "Ville: #1 & co — PPI 2026-2035"
+    assert scenario.districts == ("*centre", "nord-est")
+    assert [d.name for d in scenario.spec.districts] == ["*centre", "Nord-Est"]
