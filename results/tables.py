@@ -45,10 +45,11 @@ def tidy(table: pd.DataFrame, digits: int = PRECISION) -> pd.DataFrame:
 
 
 def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
-    """AP/CP table: per chosen project its AP (city cost), CP, receipts and net effort per horizon year,
-    with what falls outside the horizon in `before`/`after` columns, and a TOTAL row."""
+    """AP/CP table: per chosen project its AP (city cost), CP, receipts and net effort per modelled year (the
+    PPI's, then the tail's), with what falls outside every modelled year in `before`/`after` columns, its
+    subsidies, FCTVA and net cost over all years, and a TOTAL row."""
     chosen = ev.projects[ev.projects["chosen"]]
-    first, last = scenario.first_year, scenario.last_year
+    first, last = scenario.years[0], scenario.years[-1]  # `after`: past every modelled year, the tail included
     receipts = ev.receipts.assign(total=ev.receipts["subsidies"] + ev.receipts["fctva"])
     rows = []
     for p in chosen.itertuples(index=False):
@@ -69,6 +70,9 @@ def apcp_table(scenario: Scenario, ev: Evaluation) -> pd.DataFrame:
         row |= {f"receipts_{y}": float(rc.get(y, 0.0)) for y in scenario.years}
         row["receipts_after"] = float(rc[rc.index > last].sum())
         row |= {f"net_{y}": row[f"cp_{y}"] - row[f"receipts_{y}"] for y in scenario.years}
+        aid = ev.receipts[ev.receipts["project"] == p.project]
+        row["subsidies"], row["fctva"] = float(aid["subsidies"].sum()), float(aid["fctva"].sum())
+        row["net_cost"] = p.city_cost - row["subsidies"] - row["fctva"]
         rows.append(row)
     table = pd.DataFrame(rows)
     if len(table):
