@@ -23,7 +23,15 @@ from models.forecast import (
 )
 from models.limits import MAX_HINTS
 from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
-from models.spec import ProjectStatus, ScenarioSpec, Subsidy
+from models.schools import (
+    extension_classes,
+    school_capacity,
+    school_classes,
+    school_districts,
+    site_classes,
+    site_limits,
+)
+from models.spec import Cohort, ProjectStatus, ScenarioSpec, SchoolForecast, Subsidy
 
 Finding = tuple[Path, str]
 
@@ -347,11 +355,245 @@ def check_forecast(spec: ScenarioSpec) -> Iterator[Finding]:
             seen_years.setdefault(key, i)
 
 
+def check_forecast_rules(spec: ScenarioSpec) -> Iterator[Finding]:
+    """Bounds, private share, observed years and the cohort model of the school forecast."""
+    school = spec.forecast.school if spec.forecast is not None else None
+    if school is None:
+        return
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    where = ("forecast", "school")
+    if school.trend_bounds is not None:
+        low, high = school.trend_bounds
+        if not low <= 0 <= high:
+            yield (
+                (*where, "trend_bounds"),
+                f"the floor ({low:g}) and ceiling ({high:g}) of the cumulated change must hold 0 "
+                "(floor ≤ 0 ≤ ceiling): the base year itself would be moved",
+            )
+    shares = school.private_share
+    for year, share in shares.items() if isinstance(shares, dict) else [(None, shares)] if shares is not None else []:
+        if share >= 1:
+            path = (*where, "private_share") + ((year,) if year is not None else ())
+            yield path, f"a private share of {share:g} leaves no pupil in public schools"
+    seen: dict[tuple[str, str, int], int] = {}
+    for i, row in enumerate(school.observed):
+        at = (*where, "observed", i)
+        if row.district not in districts:
+            yield (*at, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+        if row.kind not in kinds:
+            yield (*at, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
+        key = (row.district, row.kind, row.year)
+        if key in seen:
+            yield at, f"{row.district}/{row.kind}/{row.year} is given again (first at row {seen[key]})"
+        seen.setdefault(key, i)
+    if school.model == "cohort":
+        yield from _check_cohort(spec, school)
+
+
+def _check_cohort(spec: ScenarioSpec, school: SchoolForecast) -> Iterator[Finding]:
+    cohort = school.cohort or Cohort()
+    where = ("forecast", "school", "cohort")
+    districts = {d.id for d in spec.districts}
+    of_kind = {level: k for k in school_kinds(school) for level in level_shares(school, k)}
+    for j, level in enumerate(cohort.levels):
+        if level not in of_kind:
+            yield (
+                (*where, "levels", j),
+                f"'{level}' is not a level of the forecast's kinds{_hint(level, of_kind)} "
+                f"(levels: {', '.join(_level_order(set(of_kind)))})",
+            )
+        elif level in cohort.levels[:j]:
+            yield (*where, "levels", j), f"'{level}' is listed twice"
+    missing = [lv for lv in _level_order(set(of_kind)) if lv not in cohort.levels]
+    if missing:
+        yield (
+            (*where, "levels"),
+            f"the levels {', '.join(missing)} of the forecast's kinds are not in the cohort: their pupils would "
+            "be lost",
+        )
+    for level in cohort.transitions:
+        if level not in cohort.levels[1:]:
+            yield (
+                (*where, "transitions", level),
+                f"'{level}' is not a level after the first of the cohort ({', '.join(cohort.levels[1:])})",
+            )
+    seen: dict[tuple[str, str, int], int] = {}
+    for i, row in enumerate(cohort.observed):
+        at = (*where, "observed", i)
+        if row.district not in districts:
+            yield (*at, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+        if row.level not in cohort.levels:
+            yield (*at, "level"), f"'{row.level}' is not a level of the cohort{_hint(row.level, cohort.levels)}"
+        key = (row.district, row.level, row.year)
+        if key in seen:
+            yield at, f"{row.district}/{row.level}/{row.year} is given again (first at row {seen[key]})"
+        seen.setdefault(key, i)
+    births: dict[tuple[str, int], int] = {}
+    for i, row in enumerate(cohort.births):
+        at = (*where, "births", i)
+        if row.district not in districts:
+            yield (*at, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+        if (row.district, row.year) in births:
+            yield at, f"{row.district}/{row.year} is given again (first at row {births[(row.district, row.year)]})"
+        births.setdefault((row.district, row.year), i)
+    if cohort.entry == "births" and not cohort.births:
+        yield (*where, "births"), "entry: births needs births rows (district, year, value)"
+
+
+def check_schools(spec: ScenarioSpec) -> Iterator[Finding]:
+    """School rows, the school a capacity change or a project names, and site limits."""
+    districts = {d.id for d in spec.districts}
+    kinds = set(spec.demand_kinds)
+    first: dict[str, int] = {}
+    rows_of: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(spec.schools):
+        if row.district not in districts:
+            yield ("schools", i, "district"), f"unknown district '{row.district}'{_hint(row.district, districts)}"
+        if row.kind not in kinds:
+            yield ("schools", i, "kind"), f"unknown demand kind '{row.kind}'{_hint(row.kind, kinds)}"
+        if (row.school, row.kind) in rows_of:
+            yield (
+                ("schools", i),
+                f"{row.school}/{row.kind} is given again (first at schools[{rows_of[(row.school, row.kind)]}])",
+            )
+        rows_of.setdefault((row.school, row.kind), i)
+        if row.school in first:
+            one = spec.schools[first[row.school]]
+            if one.district != row.district:
+                yield (
+                    ("schools", i, "district"),
+                    f"school {row.school} is in '{one.district}' at schools[{first[row.school]}]: a school serves "
+                    "one quartier",
+                )
+            if None not in (one.site_limit, row.site_limit) and one.site_limit != row.site_limit:
+                yield (
+                    ("schools", i, "site_limit"),
+                    f"school {row.school} has a site limit of {one.site_limit:g} at schools[{first[row.school]}]: "
+                    "one site, one limit",
+                )
+        first.setdefault(row.school, i)
+    by_table = {(r.district, r.kind) for r in spec.capacity}
+    reported: set[tuple[str, str]] = set()
+    for i, row in enumerate(spec.schools):
+        if (row.district, row.kind) in by_table and (row.district, row.kind) not in reported:
+            reported.add((row.district, row.kind))
+            yield (
+                ("schools", i),
+                f"the capacity of {row.district}/{row.kind} is given by the capacity table and by school rows: it "
+                "would be counted twice; keep one (school rows add up to the quartier)",
+            )
+    quartier = school_districts(spec)
+    for i, ch in enumerate(spec.capacity_changes):
+        if ch.school is None:
+            continue
+        if ch.school not in quartier:
+            yield ("capacity_changes", i, "school"), f"unknown school '{ch.school}'{_hint(ch.school, quartier)}"
+        elif quartier[ch.school] != ch.district:
+            yield (
+                ("capacity_changes", i, "district"),
+                f"school {ch.school} is in '{quartier[ch.school]}', not '{ch.district}'",
+            )
+    for i, p in enumerate(spec.projects):
+        if p.school is None:
+            continue
+        if p.school not in quartier:
+            yield ("projects", i, "school"), f"unknown school '{p.school}'{_hint(p.school, quartier)}"
+        elif quartier[p.school] != p.district:
+            yield (
+                ("projects", i, "district"),
+                f"the project extends school {p.school}, which is in '{quartier[p.school]}', not '{p.district}'",
+            )
+
+
+def check_school_sites(spec: ScenarioSpec) -> Iterator[Finding]:
+    """No school above its site limit, with its changes or with one project that names it; no school below 0
+    classes after its changes."""
+    if not spec.schools:
+        return
+    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    held = school_classes(spec, years)
+    site = site_classes(spec, years)
+    limits = site_limits(spec)
+    first_row = {r.school: i for i, r in reversed(list(enumerate(spec.schools)))}
+    reported: set[tuple[str, str]] = set()
+    for (school, kind, y), n in sorted(held.items(), key=lambda item: item[0][2]):
+        if n < -1e-9 and (school, kind) not in reported:
+            reported.add((school, kind))
+            i = next(i for i, ch in enumerate(spec.capacity_changes) if ch.school == school)
+            yield ("capacity_changes", i), f"school {school} would have {n:g} {kind} classes in {y}"
+    for school, limit in limits.items():
+        most = max(site[(school, y)] for y in years)
+        worst = (most, next(y for y in years if site[(school, y)] == most))
+        if worst[0] > limit + 1e-9:
+            changed = any(ch.school == school for ch in spec.capacity_changes)
+            yield (
+                ("schools", first_row[school], "site_limit"),
+                f"school {school} has {worst[0]:g} classes in {worst[1]}"
+                + (" with its capacity changes" if changed else "")
+                + f", above its site limit of {limit:g}",
+            )
+    for i, p in enumerate(spec.projects):
+        if p.school is None or p.status == ProjectStatus.EXCLUDED or p.school not in limits:
+            continue
+        adds = extension_classes(spec, p.capacity)
+        now = max(site[(p.school, y)] for y in years)
+        if now + adds > limits[p.school] + 1e-9:
+            yield (
+                ("projects", i, "school"),
+                f"the project adds {adds:g} classes to school {p.school} ({now:g} at most over the horizon): "
+                f"{now + adds:g}, above its site limit of {limits[p.school]:g}",
+            )
+
+
+def school_warnings(spec: ScenarioSpec) -> list[Finding]:
+    """Projects that fit a site one by one but not together, unless they exclude each other."""
+    out: list[Finding] = []
+    limits = site_limits(spec)
+    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    site = site_classes(spec, years) if spec.schools else {}
+    on_site: dict[str, list[int]] = {}
+    for i, p in enumerate(spec.projects):
+        if p.school in limits and p.status != ProjectStatus.EXCLUDED:
+            on_site.setdefault(p.school, []).append(i)
+    for school, indices in on_site.items():
+        projects = [spec.projects[i] for i in indices]
+        together = [
+            p for p in projects if not any(q.id in p.excludes or p.id in q.excludes for q in projects if q is not p)
+        ]
+        adds = sum(extension_classes(spec, p.capacity) for p in together)
+        now = max(site[(school, y)] for y in years)
+        if len(together) > 1 and now + adds > limits[school] + 1e-9:
+            out.append(
+                (
+                    ("projects", indices[0], "school"),
+                    f"{', '.join(p.id for p in together)} together add {adds:g} classes to school {school} "
+                    f"({now:g}), above its site limit of {limits[school]:g}: the plan may choose them all; make "
+                    "them alternatives (excludes) if the site cannot take them",
+                )
+            )
+    school = spec.forecast.school if spec.forecast is not None else None
+    if school is not None and school.private_share is not None and spec.forecast.housing is not None:
+        if school.new_pupils_share and sum(school.new_pupils_share.values()) < 1 - PROFILE_SUM_TOLERANCE:
+            out.append(
+                (
+                    ("forecast", "school", "new_pupils_share"),
+                    "with private_share, new dwellings' pupils are already shared between public and private "
+                    "schools: new_pupils_share below 1 counts the private share twice",
+                )
+            )
+    if school is not None and school.cohort is not None and school.model != "cohort":
+        out.append((("forecast", "school", "cohort"), "a cohort block but model: trend: the cohorts are not used"))
+    return out
+
+
 def check_capacity_stays_positive(spec: ScenarioSpec) -> Iterator[Finding]:
     """Closures and conversions cannot remove more capacity than there is."""
     years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
     districts = tuple(d.id for d in spec.districts)
     existing = expand_table(list(spec.capacity), districts, tuple(spec.demand_kinds), years)
+    for key, classes in school_capacity(spec, years).items():
+        existing[key] = existing.get(key, 0.0) + classes
     deltas = capacity_deltas(spec)
     reported: set[tuple[str, str]] = set()
     for (d, k, y), delta in sorted(deltas.items(), key=lambda item: item[0][2]):
@@ -389,12 +631,15 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_demand_growth,
     check_capacity_changes,
     check_forecast,
+    check_forecast_rules,
+    check_schools,
 )
 
 # Run only when the checks above pass (they resolve references).
 LATE_CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_empty_windows,
     check_capacity_stays_positive,
+    check_school_sites,
 )
 
 
@@ -446,6 +691,7 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
                 "a penalty of 1 or more makes a transfer cost as much as unmet demand: none will be used",
             )
         )
+    out += school_warnings(spec)
     fc = spec.forecast
     if fc is not None:
         out += _forecast_warnings(spec)

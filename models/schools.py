@@ -175,3 +175,28 @@ def school_balance(scenario: Scenario) -> list[SchoolBalance]:
                 )
             )
     return out
+
+
+def rows_from_enrolment(records: Iterable[dict[str, str]], kinds: tuple[str, str] = ("maternelle", "elementaire")):
+    """School rows from the base-year schools table of `ppi enrolment` (`effectifs-ecoles.csv`: uai, name,
+    district, maternelle, elementaire, ulis, classes_maternelle, classes_elementaire): one row per school and
+    kind it has classes or pupils of, the pupils of élémentaire with its ULIS pupils (as the base pupils count
+    them). Site limits and closures are the council's: add them to the rows."""
+    out: list[dict[str, object]] = []
+    for r in records:
+        mat, ele = kinds
+        pupils = {mat: float(r["maternelle"]), ele: float(r["elementaire"]) + float(r.get("ulis") or 0)}
+        classes = {mat: float(r["classes_maternelle"]), ele: float(r["classes_elementaire"])}
+        for k in kinds:
+            if classes[k] or pupils[k]:
+                out.append(
+                    {
+                        "school": r["uai"],
+                        "district": r["district"],
+                        "kind": k,
+                        "classes": classes[k],
+                        "pupils": pupils[k],
+                        "name": r["name"],
+                    }
+                )
+    return out
