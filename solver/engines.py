@@ -197,7 +197,11 @@ def _new_highs(verbose: bool):  # -> highspy.Highs
         os.close(devnull)
 
 
-def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
+def solve_highs(
+    m: MatrixModel, opts: SolveOptions, start: Start | None = None, stop: threading.Event | None = None
+) -> EngineResult:
+    """HiGHS on the model. `stop`, when set (by another thread: the race of solver/race.py), ends the run as
+    a time limit would: the result is what HiGHS had then, never reported optimal unless proven."""
     import highspy
 
     h = _new_highs(opts.verbose)
@@ -249,8 +253,17 @@ def solve_highs(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
 
         h.cbMipInterrupt.subscribe(on_progress)
     watch = _SigintWatch()
+    listener = watch
+    if stop is not None:
+
+        def listener(event) -> None:
+            if stop.is_set():
+                event.interrupt()
+            else:
+                watch(event)
+
     for event in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
-        event.subscribe(watch)
+        event.subscribe(listener)
     t0 = time.perf_counter()
     with watch:
         h.run()

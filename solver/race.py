@@ -1,17 +1,19 @@
-"""`--solver auto`: HiGHS and CP-SAT race on the same model in two processes.
+"""`--solver auto`: HiGHS and CP-SAT race on the same model, in two processes.
 
-With at least two cores (the `threads` option, or the cores this process may use), HiGHS (one thread) and
-CP-SAT (the other cores, at least two workers) each get the model in a fresh Python process of their own (no
-solver state is inherited; the model is pickled to it; starting one costs about a second of imports). The
-first to finish with a proof — optimal, or infeasible — wins and the other process is stopped (SIGTERM, then
-SIGKILL) before the race returns: no process is left behind.
-When neither proves anything before the time limit, the better plan wins, with the best bound either engine
-proved (both bounds hold for the real model, so their maximum does) and the status that bound justifies.
-With one core, HiGHS runs alone in this process. The result's `info["winner"]` names the engine whose plan it
-is (the plan's `solver` in plan.json), `info["race"]` what happened.
+With at least two cores (the `threads` option, or the cores this process may use), CP-SAT (one worker per core
+left by HiGHS) gets the model in a fresh Python process (the model pickled to it; starting that
+process costs about a second of imports, spent while HiGHS already searches) and HiGHS (one thread) runs in
+this process. The first to finish with a proof — optimal, or infeasible — wins: HiGHS proving first, the
+CP-SAT process is stopped (SIGTERM, then SIGKILL) and reaped before the race returns, so no process is left
+behind; CP-SAT proving first, a thread listening to it tells HiGHS to stop (its interrupt callback). When
+HiGHS stops without a proof (time limit), CP-SAT's answer is awaited and the better plan wins, with the best
+bound either engine proved (both bounds hold for the real model, so their maximum does) and the status that
+bound justifies. With one core, HiGHS runs alone. The result's `info["winner"]` names the engine whose plan
+it is (the plan's `solver` in plan.json; `options.solver` stays "auto") and its message says how the race
+ended.
 
-Progress is relayed from both processes (the best incumbent and bound reported by either); SIGINT stops both
-engines, each of which returns its best plan so far, and the race raises `SolveInterrupted` with the better.
+Progress shows the best incumbent and bound of either engine; SIGINT stops HiGHS, asks CP-SAT for its best
+plan so far, and raises `SolveInterrupted` with the better of the two.
 """
 
 from __future__ import annotations
@@ -25,18 +27,19 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from multiprocessing.connection import Connection
 
 from models.plan import Status
 from solver.engines import EngineResult, SolveInterrupted, SolveOptions, Start, _status_with_plan, solve_highs
 from solver.formulation import MatrixModel
 
-RACERS = ("highs", "cpsat")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder holding solver/
 PROGRESS_EVERY_S = 0.25  # a racer reports its progress at most this often
 GRACE_S = 30.0  # after the time limit, how long a racer may take to return before it is stopped
-STOP_WAIT_S = 5.0  # after SIGINT, how long the racers may take to send their best plan so far
+STOP_WAIT_S = 5.0
+# CP-SAT takes the cores HiGHS leaves (one thread for HiGHS); on 2 cores one worker each: in alternating runs of
+# the race on Exemple-Ville, 4.7-6.4 s against 6.5-9.1 s with two CP-SAT workers (loaded machine).
+CPSAT_MIN_WORKERS = 1  # after SIGINT, how long the racers may take to send their best plan so far
 
 
 def available_cores() -> int:
@@ -131,7 +134,8 @@ def _combine(results: dict[str, EngineResult], elapsed: float, how: str) -> Engi
         bound = best.objective  # two proven bounds above a plan differ from it by rounding only
     status = _status_with_plan(best.objective, bound, proven=bound is not None)
     names = ", ".join(f"{e}: {r.message}" for e, r in results.items())
-    return replace(best, status=status, bound=bound, runtime_s=elapsed, message=f"{winner} plan ({names})", info=info)
+    message = f"race: {how}; {winner}'s plan, the best bound of either ({names})"
+    return replace(best, status=status, bound=bound, runtime_s=elapsed, message=message, info=info)
 
 
 def solve_auto(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
@@ -139,83 +143,109 @@ def solve_auto(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -
     if cores < 2:
         r = solve_highs(m, replace(opts, solver="highs"), start)
         return replace(r, info={**r.info, "winner": "highs", "race": "one core: HiGHS alone"})
-    threads = {"highs": 1, "cpsat": max(2, cores - 1)}
-    racers: dict[str, tuple[Any, Connection]] = {}
     t0 = time.perf_counter()
+    cpsat_opts = replace(opts, solver="cpsat", threads=max(CPSAT_MIN_WORKERS, cores - 1), progress=None)
+    proc, conn = _launch("cpsat", ("cpsat", m, cpsat_opts, start, opts.progress is not None))
+    referee = _Referee(proc, conn)
     try:
-        for engine in RACERS:
-            racer_opts = replace(opts, solver=engine, threads=threads[engine], progress=None)
-            racers[engine] = _launch(engine, (engine, m, racer_opts, start, opts.progress is not None))
-        return _referee(racers, opts, t0)
+        return _race(m, opts, start, referee, t0)
     finally:
-        _stop(racers)
+        _stop(proc)
+        referee.thread.join(STOP_WAIT_S)
+        conn.close()
 
 
-def _referee(racers: dict[str, tuple[Any, Connection]], opts: SolveOptions, t0: float) -> EngineResult:
-    results: dict[str, EngineResult] = {}
-    errors: dict[str, str] = {}
-    pending = {conn: engine for engine, (_, conn) in racers.items()}
-    shown: dict[str, tuple[float | None, float | None]] = {}
-    deadline = None if opts.time_limit is None else t0 + float(opts.time_limit) + GRACE_S
-    try:
-        while pending:
-            for conn in wait(list(pending), timeout=0.2):
-                engine = pending[conn]
+class _Referee:
+    """Listens to the CP-SAT process in a thread; `proved` is set when CP-SAT proves optimality or
+    infeasibility (HiGHS, watching it, then stops)."""
+
+    def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.result: EngineResult | None = None
+        self.error: str | None = None
+        self.progress: tuple[float | None, float | None] = (None, None)
+        self.proved = threading.Event()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name="ppi-race-referee", daemon=True)
+        self.thread.start()
+
+    def _listen(self) -> None:
+        try:
+            while True:
                 try:
-                    kind, _, payload = conn.recv()
+                    kind, _, payload = self.conn.recv()
                 except (EOFError, OSError):
-                    errors[engine] = "the process ended without an answer"
-                    del pending[conn]
-                    continue
+                    self.error = self.error or "the CP-SAT process ended without an answer"
+                    return
                 if kind == "progress":
-                    elapsed, best, bound = payload
-                    shown[engine] = (best, bound)
-                    if opts.progress is not None:
-                        bests = [b for b, _ in shown.values() if b is not None]
-                        bounds = [d for _, d in shown.values() if d is not None]
-                        opts.progress(
-                            time.perf_counter() - t0, min(bests) if bests else None, max(bounds) if bounds else None
-                        )
+                    self.progress = (payload[1], payload[2])
                     continue
-                del pending[conn]
                 if kind == "error":
-                    errors[engine] = payload
-                    continue
-                results[engine] = payload
-                if payload.status in (Status.OPTIMAL, Status.INFEASIBLE):
-                    others = [e for e in racers if e != engine]
-                    how = f"{engine} proved {payload.status.value} first; {', '.join(others)} stopped"
-                    info = {**payload.info, "winner": engine, "race": how}
-                    return replace(payload, runtime_s=time.perf_counter() - t0, info=info)
-            if deadline is not None and time.perf_counter() > deadline:
-                break
+                    self.error = payload
+                    return
+                self.result = payload
+                if kind == "done" and payload.status in (Status.OPTIMAL, Status.INFEASIBLE):
+                    self.proved.set()
+                return
+        finally:
+            self.done.set()
+
+
+def _race(m: MatrixModel, opts: SolveOptions, start: Start | None, referee: _Referee, t0: float) -> EngineResult:
+    progress = None
+    if opts.progress is not None:
+        report = opts.progress
+
+        def progress(elapsed: float, best: float | None, bound: float | None) -> None:
+            other_best, other_bound = referee.progress
+            bests = [v for v in (best, other_best) if v is not None]
+            bounds = [v for v in (bound, other_bound) if v is not None]
+            report(elapsed, min(bests) if bests else None, max(bounds) if bounds else None)
+
+    highs_opts = replace(opts, solver="highs", threads=1, progress=progress)
+    try:
+        highs = solve_highs(m, highs_opts, start, stop=referee.proved)
+    except SolveInterrupted as stop:  # SIGINT: CP-SAT is asked for its best plan so far too
+        raise SolveInterrupted(_interrupted(referee, stop.result, t0)) from None
+    if referee.proved.is_set() and referee.result is not None:
+        return _won("cpsat", referee.result, "highs", t0)
+    if highs.status in (Status.OPTIMAL, Status.INFEASIBLE):
+        return _won("highs", highs, "cpsat", t0)
+    # HiGHS stopped without a proof (time limit, or a looser gap): CP-SAT's answer is awaited, then the better
+    # plan is kept with the best bound of either.
+    remaining = None if opts.time_limit is None else max(0.0, t0 + float(opts.time_limit) - time.perf_counter())
+    try:
+        referee.done.wait(None if remaining is None else remaining + GRACE_S)
     except KeyboardInterrupt:
-        raise SolveInterrupted(_interrupted(racers, pending, results, t0)) from None
-    if not results:
-        raise RuntimeError("both engines of the race failed: " + "; ".join(f"{e}: {m}" for e, m in errors.items()))
-    return _combine(results, time.perf_counter() - t0, "time limit: the better plan of " + ", ".join(results))
+        raise SolveInterrupted(_interrupted(referee, highs, t0)) from None
+    results = {"highs": highs}
+    if referee.result is not None:
+        results["cpsat"] = referee.result
+    if referee.proved.is_set() and referee.result is not None:
+        return _won("cpsat", referee.result, "highs", t0)
+    how = "no proof first: the better plan of " + " and ".join(results)
+    if referee.error:
+        how += f" (cpsat: {referee.error})"
+    return _combine(results, time.perf_counter() - t0, how)
 
 
-def _interrupted(racers, pending, results, t0) -> EngineResult | None:
-    """SIGINT: ask each racer still running to stop (its engine returns its best plan so far), wait a little
-    for those plans, and keep the better one."""
-    for engine in pending.values():
-        proc = racers[engine][0]
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-    partial: dict[str, EngineResult] = dict(results)
-    until = time.perf_counter() + STOP_WAIT_S
-    while pending and time.perf_counter() < until:
-        for conn in wait(list(pending), timeout=0.1):
-            engine = pending.pop(conn)
-            try:
-                kind, _, payload = conn.recv()
-            except (EOFError, OSError):
-                continue
-            if kind == "progress":
-                pending[conn] = engine
-            elif kind in ("done", "interrupted") and payload is not None:
-                partial[engine] = payload
+def _won(engine: str, result: EngineResult, other: str, t0: float) -> EngineResult:
+    how = f"{engine} proved {result.status.value} first; {other} stopped"
+    info = {**result.info, "winner": engine, "race": how}
+    message = f"{result.message}; race: {how}"
+    return replace(result, runtime_s=time.perf_counter() - t0, message=message, info=info)
+
+
+def _interrupted(referee: _Referee, highs: EngineResult | None, t0: float) -> EngineResult | None:
+    """SIGINT: HiGHS has stopped; CP-SAT is asked to stop too (its engine then sends its best plan so far),
+    and the better of the two plans is kept, reported feasible at best (an interrupted search proves nothing
+    more than its bound)."""
+    proc = referee.process
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    referee.done.wait(STOP_WAIT_S)
+    partial = {e: r for e, r in (("highs", highs), ("cpsat", referee.result)) if r is not None}
     if not partial:
         return None
     best = _combine(partial, time.perf_counter() - t0, "interrupted")
@@ -224,15 +254,12 @@ def _interrupted(racers, pending, results, t0) -> EngineResult | None:
     return best
 
 
-def _stop(racers: dict[str, tuple[subprocess.Popen, Connection]]) -> None:
-    """Stop every racer still running and reap it: SIGTERM, then SIGKILL."""
-    for proc, _ in racers.values():
-        if proc.poll() is None:
-            proc.terminate()
-    for proc, conn in racers.values():
-        try:
-            proc.wait(5.0)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5.0)
-        conn.close()
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the racer if it still runs and reap it: SIGTERM, then SIGKILL."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(5.0)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5.0)
