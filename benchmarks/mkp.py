@@ -10,8 +10,9 @@ own district, with one demand kind ``value`` (weight 1); the district's demand i
 year only, and the project adds that much capacity (confidence 1, city share 1). The project can only start
 in the first year (earliest = latest start), its spending schedule is its per-period costs (profile =
 cost_jt / Σ_t cost_jt) and it is delivered in the final year (delivery lag m − 1). Each period's budget
-is that year's envelope; no discounting, no cost tie-break. Minimising unmet demand is then maximising the
-value of the chosen projects, and the optimal objective is Σ values − published optimum.
+is that year's envelope; no discounting, no cost tie-break; the horizon end rule is 'open' (no tail years:
+the instance is exactly its m periods). Minimising unmet demand is then maximising the value of the chosen
+projects, and the optimal objective is Σ values − published optimum.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def mkp_scenario(instance: MKPInstance, unit: float = MONEY_UNIT_EUR) -> dict[st
             f"{instance.name}: {instance.n} projects, {m} budget periods; published optimum "
             f"{instance.optimum:g}, so the optimal unmet demand is {instance.expected_objective:g}"
         ),
-        "horizon": {"start": start, "end": end},
+        "horizon": {"start": start, "end": end, "end_rule": "open"},
         "discount_rate": 0.0,
         "demand_kinds": {"value": {"unit": "value", "weight": 1.0}},
         "districts": districts,

@@ -425,13 +425,16 @@ def forecast_kinds(spec: ScenarioSpec) -> tuple[str, ...]:
     return kinds + ((fc.childcare.kind,) if fc.childcare is not None else ())
 
 
-def capacity_deltas(spec: ScenarioSpec) -> dict[tuple[str, str, int], float]:
-    """Change of existing capacity per (district, kind, horizon year) from `capacity_changes`.
+def capacity_deltas(
+    spec: ScenarioSpec, years: tuple[int, ...] | range | None = None
+) -> dict[tuple[str, str, int], float]:
+    """Change of existing capacity per (district, kind, year) from `capacity_changes`, for `years` (default:
+    the horizon's; the scenario passes its tail years too).
 
     A change applies from its year to `until` (inclusive; for good without it); a conversion takes its units
     from `kind` and adds them to `to`.
     """
-    years = range(spec.horizon.start, spec.horizon.end + 1)
+    years = years if years is not None else range(spec.horizon.start, spec.horizon.end + 1)
     out: dict[tuple[str, str, int], float] = {}
     for ch in spec.capacity_changes:
         for y in years:

@@ -162,6 +162,8 @@ class Scenario:
     transfer_max_share: float | None = None
     transfer_max_units: float | None = None
     transfer_penalty: float = 0.0  # share of the kind's weight per unit transferred per year
+    horizon_end: int = 0  # the PPI's last year (last possible start); years after it are the tail
+    end_rule: str = "tail"  # what happens after horizon_end: tail, complete or open (docs/model.md)
     variant: str | None = None  # the named variant applied, if any
     overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
     sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
@@ -242,7 +244,18 @@ class Scenario:
 
     @property
     def last_year(self) -> int:
-        return self.years[-1]
+        """The PPI's last year (the horizon end); the tail years, if any, follow it."""
+        return self.horizon_end
+
+    @property
+    def horizon_years(self) -> tuple[int, ...]:
+        """The PPI's years, in which projects may start."""
+        return tuple(y for y in self.years if y <= self.horizon_end)
+
+    @property
+    def tail(self) -> tuple[int, ...]:
+        """The years after the PPI (rule 'tail'): charged and counted like the others, with no new start."""
+        return tuple(y for y in self.years if y > self.horizon_end)
 
 
 def expand_table(
@@ -290,17 +303,57 @@ def competences(spec: ScenarioSpec) -> dict[str, dict]:
     return comps
 
 
-def resolve_project(spec: ScenarioSpec, index: int) -> Project:
-    """Apply the defaults of docs/model.md to one project (references must already be checked)."""
+def last_paid_offset(profile: tuple[float, ...] | list[float]) -> int:
+    """The year after its start in which a project pays its last CP (the profile's last non-zero share)."""
+    return max((i for i, share in enumerate(profile) if share), default=0)
+
+
+def tail_length(spec: ScenarioSpec) -> int:
+    """Tail years after the horizon end (rule 'tail'): `horizon.tail_years`, else the longest delivery lag of
+    a project the plan decides — so that capacity delivered at the end counts for as long as it takes to
+    build — and more if a committed project or an explicit window pays CP or delivers later; 0 with the
+    rules 'complete' and 'open'."""
+    h = spec.horizon
+    if h.end_rule != "tail":
+        return 0
+    if h.tail_years is not None:
+        return h.tail_years
+    need = 0
+    for p in spec.projects:
+        if p.status == ProjectStatus.EXCLUDED:
+            continue
+        last = None
+        if p.status == ProjectStatus.COMMITTED:
+            last = p.start
+        else:
+            need = max(need, p.delivery_lag)
+            if p.latest_start is not None:
+                last = min(h.end, p.latest_start + p.shift) if p.shift else p.latest_start
+        if last is not None:
+            need = max(need, last + max(p.delivery_lag, last_paid_offset(p.profile)) - h.end)
+    return min(need, 30)
+
+
+def resolve_project(spec: ScenarioSpec, index: int, tail: int | None = None) -> Project:
+    """Apply the defaults of docs/model.md to one project (references must already be checked); `tail`: the
+    scenario's tail years (`tail_length(spec)` when not given)."""
     p = spec.projects[index]
     h = spec.horizon
     level = maturity_levels(spec).get(p.maturity) if p.maturity else None
     comp = competences(spec).get(p.competence) if p.competence else None
     lead = int(level["lead_years"]) if level else 0
     earliest = max(p.earliest_start if p.earliest_start is not None else h.start, h.start + lead)
-    latest = p.latest_start if p.latest_start is not None else h.end - p.delivery_lag
+    if p.latest_start is not None:
+        latest = p.latest_start
+    elif h.end_rule == "tail":  # any PPI year whose CP the tail years can still charge
+        tail = tail_length(spec) if tail is None else tail
+        latest = min(h.end, h.end + tail - last_paid_offset(p.profile))
+    else:  # delivered within the horizon
+        latest = h.end - p.delivery_lag
     if p.shift:  # a variant moved the window: it stays within the horizon
         earliest, latest = max(h.start, earliest + p.shift), min(h.end, latest + p.shift)
+    if h.end_rule == "complete":  # paid and delivered within the horizon
+        latest = min(latest, h.end - max(p.delivery_lag, last_paid_offset(p.profile)))
     if p.confidence is not None:
         confidence = p.confidence
     else:
@@ -366,9 +419,11 @@ def resolve_demand(
     in_table = {(row.district, row.kind) for row in spec.demand}
     source = {(d, k): "table" if (d, k) in in_table else "none" for d in districts for k in kinds}
     rows = tuple(forecast_demand(spec))
+    end = spec.horizon.end
     for row in rows:
         if (row.district, row.kind) not in in_table:
-            demand[(row.district, row.kind, row.year)] = row.demand
+            for y in [row.year] if row.year < end else [y for y in years if y >= end]:  # the tail continues
+                demand[(row.district, row.kind, y)] = row.demand
             source[(row.district, row.kind)] = "forecast"
     for k, growth in spec.demand_growth.items():  # a what-if on top of table and forecast alike
         for (d, kind, y), value in demand.items():
@@ -383,7 +438,7 @@ def resolve_existing(spec: ScenarioSpec, years: tuple[int, ...]) -> dict[Key, fl
     existing = expand_table(spec.capacity, tuple(d.id for d in spec.districts), tuple(spec.demand_kinds), years)
     for key, classes in school_capacity(spec, years).items():  # school rows roll up to their quartier
         existing[key] = existing.get(key, 0.0) + classes
-    for key, delta in capacity_deltas(spec).items():
+    for key, delta in capacity_deltas(spec, years).items():
         existing[key] = existing.get(key, 0.0) + delta
     return existing
 
@@ -413,7 +468,10 @@ def resolve(
 ) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks` (and the
     input `document` it was validated from, with the `locations` of its values, for `models.edits`)."""
-    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    h = spec.horizon
+    tail = tail_length(spec)
+    projects = tuple(resolve_project(spec, i, tail) for i in range(len(spec.projects)))
+    years = tuple(range(h.start, h.end + 1 + tail))
     kinds = tuple(spec.demand_kinds)
     districts = tuple(d.id for d in spec.districts)
     r = spec.discount_rate
@@ -430,7 +488,9 @@ def resolve(
         discount=MappingProxyType({y: (1.0 + r) ** -(y - years[0]) for y in years}),
         demand=MappingProxyType(demand),
         existing=MappingProxyType(resolve_existing(spec, years)),
-        envelope=MappingProxyType({y: spec.budget.annual[y] for y in years}),
+        envelope=MappingProxyType(
+            {y: spec.budget.annual.get(y, spec.budget.annual.get(h.end, 0.0)) for y in years}
+        ),  # a tail year without its own envelope continues the horizon's last
         carry_over=spec.budget.carry_over,
         carry_share=(spec.budget.carry_over_share if spec.budget.carry_over_share is not None else 1.0)
         if spec.budget.carry_over
@@ -440,10 +500,10 @@ def resolve(
         else TotalBudget(
             amount=spec.budget.total.amount,
             start=spec.budget.total.start if spec.budget.total.start is not None else years[0],
-            end=spec.budget.total.end if spec.budget.total.end is not None else years[-1],
+            end=spec.budget.total.end if spec.budget.total.end is not None else h.end,
         ),
         cost_weight=DEFAULT_COST_WEIGHT if spec.objective.cost_weight is None else spec.objective.cost_weight,
-        projects=tuple(resolve_project(spec, i) for i in range(len(spec.projects))),
+        projects=projects,
         fctva_rate=spec.finance.fctva.rate if spec.finance.fctva else 0.0,
         fctva_lag=spec.finance.fctva.lag if spec.finance.fctva else 0,
         net_basis=spec.budget.basis == "net",
@@ -456,6 +516,8 @@ def resolve(
         transfer_max_share=None if tr is None else tr.max_share,
         transfer_max_units=None if tr is None else tr.max_units,
         transfer_penalty=0.0 if tr is None else tr.penalty,
+        horizon_end=h.end,
+        end_rule=h.end_rule,
         variant=variant,
         overrides=overrides,
         sets=sets,

@@ -82,9 +82,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
+EndRule = Literal["tail", "complete", "open"]
+
+
 class Horizon(Strict):
     start: Year = Field(description="first planned year")
-    end: Year = Field(description="last planned year (inclusive)")
+    end: Year = Field(description="last planned year (inclusive): the last year a project may start")
+    end_rule: EndRule = Field(
+        "tail",
+        description=(
+            "what happens after the end: 'tail' (tail years whose envelopes and demand continue the last "
+            "year's unless given, charged and counted, with no new start), 'complete' (every chosen project's "
+            "CP falls within the horizon), 'open' (CP after the end charged to no envelope, capacity after it "
+            "not counted)"
+        ),
+    )
+    tail_years: Int | None = Field(
+        None,
+        ge=0,
+        le=30,
+        description="years after the end with rule 'tail' (default: the longest delivery lag, and every CP paid)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
@@ -92,6 +110,8 @@ class Horizon(Strict):
             raise ValueError(f"the horizon ends ({self.end}) before it starts ({self.start})")
         if self.end - self.start > 60:
             raise ValueError("the horizon is longer than 60 years")
+        if self.tail_years and self.end_rule != "tail":
+            raise ValueError(f"tail_years is set but the end rule is '{self.end_rule}', not 'tail'")
         return self
 
 

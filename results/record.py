@@ -196,6 +196,8 @@ Year = Annotated[int, Field(ge=1900, le=2200)]
 class _Horizon(_Strict):
     start: Year
     end: Year
+    end_rule: Literal["tail", "complete", "open"] = "open"  # plans written before the rule existed: open
+    tail_years: int = Field(0, ge=0)
 
 
 class _ScenarioInfo(_Strict):
@@ -384,7 +386,12 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             "name": scenario.name,
             "source": scenario.source,
             **({"path": str(Path(scenario.source).absolute())} if not scenario.source.startswith("<") else {}),
-            "horizon": {"start": scenario.first_year, "end": scenario.last_year},
+            "horizon": {
+                "start": scenario.first_year,
+                "end": scenario.last_year,
+                "end_rule": scenario.end_rule,
+                "tail_years": len(scenario.tail),
+            },
             "variant": scenario.variant,
             "overrides": list(scenario.overrides),
             "set": list(scenario.sets),

@@ -65,6 +65,7 @@ def verify_plan(
     reported = {entry["id"]: entry for entry in doc.get("projects", [])}
     starts = _starts(scenario, reported, bad)
     _verify_windows(scenario, starts, bad)
+    _verify_horizon_end(scenario, starts, bad)
     _verify_links(scenario, starts, bad)
     spent, receipts, total_city_spending = _verify_spending(scenario, starts, reported, bad)
     _verify_budget(scenario, spent, receipts, doc, bad)
@@ -107,6 +108,24 @@ def _verify_windows(scenario: Scenario, starts: dict[str, int | None], bad) -> N
         movable = p.status in (ProjectStatus.CANDIDATE, ProjectStatus.MANDATORY)
         if s is not None and movable and not p.earliest <= s <= p.latest:
             bad(f"{p.id} starts in {s}, outside its window {p.earliest}-{p.latest}")
+
+
+def _verify_horizon_end(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
+    """The horizon end rule (docs/model.md): no project the plan decides starts after the PPI's last year;
+    under 'complete' each one is paid and delivered by then; under 'tail' every euro of it falls in a
+    modelled year, charged to an envelope (only 'open' leaves CP to no envelope, by the user's choice)."""
+    end, last = scenario.horizon_end, scenario.years[-1]
+    for p in scenario.projects:
+        s = starts[p.id]
+        if s is None or p.status == ProjectStatus.COMMITTED:
+            continue
+        if s > end:
+            bad(f"{p.id} starts in {s}, after the PPI's last year {end}")
+        paid = max((s + i for i, share in enumerate(p.profile) if share), default=s)
+        if scenario.end_rule == "complete" and max(paid, s + p.delivery_lag) > end:
+            bad(f"{p.id} is paid until {paid} and delivered in {s + p.delivery_lag}: the rule 'complete' needs {end}")
+        elif scenario.end_rule == "tail" and paid > last:
+            bad(f"{p.id} pays CP until {paid}, after the last tail year {last}: charged to no envelope")
 
 
 def _verify_links(scenario: Scenario, starts: dict[str, int | None], bad) -> None:

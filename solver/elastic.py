@@ -104,7 +104,7 @@ class ElasticResult:
 
 def _widened(scenario: Scenario) -> Scenario:
     """Every candidate and mandatory project may start in any horizon year (windows become costs)."""
-    first, last = scenario.years[0], scenario.years[-1]
+    first, last = scenario.years[0], scenario.horizon_end
     projects = tuple(
         replace(p, earliest=first, latest=last) if p.status in (ProjectStatus.CANDIDATE, ProjectStatus.MANDATORY) else p
         for p in scenario.projects

@@ -250,7 +250,7 @@ class _Spending:
 
 
 def _spending(b: _Builder, scenario: Scenario) -> _Spending:
-    """spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] as terms, and C[y]. Spending outside the horizon is dropped."""
+    """spent[y] = Σ_p Σ_s e[p,y|s] x[p,s] as terms, and C[y]. Spending outside the modelled years is dropped."""
     years = scenario.years
     committed = dict.fromkeys(years, 0.0)
     per_year: dict[int, dict[int, float]] = {y: {} for y in years}
@@ -276,8 +276,9 @@ def add_budget(b: _Builder, scenario: Scenario) -> None:
     city spending c[p,y|s] on the gross basis, and on the net basis the net effort
     c[p,y|s] − τ η_p c[p,y−lag|s] − subsidies of p received in y (FCTVA rate τ, eligible share η_p).
     One family per carry-over rule (`add_budget_annual`, `add_budget_cumulative`, `add_budget_carry`), then
-    the multi-year envelope (`add_budget_total`). Spending before the horizon start or after its end is
-    charged to no envelope.
+    the multi-year envelope (`add_budget_total`). The years are the horizon's and its tail's (rule 'tail':
+    envelopes continue the last year's unless given); spending before the horizon start, or after the last
+    modelled year (rule 'open'), is charged to no envelope.
     """
     spending = _spending(b, scenario)
     if not scenario.carry_over:
@@ -505,7 +506,8 @@ def add_prospective(b: _Builder, scenario: Scenario) -> None:
     of p from delivery, i the interest rate, D₀ the debt at the start, A[y] its repayment, N the new loans'
     duration and n[p,y|s] = c[p,y|s] − FCTVA − subsidies the net effort, each year gets the rows of
     `add_savings`, `add_debt`, `add_financing`, `add_min_savings` and `add_debt_capacity`, in that order.
-    Committed projects enter as constants.
+    Committed projects enter as constants. The path and its limits run through the tail years like the
+    horizon's: a plan may not push a breach of the ratios past the PPI's end.
     """
     pr = scenario.prospective
     if pr is None:

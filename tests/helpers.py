@@ -60,7 +60,8 @@ def rows(values: dict[int, float], district: str = DISTRICT, kind: str = KIND) -
 def make_scenario_dict(**overrides: Any) -> dict[str, Any]:
     """Scenario data: one district `d`, one kind `classes` (weight 1), horizon 2026-2028, 10 M€ a year,
     no projects, no demand, cost_weight 0 (hand-computed objectives are then pure unmet demand) unless
-    overridden. `years=(start, end)` is a shortcut for the horizon; `envelope=` for budget.annual."""
+    overridden. `years=(start, end)` is a shortcut for the horizon, `end_rule=` and `tail_years=` for its end
+    rule; `envelope=` for budget.annual."""
     data: dict[str, Any] = {
         "name": "test",
         "horizon": {"start": START, "end": START + 2},
@@ -75,6 +76,9 @@ def make_scenario_dict(**overrides: Any) -> dict[str, Any]:
     if "years" in overrides:
         start, end = overrides.pop("years")
         data["horizon"] = {"start": start, "end": end}
+    for key in ("end_rule", "tail_years"):  # the horizon end rule (default: tail years)
+        if key in overrides:
+            data["horizon"] = {**data["horizon"], key: overrides.pop(key)}
     if "envelope" in overrides:
         data["budget"] = {**data["budget"], "annual": overrides.pop("envelope")}
     if "carry_over" in overrides:

@@ -467,7 +467,8 @@ def test_scalar_budget_applies_to_every_year(tmp_path, annual):
         ("  annual: {2026: 1.0e6, 2027: 1.0e6, 2028: 1.0e6, 2029: 1.0e6, 2030: 1.0e6}", f"  annual: {annual}"),
     )
     scenario = load_scenario(write(tmp_path, text, demand_csv=GOOD_DEMAND))
-    assert dict(scenario.envelope) == dict.fromkeys(range(2026, 2031), 12e6)
+    assert dict(scenario.envelope) == dict.fromkeys(scenario.years, 12e6)  # the tail years continue 2030's
+    assert scenario.horizon_years == tuple(range(2026, 2031)) and scenario.years[-1] > 2030
 
 
 def test_scalar_budget_negative_is_refused(tmp_path):
@@ -947,11 +948,22 @@ def test_extends_of_a_non_scenario_file_does_not_echo_it(tmp_path):
 
 
 def test_demand_and_capacity_rows_after_the_horizon_are_warned(tmp_path):
-    demand = GOOD_DEMAND + "nord,classes,2031,12\nsud,classes,2035,9\n"
+    demand = GOOD_DEMAND + "nord,classes,2031,12\nsud,classes,2045,9\n"
     scenario = load_scenario(write(tmp_path, BASE, demand_csv=demand))
+    last = scenario.years[-1]
+    assert 2030 < last < 2045  # 2031 is a tail year: its row is read
+    assert scenario.demand[("nord", "classes", 2031)] == 12
+    after = [w for w in scenario.warnings if "after the horizon" in w]
+    where = f"{tmp_path / 'demand.csv'}:5: demand[3]"
+    assert after == [
+        f"{where}: rows for 2045 are after the horizon 2026-2030 and its tail years to {last}: they are not used"
+    ]
+    scenario = load_scenario(
+        write(tmp_path, edit(BASE, ("end: 2030}", "end: 2030, end_rule: open}")), demand_csv=demand)
+    )
     after = [w for w in scenario.warnings if "after the horizon" in w]
     where = f"{tmp_path / 'demand.csv'}:4: demand[2]"
-    assert after == [f"{where}: rows for 2031, 2035 are after the horizon 2026-2030: they are not used"]
+    assert after == [f"{where}: rows for 2031, 2045 are after the horizon 2026-2030: they are not used"]
 
 
 def test_a_point_in_a_decimal_comma_file_is_read_when_it_cannot_be_thousands(tmp_path):

@@ -285,6 +285,7 @@ def test_window_mandatory_outside_affordable_years_is_infeasible(engine):
 def test_budget_structure():
     # a: 2 M€, city share 0.5, profile [0.25, 0.75] → 0.25 M€ in its start year, 0.75 M€ the next (city's).
     s = make_scenario(
+        end_rule="open",
         envelope={2026: 1e6, 2027: 2e6, 2028: 3e6},
         projects=[project("a", cost=2e6, city_share=0.5, profile=[0.25, 0.75])],
     )
@@ -292,7 +293,7 @@ def test_budget_structure():
     assert rows_named(m, "budget") == ["budget[2026]", "budget[2027]", "budget[2028]"]
     approx_terms(row_terms(m, "budget[2026]"), {"start[a,2026]": 0.25})
     approx_terms(row_terms(m, "budget[2027]"), {"start[a,2026]": 0.75, "start[a,2027]": 0.25})
-    # Started in 2028, its 0.75 M€ of 2029 fall outside the horizon: charged to no envelope.
+    # Started in 2028, its 0.75 M€ of 2029 fall outside the horizon: charged to no envelope (rule open).
     approx_terms(row_terms(m, "budget[2028]"), {"start[a,2027]": 0.75, "start[a,2028]": 0.25})
     assert [row_bounds(m, f"budget[{y}]") for y in (2026, 2027, 2028)] == [(-INF, 1.0), (-INF, 2.0), (-INF, 3.0)]
     # Objective coefficient of a start: λ × city cost (cost_weight 0 here → 0).
@@ -321,9 +322,10 @@ def test_budget_behaviour():
 
 def test_spending_outside_horizon_not_charged():
     # a: 10 M€ paid half in its start year, half the next. Envelopes 0, 0, 5 M€; demand only in 2028.
-    # Started in 2028 it charges 5 M€ to 2028 and 5 M€ to 2029, outside the horizon: it fits.
-    # Objective 0 (and the verifier agrees the 2029 half is charged to no envelope).
+    # Started in 2028 it charges 5 M€ to 2028 and 5 M€ to 2029, outside the horizon: under the rule open
+    # it fits. Objective 0 (and the verifier agrees the 2029 half is charged to no envelope).
     s = make_scenario(
+        end_rule="open",
         envelope={2026: 0.0, 2027: 0.0, 2028: 5e6},
         demand=rows({2028: 1}),
         projects=[project("a", cost=10e6, profile=[0.5, 0.5])],
@@ -361,6 +363,7 @@ def test_budget_single_number_applies_to_every_year():
 
 def test_carry_over_structure():
     s = make_scenario(
+        end_rule="open",
         envelope={2026: 1e6, 2027: 2e6, 2028: 3e6},
         carry_over=True,
         projects=[
@@ -408,6 +411,7 @@ def test_carry_over_mandatory_beyond_cumulated_envelope_is_infeasible(engine):
 def test_carry_over_share_structure():
     # 50 % of the unspent envelope carries into the next year: carry columns and carry[y] rows.
     s = make_scenario(
+        end_rule="open",
         envelope=4e6,
         budget={"annual": 4e6, "carry_over": True, "carry_over_share": 0.5},
         projects=[project("a", cost=2e6, profile=[0.5, 0.5])],
@@ -555,6 +559,7 @@ def test_operating_cost_pushes_a_project_later(min_rate, start, objective):
 
 def test_prospective_structure():
     s = make_scenario(
+        end_rule="open",
         finance=_prospective(
             debt=5e6, debt_repayment=1e6, interest_rate=0.02, max_debt_years=12, min_savings_rate=0.07
         ),
@@ -579,6 +584,7 @@ def test_borrowing_cap_makes_a_mandatory_project_infeasible():
 
 def test_unmet_structure():
     s = make_scenario(
+        end_rule="open",
         discount_rate=0.1,
         demand_kinds={"classes": {"weight": 1.0}, "creche": {"weight": 0.05}, "free": {"weight": 0.0}},
         demand=rows({2026: 3, 2027: 3, 2028: 3}) + rows({2026: 10}, kind="creche") + rows({2026: 5}, kind="free"),
@@ -637,18 +643,20 @@ def unmet_scenario(city_share: float):
 def test_unmet_behaviour_city_share_lets_both_start():
     # Nothing built: classes 2 (1 + 0.8 + 0.64) = 4.88, crèche 10 × 0.1 × 2.44 = 2.44, total 7.32.
     # City share 0.5: a (1 M€) + b (0.5 M€) = 1.5 M€ fit 2026 together. a saves 1 × (0.8 + 0.64) = 1.44,
-    # b saves 1 × 2.44 = 2.44. Objective 7.32 − 3.88 = 3.44.
+    # b saves 1 × 2.44 = 2.44. Objective 7.32 − 3.88 = 3.44 over the horizon; the tail year 2029 (a's delay
+    # of one year, δ = 0.512, demand continued) adds the class a leaves unmet: 1 × 0.512. Total 3.952.
     plan = solve_and_verify(unmet_scenario(0.5))
     assert dict(plan.starts) == {"a": 2026, "b": 2026}
-    assert plan.objective == pytest.approx(3.44, abs=1e-9)
+    assert plan.objective == pytest.approx(3.44 + 0.512, abs=1e-9)
 
 
 def test_unmet_behaviour_full_city_share_staggers():
     # City share 1: 2 M€ do not fit one year. a 2026 + b 2027 saves 1.44 + 1.44 = 2.88;
-    # b 2026 + a 2027 saves 2.44 + 0.64 = 3.08 (best). Objective 7.32 − 3.08 = 4.24.
+    # b 2026 + a 2027 saves 2.44 + 0.64 = 3.08 (best). Objective 7.32 − 3.08 = 4.24 over the horizon, and
+    # in the tail year 2029 both serve: 1 class unmet × 0.512. Total 4.752.
     plan = solve_and_verify(unmet_scenario(1.0))
     assert dict(plan.starts) == {"a": 2027, "b": 2026}
-    assert plan.objective == pytest.approx(4.24, abs=1e-9)
+    assert plan.objective == pytest.approx(4.24 + 0.512, abs=1e-9)
 
 
 def test_unmet_behaviour_weights():

@@ -148,8 +148,9 @@ def test_covers_and_links_keep_the_optimum_with_transfers(data):
 def test_dominated_columns_by_hand():
     """A project in a district with no unmet demand, and a start year (asked for by latest_start) that
     delivers after the horizon, can never help; the start years that deliver in time can; a project another
-    requires can. (By default a window already ends where delivery would fall after the horizon.)"""
-    s = make_scenario(
+    requires can. (By default a window already ends where delivery would fall after the horizon.) Under the
+    rule 'open' (no tail years) delivery after the horizon serves no one; under the default tail it does."""
+    data = dict(
         years=(2026, 2027),
         districts=[{"id": "d"}, {"id": "full"}],
         demand=[*rows({2026: 2.0, 2027: 2.0}), *rows({2026: 1.0, 2027: 1.0}, district="full")],
@@ -161,6 +162,10 @@ def test_dominated_columns_by_hand():
             project("phase2", requires=["needed"]),
         ],
     )
-    m = build_model(s)
+    m = build_model(make_scenario(**data, end_rule="open"))
     names = {m.col_names[j] for j in dominated_columns(m)}
     assert names == {"start[late,2027]", "start[useless,2026]", "start[useless,2027]"}
+    tail = make_scenario(**data)
+    assert len(tail.tail) == 1  # the longest delivery lag
+    m = build_model(tail)
+    assert {m.col_names[j] for j in dominated_columns(m)} == {"start[useless,2026]", "start[useless,2027]"}
