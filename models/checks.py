@@ -22,7 +22,14 @@ from models.forecast import (
     school_kinds,
 )
 from models.limits import MAX_HINTS
-from models.scenario import competences, expand_table, maturity_levels, resolve_project, subsidy_amount
+from models.scenario import (
+    competences,
+    expand_table,
+    maturity_levels,
+    resolve_project,
+    subsidy_amount,
+    tail_length,
+)
 from models.schools import (
     extension_classes,
     school_capacity,
@@ -159,9 +166,16 @@ def check_budget_years(spec: ScenarioSpec) -> Iterator[Finding]:
     missing = [y for y in range(h.start, h.end + 1) if y not in annual]
     if missing:
         yield ("budget", "annual"), f"no envelope is given for {_years(missing)}"
-    outside = [y for y in annual if not h.start <= y <= h.end]
+    last = h.end + (h.tail_years if h.tail_years is not None else 30) if h.end_rule == "tail" else h.end
+    outside = [y for y in annual if not h.start <= y <= last]
     for y in outside:
-        yield ("budget", "annual", y), f"{y} is outside the horizon {h.start}-{h.end}"
+        if h.end_rule == "tail" and y > h.end:
+            yield (
+                ("budget", "annual", y),
+                f"{y} is after the horizon {h.start}-{h.end} and its {last - h.end} tail years",
+            )
+        else:
+            yield ("budget", "annual", y), f"{y} is outside the horizon {h.start}-{h.end}"
     if spec.budget.carry_over_share is not None and not spec.budget.carry_over:
         yield ("budget", "carry_over_share"), "a carry-over share needs carry_over: true"
     total = spec.budget.total
@@ -658,17 +672,17 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
     """Allowed but probably not meant: candidates that can never start, projects that add no capacity,
     demand or capacity rows after the horizon (never read)."""
     out: list[Finding] = []
+    h = spec.horizon
+    last = h.end + tail_length(spec)
+    span = f"the horizon {h.start}-{h.end}" + (f" and its tail years to {last}" if last > h.end else "")
     for field in ("demand", "capacity"):
-        after = sorted({row.year for row in getattr(spec, field) if row.year > spec.horizon.end})
+        after = sorted({row.year for row in getattr(spec, field) if row.year > last})
         if after:
-            first = next(i for i, row in enumerate(getattr(spec, field)) if row.year > spec.horizon.end)
-            out.append(
-                (
-                    (field, first),
-                    f"rows for {_years(after)} are after the horizon {spec.horizon.start}-{spec.horizon.end}: "
-                    "they are not used",
-                )
-            )
+            first = next(i for i, row in enumerate(getattr(spec, field)) if row.year > last)
+            out.append(((field, first), f"rows for {_years(after)} are after {span}: they are not used"))
+    beyond = sorted(y for y in spec.budget.annual if y > last)
+    if beyond:
+        out.append((("budget", "annual", beyond[0]), f"envelopes for {_years(beyond)} are after {span}: not used"))
     for i, p in enumerate(spec.projects):
         r = resolve_project(spec, i)
         if p.status == ProjectStatus.CANDIDATE and r.earliest > r.latest:
