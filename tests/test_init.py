@@ -147,3 +147,48 @@ def test_names_and_ids_that_yaml_would_misread_are_written_quoted(tmp_path):
     assert scenario.name == "Ville: #1 & co — PPI 2026-2035"
     assert scenario.districts == ("*centre", "nord-est")
     assert [d.name for d in scenario.spec.districts] == ["*centre", "Nord-Est"]
+
+
+def test_a_matrix_exported_by_excel_and_an_overlay_solve_as_a_user_runs_them(tmp_path):
+    """The path of a new commune, in a subprocess: ppi init, the matrix replaced by a French Excel CSV export
+    (`;`, byte-order mark, decimal commas, numbers with spaces and euros, descriptive columns), the aid in an
+    overlay that extends the scenario, then ppi validate and ppi solve with the workbook report."""
+    from tests.helpers import run_cli
+
+    folder = tmp_path / "ville"
+    assert run_cli("init", folder, "--districts", "centre,gare", "--start", "2026").returncode == 0
+    matrix = (
+        "\ufeffIdentifiant;Équipement;Quartier;Adresse;Compétence;Maturité;Coût TTC;Échéancier CP;"
+        "Délai de livraison;Capacité maternelle;Capacité crèche;N° AP;Couleur\n"
+        "ext-centre;Extension Centre;Centre;3 rue Haute;Ville;Travaux;1 200 000 €;0,4|0,6;1;2;;AP-12;vert\n"
+        "creche-gare;Crèche de la Gare;gare;1 place Gare;Commune;Programme;2,4 M€;0,3|0,7;2;;30;AP-13;\n"
+    )
+    (folder / "matrice.csv").write_text(matrix, encoding="utf-8")
+    scenario = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    scenario = scenario.replace("projects: {file: projets.xlsx, sheet: Projets}", "projects: {file: matrice.csv}")
+    scenario = scenario.replace("subsidies: {file: projets.xlsx, sheet: Subventions}\n", "")
+    (folder / "scenario.yaml").write_text(scenario, encoding="utf-8")
+    (folder / "aides.yaml").write_text(
+        "extends: scenario.yaml\nprojects:\n  - id: creche-gare\n    subsidies: [{name: CAF, per_unit: 17000, "
+        "kind: creche}]\n",
+        encoding="utf-8",
+    )
+    done = run_cli("validate", folder / "aides.yaml")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"warning: {folder / 'matrice.csv'}:1: projects: the column 'Couleur' is not a field: kept as a "
+        "description of each row"
+    ]
+    out = tmp_path / "resultats"
+    done = run_cli("solve", folder / "aides.yaml", "--out", out, "--report", "xlsx", "--quiet")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    rows = [[c.value for c in row] for ws in book.worksheets for row in ws.iter_rows()]
+    header = next(r for r in rows if "Couleur" in r)
+    line = next(r for r in rows if "ext-centre" in r and len(r) == len(header))
+    assert [line[header.index(k)] for k in ("Adresse", "N° AP", "Couleur")] == ["3 rue Haute", "AP-12", "vert"]
+    plan = ppi.open_result(out)
+    assert {p.id: (p.cost, p.district, p.aid) for p in plan.scenario.projects} == {
+        "ext-centre": (1_200_000, "centre", 0.0),
+        "creche-gare": (2_400_000, "gare", 510_000),
+    }
