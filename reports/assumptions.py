@@ -80,13 +80,17 @@ def after_horizon_text(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     if rule == "tail" and tail:
         envelopes = sorted({round(float(scenario.envelope[y]), 2) for y in tail})
         amount = " / ".join(fmt.meur(v) for v in envelopes)
-        how = t["after.tail"].format(envelope=amount, first=tail[0], last=tail[-1])
+        how = t["after.tail"].format(envelope=amount, span=_span(tail))
         beyond = sum(v for y, v in after.items() if y > tail[-1])
         if beyond > 0.005:
             how += t["after.beyond"].format(amount=fmt.meur(beyond), last=tail[-1])
     else:
         how = t["after.open"]
     return t["after.line"].format(end=end, amount=fmt.meur(sum(after.values())), items=items, how=how)
+
+
+def _span(years: tuple[int, ...]) -> str:
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
 
 
 def _list_sep(lang: str) -> str:
@@ -250,7 +254,7 @@ def assumption_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     tail = tail_years(scenario)
     if rule == "tail" and tail:
         envelopes = _list_sep(lang).join(f"{y}{fmt.colon}{fmt.meur(scenario.envelope[y])}" for y in tail)
-        end_text = t["a.end.tail"].format(end=end, n=len(tail), first=tail[0], last=tail[-1], envelopes=envelopes)
+        end_text = t["a.end.tail"].format(end=end, n=len(tail), span=_span(tail), envelopes=envelopes)
     else:
         end_text = t[f"a.end.{'complete' if rule == 'complete' else 'open'}"].format(end=end)
     rows.append(Row("end_rule", t["a.end"], end_text))

@@ -521,7 +521,7 @@ TEXT: dict[str, dict[str, str]] = {
         "after_ppi": "au-delà",
         "after.none": "Aucun CP après {end} : toutes les dépenses des opérations retenues tombent dans l'horizon.",
         "after.line": "Au-delà de {end} : {amount} de CP restant à financer ({items}), {how}.",
-        "after.tail": "imputés aux enveloppes prolongées de {envelope} par an ({first}–{last})",
+        "after.tail": "imputés aux enveloppes prolongées de {envelope} par an ({span})",
         "after.beyond": ", dont {amount} après {last} imputés à aucune enveloppe",
         "after.open": "imputés à aucune enveloppe (règle de fin d'horizon : ouverte)",
         "maturity.note": (
@@ -550,7 +550,7 @@ TEXT: dict[str, dict[str, str]] = {
         "a.horizon_text": "{start}–{end} ({n} ans) ; un projet démarre au plus tard en {end}",
         "a.end": "Fin de l'horizon",
         "a.end.tail": (
-            "{n} années de prolongation ({first}–{last}) : les CP restants sont imputés à des enveloppes qui "
+            "{n} années de prolongation ({span}) : les CP restants sont imputés à des enveloppes qui "
             "prolongent celle de {end} ({envelopes}), les besoins continuent de compter, aucun projet n'y démarre"
         ),
         "a.end.complete": "chaque projet retenu paie tous ses CP et est livré au plus tard en {end}",
@@ -656,6 +656,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ch.demand": "{kind} : demande par quartier et capacité existante ({unit})",
         "ch.capacity": "capacité",
         "ch.gap": "{kind} : demande − capacité (rouge : manque)",
+        "ch.observed_title": "Élèves observés et prévus par quartier (trait plein : années observées ; "
+        "tirets : prévision)",
+        "ch.observed": "observé",
+        "ch.forecast": "prévu",
+        "ch.pupils": "élèves",
     },
     "en": {
         # The HTML pages (reports/html_plan.py, reports/html_compare.py, reports/charts.py); several are shared with
@@ -1154,7 +1159,7 @@ TEXT: dict[str, dict[str, str]] = {
         "after_ppi": "after the PPI",
         "after.none": "No CP after {end}: all the spending of the chosen operations falls within the horizon.",
         "after.line": "After {end}: {amount} of CP still to finance ({items}), {how}.",
-        "after.tail": "charged to prolonged envelopes of {envelope} a year ({first}–{last})",
+        "after.tail": "charged to prolonged envelopes of {envelope} a year ({span})",
         "after.beyond": ", of which {amount} after {last} charged to no envelope",
         "after.open": "charged to no envelope (horizon end rule: open)",
         "maturity.note": (
@@ -1181,7 +1186,7 @@ TEXT: dict[str, dict[str, str]] = {
         "a.horizon_text": "{start}–{end} ({n} years); a project starts in {end} at the latest",
         "a.end": "Horizon end",
         "a.end.tail": (
-            "{n} tail years ({first}–{last}): the remaining CP are charged to envelopes that continue the {end} one "
+            "{n} tail years ({span}): the remaining CP are charged to envelopes that continue the {end} one "
             "({envelopes}), demand keeps counting, no project starts in them"
         ),
         "a.end.complete": "every chosen project pays all its CP and is delivered by {end}",
@@ -1286,5 +1291,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ch.demand": "{kind}: demand by quartier and existing capacity ({unit})",
         "ch.capacity": "capacity",
         "ch.gap": "{kind}: demand − capacity (red: shortage)",
+        "ch.observed_title": "Pupils observed and forecast per quartier (solid: observed years; dashed: forecast)",
+        "ch.observed": "observed",
+        "ch.forecast": "forecast",
+        "ch.pupils": "pupils",
     },
 }
