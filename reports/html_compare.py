@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from models.plan import PLAN_STATUSES
+from reports.assumptions import maturity_text
 from reports.charts import VARIANT_COLOURS, comparison_spending_chart, comparison_unmet_chart
 from reports.compare import Comparison
 from reports.html_base import (
@@ -56,6 +57,8 @@ def comparison_html(comparison: Comparison, lang: str = "fr") -> str:
     note = not_comparable_text(comparison, lang)
     if note:
         intro += f'\n<p class="message" data-key="not-comparable">{esc(note)}</p>'
+    maturity = dict.fromkeys(maturity_text(e.scenario, lang) for e in comparison.entries)  # one if all alike
+    intro += "".join(f'\n<p class="note" data-key="maturity-note">{esc(m)}</p>' for m in maturity)
     sections = [
         ("synthese", t["summary"], intro + "\n" + _cmp_summary_table(comparison, fmt)),
         (

@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from reports.assumptions import maturity_text
 from reports.compare import Comparison
 from reports.html_base import Fmt
 from reports.words import not_comparable_text
@@ -142,6 +143,7 @@ def _summary_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants
         rows.append([_indicator(r["indicator"], vs.kinds, t), unit, *values, vs.yes if r["differs"] else vs.no])
     note = not_comparable_text(comparison, t.lang)
     notes = [[Cell(note, font=WARN_FONT)]] if note else []
+    notes += [[m] for m in dict.fromkeys(maturity_text(e.scenario, t.lang) for e in comparison.entries)]
     write_table(
         wb.create_sheet(t("summary")), t("t.csummary"), columns, rows, freeze_cols=2, footer=vs.footer, notes=notes
     )
