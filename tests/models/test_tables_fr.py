@@ -172,7 +172,8 @@ def test_two_columns_for_one_field_are_refused(tmp_path):
 
 
 def test_french_headers_in_demand_and_capacity_tables(tmp_path):
-    (tmp_path / "besoins.csv").write_text("Quartier;Type;Année;Valeur\ncentre;maternelle;2026;12,5\n", "utf-8")
+    text = "Quartier;Type;Année;Valeur;Source\ncentre;maternelle;2026;12,5;rectorat\n"
+    (tmp_path / "besoins.csv").write_text(text, "utf-8")
     text = SCENARIO.replace(
         "demand:\n  - {district: centre, kind: maternelle, year: 2026, value: 12}\n"
         "  - {district: nord, kind: creche, year: 2026, value: 40}\n",
@@ -183,6 +184,7 @@ def test_french_headers_in_demand_and_capacity_tables(tmp_path):
     assert "demand: {file: besoins.csv}" in path.read_text()
     scenario = load_scenario(path)
     assert scenario.demand[("centre", "maternelle", 2027)] == 12.5
+    assert scenario.warnings == (f"{tmp_path / 'besoins.csv'}:1: demand: the column 'Source' is not read",)
 
 
 def test_attributes_may_be_written_in_yaml_and_merge_with_an_overlay(tmp_path):
