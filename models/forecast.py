@@ -350,12 +350,13 @@ def under_3(childcare: ChildcareForecast, series: Mapping[int, float], year: int
     return _extended(series, year, childcare.trend)
 
 
-def forecast_demand(spec: ScenarioSpec) -> list[ForecastRow]:
-    """Derived demand for every district, forecast kind and horizon year (empty without a forecast)."""
+def forecast_demand(spec: ScenarioSpec, years: tuple[int, ...] | None = None) -> list[ForecastRow]:
+    """Derived demand for every district, forecast kind and horizon year, or the `years` given (`ppi demand`
+    draws the forecast from the base year); empty without a forecast."""
     fc = spec.forecast
     if fc is None:
         return []
-    years = tuple(range(spec.horizon.start, spec.horizon.end + 1))
+    years = years if years is not None else tuple(range(spec.horizon.start, spec.horizon.end + 1))
     rep = {d.id: d.rep for d in spec.districts}
     new = housing_children(fc.housing, years)
     rows: list[ForecastRow] = []

@@ -574,6 +574,48 @@ def demand_chart(scenario: Scenario, lang: str = "fr") -> bytes:
     return buffer.getvalue()
 
 
+def observed_chart(scenario: Scenario, lang: str = "fr") -> bytes:
+    """PNG: one panel per quartier and kind, the observed pupils (solid, dots) and the forecast pupils (dashed),
+    so that a forecast can be judged against the years it comes from."""
+    import matplotlib
+
+    t, fmt = _png_words(lang)
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from reports.demand import observed_table
+
+    table = observed_table(scenario)
+    kinds = list(dict.fromkeys(table["kind"]))
+    districts = [d for d in scenario.districts if d in set(table["district"])]
+    names = district_names(scenario)
+    fig, axes = plt.subplots(
+        len(districts), len(kinds), figsize=(4.6 * len(kinds), 2.4 * len(districts) + 0.8), squeeze=False
+    )
+    for i, d in enumerate(districts):
+        for j, k in enumerate(kinds):
+            ax = axes[i][j]
+            rows = table[(table["district"] == d) & (table["kind"] == k)].sort_values("year")
+            seen = rows[rows["observed_pupils"].notna()]
+            ahead = rows[rows["pupils"].notna()]
+            ax.plot(seen["year"], seen["observed_pupils"], "o-", color="#1f4e79", label=t["ch.observed"])
+            ax.plot(ahead["year"], ahead["pupils"], "--", color="#c55a11", label=t["ch.forecast"])
+            ax.set_title(f"{names.get(d, d)} — {kind_label(scenario, k)}", fontsize=9)
+            ax.yaxis.set_major_formatter(_axis_formatter(fmt, 0))
+            ax.set_ylabel(t["ch.pupils"], fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.set_ylim(bottom=0)
+            if i == 0 and j == 0:
+                ax.legend(fontsize=7, loc="lower left")
+    fig.suptitle(_wrapped(t["ch.observed_title"], 110), fontsize=10)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def _wrapped(title: str, width: int) -> str:
     """A chart title on as many lines as it needs to fit its axes (`width` characters at font size 10),
     instead of being clipped at the figure's edge."""

@@ -25,3 +25,75 @@ def test_a_long_chart_title_is_wrapped_not_clipped():
     wrapped = _wrapped(title, 60)
     assert "\n" in wrapped and max(len(line) for line in wrapped.splitlines()) <= 60
     assert wrapped.replace("\n", " ") == title
+
+
+# ------------------------------------------------------------------------------------ observed years, schools
+
+
+def _aged(tmp_path=None):
+    from tests.models.test_forecast import pupils, scenario_data
+
+    data = scenario_data(
+        {
+            "school": {
+                "base_year": 2024,
+                "rounding": "none",
+                "pupils": [pupils("a", "maternelle", 220, -0.1)],
+                "trend_damping": 0.5,
+                "private_share": {2024: 0.2},
+                "observed": [
+                    {"district": "a", "kind": "maternelle", "year": 2023, "pupils": 240, "classes": 11},
+                    {"district": "a", "kind": "maternelle", "year": 2024, "pupils": 220, "classes": 10},
+                ],
+            }
+        }
+    )
+    data["schools"] = [
+        {"school": "s1", "district": "a", "kind": "maternelle", "classes": 6, "site_limit": 8, "pupils": 120},
+        {"school": "s2", "district": "a", "kind": "maternelle", "classes": 4, "pupils": 100, "name": "École 2"},
+    ]
+    data["projects"] = [
+        {"id": "ext-s1", "district": "a", "capacity": {"maternelle": 2}, "cost": 1e6, "profile": [1], "delivery_lag": 0,
+         "school": "s1"},
+    ]  # fmt: skip
+    return scenario_from_dict(data, source="<test>")
+
+
+def test_observed_table_meets_the_forecast_at_the_base_year():
+    from reports.demand import observed_table
+
+    table = observed_table(_aged())
+    table = table[table["district"] == "a"].set_index("year")
+    assert list(table["phase"]) == ["observed", "both"] + ["forecast"] * 6  # 2023, 2024, then 2025-2030
+    assert table.loc[2024, "observed_pupils"] == 220 and table.loc[2024, "pupils"] == 220
+    # 2025: × 0.9; 2026: × 0.9 × 0.95 = 0.855 (damped by 0.5): 188.1 pupils, 188.1 / 22 classes.
+    assert abs(table.loc[2026, "pupils"] - 188.1) < 1e-9
+    assert abs(table.loc[2026, "classes"] - 188.1 / 22) < 1e-9
+    assert table.loc[2023, "observed_classes"] == 11
+
+
+def test_schools_table_and_the_printout():
+    from reports.demand import schools_table
+
+    s = _aged()
+    table = schools_table(s)
+    first = table[(table["school"] == "s1") & (table["year"] == 2026)].iloc[0]
+    # 188.1 pupils shared 120/220 and 100/220: s1 102.6 pupils, 102.6 / 22 = 4.66 classes (not rounded here).
+    assert abs(first["pupils"] - 188.1 * 120 / 220) < 1e-9
+    assert (first["classes"], first["site_limit"], first["room"], first["extensions"]) == (6, 8, 2, "ext-s1")
+    text = format_demand(s)
+    assert "trend damped by 0.5 a year" in text and "private share 20% in 2024" in text
+    assert "Pupils observed and forecast" in text
+    line = next(x for x in text.splitlines() if x.strip().startswith("a ") and "%" in x)
+    assert "-8.3%" in line  # 240 → 220 in a year
+    assert any(x.strip().startswith("s1") and "ext-s1" in x for x in text.splitlines())
+
+
+def test_the_observed_chart_is_a_png_in_french_by_default(tmp_path):
+    from reports.charts import observed_chart
+    from reports.demand import write_demand
+
+    png = observed_chart(_aged())
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    out = write_demand(tmp_path / "d", _aged())
+    assert {"observed.csv", "schools.csv", "observed.png", "demand.png"} <= {p.name for p in out.iterdir()}
