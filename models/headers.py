@@ -45,6 +45,17 @@ _PROJECT_ALIASES: dict[str, tuple[str, ...]] = {
     "fctva_eligible": ("éligible fctva", "part éligible fctva", "éligibilité fctva"),
     "operating_cost": ("coût de fonctionnement", "frais de fonctionnement", "fonctionnement annuel"),
     "shift": ("décalage",),
+    "school": ("école", "école concernée", "école étendue", "uai"),
+}
+_SCHOOL_ALIASES: dict[str, tuple[str, ...]] = {
+    "school": ("école", "uai", "numéro de l'école", "numéro uai", "établissement"),
+    "district": ("quartier", "secteur", "secteur scolaire"),
+    "kind": ("type", "nature", "niveau"),
+    "classes": ("nombre de classes", "classes ouvertes"),
+    "site_limit": ("limite du site", "capacité du site", "classes au plus", "classes maximum"),
+    "closes": ("fermeture", "année de fermeture", "fermée en"),
+    "pupils": ("élèves", "effectifs", "nombre d'élèves"),
+    "name": ("nom", "nom de l'école", "dénomination"),
 }
 _SUBSIDY_ALIASES: dict[str, tuple[str, ...]] = {
     "project": ("projet", "identifiant", "identifiant projet", "équipement", "opération"),
@@ -66,6 +77,7 @@ HEADER_ALIASES: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("subsidies",): _SUBSIDY_ALIASES,
     ("demand",): _ROW_ALIASES,
     ("capacity",): _ROW_ALIASES,
+    ("schools",): _SCHOOL_ALIASES,
 }
 # Descriptive columns a project matrix is expected to hold: kept as attributes without a warning (any other
 # column that is not a field is kept too, with a warning: it may be a field's header mistyped).
@@ -289,7 +301,16 @@ _FRENCH = re.compile(
     \s*(?P<unit>€|eur|euros?|%)?""",
     re.X | re.I,
 )
-_SCALES = {"k": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "md": 1e9, "mds": 1e9, "milliard": 1e9}
+_SCALES = {
+    "k": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "md": 1e9,
+    "mds": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+}
 
 
 def french_number(text: str, *, decimal_comma: bool, share: bool) -> Any:
@@ -314,9 +335,9 @@ def french_number(text: str, *, decimal_comma: bool, share: bool) -> Any:
     if decimals is not None and separator == "," and len(decimals) == 3 and not decimal_comma and not scale:
         return RefusedNumber(
             text,
-            f"'{text}' is ambiguous: {digits},{decimals} with a decimal comma, or {digits}{decimals} with an "
-            f"English thousands separator? Write {digits}{decimals} or {digits},{decimals.rstrip('0') or '0'} "
-            "in a file separated by ';'",
+            f"'{text}' is ambiguous: {digits}.{decimals} written with a decimal comma, or {digits}{decimals} with an "
+            f"English thousands separator? Write {digits}{decimals}, or {digits},{decimals.rstrip('0') or '0'} "
+            f"for {digits}.{decimals.rstrip('0') or '0'}",
         )
     if separator == "." and " " in match["digits"].replace("\u00a0", " ").replace("\u202f", " "):
         return RefusedNumber(

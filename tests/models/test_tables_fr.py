@@ -210,6 +210,7 @@ def test_attributes_may_be_written_in_yaml_and_merge_with_an_overlay(tmp_path):
         ("1\u202f800\u00a0000 €", False, 1_800_000),
         ("2,5", False, 2.5),
         ("300 k€", False, 300_000),
+        ("1,2 milliards €", False, 1.2e9),
         ("1 800 000,50 €", False, 1_800_000.5),
         ("12 %", True, 0.12),
         ("12,5%", True, 0.125),
@@ -225,8 +226,8 @@ def test_french_numbers_are_read(text, share, expected):
     "text, share, reason",
     [
         ("12 %", False, "'12 %' is a percentage, but this column is not a share: write the number"),
-        ("1,800", False, "'1,800' is ambiguous: 1,800 with a decimal comma, or 1800 with an English thousands "
-         "separator? Write 1800 or 1,8 in a file separated by ';'"),
+        ("1,800", False, "'1,800' is ambiguous: 1.800 written with a decimal comma, or 1800 with an English "
+         "thousands separator? Write 1800, or 1,8 for 1.8"),
         ("1,8 M€ HT", False, "'1,8 M€ HT' is not a number the tool can read: write it as 1800000, 1 800 000 €, "
          "1,8 M€ or 12 %"),
         ("450 000 €", True, "'450 000 €' is an amount in euros, but this column is a share (0 to 1, or 12 %)"),
