@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="write a ready-to-fill scenario (scenario.yaml, project matrix, tables)")
     i.add_argument("folder", help="a new or empty folder")
     i.add_argument("--name", help="the commune's name (default: the folder's)")
-    i.add_argument("--districts", default="centre,nord,sud", help="quartier ids, comma separated")
+    i.add_argument("--districts", default="centre,nord,sud", help="quartiers (names or ids), comma separated")
     i.add_argument("--start", type=int, help="first year planned (default: next year)")
     i.add_argument("--end", type=int, help="last year planned (default: start + 9)")
 

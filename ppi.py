@@ -745,11 +745,12 @@ def init(
     """A ready-to-fill scenario written into `folder` (new or empty; anything else is refused): a commented
     scenario.yaml, the project matrix projets.xlsx (French headers, drop-down lists, one example row, a
     subsidies sheet), besoins.csv and capacites.csv (models/starter.py). It validates and solves as written.
+    `districts` are quartier names or ids: each gets an id without accents or spaces (`Gare Nord` -> gare-nord).
     `start` defaults to next year, `end` to nine years later. Returns the files written."""
     import datetime
     import re
 
-    from models.spec import INVISIBLE
+    from models.headers import fold
     from models.starter import starter_files
     from results import OutputError, write_file
 
@@ -758,11 +759,12 @@ def init(
         raise OutputError(f"{folder} is a file: give a new or empty folder for the scenario")
     if folder.is_dir() and any(folder.iterdir()):
         raise OutputError(f"{folder} is not empty: ppi init writes a new scenario into a new or empty folder only")
-    quartiers = [d.strip() for d in districts if d.strip()]
-    bad = [d for d in quartiers if not re.fullmatch(r"[^\s,;|" + INVISIBLE + "]+", d)]
-    if bad or not quartiers or len(set(quartiers)) < len(quartiers):
-        why = f"'{bad[0]}' holds a space, a comma, a ';' or a '|'" if bad else "give each once, at least one"
-        raise OutputError(f"quartier ids: {why}")
+    typed = [d.strip() for d in districts if d.strip()]
+    quartiers = {re.sub(r"[^a-z0-9]+", "-", fold(d)).strip("-"): d for d in typed}  # id -> name as typed
+    if not typed or "" in quartiers or len(quartiers) < len(typed):
+        raise OutputError(
+            f"quartiers: give at least one, each once, with a letter or a digit (got {', '.join(typed) or 'none'})"
+        )
     first = start if start is not None else datetime.date.today().year + 1
     last = end if end is not None else first + 9
     if not 1900 <= first <= last <= 2200 or last - first > 60:

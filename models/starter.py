@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from models.defaults import DEFAULT_COMPETENCES, DEFAULT_MATURITY_LEVELS
 
@@ -32,12 +32,15 @@ PROJECT_HEADERS = (
 SUBSIDY_HEADERS = ("Projet", "Financeur", "Montant", "Taux", "Par place", "Nature", "Versement")
 
 
-def _yaml(name: str, districts: Sequence[str], start: int, end: int) -> str:
+def _yaml(name: str, districts: Mapping[str, str], start: int, end: int) -> str:
     def quoted(text: str) -> str:  # any text as a YAML scalar (a JSON string is one)
         return json.dumps(text, ensure_ascii=False)
 
-    label = {d: "-".join(w.capitalize() for w in d.replace("_", " ").split("-")) for d in districts}
-    quartiers = "\n".join(f"  - {{id: {quoted(d)}, name: {quoted(label[d])}}}" for d in districts)
+    def label(d: str) -> str:  # an id typed as the name: capitalised
+        typed = districts[d]
+        return "-".join(w.capitalize() for w in typed.split("-")) if typed == d else typed
+
+    quartiers = "\n".join(f"  - {{id: {quoted(d)}, name: {quoted(label(d))}}}" for d in districts)
     kinds = "\n".join(f"  {k + ':':13}{{unit: {u}, weight: {w}, name: {n}}}" for k, u, w, n in KINDS)
     return f"""\
 # {name} — PPI {start}-{end}: a scenario written by `ppi init`. Replace the example values, then check it with
@@ -162,13 +165,14 @@ def _table(districts: Sequence[str], start: int, values: dict[str, float]) -> by
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def starter_files(name: str, districts: Sequence[str], start: int, end: int) -> dict[str, bytes]:
-    """File name -> content of a new scenario for `districts` over `start`..`end` (see the module docstring)."""
+def starter_files(name: str, districts: Mapping[str, str], start: int, end: int) -> dict[str, bytes]:
+    """File name -> content of a new scenario for `districts` (id -> name) over `start`..`end` (see the module
+    docstring)."""
     if not districts:
         raise ValueError("give at least one quartier")
     return {
         "scenario.yaml": _yaml(name, districts, start, end).encode("utf-8"),
-        "projets.xlsx": _workbook(districts, start),
-        "besoins.csv": _table(districts, start, {"maternelle": 10, "elementaire": 16, "creche": 60}),
-        "capacites.csv": _table(districts, start, {"maternelle": 9, "elementaire": 15, "creche": 40}),
+        "projets.xlsx": _workbook(list(districts), start),
+        "besoins.csv": _table(list(districts), start, {"maternelle": 10, "elementaire": 16, "creche": 60}),
+        "capacites.csv": _table(list(districts), start, {"maternelle": 9, "elementaire": 15, "creche": 40}),
     }

@@ -136,17 +136,19 @@ def test_init_refuses_a_file_or_a_folder_that_is_not_empty(tmp_path, capsys, wha
 def test_init_into_an_empty_folder_and_bad_quartier_ids(tmp_path, capsys):
     (tmp_path / "vide").mkdir()
     assert run(["init", tmp_path / "vide", "--start", "2026"], capsys)[0] == 0
-    code, out, err = run(["init", tmp_path / "w", "--districts", "centre,gare nord"], capsys)
-    assert (code, err.strip()) == (1, "error: quartier ids: 'gare nord' holds a space, a comma, a ';' or a '|'")
+    code, out, err = run(["init", tmp_path / "w", "--districts", "Gare Nord,gare-nord"], capsys)
+    assert (code, err.strip()) == (
+        1, "error: quartiers: give at least one, each once, with a letter or a digit (got Gare Nord, gare-nord)",
+    )  # fmt: skip
     assert not Path(tmp_path / "w").exists()
 
 
 def test_names_and_ids_that_yaml_would_misread_are_written_quoted(tmp_path):
-    ppi.init(tmp_path / "v", name="Ville: #1 & co", districts=["*centre", "nord-est"], start=2026)
+    ppi.init(tmp_path / "v", name="Ville: #1 & co", districts=["Gare: Nord", "nord-est", "Île #2"], start=2026)
     scenario = ppi.load(tmp_path / "v" / "scenario.yaml")
     assert scenario.name == "Ville: #1 & co — PPI 2026-2035"
-    assert scenario.districts == ("*centre", "nord-est")
-    assert [d.name for d in scenario.spec.districts] == ["*centre", "Nord-Est"]
+    assert scenario.districts == ("gare-nord", "nord-est", "ile-2")  # ids from the names typed
+    assert [d.name for d in scenario.spec.districts] == ["Gare: Nord", "Nord-Est", "Île #2"]
 
 
 def test_a_matrix_exported_by_excel_and_an_overlay_solve_as_a_user_runs_them(tmp_path):
