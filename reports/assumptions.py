@@ -103,6 +103,19 @@ def span_text(scenario: Scenario) -> str:
     return f"{years[0]}–{years[-1]}"
 
 
+def folded_aid_text(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
+    """When the chosen projects receive no subsidy but some have aid folded into their city share (a
+    competence's `city_share` < 1), the sentence that says so instead of "0 €"; else ""."""
+    chosen = [scenario.project[str(p)] for p in ev.projects.loc[ev.projects["chosen"], "project"]]
+    if any(p.aid > 0 for p in chosen):
+        return ""
+    folded = [p for p in chosen if p.city_share < 1.0]
+    if not folded:
+        return ""
+    shares = ", ".join(_pct(s, fmt.lang) for s in sorted({round(p.city_share, 4) for p in folded}))
+    return PAGE_TEXT[fmt.lang]["folded_aid"].format(n=len(folded), shares=shares)
+
+
 # ------------------------------------------------------------------------------------------ maturity
 
 

@@ -390,6 +390,9 @@ def _spending_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     rows.append(total)
     parts.append(html_table(head, rows, row_classes=[""] * (len(rows) - 1) + ["total"]))
     notes = [hyp.after_horizon_text(scenario, ev, fmt)]
+    folded = hyp.folded_aid_text(scenario, ev, fmt)  # the receipts hold no subsidy: say why
+    if folded and with_receipts:
+        notes.append(f"{t['subsidies_col']}{fmt.colon}{folded}.")
     tot = scenario.total_envelope
     if tot is not None:
         used = float(b.loc[b["year"].between(tot.start, tot.end), "charged"].sum())

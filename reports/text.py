@@ -632,6 +632,10 @@ TEXT: dict[str, dict[str, str]] = {
         "subsidies_col": "Subventions",
         "net_cost": "Coût net",
         "city_share_note": "part ville {share}",
+        "folded_aid": (
+            "aucune subvention inscrite, les aides de {n} opérations retenues étant intégrées à leur part ville "
+            "({shares})"
+        ),
         "nominal_note": " ; nominal (toutes les places livrées) : {nominal}",
         "span_unit": "{unit} × années, {span}",
         "spent_span": "Dépenses {span} (CP)",
@@ -1267,6 +1271,9 @@ TEXT: dict[str, dict[str, str]] = {
         "subsidies_col": "Subsidies",
         "net_cost": "Net cost",
         "city_share_note": "city share {share}",
+        "folded_aid": (
+            "no subsidy entered, the aid of {n} chosen operations being folded into their city share ({shares})"
+        ),
         "nominal_note": "; nominal (every place delivered): {nominal}",
         "span_unit": "{unit} × years, {span}",
         "spent_span": "Spending {span} (CP)",

@@ -134,8 +134,10 @@ def _summary_rows(
     end = hyp.horizon_end(scenario)
     rows.append([t("wb.after", end=end), Cell(money(sum(after.values())), MONEY), "€"])
     rows.append(["", hyp.after_horizon_text(scenario, ev, fmt), ""])
+    folded = hyp.folded_aid_text(scenario, ev, fmt)  # aid folded into the city share: said, never "0 €"
+    subsidies = Cell(money(budget["subsidies"].sum()), MONEY)
     rows += [
-        [t("subsidies"), Cell(money(budget["subsidies"].sum()), MONEY), "€"],
+        [t("subsidies"), folded, ""] if folded else [t("subsidies"), subsidies, "€"],
         [t("fctva"), Cell(money(budget["fctva"].sum()), MONEY), "€"],
         [t("wb.net"), Cell(money(budget["net_effort"].sum()), MONEY), "€"],
     ]
@@ -296,6 +298,9 @@ def _budget_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, n
         total.append(money(sum(r[9] for r in rows)))
     total += [None, charged_total / envelope if envelope else None]
     notes = [[hyp.after_horizon_text(scenario, ev, Fmt(t.lang))]]
+    folded = hyp.folded_aid_text(scenario, ev, Fmt(t.lang))
+    if folded:
+        notes.append([f"{t('subsidies_col')}{Fmt(t.lang).colon}{folded}"])
     write_table(ws, t("t.budget", name=name), columns, rows, [total], freeze_cols=1, footer=name, notes=notes)
 
 

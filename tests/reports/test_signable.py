@@ -17,7 +17,14 @@ import pytest
 from openpyxl import load_workbook
 
 import ppi
-from reports.assumptions import after_horizon, horizon_end, horizon_years, maturity_text, override_text
+from reports.assumptions import (
+    after_horizon,
+    assumption_rows,
+    horizon_end,
+    horizon_years,
+    maturity_text,
+    override_text,
+)
 from reports.html_compare import comparison_html
 from reports.html_plan import plan_html
 from reports.text import TEXT
@@ -311,6 +318,18 @@ def test_the_workbook_ppi_sheet_has_net_cost_and_no_zero_subsidy_for_folded_aid(
             assert r[net] == pytest.approx(r[ap] - r[sub] - r[fctva], abs=0.02)
 
 
+def test_no_zero_subsidy_where_aid_is_folded_into_the_city_share(dom, written, variant):
+    """The example enters no subsidy: its partners' aid is folded into the competences' city shares. The
+    reports say so instead of "Subventions 0 €"."""
+    assert variant.evaluation.receipts["subsidies"].sum() == 0
+    ws = load_workbook(written / "report.xlsx")["Synthèse"]
+    values = {r[0]: r[1] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if r[0]}
+    said = values["Subventions perçues sur l'horizon"]
+    assert isinstance(said, str) and said.startswith("aucune subvention inscrite, les aides de ")
+    [(section, _)] = dom.find("section", id="depenses")
+    assert "intégrées à leur part ville" in dom.text(section)
+
+
 # ------------------------------------------------------------------------------------------------ maturity
 
 
@@ -393,3 +412,72 @@ def test_no_float_dust_in_the_tables_and_the_workbook(rennes):
     for sheet in ("Transferts", "Besoins non satisfaits", "PPI"):
         values = [c for r in book[sheet].iter_rows(min_row=FIRST_ROW, values_only=True) for c in r]
         assert [v for v in values if _dusty(v)] == [], sheet
+
+
+# ------------------------------------------------------------------------------------------------ end rules
+
+
+def _late_school(end_rule: str, **extra: Any) -> Any:
+    """2026-2028, 10 M€ a year; a committed 2 M€ school started in 2028 pays half its cost in 2029."""
+    from tests.helpers import make_scenario, project
+
+    late = project("late", status="committed", start=2028, cost=2.0e6, profile=[0.5, 0.5], delivery_lag=1)
+    return make_scenario(end_rule=end_rule, projects=[late], **extra)
+
+
+@pytest.mark.parametrize(
+    ("end_rule", "how_fr", "how_en"),
+    [
+        (
+            "open",
+            "imputés à aucune enveloppe (règle de fin d'horizon : ouverte)",
+            "charged to no envelope (horizon end rule: open)",
+        ),
+        (
+            "tail",
+            "imputés aux enveloppes prolongées de 10,00 M€ par an (2029)",
+            "charged to prolonged envelopes of 10.00 M€ a year (2029)",
+        ),
+    ],
+)
+def test_what_falls_after_the_horizon_by_hand(end_rule, how_fr, how_en):
+    """Half of the late school's 2 M€, 1 M€, is paid in 2029, after the PPI's last year (2028): the reports say
+    so per year and per project, with the rule in words."""
+    from models.evaluate import evaluate_plan
+    from reports.html_base import Fmt
+    from reports.html_ppi import apcp_html
+
+    scenario = _late_school(end_rule, **({"tail_years": 1} if end_rule == "tail" else {}))
+    assert horizon_end(scenario) == 2028
+    ev = evaluate_plan(scenario, {"late": 2028})
+    assert after_horizon(ev, scenario) == {2029: pytest.approx(1.0e6)}
+    from reports.assumptions import after_horizon_text
+
+    fr = after_horizon_text(scenario, ev, Fmt("fr")).replace("\u00a0", " ").replace("\u202f", " ")
+    assert fr == f"Au-delà de 2028 : 1,00 M€ de CP restant à financer (2029 : 1,00 M€), {how_fr}."
+    en = after_horizon_text(scenario, ev, Fmt("en")).replace("\u00a0", " ")
+    assert en == f"After 2028: 1.00 M€ of CP still to finance (2029: 1.00 M€), {how_en}."
+    page = Page(apcp_html(scenario, ev, Fmt("fr")))
+    values = {a["data-key"]: float(a["data-value"]) for _, a in page.find("span") if "data-value" in a}
+    assert values == {
+        "apcp.late.ap": pytest.approx(2.0e6),
+        "apcp.late.2028": pytest.approx(1.0e6),
+        "apcp.late.after": pytest.approx(1.0e6),
+        "apcp.late.net": pytest.approx(2.0e6),
+    }
+
+
+def test_nothing_after_the_horizon_with_the_complete_rule():
+    """With the rule 'complete' every CP falls within the PPI: the reports say there is none after it."""
+    from models.evaluate import evaluate_plan
+    from reports.assumptions import after_horizon_text
+    from reports.html_base import Fmt
+    from tests.helpers import make_scenario, project
+
+    school = project("school", cost=2.0e6, profile=[0.5, 0.5], delivery_lag=1)
+    scenario = make_scenario(end_rule="complete", projects=[school])
+    assert scenario.project["school"].latest == 2027  # its last CP falls in 2028
+    ev = evaluate_plan(scenario, {"school": 2027})
+    assert after_horizon_text(scenario, ev, Fmt("fr")).startswith("Aucun CP après 2028")
+    rows = {r.key: r.value for r in assumption_rows(scenario, Fmt("fr"))}
+    assert rows["end_rule"] == "chaque projet retenu paie tous ses CP et est livré au plus tard en 2028"
