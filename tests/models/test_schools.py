@@ -213,3 +213,22 @@ def test_rennes_schools_roll_up_to_its_sector_totals():
         assert sum(b.share for b in mine) == pytest.approx(1)
         given = next(c.value for c in base.spec.capacity if (c.district, c.kind) == (r.district, r.kind))
         assert sum(b.classes for b in mine) == given  # the existing capacity adds the changes of the scenario
+
+
+def test_schools_table_with_french_headers(tmp_path: Path):
+    import yaml
+
+    (tmp_path / "ecoles.csv").write_text(
+        "École;Quartier;Type;Nombre de classes;Limite du site;Fermeture;Élèves;Nom\n"
+        "0350001A;a;maternelle;3;9;;60;École A\n"
+        "0350001A;a;elementaire;5;9;;110;École A\n"
+        "0350002B;a;maternelle;2;;2028;40;Petite école\n",
+        encoding="utf-8",
+    )
+    d = data()
+    d["schools"] = {"file": "ecoles.csv"}
+    d["projects"] = [project("ext-a", district="a", capacity={"elementaire": 1}, school="0350001A")]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    s = load_scenario(tmp_path / "s.yaml")
+    assert existing(s, "a", "maternelle") == [5, 5, 3, 3, 3]
+    assert s.spec.schools[0].site_limit == 9 and s.spec.schools[2].closes == 2028
