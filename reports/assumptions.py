@@ -35,22 +35,22 @@ class Row:
 
 def horizon_end(scenario: Scenario) -> int:
     """The PPI's last year (last possible start)."""
-    return int(getattr(scenario, "horizon_end", 0) or scenario.years[-1])
+    return scenario.horizon_end
 
 
 def tail_years(scenario: Scenario) -> tuple[int, ...]:
     """The modelled years after the PPI (rule 'tail'), possibly none."""
-    end = horizon_end(scenario)
-    return tuple(y for y in scenario.years if y > end)
+    return scenario.tail
 
 
 def horizon_years(scenario: Scenario) -> tuple[int, ...]:
-    end = horizon_end(scenario)
-    return tuple(y for y in scenario.years if y <= end)
+    """The PPI's years, which the headline figures cover."""
+    return scenario.horizon_years
 
 
 def end_rule(scenario: Scenario) -> str:
-    return str(getattr(scenario, "end_rule", "open") or "open")
+    """What happens after the horizon: 'tail', 'complete' or 'open' (docs/model.md)."""
+    return scenario.end_rule
 
 
 def after_horizon(ev: Evaluation, scenario: Scenario) -> dict[int, float]:
