@@ -692,6 +692,16 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
                     _window_message(r.earliest, r.latest, "this candidate") + "; it is never chosen",
                 )
             )
+        if p.status != ProjectStatus.COMMITTED and p.latest_start is not None and not p.shift:
+            if r.earliest <= r.latest < p.latest_start:
+                rule = f"the end rule '{h.end_rule}'" + (f" with {h.tail_years} tail years" if h.tail_years else "")
+                out.append(
+                    (
+                        ("projects", i, "latest_start"),
+                        f"the window ends in {r.latest}, not {p.latest_start}: under {rule} a later start would "
+                        + ("pay CP after the last tail year" if h.end_rule == "tail" else "end after the horizon"),
+                    )
+                )
         if p.status != ProjectStatus.EXCLUDED and not any(v > 0 for v in p.capacity.values()):
             out.append((("projects", i, "capacity"), "the project adds no capacity"))
     if spec.transfers is not None and not any(d.neighbours for d in spec.districts):

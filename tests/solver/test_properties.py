@@ -52,6 +52,12 @@ def common_settings(n: int):
     )
 
 
+# The horizon end rules (docs/model.md), the default tail most often; an explicit tail may cut windows.
+END_RULES = st.sampled_from(
+    [{}, {}, {}, {"end_rule": "open"}, {"end_rule": "complete"}, {"tail_years": 1}, {"tail_years": 0}]
+)
+
+
 @st.composite
 def scenario_data(draw, transfers: bool = False) -> dict[str, Any]:
     """A random scenario; with `transfers`, always two or three districts that may send demand next door."""
@@ -180,7 +186,7 @@ def scenario_data(draw, transfers: bool = False) -> dict[str, Any]:
 
     return {
         "name": "property",
-        "horizon": {"start": START, "end": end},
+        "horizon": {"start": START, "end": end, **draw(END_RULES)},
         "discount_rate": draw(st.sampled_from([0.0, 0.05, 0.25])),
         "demand_kinds": {k: {"weight": w} for k, w in weights.items()},
         "districts": district_rows,
@@ -323,6 +329,12 @@ def test_strategy_covers_every_feature():
         seen["transfers"] = seen.get("transfers", False) or s.transfers_on
         seen["transfer chain"] = seen.get("transfer chain", False) or len(s.neighbours.get("d1", ())) == 2
         seen["capacity changes"] = seen.get("capacity changes", False) or bool(s.spec.capacity_changes)
+        for rule in ("tail", "complete", "open"):
+            seen[rule] = seen.get(rule, False) or s.end_rule == rule
+        seen["tail years"] = seen.get("tail years", False) or bool(s.tail)
+        seen["CP in the tail"] = seen.get("CP in the tail", False) or any(
+            p.start_years and p.start_years[-1] + len(p.profile) - 1 > s.horizon_end for p in s.projects
+        )
 
     collect()
     assert all(seen.values()), seen
