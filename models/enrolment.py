@@ -56,6 +56,7 @@ CAPACITY_FILE = "capacity.csv"
 UNDER_3_FILE = "petite-enfance.csv"
 OBSERVED_FILE = "effectifs-observes.csv"
 SCHOOLS_FILE = "effectifs-ecoles.csv"
+LEVELS_FILE = "effectifs-niveaux.csv"
 FRAGMENT_FILE = "enrolment.yaml"
 
 # Normalised column name -> field. Both the published headers and the API's ids normalise to these.
@@ -465,6 +466,7 @@ class Enrolment:
     under_3: dict[str, int] = field(default_factory=dict)
     creche_places: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    levels: dict[tuple[str, str, int], int] = field(default_factory=dict)  # (district, CP..CM2, year), hors ULIS
 
     @property
     def mapped_schools(self) -> int:
@@ -581,6 +583,7 @@ def prepare(
     districts = mapping.districts
     mapped = [r for r in selected if r.uai in mapping.district]
     observed: dict[tuple[str, str, int], tuple[int, int, int]] = {}
+    by_level: dict[tuple[str, str, int], int] = {}
     splits: dict[tuple[str, int], dict[str, int]] = {}
     for d in districts:
         for y in years:
@@ -593,6 +596,8 @@ def prepare(
                     sum(r.pupils(ulis)[k] for r in rs),
                     sum(split[r.uai][k] for r in rs),
                 )
+            for i, lv in enumerate(LEVELS):  # the cohort model's observed levels (forecast.school.cohort)
+                by_level[(d, lv, y)] = sum(r.levels[i] for r in rs)
     warnings: list[str] = []
     pupils, classes, trends, rep, rep_schools = {}, {}, {}, {}, {}
     span = base - first
@@ -686,6 +691,7 @@ def prepare(
         under_3=under_3,
         creche_places=places,
         warnings=warnings,
+        levels=by_level,
     )
 
 
@@ -719,6 +725,16 @@ def tables(e: Enrolment) -> dict[str, bytes]:
         ("district", "kind", "year", "schools", "pupils", "classes"),
         [(d, k, y, *e.observed[(d, k, y)]) for d in e.districts for k in KINDS for y in years],
     )
+    files[LEVELS_FILE] = _csv(
+        ("district", "level", "year", "pupils"),
+        [
+            (d, lv, y, e.levels[(d, lv, y)])
+            for d in e.districts
+            for lv in LEVELS
+            for y in years
+            if (d, lv, y) in e.levels
+        ],
+    )
     columns = list(e.schools[0]) if e.schools else ["uai", "name", "district"]
     files[SCHOOLS_FILE] = _csv(columns, [[s[c] for c in columns] for s in e.schools])
     files[FRAGMENT_FILE] = fragment(e).encode("utf-8")
@@ -737,6 +753,10 @@ def fragment(e: Enrolment) -> str:
         lines.append(f"  - {{id: {d}{', rep: true' if e.rep[d] else ''}}}")
     lines += ["capacity: {file: capacity.csv}", "forecast:", "  school:", f"    base_year: {e.base_year}"]
     lines.append(f"    pupils: {{file: {PUPILS_FILE}}}")
+    lines.append(f"    observed: {{file: {OBSERVED_FILE}}}   # shown beside the forecast by ppi demand")
+    lines.append(
+        f"    # model: cohort   # pupils ageing level by level, with cohort: {{observed: {{file: {LEVELS_FILE}}}}}"
+    )
     if e.level_shares:
         shares = ", ".join(f"{lv}: {s}" for lv, s in e.level_shares.items())
         lines.append(f"    levels:\n      elementaire: {{{shares}}}   # {e.base_year}; maternelle: not in the file")

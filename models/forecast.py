@@ -151,28 +151,47 @@ def _observed_levels(cohort: Cohort) -> dict[tuple[str, str, int], float]:
     return {(r.district, r.level, r.year): r.pupils for r in cohort.observed}
 
 
+def _estimated_levels(school: SchoolForecast) -> dict[tuple[str, str, int], float]:
+    """Level counts estimated from the kinds' observed pupils (`forecast.school.observed`) × the kind's level
+    shares, for the levels the cohort's own rows leave out (the national file has no PS/MS/GS detail)."""
+    cohort = school.cohort or Cohort()
+    kinds = cohort_kinds(school)
+    out: dict[tuple[str, str, int], float] = {}
+    for row in school.observed:
+        levels = [lv for lv in cohort.levels if kinds.get(lv) == row.kind]
+        given = level_shares(school, row.kind)
+        norm = sum(given.get(lv, 0.0) for lv in levels)
+        for lv in levels:
+            if norm > 0:
+                out[(row.district, lv, row.year)] = row.pupils * given.get(lv, 0.0) / norm
+    return out
+
+
 def transition_rates(school: SchoolForecast, districts: tuple[str, ...]) -> dict[tuple[str, str], tuple[float, str]]:
     """r[d,l] for every level but the first, with where it comes from: `transitions` (given), else Σ_y
-    P[d,l,y+1] / Σ_y P[d,l−1,y] over the observed years of d (observed), else the same over every district
-    (commune), else 1 (default: no pupil arrives or leaves between two levels)."""
+    P[d,l,y+1] / Σ_y P[d,l−1,y] over the years of d where both are counted — per level in `cohort.observed`
+    (observed), or, for a level it leaves out, its kind's observed pupils × its level share (estimated) —,
+    else the same over every district (commune), else 1 (default: no pupil arrives or leaves)."""
     cohort = school.cohort or Cohort()
     obs = _observed_levels(cohort)
+    est = {key: v for key, v in _estimated_levels(school).items() if key not in obs}
+    both = {**est, **obs}
     out: dict[tuple[str, str], tuple[float, str]] = {}
     for prev, level in zip(cohort.levels, cohort.levels[1:], strict=False):
         pairs = [
-            (d, obs[(d, prev, y)], obs[(d, level, y + 1)])
-            for (d, lv, y) in obs
-            if lv == prev and (d, level, y + 1) in obs
+            (d, both[(d, prev, y)], both[(d, level, y + 1)], (d, prev, y) in est or (d, level, y + 1) in est)
+            for (d, lv, y) in both
+            if lv == prev and (d, level, y + 1) in both
         ]
-        everywhere = sum(p for _, p, _ in pairs), sum(n for _, _, n in pairs)
+        everywhere = sum(p for _, p, _, _ in pairs), sum(n for _, _, n, _ in pairs)
         for d in districts:
             if level in cohort.transitions:
                 out[(d, level)] = (float(cohort.transitions[level]), "given")
                 continue
-            mine = [(p, n) for dd, p, n in pairs if dd == d]
-            before, after = sum(p for p, _ in mine), sum(n for _, n in mine)
+            mine = [(p, n, e) for dd, p, n, e in pairs if dd == d]
+            before, after = sum(p for p, _, _ in mine), sum(n for _, n, _ in mine)
             if before > 0:
-                out[(d, level)] = (after / before, "observed")
+                out[(d, level)] = (after / before, "estimated" if any(e for _, _, e in mine) else "observed")
             elif everywhere[0] > 0:
                 out[(d, level)] = (everywhere[1] / everywhere[0], "commune")
             else:

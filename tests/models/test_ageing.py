@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from models import ScenarioError, scenario_from_dict
+from models import ScenarioError, load_scenario, scenario_from_dict
 from models.forecast import private_share, transition_rates, trend_factor
 from models.scenario import Scenario
 from tests.models.test_forecast import pupils, scenario_data
@@ -283,3 +283,64 @@ def test_bad_cohorts_are_refused():
 def test_a_cohort_block_under_the_trend_model_is_warned():
     s = build({"pupils": [pupils("a", "maternelle", 1)], "cohort": {}})
     assert any("the cohorts are not used" in w for w in s.warnings)
+
+
+def test_rates_estimated_from_the_kinds_observed_pupils():
+    # No level rows: the kinds' observed pupils × their level shares stand in. a's maternelle 90 in 2025 and
+    # 96 in 2026 (thirds: 30 → 32 a level), élémentaire 100 and 110 (fifths: 20 → 22 a level):
+    # MS = GS = 32/30; CP = 22 / 30 (GS 2025 = 30); CE1…CM2 = 22/20.
+    school = {
+        "pupils": [pupils("a", "maternelle", 96), pupils("a", "elementaire", 110)],
+        "model": "cohort",
+        "observed": [
+            {"district": "a", "kind": "maternelle", "year": 2025, "pupils": 90},
+            {"district": "a", "kind": "maternelle", "year": 2026, "pupils": 96},
+            {"district": "a", "kind": "elementaire", "year": 2025, "pupils": 100},
+            {"district": "a", "kind": "elementaire", "year": 2026, "pupils": 110},
+        ],
+    }
+    s = build(school)
+    rates = transition_rates(s.spec.forecast.school, ("a",))
+    assert rates[("a", "MS")] == (pytest.approx(32 / 30, **APPROX), "estimated")
+    assert rates[("a", "CP")] == (pytest.approx(22 / 30, **APPROX), "estimated")
+    assert rates[("a", "CM2")] == (pytest.approx(1.1, **APPROX), "estimated")
+    # 2027: PS has no level rows, so new cohorts follow the pupils' trend (0 here): 32; MS and GS 32 × 32/30;
+    # CP 32 × 22/30; CE1…CM2 22 × 1.1.
+    mat = rows(s, "a", "maternelle")[2027].base
+    assert mat == pytest.approx(32 + 2 * 32 * 32 / 30, **APPROX)
+    ele = rows(s, "a", "elementaire")[2027].base
+    assert ele == pytest.approx(32 * 22 / 30 + 4 * 22 * 1.1, **APPROX)
+
+
+def test_rennes_cohorts_from_the_national_file():
+    """The Rennes scenario with `model: cohort` and the per-level table `ppi enrolment` writes
+    (effectifs-niveaux.csv, CP…CM2 of the national file): the élémentaire rates are observed, the GS → CP and
+    maternelle rates estimated from the observed kinds, the base year is the base pupils."""
+    import csv
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "scenarios" / "rennes"
+    base = load_scenario(folder / "scenario.yaml")
+    doc = copy.deepcopy(dict(base.document))
+    with open(folder / "effectifs-niveaux.csv", encoding="utf-8") as f:
+        levels = [{**r, "year": int(r["year"]), "pupils": float(r["pupils"])} for r in csv.DictReader(f)]
+    doc["forecast"]["school"]["model"] = "cohort"
+    doc["forecast"]["school"]["cohort"] = {"observed": levels}
+    s = scenario_from_dict(doc, source=str(folder / "scenario.yaml"), base_dir=folder)
+    rates = transition_rates(s.spec.forecast.school, tuple(s.districts))
+    count = {(r["district"], r["level"], r["year"]): r["pupils"] for r in levels}
+    d = "rennes-35000"
+    ce1 = sum(count[(d, "CE1", y + 1)] for y in (2019, 2020, 2021)) / sum(
+        count[(d, "CP", y)] for y in (2019, 2020, 2021)
+    )
+    assert rates[(d, "CE1")] == (pytest.approx(ce1, **APPROX), "observed")
+    assert rates[(d, "CP")][1] == rates[(d, "MS")][1] == "estimated"
+    # Nord-Est's maternelles feed élémentaires of the centre: fewer CP than GS there, more in the centre.
+    assert rates[("rennes-35700", "CP")][0] < 0.5 < 1 < rates[("rennes-35000", "CP")][0]
+    school = s.spec.forecast.school
+    from models.forecast import cohort_base
+
+    for row in school.pupils:
+        split = cohort_base(school, row.district)
+        kind_levels = [lv for lv in split if (lv in ("PS", "MS", "GS")) == (row.kind == "maternelle")]
+        assert sum(split[lv] for lv in kind_levels) == pytest.approx(row.pupils, **APPROX)

@@ -27,6 +27,7 @@ RENNES_FILES = (
     "capacity.csv",
     "petite-enfance.csv",
     "effectifs-observes.csv",
+    "effectifs-niveaux.csv",
     "effectifs-ecoles.csv",
     "enrolment.yaml",
 )
