@@ -314,7 +314,6 @@ TEXT: dict[str, dict[str, str]] = {
             "Le plan ne correspond plus au scénario (dépenses recalculées différentes de plan.json) : le scénario "
             "a-t-il changé depuis la résolution ?"
         ),
-        "horizon_end": "Fin de l'horizon",
         "wb.carry": "Report des crédits non consommés",
         "wb.total_envelope": "Enveloppe pluriannuelle {start}–{end}",
         "option": "Option du solveur : {key}",
@@ -965,7 +964,6 @@ TEXT: dict[str, dict[str, str]] = {
             "The plan no longer matches the scenario (recomputed spending differs from plan.json): has the "
             "scenario changed since the solve?"
         ),
-        "horizon_end": "Horizon end",
         "wb.carry": "Unspent envelope carried over",
         "wb.total_envelope": "Multi-year envelope {start}–{end}",
         "option": "Solver option: {key}",
