@@ -9,14 +9,17 @@ solves a *relaxation* of the real model in integers and recomputes every plan ex
    the LP relaxation allows: no plan lies outside them) and a grid of step g_c = 2^(e_c − GRID_BITS), with
    2^e_c ≥ max |x_c|: x_c ≈ g_c z_c, z_c integer.
 2. Each row i is multiplied by a power of two S_i (exact in floating point) so that its largest activity is
-   about 2^ROW_BITS, and its coefficients rounded to integers q. For any real plan x*, with z* its continuous
-   part rounded to the nearest grid point, the integer activity differs from S_i × the real one by at most
+   about 2^ROW_BITS, and its coefficients rounded to integers q. A real plan x* maps to z* (its continuous
+   values moved to the grid point below, or above for a column of negative cost: less than one step), and
+   its integer activity differs from S_i × the real one by at most
 
-       E_i = Σ_b |S a_b − q_b| max|x_b| + Σ_c (|S a_c| g_c / 2 + |S a_c g_c − q_c| max|z_c|)      (+ a margin)
+       E_i = Σ_b |S a_b − q_b| max|x_b| + Σ_c (|S a_c| g_c + |S a_c g_c − q_c| max|z_c|)      (+ a margin)
 
    so the integer row  ⌈S_i lo − E_i⌉ ≤ q·(x, z) ≤ ⌊S_i hi + E_i⌋  keeps every real plan: a relaxation.
-3. The objective, scaled and rounded the same way with its own error E_0: CP-SAT's proven bound B of the
-   integer objective gives the real bound (B − E_0) / S_0 + offset, valid for the real (unscaled) model.
+3. The objective, scaled and rounded the same way: the move to the grid never lowers it, so its error E_0 is
+   that of its rounded coefficients alone, and CP-SAT's proven bound B of the integer objective gives the
+   real bound max((B − E_0) / S_0 + offset, Σ_j min(c_j lo_j, c_j hi_j) + offset), valid for the real
+   (unscaled) model.
 4. The start decisions of CP-SAT's best solutions are fixed and the continuous part is solved exactly by a
    linear program (HiGHS): that is the plan, with its true objective. A status is `optimal` only when that
    true objective is within the optimality gap of the real bound; otherwise `feasible` with that bound.
@@ -24,7 +27,9 @@ solves a *relaxation* of the real model in integers and recomputes every plan ex
 
 Time limit, threads (CP-SAT workers), seed, gap, progress (the relaxation's incumbent and the real bound) and
 interruption (SIGINT stops the search within moments and raises `SolveInterrupted` with the best plan found
-so far, recomputed exactly) are honoured as by the HiGHS engine; a start plan is given as a hint.
+so far, recomputed exactly) are honoured as by the HiGHS engine; a start plan is given as a hint. CP-SAT's
+presolve is off: in OR-Tools 9.15 it certified a wrong optimum of Exemple-Ville's relaxation (the known bug
+google/or-tools#5293), which step 4 cannot catch; the tests compare CP-SAT with HiGHS and the brute force.
 """
 
 from __future__ import annotations
@@ -145,14 +150,20 @@ def _scale(m: MatrixModel, lo: np.ndarray, hi: np.ndarray, start: Start | None) 
         v = proto.variables.add()
         v.domain.extend([int(zlo[j]), int(zhi[j])])
 
-    def scaled_terms(cols: np.ndarray, vals: np.ndarray, bits: int, extra: float) -> tuple[float, np.ndarray, float]:
-        """(S, integer coefficients, error bound E) of a row or the objective over columns `cols`."""
+    def scaled_terms(
+        cols: np.ndarray, vals: np.ndarray, bits: int, extra: float, objective: bool = False
+    ) -> tuple[float, np.ndarray, float]:
+        """(S, integer coefficients, error bound E) of a row or the objective over columns `cols`. A plan's
+        continuous value x_c is taken to the grid point z_c = ⌊x_c / g_c⌋ where its cost c_c ≥ 0, ⌈x_c / g_c⌉
+        where c_c < 0 (less than one step away, so a row errs by at most |S a_c| g_c; the objective never
+        gains from the move, so it errs by its rounded coefficients only)."""
         activity = float(np.sum(np.abs(vals) * xmax[cols])) + extra
         S = 2.0 ** (bits - _pow2_at_least(max(activity, 2.0**-60)))
         real = S * vals * np.where(integer[cols], 1.0, grid[cols])
         q = np.round(real)
         err = np.abs(real - q) * zmax[cols]
-        err += np.where(integer[cols], 0.0, np.abs(S * vals) * grid[cols] / 2.0)
+        if not objective:
+            err += np.where(integer[cols], 0.0, np.abs(S * vals) * grid[cols])
         return S, q, float(err.sum()) + SAFETY_UNITS
 
     A = m.A.tocsr()
@@ -177,7 +188,7 @@ def _scale(m: MatrixModel, lo: np.ndarray, hi: np.ndarray, start: Start | None) 
         ct.linear.domain.extend([int(ilo), int(ihi)])
     cols = np.flatnonzero(m.c)
     if len(cols):
-        S0, q0, err0 = scaled_terms(cols, m.c[cols], OBJECTIVE_BITS, 0.0)
+        S0, q0, err0 = scaled_terms(cols, m.c[cols], OBJECTIVE_BITS, 0.0, objective=True)
         keep = q0 != 0
         proto.objective.vars.extend(cols[keep].tolist())
         proto.objective.coeffs.extend(q0[keep].astype(np.int64).tolist())
@@ -224,8 +235,13 @@ def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     info["scale_s"] = time.perf_counter() - t0
     S0, E0 = scaled.objective_scale, scaled.objective_error
 
+    lo, hi = bounds
+    # Every plan costs at least Σ_j min(c_j lo_j, c_j hi_j) + offset: a floor under the bound carried back
+    # (the scaling's error can only take the latter below it, e.g. under 0 for a plan meeting all demand).
+    floor = float(np.sum(np.minimum(m.c * lo, m.c * hi), where=m.c != 0, initial=0.0)) + m.offset
+
     def real_bound(b: float) -> float:
-        return (b - E0) / S0 + m.offset
+        return max((b - E0) / S0 + m.offset, floor)
 
     solver = cp_model.CpSolver()
     p = solver.parameters

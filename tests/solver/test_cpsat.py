@@ -210,3 +210,50 @@ def test_race_infeasible_scenario():
         envelope=1e6, demand=rows({2026: 1}), projects=[project("m", status="mandatory", cost=6e6, profile=[1.0])]
     )
     assert solve_and_verify(s, solver="auto", threads=2).status is Status.INFEASIBLE
+
+
+def test_highs_stops_when_the_race_tells_it_to():
+    """The race stops HiGHS (in its own process) through its interrupt callback when CP-SAT proves first."""
+    from solver.engines import solve_highs
+
+    model = build_model(scenario_from_dict(generate_scenario("M", 1)))
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        result = solve_highs(model, SolveOptions(time_limit=120, threads=1), stop=stop)
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 1.0 + PROMPT_S
+    assert result.status is not Status.OPTIMAL
+
+
+def test_plan_json_names_the_engine_that_won_the_race():
+    from results.record import plan_to_dict
+
+    s = make_scenario(demand=rows({2026: 2, 2027: 2, 2028: 2}), projects=[project("a", cost=6e6), project("b")])
+    plan = solve_and_verify(s, solver="auto", threads=2)
+    record = plan_to_dict(s, plan)
+    assert record["solver"] in ("highs", "cpsat")
+    assert record["options"]["solver"] == "auto"
+    assert "race" in record["solver_message"]
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+def test_ppi_solve_with_cpsat_and_auto(tmp_path, engine):
+    import json
+
+    import yaml
+
+    from tests.helpers import make_scenario_dict, run_cli
+
+    path = tmp_path / "s.yaml"
+    data = make_scenario_dict(demand=rows({2026: 1, 2027: 2, 2028: 2}), projects=[project("a"), project("b")])
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    proc = run_cli("solve", path, "--solver", engine, "--out", tmp_path / "out", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert record["status"] == "optimal" and record["options"]["solver"] == engine
+    assert record["solver"] == engine if engine == "cpsat" else record["solver"] in ("highs", "cpsat")
+    assert _children() == []
