@@ -236,9 +236,8 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
             factor = _scale(header)
             if factor is not None and name in MONEY_COLUMNS:
                 out.scales[header] = factor
-            elif factor is not None:
+            elif factor is not None:  # one problem: the column is still read (unscaled) so its cells are checked
                 out.errors.append(f"the column '{header}' is in {_UNIT[factor]}, but {name} is not an amount in euros")
-                del out.fields[header]
     if table == ("projects",) and "subsidies" in given:
         out.errors.append(
             f"the column '{given['subsidies']}' cannot be read: list the aid in a subsidies table, one row per "

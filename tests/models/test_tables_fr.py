@@ -411,9 +411,9 @@ def test_a_money_column_in_thousands_or_millions_of_euros(tmp_path):
     scenario = load_scenario(path)
     assert (scenario.project["a"].cost, scenario.project["b"].cost) == (4_500_000, 1_250_500)
     write_xlsx(tmp_path / "projets.xlsx", [*headers[:4], "Délai (M€)", headers[5]], rows[:1])
-    assert shown(problems_of(path))[0] == (
+    assert shown(problems_of(path)) == [
         "projets.xlsx:1: projects: the column 'Délai (M€)' is in M€, but delivery_lag is not an amount in euros"
-    )
+    ]
 
 
 def test_a_quartier_written_by_its_name_in_a_table_is_read_as_its_id(tmp_path):
