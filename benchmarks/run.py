@@ -420,6 +420,7 @@ def machine() -> dict[str, str]:
         "PuLP (bundled CBC)": ver("pulp"),
         "SciPy": ver("scipy"),
         "NumPy": ver("numpy"),
+        "OR-Tools": ver("ortools"),
     }
 
 
@@ -539,9 +540,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "",
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
-        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `highs-nosym`, `highs-effort005`, "
+        f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `cpsat`, `auto`, `highs-nosym`, `highs-effort005`, "
         "`highs-covers`, `highs-links`, `highs-budget-covers`), `--reference VARIANT` (ratios to it instead "
-        "of the baseline), `--no-shipped`, "
+        "of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
         "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
         "records (with each run's trajectory).",
@@ -552,7 +553,11 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "*highs-covers*, *highs-links*, *highs-budget-covers* = with the demand covers, strong-linking rows or "
         "budget covers of `benchmarks/formulations.py`; "
         "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *scip* = the same model in SCIP "
-        "through PySCIPOpt, one thread (`benchmarks/scip.py`); *baseline-pulp-cbc* = the "
+        "through PySCIPOpt, one thread (`benchmarks/scip.py`); *cpsat* = the same model in OR-Tools CP-SAT as an "
+        "integer relaxation whose plans are recomputed exactly (`solver/cpsat.py`; its progress reports the "
+        "relaxation's incumbent, so its first-plan and 1 % times are approximate); *auto* = HiGHS (one thread, "
+        "in the worker) racing CP-SAT (in a second process), the first proof wins (`solver/race.py`); "
+        "*baseline-pulp-cbc* = the "
         "straightforward formulation a user would write in PuLP, solved by PuLP's default CBC "
         "(`benchmarks/baseline.py`: full capacities, no clipping, no bounds on unmet demand; it leaves out the "
         "savings-and-debt path and transfers, so on instances with them it solves a relaxation and is left out "
