@@ -59,6 +59,7 @@ from reports.words import (
     note_text,
     objective_texts,
     remedy_title,
+    row_note_text,
     why_details,
 )
 from reports.words import chosen as explain_chosen
@@ -172,7 +173,7 @@ def _explain_section(explanation: Mapping[str, Any], fmt: Fmt, scenario: Scenari
         if row is None:
             return ""
         if row.get("delta") is None:
-            return esc(row.get("note") or "")
+            return esc(row_note_text(row, fmt.lang))
         late = after_horizon_text(row, scenario.last_year, fmt.lang)
         text = why_details(row, units, fmt.lang, kind_name=lambda k: kind_label(scenario, k), name=label)
         return esc("; ".join(x for x in (late, text) if x))

@@ -195,7 +195,16 @@ def project_note_text(note: tuple[str, dict[str, Any]] | None, lang: str = "en")
     if not note:
         return ""
     kind, values = note
-    return TEXT[lang][f"pn.{kind}"].format(**values)
+    return _french(TEXT[lang][f"pn.{kind}"].format(**values), lang)
+
+
+def row_note_text(row: Mapping[str, Any], lang: str) -> str:
+    """The note of an explain.json project row in the report's language: from its kind and values
+    (`note_kind`, `note_values`), or its stored English words when it has none."""
+    kind = row.get("note_kind")
+    if kind and f"pn.{kind}" in TEXT[lang]:
+        return project_note_text((str(kind), dict(row.get("note_values") or {})), lang)
+    return str(row.get("note") or "")
 
 
 def explain_note_text(kind: str, values: dict[str, Any], lang: str = "en") -> str:
@@ -232,7 +241,10 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
         "scenario": e.scenario,
         "status": e.status,
         "objective": e.objective,
-        "projects": records(projects_table(e)),
+        "projects": [
+            {**r, "note_kind": w.note[0] if w.note else None, "note_values": dict(w.note[1]) if w.note else None}
+            for r, w in zip(records(projects_table(e)), e.projects, strict=True)
+        ],
         "budget": records(e.budget_table()),
         "binding": [{**b, "text": binding_text(b, "en")} for b in e.binding],
         # kinds and values, worded in the reader's language (explain_notes); the English words beside them

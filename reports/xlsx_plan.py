@@ -32,6 +32,7 @@ from reports.words import (
     objective_texts,
     remedy_title,
     retimed_text,
+    row_note_text,
 )
 from reports.words import chosen as explain_chosen
 from reports.words import left_out as explain_left_out
@@ -473,7 +474,7 @@ def _explain_sheets(wb: Any, explanation: dict[str, Any], lang: str, name: str, 
 
     def note(r: dict[str, Any]) -> str:
         late = after_horizon_text(r, scenario.last_year, lang)
-        return "; ".join(x for x in (r.get("note") or "", late) if x)
+        return "; ".join(x for x in (row_note_text(r, lang), late) if x)
 
     columns = [
         Col(w["project"]),

@@ -349,6 +349,12 @@ def test_the_parts_show_in_the_html_and_workbook_explain_tables(transfers_explai
     page = plan_html(saved(scenario, plan), explanation=data)
     assert "transferts -1,000" in page and "entrent : school" in page and "sortent : cr" in page
     assert "Composantes de l&#x27;écart" in page or "Composantes de l'écart" in page
+    page = page.replace("&#x27;", "'")  # why a value is missing, in French too (kind and values in explain.json)
+    assert "aucun plan ne peut l'inclure : en 2026, il demande à lui seul 2,00 M€" in page
+    assert "ne peut être reporté : sa fenêtre se termine en 2026" in page
+    assert "no plan can include it" not in page and "cannot be deferred" not in page
+    school = next(r for r in data["projects"] if r["project"] == "school")
+    assert school["note_kind"] == "too_big" and school["note_values"] == {"year": 2026, "need": 2.0, "envelope": 1.0}
     path = tmp_path / "why.xlsx"
     path.write_bytes(plan_workbook(saved(scenario, plan), explanation=data))
     wb = openpyxl.load_workbook(path)
@@ -359,6 +365,8 @@ def test_the_parts_show_in_the_html_and_workbook_explain_tables(transfers_explai
     assert row[header.index("Écart : transferts")] == pytest.approx(-1.0)
     assert row[header.index("Écart : creche (places × années)")] == pytest.approx(10.0)
     assert "school" in row[header.index("Projets ajoutés")]
+    notes = [v[-1] for v in ([c.value for c in r] for r in wb["Pourquoi ce plan"].iter_rows()) if v[-1]]
+    assert any(str(n).startswith("aucun plan ne peut l'inclure : en 2026") for n in notes)
 
 
 def test_a_defer_that_delivers_after_the_ppi_says_so(small_explained):
