@@ -433,7 +433,7 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         label = esc(r["name"] or r["project"])
         if r["status"] == "committed":
             label += f' <span class="tag">{esc(t["committed"])}</span>'
-        label += _described(p)
+        label += _described(p, fmt)
         rows.append(
             [
                 label,
@@ -450,11 +450,12 @@ def _gantt_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     return "\n".join(parts)
 
 
-def _described(p: Project) -> str:
+def _described(p: Project, fmt: Fmt) -> str:
     """The descriptive columns of the project matrix (address, service, AP number...) under the project's name."""
     if not p.attributes:
         return ""
-    shown = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in p.attributes.items())
+    colon = "\u202f: " if fmt.lang == "fr" else ": "  # French puts a narrow no-break space before a colon
+    shown = " · ".join(f"{esc(k)}{colon}{esc(v)}" for k, v in p.attributes.items())
     return f'<br><span class="sub attributes">{shown}</span>'
 
 
@@ -481,7 +482,8 @@ def _not_chosen_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
             competence = comps.get(r["competence"], {}).get("label", r["competence"]) if r["competence"] else "—"
             rows.append(
                 [
-                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>{_described(p)}',
+                    f'{esc(r["name"] or r["project"])}<br><span class="id">{esc(r["project"])}</span>'
+                    + _described(p, fmt),
                     esc(names.get(r["district"], r["district"])),
                     esc(r["theme"] or t["no_theme"]),
                     f'{esc(maturity)}<br><span class="sub">{esc(competence)}</span>',

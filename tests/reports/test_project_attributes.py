@@ -36,8 +36,12 @@ def test_attributes_are_shown_in_the_html_and_the_ppi_sheet(tmp_path):
     assert list(result.chosen) == ["ext-a"]
     files = ppi.report_files(result, ["html", "xlsx"], "fr")
     html = files["report.html"].decode("utf-8")
-    assert '<span class="sub attributes">Adresse: 1 rue de la Paix · N° AP: 2024012</span>' in html  # chosen
-    assert '<span class="sub attributes">Adresse: 3 quai Ouest</span>' in html  # not chosen
+    assert (
+        '<span class="sub attributes">Adresse\u202f: 1 rue de la Paix · N° AP\u202f: 2024012</span>' in html
+    )  # chosen
+    assert '<span class="sub attributes">Adresse\u202f: 3 quai Ouest</span>' in html  # not chosen
+    english = ppi.report_files(result, ["html"], "en")["report.html"].decode("utf-8")
+    assert '<span class="sub attributes">Adresse: 1 rue de la Paix · N° AP: 2024012</span>' in english
     sheets = openpyxl.load_workbook(io.BytesIO(files["report.xlsx"]))
     ppi_sheet = next(ws for ws in sheets.worksheets if any(c.value == "Adresse" for row in ws.iter_rows() for c in row))
     rows = [[c.value for c in row] for row in ppi_sheet.iter_rows()]
