@@ -544,7 +544,7 @@ def demand_chart(scenario: Scenario, lang: str = "fr") -> bytes:
     table = forecast_table(scenario)
     kinds = list(scenario.kinds)
     fig, axes = plt.subplots(len(kinds), 2, figsize=(13, 3.6 * len(kinds)), squeeze=False)
-    years = list(scenario.years)
+    years = list(scenario.horizon_years)  # the table's years: the PPI's
     for row, k in enumerate(kinds):
         rows = table[table["kind"] == k]
         unit = scenario.spec.demand_kinds[k].unit

@@ -31,7 +31,8 @@ DEMAND_FORMAT = "ppi-demand/1"
 
 
 def forecast_table(scenario: Scenario) -> pd.DataFrame:
-    """One row per district, kind and horizon year: demand, its source and parts, capacity and gap."""
+    """One row per district, kind and year of the PPI: demand, its source and parts, capacity and gap (the
+    tail years after the PPI, if any, continue the last year's demand: they are not repeated here)."""
     parts = {(r.district, r.kind, r.year): r for r in scenario.forecast}
     names = {d.id: d.name or d.id for d in scenario.spec.districts}
     rep = {d.id: d.rep for d in scenario.spec.districts}
@@ -39,7 +40,7 @@ def forecast_table(scenario: Scenario) -> pd.DataFrame:
     for d in scenario.districts:
         for k in scenario.kinds:
             source = scenario.demand_source.get((d, k), "none")
-            for y in scenario.years:
+            for y in scenario.horizon_years:  # the tail years repeat the last one's demand (docs/model.md)
                 part = parts.get((d, k, y)) if source == "forecast" else None
                 demand, existing = scenario.demand[(d, k, y)], scenario.existing[(d, k, y)]
                 rows.append(
@@ -191,7 +192,7 @@ def _rule(scenario: Scenario, kind: str) -> str:
 def format_demand(scenario: Scenario) -> str:
     """The derived demand per kind and district: first, middle and last year, peak, capacity, worst gap."""
     table = forecast_table(scenario)
-    years = scenario.years
+    years = scenario.horizon_years
     shown = sorted({years[0], years[len(years) // 2], years[-1]})
     lines = [f"{scenario.name}  ({scenario.source})", f"Demand {years[0]}-{years[-1]}"]
     # The district column is as wide as the longest label (22 at least), so long names keep the columns aligned.

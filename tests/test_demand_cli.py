@@ -274,7 +274,7 @@ def test_the_example_scenario_table_sourced(tmp_path):
     assert "from the demand table" in proc.stdout
     scenario = load_scenario(REPO / EXAMPLE)
     demand = read_csv(out / "demand.csv")
-    assert len(demand) == len(scenario.districts) * len(scenario.kinds) * len(scenario.years)
+    assert len(demand) == len(scenario.districts) * len(scenario.kinds) * len(scenario.horizon_years)
     for row in demand:
         key = (row["district"], row["kind"], int(row["year"]))
         assert float(row["value"]) == pytest.approx(scenario.demand[key], abs=1e-6), key
