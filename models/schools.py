@@ -128,7 +128,7 @@ def school_balance(scenario: Scenario) -> list[SchoolBalance]:
     spec = scenario.spec
     if not spec.schools:
         return []
-    years = scenario.years
+    years = scenario.horizon_years  # the PPI's years, like the other demand tables
     held = school_classes(spec, years)
     site = site_classes(spec, years)
     limits = site_limits(spec)
@@ -139,7 +139,7 @@ def school_balance(scenario: Scenario) -> list[SchoolBalance]:
         if p.school is not None and p.status != ProjectStatus.EXCLUDED:
             extensions.setdefault(p.school, []).append(p.id)
     school_fc = spec.forecast.school if spec.forecast is not None else None
-    last_forecast = max((r.year for r in scenario.forecast), default=None)
+    last_forecast = max((r.year for r in scenario.forecast), default=None)  # the forecast's last year
     out: list[SchoolBalance] = []
     for y in years:
         open_rows = [r for r in spec.schools if is_open(r, y)]
