@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.sweep import Point, SweepSpec, run_sweep
-from models.edits import Exclude, Force, StartFrom, value_edit
+from models.edits import Edit, Exclude, Force, StartFrom, value_edit
 from models.evaluate import Evaluation, evaluate_plan
 from models.plan import PLAN_STATUSES
 from models.scenario import Project, Scenario
@@ -293,6 +293,18 @@ def _why_no_plan_with(scenario: Scenario, p: Project) -> tuple[str, dict[str, An
     return ("too_big", {"year": year, "need": need / MEUR, "envelope": envelope / MEUR})
 
 
+def _same_years(scenario: Scenario) -> tuple[Edit, ...]:
+    """The edit that keeps the years of the scenario explained in a re-solve: its tail (years after the PPI,
+    as long as the longest delivery lag of the projects it may choose) would be shorter once the project with
+    that lag is dropped, and two objectives over different years are no difference. Nothing to keep without
+    a tail, or with its length given."""
+    horizon = getattr(scenario.spec, "horizon", None)
+    tail = getattr(scenario, "tail", ())
+    if not tail or getattr(horizon, "end_rule", None) != "tail" or getattr(horizon, "tail_years", None) is not None:
+        return ()
+    return (value_edit("horizon.tail_years", str(len(tail))),)
+
+
 def project_points(scenario: Scenario, starts: dict[str, int | None], only: tuple[str, ...] = ()) -> list[Point]:
     """The re-solves about projects: force in each project left out, drop and defer each chosen one."""
     points = []
@@ -303,7 +315,7 @@ def project_points(scenario: Scenario, starts: dict[str, int | None], only: tupl
         if s is None:
             points.append(Point((Force(p.id),), name=f"force_in {p.id}"))
             continue
-        points.append(Point((Exclude(p.id),), name=f"drop {p.id}"))
+        points.append(Point((Exclude(p.id), *_same_years(scenario)), name=f"drop {p.id}"))
         if s < p.latest:
             points.append(Point((Force(p.id), StartFrom(p.id, s + 1)), name=f"defer {p.id}"))
     return points

@@ -415,3 +415,23 @@ def test_explain_notes_are_worded_in_the_reports_language(small_explained):
     assert fr.startswith("le plan expliqué est réalisable (optimalité non prouvée)")
     assert fr in plan_html(saved(scenario, plan), explanation=data).replace("&#x27;", "'")
     assert explain_notes({"notes": ["an old note, words only"]}, "fr") == ["an old note, words only"]
+
+
+def test_a_drop_is_compared_over_the_same_years_and_a_late_defer_says_so(tmp_path):
+    """p (1 class, delivered a year after its start, from 2027) is the only project: its lag makes the tail
+    (2029, after the PPI's 2026–2028). Dropped, the re-solve keeps that year (2028 and 2029 unmet: +2, not the
+    +1 of a scenario whose tail left with p); deferred to 2028, p opens in 2029, after the PPI, and says so."""
+    data = make_scenario_dict(
+        demand=rows({2026: 0, 2027: 0, 2028: 1}), projects=[project("p", earliest_start=2027, delivery_lag=1)]
+    )
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.tail == (2029,)
+    plan = plan_to_dict(scenario, solve(scenario))
+    e = explain(scenario, plan, tmp_path / "out", budget=False, workers=1)
+    drop, defer = _row(e, "p", "drop"), _row(e, "p", "defer")
+    assert drop.delta == pytest.approx(2.0) and drop.parts.total == pytest.approx(drop.delta)
+    assert (defer.new_start, defer.delivery, defer.after_horizon) == (2028, 2029, True)
+    assert defer.parts.total == pytest.approx(defer.delta)
+    assert "deferred to 2028, delivered in 2029, after the end of the PPI (2028)" in format_explanation(e)
