@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models import ScenarioError, load_scenario
 from models.headers import french_number, map_headers
@@ -440,3 +442,22 @@ def test_a_quartier_written_by_its_name_in_a_table_is_read_as_its_id(tmp_path):
         encoding="utf-8",
     )
     assert [p.message for p in problems_of(tmp_path / "inline.yaml")] == ["unknown district 'Centre-ville'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.booleans(), st.booleans())
+def test_any_cell_text_reads_as_a_number_a_refusal_or_itself(text, decimal_comma, share):
+    value = french_number(text, decimal_comma=decimal_comma, share=share)
+    assert isinstance(value, (int, float)) or value == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=99), st.sampled_from(" \u00a0\u202f")
+)
+def test_a_number_written_the_french_way_reads_back(whole, cents, space):
+    grouped = f"{whole:,}".replace(",", space)
+    assert french_number(grouped, decimal_comma=False, share=False) == whole
+    assert french_number(f"{grouped} €", decimal_comma=False, share=False) == whole
+    written = f"{grouped},{cents:02d} €"
+    assert french_number(written, decimal_comma=False, share=False) == pytest.approx(whole + cents / 100)
