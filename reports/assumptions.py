@@ -199,6 +199,40 @@ _OVERRIDES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Paths of `--set` that a council reads in words (the path itself otherwise), and the phrase of each.
+_PATHS: tuple[tuple[str, str], ...] = (
+    (r"^budget\.annual\.(?P<year>\d{4})$", "budget_year"),
+    (r"^budget\.annual$", "budget_annual"),
+    (r"^budget\.carry_over$", "carry_over"),
+    (r"^budget\.carry_over_share$", "carry_over_share"),
+    (r"^budget\.total(\.amount)?$", "budget_total"),
+    (r"^finance\.fctva\.rate$", "fctva_rate"),
+    (r"^finance\.fctva\.lag$", "fctva_lag"),
+    (r"^finance\.prospective\.max_debt_years$", "max_debt_years"),
+    (r"^finance\.prospective\.min_savings_rate$", "min_savings_rate"),
+    (r"^finance\.prospective\.max_borrowing$", "max_borrowing"),
+    (r"^demand_kinds\.(?P<kind>[\w-]+)\.weight$", "weight"),
+    (r"^discount_rate$", "discount_rate"),
+    (r"^objective\.cost_weight$", "cost_weight"),
+    (r"^horizon\.end_rule$", "end_rule"),
+    (r"^horizon\.tail_years$", "tail_years"),
+    (r"^transfers\.penalty$", "transfer_penalty"),
+    (r"^projects\.(?P<project>[\w-]+)\.status$", "project_status"),
+    (r"^projects\.(?P<project>[\w-]+)\.earliest_start$", "project_earliest"),
+    (r"^projects\.(?P<project>[\w-]+)\.latest_start$", "project_latest"),
+    (r"^projects\.(?P<project>[\w-]+)\.cost$", "project_cost"),
+)
+
+
+def path_words(path: str, lang: str) -> str:
+    """A `--set` path in words when a council knows it ("enveloppe 2027", "taux de FCTVA"), else as written."""
+    for pattern, name in _PATHS:
+        m = re.match(pattern, path.strip())
+        if m is not None:
+            return PAGE_TEXT[lang][f"path.{name}"].format(**m.groupdict())
+    return path
+
+
 def override_text(line: str, lang: str) -> str:
     """One override of a scenario (`Scenario.overrides`, recorded in English by the loader) in words."""
     t = PAGE_TEXT[lang]
@@ -217,6 +251,10 @@ def override_text(line: str, lang: str) -> str:
             values["s"] = t["plural"] if abs(n) > 1 else ""
         if "value" in values:
             values["value"] = values["value"].strip().strip("'\"")
+            if lang == "fr" and re.fullmatch(r"-?\d+\.\d+([eE][-+]?\d+)?", values["value"]):
+                values["value"] = values["value"].replace(".", ",")  # 0.1485 -> 0,1485
+        if "path" in values:
+            values["path"] = path_words(values["path"], lang)
         return t[key].format(**values)
     return line
 

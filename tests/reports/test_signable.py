@@ -107,7 +107,7 @@ def test_the_french_report_is_french_throughout(dom, variant, written):
     # the variant's edit and the --set override, in French words
     overrides = dom.text(dom.find("td", data_key="overrides")[0][0])
     assert "toutes les enveloppes × 0,9" in overrides
-    assert "valeur modifiée : finance.fctva.rate = 0.1485" in overrides.replace("\u00a0", " ")
+    assert "valeur modifiée : taux de FCTVA = 0,1485" in overrides.replace("\u00a0", " ")
 
 
 def test_the_french_workbooks_are_french_throughout(base, variant, written):
@@ -163,9 +163,15 @@ def test_the_comparison_words_its_inputs_in_the_report_language(base, variant):
         ),
         (
             "--set budget.annual.2027=9e6",
-            "valeur modifiée : budget.annual.2027 = 9e6",
-            "value set: budget.annual.2027 = 9e6",
+            "valeur modifiée : enveloppe 2027 = 9e6",
+            "value set: envelope 2027 = 9e6",
         ),
+        (
+            "--set demand_kinds.creche.weight=0.1",
+            "valeur modifiée : pondération de creche = 0,1",
+            "value set: weight of creche = 0.1",
+        ),
+        ("--set projects.p.note=x.y", "valeur modifiée : projects.p.note = x.y", "value set: projects.p.note = x.y"),
         ("budget scale: every envelope × 1.2", "toutes les enveloppes × 1,2", "every envelope × 1.2"),
         ("variant v: description libre", "variante v : description libre", "variant v: description libre"),
     ],

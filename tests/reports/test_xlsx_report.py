@@ -312,7 +312,7 @@ def test_variant_and_overrides_are_listed(scenario, plan, tmp_path):
     data["scenario"] |= {"variant": "plafond-10", "overrides": list(overrides)}
     book = write_and_open(plan_workbook(saved(variant, data), "en"), tmp_path / "variant.xlsx")
     inputs = {r[0]: r[1] for r in book["Assumptions"].iter_rows(min_row=FIRST_ROW, values_only=True)}
-    words = ["value set: budget.annual.2026 = 8.0e6", "value set: finance.fctva.rate = 0.1485"]
+    words = ["value set: envelope 2026 = 8.0e6", "value set: FCTVA rate = 0.1485"]
     assert inputs["Overrides"].splitlines() == words
     assert inputs["Variant"] == "plafond-10"
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=FIRST_ROW, values_only=True)}
