@@ -181,6 +181,8 @@ def _read_document(
         child["name"] = f"{base['name']} ({path.stem})"
     moves: Moves = []
     replaced: list[FieldPath] = []
+    if isinstance(_get(child, ("budget", "annual")), dict):  # one year changed over `annual: 5e6`: the others kept
+        base = expand_envelopes(base)
     merged = merge(base, child, moves=moves, replaced=replaced)
     merged["extends"] = base_ref
     for p, where in base_locator.where.items():

@@ -461,3 +461,14 @@ def test_a_number_written_the_french_way_reads_back(whole, cents, space):
     assert french_number(f"{grouped} €", decimal_comma=False, share=False) == whole
     written = f"{grouped},{cents:02d} €"
     assert french_number(written, decimal_comma=False, share=False) == pytest.approx(whole + cents / 100)
+
+
+def test_an_overlay_changes_one_year_of_an_envelope_given_for_every_year(tmp_path):
+    write_scenario(tmp_path)  # budget: annual: 5.0e6
+    (tmp_path / "plus.yaml").write_text("extends: scenario.yaml\nbudget: {annual: {2028: 9.5e6}}\n", "utf-8")
+    scenario = load_scenario(tmp_path / "plus.yaml")
+    assert dict(scenario.envelope) == {2026: 5e6, 2027: 5e6, 2028: 9.5e6, 2029: 5e6, 2030: 5e6}
+    (tmp_path / "bad.yaml").write_text("extends: scenario.yaml\nbudget: {annual: {2028: -1}}\n", "utf-8")
+    assert shown(problems_of(tmp_path / "bad.yaml")) == [
+        "bad.yaml:2: budget.annual[2028]: input should be greater than or equal to 0 (got -1)"
+    ]
