@@ -252,6 +252,15 @@ class Scenario:
         """The PPI's years, in which projects may start."""
         return tuple(y for y in self.years if y <= self.horizon_end)
 
+    def last_start(self, p: Project) -> int:
+        """The latest start the horizon end rule allows p, whatever its window: a PPI year ('open'); one that
+        leaves every CP in a modelled year ('tail'); one that pays and delivers p by the end ('complete')."""
+        if self.end_rule == "tail":
+            return min(self.horizon_end, self.years[-1] - last_paid_offset(p.profile))
+        if self.end_rule == "complete":
+            return self.horizon_end - max(p.delivery_lag, last_paid_offset(p.profile))
+        return self.horizon_end
+
     @property
     def tail(self) -> tuple[int, ...]:
         """The years after the PPI (rule 'tail'): charged and counted like the others, with no new start."""

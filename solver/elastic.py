@@ -103,10 +103,13 @@ class ElasticResult:
 
 
 def _widened(scenario: Scenario) -> Scenario:
-    """Every candidate and mandatory project may start in any horizon year (windows become costs)."""
-    first, last = scenario.years[0], scenario.horizon_end
+    """Every candidate and mandatory project may start in any horizon year the end rule allows it (windows
+    become costs; a start whose CP would fall after the last modelled year stays out)."""
+    first = scenario.years[0]
     projects = tuple(
-        replace(p, earliest=first, latest=last) if p.status in (ProjectStatus.CANDIDATE, ProjectStatus.MANDATORY) else p
+        replace(p, earliest=first, latest=scenario.last_start(p))
+        if p.status in (ProjectStatus.CANDIDATE, ProjectStatus.MANDATORY)
+        else p
         for p in scenario.projects
     )
     return replace(scenario, projects=projects)

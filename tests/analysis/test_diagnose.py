@@ -491,3 +491,20 @@ def test_small_amounts_are_worded_at_their_scale():
     assert "(il manque 4,2 k€)" in finding_text(finding, "fr")
     change = {"kind": "raise_envelope", "values": {"year": 2027, "by": 0.00042, "to": 1.00042}}
     assert change_text(change, "en") == "raise the 2027 envelope by 420 € (to 1.00 M€)"
+
+
+def test_a_remedy_never_moves_cp_past_the_last_modelled_year(tmp_path):
+    # 2026: committed a (6 M€) and mandatory b (10 M€ paid over two years, window 2026 only) against 10 M€ a
+    # year, horizon 2026-2027. With no tail year (tail_years: 0) b started in 2027 would pay half its cost in
+    # 2028, charged to no envelope: no remedy moves it there (the envelope is raised, or b made optional). With
+    # one tail year the move is charged to 2028's envelope and offered.
+    b = project("b", cost=10e6, profile=[0.5, 0.5], status="mandatory", earliest_start=2026, latest_start=2026)
+    a = project("a", cost=6e6, status="committed", start=2026)
+    path, s = _load(tmp_path, years=(2026, 2027), tail_years=0, projects=[a, b])
+    d = diagnose(s)
+    assert not any(c.edit.startswith("projects.b.shift") for r in d.remedies for c in r.changes)
+    _assert_every_remedy_works(path, d)
+    path, s = _load(tmp_path, years=(2026, 2027), tail_years=1, projects=[a, b])
+    d = diagnose(s)
+    assert any(c.edit == "projects.b.shift=1" for r in d.remedies for c in r.changes)
+    _assert_every_remedy_works(path, d)
