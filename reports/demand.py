@@ -8,6 +8,8 @@ Writes, atomically like every results folder:
 - `capacity.csv`  existing capacity after closures, temporary capacity and conversions;
 - `observed.csv`  per quartier, kind and year, the pupils and classes observed (`forecast.school.observed`)
                   beside the pupils and classes forecast, so that a forecast can be judged against the past;
+- `cohort.csv`    with the cohort model, the pupils of each level per quartier and year (public, before new
+                  housing) and the transition rate into the level, with its source;
 - `schools.csv`   with school rows, the balance per school and year: its share of the quartier's pupils, the
                   classes it needs (rounded per school), its classes, its site limit and the room left;
 - `demand.png`    per kind, demand by district against existing capacity, and a district × year map of the gap;
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.forecast import forecast_demand, private_share, transition_rates
+from models.forecast import cohort_kinds, cohort_pupils, forecast_demand, private_share, transition_rates
 from models.scenario import Scenario
 from models.schools import school_balance
 from reports.charts import demand_chart, observed_chart
@@ -105,6 +107,35 @@ def observed_table(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def cohort_table(scenario: Scenario) -> pd.DataFrame:
+    """The cohort model's pupils per quartier, level and year, with the rate into the level and its source
+    (given, observed, estimated, commune, default; empty for the first level): empty without `model: cohort`."""
+    fc = scenario.spec.forecast
+    school = fc.school if fc is not None else None
+    if school is None or school.model != "cohort":
+        return pd.DataFrame(columns=["district", "level", "kind", "year", "pupils", "rate", "rate_source"])
+    districts = tuple(scenario.districts)
+    years = scenario.horizon_years
+    pupils = cohort_pupils(school, districts, years)
+    rates = transition_rates(school, districts)
+    kinds = cohort_kinds(school)
+    rows = [
+        {
+            "district": d,
+            "level": lv,
+            "kind": k,
+            "year": y,
+            "pupils": pupils[(d, lv, y)],
+            "rate": rates[(d, lv)][0] if (d, lv) in rates else math.nan,
+            "rate_source": rates[(d, lv)][1] if (d, lv) in rates else "",
+        }
+        for d in districts
+        for lv, k in kinds.items()
+        for y in years
+    ]
+    return pd.DataFrame(rows)
+
+
 def schools_table(scenario: Scenario) -> pd.DataFrame:
     """The balance per school and year (models/schools.py): empty without school rows."""
     rows = [
@@ -139,6 +170,9 @@ def demand_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     observed = observed_table(scenario)
     if len(observed):
         out["observed"] = observed.round(4)
+    cohorts = cohort_table(scenario)
+    if len(cohorts):
+        out["cohort"] = cohorts.round(4)
     schools = schools_table(scenario)
     if len(schools):
         out["schools"] = schools.round(4)

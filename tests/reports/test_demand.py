@@ -97,3 +97,16 @@ def test_the_observed_chart_is_a_png_in_french_by_default(tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     out = write_demand(tmp_path / "d", _aged())
     assert {"observed.csv", "schools.csv", "observed.png", "demand.png"} <= {p.name for p in out.iterdir()}
+
+
+def test_cohort_table_gives_each_level_and_its_rate():
+    from reports.demand import cohort_table, demand_tables
+    from tests.models.test_ageing import build, cohort_school
+
+    s = build(cohort_school())
+    table = cohort_table(s)
+    row = table[(table["district"] == "a") & (table["level"] == "CE2") & (table["year"] == 2027)].iloc[0]
+    assert (row["kind"], row["rate_source"]) == ("elementaire", "observed")
+    assert abs(row["pupils"] - 24.96) < 1e-9 and abs(row["rate"] - 0.96) < 1e-12  # 0.96 × CE1 2026 (26)
+    assert table[table["level"] == "PS"]["rate_source"].eq("").all()  # new cohorts: no rate
+    assert "cohort" in demand_tables(s)
