@@ -596,6 +596,21 @@ def school_warnings(spec: ScenarioSpec) -> list[Finding]:
                     "schools: new_pupils_share below 1 counts the private share twice",
                 )
             )
+    if (
+        school is not None
+        and school.model == "cohort"
+        and school.cohort is not None
+        and school.cohort.entry == "births"
+    ):
+        born = {r.district for r in school.cohort.births}
+        missing = sorted({r.district for r in school.pupils if r.district not in born})
+        if missing and school.cohort.births:
+            out.append(
+                (
+                    ("forecast", "school", "cohort", "births"),
+                    f"no births for {', '.join(missing)}: there no new cohort enters {school.cohort.levels[0]}",
+                )
+            )
     if school is not None and school.cohort is not None and school.model != "cohort":
         out.append((("forecast", "school", "cohort"), "a cohort block but model: trend: the cohorts are not used"))
     return out

@@ -344,3 +344,10 @@ def test_rennes_cohorts_from_the_national_file():
         split = cohort_base(school, row.district)
         kind_levels = [lv for lv in split if (lv in ("PS", "MS", "GS")) == (row.kind == "maternelle")]
         assert sum(split[lv] for lv in kind_levels) == pytest.approx(row.pupils, **APPROX)
+
+
+def test_births_missing_for_a_quartier_is_warned():
+    births = [{"district": "a", "year": 2023, "value": 40}]
+    s = build(cohort_school(entry="births", births=births))
+    assert any("no births for b: there no new cohort enters PS" in w for w in s.warnings)
+    assert rows(s, "b", "maternelle")[2029].base == pytest.approx(0.0)  # PS, MS, GS all from missing births
