@@ -319,9 +319,10 @@ def last_paid_offset(profile: tuple[float, ...] | list[float]) -> int:
 
 def tail_length(spec: ScenarioSpec) -> int:
     """Tail years after the horizon end (rule 'tail'): `horizon.tail_years`, else the longest delivery lag of
-    a project the plan decides — so that capacity delivered at the end counts for as long as it takes to
-    build — and more if a committed project or an explicit window pays CP or delivers later; 0 with the
-    rules 'complete' and 'open'."""
+    the projects listed — so that capacity delivered at the end counts for as long as it takes to build — and
+    more if a committed project or an explicit window pays CP or delivers later; 0 with the rules 'complete'
+    and 'open'. Every project listed counts, whatever its status or shift: a what-if that excludes, forces or
+    moves one keeps the years, so that objectives compare (a shifted window is cut where the tail ends)."""
     h = spec.horizon
     if h.end_rule != "tail":
         return 0
@@ -329,15 +330,12 @@ def tail_length(spec: ScenarioSpec) -> int:
         return h.tail_years
     need = 0
     for p in spec.projects:
-        if p.status == ProjectStatus.EXCLUDED:
-            continue
         last = None
         if p.status == ProjectStatus.COMMITTED:
             last = p.start
         else:
             need = max(need, p.delivery_lag)
-            if p.latest_start is not None:
-                last = min(h.end, p.latest_start + p.shift) if p.shift else p.latest_start
+            last = p.latest_start  # as written: a what-if that shifts a window keeps the years
         if last is not None:
             need = max(need, last + max(p.delivery_lag, last_paid_offset(p.profile)) - h.end)
     return min(need, 30)

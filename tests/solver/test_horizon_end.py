@@ -29,9 +29,19 @@ def test_default_tail_is_the_longest_delivery_lag():
         years=(2026, 2030),
         projects=[project("a", delivery_lag=2), project("b", delivery_lag=3, status="excluded"), project("c")],
     )
-    assert s.horizon_end == 2030 and s.tail == (2031, 2032)  # b is excluded: its lag does not count
-    assert s.years == tuple(range(2026, 2033)) and s.horizon_years == tuple(range(2026, 2031))
+    assert s.horizon_end == 2030 and s.tail == (2031, 2032, 2033)  # excluded b counts: a what-if keeps the years
+    assert s.years == tuple(range(2026, 2034)) and s.horizon_years == tuple(range(2026, 2031))
     assert s.last_year == 2030
+
+
+def test_what_ifs_keep_the_years():
+    # Excluding, forcing or shifting a project leaves the tail as it was: objectives over the same years.
+    from models.edits import Exclude, Force, ShiftWindow, derive
+
+    s = make_scenario(years=(2026, 2030), projects=[project("a", delivery_lag=3), project("b", delivery_lag=1)])
+    assert s.tail == (2031, 2032, 2033)
+    for edit in (Exclude("a"), Force("b"), ShiftWindow("b", 2)):
+        assert derive(s, [edit]).years == s.years, edit
 
 
 def test_the_tail_reaches_a_committed_project_s_last_cp():
