@@ -153,7 +153,10 @@ def objective_lines(scenario: Scenario, ev: Evaluation) -> list[str]:
     """The objective split into its parts, and the weights behind it (the council's choices)."""
     w = ObjectiveWeights.of(scenario)
     kinds = ", ".join(f"{k} {ev.unmet_term_by_kind.get(k, 0.0):.4g}" for k, _, _ in w.kinds)
-    parts = f"  = unmet demand {ev.unmet_term:.6g} ({kinds})"
+    span = f"{scenario.years[0]}-{scenario.years[-1]}"
+    if scenario.tail:
+        span += f", with the {len(scenario.tail)} years after the PPI"
+    parts = f"  = unmet demand {ev.unmet_term:.6g} over {span} ({kinds})"
     if scenario.transfers_on:
         parts += f" + transfers {ev.transfer_term:.4g}"
     parts += f" + cost {ev.cost_term:.4g}"

@@ -40,7 +40,10 @@ def test_the_printed_summary_splits_the_objective_and_states_the_weights(solved)
     ev = solved.evaluation
     assert ev.unmet_term + ev.transfer_term + ev.cost_term == pytest.approx(solved.objective)
     assert sum(ev.unmet_term_by_kind.values()) == pytest.approx(ev.unmet_term)
-    assert f"= unmet demand {ev.unmet_term:.6g} (classes {ev.unmet_term_by_kind['classes']:.4g}) + cost" in text
+    s = solved.scenario
+    span = f"{s.years[0]}-{s.years[-1]}" + (f", with the {len(s.tail)} years after the PPI" if s.tail else "")
+    by_kind = f"classes {ev.unmet_term_by_kind['classes']:.4g}"
+    assert f"= unmet demand {ev.unmet_term:.6g} over {span} ({by_kind}) + cost" in text
     assert "weights per unit-year unmet: classes 1 (classes); discount 0% a year; cost 0.001 per M€" in text
 
 
