@@ -143,8 +143,10 @@ def _scale(text: str) -> float | None:
 
 
 def _key(text: str) -> str:
-    """A header as compared: folded, a unit in brackets left out (`Coût (€)`), plurals forgiven."""
-    folded = _SCALED.sub("", re.sub(r"\s*\((?:€|eur|euros|€ ttc|ttc|ans?|annees?|%)\)\s*$", "", fold(text)))
+    """A header as compared: folded, what it says in brackets at its end left out (`Coût (€)`, `Délai (ans)`,
+    `Compétence (Ville, Département, privé…)`) unless it says HT (a cost is TTC), plurals forgiven."""
+    folded = _SCALED.sub("", fold(text))
+    folded = re.sub(r"\s*\((?![^)]*\bht\b)[^()]*\)\s*$", "", folded)
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in folded.split(" "))
 
 
@@ -253,7 +255,11 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
         )
         meant = lookup[close[0]] if close else None
         hint = ""
-        if meant is not None:
+        before_tax = lookup.get(re.sub(r"\s*\(?\s*\bht\s*\)?$", "", _key(header)), "")
+        if before_tax in MONEY_COLUMNS and before_tax not in given:  # `Coût HT`: amounts are TTC
+            hint = f" (an amount before VAT: {before_tax} is TTC, VAT included)"
+            out.hints[before_tax] = f"the column '{header}' is before VAT, not read as {before_tax}: give it TTC"
+        elif meant is not None:
             alias = next(a for a in (*HEADER_ALIASES[table][meant], meant) if _key(a) == close[0])
             hint = f" (did you mean '{alias}', {meant}?)"
             out.hints[meant] = f"the column '{header}' was not read as {meant}: did you mean '{alias}'?"

@@ -472,3 +472,16 @@ def test_an_overlay_changes_one_year_of_an_envelope_given_for_every_year(tmp_pat
     assert shown(problems_of(tmp_path / "bad.yaml")) == [
         "bad.yaml:2: budget.annual[2028]: input should be greater than or equal to 0 (got -1)"
     ]
+
+
+def test_a_header_with_a_note_in_brackets_and_a_cost_before_vat(tmp_path):
+    headers = ["Identifiant", "Quartier", "Compétence (Ville, Département, privé…)", "Coût HT", "Échéancier",
+               "Délai", "Capacité crèche"]  # fmt: skip
+    write_xlsx(tmp_path / "projets.xlsx", headers, [["c", "nord", "Département", 1_000_000, "1", 1, 20]])
+    assert shown(problems_of(write_scenario(tmp_path, "projects: {file: projets.xlsx}\n"))) == [
+        "projets.xlsx:2: projects[0].cost: this required field is missing (the column 'Coût HT' is before VAT, not "
+        "read as cost: give it TTC)"
+    ]
+    headers[3] = "Coût TTC"
+    write_xlsx(tmp_path / "projets.xlsx", headers, [["c", "nord", "Département", 1_000_000, "1", 1, 20]])
+    assert load_scenario(tmp_path / "scenario.yaml").project["c"].competence == "departement"
