@@ -256,7 +256,7 @@ def map_headers(table: tuple[str, ...] | None, headers: list[str]) -> Headers:
         meant = lookup[close[0]] if close else None
         hint = ""
         before_tax = lookup.get(re.sub(r"\s*\(?\s*\bht\s*\)?$", "", _key(header)), "")
-        if before_tax in MONEY_COLUMNS and before_tax not in given:  # `Coût HT`: amounts are TTC
+        if before_tax in MONEY_COLUMNS and before_tax not in given and table == ("projects",):  # costs are TTC
             hint = f" (an amount before VAT: {before_tax} is TTC, VAT included)"
             out.hints[before_tax] = f"the column '{header}' is before VAT, not read as {before_tax}: give it TTC"
         elif meant is not None:
