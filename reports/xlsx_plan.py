@@ -329,7 +329,9 @@ def _finance_sheet(ws: Worksheet, ev: Evaluation, t: Texts, name: str) -> None:
 def _unmet_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name: str) -> None:
     districts, kinds, units = labels_of(scenario)
     columns = [Col(t("h.district")), Col(t("h.district_id")), Col(t("h.kind")), Col(t("unit"))]
-    columns += [Col(str(y), UNITS) for y in scenario.years] + [Col(t("total"), UNITS)]
+    tail, years = hyp.tail_years(scenario), scenario.years  # the tail's years marked, the total's span said
+    columns += [Col(f"{y} ({t('after_ppi')})" if y in tail else str(y), UNITS) for y in years]
+    columns.append(Col(f"{t('total')} {years[0]}–{years[-1]}", UNITS))
     unmet = {(r.district, r.kind, int(r.year)): round(float(r.unmet), 6) for r in ev.balance.itertuples(index=False)}
     rows, totals = [], []
     for k in scenario.kinds:
