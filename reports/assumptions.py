@@ -367,12 +367,16 @@ def _forecast_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     if f.school is not None:
         s = f.school
         rep = [d.name or d.id for d in scenario.spec.districts if d.rep]
+        entry = s.cohort.entry if s.cohort is not None else "trend"
         rows.append(
             Row(
                 "forecast.school",
                 t["a.school"],
                 (
-                    t["a.school_base"].format(year=s.base_year, trend=_pct(s.trend, lang)),
+                    t["a.school_cohort"].format(year=s.base_year, entry=t[f"a.entry.{entry}"])
+                    if s.model == "cohort"
+                    else t["a.school_base"].format(year=s.base_year, trend=_pct(s.trend, lang)),
+                    *_forecast_rules(s, t, lang),
                     t["a.class_size"].format(size=_num(s.class_size, lang)),
                     t["a.cap"].format(
                         levels=", ".join(s.capped_levels) or "—", cap=_num(s.cap, lang), rep_cap=_num(s.rep_cap, lang)
@@ -410,6 +414,21 @@ def _forecast_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
             )
         )
     return rows
+
+
+def _forecast_rules(s: Any, t: Mapping[str, str], lang: str) -> list[str]:
+    """The damping, bounds and private share of a school forecast, when it has them (docs/model.md)."""
+    out = []
+    if s.trend_damping != 1:
+        out.append(t["a.damping"].format(factor=_num(s.trend_damping, lang)))
+    if s.trend_bounds is not None:
+        low, high = s.trend_bounds
+        out.append(t["a.bounds"].format(year=s.base_year, low=_pct(low, lang), high=_pct(high, lang)))
+    if s.private_share is not None:
+        given = s.private_share if isinstance(s.private_share, Mapping) else {s.base_year: s.private_share}
+        shares = ", ".join(f"{_pct(v, lang)} ({y})" for y, v in sorted(given.items()))
+        out.append(t["a.private_share"].format(shares=shares))
+    return out
 
 
 def _budget_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:

@@ -110,3 +110,25 @@ def test_cohort_table_gives_each_level_and_its_rate():
     assert abs(row["pupils"] - 24.96) < 1e-9 and abs(row["rate"] - 0.96) < 1e-12  # 0.96 × CE1 2026 (26)
     assert table[table["level"] == "PS"]["rate_source"].eq("").all()  # new cohorts: no rate
     assert "cohort" in demand_tables(s)
+
+
+def test_the_reports_assumptions_name_the_forecast_rules():
+    """The 'Hypothèses et paramètres' of the plan reports say which school forecast was used, with its damping,
+    bounds and private share, in French and English."""
+    from reports.assumptions import assumption_rows
+    from reports.html_base import Fmt
+    from tests.models.test_ageing import build, cohort_school
+
+    school = cohort_school()
+    school.update(trend_damping=0.8, trend_bounds=[-0.15, 0.1], private_share={2026: 0.25, 2035: 0.3})
+    s = build(school)
+    fr = next(r for r in assumption_rows(s, Fmt("fr")) if r.key == "forecast.school").value
+    assert fr[0].startswith("cohortes de 2026 passant d'un niveau au suivant") and "petite section" in fr[0]
+    assert "tendance amortie\xa0: ×0,8 chaque année" in fr  # the French space before a colon
+    assert "évolution cumulée depuis 2026 bornée entre -15\u202f% et 10\u202f%" in fr
+    assert any(v.startswith("part des élèves dans le privé\xa0: 25\u202f% (2026), 30\u202f% (2035)") for v in fr)
+    en = next(r for r in assumption_rows(s, Fmt("en")) if r.key == "forecast.school").value
+    assert "trend damped: ×0.8 each year" in en
+    plain = build({"pupils": [{"district": "a", "kind": "maternelle", "pupils": 10}]})
+    (first, *rest) = next(r for r in assumption_rows(plain, Fmt("fr")) if r.key == "forecast.school").value
+    assert first.startswith("effectifs de 2026") and not any("amortie" in v or "privé" in v for v in rest)
