@@ -536,11 +536,12 @@ def _finance_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
     ]  # fmt: skip
     pr = scenario.prospective
     rows = []
+    tail = hyp.tail_years(scenario)
     for r in ev.finance.itertuples(index=False):
         over = pr is not None and pr.max_debt_years is not None and r.debt_years > pr.max_debt_years + 1e-6
         rows.append(
             [
-                str(r.year),
+                f"{r.year} ({t['after_ppi']})" if r.year in tail else str(r.year),
                 (fmt.meur(r.operating_costs_added), "num"),
                 (fmt.meur(r.epargne_brute), "num"),
                 (fmt.pct(r.savings_rate, 1), "num"),
