@@ -368,11 +368,11 @@ TEXT: dict[str, dict[str, str]] = {
         "why.spending": "dépense",
         "what.net": "effort net",
         "b.budget_year": (
-            "{year} : une {what} de {charged:.2f} M€ utilise l'enveloppe de {available:.2f} M€ à {margin:.2f} M€ "
+            "{year} : une {what} de {charged} utilise l'enveloppe de {available} à {margin} "
             "près [budget[{year}]]"
         ),
         "b.budget_total": (
-            "{start}–{end} : {used:.2f} M€ utilisés sur l'enveloppe pluriannuelle de {amount:.2f} M€ [budget_total]"
+            "{start}–{end} : {used} utilisés sur l'enveloppe pluriannuelle de {amount} [budget_total]"
         ),
         "b.window_earliest": "{project} démarre en {year}, la première année que permet sa fenêtre",
         "b.window_latest": "{project} démarre en {year}, la dernière année de sa fenêtre : il ne peut être reporté",
@@ -385,12 +385,12 @@ TEXT: dict[str, dict[str, str]] = {
             "{year} : l'épargne brute est de {rate:.1%} des recettes, au plancher de {floor:.1%} [min_savings[{year}]]"
         ),
         "b.borrowing_cap": (
-            "{year} : l'emprunt nouveau de {borrowing:.2f} M€ atteint le plafond de {cap:.2f} M€ [financing[{year}]]"
+            "{year} : l'emprunt nouveau de {borrowing} atteint le plafond de {cap} [financing[{year}]]"
         ),
         "pn.cannot_defer": "ne peut être reporté : sa fenêtre se termine en {latest}",
         "pn.no_plan_with": "aucun plan ne peut l'inclure",
-        "pn.too_big": "aucun plan ne peut l'inclure : en {year}, il demande à lui seul {need:.2f} M€ pour une "
-        "enveloppe de {envelope:.2f} M€, quelle que soit son année de démarrage",
+        "pn.too_big": "aucun plan ne peut l'inclure : en {year}, il demande à lui seul {need} pour une "
+        "enveloppe de {envelope}, quelle que soit son année de démarrage",
         "pn.no_plan_without": "aucun plan sans lui",
         "note.not_optimal": (
             "le plan expliqué est {status} (optimalité non prouvée) : un changement peut l'améliorer pour des "
@@ -1045,11 +1045,11 @@ TEXT: dict[str, dict[str, str]] = {
         "why.spending": "spending",
         "what.net": "net effort",
         "b.budget_year": (
-            "{year}: {what} of {charged:.2f} M€ uses the envelope of {available:.2f} M€ to within {margin:.2f} M€ "
+            "{year}: {what} of {charged} uses the envelope of {available} to within {margin} "
             "[budget[{year}]]"
         ),
         "b.budget_total": (
-            "{start}–{end}: {used:.2f} M€ of the {amount:.2f} M€ multi-year envelope are used [budget_total]"
+            "{start}–{end}: {used} of the {amount} multi-year envelope are used [budget_total]"
         ),
         "b.window_earliest": "{project} starts in {year}, the earliest year its window allows",
         "b.window_latest": "{project} starts in {year}, the last year of its window: it cannot be deferred",
@@ -1062,12 +1062,12 @@ TEXT: dict[str, dict[str, str]] = {
             "{year}: épargne brute is {rate:.1%} of revenue, at the floor of {floor:.1%} [min_savings[{year}]]"
         ),
         "b.borrowing_cap": (
-            "{year}: new borrowing of {borrowing:.2f} M€ is at the cap of {cap:.2f} M€ [financing[{year}]]"
+            "{year}: new borrowing of {borrowing} is at the cap of {cap} [financing[{year}]]"
         ),
         "pn.cannot_defer": "cannot be deferred: its window ends in {latest}",
         "pn.no_plan_with": "no plan can include it",
-        "pn.too_big": "no plan can include it: in {year} it alone needs {need:.2f} M€ against an envelope of "
-        "{envelope:.2f} M€, whatever its start year",
+        "pn.too_big": "no plan can include it: in {year} it alone needs {need} against an envelope of "
+        "{envelope}, whatever its start year",
         "pn.no_plan_without": "no plan without it",
         "note.not_optimal": (
             "the plan explained is {status} (not proven optimal): a change may improve on it for reasons of its own"

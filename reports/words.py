@@ -63,6 +63,11 @@ _MONEY_VALUES = {
     "baseline_debt": ("debt", "savings"),
     "baseline_borrowing": ("need", "cap"),
 }
+_MONEY_BINDING = {
+    "budget_year": ("charged", "available", "margin"),
+    "budget_total": ("used", "amount"),
+    "borrowing_cap": ("borrowing", "cap"),
+}
 _MONEY_CHANGES = {"raise_envelope": ("by", "to"), "raise_total": ("by", "to"), "borrowing": ("to", "before")}
 
 
@@ -169,6 +174,9 @@ def binding_text(item: dict[str, Any], lang: str) -> str:
     if template is None:
         return str(item.get("text", ""))
     values = {k: v for k, v in item.items() if k not in ("kind", "text")}
+    for key in _MONEY_BINDING.get(str(item.get("kind")), ()):
+        if key in values:
+            values[key] = money_text(values[key])
     if "what" in values:  # stored as "spending" or "net effort"
         values["what"] = t[_BINDING_WHAT[values["what"]]] if values["what"] in _BINDING_WHAT else values["what"]
     return _french(template.format(**values), lang)
@@ -195,6 +203,8 @@ def project_note_text(note: tuple[str, dict[str, Any]] | None, lang: str = "en")
     if not note:
         return ""
     kind, values = note
+    if kind == "too_big":
+        values = {**values, "need": money_text(values["need"]), "envelope": money_text(values["envelope"])}
     return _french(TEXT[lang][f"pn.{kind}"].format(**values), lang)
 
 

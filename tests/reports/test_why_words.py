@@ -80,3 +80,18 @@ def test_a_sweep_points_reason():
     assert reason_text({"kind": "status", "values": {"status": "infeasible"}}, "fr") == (
         "infaisable : aucun plan ne satisfait les contraintes"
     )
+
+
+def test_explain_money_words_at_their_scale():
+    from reports.words import binding_text, project_note_text
+
+    item = {"kind": "budget_year", "year": 2034, "what": "spending", "charged": 9.496, "available": 9.5}
+    assert binding_text({**item, "margin": 0.004}, "en") == (
+        "2034: spending of 9.50 M€ uses the envelope of 9.50 M€ to within 4.0 k€ [budget[2034]]"
+    )
+    assert "à 4,0 k€ près" in binding_text({**item, "margin": 0.004}, "fr")
+    assert "to within 0.00 M€" in binding_text({**item, "margin": 0.0}, "en")  # nothing left
+    note = ("too_big", {"year": 2026, "need": 0.0055, "envelope": 0.005})
+    assert project_note_text(note) == (
+        "no plan can include it: in 2026 it alone needs 5.5 k€ against an envelope of 5.0 k€, whatever its start year"
+    )
