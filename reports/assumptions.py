@@ -389,7 +389,7 @@ def _forecast_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     if f.housing is not None:
         h = f.housing
         total = sum(r.dwellings for r in h.programmes)
-        types = "; ".join(
+        types = _list_sep(lang).join(
             t["a.dwelling_type"].format(type=k, pupils=_num(v.pupils, lang)) for k, v in h.dwelling_types.items()
         )
         rows.append(
@@ -469,7 +469,7 @@ def _transfer_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     text = t["a.transfers_on"].format(
         kinds=", ".join(kind_label(scenario, k) for k in scenario.transfer_kinds),
         pairs=pairs,
-        limits="; ".join(limits) or t["a.no_limit"],
+        limits=_list_sep(fmt.lang).join(limits) or t["a.no_limit"],
         penalty=_num(scenario.transfer_penalty, fmt.lang),
     )
     return [Row("transfers", t["a.transfers"], text)]
@@ -545,7 +545,7 @@ def _finance_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
         limits.append(t["max_borrowing"].format(v=fmt.meur(pr.max_borrowing)))
     rows = [
         Row("finance", t["a.finance"], path),
-        Row("ceilings", t["a.ceilings"], "; ".join(limits) if limits else t["no_limit"]),
+        Row("ceilings", t["a.ceilings"], _list_sep(lang).join(limits) if limits else t["no_limit"]),
     ]
     from models.scenario import operating_costs_per_unit
 
