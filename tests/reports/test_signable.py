@@ -487,3 +487,14 @@ def test_nothing_after_the_horizon_with_the_complete_rule():
     assert after_horizon_text(scenario, ev, Fmt("fr")).startswith("Aucun CP après 2028")
     rows = {r.key: r.value for r in assumption_rows(scenario, Fmt("fr"))}
     assert rows["end_rule"] == "chaque projet retenu paie tous ses CP et est livré au plus tard en 2028"
+
+
+def test_the_analysis_commands_take_the_language_of_their_charts(tmp_path):
+    from tests.helpers import run_cli
+
+    for command in ("sweep", "tornado", "montecarlo", "demand"):
+        done = run_cli(command, "--help")
+        assert done.returncode == 0 and "--lang {fr,en}" in done.stdout, command
+    done = run_cli("demand", EXAMPLE, "--lang", "en", "--out", tmp_path / "demand", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "demand" / "demand.png").read_bytes().startswith(b"\x89PNG")
