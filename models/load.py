@@ -335,6 +335,7 @@ def derive_scenario(scenario: Scenario, edits: tuple[Edit, ...], keep_scale: boo
         sets=tuple(sets),
         budget_scale=factor,
         allow_outside_files=scenario.allow_outside_files,
+        carried_notes=scenario.table_notes,
     )
 
 
@@ -349,9 +350,11 @@ def _validated(
     sets: tuple[str, ...],
     budget_scale: float | None,
     allow_outside_files: bool,
+    carried_notes: tuple[str, ...] = (),
 ) -> Scenario:
     """The input document (every edit applied) with the budget factor applied last, validated and resolved;
-    the scenario keeps the document, to be edited again (`derive_scenario`)."""
+    the scenario keeps the document, to be edited again (`derive_scenario`), and the warnings about its table
+    files' columns (`carried_notes` when it is derived: no file is read again)."""
     data = document
     if budget_scale is not None:
         data = dict(data)
@@ -373,7 +376,7 @@ def _validated(
     if problems:
         raise ScenarioError(problems)
     assert spec is not None
-    notes = tuple(dict.fromkeys(str(note) for note in locator.notes))
+    notes = tuple(dict.fromkeys([*carried_notes, *(str(note) for note in locator.notes)]))
     warnings = notes + tuple(str(locator.problem(path, message)) for path, message in find_warnings(spec))
     return resolve(
         spec,
@@ -386,6 +389,7 @@ def _validated(
         allow_outside_files=allow_outside_files,
         document=document,
         locations=dict(locator.where),
+        table_notes=notes,
     )
 
 

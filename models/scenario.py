@@ -175,6 +175,9 @@ class Scenario:
     locations: Mapping[tuple[str | int, ...], tuple[str, int | None]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The warnings about the table files' columns (kept or not read), which a derived scenario keeps: it reads
+    # no file. They are also the first of `warnings`.
+    table_notes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @cached_property
     def project(self) -> Mapping[str, Project]:
@@ -474,6 +477,7 @@ def resolve(
     allow_outside_files: bool = False,
     document: Mapping[str, Any] | None = None,
     locations: Mapping[tuple[str | int, ...], tuple[str, int | None]] | None = None,
+    table_notes: tuple[str, ...] = (),
 ) -> Scenario:
     """Build the solver-ready scenario from a spec that passed every check in `models.checks` (and the
     input `document` it was validated from, with the `locations` of its values, for `models.edits`)."""
@@ -534,4 +538,5 @@ def resolve(
         allow_outside_files=allow_outside_files,
         document=document,
         locations=MappingProxyType(dict(locations or {})),
+        table_notes=table_notes,
     )

@@ -485,3 +485,14 @@ def test_a_header_with_a_note_in_brackets_and_a_cost_before_vat(tmp_path):
     headers[3] = "Coût TTC"
     write_xlsx(tmp_path / "projets.xlsx", headers, [["c", "nord", "Département", 1_000_000, "1", 1, 20]])
     assert load_scenario(tmp_path / "scenario.yaml").project["c"].competence == "departement"
+
+
+def test_a_derived_scenario_keeps_the_warnings_about_its_table_columns(tmp_path):
+    from models.edits import SetValue, derive
+
+    write_xlsx(tmp_path / "projets.xlsx", HEADERS, ROWS)
+    scenario = load_scenario(write_scenario(tmp_path, "projects: {file: projets.xlsx}\n"))
+    derived = derive(scenario, [SetValue("budget.annual.2027", 6e6)])
+    assert derived.envelope[2027] == 6e6
+    assert derived.table_notes == scenario.table_notes == scenario.warnings[:1]
+    assert "the column 'Couleur'" in derived.warnings[0]
