@@ -346,7 +346,13 @@ def _unmet_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, na
             + [round(v, 6) for v in per_year.values()]
             + [round(sum(per_year.values()), 6)]
         )
-    write_table(ws, t("t.unmet", name=name), columns, rows, totals, freeze_cols=1, footer=name)
+    # Beside the expected values, the nominal ones: every place delivered counted whole (docs/model.md).
+    nominal = ev.balance.groupby(["kind", "year"])["unmet_nominal"].sum()
+    notes = []
+    for k in scenario.kinds:
+        values = [round(float(nominal.get((k, y), 0.0)), 6) + 0.0 for y in scenario.years]
+        notes.append([t("nominal_of", kind=kinds[k]), "", kinds[k], units[k], *values, round(sum(values), 6)])
+    write_table(ws, t("t.unmet", name=name), columns, rows, totals, freeze_cols=1, footer=name, notes=notes)
 
 
 def _left_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name: str) -> None:
