@@ -62,8 +62,11 @@ def _racer(
         now = time.perf_counter()
         if now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            with lock:
-                conn.send(("progress", engine, (elapsed, best, bound)))
+            try:
+                with lock:
+                    conn.send(("progress", engine, (elapsed, best, bound)))
+            except OSError:
+                pass  # the race is over
 
     if progress:
         opts = replace(opts, progress=report)
@@ -85,25 +88,42 @@ def _launch(engine: str, args: tuple) -> tuple[subprocess.Popen, Connection]:
     recv, send = os.pipe()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(
-        [sys.executable, "-c", f"import solver.race as r; r._racer_main({send})"],
+        # SIGINT ignored until the engine runs (a Ctrl-C during the imports would print a traceback); the
+        # race stops a racer that missed it
+        [
+            sys.executable,
+            "-c",
+            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            f"import solver.race as r; r._racer_main({send})",
+        ],
         stdin=subprocess.PIPE,
         pass_fds=(send,),
         env=env,
         cwd=ROOT,
     )
     os.close(send)
-    assert proc.stdin is not None
-    try:
-        pickle.dump(args, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass  # the process died at once: the referee hears it as an end without an answer
+    stdin = proc.stdin
+    assert stdin is not None
+    data = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def feed() -> None:  # in a thread: the process reads only once its imports are done, HiGHS starts now
+        try:
+            stdin.write(data)
+            stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass  # the process ended (or was stopped) first: the referee hears it as an end without an answer
+
+    threading.Thread(target=feed, name=f"ppi-race-feed-{engine}", daemon=True).start()
     return proc, Connection(recv, writable=False)
 
 
 def _racer_main(fd: int) -> None:
-    args = pickle.load(sys.stdin.buffer)
-    _racer(*args, Connection(fd, readable=False))
+    try:
+        args = pickle.load(sys.stdin.buffer)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _racer(*args, Connection(fd, readable=False))
+    except (KeyboardInterrupt, OSError, EOFError, pickle.UnpicklingError):
+        pass  # interrupted before its engine ran, or the race was over before it spoke: nothing to say
 
 
 def _better(a: EngineResult | None, b: EngineResult | None) -> EngineResult | None:

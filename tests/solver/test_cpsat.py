@@ -257,3 +257,49 @@ def test_ppi_solve_with_cpsat_and_auto(tmp_path, engine):
     assert record["status"] == "optimal" and record["options"]["solver"] == engine
     assert record["solver"] == engine if engine == "cpsat" else record["solver"] in ("highs", "cpsat")
     assert _children() == []
+
+
+def _racers() -> set[int]:
+    """Processes running a CP-SAT racer (solver/race.py), wherever their parent is."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"_racer_main" in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
+    import yaml
+
+    from tests.helpers import REPO
+
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(generate_scenario("M", 1)), encoding="utf-8")
+    before = _racers()
+    cmd = [sys.executable, str(REPO / "cli.py"), "solve", str(path), "--solver", "auto", "--out", str(tmp_path / "o")]
+    with subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+        assert "Solving" in proc.stderr.readline().decode()
+        deadline = time.time() + 30
+        while not (_racers() - before) and time.time() < deadline:  # the CP-SAT racer is up
+            time.sleep(0.2)
+        assert _racers() - before, "no CP-SAT racer started"
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        elapsed = time.perf_counter() - t0
+        err = proc.stderr.read().decode()
+    assert proc.returncode == 130, err
+    assert elapsed < PROMPT_S, elapsed
+    assert "Traceback" not in err, err
+    assert not (tmp_path / "o").exists()
+    time.sleep(0.5)
+    assert _racers() - before == set()
