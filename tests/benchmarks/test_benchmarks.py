@@ -40,7 +40,7 @@ def test_extra_large_tier_is_generated_and_loads_quickly():
     t0 = time.perf_counter()
     scenario = scenario_from_dict(generate_scenario("XL", seed=0, transfers=True, finance=True), source="<XL>")
     assert time.perf_counter() - t0 < 20  # about 0.3 s here; generous for a loaded CI machine
-    assert (len(scenario.projects), len(scenario.districts), len(scenario.years), len(scenario.kinds)) == (
+    assert (len(scenario.projects), len(scenario.districts), len(scenario.horizon_years), len(scenario.kinds)) == (
         1000,
         150,
         15,
@@ -169,8 +169,8 @@ def test_benchmark_runner_smoke(tmp_path):
 
 
 def test_benchmark_variants_and_reference_smoke(tmp_path):
-    """The variants that measure candidate changes (HiGHS' own heuristic effort, cover rows) and SCIP run, are
-    verified, agree on the optimum, and are reported as ratios to the `highs` variant when it is the
+    """The variants that measure candidate changes (HiGHS' own heuristic effort, cover rows), SCIP, CP-SAT and
+    the race run, are verified, agree on the optimum, and are reported as ratios to the `highs` variant when it is the
     reference."""
     from benchmarks.run import main
 
@@ -183,7 +183,7 @@ def test_benchmark_variants_and_reference_smoke(tmp_path):
         "--time-limit",
         "5",
         "--variants",
-        "highs,highs-effort005,highs-covers,scip",
+        "highs,highs-effort005,highs-covers,scip,cpsat,auto",
     ]
     assert main([*argv, "--reference", "highs", "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
     text = out.read_text(encoding="utf-8")
