@@ -2,8 +2,10 @@
 objects, never files.
 
 - `formulation`: the matrix model (`build_model`, `MatrixModel`), one builder per constraint family;
-- `engines`: HiGHS (default), CBC and SciPy behind one interface (`ENGINES`, `SolveOptions`), each reporting
-  its real outcome (a time limit is never reported as optimal);
+- `engines`: HiGHS (default), CBC, SciPy, CP-SAT and the HiGHS/CP-SAT race behind one interface (`ENGINES`,
+  `SolveOptions`), each reporting its real outcome (a time limit is never reported as optimal);
+- `cpsat`: OR-Tools CP-SAT on an integer relaxation of the model, each plan recomputed exactly;
+- `race`: `--solver auto`, HiGHS and CP-SAT in two processes, the first proof wins;
 - `solve`: build, run an engine, read the plan back as start years; the near-optimal model of
   `analysis.alternatives`;
 - `elastic`: the elastic model that finds the least change giving an infeasible scenario a plan
