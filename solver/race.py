@@ -36,10 +36,11 @@ from solver.formulation import MatrixModel
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder holding solver/
 PROGRESS_EVERY_S = 0.25  # a racer reports its progress at most this often
 GRACE_S = 30.0  # after the time limit, how long a racer may take to return before it is stopped
-STOP_WAIT_S = 5.0
+STOP_WAIT_S = 5.0  # after SIGINT, how long CP-SAT's process may take to send its best plan so far
 # CP-SAT takes the cores HiGHS leaves (one thread for HiGHS); on 2 cores one worker each: in alternating runs of
 # the race on Exemple-Ville, 4.7-6.4 s against 6.5-9.1 s with two CP-SAT workers (loaded machine).
-CPSAT_MIN_WORKERS = 1  # after SIGINT, how long the racers may take to send their best plan so far
+CPSAT_MIN_WORKERS = 1
+RACER_NICENESS = 10  # CP-SAT's process yields the CPU to HiGHS (the default engine) when they compete
 
 
 def available_cores() -> int:
@@ -93,7 +94,7 @@ def _launch(engine: str, args: tuple) -> tuple[subprocess.Popen, Connection]:
         [
             sys.executable,
             "-c",
-            "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            f"import os, signal; os.nice({RACER_NICENESS}); signal.signal(signal.SIGINT, signal.SIG_IGN); "
             f"import solver.race as r; r._racer_main({send})",
         ],
         stdin=subprocess.PIPE,
