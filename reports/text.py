@@ -368,12 +368,9 @@ TEXT: dict[str, dict[str, str]] = {
         "why.spending": "dépense",
         "what.net": "effort net",
         "b.budget_year": (
-            "{year} : une {what} de {charged} utilise l'enveloppe de {available} à {margin} "
-            "près [budget[{year}]]"
+            "{year} : une {what} de {charged} utilise l'enveloppe de {available} à {margin} près [budget[{year}]]"
         ),
-        "b.budget_total": (
-            "{start}–{end} : {used} utilisés sur l'enveloppe pluriannuelle de {amount} [budget_total]"
-        ),
+        "b.budget_total": ("{start}–{end} : {used} utilisés sur l'enveloppe pluriannuelle de {amount} [budget_total]"),
         "b.window_earliest": "{project} démarre en {year}, la première année que permet sa fenêtre",
         "b.window_latest": "{project} démarre en {year}, la dernière année de sa fenêtre : il ne peut être reporté",
         "b.requires_same_year": "{project} démarre en {year}, l'année où démarre {required} (qu'il requiert)",
@@ -1046,12 +1043,9 @@ TEXT: dict[str, dict[str, str]] = {
         "why.spending": "spending",
         "what.net": "net effort",
         "b.budget_year": (
-            "{year}: {what} of {charged} uses the envelope of {available} to within {margin} "
-            "[budget[{year}]]"
+            "{year}: {what} of {charged} uses the envelope of {available} to within {margin} [budget[{year}]]"
         ),
-        "b.budget_total": (
-            "{start}–{end}: {used} of the {amount} multi-year envelope are used [budget_total]"
-        ),
+        "b.budget_total": ("{start}–{end}: {used} of the {amount} multi-year envelope are used [budget_total]"),
         "b.window_earliest": "{project} starts in {year}, the earliest year its window allows",
         "b.window_latest": "{project} starts in {year}, the last year of its window: it cannot be deferred",
         "b.requires_same_year": "{project} starts in {year}, the year {required} (which it requires) starts",
@@ -1062,9 +1056,7 @@ TEXT: dict[str, dict[str, str]] = {
         "b.savings_floor": (
             "{year}: épargne brute is {rate:.1%} of revenue, at the floor of {floor:.1%} [min_savings[{year}]]"
         ),
-        "b.borrowing_cap": (
-            "{year}: new borrowing of {borrowing} is at the cap of {cap} [financing[{year}]]"
-        ),
+        "b.borrowing_cap": ("{year}: new borrowing of {borrowing} is at the cap of {cap} [financing[{year}]]"),
         "pn.cannot_defer": "cannot be deferred: its window ends in {latest}",
         "pn.no_plan_with": "no plan can include it",
         "pn.too_big": "no plan can include it: in {year} it alone needs {need} against an envelope of "

@@ -205,12 +205,13 @@ def _unmet_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variants) 
     ]
     rows = []
     by_kind: dict[str, list[float]] = {}
+    end = comparison.entries[0].scenario.horizon_end  # the totals cover the PPI's years, as the indicators
     for r in comparison.unmet.to_dict("records"):
         fill = _fill(r["differs"])
         values = [rounded(r[label], 6) for label in labels]
         acc = by_kind.setdefault(r["kind"], [0.0] * len(labels))
         for i, v in enumerate(values):
-            acc[i] += v or 0.0
+            acc[i] += (v or 0.0) if int(r["year"]) <= end else 0.0
         k = r["kind"]
         rows.append([vs.kinds.get(k, k), vs.units.get(k, ""), int(r["year"]), *(Cell(v, fill=fill) for v in values)])
         rows[-1].append(vs.yes if r["differs"] else vs.no)

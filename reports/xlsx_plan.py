@@ -331,7 +331,8 @@ def _unmet_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, na
     columns = [Col(t("h.district")), Col(t("h.district_id")), Col(t("h.kind")), Col(t("unit"))]
     tail, years = hyp.tail_years(scenario), scenario.years  # the tail's years marked, the total's span said
     columns += [Col(f"{y} ({t('after_ppi')})" if y in tail else str(y), UNITS) for y in years]
-    columns.append(Col(f"{t('total')} {years[0]}–{years[-1]}", UNITS))
+    ppi = [y for y in years if y not in tail]  # the total covers the PPI's years, as the headline figures
+    columns.append(Col(f"{t('total')} {ppi[0]}–{ppi[-1]}", UNITS))
     unmet = {(r.district, r.kind, int(r.year)): round(float(r.unmet), 6) for r in ev.balance.itertuples(index=False)}
     rows, totals = [], []
     for k in scenario.kinds:
@@ -340,18 +341,20 @@ def _unmet_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, na
             values = [unmet.get((d, k, y), 0.0) for y in scenario.years]
             for y, v in zip(scenario.years, values, strict=True):
                 per_year[y] += v
-            rows.append([districts.get(d, d), d, kinds[k], units[k], *values, round(sum(values), 6)])
+            total = sum(v for y, v in zip(scenario.years, values, strict=True) if y not in tail)
+            rows.append([districts.get(d, d), d, kinds[k], units[k], *values, round(total, 6)])
         totals.append(
             [t("total_of", kind=kinds[k]), "", kinds[k], units[k]]
             + [round(v, 6) for v in per_year.values()]
-            + [round(sum(per_year.values()), 6)]
+            + [round(sum(v for y, v in per_year.items() if y not in tail), 6)]
         )
     # Beside the expected values, the nominal ones: every place delivered counted whole (docs/model.md).
     nominal = ev.balance.groupby(["kind", "year"])["unmet_nominal"].sum()
     notes = []
     for k in scenario.kinds:
         values = [round(float(nominal.get((k, y), 0.0)), 6) + 0.0 for y in scenario.years]
-        notes.append([t("nominal_of", kind=kinds[k]), "", kinds[k], units[k], *values, round(sum(values), 6)])
+        total = sum(v for y, v in zip(scenario.years, values, strict=True) if y not in tail)
+        notes.append([t("nominal_of", kind=kinds[k]), "", kinds[k], units[k], *values, round(total, 6)])
     write_table(ws, t("t.unmet", name=name), columns, rows, totals, freeze_cols=1, footer=name, notes=notes)
 
 

@@ -426,7 +426,8 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
             for row in ev.finance.to_dict("records")
         ]
     out["spending_outside_horizon"] = {str(y): round(v, 2) for y, v in ev.outside_horizon.items()}
-    out["unmet_by_kind"] = {k: float(ev.balance.loc[ev.balance["kind"] == k, "unmet"].sum()) for k in scenario.kinds}
+    ppi_years = ev.balance[ev.balance["year"] <= scenario.horizon_end]  # the PPI's years, the tail after it apart
+    out["unmet_by_kind"] = {k: float(ppi_years.loc[ppi_years["kind"] == k, "unmet"].sum()) for k in scenario.kinds}
     out["balance"] = [
         {
             "district": r["district"],

@@ -127,8 +127,9 @@ class Result:
 
     @property
     def unmet_by_kind(self) -> pd.Series:
-        """Unmet demand per kind over the horizon, in unit-years."""
-        return self.balance.groupby("kind", sort=False)["unmet"].sum()
+        """Unmet demand per kind over the PPI's years (the tail after it apart), in unit-years."""
+        balance = self.balance
+        return balance[balance["year"] <= self.scenario.horizon_end].groupby("kind", sort=False)["unmet"].sum()
 
     @property
     def plan_json(self) -> dict:

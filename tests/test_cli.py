@@ -150,11 +150,13 @@ def test_solve_example(example_run):
     assert plan["status"] == "optimal"
     assert plan["gap"] is not None and plan["gap"] <= 1e-4
     assert len(plan["projects"]) == 41
-    assert plan["scenario"]["horizon"] == {"start": 2026, "end": 2035}
+    assert plan["scenario"]["horizon"] == {"start": 2026, "end": 2035, "end_rule": "tail", "tail_years": 4}
     header = (out / "projects.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "cp_2026" in header and "cp_2035" in header
     assert (out / "budget.csv").read_text(encoding="utf-8").startswith("year")
-    assert len((out / "balance.csv").read_text(encoding="utf-8").splitlines()) == 1 + 12 * 3 * 10
+    assert (
+        len((out / "balance.csv").read_text(encoding="utf-8").splitlines()) == 1 + 12 * 3 * 14
+    )  # 10 PPI years and 4 tail years
     # No temporary folder left beside the results.
     assert siblings(out) == {out.name}
 
@@ -536,7 +538,7 @@ def test_validate_invalid(capsys):
 
 def test_validate_prints_warnings(tmp_path, capsys):
     path = tmp_path / "warn.yaml"
-    path.write_text(SMALL.replace("STATUS", "earliest_start: 2030"), encoding="utf-8")
+    path.write_text(SMALL.replace("STATUS", "maturity: idee\n    latest_start: 2027"), encoding="utf-8")
     code, out, err = main(["validate", path], capsys)
     assert code == 0, err
     assert "valid" in out

@@ -83,7 +83,7 @@ def test_sweep_benchmark_runs_and_writes_its_table(tmp_path):
     assert main(["--points", "1", "--samples", "0", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "| 1 |" in text and "| 2 |" in text and "same statuses and objectives: yes" in text
-    assert "| budget×1 | 98.0 | optimal | 194.43 |" in text
+    assert "| budget×1 | 98.0 | optimal | 287.23 |" in text
 
 
 # ---------------------------------------------------------------------------------------------- metrics

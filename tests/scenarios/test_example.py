@@ -34,7 +34,8 @@ def evaluation(scenario, plan):
 
 
 def test_example_loads(scenario):
-    assert scenario.years == tuple(range(2026, 2036))
+    assert scenario.horizon_years == tuple(range(2026, 2036))
+    assert scenario.tail == tuple(range(2036, 2040))  # the longest delivery lag: 4 years
     assert len(scenario.districts) == 12
     assert set(scenario.kinds) == {"maternelle", "elementaire", "creche"}
     statuses = [p.status for p in scenario.projects]

@@ -215,6 +215,7 @@ def test_excluded_behaviour():
 def test_windows_structure():
     s = make_scenario(
         years=(2026, 2032),
+        end_rule="open",  # default windows end where delivery falls within the horizon
         maturity_levels={"etude": {"lead_years": 2, "confidence": 0.5}},
         projects=[
             project("w1", earliest_start=2027, latest_start=2029),
@@ -301,7 +302,9 @@ def test_budget_structure():
 
 
 def test_budget_objective_coefficient():
-    s = make_scenario(cost_weight=1e-6, projects=[project("a", cost=2e6, city_share=0.5, profile=[0.25, 0.75])])
+    s = make_scenario(
+        cost_weight=1e-6, end_rule="open", projects=[project("a", cost=2e6, city_share=0.5, profile=[0.25, 0.75])]
+    )
     m = build_model(s)
     # λ × cost × share = 1e-6 × 2e6 × 0.5 = 1.0, whatever the start year (also the part outside the horizon).
     for y in (2026, 2027, 2028):
