@@ -110,9 +110,13 @@ def _launch(engine: str, args: tuple) -> tuple[subprocess.Popen, Connection]:
     def feed() -> None:  # in a thread: the process reads only once its imports are done, HiGHS starts now
         try:
             stdin.write(data)
-            stdin.close()
-        except (BrokenPipeError, ValueError):
+        except (OSError, ValueError):
             pass  # the process ended (or was stopped) first: the referee hears it as an end without an answer
+        finally:
+            try:
+                stdin.close()
+            except (OSError, ValueError):
+                pass
 
     threading.Thread(target=feed, name=f"ppi-race-feed-{engine}", daemon=True).start()
     return proc, Connection(recv, writable=False)
