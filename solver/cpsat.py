@@ -103,7 +103,7 @@ def _column_bounds(m: MatrixModel, opts: SolveOptions) -> tuple[np.ndarray, np.n
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
     h.passModel(lp)
     h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
         return None
     n = A.shape[1]
     for j in free:
@@ -115,7 +115,8 @@ def _column_bounds(m: MatrixModel, opts: SolveOptions) -> tuple[np.ndarray, np.n
             h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                # unbounded in the relaxation: no finite grid; the column keeps a wide default
+                # unbounded in the relaxation (or not settled): a wide bound, 1e12 units of the model (money: 1e12
+                # M€ at most), far beyond any plan's value
                 bounds[j] = -sense * 1e12
                 continue
             v = h.getSolution().col_value[j]
