@@ -136,9 +136,11 @@ def format_summary(
 def _transfers_text(scenario: Scenario, ev: Evaluation) -> str:
     """Demand met next door, per pair of districts and kind: unit-years, years and the largest year."""
     tr = ev.transfers
+    tr = tr[tr["year"] <= scenario.horizon_end]  # the PPI's years, like the unmet demand above
     if not len(tr):
         return "Demand met in a neighbouring district: none"
-    lines = ["Demand met in a neighbouring district (unit-years; years; most in one year):"]
+    span = f"{scenario.first_year}-{scenario.horizon_end}"
+    lines = [f"Demand met in a neighbouring district over {span} (unit-years; years; most in one year):"]
     for (src, dst, k), rows in tr.groupby(["from", "to", "kind"], sort=True):
         unit = scenario.spec.demand_kinds[k].unit
         years = sorted(int(y) for y in rows["year"])

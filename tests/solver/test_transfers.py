@@ -235,3 +235,20 @@ def test_verifier_recomputes_unmet_and_objective_with_transfers():
     problems = verified(two_districts(), edit)
     assert any(p.startswith("unmet ('a', 'classes', 2026)") for p in problems), problems
     assert any(p.startswith("objective:") for p in problems), problems
+
+
+def test_transfers_continue_in_the_tail_and_the_summary_counts_the_ppi_s_years():
+    """With a tail year (a project of lag 1 listed, excluded), the cap and the spare capacity continue in 2027:
+    2 classes go to b in 2026 and in 2027; the objective counts both years (2 × 1.5), the printed summary
+    the PPI's year only."""
+    from reports.summary import _transfers_text
+    from results import verified
+
+    data = two_districts(projects=[project("x", district="a", delivery_lag=1, status="excluded")])
+    s = scenario_from_dict(data)
+    assert s.tail == (2027,)
+    plan = solve_and_verify(s)
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 2.0, ("a", "b", K, 2027): 2.0})
+    assert plan.objective == pytest.approx(3.0)
+    text = _transfers_text(s, verified(s, plan).evaluation)
+    assert "over 2026-2026" in text and "2.0 classes" in text and "2027" not in text
