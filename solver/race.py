@@ -123,6 +123,14 @@ def _launch(engine: str, args: tuple) -> tuple[subprocess.Popen, Connection]:
 
 
 def _racer_main(fd: int) -> None:
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the race's process ended without stopping this one (killed): stop too
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=orphaned, name="ppi-racer-orphaned", daemon=True).start()
     try:
         args = pickle.load(sys.stdin.buffer)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -170,14 +178,18 @@ def solve_auto(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -
         return replace(r, info={**r.info, "winner": "highs", "race": "one core: HiGHS alone"})
     t0 = time.perf_counter()
     cpsat_opts = replace(opts, solver="cpsat", threads=max(CPSAT_MIN_WORKERS, cores - 1), progress=None)
-    proc, conn = _launch("cpsat", ("cpsat", m, cpsat_opts, start, opts.progress is not None))
-    referee = _Referee(proc, conn)
+    launched: list[tuple[subprocess.Popen, Connection]] = []
+    referees: list[_Referee] = []
     try:
-        return _race(m, opts, start, referee, t0)
+        launched.append(_launch("cpsat", ("cpsat", m, cpsat_opts, start, opts.progress is not None)))
+        referees.append(_Referee(*launched[0]))
+        return _race(m, opts, start, referees[0], t0)
     finally:
-        _stop(proc)
-        referee.thread.join(STOP_WAIT_S)
-        conn.close()
+        for proc, conn in launched:
+            _stop(proc)
+            for referee in referees:
+                referee.thread.join(STOP_WAIT_S)  # it hears the end of the pipe
+            conn.close()
 
 
 class _Referee:

@@ -270,17 +270,26 @@ def test_ppi_solve_with_cpsat_and_auto(tmp_path, engine):
     assert _children() == []
 
 
-def _racers() -> set[int]:
-    """Processes running a CP-SAT racer (solver/race.py), wherever their parent is."""
+def _racers(parent: int) -> set[int]:
+    """Processes running a CP-SAT racer (solver/race.py) started by process `parent`."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"_racer_main" in (entry / "cmdline").read_bytes():
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if ppid == parent and b"_racer_main" in (entry / "cmdline").read_bytes():
                     found.add(int(entry.name))
-            except OSError:
+            except (OSError, ValueError, IndexError):
                 continue
     return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
@@ -290,14 +299,13 @@ def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
 
     path = tmp_path / "m.yaml"
     path.write_text(yaml.safe_dump(generate_scenario("M", 1)), encoding="utf-8")
-    before = _racers()
     cmd = [sys.executable, str(REPO / "cli.py"), "solve", str(path), "--solver", "auto", "--out", str(tmp_path / "o")]
     with subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
         assert "Solving" in proc.stderr.readline().decode()
         deadline = time.time() + 30
-        while not (_racers() - before) and time.time() < deadline:  # the CP-SAT racer is up
+        while not (racers := _racers(proc.pid)) and time.time() < deadline:  # the CP-SAT racer is up
             time.sleep(0.2)
-        assert _racers() - before, "no CP-SAT racer started"
+        assert racers, "no CP-SAT racer started"
         time.sleep(1.0)
         t0 = time.perf_counter()
         proc.send_signal(signal.SIGINT)
@@ -313,4 +321,4 @@ def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
     assert "Traceback" not in err, err
     assert not (tmp_path / "o").exists()
     time.sleep(0.5)
-    assert _racers() - before == set()
+    assert [pid for pid in racers if _alive(pid)] == []
