@@ -1,16 +1,16 @@
 """`--solver auto`: HiGHS and CP-SAT race on the same model, in two processes.
 
 With at least two cores (the `threads` option, or the cores this process may use), CP-SAT (one worker per core
-left by HiGHS) gets the model in a fresh Python process (the model pickled to it; starting that
-process costs about a second of imports, spent while HiGHS already searches) and HiGHS (one thread) runs in
-this process. The first to finish with a proof — optimal, or infeasible — wins: HiGHS proving first, the
-CP-SAT process is stopped (SIGTERM, then SIGKILL) and reaped before the race returns, so no process is left
-behind; CP-SAT proving first, a thread listening to it tells HiGHS to stop (its interrupt callback). When
-HiGHS stops without a proof (time limit), CP-SAT's answer is awaited and the better plan wins, with the best
-bound either engine proved (both bounds hold for the real model, so their maximum does) and the status that
-bound justifies. With one core, HiGHS runs alone. The result's `info["winner"]` names the engine whose plan
-it is (the plan's `solver` in plan.json; `options.solver` stays "auto") and its message says how the race
-ended.
+left by HiGHS) gets the model in a fresh Python process (the model pickled to it; starting that process costs
+about a second of imports, spent while HiGHS already searches; it runs at niceness 10) and HiGHS (one thread)
+runs in this process. The first to finish with a proof — optimal, or infeasible — wins: HiGHS proving first,
+the CP-SAT process is stopped (SIGTERM, then SIGKILL) and reaped before the race returns, so no process is
+left behind (and a racer whose parent died stops itself); CP-SAT proving first, a thread listening to it
+tells HiGHS to stop (its interrupt callback). When HiGHS stops without a proof (time limit), CP-SAT's answer
+is awaited and the better plan wins, with the best bound either engine proved (both bounds hold for the real
+model, so their maximum does) and the status that bound justifies. With one core, HiGHS runs alone. The
+result's `info["winner"]` names the engine whose plan it is (the plan's `solver` in plan.json;
+`options.solver` stays "auto") and its message says how the race ended.
 
 Progress shows the best incumbent and bound of either engine; SIGINT stops HiGHS, asks CP-SAT for its best
 plan so far, and raises `SolveInterrupted` with the better of the two.
