@@ -381,15 +381,22 @@ def _spending_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
         use = r.charged / r.available if r.available else float("nan")
         row += [(fmt.meur(r.margin), "num"), (fmt.pct(use), "num")]
         rows.append(row)
-    b = ev.budget
-    total: list[str | tuple[str, str]] = [t["total"], (fmt.meur(b["envelope"].sum()), "num")]
-    total.append((fmt.meur(b["spent"].sum()), "num"))
-    if with_receipts:
-        total += [(fmt.meur((b["subsidies"] + b["fctva"]).sum()), "num"), (fmt.meur(b["net_effort"].sum()), "num")]
-    env_sum = float(b["envelope"].sum())
-    total += [("", "num"), (fmt.pct(b["charged"].sum() / env_sum if env_sum else float("nan")), "num")]
-    rows.append(total)
-    parts.append(html_table(head, rows, row_classes=[""] * (len(rows) - 1) + ["total"]))
+    # One total for the PPI's years (the headline figures' span) and, apart, one for the years after it.
+    totals = [(t["total"], ev.budget[~ev.budget["year"].isin(tail)])]
+    if tail:
+        label = f"{t['total']} {tail[0]}–{tail[-1]} ({t['after_ppi']})" if len(tail) > 1 else f"{t['total']} {tail[0]}"
+        totals = [(f"{t['total']} {scenario.first_year}–{scenario.horizon_end}", totals[0][1])]
+        totals.append((label, ev.budget[ev.budget["year"].isin(tail)]))
+    for name, b in totals:
+        total: list[str | tuple[str, str]] = [name, (fmt.meur(b["envelope"].sum()), "num")]
+        total.append((fmt.meur(b["spent"].sum()), "num"))
+        if with_receipts:
+            receipts = (b["subsidies"] + b["fctva"]).sum()
+            total += [(fmt.meur(receipts), "num"), (fmt.meur(b["net_effort"].sum()), "num")]
+        env_sum = float(b["envelope"].sum())
+        total += [("", "num"), (fmt.pct(b["charged"].sum() / env_sum if env_sum else float("nan")), "num")]
+        rows.append(total)
+    parts.append(html_table(head, rows, row_classes=[""] * (len(rows) - len(totals)) + ["total"] * len(totals)))
     notes = [hyp.after_horizon_text(scenario, ev, fmt)]
     folded = hyp.folded_aid_text(scenario, ev, fmt)  # the receipts hold no subsidy: say why
     if folded and with_receipts:

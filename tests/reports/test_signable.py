@@ -498,3 +498,16 @@ def test_the_analysis_commands_take_the_language_of_their_charts(tmp_path):
     done = run_cli("demand", EXAMPLE, "--lang", "en", "--out", tmp_path / "demand", "--quiet")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "demand" / "demand.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_budget_table_totals_the_ppi_s_years_and_the_tail_apart(variant):
+    """The spending table's totals: one over the PPI's years (the key figures' span), one over the tail."""
+    scenario, ev = variant.scenario, variant.evaluation
+    page = _visible_text(plan_html(variant, "fr"))
+    b = ev.budget
+    first, end, tail = scenario.first_year, scenario.horizon_end, scenario.tail
+    assert tail
+    ppi_total = f"{b.loc[b['year'] <= end, 'envelope'].sum() / 1e6:.2f}".replace(".", ",")
+    tail_total = f"{b.loc[b['year'] > end, 'envelope'].sum() / 1e6:.2f}".replace(".", ",")
+    assert re.search(rf"Total {first}–{end}\s+{ppi_total}\u00a0M€", page), ppi_total
+    assert re.search(rf"Total {tail[0]}–{tail[-1]} \(au-delà\)\s+{tail_total}\u00a0M€", page), tail_total
