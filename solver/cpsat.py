@@ -183,6 +183,9 @@ def _scale(m: MatrixModel, lo: np.ndarray, hi: np.ndarray, start: Start | None) 
         reach = int(np.sum(np.abs(q) * zmax[cols])) + 1  # no activity goes beyond ±reach
         ilo = max(math.ceil(S * rlo - err), -reach) if math.isfinite(rlo) else -reach
         ihi = min(math.floor(S * rhi + err), reach) if math.isfinite(rhi) else reach
+        if ilo > ihi:  # no activity of the row reaches its bounds: the model is infeasible
+            proto.constraints.add().bool_or.literals.extend([])
+            continue
         ct = proto.constraints.add()
         ct.linear.vars.extend(cols[keep].tolist())
         ct.linear.coeffs.extend(q[keep].astype(np.int64).tolist())
