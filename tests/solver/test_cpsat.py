@@ -331,8 +331,12 @@ def test_a_row_no_plan_can_meet_is_infeasible_not_an_error():
     from solver import solve
 
     s = make_scenario(
-        envelope=0.0,
-        projects=[project("c", status="committed", start=2026, cost=2e5, city_share=0.3), project("a", cost=1e5)],
+        years=(2026, 2029),
+        budget={"annual": 0.0, "carry_over": False, "total": {"amount": 0.0, "start": 2026}},
+        projects=[
+            project("c", status="committed", start=2026, cost=2e5, competence="partenariat"),
+            project("a", cost=1e5, competence="partenariat", earliest_start=2026, latest_start=2026),
+        ],
     )
     assert solve(s, SolveOptions(solver="cpsat")).status is Status.INFEASIBLE
     assert solve(s).status is Status.INFEASIBLE
