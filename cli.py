@@ -774,8 +774,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         change = " ".join([f"+{p}" for p in row.entering.split()] + [f"-{p}" for p in row.leaving.split()])
         print(f"  {row.label}: {change}")
     print(
-        f"\n{result.solved} points solved, {result.reused} reused, in {result.seconds:.1f} s; "
-        f"results in {out}/ (sweep.csv, points/)"
+        f"\n{result.solved} points solved, {result.reused} reused, in {result.seconds:.1f} s"
+        + (f" ({result.settled} settled from a larger budget without a solve)" if result.settled else "")
+        + f"; results in {out}/ (sweep.csv, points/)"
     )
     return EXIT_OK
 

@@ -9,6 +9,10 @@ the workers; each point is derived from it in memory (its values, then its budge
 single-threaded in a worker process (`analysis.worker`), checked by the independent verifier, and saved at
 once as `points/<key>.json` in the sweep's folder: an interrupted sweep run again with the same inputs
 reuses every finished point.
+Along a budget axis (points that differ only by their budget factor), the points are solved from the largest
+factor down, and a point is *settled* without a solve when the plan proven optimal at a larger factor passes
+the independent verifier at its own (or the larger one was proven infeasible): see `settle_point`, and
+docs/model.md ("Sweeps: points settled without a solve") for the argument.
 Bad specifications (unknown path, empty range, non-positive factor) fail before any solve.
 """
 
@@ -21,7 +25,6 @@ import json
 import math
 import os
 import pickle
-import queue
 import shutil
 import subprocess
 import sys
@@ -110,6 +113,7 @@ class SweepSpec:
     fixed: tuple[tuple[str, int | None], ...] = ()  # a plan (start years) also evaluated at every point
     start: tuple[tuple[str, int | None], ...] = ()  # a plan offered to the solver at every point (warm start)
     reasons: bool = False  # a point with no plan records why (analysis.diagnose.first_reason)
+    settle: bool = True  # settle a budget point from a larger one's proven answer (`settle_point`) when it can
 
     def record(self, point: Point) -> dict[str, Any]:
         """A point as its result file records it: the budget factor of the scenario solved (the base's times
@@ -229,6 +233,13 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
     plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
     result = verified(scenario, plan, what=f"the plan of point {point.label}")
+    return _point_record(spec, point, scenario, result)
+
+
+def _point_record(spec: SweepSpec, point: Point, scenario: Scenario, result: Any) -> dict[str, Any]:
+    """A point's result file: its point, label, envelope total, verified plan (and the fixed plan, the reason)."""
+    from solver import SolveOptions
+
     data = result.record.placed(None)  # a point's plan names no path of the machine
     out = {
         "format": SWEEP_FORMAT,
@@ -243,8 +254,128 @@ def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
     if spec.reasons and not result.has_plan:
         from analysis.diagnose import first_reason
 
-        out["reason"] = first_reason(scenario, plan.status.value, options)
+        options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
+        out["reason"] = first_reason(scenario, result.status, options)
     return out
+
+
+def settle_point(spec: SweepSpec, point: Point, sources: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The point's result without a solve, from the result of a point of its budget axis with a larger factor
+    (`sources`, nearest first), or None when none settles it.
+
+    Same edits but a smaller factor: every envelope (yearly and multi-year, ≥ 0) is smaller, nothing else
+    changes — not the objective, which no envelope enters —, so the point's plans are plans of the larger
+    point. Hence (docs/model.md, "Sweeps: points settled without a solve"):
+    - a plan proven optimal at the larger factor that passes the independent verifier here is optimal here,
+      with the same bound and gap (the larger point's bound is a lower bound here too);
+    - a larger point proven infeasible makes this one infeasible.
+    Only proven answers settle (a `feasible` plan does not: a solve could find better). The record names its
+    source (`settled_from`: label and budget factor)."""
+    from models.plan import Plan, Status
+    from results import verified
+    from results.result import VerificationError
+
+    scenario = None
+    tried: list[dict[str, int | None]] = []
+    for source in sources:
+        plan = source.get("plan") or {}
+        status = plan.get("status")
+        if status not in (Status.OPTIMAL.value, Status.INFEASIBLE.value):
+            continue
+        if scenario is None:
+            scenario = derive(spec.scenario, point.edits)
+        record = PlanRecord(plan)
+        settled_from = {"label": source["label"], "budget_scale": source["point"].get("budget_scale")}
+        if status == Status.INFEASIBLE.value:
+            infeasible = Plan(
+                scenario=scenario.name,
+                status=Status.INFEASIBLE,
+                solver=str(plan.get("solver", spec.solver)),
+                message=f"settled: point {source['label']} (a larger budget) is infeasible",
+                options=dict(plan.get("options") or {}),
+            )
+            out = _point_record(spec, point, scenario, verified(scenario, infeasible))
+            return {**out, "settled_from": settled_from}
+        starts = record.starts
+        if starts in tried:
+            continue
+        tried.append(starts)
+        candidate = Plan(
+            scenario=scenario.name,
+            status=Status.OPTIMAL,
+            solver=str(plan.get("solver", spec.solver)),
+            starts=starts,
+            objective=plan.get("objective"),
+            bound=plan.get("bound"),
+            gap=plan.get("gap"),
+            message=f"settled: the optimal plan of point {source['label']} (a larger budget) fits",
+            options=dict(plan.get("options") or {}),
+            stats=dict(plan.get("model") or {}),
+            transfers=record.transfers,
+        )
+        try:  # within every envelope of this point, and the same objective here (the verifier recomputes it)
+            result = verified(scenario, candidate, what=f"the plan settled for point {point.label}")
+        except VerificationError:
+            continue
+        return {**_point_record(spec, point, scenario, result), "settled_from": settled_from}
+    return None
+
+
+class _Schedule:
+    """The points left to do, handed out one at a time to the executors (from any thread): the points of each
+    budget axis — same values and name, several factors — from the largest factor down; before a point is
+    handed out it is offered to `settle_point` with the finished points of larger factors of its axis (this
+    run's or an earlier run's), and a settled point is saved (`finished`) instead of being solved."""
+
+    def __init__(
+        self,
+        spec: SweepSpec,
+        keys: list[str],
+        todo: list[tuple[str, Point]],
+        done: dict[str, dict[str, Any]],
+        finished: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        self.spec = spec
+        self.lock = threading.Lock()
+        self.done = done
+        self.finished = finished
+        self.solved = 0
+        self.settled = 0
+        self.axis: dict[str, tuple[str, float]] = {}  # key -> (axis, factor), points of an axis of 2 or more
+        if spec.settle:
+            groups: dict[str, dict[str, float]] = {}
+            for key, point in zip(keys, spec.points, strict=True):
+                if point.budget_scale is None:
+                    continue
+                record = spec.record(point)
+                axis = json.dumps([record["values"], point.name])
+                groups.setdefault(axis, {})[key] = float(record["budget_scale"])
+            for axis, members in groups.items():
+                if len(members) > 1:
+                    self.axis.update({key: (axis, factor) for key, factor in members.items()})
+        self.todo = sorted(todo, key=lambda item: -self.axis[item[0]][1] if item[0] in self.axis else 0.0)
+
+    def _sources(self, key: str) -> list[dict[str, Any]]:
+        axis, factor = self.axis[key]
+        larger = sorted((f, k) for k, (a, f) in self.axis.items() if a == axis and f > factor and k in self.done)
+        return [self.done[k] for _, k in larger]
+
+    def take(self) -> tuple[str, Point] | None:
+        """The next point to solve (None: nothing left), after settling every point it can on the way."""
+        while True:
+            with self.lock:
+                if not self.todo:
+                    return None
+                key, point = self.todo.pop(0)
+                sources = self._sources(key) if key in self.axis else []
+            data = settle_point(self.spec, point, sources) if sources else None
+            if data is None:
+                with self.lock:
+                    self.solved += 1
+                return key, point
+            with self.lock:
+                self.settled += 1
+            self.finished(key, data)
 
 
 def evaluate_fixed(scenario: Any, starts: dict[str, int | None]) -> dict[str, Any]:
@@ -272,10 +403,11 @@ class SweepResult:
     spec: SweepSpec
     results: list[dict[str, Any]]  # one per point, in the order of spec.points
     reused: int = 0  # points read back from an earlier run
-    solved: int = 0
+    solved: int = 0  # points done by this run: solved, or settled without a solve (`settled` of them)
     seconds: float = 0.0
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     damaged: tuple[str, ...] = ()  # labels of points whose saved file could not be read: solved again
+    settled: int = 0  # points of this run settled from a larger budget's proven answer (`settle_point`)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -327,33 +459,32 @@ def run_sweep(
     workers = max(1, workers or os.cpu_count() or 1)
     if progress:
         progress(reused, len(spec.points), 0.0)
-    if todo and executor == "dask":
+    lock = threading.Lock()
 
-        def finished_dask(key: str, data: dict[str, Any]) -> None:
+    def finished(key: str, data: dict[str, Any]) -> None:
+        with lock:
             done[key] = data
             _write_json(points_dir / f"{key}.json", data)
             if progress:
                 progress(len(done), len(spec.points), time.perf_counter() - t0)
 
-        _run_on_dask(spec, todo, workers, scheduler, finished_dask)
+    schedule = _Schedule(spec, keys, todo, done, finished)
+    if todo and executor == "dask":
+        _run_on_dask(spec, schedule.take, workers, scheduler, finished)
+    elif todo and workers == 1:
+        while (item := schedule.take()) is not None:
+            finished(item[0], solve_point(spec, item[1]))
     elif todo:
-        if workers == 1:
-            for key, point in todo:
-                done[key] = solve_point(spec, point)
-                _write_json(points_dir / f"{key}.json", done[key])
-                if progress:
-                    progress(len(done), len(spec.points), time.perf_counter() - t0)
-        else:
-
-            def finished(key: str, data: dict[str, Any]) -> None:
-                done[key] = data
-                _write_json(points_dir / f"{key}.json", data)
-                if progress:
-                    progress(len(done), len(spec.points), time.perf_counter() - t0)
-
-            _run_in_workers(spec, todo, workers, finished)
+        _run_in_workers(spec, schedule.take, min(workers, len(todo)), finished)
     results = [done[k] for k in keys]
-    result = SweepResult(spec, results, reused=reused, solved=len(todo), seconds=time.perf_counter() - t0)
+    result = SweepResult(
+        spec,
+        results,
+        reused=reused,
+        solved=len(todo),
+        seconds=time.perf_counter() - t0,
+        settled=schedule.settled,
+    )
     result.damaged = tuple(damaged)
     result.table = frontier_table(results)
     return result
@@ -373,20 +504,21 @@ def _read_point(path: Path) -> dict[str, Any] | None:
 
 
 def _run_in_workers(
-    spec: SweepSpec, todo: list[tuple[str, Point]], workers: int, finished: Callable[[str, dict[str, Any]], None]
+    spec: SweepSpec,
+    take: Callable[[], tuple[str, Point] | None],
+    workers: int,
+    finished: Callable[[str, dict[str, Any]], None],
 ) -> None:
-    """Solve the points in `workers` subprocesses (`python -m analysis.worker`), `finished` called (under a
-    lock) as each result comes back; on any error or interruption every worker is stopped."""
-    tasks: queue.Queue[tuple[str, Point]] = queue.Queue()
-    for item in todo:
-        tasks.put(item)
+    """Solve the points `take` hands out in `workers` subprocesses (`python -m analysis.worker`, each started
+    when it has a first point to solve), `finished` called as each result comes back; on any error or
+    interruption every worker is stopped."""
     lock = threading.Lock()
     procs: list[subprocess.Popen] = []
     stop = threading.Event()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     task_spec = _pickled(replace(spec, points=()))  # sent once to each worker: the scenario, the options
 
-    def serve() -> None:
+    def start() -> subprocess.Popen:
         proc = subprocess.Popen(
             [sys.executable, "-m", "analysis.worker"],
             stdin=subprocess.PIPE,
@@ -398,14 +530,21 @@ def _run_in_workers(
         )
         with lock:
             procs.append(proc)
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps({"spec": task_spec}) + "\n")
+        return proc
+
+    def serve() -> None:
+        proc: subprocess.Popen | None = None
         try:
-            proc.stdin.write(json.dumps({"spec": task_spec}) + "\n")
             while not stop.is_set():
-                try:
-                    key, point = tasks.get_nowait()
-                except queue.Empty:
+                item = take()
+                if item is None:
                     break
+                key, point = item
+                if proc is None:
+                    proc = start()
+                assert proc.stdin is not None and proc.stdout is not None
                 proc.stdin.write(json.dumps({"key": key, "point": _pickled(point)}) + "\n")
                 proc.stdin.flush()
                 line = proc.stdout.readline()
@@ -414,15 +553,16 @@ def _run_in_workers(
                 answer = json.loads(line)
                 if "error" in answer:
                     raise RuntimeError(f"point {point.label}: {answer['error']}\n{answer.get('trace', '')}")
-                with lock:
-                    finished(key, answer["result"])
+                finished(key, answer["result"])
         finally:
-            proc.stdin.close()
-            proc.wait()
-            proc.stdout.close()
+            if proc is not None:
+                assert proc.stdin is not None and proc.stdout is not None
+                proc.stdin.close()
+                proc.wait()
+                proc.stdout.close()
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(serve) for _ in range(min(workers, len(todo)))]
+        futures = [pool.submit(serve) for _ in range(workers)]
         try:
             for fut in futures:
                 fut.result()
@@ -445,13 +585,15 @@ def _unpickled(text: str) -> Any:
 
 def _run_on_dask(
     spec: SweepSpec,
-    todo: list[tuple[str, Point]],
+    take: Callable[[], tuple[str, Point] | None],
     workers: int,
     scheduler: str | None,
     finished: Callable[[str, dict[str, Any]], None],
 ) -> None:
-    """Solve the points as tasks of a Dask cluster: the one at `scheduler` (its workers need ppi installed),
-    or a local cluster of `workers` single-threaded processes started for the sweep."""
+    """Solve the points `take` hands out as tasks of a Dask cluster: the one at `scheduler` (its workers need
+    ppi installed), or a local cluster of `workers` single-threaded processes started for the sweep. As many
+    tasks are in flight as the cluster has threads (at least `workers`): the next point is taken when one
+    comes back, so that a point a finished one settles is never sent."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -468,11 +610,23 @@ def _run_on_dask(
         except (OSError, TimeoutError) as exc:
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         with client:
-            futures = {
-                client.submit(solve_point, spec, point, key=f"ppi-point-{key}", pure=False): key for key, point in todo
-            }
-            for fut in as_completed(futures):
-                finished(futures[fut], fut.result())
+            slots = max(workers, sum(client.nthreads().values()))
+            futures: dict[Any, str] = {}
+            pending = as_completed()
+
+            def submit() -> None:
+                item = take()
+                if item is not None:
+                    key, point = item
+                    fut = client.submit(solve_point, spec, point, key=f"ppi-point-{key}", pure=False)
+                    futures[fut] = key
+                    pending.add(fut)
+
+            for _ in range(slots):
+                submit()
+            for fut in pending:
+                finished(futures.pop(fut), fut.result())
+                submit()
     finally:
         if cluster is not None:
             cluster.close()
@@ -480,8 +634,9 @@ def _run_on_dask(
 
 def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """One row per point: factor, values, total envelope, status, gap, objective, unmet per kind, projects
-    chosen; along the budget axis (points sorted by total envelope for each combination of varied values),
-    the projects entering and leaving the plan and the objective removed per extra M€."""
+    chosen, the point it was settled from (`settle_point`; None when solved); along the budget axis (points
+    sorted by total envelope for each combination of varied values), the projects entering and leaving the
+    plan and the objective removed per extra M€."""
     rows = []
     for r in results:
         plan = r["plan"]
@@ -503,6 +658,7 @@ def frontier_table(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
         # why a point has no plan (kind and values, worded by reports.words.reason_text); None with a plan
         no_plan = plan["status"] not in PLAN_STATUSES
         row["reason"] = (r.get("reason") or _status_reason(plan["status"])) if no_plan else None
+        row["settled_from"] = (r.get("settled_from") or {}).get("label")  # settled without a solve, from that point
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:

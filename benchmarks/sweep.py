@@ -23,6 +23,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "scenarios" / "exemple-ville" / "scenario.yaml"
+SETTLED = "## Settled points"  # written by benchmarks.settle, last in the file
 
 
 def run(points: str, workers: int, folder: Path) -> tuple[float, pd.DataFrame]:
@@ -123,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {r.label} | {r.envelope_total / 1e6:.1f} | {r.status} | {objective} | {gain} |")
     if args.samples:
         lines += montecarlo_section(args.samples)
-    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    kept = out.read_text(encoding="utf-8") if out.exists() else ""
+    if SETTLED in kept:  # the section `python -m benchmarks.settle` writes is kept
+        lines += ["", SETTLED + kept.partition(SETTLED)[2].rstrip("\n")]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 

@@ -86,6 +86,20 @@ def test_sweep_benchmark_runs_and_writes_its_table(tmp_path):
     assert "| budget×1 | 98.0 | optimal | 287.23 |" in text
 
 
+def test_settle_benchmark_runs_and_replaces_its_section(tmp_path):
+    """A smoke run of `python -m benchmarks.settle` on two points: its section replaces the old one, the rest
+    of the file is kept (no timing is checked)."""
+    from benchmarks.settle import main
+
+    out = tmp_path / "sweep.md"
+    out.write_text("# Benchmark: budget frontier (sweep)\n\nkept\n\n## Settled points\n\nstale\n", encoding="utf-8")
+    assert main(["--sweeps", "3.5,5", "--rounds", "1", "--workers", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmark: budget frontier (sweep)\n\nkept\n\n## Settled points\n")
+    assert "stale" not in text and text.count("## Settled points") == 1
+    assert "| 3.5,5 | 2 | 2 | 1 | 1 |" in text and text.rstrip().endswith("- 3.5,5: budget×3.5 ← budget×5")
+
+
 # ---------------------------------------------------------------------------------------------- metrics
 # A synthetic trajectory (seconds, best objective, best bound): first plan at 2 s, 1 % gap at 12 s.
 TRAJECTORY = [(0.5, None, 90.0), (2.0, 110.0, 95.0), (8.0, 104.0, 99.0), (12.0, 101.0, 100.0), (30.0, 100.5, 100.2)]
