@@ -202,6 +202,13 @@ def solve_highs(
 ) -> EngineResult:
     """HiGHS on the model. `stop`, when set (by another thread: the race of solver/race.py), ends the run as
     a time limit would: the result is what HiGHS had then, never reported optimal unless proven."""
+    h = configured_highs(opts)
+    info: dict[str, Any] = {"load_s": pass_model(h, m)}
+    return run_highs(h, m, opts, start, stop, info)
+
+
+def configured_highs(opts: SolveOptions):  # -> highspy.Highs
+    """A HiGHS instance with the options of `opts` (gap, seed, heuristic effort, time limit, threads)."""
     import highspy
 
     h = _new_highs(opts.verbose)
@@ -217,6 +224,13 @@ def solve_highs(
         # HiGHS keeps one thread scheduler per process, sized by the first run: a run asking for another
         # number of threads fails ("Not Set") unless the scheduler is reset first.
         highspy.Highs.resetGlobalScheduler(True)
+    return h
+
+
+def pass_model(h, m: MatrixModel) -> float:
+    """Load the matrix model into HiGHS instance `h`; returns the seconds passModel took."""
+    import highspy
+
     lp = highspy.HighsLp()
     A = m.A.tocsc()
     lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
@@ -235,7 +249,21 @@ def solve_highs(
     ]
     t_load = time.perf_counter()
     h.passModel(lp)
-    info: dict[str, Any] = {"load_s": time.perf_counter() - t_load}
+    return time.perf_counter() - t_load
+
+
+def run_highs(
+    h,
+    m: MatrixModel,
+    opts: SolveOptions,
+    start: Start | None = None,
+    stop: threading.Event | None = None,
+    info: dict[str, Any] | None = None,
+) -> EngineResult:
+    """Run HiGHS instance `h`, loaded with `m` (or a model with the same columns), and read its outcome."""
+    import highspy
+
+    info = {} if info is None else info
     if start:
         index = np.fromiter(start.keys(), dtype=np.int32, count=len(start))
         values = np.fromiter(start.values(), dtype=float, count=len(start))
