@@ -4,10 +4,6 @@ result a line (JSON) on its original stdout.
 The first line carries the sweep (its base scenario and solve options), each later one a point (typed
 edits) and its key; both are pickled by `analysis.sweep`, which starts these processes.
 
-A worker keeps its sweep's base scenario (`solver.live.keep`): a point whose model is the base's with other
-bounds (a project forced, excluded or started later, an envelope changed) is re-solved on one live HiGHS
-model instead of a new one; every plan is still verified against the point's own scenario.
-
 Workers are plain subprocesses rather than multiprocessing's: a "spawn" pool runs the caller's main script
 again in every worker (an analyst's script without a `__main__` guard would start over), and a "fork"
 pool would copy a parent whose solver threads may be running. Anything a library prints is sent to stderr
@@ -27,7 +23,6 @@ def main() -> int:
     os.dup2(2, 1)  # stray output (solver banners, prints) goes to stderr
     sys.stdout = sys.stderr
     from analysis.sweep import _unpickled, solve_point
-    from solver.live import keep
 
     spec = None
     for line in sys.stdin:
@@ -36,7 +31,6 @@ def main() -> int:
         task = json.loads(line)
         if "spec" in task:
             spec = _unpickled(task["spec"])
-            keep(spec.scenario)  # its points are re-solved on one live HiGHS model where they can (solver.live)
             continue
         try:
             if spec is None:

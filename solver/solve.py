@@ -125,10 +125,6 @@ def solve(
     t0 = time.perf_counter()
     model = build_model(scenario)
     build_s = time.perf_counter() - t0
-    from solver.live import kept_answer  # a process may keep live models (solver.live.keep)
-
-    if (plan := kept_answer(scenario, model, build_s, options, start)) is not None:
-        return plan
     start_values = start_columns(scenario, model, start) if start is not None else None
     result = _solve_matrix(model, options, start_values)
     return plan_from_result(scenario, model, result, options, build_s)

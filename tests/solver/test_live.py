@@ -17,10 +17,8 @@ from models.edits import Exclude, Force, ScaleBudget, ShiftWindow, StartFrom, de
 from models.load import load_scenario, scenario_from_dict
 from models.spec import ProjectStatus
 from results import verified
-from results.record import PlanRecord
 from solver import SolveOptions, solve
-from solver import live as live_module
-from solver.live import LiveModel, keep
+from solver.live import LiveModel
 from tests.helpers import REPO, random_scenario_dict
 
 OPTIONS = SolveOptions(threads=1)
@@ -117,22 +115,6 @@ def test_fallback_when_the_matrix_differs() -> None:
     assert live.live_solves == 0
 
 
-def test_solve_uses_a_kept_live_model() -> None:
-    scenario = scenario_from_dict(_small(2, BUDGETS["cumulative"]))
-    plain = {edits: solve(derive(scenario, edits), OPTIONS) for edits in _edits(scenario, solve(scenario, OPTIONS))}
-    keep(scenario)
-    try:
-        for edits, expected in plain.items():
-            edited = derive(scenario, edits)
-            _same(solve(edited, OPTIONS), expected, edited)
-        (live,) = live_module._LIVE.values()
-        assert live.live_solves == len(plain) and live.fallbacks == 0
-        solve(derive(scenario, edits), SolveOptions(threads=1, solver="scipy"))  # another engine: not live
-        assert live.live_solves == len(plain)
-    finally:
-        live_module.forget()
-
-
 @pytest.fixture(scope="module")
 def exemple_ville():
     scenario = load_scenario(str(REPO / "scenarios/exemple-ville/scenario.yaml"))
@@ -155,32 +137,3 @@ def test_exemple_ville(exemple_ville, edits) -> None:
     _same(live.solve(edited), solve(edited, OPTIONS), edited)
     assert live.fallbacks == 0, live.last_fallback
     assert dict(live.solve().starts) == dict(base.starts)
-
-
-def test_sweep_workers_keep_a_live_model_and_answer_as_plain_solves(tmp_path) -> None:
-    """Sweep workers (analysis/worker.py) keep their base scenario live: their answers are the plain ones."""
-    from analysis.explain import budget_points, project_points
-    from analysis.sweep import SweepSpec, run_sweep
-
-    scenario = scenario_from_dict(_small(1, BUDGETS["carry"]))
-    plan = solve(scenario, OPTIONS)
-    starts = dict(plan.starts)
-    points = tuple(project_points(scenario, starts) + budget_points(scenario))
-    spec = SweepSpec(scenario, points, start=tuple(sorted(starts.items())))
-    workers = run_sweep(spec, tmp_path / "workers", workers=2)
-    for point, result in zip(points, workers.results, strict=True):
-        expected = solve(derive(scenario, point.edits), OPTIONS, start=starts)
-        assert result["plan"]["status"] == expected.status.value
-        if expected.objective is not None:
-            assert result["plan"]["objective"] == pytest.approx(expected.objective, abs=1e-7)
-            assert PlanRecord(result["plan"]).starts == dict(expected.starts)
-    keep(spec.scenario)  # as a worker does: every explain point of this city is answered on the live model
-    try:
-        from analysis.sweep import solve_point
-
-        for point in points:
-            solve_point(spec, point)
-        (live,) = live_module._LIVE.values()
-        assert (live.live_solves, live.fallbacks) == (len(points), 0)
-    finally:
-        live_module.forget()
