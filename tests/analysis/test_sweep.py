@@ -277,7 +277,9 @@ def test_dask_and_local_executors_give_identical_results(tmp_path):
     """The same sweep on a real local Dask cluster (two worker processes) and on local workers."""
     path = scenario_file(tmp_path / "s")
     points = make_points([0.6, 1.0, 1.4], [("demand_kinds.classes.weight", ["1", "2"])])
-    spec = SweepSpec(load_scenario(path), points=points)
+    # Settling off: which larger point settles a smaller one depends on which solve ends first, and with
+    # equally good plans the start years could then differ (tests/analysis/test_settle.py covers settling).
+    spec = SweepSpec(load_scenario(path), points=points, settle=False)
     local = run_sweep(spec, tmp_path / "local", workers=2)
     dask = run_sweep(spec, tmp_path / "dask", workers=2, executor="dask")
     assert dask.solved == local.solved == 6
