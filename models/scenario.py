@@ -359,11 +359,11 @@ def resolve_project(spec: ScenarioSpec, index: int, tail: int | None = None) -> 
         latest = h.end
     else:  # delivered within the horizon
         latest = h.end - p.delivery_lag
+    if p.shift:  # a variant moved the window: it stays within the horizon
+        earliest, latest = max(h.start, earliest + p.shift), min(h.end, latest + p.shift)
     if h.end_rule == "tail":  # every CP charged: a window ends where the tail can still charge the last one
         tail = tail_length(spec) if tail is None else tail
         latest = min(latest, h.end + tail - last_paid_offset(p.profile))
-    if p.shift:  # a variant moved the window: it stays within the horizon
-        earliest, latest = max(h.start, earliest + p.shift), min(h.end, latest + p.shift)
     if h.end_rule == "complete":  # paid and delivered within the horizon
         latest = min(latest, h.end - max(p.delivery_lag, last_paid_offset(p.profile)))
     if p.confidence is not None:

@@ -44,6 +44,19 @@ def test_what_ifs_keep_the_years():
         assert derive(s, [edit]).years == s.years, edit
 
 
+def test_a_shifted_window_still_charges_every_cp():
+    # p pays CP over three years (last one two years after its start); the tail is one year (a's lag): its
+    # window ends in 2029 so its last CP falls in 2031, the last tail year. Shifted a year later by a what-if,
+    # it still ends in 2029 (a start in 2030 would pay in 2032, after every envelope).
+    from models.edits import ShiftWindow, derive
+
+    p = project("p", delivery_lag=1, profile=[0.2, 0.3, 0.5], earliest_start=2026)
+    s = make_scenario(years=(2026, 2030), projects=[p])
+    assert s.tail == (2031,) and s.project["p"].latest == 2029
+    shifted = derive(s, [ShiftWindow("p", 1)])
+    assert shifted.project["p"].earliest == 2027 and shifted.project["p"].latest == 2029
+
+
 def test_the_tail_reaches_a_committed_project_s_last_cp():
     # Committed c starts in 2029 and pays CP for four years (2029-2032): the tail reaches 2032 to charge them.
     s = make_scenario(
