@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import pytest
 
@@ -36,10 +35,9 @@ def test_generator_is_deterministic_and_valid(tier, knobs):
         assert scenario.prospective.max_debt_years > 0
 
 
-def test_extra_large_tier_is_generated_and_loads_quickly():
-    t0 = time.perf_counter()
+def test_extra_large_tier_is_generated_and_loads():
+    """The XL tier's shape (how fast it loads is the benchmarks' business, not a test's)."""
     scenario = scenario_from_dict(generate_scenario("XL", seed=0, transfers=True, finance=True), source="<XL>")
-    assert time.perf_counter() - t0 < 20  # about 0.3 s here; generous for a loaded CI machine
     assert (len(scenario.projects), len(scenario.districts), len(scenario.horizon_years), len(scenario.kinds)) == (
         1000,
         150,
