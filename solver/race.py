@@ -18,6 +18,7 @@ plan so far, and raises `SolveInterrupted` with the better of the two.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -108,15 +109,11 @@ def _launch(engine: str, args: tuple) -> tuple[subprocess.Popen, Connection]:
     data = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
 
     def feed() -> None:  # in a thread: the process reads only once its imports are done, HiGHS starts now
-        try:
+        # The process may end (or be stopped) first: the referee hears it as an end without an answer.
+        with contextlib.suppress(OSError, ValueError):
             stdin.write(data)
-        except (OSError, ValueError):
-            pass  # the process ended (or was stopped) first: the referee hears it as an end without an answer
-        finally:
-            try:
-                stdin.close()
-            except (OSError, ValueError):
-                pass
+        with contextlib.suppress(OSError, ValueError):
+            stdin.close()
 
     threading.Thread(target=feed, name=f"ppi-race-feed-{engine}", daemon=True).start()
     return proc, Connection(recv, writable=False)
