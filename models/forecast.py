@@ -21,11 +21,11 @@ are computed here too (`capacity_deltas`). No solver imports.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from models.defaults import DEFAULT_DWELLING_TYPES, DEFAULT_HOUSING_PROFILE, DEFAULT_LEVELS
-from models.spec import ChildcareForecast, Cohort, HousingForecast, ScenarioSpec, SchoolForecast
+from models.spec import CapacityChange, ChildcareForecast, Cohort, HousingForecast, ScenarioSpec, SchoolForecast
 
 # Rounding up forgives this much, so that 3.0000000001 classes (floating dust) is 3, not 4.
 ROUNDING_SLACK = 1e-9
@@ -456,13 +456,29 @@ def capacity_deltas(
     """
     years = years if years is not None else range(spec.horizon.start, spec.horizon.end + 1)
     out: dict[tuple[str, str, int], float] = {}
-    for ch in spec.capacity_changes:
+    add_changes(out, spec.capacity_changes, years, lambda ch: ch.district)
+    return out
+
+
+def add_changes(
+    out: dict[tuple[str, str, int], float],
+    changes: Iterable[CapacityChange],
+    years: Iterable[int],
+    place: Callable[[CapacityChange], str | None],
+) -> None:
+    """Add each change's units to `out[(place, kind, y)]` for the years it applies (from `year` to `until`),
+    at the place `place(change)` names (a quartier, a school; None: the change is not counted there); a
+    conversion takes its units from `kind` and adds them to `to`."""
+    years = tuple(years)
+    for ch in changes:
+        where = place(ch)
+        if where is None:
+            continue
         for y in years:
             if y < ch.year or (ch.until is not None and y > ch.until):
                 continue
             if ch.to is None:
-                out[(ch.district, ch.kind, y)] = out.get((ch.district, ch.kind, y), 0.0) + ch.units
+                out[(where, ch.kind, y)] = out.get((where, ch.kind, y), 0.0) + ch.units
             else:
-                out[(ch.district, ch.kind, y)] = out.get((ch.district, ch.kind, y), 0.0) - ch.units
-                out[(ch.district, ch.to, y)] = out.get((ch.district, ch.to, y), 0.0) + ch.units
-    return out
+                out[(where, ch.kind, y)] = out.get((where, ch.kind, y), 0.0) - ch.units
+                out[(where, ch.to, y)] = out.get((where, ch.to, y), 0.0) + ch.units

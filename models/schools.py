@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from models.forecast import add_changes
 from models.spec import ProjectStatus, ScenarioSpec, SchoolRow
 
 if TYPE_CHECKING:  # the resolved scenario imports this module
@@ -60,17 +61,7 @@ def school_classes(spec: ScenarioSpec, years: Iterable[int]) -> dict[tuple[str, 
     for row in spec.schools:
         for y in years:
             out[(row.school, row.kind, y)] = row.classes if is_open(row, y) else 0.0
-    for ch in spec.capacity_changes:
-        if ch.school is None:
-            continue
-        for y in years:
-            if y < ch.year or (ch.until is not None and y > ch.until):
-                continue
-            if ch.to is None:
-                out[(ch.school, ch.kind, y)] = out.get((ch.school, ch.kind, y), 0.0) + ch.units
-            else:
-                out[(ch.school, ch.kind, y)] = out.get((ch.school, ch.kind, y), 0.0) - ch.units
-                out[(ch.school, ch.to, y)] = out.get((ch.school, ch.to, y), 0.0) + ch.units
+    add_changes(out, spec.capacity_changes, years, lambda ch: ch.school)
     return out
 
 
