@@ -45,13 +45,17 @@ def _small(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def small_explained(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("explain")
-    path = _small(tmp)
+def _explained(tmp, write):
+    """(path, scenario, plan, explanation) of the scenario `write(tmp)` writes, explained on one worker."""
+    path = write(tmp)
     scenario = load_scenario(path)
     plan = plan_to_dict(scenario, solve(scenario))
     return path, scenario, plan, explain(scenario, plan, tmp / "out", workers=1)
+
+
+@pytest.fixture(scope="module")
+def small_explained(tmp_path_factory):
+    return _explained(tmp_path_factory.mktemp("explain"), _small)
 
 
 def _row(e, pid: str, change: str):
@@ -282,11 +286,7 @@ def _transfers_scenario(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def transfers_explained(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("parts")
-    path = _transfers_scenario(tmp)
-    scenario = load_scenario(path)
-    plan = plan_to_dict(scenario, solve(scenario))
-    return path, scenario, plan, explain(scenario, plan, tmp / "out", workers=1)
+    return _explained(tmp_path_factory.mktemp("parts"), _transfers_scenario)
 
 
 def test_one_more_meur_is_split_into_its_parts_and_names_who_enters_and_leaves(transfers_explained):
