@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from models.load import scenario_from_dict
 from models.plan import Status
@@ -15,6 +16,7 @@ from results.record import plan_to_dict
 from results.verify import verify_plan
 from solver.formulation import build_model
 from tests.helpers import make_scenario_dict, project, rows, solve_and_verify
+from tests.solver.test_properties import common_settings, scenario_data
 
 ENGINES = ["highs", "cbc", "scipy"]
 K = "classes"
@@ -252,3 +254,108 @@ def test_transfers_continue_in_the_tail_and_the_summary_counts_the_ppi_s_years()
     assert plan.objective == pytest.approx(3.0)
     text = _transfers_text(s, verified(s, plan).evaluation)
     assert "over 2026-2026" in text and "2.0 classes" in text and "2027" not in text
+
+
+# ------------------------------------------------------------- own_cost rows: the LP kept tight (issue 18)
+
+
+def lp_bound(model) -> float:
+    """The LP relaxation's optimum (integrality dropped), with SciPy's HiGHS."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    res = milp(
+        model.c,
+        integrality=np.zeros_like(model.integrality),
+        bounds=Bounds(model.col_lower, model.col_upper),
+        constraints=[LinearConstraint(model.A, model.row_lower, model.row_upper)],
+    )
+    assert res.status == 0, res.message
+    return float(res.fun) + model.offset
+
+
+def short_next_to_spare(capacity_p: float = 3.0, cost: float = 1.0e6, envelope: float = 10.0e6) -> dict[str, Any]:
+    """a lacks 2 classes and has one project p; b has 1 spare class; 1 class may move (max_units), penalty ½;
+    one year."""
+    return make_scenario_dict(
+        years=(2026, 2026),
+        envelope=envelope,
+        districts=[{"id": "a", "neighbours": ["b"]}, {"id": "b"}],
+        demand=rows({2026: 2.0}, "a") + rows({2026: 0.0}, "b"),
+        capacity=rows({2026: 1.0}, "b"),
+        transfers={"max_units": 1.0, "penalty": 0.5},
+        projects=[project("p", district="a", capacity={K: capacity_p}, cost=cost)],
+    )
+
+
+def test_own_cost_structure():
+    """R = 2 in a, T = 1 may leave, ν = ½, p brings 3 classes: g(C) = ½ min(1, (2 − C)⁺) + (2 − C − 1)⁺,
+    g(0) = 1.5, g(3) = 0:
+
+    unmet[a]:     u + 3 x + t ≥ 2            (p clipped at R + M = 3)
+    own_cost[a]:  u + 1.5 x + 0.5 t ≥ 1.5
+
+    A project of 1 class saves g(0) − g(1) = 1 (the unmet class), not 1.5. Neither row in the former model
+    (own_cost=False), nor with a penalty of 1 or more, nor without transfers."""
+    from tests.solver.test_constraints import approx_terms, row_bounds, row_terms
+
+    s = scenario_from_dict(short_next_to_spare())
+    m = build_model(s)
+    unmet, start, out = "unmet[a,classes,2026]", "start[p,2026]", "transfer[a,b,classes,2026]"
+    approx_terms(row_terms(m, unmet), {unmet: 1.0, start: 3.0, out: 1.0})
+    approx_terms(row_terms(m, "own_cost[a,classes,2026]"), {unmet: 1.0, start: 1.5, out: 0.5})
+    assert row_bounds(m, "own_cost[a,classes,2026]") == (pytest.approx(1.5), float("inf"))
+    small = build_model(scenario_from_dict(short_next_to_spare(capacity_p=1.0)))
+    approx_terms(row_terms(small, "own_cost[a,classes,2026]"), {unmet: 1.0, start: 1.0, out: 0.5})
+    former = build_model(s, own_cost=False)
+    assert not [n for n in former.row_names if n.startswith("own_cost")]
+    assert former.col_names == m.col_names
+    data = short_next_to_spare()
+    data["transfers"]["penalty"] = 1.0
+    assert not [n for n in build_model(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
+    del data["transfers"]
+    assert not [n for n in build_model(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
+
+
+def test_own_cost_makes_the_lp_the_convex_hull():
+    """p (2 classes, 2 M€) against an envelope of 1 M€: the LP may take half of it. Without p, 1 class goes to
+    b and 1 stays unmet: 1 + ½ = 1.5; with p, nothing is missing: 0. The plans' convex hull at p = ½ is
+    0.75, and so is the LP with the own_cost row; the former LP put the half project on the unmet class and sent
+    the other: ½ only. The integer optimum (1.5, no p affordable) is the same in both models."""
+    s = scenario_from_dict(short_next_to_spare(capacity_p=2.0, cost=2.0e6, envelope=1.0e6))
+    assert lp_bound(build_model(s)) == pytest.approx(0.75)
+    assert lp_bound(build_model(s, own_cost=False)) == pytest.approx(0.5)
+    plan = solve_and_verify(s)
+    assert plan.objective == pytest.approx(1.5)
+    assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 1.0})
+    # Affordable, p is chosen in both models.
+    rich = scenario_from_dict(short_next_to_spare(capacity_p=2.0, cost=2.0e6, envelope=2.0e6))
+    assert lp_bound(build_model(rich)) == pytest.approx(0.0)
+    assert solve_and_verify(rich).starts["p"] == 2026
+
+
+@common_settings(80)
+@given(scenario_data(transfers=True))
+def test_own_cost_keeps_the_optimum_and_only_tightens_the_lp(data):
+    """Random small scenarios with transfers (the brute-force strategy of test_properties.py, whose
+    `test_optimum_with_transfers_equals_brute_force` checks the model with the own_cost rows against the
+    brute force): the former model's optimal plan satisfies every own_cost row (they cut off no plan), both
+    models have the same optimum, and the LP bound with the rows is never lower."""
+    import numpy as np
+
+    from solver import SolveOptions
+    from solver.solve import solve_matrix
+
+    s = scenario_from_dict(data)
+    new, old = build_model(s), build_model(s, own_cost=False)
+    assert new.col_names == old.col_names  # the own_cost rows add rows only
+    exact = SolveOptions(gap=0.0)
+    a, b = solve_matrix(new, exact), solve_matrix(old, exact)
+    assert a.status is b.status
+    if b.status is not Status.OPTIMAL:
+        return
+    assert a.objective == pytest.approx(b.objective, rel=1e-6, abs=1e-6)
+    activity = new.A @ b.x
+    own = [i for i, name in enumerate(new.row_names) if name.startswith("own_cost[")]
+    assert np.all(activity[own] >= new.row_lower[own] - 1e-6), [new.row_names[i] for i in own]
+    assert lp_bound(new) >= lp_bound(old) - 1e-6
