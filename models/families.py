@@ -112,12 +112,6 @@ FAMILIES: tuple[Family, ...] = (
     Family("transfer_cap", "demand sent to the neighbours at most the transfer cap", "add_transfers"),
     Family("served", "unmet demand and demand sent next door at most the district's demand", "add_transfers"),
     Family(
-        "own_cost",
-        "a district's own unmet demand and transfers out cost at least what its chosen projects leave (each "
-        "project counted for what it alone saves)",
-        "add_own_cost",
-    ),
-    Family(
         "requires",
         "a project starts only once the project it requires has started",
         "add_requires",

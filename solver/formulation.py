@@ -190,18 +190,15 @@ def money_unit(scenario: Scenario) -> float:
     return min(MEUR, unit)
 
 
-def build_model(scenario: Scenario, symmetry: bool = True, own_cost: bool = True) -> MatrixModel:
-    """The whole model: columns, then each constraint family (`symmetry`: order identical projects;
-    `own_cost`: the rows that tighten the LP with transfers — off only to measure the former model in
-    benchmarks/transfers.py). Money is in units of `money_unit(scenario)` euros (model.money)."""
+def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
+    """The whole model: columns, then each constraint family (`symmetry`: order identical projects). Money
+    is in units of `money_unit(scenario)` euros (model.money)."""
     b = _Builder(money_unit(scenario))
     add_start_columns(b, scenario)
     add_select_once(b, scenario)
     add_budget(b, scenario)
     add_unmet_demand(b, scenario)
     add_transfers(b, scenario)
-    if own_cost:
-        add_own_cost(b, scenario)
     add_excludes(b, scenario)
     add_requires(b, scenario)
     add_prospective(b, scenario)
@@ -452,68 +449,6 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
                     if (d, k, y) in b.unmet_col:
                         served[b.unmet_col[(d, k, y)]] = 1.0
                     b.add_row(f"served[{d},{k},{y}]", served, -np.inf, demand)
-
-
-def _shortages_with_projects(b: _Builder, scenario: Scenario):
-    """For `add_own_cost`: each district, kind and year with an `unmet` row, a shortage R > 0 and a project
-    that can be delivered by then, as (d, k, y, R, its start columns with a[p,k], the columns of t[d,e,k,y]
-    for e ∈ N(d), T[d,k,y] (0 without them))."""
-    residual = _residual(scenario)
-    by_district: dict[str, list[Project]] = {}
-    for p in scenario.projects:
-        if p.status not in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
-            by_district.setdefault(p.district, []).append(p)
-    for d, k, y in b.balance_row:
-        r = residual[(d, k, y)]
-        if r <= DEMAND_EPS:
-            continue
-        starts: dict[int, float] = {}
-        for p in by_district.get(d, []):
-            a = p.confidence * p.capacity.get(k, 0.0)
-            if a > 0:
-                for s in p.start_years:
-                    if s + p.delivery_lag <= y and (p.id, s) in b.start_col:
-                        starts[b.start_col[(p.id, s)]] = a
-        if not starts:
-            continue
-        out = [b.transfer_col[(d, e, k, y)] for e in scenario.neighbours.get(d, ()) if (d, e, k, y) in b.transfer_col]
-        yield d, k, y, r, starts, out, scenario.transfer_cap(d, k, y) if out else 0.0
-
-
-def add_own_cost(b: _Builder, scenario: Scenario) -> None:
-    """own_cost[d,k,y]:  u[d,k,y] + ν' Σ_e t[d,e,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} (g(0) − g(a[p,k])) x[p,s] ≥ g(0)
-
-    with ν' = min(ν, 1), R = R[d,k,y] > 0, T = T[d,k,y] and g(C) = ν' min(T, (R − C)⁺) + (R − C − T)⁺: the
-    least of u + ν' out when the projects of d bring C places (u + out ≥ R − C, out ≤ T). The row is the
-    district's own cost (in units of w[k] δ[y]): with no project, what is sent next door costs ν' a unit and
-    the rest w; a project of a places lowers that least cost by g(0) − g(a).
-    Valid for every plan: u + out ≥ R − C + inflow ≥ R − C and out ≤ T give u + ν' out ≥ g(C); g is convex and
-    decreasing, so h(C) = g(0) − g(C) is concave with h(0) = 0, hence subadditive: h(Σ a_p) ≤ Σ h(a_p) over
-    the chosen projects, and u + ν' out ≥ g(0) − Σ h(a_p) X_p. Why: the first places of a project remove
-    unmet demand (w a unit), the next ones only transfers (ν w); the LP, taking a fraction θ of a project,
-    counts θ a places against the dearer unmet demand first and so values the fraction above θ × the
-    project's value. This row values it at θ h(a), exactly θ times the value, as the integer plans do (for
-    one project: the convex hull). Added where d may send (T > 0) at a penalty below 1: elsewhere the
-    least cost is w (R − C)⁺ and the `unmet` row says it.
-    """
-    if not scenario.transfers_on:
-        return
-    nu = min(scenario.transfer_penalty, 1.0)
-    if nu >= 1.0:
-        return
-    for d, k, y, r, starts, out, cap in _shortages_with_projects(b, scenario):
-        if cap <= DEMAND_EPS:
-            continue
-
-        def g(c: float, r: float = r, cap: float = cap) -> float:
-            short = max(r - c, 0.0)
-            return nu * min(cap, short) + max(short - cap, 0.0)
-
-        terms = {j: g(0.0) - g(a) for j, a in starts.items()}
-        if (d, k, y) in b.unmet_col:
-            terms[b.unmet_col[(d, k, y)]] = 1.0
-        terms.update(dict.fromkeys(out, nu))
-        b.add_row(f"own_cost[{d},{k},{y}]", terms, g(0.0), np.inf)
 
 
 def _chosen_expr(b: _Builder, p: Project, by_year: int | None = None) -> tuple[dict[int, float], float]:

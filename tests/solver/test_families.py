@@ -54,7 +54,6 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # served[d,k,y] never binds at an optimum of the hand-worked cases (unmet demand and transfers both cost):
     # its behaviour test is the solve of the model that has it, checked by the verifier.
     "served": ((f"{T}::test_model_rows_and_names",), (f"{T}::test_model_rows_and_names",)),
-    "own_cost": ((f"{T}::test_own_cost_structure",), (f"{T}::test_own_cost_makes_the_lp_the_convex_hull",)),
     "requires": ((f"{C}::test_requires_structure",), (f"{C}::test_requires_not_earlier_than",)),
     "excludes": ((f"{C}::test_excludes_structure",), (f"{C}::test_excludes_behaviour",)),
     "savings": ((f"{C}::test_prospective_structure",), (f"{C}::test_operating_cost_pushes_a_project_later",)),

@@ -256,22 +256,22 @@ def test_transfers_continue_in_the_tail_and_the_summary_counts_the_ppi_s_years()
     assert "over 2026-2026" in text and "2.0 classes" in text and "2027" not in text
 
 
-# ------------------------------------------------------------- own_cost rows: the LP kept tight (issue 18)
+# ------------------------------------- own_cost rows: a tighter LP measured in benchmarks/transfers.py (issue 18)
 
 
 def lp_bound(model) -> float:
     """The LP relaxation's optimum (integrality dropped), with SciPy's HiGHS."""
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from benchmarks.transfers import lp_bound as bound
 
-    res = milp(
-        model.c,
-        integrality=np.zeros_like(model.integrality),
-        bounds=Bounds(model.col_lower, model.col_upper),
-        constraints=[LinearConstraint(model.A, model.row_lower, model.row_upper)],
-    )
-    assert res.status == 0, res.message
-    return float(res.fun) + model.offset
+    value = bound(model)
+    assert value is not None
+    return value
+
+
+def with_own_cost(s):
+    from benchmarks.transfers import own_cost_rows
+
+    return own_cost_rows(build_model(s), s)
 
 
 def short_next_to_spare(capacity_p: float = 3.0, cost: float = 1.0e6, envelope: float = 10.0e6) -> dict[str, Any]:
@@ -295,60 +295,57 @@ def test_own_cost_structure():
     unmet[a]:     u + 3 x + t ≥ 2            (p clipped at R + M = 3)
     own_cost[a]:  u + 1.5 x + 0.5 t ≥ 1.5
 
-    A project of 1 class saves g(0) − g(1) = 1 (the unmet class), not 1.5. Neither row in the former model
-    (own_cost=False), nor with a penalty of 1 or more, nor without transfers."""
+    A project of 1 class saves g(0) − g(1) = 1 (the unmet class), not 1.5. No row with a penalty of 1 or
+    more, nor without transfers."""
     from tests.solver.test_constraints import approx_terms, row_bounds, row_terms
 
-    s = scenario_from_dict(short_next_to_spare())
-    m = build_model(s)
+    m = with_own_cost(scenario_from_dict(short_next_to_spare()))
     unmet, start, out = "unmet[a,classes,2026]", "start[p,2026]", "transfer[a,b,classes,2026]"
     approx_terms(row_terms(m, unmet), {unmet: 1.0, start: 3.0, out: 1.0})
     approx_terms(row_terms(m, "own_cost[a,classes,2026]"), {unmet: 1.0, start: 1.5, out: 0.5})
     assert row_bounds(m, "own_cost[a,classes,2026]") == (pytest.approx(1.5), float("inf"))
-    small = build_model(scenario_from_dict(short_next_to_spare(capacity_p=1.0)))
+    small = with_own_cost(scenario_from_dict(short_next_to_spare(capacity_p=1.0)))
     approx_terms(row_terms(small, "own_cost[a,classes,2026]"), {unmet: 1.0, start: 1.0, out: 0.5})
-    former = build_model(s, own_cost=False)
-    assert not [n for n in former.row_names if n.startswith("own_cost")]
-    assert former.col_names == m.col_names
     data = short_next_to_spare()
     data["transfers"]["penalty"] = 1.0
-    assert not [n for n in build_model(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
+    assert not [n for n in with_own_cost(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
     del data["transfers"]
-    assert not [n for n in build_model(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
+    assert not [n for n in with_own_cost(scenario_from_dict(data)).row_names if n.startswith("own_cost")]
 
 
 def test_own_cost_makes_the_lp_the_convex_hull():
     """p (2 classes, 2 M€) against an envelope of 1 M€: the LP may take half of it. Without p, 1 class goes to
     b and 1 stays unmet: 1 + ½ = 1.5; with p, nothing is missing: 0. The plans' convex hull at p = ½ is
-    0.75, and so is the LP with the own_cost row; the former LP put the half project on the unmet class and sent
-    the other: ½ only. The integer optimum (1.5, no p affordable) is the same in both models."""
+    0.75, and so is the LP with the own_cost row; the repository's LP puts the half project on the unmet
+    class and sends the other: ½ only. The integer optimum (1.5, no p affordable) is the same in both."""
+    from solver import SolveOptions
+    from solver.solve import solve_matrix
+
     s = scenario_from_dict(short_next_to_spare(capacity_p=2.0, cost=2.0e6, envelope=1.0e6))
-    assert lp_bound(build_model(s)) == pytest.approx(0.75)
-    assert lp_bound(build_model(s, own_cost=False)) == pytest.approx(0.5)
+    assert lp_bound(with_own_cost(s)) == pytest.approx(0.75)
+    assert lp_bound(build_model(s)) == pytest.approx(0.5)
+    assert solve_matrix(with_own_cost(s), SolveOptions()).objective == pytest.approx(1.5)
     plan = solve_and_verify(s)
     assert plan.objective == pytest.approx(1.5)
     assert dict(plan.transfers) == pytest.approx({("a", "b", K, 2026): 1.0})
-    # Affordable, p is chosen in both models.
-    rich = scenario_from_dict(short_next_to_spare(capacity_p=2.0, cost=2.0e6, envelope=2.0e6))
-    assert lp_bound(build_model(rich)) == pytest.approx(0.0)
-    assert solve_and_verify(rich).starts["p"] == 2026
 
 
 @common_settings(80)
 @given(scenario_data(transfers=True))
-def test_own_cost_keeps_the_optimum_and_only_tightens_the_lp(data):
+def test_own_cost_rows_keep_the_optimum_and_only_tighten_the_lp(data):
     """Random small scenarios with transfers (the brute-force strategy of test_properties.py, whose
-    `test_optimum_with_transfers_equals_brute_force` checks the model with the own_cost rows against the
-    brute force): the former model's optimal plan satisfies every own_cost row (they cut off no plan), both
-    models have the same optimum, and the LP bound with the rows is never lower."""
+    `test_optimum_with_transfers_equals_brute_force` checks the repository's model against the brute force):
+    the repository's optimal plan satisfies every own_cost row (they cut off no optimum), the model with
+    them has the same optimum, and its LP bound is never lower."""
     import numpy as np
 
     from solver import SolveOptions
     from solver.solve import solve_matrix
 
     s = scenario_from_dict(data)
-    new, old = build_model(s), build_model(s, own_cost=False)
-    assert new.col_names == old.col_names  # the own_cost rows add rows only
+    old = build_model(s)
+    new = with_own_cost(s)
+    assert new.col_names == old.col_names  # rows only
     exact = SolveOptions(gap=0.0)
     a, b = solve_matrix(new, exact), solve_matrix(old, exact)
     assert a.status is b.status
@@ -359,3 +356,19 @@ def test_own_cost_keeps_the_optimum_and_only_tightens_the_lp(data):
     own = [i for i, name in enumerate(new.row_names) if name.startswith("own_cost[")]
     assert np.all(activity[own] >= new.row_lower[own] - 1e-6), [new.row_names[i] for i in own]
     assert lp_bound(new) >= lp_bound(old) - 1e-6
+
+
+def test_the_benchmark_instances_are_reproducible():
+    """benchmarks/transfers.py: the 20-school commune is the same for a seed (and differs between seeds),
+    loads with transfers between the adjacent sectors of its 4 × 5 grid (31 pairs); Exemple-Ville's ring gives
+    each of its 12 quartiers two neighbours."""
+    from benchmarks.transfers import commune_data, ring_scenario
+
+    assert commune_data(0) == commune_data(0) and commune_data(0) != commune_data(1)
+    s = scenario_from_dict(commune_data(0))
+    assert len(s.districts) == 20 and s.transfers_on
+    assert sum(len(v) for v in s.neighbours.values()) == 2 * 31
+    assert not scenario_from_dict(commune_data(0, transfers=False)).transfers_on
+    base, ring = ring_scenario()
+    assert not base.transfers_on and ring.transfers_on
+    assert {len(v) for v in ring.neighbours.values()} == {2} and len(ring.neighbours) == 12
