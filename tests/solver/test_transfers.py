@@ -372,3 +372,19 @@ def test_the_benchmark_instances_are_reproducible():
     base, ring = ring_scenario()
     assert not base.transfers_on and ring.transfers_on
     assert {len(v) for v in ring.neighbours.values()} == {2} and len(ring.neighbours) == 12
+
+
+def test_the_benchmark_refuses_a_plan_not_proven_or_not_verified_and_two_optima():
+    """benchmarks.transfers.check: the command fails (exit 1, no page) on any of these."""
+    from benchmarks.transfers import FORMULATIONS, check
+
+    def result(**changes):
+        runs = {f: [{"status": "optimal", "verified": True, "objective": 10.0}] for f in FORMULATIONS}
+        for f, run in changes.items():
+            runs[f][0].update(run)
+        return {"name": "x", "runs": runs}
+
+    assert check(result()) == []
+    assert check(result(repository={"status": "feasible"})) == ["x repository: feasible, verified True"]
+    assert check(result(own_cost={"verified": False})) == ["x own_cost: optimal, verified False"]
+    assert check(result(own_cost={"objective": 10.1})) == ["x: optimum 10.0 ≠ 10.1 with the own_cost rows"]
