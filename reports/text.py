@@ -397,6 +397,45 @@ TEXT: dict[str, dict[str, str]] = {
         "x.kind": "{kind} {value} ({units} {unit} × années)",
         "x.transfers": "transferts {value}",
         "x.cost": "coût {value}",
+        "x.stability": "stabilité {value}",
+        "rv.title": "Révision {year} de la PPI",
+        "rv.intro": (
+            "PPI adoptée : {previous}. Révision en {year} : les années avant {year} sont payées, le plan révisé "
+            "couvre {year}-{end}."
+        ),
+        "rv.objective": "Objectif du plan révisé : {objective} ({status}), dont stabilité {stability}.",
+        "rv.rules": (
+            "Coût de stabilité : {move} par année de décalage, {drop} par opération annoncée abandonnée ; "
+            "verrouillées : {locked}."
+        ),
+        "rv.nothing_locked": "aucune",
+        "rv.changes": "Ce qui change depuis la PPI adoptée",
+        "rv.no_change": "Aucun changement : chaque opération annoncée garde son année.",
+        "rv.kind.added": "ajoutée",
+        "rv.kind.dropped": "abandonnée",
+        "rv.kind.moved": "décalée",
+        "rv.kind.under_way": "en cours",
+        "rv.head.project": "Opération",
+        "rv.head.change": "Changement",
+        "rv.head.adopted": "Début adopté",
+        "rv.head.revised": "Début révisé",
+        "rv.head.why": "Pourquoi",
+        "rv.head.year": "Année",
+        "rv.head.planned": "CP prévus",
+        "rv.head.realised": "CP payés ou programmés",
+        "rv.why.keep": "la garder en {year} coûterait {value} ({parts}) ; dépenses de la ville {money}",
+        "rv.why.drop": "s'en passer coûterait {value} ({parts}) ; dépenses de la ville {money}",
+        "rv.why.none": "pas de plan pour comparer ({status})",
+        "rv.why.delay": "glissement de {delay} an(s)",
+        "rv.why.cost": "coût {before} → {after}",
+        "rv.realised": "Réalisé et CP prévus des opérations en cours",
+        "rv.past": "payé",
+        "rv.future": "programmé",
+        "rv.side": "PPI adoptée et PPI révisée sur les mêmes axes",
+        "rv.adopted": "PPI adoptée",
+        "rv.revised": "PPI révisée",
+        "rv.spending_caption": "Dépenses par année de la PPI adoptée et de la PPI révisée, avec leurs enveloppes.",
+        "rv.unmet_caption": "Besoins non couverts par année, PPI adoptée et PPI révisée.",
         "x.none": "aucune composante ne change",
         "x.enter": "entrent : {ids}",
         "x.leave": "sortent : {ids}",
@@ -465,6 +504,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "f.mandatory": (
             "le projet obligatoire {p} ne peut démarrer dans sa fenêtre {window} avec les autres contraintes"
+        ),
+        "f.locked": (
+            "{p}, annoncé pour {year} dans la PPI adoptée, est verrouillé à cette année mais ne peut y démarrer "
+            "(fenêtre {window}) avec les autres contraintes"
         ),
         "f.row": "la contrainte {row} ne peut être respectée",
         # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
@@ -1069,6 +1112,42 @@ TEXT: dict[str, dict[str, str]] = {
         "x.kind": "{kind} {value} ({units} {unit} × years)",
         "x.transfers": "transfers {value}",
         "x.cost": "cost {value}",
+        "x.stability": "stability {value}",
+        "rv.title": "PPI revision {year}",
+        "rv.intro": (
+            "Adopted PPI: {previous}. Revision in {year}: the years before {year} are paid, the revised plan "
+            "covers {year}-{end}."
+        ),
+        "rv.objective": "Objective of the revised plan: {objective} ({status}), of which stability {stability}.",
+        "rv.rules": "Stability cost: {move} per year moved, {drop} per announced operation dropped; locked: {locked}.",
+        "rv.nothing_locked": "none",
+        "rv.changes": "What changed since the adopted PPI",
+        "rv.no_change": "No change: every announced operation keeps its year.",
+        "rv.kind.added": "added",
+        "rv.kind.dropped": "dropped",
+        "rv.kind.moved": "moved",
+        "rv.kind.under_way": "under way",
+        "rv.head.project": "Operation",
+        "rv.head.change": "Change",
+        "rv.head.adopted": "Adopted start",
+        "rv.head.revised": "Revised start",
+        "rv.head.why": "Why",
+        "rv.head.year": "Year",
+        "rv.head.planned": "Planned CP",
+        "rv.head.realised": "CP paid or scheduled",
+        "rv.why.keep": "keeping it in {year} would cost {value} ({parts}); city spending {money}",
+        "rv.why.drop": "doing without it would cost {value} ({parts}); city spending {money}",
+        "rv.why.none": "no plan to compare ({status})",
+        "rv.why.delay": "slipped {delay} year(s)",
+        "rv.why.cost": "cost {before} → {after}",
+        "rv.realised": "Réalisé and planned CP of the operations under way",
+        "rv.past": "paid",
+        "rv.future": "scheduled",
+        "rv.side": "Adopted and revised PPI on the same axes",
+        "rv.adopted": "adopted PPI",
+        "rv.revised": "revised PPI",
+        "rv.spending_caption": "Spending per year of the adopted and the revised PPI, with their envelopes.",
+        "rv.unmet_caption": "Unmet demand per year, adopted and revised PPI.",
         "x.none": "no part changes",
         "x.enter": "enter: {ids}",
         "x.leave": "leave: {ids}",
@@ -1132,6 +1211,10 @@ TEXT: dict[str, dict[str, str]] = {
         "f.requires_excluded": "{p} ({p_status}) {p_when} and requires {q}, which is excluded",
         "f.excludes": "{p} ({p_status}) and {q} ({q_status}) exclude each other, but both must be carried out",
         "f.mandatory": "mandatory project {p} cannot start in its window {window} with the other constraints",
+        "f.locked": (
+            "{p}, announced for {year} in the adopted PPI, is locked to that year but cannot start then (window "
+            "{window}) with the other constraints"
+        ),
         "f.row": "constraint {row} cannot be met",
         # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
         "f.baseline_savings": (

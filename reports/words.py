@@ -106,7 +106,7 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
                 v[f"{side}_when"] = t[f"when.{when['how']}"].format(
                     year=when.get("year"), window=_span(*when.get("window", (0, 0)))
                 )
-    if kind == "mandatory":
+    if kind in ("mandatory", "locked"):
         v["window"] = _span(*v["window"])
     return _french(t[f"f.{kind}"].format(**v), lang)
 
@@ -359,7 +359,11 @@ def parts_text(
                     kind=name, value=_signed(weighted, decimals), units=_signed_units(unit_years), unit=unit
                 )
             )
-    for key, label in (("delta transfers", "x.transfers"), ("delta cost", "x.cost")):
+    for key, label in (
+        ("delta transfers", "x.transfers"),
+        ("delta cost", "x.cost"),
+        ("delta stability", "x.stability"),
+    ):
         v = value(key) or 0.0
         if abs(v) >= limit:
             items.append(t[label].format(value=_signed(v, decimals)))
