@@ -111,6 +111,8 @@ def compare_revision(
         if reasons:
             status, parts = _undo(revised, undo, base_parts, time_limit)
         changes.append(Change(p.id, kind, a, r, status, parts))
+    order = {"under_way": 0, "dropped": 1, "moved": 2, "added": 3}
+    changes.sort(key=lambda c: (order[c.kind], c.adopted or c.revised or 0, c.project))
     return Revision(
         y,
         tuple(changes),

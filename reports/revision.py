@@ -41,8 +41,10 @@ def why_text(change: Change, comparison: Comparison, lang: str) -> str:
         if change.cost is not None:
             out.append(t("rv.why.cost", before=fmt.meur(change.adopted_cost), after=fmt.meur(change.cost)))
         return ", ".join(out)
+    if not change.status:  # not valued (--no-reasons)
+        return ""
     if change.parts is None:
-        return t("rv.why.none", status=change.status or "—")
+        return t("rv.why.none", status=change.status)
     weight = comparison.entries[-1].scenario.cost_weight
     money = fmt.meur(change.parts.cost / weight) if weight else "—"
     parts = parts_text(change.parts.columns(), _units(comparison), lang)
