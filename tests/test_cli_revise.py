@@ -10,6 +10,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from tests.browser import dump_dom, require_browser
 from tests.helpers import make_scenario_dict, project, rows
 from tests.helpers import run_cli as run
 
@@ -74,6 +75,9 @@ def test_revise_end_to_end(adopted, tmp_path):
     assert run("report", out, "--out", tmp_path / "again", "--format", "html").returncode == 0
     html = (out / "revision.html").read_text(encoding="utf-8")
     assert 'id="changes"' in html and 'id="realised"' in html and "<svg" in html
+    # Opened in a real Chromium: the page's script runs and the sections and both charts are there.
+    dom = dump_dom(require_browser(), out / "revision.html")
+    assert 'id="changes"' in dom and 'id="side"' in dom and dom.count("<svg") >= 2 and pid in dom
     wb = load_workbook(out / "revision.xlsx")
     assert [c.value for c in wb.worksheets[1][3][:2]][0] == pid
 
