@@ -397,7 +397,10 @@ def revised_scenario(
     of the results folder, see `revision_files`)."""
     from models.load import scenario_from_dict
     from models.revision import RevisionTerms, read_realised, revised_document
+    from results import OutputError
 
+    if not adopted.record.has_plan:
+        raise OutputError(f"{previous or 'the adopted plan'} has no plan (status {adopted.status}): nothing to revise")
     rows = read_realised(realised) if realised is not None else []
     terms = RevisionTerms(year, move_cost, drop_cost, locked_years)
     doc = revised_document(

@@ -127,3 +127,17 @@ def test_the_shipped_realise_of_exemple_ville_reads():
     got = read_realised(REPO / "scenarios" / "exemple-ville" / "realise-2026-2027.csv")
     assert {(r["project"], r["year"]) for r in got} >= {("gs-simone-veil", 2026), ("creche-louise-michel", 2027)}
     assert next(r for r in got if r["project"] == "creche-louise-michel" and "cost" in r)["cost"] == 6.36e6
+
+
+def test_an_adopted_plan_without_a_plan_is_refused(adopted, tmp_path):
+    scenario, _, _ = adopted
+    infeasible = tmp_path / "infeasible"
+    sets = [
+        "--set",
+        "projects.gs.status=mandatory",
+        *[a for y in range(2026, 2030) for a in ("--set", f"budget.annual.{y}=0")],
+    ]
+    assert run("solve", scenario, *sets, "--out", infeasible, "--quiet").returncode == 2
+    done = run("revise", infeasible, scenario, "--year", "2028", "--out", tmp_path / "r")
+    assert done.returncode == 1 and "has no plan (status infeasible): nothing to revise" in done.stderr
+    assert "Traceback" not in done.stderr
