@@ -619,6 +619,8 @@ def cmd_revise(args: argparse.Namespace) -> int:
         source=out / "scenario.yaml",
         previous=args.previous,
     )
+    for warning in revised.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     result = _solve(revised, args, quiet=args.quiet)
     if result is None:
         return EXIT_INTERNAL

@@ -23,6 +23,7 @@ Heavy modules (pandas, the solver, the reports) are imported when a function nee
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import threading
@@ -396,7 +397,7 @@ def revised_scenario(
     with their stability costs (models/revision.py). `source`: where its document is written (`scenario.yaml`
     of the results folder, see `revision_files`)."""
     from models.load import scenario_from_dict
-    from models.revision import RevisionTerms, read_realised, revised_document
+    from models.revision import RevisionTerms, read_realised, realised_notes, revised_document
     from results import OutputError
 
     if not adopted.record.has_plan:
@@ -406,7 +407,11 @@ def revised_scenario(
     doc = revised_document(
         adopted.scenario, adopted.starts, scenario, terms, rows, str(realised or "<réalisé>"), previous
     )
-    return scenario_from_dict(doc, source=str(source))
+    revised = scenario_from_dict(doc, source=str(source))
+    if realised is None:
+        return revised
+    notes = tuple(realised_notes(realised))
+    return dataclasses.replace(revised, warnings=notes + revised.warnings) if notes else revised
 
 
 def revision(adopted: Result, revised: Result, reasons: bool = True, time_limit: float | None = None) -> Any:

@@ -134,6 +134,16 @@ def read_realised(path: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def realised_notes(path: str | Path) -> list[str]:
+    """What reading the réalisé table left aside (a column that is no field, such as a comment), one line each
+    with the file and the header's line; [] when the file cannot be read (read_realised says why)."""
+    try:
+        table = read_table(Path(path), None, REALISED_TABLE)
+    except TableReadError:
+        return []
+    return [f"{path}:{table.header_line}: {note}" for note in table.headers.notes]
+
+
 # ------------------------------------------------------------------------------------- the revised document
 
 

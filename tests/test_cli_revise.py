@@ -53,13 +53,16 @@ def test_revise_end_to_end(adopted, tmp_path):
     assert under_way, starts  # the adopted plan starts something before the revision year
     pid = under_way[0]
     realised = tmp_path / "réalisé.csv"
-    realised.write_text(f"Projet;Année;CP payés;Retard\n{pid};{starts[pid]};100 000;1\n", encoding="utf-8")
+    realised.write_text(
+        f"Projet;Année;CP payés;Retard;Commentaire\n{pid};{starts[pid]};100 000;1;PC\n", encoding="utf-8"
+    )
     out = tmp_path / "revised"
     done = run(
         "revise", previous, scenario, "--year", "2028", "--realised", realised, "--move-cost", "0.5",
         "--drop-cost", "2", "--out", out, "--report", "html,xlsx", "--lang", "en",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert f"warning: {realised}:1: the column 'Commentaire' is not read" in done.stderr
     assert "PPI revision 2028" in done.stdout and "What changed since the adopted PPI" in done.stdout
     assert f"{pid}" in done.stdout and "slipped 1 year(s)" in done.stdout
     for name in ("plan.json", "scenario.yaml", "revision.txt", "revision.html", "revision.xlsx", "report.html"):
