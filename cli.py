@@ -628,7 +628,9 @@ def cmd_revise(args: argparse.Namespace) -> int:
     found = comparison = None
     text = ""
     if result.record.has_plan:
-        found = ppi.revision(adopted, result, reasons=not args.no_reasons, time_limit=args.time_limit)
+        found = ppi.revision(
+            adopted, result, reasons=not args.no_reasons, time_limit=args.time_limit, solver=args.solver
+        )
         comparison = ppi.revision_comparison(adopted, result, args.lang)
         text = ppi.revision_text(found, comparison, args.lang, previous=args.previous)
     extra = ppi.revision_files(found, comparison, revised, args.report, args.lang, previous=args.previous)

@@ -414,12 +414,16 @@ def revised_scenario(
     return dataclasses.replace(revised, warnings=notes + revised.warnings) if notes else revised
 
 
-def revision(adopted: Result, revised: Result, reasons: bool = True, time_limit: float | None = None) -> Any:
+def revision(
+    adopted: Result, revised: Result, reasons: bool = True, time_limit: float | None = None, solver: str = "highs"
+) -> Any:
     """What changed between the adopted and the revised plan, each change with the value of undoing it (one
     verified re-solve each, when `reasons`): an `analysis.revision.Revision`."""
     from analysis.revision import compare_revision
 
-    return compare_revision(adopted.scenario, adopted.starts, revised.scenario, revised.starts, reasons, time_limit)
+    return compare_revision(
+        adopted.scenario, adopted.starts, revised.scenario, revised.starts, reasons, time_limit, solver
+    )
 
 
 def revision_comparison(adopted: Result, revised: Result, lang: str = "fr") -> Comparison:

@@ -77,6 +77,7 @@ def compare_revision(
     revised_starts: Mapping[str, int | None],
     reasons: bool = True,
     time_limit: float | None = None,
+    solver: str = "highs",
 ) -> Revision:
     """The changes between the adopted plan and the revised plan, each with the value of undoing it (when
     `reasons`: one verified re-solve per added, dropped or moved operation)."""
@@ -109,7 +110,7 @@ def compare_revision(
             continue
         status, parts = "", None
         if reasons:
-            status, parts = _undo(revised, undo, base_parts, time_limit)
+            status, parts = _undo(revised, undo, base_parts, SolveOptions(solver=solver, time_limit=time_limit))
         changes.append(Change(p.id, kind, a, r, status, parts))
     order = {"under_way": 0, "dropped": 1, "moved": 2, "added": 3}
     changes.sort(key=lambda c: (order[c.kind], c.adopted or c.revised or 0, c.project))
@@ -123,15 +124,13 @@ def compare_revision(
     )
 
 
-def _undo(
-    revised: Scenario, edits: tuple[Edit, ...], base: Parts, time_limit: float | None
-) -> tuple[str, Parts | None]:
+def _undo(revised: Scenario, edits: tuple[Edit, ...], base: Parts, options: SolveOptions) -> tuple[str, Parts | None]:
     """Solve the revised scenario with one change undone; its status and parts minus the revised plan's."""
     try:
         scenario = derive_scenario(revised, edits)
     except ScenarioError:  # an undo the scenario refuses (window, status): no plan to compare
         return "not possible", None
-    plan = solve(scenario, SolveOptions(time_limit=time_limit))
+    plan = solve(scenario, options)
     if not plan.status.has_plan:
         return plan.status.value, None
     result = verified(scenario, plan)
