@@ -201,7 +201,9 @@ def revised_document(
                 f"(budget.total: {{amount: ..., start: {y}}})",
             )
         )
-    doc["capacity_changes"] = [ch for ch in doc.get("capacity_changes", []) if ch.get("until", y) >= y]
+    doc["capacity_changes"] = [  # a temporary change that ended before Y is history
+        ch for ch in doc.get("capacity_changes", []) if ch.get("until") is None or ch["until"] >= y
+    ]
     by_row = {row["id"]: row for row in doc.get("projects", [])}
     paid_rows: dict[str, list[dict[str, Any]]] = {}
     for row in realised:
