@@ -36,9 +36,9 @@ def scenario(data):
 STARTS = {"g": 2026, "h": 2029, "k": None, "m": 2029}
 
 
-def revise(realised, terms=RevisionTerms(Y), starts=STARTS, current=None):
+def revise(realised, terms=None, starts=STARTS, current=None):
     adopted = scenario(adopted_dict())
-    doc = revised_document(adopted, starts, current or adopted, terms, realised, "realise.csv")
+    doc = revised_document(adopted, starts, current or adopted, terms or RevisionTerms(Y), realised, "realise.csv")
     return scenario(doc)
 
 
@@ -166,3 +166,17 @@ def test_a_bad_realise_is_refused_with_file_line_and_column(tmp_path, text, expe
     with pytest.raises(ScenarioError) as err:
         read_realised(path)
     assert expected in str(err.value).replace(str(tmp_path) + "/", "")
+
+
+def test_capacity_changes_that_ended_before_the_revision_are_history():
+    changes = [
+        {"district": "d", "kind": "classes", "year": 2026, "units": 2, "until": 2027},  # temporary, over by 2028
+        {"district": "d", "kind": "classes", "year": 2026, "units": 1, "until": 2029},
+        {"district": "d", "kind": "classes", "year": 2027, "units": -1},  # a closure, for good
+    ]
+    adopted = scenario(adopted_dict(capacity=rows({2026: 3}), capacity_changes=changes))
+    doc = revised_document(adopted, STARTS, adopted, RevisionTerms(Y), [])
+    assert doc["capacity_changes"] == changes[1:]
+    s = scenario(doc)
+    # 3 classes, one more until 2029, one closed from 2027.
+    assert [s.existing[("d", "classes", y)] for y in (2028, 2029, 2030)] == [3.0, 3.0, 2.0]
