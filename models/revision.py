@@ -14,8 +14,8 @@ and delays observed per project and year, a CSV/XLSX table read here with the li
   error: it cannot be dropped silently;
 - the operations the adopted plan announced from Y on (`revision.adopted`) carry a stability cost: `move_cost`
   per year moved, `drop_cost` per operation dropped, both in the objective's unit (weighted unit-years: 1 is
-  one class missing for one year at weight 1); those announced to start in Y..Y+L−1 are locked to their
-  start (`locked_years` L).
+  one class missing for one year at weight 1); those announced to start in Y..Y+ℓ−1 are locked to their
+  start (`locked_years` ℓ).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ CENT = 0.01
 @dataclass(frozen=True)
 class Stability:
     """The stability terms of a revised scenario: the adopted start a_p of each announced operation p, the cost
-    per year moved μ, per operation dropped κ, and the locked years L (from the revision year Y)."""
+    per year moved μ, per operation dropped ω, and the locked years ℓ (from the revision year Y)."""
 
     year: int
     adopted: Mapping[str, int]
@@ -52,11 +52,11 @@ class Stability:
 
     @property
     def locked(self) -> dict[str, int]:
-        """The operations locked to their adopted start: announced to start in Y..Y+L−1."""
+        """The operations locked to their adopted start: announced to start in Y..Y+ℓ−1."""
         return {p: a for p, a in self.adopted.items() if a < self.year + self.locked_years}
 
     def cost(self, starts: Mapping[str, int | None]) -> float:
-        """Σ_p [p dropped] κ + [p started in s] μ |s − a_p|, over the announced operations."""
+        """Σ_p [p dropped] ω + [p started in s] μ |s − a_p|, over the announced operations."""
         total = 0.0
         for pid, a in self.adopted.items():
             s = starts.get(pid)

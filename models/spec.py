@@ -623,7 +623,7 @@ class Revision(Strict):
         0.0, description="objective cost of dropping an announced operation (weighted unit-years)"
     )
     locked_years: Int = Field(
-        0, ge=0, le=30, description="operations announced to start in Y..Y+L-1 keep their start (L, 0: none)"
+        0, ge=0, le=30, description="operations announced to start in Y..Y+ℓ-1 keep their start (ℓ, 0: none)"
     )
     lead_from: Year | None = Field(
         None, description="the year maturity lead times count from (the adopted PPI's first year; default: Y)"

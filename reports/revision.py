@@ -18,6 +18,10 @@ from reports.html_base import Fmt, esc, figure_html, html_table, page, section
 from reports.words import parts_text
 from reports.xlsx_base import Col, Texts, created_of, new_workbook, save_workbook, write_table
 
+# A change whose undoing moves the objective by less than this (weighted unit-years: the last digit shown) is a
+# tie: the revised plan and the plan that keeps the adopted year are worth the same.
+TIE = 5e-4
+
 
 def plan_labels(lang: str = "fr") -> tuple[str, str]:
     """The labels of the adopted and the revised plan in their comparison."""
@@ -45,6 +49,8 @@ def why_text(change: Change, comparison: Comparison, lang: str) -> str:
         return ""
     if change.parts is None:
         return t("rv.why.none", status=change.status)
+    if change.kind != "added" and abs(change.parts.total) < TIE:
+        return t("rv.why.tie", year=change.adopted)
     weight = comparison.entries[-1].scenario.cost_weight
     money = fmt.meur(change.parts.cost / weight) if weight else "—"
     parts = parts_text(change.parts.columns(), _units(comparison), lang)

@@ -256,7 +256,7 @@ def _verify_balance(
 
 def _verify_revision(scenario: Scenario, starts: dict[str, int | None], bad) -> float:
     """A revision (docs/model.md, "The yearly revision"): each operation announced in the locked years starts in
-    its adopted year; the stability term is κ per announced operation dropped and μ per year each one moved."""
+    its adopted year; the stability term is ω per announced operation dropped and μ per year each one moved."""
     rev = getattr(scenario.spec, "revision", None)
     if rev is None:
         return 0.0

@@ -673,12 +673,12 @@ def add_symmetry(b: _Builder, scenario: Scenario) -> None:
 
 def add_stability(b: _Builder, scenario: Scenario) -> None:
     """The stability part of the objective in a revision (models/revision.py): for each operation p the adopted
-    PPI announced to start in a_p ≥ Y, with μ the cost per year moved and κ the cost of dropping it,
+    PPI announced to start in a_p ≥ Y, with μ the cost per year moved and ω the cost of dropping it,
 
-        stability = Σ_p [ κ (1 − Σ_s x[p,s]) + μ Σ_s |s − a_p| x[p,s] ]
+        stability = Σ_p [ ω (1 − Σ_s x[p,s]) + μ Σ_s |s − a_p| x[p,s] ]
 
-    linear in x because |s − a_p| is a constant of each column: κ goes to the offset, each x[p,s] gets
-    μ |s − a_p| − κ. A committed (or excluded) p is a constant: μ |start − a_p| (κ). No rows, no columns.
+    linear in x because |s − a_p| is a constant of each column: ω goes to the offset, each x[p,s] gets
+    μ |s − a_p| − ω. A committed (or excluded) p is a constant: μ |start − a_p| (ω). No rows, no columns.
     """
     st = stability_of(scenario)
     if st is None:
@@ -697,7 +697,7 @@ def add_stability(b: _Builder, scenario: Scenario) -> None:
 
 
 def add_locked(b: _Builder, scenario: Scenario) -> None:
-    """locked[p]:  x[p,a_p] = 1   for each operation announced to start in a_p < Y + L (the locked years of a
+    """locked[p]:  x[p,a_p] = 1   for each operation announced to start in a_p < Y + ℓ (the locked years of a
     revision): it keeps its adopted start. A committed p is locked only if it starts there (an empty row 0 = 1
     otherwise, which the diagnosis names); an excluded p, or a_p outside its window, cannot hold either."""
     st = stability_of(scenario)

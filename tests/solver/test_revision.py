@@ -26,8 +26,8 @@ def revision(**kw):
 
 
 def test_stability_structure():
-    # a announced for 2027 (μ = 0.5, κ = 2): x[a,s] costs 0.5 |s − 2027| − 2, and 2 goes to the offset; b is
-    # announced for 2026 and locked (L = 1): locked[b] is x[b,2026] = 1; c, committed in 2028 and announced for
+    # a announced for 2027 (μ = 0.5, ω = 2): x[a,s] costs 0.5 |s − 2027| − 2, and 2 goes to the offset; b is
+    # announced for 2026 and locked (ℓ = 1): locked[b] is x[b,2026] = 1; c, committed in 2028 and announced for
     # 2027, is a constant 0.5 × 1 in the offset. cost_weight 0: the start columns cost nothing else.
     s = make_scenario(
         projects=[project("a"), project("b"), project("c", status="committed", start=2028)],
@@ -62,7 +62,7 @@ def _two_years_apart(**rev):
 
 
 def test_locked_behaviour():
-    # Locked (L = 3 covers 2028): a keeps 2028 though 2026 would meet the demand two years earlier.
+    # Locked (ℓ = 3 covers 2028): a keeps 2028 though 2026 would meet the demand two years earlier.
     plan = solve_and_verify(_two_years_apart(locked_years=3))
     assert plan.status is Status.OPTIMAL and plan.starts["a"] == 2028
     assert plan.objective == pytest.approx(2.0)
@@ -78,8 +78,8 @@ def test_high_stability_cost_nothing_moves():
 
 
 def test_drop_cost_keeps_an_operation_that_is_no_longer_needed():
-    # No demand at all: a is useless, and costs 1 M€ at cost_weight 1e-6 (1.0). Dropping it costs κ = 3 > 1:
-    # kept, in its year (μ = 0.1 a year moved); κ = 0.5 < 1: dropped (objective 0.5).
+    # No demand at all: a is useless, and costs 1 M€ at cost_weight 1e-6 (1.0). Dropping it costs ω = 3 > 1:
+    # kept, in its year (μ = 0.1 a year moved); ω = 0.5 < 1: dropped (objective 0.5).
     kw = {"envelope": 1e6, "cost_weight": 1e-6, "projects": [project("a")]}
     rev = revision(adopted={"a": 2027}, drop_cost=3.0, move_cost=0.1)
     kept = solve_and_verify(make_scenario(**kw, revision=rev))
@@ -186,7 +186,7 @@ def test_revision_optimum_equals_the_brute_force(seed):
 
 @pytest.mark.parametrize("seed", range(0, 200, 20))
 def test_cpsat_agrees_with_highs_on_revisions(seed):
-    # The stability terms put negative coefficients (μ |s − a| − κ) on start columns: CP-SAT's scaled objective
+    # The stability terms put negative coefficients (μ |s − a| − ω) on start columns: CP-SAT's scaled objective
     # must reach the same optimum as HiGHS.
     s = scenario_from_dict(random_revision(seed), source="<test>")
     highs = solve_and_verify(s, gap=0.0)
