@@ -443,8 +443,8 @@ def revision_files(
     previous: str = "",
 ) -> dict[str, bytes]:
     """The files a revision adds to its results folder: scenario.yaml (the revised scenario, which plan.json
-    names) and, with a plan (`found` and `comparison` given), revision.txt, and revision.html / revision.xlsx
-    among `formats`."""
+    names) and, with a plan (`found` and `comparison` given), revision.txt, and among `formats` revision.html /
+    revision.xlsx and the comparison of the adopted and revised plans (comparison.html / comparison.xlsx)."""
     from models.revision import document_yaml
     from reports.revision import revision_html, revision_text, revision_workbook
 
@@ -458,6 +458,8 @@ def revision_files(
         files["revision.html"] = revision_html(found, comparison, lang, previous).encode("utf-8")
     if "xlsx" in formats:
         files["revision.xlsx"] = revision_workbook(found, comparison, lang, previous)
+    side = comparison_files(comparison, formats, lang)  # the two plans side by side, as `ppi compare` shows them
+    files |= {name: data for name, data in side.items() if name.startswith("comparison.")}
     return files
 
 

@@ -65,7 +65,8 @@ def test_revise_end_to_end(adopted, tmp_path):
     assert f"warning: {realised}:1: the column 'Commentaire' is not read" in done.stderr
     assert "PPI revision 2028" in done.stdout and "What changed since the adopted PPI" in done.stdout
     assert f"{pid}" in done.stdout and "slipped 1 year(s)" in done.stdout
-    for name in ("plan.json", "scenario.yaml", "revision.txt", "revision.html", "revision.xlsx", "report.html"):
+    names = ("plan.json", "scenario.yaml", "revision.txt", "revision.html", "revision.xlsx", "comparison.xlsx")
+    for name in (*names, "comparison.html", "report.html"):
         assert (out / name).is_file(), name
     revised = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert revised["scenario"]["path"] == "scenario.yaml" and revised["scenario"]["horizon"]["start"] == 2028
