@@ -49,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "objective_note": "besoins non satisfaits pondérés ; borne {bound}",
         "obj_parts": "Objectif = besoins non satisfaits pondérés {unmet} ({kinds}){transfers} + coût {cost}.",
         "obj_transfers": " + transferts {value}",
+        "obj_stability": " + stabilité {value}",
         "obj_weights": "Pondérations : {weights} ; actualisation de {discount} par an{penalty} ; coût "
         "{cost_weight} par M€ dépensé par la ville.",
         "obj_weight_kind": "{kind} {weight} ({unit} × années)",
@@ -773,6 +774,7 @@ TEXT: dict[str, dict[str, str]] = {
         "objective_note": "weighted unmet demand; bound {bound}",
         "obj_parts": "Objective = weighted unmet demand {unmet} ({kinds}){transfers} + cost {cost}.",
         "obj_transfers": " + transfers {value}",
+        "obj_stability": " + stability {value}",
         "obj_weights": "Weights: {weights}; discount {discount} a year{penalty}; cost {cost_weight} per M€ the city "
         "spends.",
         "obj_weight_kind": "{kind} {weight} ({unit} × years)",

@@ -532,9 +532,10 @@ def objective_texts(scenario: Any, ev: Any, lang: str, num: Any, kind_name: Any)
     w = ObjectiveWeights.of(scenario)
     kinds = ", ".join(f"{kind_name(k)} {num(ev.unmet_term_by_kind.get(k, 0.0), 2)}" for k, _, _ in w.kinds)
     transfers = t["obj_transfers"].format(value=num(ev.transfer_term, 2)) if scenario.transfers_on else ""
-    parts = t["obj_parts"].format(
-        unmet=num(ev.unmet_term, 2), kinds=kinds, transfers=transfers, cost=num(ev.cost_term, 4)
-    )
+    cost = num(ev.cost_term, 4)
+    if getattr(scenario.spec, "revision", None) is not None:  # a revision's stability part (models/revision.py)
+        cost += t["obj_stability"].format(value=num(ev.stability_term, 2))
+    parts = t["obj_parts"].format(unmet=num(ev.unmet_term, 2), kinds=kinds, transfers=transfers, cost=cost)
     weights = ", ".join(
         t["obj_weight_kind"].format(kind=kind_name(k), weight=_num(weight, lang), unit=unit)
         for k, weight, unit in w.kinds
