@@ -63,6 +63,7 @@ def test_revise_end_to_end(adopted, tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"warning: {realised}:1: the column 'Commentaire' is not read" in done.stderr
+    assert "+ stability " in done.stdout  # the objective's parts add up to it
     assert "PPI revision 2028" in done.stdout and "What changed since the adopted PPI" in done.stdout
     assert f"{pid}" in done.stdout and "slipped 1 year(s)" in done.stdout
     names = ("plan.json", "scenario.yaml", "revision.txt", "revision.html", "revision.xlsx", "comparison.xlsx")
