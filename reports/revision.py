@@ -149,7 +149,7 @@ def revision_workbook(revision: Revision, comparison: Comparison, lang: str = "f
     """The revision as an .xlsx workbook: the changes with their reasons, and the réalisé against the plan."""
     t = Texts(lang)
     wb = new_workbook()
-    ws = wb.create_sheet(t("rv.changes")[:31])
+    ws = wb.create_sheet(t("rv.sheet.changes"))
     write_table(
         ws,
         t("rv.title", year=revision.year),
@@ -157,7 +157,7 @@ def revision_workbook(revision: Revision, comparison: Comparison, lang: str = "f
         _change_rows(revision, comparison, lang),
         notes=[[line] for line in _facts(revision, comparison, lang, previous)],
     )
-    ws = wb.create_sheet(t("rv.realised")[:31])
+    ws = wb.create_sheet(t("rv.sheet.realised"))
     write_table(
         ws,
         t("rv.realised"),
