@@ -15,7 +15,9 @@ validated variants, solve and verify, diagnose, explain, compare, sweep, and wri
 Every scenario goes through the same validation as `ppi validate` (a `ScenarioError` lists every problem),
 every plan through the independent verifier (a plan that fails it raises `VerificationError`).
 `examples/what_if.py` is a worked example. `ppi.diagnose(scenario)` explains an infeasible scenario,
-`ppi.explain(result, out)` a plan, `ppi.open_result(folder)` reads a results folder back.
+`ppi.explain(result, out)` a plan, `ppi.open_result(folder)` reads a results folder back. The yearly revision:
+`ppi.revised_scenario(ppi.open_result(folder), ppi.load(file), 2028, "realise.csv", move_cost=0.5)` builds it,
+`ppi.revision(adopted, ppi.solve(revised))` says what changed and why.
 
 Heavy modules (pandas, the solver, the reports) are imported when a function needs them, so that
 `ppi validate` and `ppi --help` start quickly.
@@ -54,6 +56,8 @@ __all__ = [
     "explain",
     "load",
     "open_result",
+    "revised_scenario",
+    "revision",
     "solve",
     "sweep",
     "write",

@@ -146,3 +146,16 @@ def test_an_adopted_plan_without_a_plan_is_refused(adopted, tmp_path):
     done = run("revise", infeasible, scenario, "--year", "2028", "--out", tmp_path / "r")
     assert done.returncode == 1 and "has no plan (status infeasible): nothing to revise" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_python_api_revises_as_the_command_does(adopted):
+    import ppi
+
+    scenario, previous, plan = adopted
+    adopted_result = ppi.open_result(previous)
+    revised = ppi.revised_scenario(adopted_result, ppi.load(scenario), 2028, move_cost=1.0, drop_cost=5.0)
+    result = ppi.solve(revised)  # verified
+    assert result.starts["gs"] == 2026 and revised.project["gs"].status == "committed"
+    assert result.starts["ext"] == 2028  # announced for 2028, nothing changed: kept
+    found = ppi.revision(adopted_result, result)
+    assert found.year == 2028 and found.changes == () and found.stability == 0.0
