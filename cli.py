@@ -72,6 +72,16 @@ def _at_least(low: int):
     return parse
 
 
+def _non_negative(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {value!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {value!r}")
+    return x
+
+
 def _positive(value: str) -> float:
     x = float(value)
     if not x > 0:
@@ -370,6 +380,43 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true", help="replace tables that exist with other contents")
     _add_quiet(e, "print only the files written")
 
+    rv = sub.add_parser("revise", help="the yearly revision of an adopted PPI: réalisé, stability, new plan")
+    rv.add_argument("previous", help="results folder (or plan.json) of the adopted PPI")
+    _add_scenario(rv)
+    rv.add_argument("--year", type=int, required=True, metavar="Y", help="revision year: the revised plan starts then")
+    rv.add_argument("--realised", metavar="FILE", help="réalisé table (CSV/XLSX): projet, année, cp_payé, retard, coût")
+    rv.add_argument(
+        "--move-cost",
+        type=_non_negative,
+        default=0.0,
+        metavar="C",
+        help="objective cost per year an announced operation moves (weighted unit-years, like one class for a year)",
+    )
+    rv.add_argument(
+        "--drop-cost",
+        type=_non_negative,
+        default=0.0,
+        metavar="C",
+        help="objective cost per announced operation dropped",
+    )
+    rv.add_argument(
+        "--locked-years",
+        type=_at_least(0),
+        default=0,
+        metavar="L",
+        help="operations announced to start in Y..Y+L-1 keep their start (default 0: none locked)",
+    )
+    rv.add_argument("--no-reasons", action="store_true", help="skip the re-solve that values each change")
+    _add_set(rv, "on the scenario, before the revision")
+    _add_out(rv, "results folder (default: results/<scenario name>-revision-Y/)")
+    _add_time_limit(rv, "stop each solve after S seconds with the best plan")
+    _add_solver(rv)
+    rv.add_argument("--threads", type=_at_least(1), help="solver threads (default: the solver's choice)")
+    rv.add_argument("--seed", type=_at_least(0), default=0, help="solver random seed (default 0)")
+    rv.add_argument("--verbose", action="store_true", help="show the solver's log")
+    _add_quiet(rv, "print only the results folder")
+    rv.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write these reports")
+    _add_lang(rv, "language of the reports (default fr)")
     c = sub.add_parser("verify", help="check a saved plan against its scenario, independently of any solver")
     c.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT: the plan is checked against it as given")
     _add_set(c)
@@ -554,6 +601,49 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if diagnosis is not None:
             print("\n" + ppi.diagnosis_text(diagnosis))
         print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(extra))})" if extra else ""))
+    return _exit_code(result.status)
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    adopted = ppi.open_result(args.previous, allow_outside_files=args.allow_outside_files)
+    current = _load(args.scenario, args)
+    out = _output_folder(args, Path("results") / f"{slug(current.name)}-revision-{args.year}")
+    revised = ppi.revised_scenario(
+        adopted,
+        current,
+        args.year,
+        args.realised,
+        move_cost=args.move_cost,
+        drop_cost=args.drop_cost,
+        locked_years=args.locked_years,
+        source=out / "scenario.yaml",
+        previous=args.previous,
+    )
+    for warning in revised.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = _solve(revised, args, quiet=args.quiet)
+    if result is None:
+        return EXIT_INTERNAL
+    diagnosis = _diagnose(result, args)
+    found = comparison = None
+    text = ""
+    if result.record.has_plan:
+        found = ppi.revision(
+            adopted, result, reasons=not args.no_reasons, time_limit=args.time_limit, solver=args.solver
+        )
+        comparison = ppi.revision_comparison(adopted, result, args.lang)
+        text = ppi.revision_text(found, comparison, args.lang, previous=args.previous)
+    extra = ppi.revision_files(found, comparison, revised, args.report, args.lang, previous=args.previous)
+    written = ppi.write(result, out, reports=args.report, lang=args.lang, diagnosis=diagnosis, extra=extra)
+    if args.quiet:
+        print(out)
+    else:
+        print(ppi.summary(result))
+        if diagnosis is not None:
+            print("\n" + ppi.diagnosis_text(diagnosis))
+        if text:
+            print("\n" + text)
+        print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(written))})" if written else ""))
     return _exit_code(result.status)
 
 
@@ -1040,6 +1130,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "init": cmd_init,
     "verify": cmd_verify,
+    "revise": cmd_revise,
 }
 
 if __name__ == "__main__":

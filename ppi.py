@@ -15,7 +15,9 @@ validated variants, solve and verify, diagnose, explain, compare, sweep, and wri
 Every scenario goes through the same validation as `ppi validate` (a `ScenarioError` lists every problem),
 every plan through the independent verifier (a plan that fails it raises `VerificationError`).
 `examples/what_if.py` is a worked example. `ppi.diagnose(scenario)` explains an infeasible scenario,
-`ppi.explain(result, out)` a plan, `ppi.open_result(folder)` reads a results folder back.
+`ppi.explain(result, out)` a plan, `ppi.open_result(folder)` reads a results folder back. The yearly revision:
+`ppi.revised_scenario(ppi.open_result(folder), ppi.load(file), 2028, "realise.csv", move_cost=0.5)` builds it,
+`ppi.revision(adopted, ppi.solve(revised))` says what changed and why.
 
 Heavy modules (pandas, the solver, the reports) are imported when a function needs them, so that
 `ppi validate` and `ppi --help` start quickly.
@@ -23,6 +25,7 @@ Heavy modules (pandas, the solver, the reports) are imported when a function nee
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import threading
@@ -53,6 +56,8 @@ __all__ = [
     "explain",
     "load",
     "open_result",
+    "revised_scenario",
+    "revision",
     "solve",
     "sweep",
     "write",
@@ -331,16 +336,18 @@ def write(
     reports: Iterable[str] = (),
     lang: str = "fr",
     diagnosis: Diagnosis | None = None,
+    extra: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Write the results folder of a solved plan atomically: plan.json, the CSV tables, `reports` among
-    "html" and "xlsx", and for an infeasible scenario its diagnosis.json. Returns the extra files written
-    (reports, diagnosis) by name."""
+    "html" and "xlsx", for an infeasible scenario its diagnosis.json, and the `extra` files given. Returns the
+    extra files written (reports, diagnosis, those given) by name."""
     from reports.words import diagnosis_to_dict
     from results import write_results
 
     assert result.plan is not None, "write() takes a solved plan; a saved one is already written"
     found = diagnosis_to_dict(diagnosis) if diagnosis is not None else None
-    extra = report_files(result, reports, lang, diagnosis=found)
+    given = dict(extra or {})
+    extra = report_files(result, reports, lang, diagnosis=found) | given
     if found is not None:
         extra["diagnosis.json"] = (json.dumps(found, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     write_results(folder, result.scenario, result.plan, extra=extra, evaluation=result.evaluation, record=result.record)
@@ -371,6 +378,100 @@ def write_reports(
         write_file(folder / name, data)
         written.append(folder / name)
     return written
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The yearly revision
+
+
+def revised_scenario(
+    adopted: Result,
+    scenario: Scenario,
+    year: int,
+    realised: str | Path | None = None,
+    *,
+    move_cost: float = 0.0,
+    drop_cost: float = 0.0,
+    locked_years: int = 0,
+    source: str | Path = "<revision>",
+    previous: str | None = None,
+) -> Scenario:
+    """The revision in `year` of an adopted plan (a `Result`, `open_result`) under `scenario` as it stands now:
+    the projects under way committed with the réalisé table `realised` (CSV/XLSX), the announced operations
+    with their stability costs (models/revision.py). `source`: where its document is written (`scenario.yaml`
+    of the results folder, see `revision_files`)."""
+    from models.load import scenario_from_dict
+    from models.revision import RevisionTerms, read_realised, realised_notes, revised_document
+    from results import OutputError
+
+    if not adopted.record.has_plan:
+        raise OutputError(f"{previous or 'the adopted plan'} has no plan (status {adopted.status}): nothing to revise")
+    rows = read_realised(realised) if realised is not None else []
+    terms = RevisionTerms(year, move_cost, drop_cost, locked_years)
+    doc = revised_document(
+        adopted.scenario, adopted.starts, scenario, terms, rows, str(realised or "<réalisé>"), previous
+    )
+    revised = scenario_from_dict(doc, source=str(source))
+    if realised is None:
+        return revised
+    notes = tuple(realised_notes(realised))
+    return dataclasses.replace(revised, warnings=notes + revised.warnings) if notes else revised
+
+
+def revision(
+    adopted: Result, revised: Result, reasons: bool = True, time_limit: float | None = None, solver: str = "highs"
+) -> Any:
+    """What changed between the adopted and the revised plan, each change with the value of undoing it (one
+    verified re-solve each, when `reasons`): an `analysis.revision.Revision`."""
+    from analysis.revision import compare_revision
+
+    return compare_revision(
+        adopted.scenario, adopted.starts, revised.scenario, revised.starts, reasons, time_limit, solver
+    )
+
+
+def revision_comparison(adopted: Result, revised: Result, lang: str = "fr") -> Comparison:
+    """The adopted and revised plans as a comparison (the same axes for both)."""
+    from reports.revision import plan_labels
+
+    first, second = plan_labels(lang)
+    return compare({first: adopted, second: revised})
+
+
+def revision_files(
+    found: Any,
+    comparison: Comparison | None,
+    revised: Scenario,
+    formats: Iterable[str],
+    lang: str = "fr",
+    previous: str = "",
+) -> dict[str, bytes]:
+    """The files a revision adds to its results folder: scenario.yaml (the revised scenario, which plan.json
+    names) and, with a plan (`found` and `comparison` given), revision.txt, and among `formats` revision.html /
+    revision.xlsx and the comparison of the adopted and revised plans (comparison.html / comparison.xlsx)."""
+    from models.revision import document_yaml
+    from reports.revision import revision_html, revision_text, revision_workbook
+
+    assert revised.document is not None
+    files = {"scenario.yaml": document_yaml(revised.document).encode("utf-8")}
+    if found is None or comparison is None:
+        return files
+    files["revision.txt"] = (revision_text(found, comparison, lang, previous) + "\n").encode("utf-8")
+    formats = tuple(formats)
+    if "html" in formats:
+        files["revision.html"] = revision_html(found, comparison, lang, previous).encode("utf-8")
+    if "xlsx" in formats:
+        files["revision.xlsx"] = revision_workbook(found, comparison, lang, previous)
+    side = comparison_files(comparison, formats, lang)  # the two plans side by side, as `ppi compare` shows them
+    files |= {name: data for name, data in side.items() if name.startswith("comparison.")}
+    return files
+
+
+def revision_text(found: Any, comparison: Comparison, lang: str = "fr", previous: str = "") -> str:
+    """The revision for the console."""
+    from reports.revision import revision_text as _text
+
+    return _text(found, comparison, lang, previous)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -335,11 +335,21 @@ def _mandatory_finding(scenario: Scenario, row: str, parts: list[str]) -> Findin
     return Finding(row, "mandatory", {"p": p.id, "window": (p.earliest, p.latest)})
 
 
+def _locked_finding(scenario: Scenario, row: str, parts: list[str]) -> Finding:
+    """A revision's locked operation (models/revision.py) that cannot keep its adopted start."""
+    p = scenario.project[parts[0]]
+    rev = scenario.spec.revision
+    year = rev.adopted.get(p.id) if rev is not None else None
+    window = (p.start, p.start) if p.status == ProjectStatus.COMMITTED else (p.earliest, p.latest)
+    return Finding(row, "locked", {"p": p.id, "year": year, "window": window})
+
+
 # Finders of a generic slack, by the words key of the row's family (Family.words); any other row is `row`.
 _ROW_FINDINGS: dict[str, Callable[[Scenario, str, list[str]], Finding]] = {
     "requires": _requires_finding,
     "excludes": _excludes_finding,
     "mandatory": _mandatory_finding,
+    "locked": _locked_finding,
 }
 
 

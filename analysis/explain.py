@@ -64,10 +64,11 @@ class Parts:
     unit_years: dict[str, float]
     transfers: float
     cost: float
+    stability: float = 0.0  # a revision's cost of moving and dropping announced operations (models/revision.py)
 
     @property
     def total(self) -> float:
-        return sum(self.unmet.values()) + self.transfers + self.cost
+        return sum(self.unmet.values()) + self.transfers + self.cost + self.stability
 
     @classmethod
     def of(cls, ev: Evaluation) -> Parts:
@@ -77,6 +78,7 @@ class Parts:
             {k: float(units.get(k, 0.0)) for k in ev.unmet_term_by_kind},
             float(ev.transfer_term),
             float(ev.cost_term),
+            float(ev.stability_term),
         )
 
     def minus(self, base: Parts) -> Parts:
@@ -92,6 +94,7 @@ class Parts:
             {k: d(self.unit_years.get(k, 0.0), base.unit_years.get(k, 0.0)) for k in kinds},
             d(self.transfers, base.transfers),
             d(self.cost, base.cost),
+            d(self.stability, base.stability),
         )
 
     def columns(self) -> dict[str, float]:
@@ -102,6 +105,7 @@ class Parts:
             **{f"delta unit-years {k}": v for k, v in self.unit_years.items()},
             "delta transfers": self.transfers,
             "delta cost": self.cost,
+            "delta stability": self.stability,
         }
 
 

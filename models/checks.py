@@ -645,6 +645,21 @@ def check_capacity_stays_positive(spec: ScenarioSpec) -> Iterator[Finding]:
             )
 
 
+def check_revision(spec: ScenarioSpec) -> Iterator[Finding]:
+    """A revision (models/revision.py) starts the horizon in its year and names projects of the scenario."""
+    rev = spec.revision
+    if rev is None:
+        return
+    if rev.year != spec.horizon.start:
+        yield ("revision", "year"), f"the revision year {rev.year} is not the horizon start {spec.horizon.start}"
+    ids = {p.id for p in spec.projects}
+    for pid, year in rev.adopted.items():
+        if pid not in ids:
+            yield ("revision", "adopted", pid), f"{pid} is not a project of the scenario"
+        elif not rev.year <= year <= spec.horizon.end:
+            yield ("revision", "adopted", pid), f"{year} is outside the horizon {rev.year}-{spec.horizon.end}"
+
+
 CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_unique_ids,
     check_table_references,
@@ -662,6 +677,7 @@ CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (
     check_forecast,
     check_forecast_rules,
     check_schools,
+    check_revision,
 )
 
 # Run only when the checks above pass (they resolve references).

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from models.revision import stability_cost
 from models.scenario import Scenario
 
 
@@ -30,10 +31,11 @@ class Evaluation:
     cost_term: float  # cost_weight × total city spending of chosen projects
     transfer_term: float = 0.0  # Σ penalty × weight × discount × units transferred
     unmet_term_by_kind: dict[str, float] = field(default_factory=dict)  # the unmet term's part of each kind
+    stability_term: float = 0.0  # a revision's cost of moving and dropping announced operations (models/revision.py)
 
     @property
     def objective(self) -> float:
-        return self.unmet_term + self.transfer_term + self.cost_term
+        return self.unmet_term + self.transfer_term + self.cost_term + self.stability_term
 
 
 TransferKey = tuple[str, str, str, int]  # (from district, to district, kind, year)
@@ -187,6 +189,7 @@ def evaluate_plan(
         cost_term=scenario.cost_weight * cost_total,
         transfer_term=transfer_term,
         unmet_term_by_kind=by_kind,
+        stability_term=stability_cost(scenario, starts),
     )
 
 

@@ -157,6 +157,13 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family("symmetry", "identical projects start in the order of their ids", "add_symmetry"),
     Family(
+        "locked",
+        "an operation the adopted PPI announced in the locked years of a revision keeps its start",
+        "add_locked",
+        hard=True,
+        words="locked",
+    ),
+    Family(
         "borrowing_cap",
         "a year's new borrowing at most the (raised) cap: the column bound of the model, as a row",
         "add_raise_borrowing",

@@ -72,7 +72,15 @@ _ROW_ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("année",),
     "value": ("valeur", "nombre"),
 }
+_REALISED_ALIASES: dict[str, tuple[str, ...]] = {
+    "project": ("projet", "identifiant", "opération", "équipement"),
+    "year": ("année", "exercice"),
+    "paid": ("cp payé", "cp payés", "cp mandaté", "cp mandatés", "réalisé", "montant payé", "mandaté"),
+    "delay": ("retard", "retard en années", "glissement", "décalage observé"),
+    "cost": ("coût révisé", "coût réévalué", "nouveau coût", "coût ttc révisé"),
+}
 HEADER_ALIASES: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
+    ("revision", "realised"): _REALISED_ALIASES,
     ("projects",): _PROJECT_ALIASES,
     ("subsidies",): _SUBSIDY_ALIASES,
     ("demand",): _ROW_ALIASES,
@@ -133,7 +141,7 @@ def fold(text: str) -> str:
 
 # A unit in brackets that scales a money column: `Coût (k€)`, `Montant (M€)`, `Coût TTC (en milliers d'euros)`.
 _SCALED = re.compile(r"\s*\((?:en )?(k€|keur|k eur|milliers d euros|m€|meur|m eur|millions d euros)\)\s*$")
-MONEY_COLUMNS = frozenset({"cost", "operating_cost", "amount", "per_unit"})
+MONEY_COLUMNS = frozenset({"cost", "operating_cost", "amount", "per_unit", "paid"})
 
 
 def _scale(text: str) -> float | None:

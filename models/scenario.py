@@ -352,7 +352,9 @@ def resolve_project(spec: ScenarioSpec, index: int, tail: int | None = None) -> 
     level = maturity_levels(spec).get(p.maturity) if p.maturity else None
     comp = competences(spec).get(p.competence) if p.competence else None
     lead = int(level["lead_years"]) if level else 0
-    earliest = max(p.earliest_start if p.earliest_start is not None else h.start, h.start + lead)
+    rev = spec.revision  # a revision keeps the adopted PPI's maturity: its lead years count from its first year
+    lead_from = rev.lead_from if rev is not None and rev.lead_from is not None else h.start
+    earliest = max(p.earliest_start if p.earliest_start is not None else h.start, lead_from + lead)
     if p.latest_start is not None:
         latest = p.latest_start
     elif h.end_rule == "tail":  # any PPI year whose CP the tail years can still charge

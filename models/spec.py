@@ -597,6 +597,41 @@ class Variant(Strict):
         return [v] if isinstance(v, str) else v
 
 
+class RealisedRow(Strict):
+    """One row of the réalisé table of a yearly revision: what a project under way actually paid in a past year,
+    and what was observed of it (a delay, a revised cost)."""
+
+    project: Id = Field(description="project (id) of the adopted plan")
+    year: Year = Field(description="budget year of the payment")
+    paid: NonNeg | None = Field(None, description="CP paid by the city that year, euros (cp_payé)")
+    delay: Int | None = Field(None, ge=0, le=30, description="years the project's remaining schedule slipped")
+    cost: NonNeg | None = Field(None, description="revised total cost of the project, euros TTC")
+
+
+class Revision(Strict):
+    """The yearly revision of an adopted PPI (`ppi revise` writes it): its operations announced from the revision
+    year on, the stability cost of moving or dropping them, the years locked, and the réalisé it started from."""
+
+    year: Year = Field(description="revision year Y: the revised horizon starts then; earlier years are paid")
+    adopted: dict[Id, Year] = Field(
+        default_factory=dict, description="start year of each operation the adopted PPI announced from Y on"
+    )
+    move_cost: NonNeg = Field(
+        0.0, description="objective cost of moving an announced operation by one year (weighted unit-years)"
+    )
+    drop_cost: NonNeg = Field(
+        0.0, description="objective cost of dropping an announced operation (weighted unit-years)"
+    )
+    locked_years: Int = Field(
+        0, ge=0, le=30, description="operations announced to start in Y..Y+ℓ-1 keep their start (ℓ, 0: none)"
+    )
+    lead_from: Year | None = Field(
+        None, description="the year maturity lead times count from (the adopted PPI's first year; default: Y)"
+    )
+    previous: str | None = Field(None, description="the adopted plan's results folder, as given")
+    realised: list[RealisedRow] = Field(default_factory=list, description="CP paid and delays observed (réalisé)")
+
+
 class ScenarioSpec(Strict):
     extends: str | None = Field(None, description="scenario file this one extends and overrides (relative path)")
     variants: dict[Id, Variant] = Field(default_factory=dict, description="named variants (file.yaml:name)")
@@ -633,6 +668,7 @@ class ScenarioSpec(Strict):
         description="public aid, one row per aid: project, name (funder), amount | rate | per_unit with kind, at; "
         "added to each project's own subsidies",
     )
+    revision: Revision | None = Field(None, description="the yearly revision of an adopted PPI (ppi revise)")
 
     @model_validator(mode="before")
     @classmethod

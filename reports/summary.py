@@ -162,6 +162,8 @@ def objective_lines(scenario: Scenario, ev: Evaluation) -> list[str]:
     if scenario.transfers_on:
         parts += f" + transfers {ev.transfer_term:.4g}"
     parts += f" + cost {ev.cost_term:.4g}"
+    if getattr(scenario.spec, "revision", None) is not None:  # a revision's stability part (models/revision.py)
+        parts += f" + stability {ev.stability_term:.4g}"
     weights = ", ".join(f"{k} {weight:g} ({unit})" for k, weight, unit in w.kinds)
     extra = [f"discount {w.discount_rate * 100:g}% a year"]
     if scenario.transfers_on:

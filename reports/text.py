@@ -49,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "objective_note": "besoins non satisfaits pondérés ; borne {bound}",
         "obj_parts": "Objectif = besoins non satisfaits pondérés {unmet} ({kinds}){transfers} + coût {cost}.",
         "obj_transfers": " + transferts {value}",
+        "obj_stability": " + stabilité {value}",
         "obj_weights": "Pondérations : {weights} ; actualisation de {discount} par an{penalty} ; coût "
         "{cost_weight} par M€ dépensé par la ville.",
         "obj_weight_kind": "{kind} {weight} ({unit} × années)",
@@ -397,6 +398,48 @@ TEXT: dict[str, dict[str, str]] = {
         "x.kind": "{kind} {value} ({units} {unit} × années)",
         "x.transfers": "transferts {value}",
         "x.cost": "coût {value}",
+        "x.stability": "stabilité {value}",
+        "rv.title": "Révision {year} de la PPI",
+        "rv.intro": (
+            "PPI adoptée : {previous}. Révision en {year} : les années avant {year} sont payées, le plan révisé "
+            "couvre {year}-{end}."
+        ),
+        "rv.objective": "Objectif du plan révisé : {objective} ({status}), dont stabilité {stability}.",
+        "rv.rules": (
+            "Coût de stabilité : {move} par année de décalage, {drop} par opération annoncée abandonnée ; "
+            "verrouillées : {locked}."
+        ),
+        "rv.nothing_locked": "aucune",
+        "rv.changes": "Ce qui change depuis la PPI adoptée",
+        "rv.no_change": "Aucun changement : chaque opération annoncée garde son année.",
+        "rv.kind.added": "ajoutée",
+        "rv.kind.dropped": "abandonnée",
+        "rv.kind.moved": "décalée",
+        "rv.kind.under_way": "en cours",
+        "rv.head.project": "Opération",
+        "rv.head.change": "Changement",
+        "rv.head.adopted": "Début adopté",
+        "rv.head.revised": "Début révisé",
+        "rv.head.why": "Pourquoi",
+        "rv.head.year": "Année",
+        "rv.head.planned": "CP prévus",
+        "rv.head.realised": "CP payés ou programmés",
+        "rv.why.keep": "la garder en {year} coûterait {value} ({parts}) ; dépenses de la ville {money}",
+        "rv.why.drop": "s'en passer coûterait {value} ({parts}) ; dépenses de la ville {money}",
+        "rv.why.none": "aucun plan ne peut défaire ce changement ({status})",
+        "rv.why.tie": "la garder en {year} ne coûterait rien de plus : ex aequo avec le plan révisé",
+        "rv.sheet.changes": "Changements",
+        "rv.sheet.realised": "Réalisé",
+        "rv.why.delay": "glissement de {delay} an(s)",
+        "rv.why.cost": "coût {before} → {after}",
+        "rv.realised": "Réalisé et CP prévus des opérations en cours",
+        "rv.past": "payé",
+        "rv.future": "programmé",
+        "rv.side": "PPI adoptée et PPI révisée sur les mêmes axes",
+        "rv.adopted": "PPI adoptée",
+        "rv.revised": "PPI révisée",
+        "rv.spending_caption": "Dépenses par année de la PPI adoptée et de la PPI révisée, avec leurs enveloppes.",
+        "rv.unmet_caption": "Besoins non couverts par année, PPI adoptée et PPI révisée.",
         "x.none": "aucune composante ne change",
         "x.enter": "entrent : {ids}",
         "x.leave": "sortent : {ids}",
@@ -465,6 +508,10 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "f.mandatory": (
             "le projet obligatoire {p} ne peut démarrer dans sa fenêtre {window} avec les autres contraintes"
+        ),
+        "f.locked": (
+            "{p}, annoncé pour {year} dans la PPI adoptée, est verrouillé à cette année mais ne peut y démarrer "
+            "(fenêtre {window}) avec les autres contraintes"
         ),
         "f.row": "la contrainte {row} ne peut être respectée",
         # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
@@ -729,6 +776,7 @@ TEXT: dict[str, dict[str, str]] = {
         "objective_note": "weighted unmet demand; bound {bound}",
         "obj_parts": "Objective = weighted unmet demand {unmet} ({kinds}){transfers} + cost {cost}.",
         "obj_transfers": " + transfers {value}",
+        "obj_stability": " + stability {value}",
         "obj_weights": "Weights: {weights}; discount {discount} a year{penalty}; cost {cost_weight} per M€ the city "
         "spends.",
         "obj_weight_kind": "{kind} {weight} ({unit} × years)",
@@ -1069,6 +1117,45 @@ TEXT: dict[str, dict[str, str]] = {
         "x.kind": "{kind} {value} ({units} {unit} × years)",
         "x.transfers": "transfers {value}",
         "x.cost": "cost {value}",
+        "x.stability": "stability {value}",
+        "rv.title": "PPI revision {year}",
+        "rv.intro": (
+            "Adopted PPI: {previous}. Revision in {year}: the years before {year} are paid, the revised plan "
+            "covers {year}-{end}."
+        ),
+        "rv.objective": "Objective of the revised plan: {objective} ({status}), of which stability {stability}.",
+        "rv.rules": "Stability cost: {move} per year moved, {drop} per announced operation dropped; locked: {locked}.",
+        "rv.nothing_locked": "none",
+        "rv.changes": "What changed since the adopted PPI",
+        "rv.no_change": "No change: every announced operation keeps its year.",
+        "rv.kind.added": "added",
+        "rv.kind.dropped": "dropped",
+        "rv.kind.moved": "moved",
+        "rv.kind.under_way": "under way",
+        "rv.head.project": "Operation",
+        "rv.head.change": "Change",
+        "rv.head.adopted": "Adopted start",
+        "rv.head.revised": "Revised start",
+        "rv.head.why": "Why",
+        "rv.head.year": "Year",
+        "rv.head.planned": "Planned CP",
+        "rv.head.realised": "CP paid or scheduled",
+        "rv.why.keep": "keeping it in {year} would cost {value} ({parts}); city spending {money}",
+        "rv.why.drop": "doing without it would cost {value} ({parts}); city spending {money}",
+        "rv.why.none": "no plan can undo this change ({status})",
+        "rv.why.tie": "keeping it in {year} would cost nothing more: a tie with the revised plan",
+        "rv.sheet.changes": "Changes",
+        "rv.sheet.realised": "Réalisé",
+        "rv.why.delay": "slipped {delay} year(s)",
+        "rv.why.cost": "cost {before} → {after}",
+        "rv.realised": "Réalisé and planned CP of the operations under way",
+        "rv.past": "paid",
+        "rv.future": "scheduled",
+        "rv.side": "Adopted and revised PPI on the same axes",
+        "rv.adopted": "adopted PPI",
+        "rv.revised": "revised PPI",
+        "rv.spending_caption": "Spending per year of the adopted and the revised PPI, with their envelopes.",
+        "rv.unmet_caption": "Unmet demand per year, adopted and revised PPI.",
         "x.none": "no part changes",
         "x.enter": "enter: {ids}",
         "x.leave": "leave: {ids}",
@@ -1132,6 +1219,10 @@ TEXT: dict[str, dict[str, str]] = {
         "f.requires_excluded": "{p} ({p_status}) {p_when} and requires {q}, which is excluded",
         "f.excludes": "{p} ({p_status}) and {q} ({q_status}) exclude each other, but both must be carried out",
         "f.mandatory": "mandatory project {p} cannot start in its window {window} with the other constraints",
+        "f.locked": (
+            "{p}, announced for {year} in the adopted PPI, is locked to that year but cannot start then (window "
+            "{window}) with the other constraints"
+        ),
         "f.row": "constraint {row} cannot be met",
         # Breaches that hold whatever the PPI: the committed projects alone already break the limit.
         "f.baseline_savings": (

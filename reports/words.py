@@ -106,7 +106,7 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
                 v[f"{side}_when"] = t[f"when.{when['how']}"].format(
                     year=when.get("year"), window=_span(*when.get("window", (0, 0)))
                 )
-    if kind == "mandatory":
+    if kind in ("mandatory", "locked"):
         v["window"] = _span(*v["window"])
     return _french(t[f"f.{kind}"].format(**v), lang)
 
@@ -359,7 +359,11 @@ def parts_text(
                     kind=name, value=_signed(weighted, decimals), units=_signed_units(unit_years), unit=unit
                 )
             )
-    for key, label in (("delta transfers", "x.transfers"), ("delta cost", "x.cost")):
+    for key, label in (
+        ("delta transfers", "x.transfers"),
+        ("delta cost", "x.cost"),
+        ("delta stability", "x.stability"),
+    ):
         v = value(key) or 0.0
         if abs(v) >= limit:
             items.append(t[label].format(value=_signed(v, decimals)))
@@ -528,9 +532,10 @@ def objective_texts(scenario: Any, ev: Any, lang: str, num: Any, kind_name: Any)
     w = ObjectiveWeights.of(scenario)
     kinds = ", ".join(f"{kind_name(k)} {num(ev.unmet_term_by_kind.get(k, 0.0), 2)}" for k, _, _ in w.kinds)
     transfers = t["obj_transfers"].format(value=num(ev.transfer_term, 2)) if scenario.transfers_on else ""
-    parts = t["obj_parts"].format(
-        unmet=num(ev.unmet_term, 2), kinds=kinds, transfers=transfers, cost=num(ev.cost_term, 4)
-    )
+    cost = num(ev.cost_term, 4)
+    if getattr(scenario.spec, "revision", None) is not None:  # a revision's stability part (models/revision.py)
+        cost += t["obj_stability"].format(value=num(ev.stability_term, 2))
+    parts = t["obj_parts"].format(unmet=num(ev.unmet_term, 2), kinds=kinds, transfers=transfers, cost=cost)
     weights = ", ".join(
         t["obj_weight_kind"].format(kind=kind_name(k), weight=_num(weight, lang), unit=unit)
         for k, weight, unit in w.kinds

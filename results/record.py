@@ -286,6 +286,7 @@ class _Terms(_Strict):
     unmet_demand: Number
     transfers: Number
     cost: Number
+    stability: Number | None = None  # a revision's (models/revision.py)
 
 
 class _PlanDocument(_Strict):
@@ -415,6 +416,8 @@ def plan_to_dict(scenario: Scenario, plan: Plan, evaluation: Evaluation | None =
         return out
     ev = evaluation or evaluate_plan(scenario, plan.starts, plan.transfers)
     out["objective_terms"] = {"unmet_demand": ev.unmet_term, "transfers": ev.transfer_term, "cost": ev.cost_term}
+    if getattr(scenario.spec, "revision", None) is not None:  # a revision's stability part (models/revision.py)
+        out["objective_terms"]["stability"] = ev.stability_term
     out["projects"] = _projects(ev)
     out["budget"] = [
         {k: (int(v) if k == "year" else round(float(v), 2)) for k, v in row.items()}

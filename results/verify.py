@@ -73,7 +73,8 @@ def verify_plan(
         _verify_prospective(scenario, starts, doc, bad)
     sent, received, transfer_term = _verify_transfers(scenario, doc, bad)
     unmet_term = _verify_balance(scenario, starts, sent, received, doc, bad)
-    out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending
+    stability_term = _verify_revision(scenario, starts, bad)
+    out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending + stability_term
     _verify_objective(out.objective, doc, bad)
     if reported:
         _verify_reported(scenario, doc, bad, evaluation)
@@ -251,6 +252,24 @@ def _verify_balance(
         if key in unmet and abs(float(row["unmet"]) - unmet[key]) > UNIT_TOL:
             bad(f"unmet {key}: plan reports {row['unmet']}, the start years imply {unmet[key]}")
     return unmet_term
+
+
+def _verify_revision(scenario: Scenario, starts: dict[str, int | None], bad) -> float:
+    """A revision (docs/model.md, "The yearly revision"): each operation announced in the locked years starts in
+    its adopted year; the stability term is ω per announced operation dropped and μ per year each one moved."""
+    rev = getattr(scenario.spec, "revision", None)
+    if rev is None:
+        return 0.0
+    term = 0.0
+    for pid, adopted in rev.adopted.items():
+        s = starts.get(pid)
+        if adopted < rev.year + rev.locked_years and s != adopted:
+            bad(f"{pid} is locked to its adopted start {adopted} (revision of {rev.year}), the plan says {s}")
+        if s is None:
+            term += rev.drop_cost
+        else:
+            term += rev.move_cost * abs(s - adopted)
+    return term
 
 
 def _verify_objective(recomputed: float, doc: Mapping[str, Any], bad) -> None:

@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.families import COLUMNS, FAMILY
+from models.revision import stability_of
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
 from models.units import MEUR
@@ -204,6 +205,8 @@ def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
     add_prospective(b, scenario)
     if symmetry:
         add_symmetry(b, scenario)
+    add_stability(b, scenario)
+    add_locked(b, scenario)
     return b.finish()
 
 
@@ -623,8 +626,11 @@ def add_debt_capacity(b: _Builder, scenario: Scenario, f: _Finance, y: int) -> N
 def identical_groups(scenario: Scenario) -> list[list[Project]]:
     """Groups (of two or more) of candidate projects that only their id tells apart — same district, capacity,
     cost, profile, delivery lag, window, confidence, city share, subsidies, FCTVA share and operating cost —
-    and that no `excludes` or `requires` names, each sorted by id: identical modular classrooms, typically."""
+    and that no `excludes` or `requires` names nor a revision announced, each sorted by id: identical modular
+    classrooms, typically."""
     linked = {q for p in scenario.projects for q in (*p.excludes, *p.requires)}
+    st = stability_of(scenario)  # an operation announced in the adopted PPI is told apart by its stability terms
+    linked |= set(st.adopted) if st is not None else set()
     groups: dict[tuple, list[Project]] = {}
     for p in scenario.projects:
         if p.status != ProjectStatus.CANDIDATE or p.excludes or p.requires or p.id in linked:
@@ -663,3 +669,45 @@ def add_symmetry(b: _Builder, scenario: Scenario) -> None:
                     if t <= s:
                         terms[b.start_col[(p.id, t)]] = terms.get(b.start_col[(p.id, t)], 0.0) - 1.0
                 b.add_row(f"symmetry[{p.id},{q.id},{s}]", terms, -np.inf, 0.0)
+
+
+def add_stability(b: _Builder, scenario: Scenario) -> None:
+    """The stability part of the objective in a revision (models/revision.py): for each operation p the adopted
+    PPI announced to start in a_p ≥ Y, with μ the cost per year moved and ω the cost of dropping it,
+
+        stability = Σ_p [ ω (1 − Σ_s x[p,s]) + μ Σ_s |s − a_p| x[p,s] ]
+
+    linear in x because |s − a_p| is a constant of each column: ω goes to the offset, each x[p,s] gets
+    μ |s − a_p| − ω. A committed (or excluded) p is a constant: μ |start − a_p| (ω). No rows, no columns.
+    """
+    st = stability_of(scenario)
+    if st is None:
+        return
+    for pid, a in st.adopted.items():
+        p = scenario.project[pid]
+        if p.status == ProjectStatus.COMMITTED:
+            assert p.start is not None
+            b.offset += st.move_cost * abs(p.start - a)
+            continue
+        b.offset += st.drop_cost
+        for s in p.start_years:
+            j = b.start_col.get((pid, s))
+            if j is not None:
+                b.c[j] += st.move_cost * abs(s - a) - st.drop_cost
+
+
+def add_locked(b: _Builder, scenario: Scenario) -> None:
+    """locked[p]:  x[p,a_p] = 1   for each operation announced to start in a_p < Y + ℓ (the locked years of a
+    revision): it keeps its adopted start. A committed p is locked only if it starts there (an empty row 0 = 1
+    otherwise, which the diagnosis names); an excluded p, or a_p outside its window, cannot hold either."""
+    st = stability_of(scenario)
+    if st is None:
+        return
+    for pid, a in sorted(st.locked.items()):
+        p = scenario.project[pid]
+        if p.status == ProjectStatus.COMMITTED:
+            here = 1.0 if p.start == a else 0.0
+            b.add_row(f"locked[{pid}]", {}, 1.0 - here, 1.0 - here)
+            continue
+        j = b.start_col.get((pid, a))
+        b.add_row(f"locked[{pid}]", {j: 1.0} if j is not None else {}, 1.0, 1.0)

@@ -182,7 +182,20 @@ def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
     for p in scenario.projects:
         if starts.get(p.id) is not None:
             spending += sum(p.cost * share * p.city_share for share in p.profile)
-    return total + scenario.cost_weight * spending
+    return total + scenario.cost_weight * spending + _brute_stability(scenario, starts)
+
+
+def _brute_stability(scenario: Scenario, starts: dict[str, int | None]) -> float:
+    """A revision's stability cost with plain loops: drop_cost per announced project not started, move_cost per
+    year between its start and its adopted one."""
+    rev = scenario.spec.revision
+    if rev is None:
+        return 0.0
+    total = 0.0
+    for pid, adopted in rev.adopted.items():
+        s = starts.get(pid)
+        total += rev.drop_cost if s is None else rev.move_cost * abs(s - adopted)
+    return total
 
 
 def _best_with_transfers(scenario: Scenario, capacity: dict[tuple[str, str, int], float], k: str, y: int) -> float:
@@ -242,6 +255,11 @@ def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
         for q in p.requires:
             sp, sq = starts.get(p.id), starts.get(q)
             if sp is not None and (sq is None or sq > sp):
+                return False
+    rev = scenario.spec.revision
+    if rev is not None:  # a revision's locked operations start in their adopted year
+        for pid, adopted in rev.adopted.items():
+            if adopted < rev.year + rev.locked_years and starts.get(pid) != adopted:
                 return False
     spent = dict.fromkeys(years, 0.0)
     for p in scenario.projects:

@@ -66,6 +66,13 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "debt_capacity": ((f"{C}::test_prospective_structure",), (f"{C}::test_debt_ceiling_binds",)),
     "symmetry": ((f"{C}::test_symmetry_structure",), (f"{C}::test_symmetry_keeps_the_optimum_and_sorts_the_starts",)),
     "borrowing_cap": ((f"{E}::test_raise_borrowing_structure",), (f"{D}::test_borrowing_cap",)),
+    "locked": (
+        ("solver/test_revision.py::test_stability_structure",),
+        (
+            "solver/test_revision.py::test_locked_behaviour",
+            "solver/test_revision.py::test_a_lock_that_cannot_hold_is_infeasible_and_named",
+        ),
+    ),
 }
 
 
@@ -93,6 +100,7 @@ def rich_scenario_dict(**budget) -> dict:
             project("b", district="d", cost=1.6e6),
             project("r", district="c", cost=1.2e6, requires=["a"]),
         ],
+        revision={"year": 2026, "adopted": {"b": 2026, "r": 2027}, "move_cost": 0.5, "drop_cost": 1, "locked_years": 1},
     )
 
 
