@@ -46,16 +46,14 @@ REL_TOL = 1e-6  # objectives are sums of a few hundred products: equal to well w
 
 
 class Server:
-    """`python cli.py serve COPY/scenario.yaml --port 0` in its own process group; its printed address."""
+    """`python cli.py serve FOLDER/scenario.yaml --port 0` (FOLDER relative to the repository or absolute) in
+    its own process group, its output in `logs`; its printed address."""
 
-    def __init__(self, folder: Path, lang: str | None = None) -> None:
-        self.folder = folder
-        self.scenario = folder / "scenario.yaml"
-        self.out = folder.parent / "serve.out"
-        self.err = folder.parent / "serve.err"
-        command = [sys.executable, "cli.py", "serve", str(self.scenario), "--port", "0"]
-        if lang:
-            command += ["--lang", lang]
+    def __init__(self, folder: Path, logs: Path) -> None:
+        self.folder = REPO / folder
+        self.out = logs / "serve.out"
+        self.err = logs / "serve.err"
+        command = [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0"]
         with self.out.open("w") as out, self.err.open("w") as err:
             self.proc = subprocess.Popen(
                 command, cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
@@ -129,7 +127,8 @@ def browser_path() -> str:
 
 @pytest.fixture(scope="module")
 def server(browser_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(copy_example(tmp_path_factory.mktemp("serve")))
+    scratch = tmp_path_factory.mktemp("serve")
+    running = Server(copy_example(scratch), scratch)
     try:
         yield running
     finally:
@@ -488,7 +487,8 @@ def test_english_switch(page: Any, server: Server) -> None:
 
 
 def write_screenshot(path: Path = SCREENSHOT) -> Path:
-    """The page on Exemple-Ville after one edit and "Recalculer", as the README shows it."""
+    """The page on the shipped Exemple-Ville after one edit and "Recalculer", as the README shows it (nothing
+    is saved: the scenario's folder is left as it is)."""
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -497,7 +497,7 @@ def write_screenshot(path: Path = SCREENSHOT) -> Path:
     if browser_path is None:
         raise SystemExit("no Chromium found")
     with tempfile.TemporaryDirectory() as scratch:
-        server = Server(copy_example(Path(scratch)))
+        server = Server(EXAMPLE.relative_to(REPO), Path(scratch))
         try:
             with sync_playwright() as playwright:
                 chromium = launch(playwright, browser_path)
