@@ -44,7 +44,7 @@ def _errors(refused: Refused) -> JSONResponse:
     return JSONResponse({"errors": refused.errors}, status_code=refused.status)
 
 
-def create_app(session: Session, token: str | None = None) -> Starlette:
+def create_app(session: Session, token: str | None = None) -> Any:
     """The application over `session`; with a `token`, every request but the shipped assets must carry it."""
 
     def lang_of(request: Request) -> str:
@@ -174,20 +174,28 @@ def create_app(session: Session, token: str | None = None) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
     app = Starlette(routes=routes)
+    if token is None:
+        return app
+    return TokenGate(app, token, lambda: ppi.live_words("token", session.lang))
 
-    if token is not None:
-        expected = token.encode("utf-8")
 
-        @app.middleware("http")
-        async def check_token(request: Request, call_next: Callable[[Request], Any]) -> Response:
-            if request.url.path.startswith("/static/"):  # the shipped assets hold no data
-                return await call_next(request)
+class TokenGate:
+    """An ASGI wrapper: every HTTP request but the shipped assets carries the token (`X-PPI-Token` header or
+    `?token=`), compared in constant time; otherwise 403 with a plain message."""
+
+    def __init__(self, app: Any, token: str, message: Callable[[], str]) -> None:
+        self.app = app
+        self.expected = token.encode("utf-8")
+        self.message = message
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            request = Request(scope)
             given = request.headers.get("x-ppi-token") or request.query_params.get("token") or ""
-            if not hmac.compare_digest(given.encode("utf-8"), expected):
-                return PlainTextResponse(ppi.live_words("token", session.lang), status_code=403)
-            return await call_next(request)
-
-    return app
+            if not hmac.compare_digest(given.encode("utf-8"), self.expected):
+                await PlainTextResponse(self.message(), status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _progress_line(session: Session, note: Callable[[str], None]) -> None:
@@ -228,6 +236,7 @@ def run(
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         bound = sock.getsockname()[1]
+        sock.listen(128)  # connections wait in the backlog from now on, until uvicorn accepts them
         session.solve()
         _progress_line(session, note)
         job = session.worker.job

@@ -96,11 +96,11 @@ class Session:
         lang = self.lang
         try:
             if kind == "envelope":
-                year, value = int(edit["year"]), float(edit["value"])
+                year, value = int(edit["year"]), _text(edit["value"])
                 if year not in scenario.years:
                     raise Refused(400, [f"--set budget.annual.{year}: {year} is outside the horizon "
                                         f"{scenario.years[0]}-{scenario.years[-1]}"])  # fmt: skip
-                return [f"budget.annual.{year}={json.dumps(value)}"], None
+                return [f"budget.annual.{year}={value}"], None
             if kind == "scale":
                 return [], float(edit["factor"])
             if kind == "carry":
@@ -120,7 +120,7 @@ class Session:
                         sets.append(f"projects.{pid}.{key}_start={int(edit[key]) - shift}")
                 return sets, None
             if kind == "weight":
-                return [f"demand_kinds.{edit['demand_kind']}.weight={json.dumps(float(edit['value']))}"], None
+                return [f"demand_kinds.{edit['demand_kind']}.weight={_text(edit['value'])}"], None
             if kind == "transfers":
                 block = (self.base.document or {}).get("transfers")
                 if not edit["on"]:
@@ -426,6 +426,13 @@ def _page_status(snap: Snapshot) -> str:
     if status == "optimal" or status == "infeasible" or status == "failed":
         return status
     return "time_limit" if snap.result is not None and snap.result.has_plan else "failed"
+
+
+def _text(value: Any) -> str:
+    """A value of the page as `--set` text: a number as JSON (always a float), a text as typed."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(float(value))
 
 
 def _factor(edits: list[dict[str, Any]]) -> float | None:
