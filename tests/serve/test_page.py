@@ -458,6 +458,24 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     variant.unlink()
 
 
+def test_cancel_stops_a_running_job_and_keeps_the_state(page: Any, server: Server) -> None:
+    """A project's explain values take several solves: "Annuler" while they run, the progress shown, stops
+    them; the plan shown stays."""
+    from reports.text import TEXT
+
+    objective = figure(page, "objective")
+    project = cheapest_left_out(server)
+    page.click(f"#projects-table tr[data-id='{project}'] button[data-action='why']")
+    page.wait_for_selector("#progress:not([hidden])")
+    assert page.is_disabled("#solve") and page.is_enabled("#cancel")
+    page.click("#cancel")
+    page.wait_for_function("() => document.body.dataset.jobStatus === 'cancelled'", timeout=JOB_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.inner_text("#bar-message") == TEXT["fr"]["live.cancelled"]
+    assert figure(page, "objective") == objective
+    assert page.is_hidden("#progress")
+
+
 def test_why_shows_a_projects_values(page: Any, server: Server) -> None:
     project = cheapest_left_out(server)
     page.click(f"#projects-table tr[data-id='{project}'] button[data-action='why']")
