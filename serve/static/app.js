@@ -1097,7 +1097,7 @@ function renderControls() {
           id: "env-" + year,
           "data-year": String(year),
           "aria-label": w("envelope_label", { year }),
-          value: value === null || value === undefined ? "" : num(Number(value) / 1e6, 1).replace(/\u202f/g, ""),
+          value: value === null || value === undefined ? "" : millions(value),
           disabled: app.busy,
         });
         input.addEventListener("change", () => envelopeChanged(year, input));
@@ -1135,6 +1135,12 @@ function renderControls() {
   exportSelect.replaceChildren(...stateNames().map((n) => el("option", { value: n }, stateLabel(n))));
   exportSelect.value = stateNames().includes(chosen) ? chosen : "current";
   updateExportLinks();
+}
+
+/** Euros as M€ to type over: one decimal at least, three at most (7,0 · 7,25 · 7,125), no thousands separator. */
+function millions(value) {
+  const text = num(Number(value) / 1e6, 3).replace(app.lang === "fr" ? /\u202f/g : /,/g, "");
+  return text.replace(/(\d)0{1,2}$/, "$1");
 }
 
 function envelopeChanged(year, input) {

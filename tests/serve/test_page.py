@@ -49,11 +49,13 @@ class Server:
     """`python cli.py serve FOLDER/scenario.yaml --port 0` (FOLDER relative to the repository or absolute) in
     its own process group, its output in `logs`; its printed address."""
 
-    def __init__(self, folder: Path, logs: Path) -> None:
+    def __init__(self, folder: Path, logs: Path, host: str | None = None) -> None:
         self.folder = REPO / folder
         self.out = logs / "serve.out"
         self.err = logs / "serve.err"
         command = [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0"]
+        if host is not None:
+            command += ["--host", host]
         with self.out.open("w") as out, self.err.open("w") as err:
             self.proc = subprocess.Popen(
                 command, cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
@@ -105,7 +107,11 @@ def copy_example(folder: Path) -> Path:
 
 def launch(playwright: Any, browser_path: str) -> Any:
     # The browser resolves no host name: nothing can load from the network (the page ships everything).
-    args = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2",
+    ]
     return playwright.chromium.launch(executable_path=browser_path, args=args)
 
 
@@ -149,19 +155,24 @@ def browser(browser_path: str) -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: Server) -> Iterator[Any]:
-    """The page on a server whose edits were cleared; the page's script errors fail the test."""
+    """The page on a server whose edits were cleared; a script error of the page, or a request anywhere but
+    to its server, fails the test."""
     status, _ = server.api("POST", "/api/edits/clear")
     assert status == 200
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    origin = server.url.split("?")[0].rstrip("/")
+    outside: list[str] = []
+    tab.on("request", lambda r: None if r.url.startswith((origin + "/", "blob:", "data:")) else outside.append(r.url))
     tab.goto(server.url)
     tab.wait_for_selector("body[data-ready='1']")
     wait_idle(tab)
     yield tab
     context.close()
     assert not errors, f"the page's script failed: {errors}"
+    assert not outside, f"the page asked for things outside its server: {outside}"
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -499,6 +510,37 @@ def test_english_switch(page: Any, server: Server) -> None:
     assert any(label.startswith("Projects chosen") for label in labels), labels
     shown = page.inner_text("#kpis [data-key='objective']")
     assert re.fullmatch(r"\d[\d,]*\.\d\d", shown), shown  # English: a decimal point
+
+
+def test_page_carries_the_token_of_a_server_bound_elsewhere(
+    browser: Any, browser_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Bound to another address than localhost (127.0.0.2, still this machine), the server prints an address
+    with a token: the page opened there sends it on every call (state, charts, exports); without it, 403."""
+    scratch = tmp_path_factory.mktemp("serve-token")
+    guarded = Server(copy_example(scratch), scratch, host="127.0.0.2")
+    try:
+        assert "?token=" in guarded.url
+        bare = guarded.url.split("?")[0]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bare + "api/state", timeout=60)
+        assert refused.value.code == 403
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+        tab = context.new_page()
+        tab.goto(guarded.url)
+        tab.wait_for_selector("body[data-ready='1']")
+        wait_idle(tab)
+        assert tab.get_attribute("#status", "data-status") == "optimal"
+        tab.wait_for_function(
+            "() => [...document.querySelectorAll('#graphiques img')].every(i => i.complete && i.naturalWidth > 100)"
+        )
+        with tab.expect_download() as download:
+            tab.click("#export-html")
+        assert download.value.failure() is None
+        assert "<html" in Path(download.value.path()).read_text(encoding="utf-8")[:500]
+        context.close()
+    finally:
+        guarded.stop()
 
 
 # ---------------------------------------------------------------------------------------------- the screenshot
