@@ -9,6 +9,7 @@ serve/static/ (no CDN).
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import secrets
@@ -249,7 +250,9 @@ def run(
             say(f"token: {token} (every request must carry it)")
         note("Ctrl-C stops the server.\n")
         config = uvicorn.Config(create_app(session, token), log_level="warning", lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the server is stopped
+            uvicorn.Server(config).run(sockets=[sock])
+        note("Stopped.\n")
     finally:
         session.close()
     return 0

@@ -52,6 +52,7 @@ class Snapshot:
     result: Any = None
     diagnosis: Any = None
     charts: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, lang) -> SVG, drawn once
+    views: dict[Any, dict[str, Any]] = field(default_factory=dict)  # the page's views of it, made once
 
     @property
     def status(self) -> str:
@@ -358,8 +359,35 @@ class Session:
     def compare(self, names: list[str], lang: str) -> dict[str, Any]:
         if not 1 <= len(names) <= MAX_COMPARED:
             raise Refused(400, [ppi.live_words("too_many", lang, count=len(names))])
+        for name in names:
+            self._solve_variant(name)
         results = {name: self.planned(name).result for name in names}
         return ppi.live_comparison(ppi.compare(results), lang)
+
+    def _solve_variant(self, name: str) -> None:
+        """A variant of the scenario's file, or one saved beside it in an earlier session, solved once (in the
+        worker, as every solve) so that it can be compared; nothing for a state this session already has."""
+        with self.lock:
+            if name in ("current", "previous") or name in self.saved or name not in self.variants():
+                return
+            self._busy()
+            inside = self.folder / f"{name}.yaml"
+            own = inside.is_file() and _ours(inside)
+            scenario = ppi.load(inside if own else self.file, name, allow_outside_files=self.base.allow_outside_files)
+            snapshot = Snapshot(scenario, [])
+            done = threading.Event()
+
+            def solved(job: Job) -> None:
+                with self.lock:
+                    if job.status == "done" and job.answer is not None:
+                        snapshot.result = ppi.Result(scenario, job.answer["plan"])
+                        snapshot.diagnosis = job.answer.get("diagnosis")
+                        self.saved[name] = snapshot
+                    self.ended.notify_all()
+                done.set()
+
+            self.worker.submit("solve", {"scenario": scenario, "start": None, "options": self.options}, solved)
+        done.wait()
 
     def export(self, state: str, fmt: str, lang: str) -> bytes:
         snap = self.snapshot(state)
@@ -395,7 +423,9 @@ class Session:
                 key = "cancelled" if job.status == "cancelled" else "failed"
                 view["job"]["message"] = ppi.live_words(key, lang, detail=job.message or "")
             if current is not None and current.result is not None:
-                result = ppi.live_plan(current.result, lang)
+                if ("plan", lang) not in current.views:
+                    current.views[("plan", lang)] = ppi.live_plan(current.result, lang)
+                result = dict(current.views[("plan", lang)])
                 if current.result.has_plan:
                     result["charts"] = {n: f"/api/chart/{n}.svg?state=current&lang={lang}" for n in _CHARTS}
                 else:
@@ -406,7 +436,10 @@ class Session:
                     view["diagnosis"] = ppi.live_diagnosis(current.diagnosis, lang)
                 previous = self.previous
                 if previous is not None and previous.result is not None:
-                    view["changes"] = ppi.live_changes(previous.result, current.result)
+                    key = ("changes", id(previous))
+                    if key not in current.views:
+                        current.views[key] = ppi.live_changes(previous.result, current.result)
+                    view["changes"] = current.views[key]
             if self.why is not None:
                 if "explanation" in self.why:
                     view["why"] = ppi.live_why(self.why["explanation"], current.scenario, self.why["project"], lang)

@@ -18,6 +18,7 @@ import copyreg
 import io
 import multiprocessing
 import pickle
+import signal
 import tempfile
 import threading
 import time
@@ -47,6 +48,7 @@ def _worker_main(conn: Any) -> None:
     """The worker's loop: import everything once, say ready, then run the jobs it is sent."""
     import ppi
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which ends its worker
     ppi.warm()  # ppi imports its heavy parts lazily: the first job would pay for them
     conn.send_bytes(_dumps(("ready",)))
     while True:

@@ -268,6 +268,14 @@ def test_compare_shows_states_side_by_side(client, session):
     assert client.get("/api/compare?states=nowhere").status_code == 404
 
 
+def test_a_variant_of_the_file_is_solved_to_be_compared(client, session):
+    assert "budget-serre" in client.get("/api/state").json()["saved"]
+    table = client.get("/api/compare?states=budget-serre,current").json()
+    (objective,) = [row for row in table["rows"] if row["indicator"] == "objective"]
+    expected = ppi.solve(ppi.load(session.file, "budget-serre"))
+    assert objective["budget-serre"] == pytest.approx(expected.objective, rel=1e-7)
+
+
 def test_the_token_is_required_when_set(session):
     from starlette.testclient import TestClient
 
