@@ -128,6 +128,7 @@ const WORDS = {
     error: "Erreur {status} : {text}",
     footer: "ppi serve — page locale d'arbitrage : rien n'est chargé depuis Internet.",
     plan_status: "État du plan",
+    more: "et {n} autres",
     "ps.committed": "engagé (coup parti)",
     "ps.mandatory": "obligatoire",
     "ps.excluded": "exclu",
@@ -258,6 +259,7 @@ const WORDS = {
     error: "Error {status}: {text}",
     footer: "ppi serve — a local arbitration page: nothing is loaded from the Internet.",
     plan_status: "Plan status",
+    more: "and {n} more",
     "ps.committed": "committed (coup parti)",
     "ps.mandatory": "mandatory",
     "ps.excluded": "excluded",
@@ -676,10 +678,12 @@ function renderChanges() {
       { class: "change-list", dataset: { key } },
       el("h3", {}, title),
       (ids || []).length
-        ? el("ul", {}, ids.map((item) => {
-            const id = typeof item === "string" ? item : item.id;
-            return el("li", { dataset: { id } }, projectName(id));
-          }))
+        ? shortList(
+            ids.map((item) => {
+              const id = typeof item === "string" ? item : item.id;
+              return el("li", { dataset: { id } }, projectName(id));
+            }),
+          )
         : el("p", { class: "note" }, w("none")),
     );
   const lists = el("div", { class: "change-lists" });
@@ -691,9 +695,7 @@ function renderChanges() {
       { class: "change-list", dataset: { key: "moved" } },
       el("h3", {}, w("moved")),
       moved.length
-        ? el(
-            "ul",
-            {},
+        ? shortList(
             moved.map((m) =>
               el("li", { dataset: { id: m.id } }, projectName(m.id) + colon() + w("from_to", { from: m.from ?? "—", to: m.to ?? "—" })),
             ),
@@ -724,6 +726,18 @@ function renderChanges() {
       ),
     );
   }
+}
+
+/** A list, its first items shown and the rest behind "and N more" (after an infeasible state, every project
+ * of the new plan "enters"). */
+function shortList(items, shown = 8) {
+  if (items.length <= shown + 2) return el("ul", {}, items);
+  return el(
+    "div",
+    {},
+    el("ul", {}, items.slice(0, shown)),
+    el("details", {}, el("summary", {}, w("more", { n: items.length - shown })), el("ul", {}, items.slice(shown))),
+  );
 }
 
 function diffCell(delta, decimals, unit, scale) {
@@ -799,6 +813,7 @@ function cellText(value) {
 
 async function renderCharts() {
   const res = result();
+  document.getElementById("graphiques").hidden = !(res && res.charts && Object.keys(res.charts).length);
   for (const figure of document.querySelectorAll("#graphiques figure.chart")) {
     const name = figure.dataset.chart;
     const img = figure.querySelector("img");
@@ -1369,7 +1384,7 @@ function compareTable(data, chosen) {
     const heads = [{ text: w("indicator") }, ...labels.map((l) => ({ text: stateLabel(l), num: true }))];
     const rows = data.rows.map((r) => [
       r.indicator + (r.unit && !["€", "share"].includes(r.unit) ? " (" + r.unit + ")" : ""),
-      ...labels.map((l) => comparedValue(r[l], r.unit)),
+      ...labels.map((l) => comparedValue(r[l], r.unit, r.indicator)),
     ]);
     const summary = table(heads, rows, "compare");
     data.rows.forEach((r, i) => {
@@ -1405,9 +1420,10 @@ function compareTable(data, chosen) {
   return el("p", { class: "note" }, chosen.join(" · "));
 }
 
-function comparedValue(value, unit) {
+function comparedValue(value, unit, indicator) {
   if (value === null || value === undefined) return "—";
   if (typeof value !== "number") return String(value);
+  if (/\(year\)$/.test(indicator || "")) return String(value); // a year, not a quantity: 2035, never 2 035
   if (unit === "€") return meur(value);
   if (unit === "share") return num(100 * value, 1) + (app.lang === "fr" ? NNBSP : "") + "%";
   return num(value, Number.isInteger(value) ? 0 : 1);
