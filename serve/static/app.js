@@ -963,11 +963,20 @@ function renderProjects() {
       el(
         "td",
         { class: "actions" },
-        actionButton("force", w("force"), () => addEdit({ kind: "force", project: row.id }, "err-projects")),
-        actionButton("exclude", w("exclude"), () => addEdit({ kind: "exclude", project: row.id }, "err-projects")),
-        actionButton("earlier", w("earlier"), () => addEdit({ kind: "shift", project: row.id, years: -1 }, "err-projects"), w("earlier_label")),
-        actionButton("later", w("later"), () => addEdit({ kind: "shift", project: row.id, years: 1 }, "err-projects"), w("later_label")),
-        actionButton("window", w("window"), () => toggleWindow(row.id), null, false),
+        // A committed operation (coup parti) has started: its start is a fact, not a choice to edit.
+        row.status === "committed"
+          ? null
+          : [
+              row.status === "mandatory"
+                ? null
+                : actionButton("force", w("force"), () => addEdit({ kind: "force", project: row.id }, "err-projects")),
+              row.status === "excluded"
+                ? null
+                : actionButton("exclude", w("exclude"), () => addEdit({ kind: "exclude", project: row.id }, "err-projects")),
+              actionButton("earlier", w("earlier"), () => addEdit({ kind: "shift", project: row.id, years: -1 }, "err-projects"), w("earlier_label")),
+              actionButton("later", w("later"), () => addEdit({ kind: "shift", project: row.id, years: 1 }, "err-projects"), w("later_label")),
+              actionButton("window", w("window"), () => toggleWindow(row.id), null, false),
+            ],
         actionButton("why", w("why"), () => askWhy(row.id), null),
       ),
     );

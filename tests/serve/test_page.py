@@ -312,6 +312,14 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
     page.click("#projects-table th[data-col='cost'] button")
     first = page.get_attribute("#projects-table tbody tr[data-id]", "data-id")
     assert first == max(result["projects"], key=lambda p: p["cost"])["id"]
+    # A committed operation (coup parti) is not edited; a candidate is.
+    committed = next(p["id"] for p in result["projects"] if p["status"] == "committed")
+    assert page.locator(f"tr[data-id='{committed}'] button[data-action]").all_inner_texts() == ["Pourquoi ?"]
+    candidate = cheapest_left_out(server)
+    actions = page.locator(f"tr[data-id='{candidate}'] button[data-action]").evaluate_all(
+        "e => e.map(x => x.dataset.action)"
+    )
+    assert actions == ["force", "exclude", "earlier", "later", "window", "why"]
     # The command line of the base state, and no edit.
     assert page.inner_text("#command").startswith("ppi solve ")
     assert edit_count(page) == 0
@@ -367,7 +375,7 @@ def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, ser
     assert "budget.annual.2027" in message, message
     assert edit_count(page) == 0 and page.inner_text("#command") == command
     # An edit of a window outside the horizon, in the project's own row.
-    project = page.get_attribute("#projects-table tbody tr[data-id]", "data-id")
+    project = cheapest_left_out(server)
     page.click(f"#projects-table tr[data-id='{project}'] button[data-action='window']")
     page.fill("#win-earliest", "2090")
     page.fill("#win-latest", "2091")
