@@ -166,11 +166,17 @@ def test_a_crashing_solve_leaves_the_page_usable(client, session):
 
 def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client, session):
     client.post("/api/edits", json={"kind": "envelope", "year": 2028, "value": 8.5e6})
-    state = _solve(client, session)
+    _solve(client, session)
+    state = client.get("/api/state?lang=en").json()
     assert state["status"] == "infeasible" and state["result"]["projects"] == []
     diagnosis = state["diagnosis"]
     assert diagnosis["findings"] and diagnosis["remedies"]
     assert all(r["set"] and r["label"] for r in diagnosis["remedies"])
+    assert client.get("/api/chart/spending.svg").status_code == 404  # no plan, no chart
+    page = client.get("/api/export/report.html?lang=en")
+    assert page.status_code == 200 and diagnosis["findings"][0][:40] in page.text
+    workbook = client.get("/api/export/report.xlsx")
+    assert workbook.status_code == 200 and openpyxl.load_workbook(BytesIO(workbook.content)).sheetnames
     assert client.post("/api/remedy", json={"index": 99}).status_code == 404
     state = client.post("/api/remedy", json={"index": 0}).json()
     assert [s for e in state["edits"][1:] for s in e["set"]] == diagnosis["remedies"][0]["set"]
@@ -210,6 +216,18 @@ def test_exports_open(client):
     parser.close()
     assert "<html" in page.text[:500]
     assert client.get("/api/export/report.pdf").status_code == 404
+
+
+def test_the_key_figures_are_the_report_s(client):
+    """The page's key figures are the HTML report's own (its `data-key` / `data-value` attributes)."""
+    import re
+
+    page = client.get("/api/export/report.html").text
+    report = {k: v for k, v in re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', page)}
+    shown = {f["key"]: f["value"] for f in client.get("/api/state").json()["result"]["key_figures"]}
+    shown["spent_total"] = shown.pop("spent")
+    assert set(shown) <= set(report)
+    assert {k: pytest.approx(float(report[k]), rel=1e-9, abs=1e-6) for k in shown} == shown
 
 
 def test_a_saved_variant_is_solved_again_by_the_command_line(client, session, folder, tmp_path):
