@@ -129,6 +129,7 @@ const WORDS = {
     footer: "ppi serve — page locale d'arbitrage : rien n'est chargé depuis Internet.",
     plan_status: "État du plan",
     more: "et {n} autres",
+    compare_running: "Comparaison en cours : une variante pas encore calculée l'est d'abord…",
     "ps.committed": "engagé (coup parti)",
     "ps.mandatory": "obligatoire",
     "ps.excluded": "exclu",
@@ -260,6 +261,7 @@ const WORDS = {
     footer: "ppi serve — a local arbitration page: nothing is loaded from the Internet.",
     plan_status: "Plan status",
     more: "and {n} more",
+    compare_running: "Comparing: a variant not solved yet is solved first…",
     "ps.committed": "committed (coup parti)",
     "ps.mandatory": "mandatory",
     "ps.excluded": "excluded",
@@ -1360,8 +1362,15 @@ async function compareStates() {
     showErrors("err-compare", [w("compare_count")]);
     return;
   }
+  const go = document.getElementById("compare-go");
+  go.disabled = true;
+  body.replaceChildren(el("p", { class: "note", role: "status" }, w("compare_running")));
   const reply = await call("GET", "/api/compare?states=" + chosen.map(encodeURIComponent).join(",") + "&lang=" + app.lang);
-  if (!reply.ok) return showErrors("err-compare", errorsOf(reply));
+  go.disabled = false;
+  if (!reply.ok) {
+    body.replaceChildren();
+    return showErrors("err-compare", errorsOf(reply));
+  }
   for (const u of app.compareUrls) URL.revokeObjectURL(u);
   app.compareUrls = [];
   const data = reply.data || {};
