@@ -320,6 +320,13 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
         "e => e.map(x => x.dataset.action)"
     )
     assert actions == ["force", "exclude", "earlier", "later", "window", "why"]
+    # Every control has a name a screen reader says: its text, its label or its aria-label.
+    nameless = page.evaluate(
+        """() => [...document.querySelectorAll('button, input, select, progress, a.button')]
+        .filter(e => !(e.textContent.trim() || e.getAttribute('aria-label') || (e.labels && e.labels.length)))
+        .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert nameless == []
     # The command line of the base state, and no edit.
     assert page.inner_text("#command").startswith("ppi solve ")
     assert edit_count(page) == 0
