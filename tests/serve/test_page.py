@@ -374,6 +374,8 @@ def test_envelope_and_forced_project_resolve_as_the_api(page: Any, server: Serve
 
 
 def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, server: Server) -> None:
+    from reports.text import TEXT
+
     command = page.inner_text("#command")
     page.fill("#env-2027", "-1")
     page.press("#env-2027", "Enter")
@@ -390,6 +392,15 @@ def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, ser
     page.wait_for_selector("#err-window p")
     assert page.inner_text("#err-window").strip()
     assert edit_count(page) == 0
+    # A weight that is not a number, and transfers in a scenario without their block.
+    page.fill("#weight-creche", "beaucoup")
+    page.press("#weight-creche", "Enter")
+    page.wait_for_selector("#err-weight p")
+    assert "demand_kinds.creche.weight" in page.inner_text("#err-weight")
+    page.click("#transfers-on")
+    page.wait_for_selector("#err-transfers p")
+    assert page.inner_text("#err-transfers") == TEXT["fr"]["live.no_transfers"]
+    assert edit_count(page) == 0 and page.inner_text("#command") == command
 
 
 def test_busy_server_refuses_a_second_solve_with_its_message(page: Any, server: Server) -> None:
