@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from models.plan import OPTIMALITY_GAP
 from tests.browser import browser_required, find_browser, require_browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ SCREENSHOT = REPO / "docs" / "images" / "serve.png"
 # explain values on a shared 2-core machine. Only limits of waiting, never assertions on speed.
 START_TIMEOUT_S = 120.0
 JOB_TIMEOUT_MS = 120_000
-REL_TOL = 1e-6  # objectives are sums of a few hundred products: equal to well within this
+REL_TOL = 1e-9  # the same solve (same model, same start, same engine) gives the same objective
 
 
 # ---------------------------------------------------------------------------------------------- the server
@@ -214,10 +215,20 @@ def cheapest_left_out(server: Server) -> str:
     return min(rows, key=lambda p: (p["cost"], p["id"]))["id"]
 
 
-def solved(folder: Path, sets: list[str]) -> Any:
+def shown_starts(page: Any) -> dict[str, int | None]:
+    """Each project's start year as the projects table shows it (None: not in the plan)."""
+    rows = page.locator("#projects-table tbody tr[data-id]").all()
+    return {r.get_attribute("data-id"): int(r.get_attribute("data-start") or 0) or None for r in rows}
+
+
+def solved(folder: Path, sets: list[str], start: dict[str, int | None]) -> Any:
+    """The library's solve of the scenario with `sets`, offered the plan shown before as its start, as
+    "Recalculer" offers it (the projects that can still start where they did)."""
     import ppi
 
-    return ppi.solve(ppi.derive(ppi.load(folder / "scenario.yaml"), set=sets))
+    scenario = ppi.derive(ppi.load(folder / "scenario.yaml"), set=sets)
+    offered = {p: s for p, s in start.items() if p not in ppi.unstartable(scenario, start)}
+    return ppi.solve(scenario, start=offered)
 
 
 class Tags(HTMLParser):
@@ -276,6 +287,7 @@ def test_the_page_loads_nothing_from_outside() -> None:
 # ---------------------------------------------------------------------------------------------- the page
 
 
+@pytest.mark.slow
 def test_page_shows_the_plan(page: Any, server: Server) -> None:
     _, state = server.api("GET", "/api/state")
     result = state["result"]
@@ -332,6 +344,7 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
     assert edit_count(page) == 0
 
 
+@pytest.mark.slow
 def test_envelope_and_forced_project_resolve_as_the_api(page: Any, server: Server) -> None:
     project = cheapest_left_out(server)
     before = figure(page, "objective")
@@ -349,19 +362,16 @@ def test_envelope_and_forced_project_resolve_as_the_api(page: Any, server: Serve
         " if (document.getElementById('solve').disabled) window.disabledSeen = true; })"
         ".observe(document.getElementById('solve'), {attributes: true}); }"
     )
+    start = shown_starts(page)
     recalc(page)
     assert page.evaluate("() => window.disabledSeen")
     assert not page.is_visible("#pending")
-    expected = solved(server.folder, ["budget.annual.2028=9500000", f"projects.{project}.status=mandatory"])
+    expected = solved(server.folder, ["budget.annual.2028=9500000", f"projects.{project}.status=mandatory"], start)
     assert figure(page, "objective") == pytest.approx(expected.objective, rel=REL_TOL)
     row = page.locator(f"#projects-table tr[data-id='{project}']")
     assert row.get_attribute("data-chosen") == "1"
     assert row.get_attribute("data-start") == str(expected.starts[project])
-    starts = {
-        r.get_attribute("data-id"): r.get_attribute("data-start")
-        for r in page.locator("#projects-table tbody tr[data-id]").all()
-    }
-    assert starts == {p: "" if s is None else str(s) for p, s in expected.starts.items()}
+    assert shown_starts(page) == dict(expected.starts)
     # What changed against the previous state: the forced project entered.
     assert page.is_visible("#changes")
     assert page.locator(f"#changes [data-key='entered'] li[data-id='{project}']").count() == 1
@@ -373,6 +383,7 @@ def test_envelope_and_forced_project_resolve_as_the_api(page: Any, server: Serve
     assert "budget.annual.2028=" not in page.inner_text("#command")
 
 
+@pytest.mark.slow
 def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, server: Server) -> None:
     from reports.text import TEXT
 
@@ -403,6 +414,7 @@ def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, ser
     assert edit_count(page) == 0 and page.inner_text("#command") == command
 
 
+@pytest.mark.slow
 def test_busy_server_refuses_a_second_solve_with_its_message(page: Any, server: Server) -> None:
     from reports.text import TEXT
 
@@ -415,6 +427,7 @@ def test_busy_server_refuses_a_second_solve_with_its_message(page: Any, server: 
     assert page.inner_text("#status") == "Plan optimal"
 
 
+@pytest.mark.slow
 def test_an_infeasible_state_shows_its_diagnosis_and_remedies(page: Any, server: Server) -> None:
     page.fill("#scale", "5")
     page.click("#scale-apply")
@@ -431,6 +444,7 @@ def test_an_infeasible_state_shows_its_diagnosis_and_remedies(page: Any, server:
     assert "budget.annual" in page.inner_text("#command")
 
 
+@pytest.mark.slow
 def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> None:
     name = "seance-page"
     page.fill("#env-2029", "9")
@@ -462,7 +476,9 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     )
     assert run.returncode == 0, run.stderr
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    assert plan["objective"] == pytest.approx(objective, rel=REL_TOL)
+    # The command line starts from nothing, the page from its previous plan: both stop within the solver's
+    # optimality gap of the same optimum.
+    assert plan["objective"] == pytest.approx(objective, rel=OPTIMALITY_GAP)
     # Two states side by side: the charts on the same axes and the table, one column per state.
     page.check("#compare-choices input[value='current']")
     page.check(f"#compare-choices input[value='{name}']")
@@ -495,6 +511,7 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     variant.unlink()
 
 
+@pytest.mark.slow
 def test_cancel_stops_a_running_job_and_keeps_the_state(page: Any, server: Server) -> None:
     """A project's explain values take several solves: "Annuler" while they run, the progress shown, stops
     them; the plan shown stays."""
@@ -513,6 +530,7 @@ def test_cancel_stops_a_running_job_and_keeps_the_state(page: Any, server: Serve
     assert page.is_hidden("#progress")
 
 
+@pytest.mark.slow
 def test_why_shows_a_projects_values(page: Any, server: Server) -> None:
     project = cheapest_left_out(server)
     page.click(f"#projects-table tr[data-id='{project}'] button[data-action='why']")
@@ -523,6 +541,7 @@ def test_why_shows_a_projects_values(page: Any, server: Server) -> None:
     assert deltas.count() >= 1
 
 
+@pytest.mark.slow
 def test_english_switch(page: Any, server: Server) -> None:
     assert page.inner_text("#synthese h2") == "Synthèse"
     page.click("#lang-switch")
@@ -538,6 +557,7 @@ def test_english_switch(page: Any, server: Server) -> None:
     assert re.fullmatch(r"\d[\d,]*\.\d\d", shown), shown  # English: a decimal point
 
 
+@pytest.mark.slow
 def test_page_carries_the_token_of_a_server_bound_elsewhere(
     browser: Any, browser_path: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
