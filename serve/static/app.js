@@ -973,12 +973,12 @@ function renderProjects() {
           : [
               row.status === "mandatory"
                 ? null
-                : actionButton("force", w("force"), () => addEdit({ kind: "force", project: row.id }, "err-projects")),
+                : actionButton("force", w("force"), () => addEdit({ kind: "force", project: row.id }, rowErrors(row.id))),
               row.status === "excluded"
                 ? null
-                : actionButton("exclude", w("exclude"), () => addEdit({ kind: "exclude", project: row.id }, "err-projects")),
-              actionButton("earlier", w("earlier"), () => addEdit({ kind: "shift", project: row.id, years: -1 }, "err-projects"), w("earlier_label")),
-              actionButton("later", w("later"), () => addEdit({ kind: "shift", project: row.id, years: 1 }, "err-projects"), w("later_label")),
+                : actionButton("exclude", w("exclude"), () => addEdit({ kind: "exclude", project: row.id }, rowErrors(row.id))),
+              actionButton("earlier", w("earlier"), () => addEdit({ kind: "shift", project: row.id, years: -1 }, rowErrors(row.id)), w("earlier_label")),
+              actionButton("later", w("later"), () => addEdit({ kind: "shift", project: row.id, years: 1 }, rowErrors(row.id)), w("later_label")),
               actionButton("window", w("window"), () => toggleWindow(row.id), null, false),
             ],
         actionButton("why", w("why"), () => askWhy(row.id), null),
@@ -1007,6 +1007,17 @@ function actionButton(action, text, onclick, label, mutates = true) {
   }, text);
   if (mutates) button.disabled = app.busy;
   return button;
+}
+
+/** The id of the message box right under a project's row (made on demand), where its refused edits are told. */
+function rowErrors(id) {
+  const box = "err-row-" + id;
+  if (!document.getElementById(box)) {
+    const row = document.querySelector(`#projects-table tbody tr[data-id="${CSS.escape(id)}"]`);
+    const cell = el("td", { colspan: String(COLUMNS.length + 1) }, el("div", { class: "err", id: box, role: "alert" }));
+    if (row) row.after(el("tr", { class: "row-error", dataset: { for: id } }, cell));
+  }
+  return box;
 }
 
 function toggleWindow(id) {
@@ -1257,7 +1268,7 @@ async function askWhy(project) {
   const reply = await call("POST", "/api/why", { project });
   if (!reply.ok) {
     setBusy(running());
-    return showErrors("err-projects", errorsOf(reply));
+    return showErrors(rowErrors(project), errorsOf(reply));
   }
   if (app.state) {
     app.state.job = reply.data.job;

@@ -429,6 +429,8 @@ def test_busy_server_refuses_a_second_solve_with_its_message(page: Any, server: 
 
 @pytest.mark.slow
 def test_an_infeasible_state_shows_its_diagnosis_and_remedies(page: Any, server: Server) -> None:
+    from reports.text import TEXT
+
     page.fill("#scale", "5")
     page.click("#scale-apply")
     page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length === 1")
@@ -439,6 +441,12 @@ def test_an_infeasible_state_shows_its_diagnosis_and_remedies(page: Any, server:
     remedies = page.locator("#remedies li")
     assert remedies.count() >= 1
     assert remedies.nth(0).locator("button").inner_text() == "Appliquer"
+    # No plan, no "why": the refusal is told under the project's row.
+    _, state = server.api("GET", "/api/state")
+    project = next(p["id"] for p in state["scenario"]["projects"] if p["status"] == "candidate")
+    page.click(f"#projects-table tr[data-id='{project}'] button[data-action='why']")
+    page.wait_for_selector(f"tr.row-error[data-for='{project}'] .err p")
+    assert page.inner_text(f"#err-row-{project}") == TEXT["fr"]["live.no_plan"]
     page.click("#remedies li >> nth=0 >> button")
     page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length > 1")
     assert "budget.annual" in page.inner_text("#command")
