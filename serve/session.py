@@ -83,6 +83,7 @@ class Session:
         self._next_edit = 1
         self.current: Snapshot | None = None
         self.previous: Snapshot | None = None
+        self.reference: Snapshot | None = None  # the last state before the current one that had a plan
         self.saved: dict[str, Snapshot] = {}
         self.why: dict[str, Any] | None = None
         self.lock = threading.RLock()
@@ -215,6 +216,8 @@ class Session:
                 except Exception as exc:  # a plan that cannot be read back leaves the state as it was
                     job.status, job.message = "failed", f"{type(exc).__name__}: {exc}"
                 else:
+                    if self.current is not None and self.current.result is not None and self.current.result.has_plan:
+                        self.reference = self.current
                     self.previous, self.current = self.current, snapshot
                     self.why = None
             self.ended.notify_all()
@@ -434,8 +437,8 @@ class Session:
                 view["result"] = result
                 if current.diagnosis is not None:
                     view["diagnosis"] = ppi.live_diagnosis(current.diagnosis, lang)
-                previous = self.previous
-                if previous is not None and previous.result is not None:
+                previous = self.reference  # changes are shown between plans: an infeasible state has none
+                if previous is not None and current.result.has_plan:
                     key = ("changes", id(previous))
                     if key not in current.views:
                         current.views[key] = ppi.live_changes(previous.result, current.result)

@@ -168,7 +168,7 @@ def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client
     client.post("/api/edits", json={"kind": "envelope", "year": 2028, "value": 8.5e6})
     _solve(client, session)
     state = client.get("/api/state?lang=en").json()
-    assert state["status"] == "infeasible" and state["result"]["projects"] == []
+    assert state["status"] == "infeasible" and state["result"]["projects"] == [] and state["changes"] is None
     diagnosis = state["diagnosis"]
     assert diagnosis["findings"] and diagnosis["remedies"]
     assert all(r["set"] and r["label"] for r in diagnosis["remedies"])
@@ -182,6 +182,8 @@ def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client
     assert [s for e in state["edits"][1:] for s in e["set"]] == diagnosis["remedies"][0]["set"]
     state = _solve(client, session)
     assert state["status"] == "optimal" and state["diagnosis"] is None
+    chosen = [p for p in state["result"]["projects"] if p["chosen"]]
+    assert len(state["changes"]["entered"]) < len(chosen)  # against the last plan, not the infeasible state
 
 
 def test_why_explains_one_project_on_demand(client, session):
