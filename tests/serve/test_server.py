@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from io import BytesIO
@@ -146,8 +147,10 @@ def test_a_second_solve_is_refused_and_cancel_stops_the_running_one(client, sess
     assert client.post("/api/solve").status_code == 202
     refused = client.post("/api/solve")
     assert refused.status_code == 409 and refused.json()["errors"]
+    solving = session.worker._process
     job = client.post("/api/cancel").json()
     assert job["status"] == "cancelled"
+    assert not solving.is_alive()  # the solver's process is stopped, not left to finish
     state = client.get("/api/state").json()
     assert state["job"]["status"] == "cancelled" and state["job"]["message"]
     assert state["result"]["objective"] == before  # the previous state stays
@@ -315,14 +318,30 @@ def test_paths_stay_inside_the_shipped_assets(client):
     assert client.get("/").status_code == 200
 
 
-def test_a_real_server_answers_and_stops(folder):
-    process = subprocess.Popen(
-        [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0"],
+def _serve(folder, *options):
+    return subprocess.Popen(
+        [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _stop(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+    process.stderr.close()
+    return process.returncode
+
+
+def test_a_real_server_answers_and_stops(folder):
+    process = _serve(folder)
     try:
         line = process.stdout.readline()
         assert line.startswith("ppi serve: http://127.0.0.1:"), line + process.stderr.read()
@@ -331,12 +350,23 @@ def test_a_real_server_answers_and_stops(folder):
             state = json.loads(answer.read())
         assert state["status"] == "optimal"
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
-    assert process.returncode is not None
+        code = _stop(process)
+    assert code == 0  # Ctrl-C is how it stops
+
+
+def test_a_server_bound_elsewhere_needs_its_printed_token(folder):
+    process = _serve(folder, "--host", "127.0.0.2")
+    try:
+        address = process.stdout.readline().split()[-1]
+        token = process.stdout.readline().split()[1]
+        assert address.startswith("http://127.0.0.2:") and address.endswith(f"?token={token}")
+        root = address.split("?")[0]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(root + "api/job", timeout=60)
+        assert refused.value.code == 403
+        refused.value.close()
+        request = urllib.request.Request(root + "api/job", headers={"X-PPI-Token": token})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert json.loads(answer.read())["status"] == "done"
+    finally:
+        _stop(process)
