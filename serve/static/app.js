@@ -296,7 +296,7 @@ const app = {
   openWindow: null, // the project whose window editor is open
   chartUrls: {},
   compareUrls: [],
-  lastJobMessage: "",
+  whyClosed: null, // the project whose "why" panel was closed
 };
 
 // ------------------------------------------------------------------------------------------------ words
