@@ -326,12 +326,22 @@ function applyWords() {
 
 // ------------------------------------------------------------------------------------------------ numbers
 
+/** `x` (≥ 0) with `decimals` decimals as Python's format (the reports') writes it: the exact binary value
+ * rounded, an exact tie to the even digit (1234.5 → 1234, where JavaScript's toFixed gives 1235). */
+function fixed(x, decimals) {
+  const [whole, frac = ""] = x.toFixed(Math.min(100, decimals + 30)).split(".");
+  if (!/^50*$/.test(frac.slice(decimals))) return x.toFixed(decimals);
+  const digits = whole + frac.slice(0, decimals);
+  if (Number(digits[digits.length - 1]) % 2 === 1) return x.toFixed(decimals); // a tie rounded up to even
+  return decimals ? whole + "." + frac.slice(0, decimals) : whole;
+}
+
 /** A number as the reports write it: 12 345,6 (French) or 12,345.6 (English); "—" when missing. */
 function num(x, decimals = 1) {
   if (x === null || x === undefined || x === "" || !Number.isFinite(Number(x))) return "—";
   let value = Number(x);
   if (Number(value.toFixed(decimals)) === 0) value = 0; // never "-0,0"
-  const [whole, frac] = Math.abs(value).toFixed(decimals).split(".");
+  const [whole, frac] = fixed(Math.abs(value), decimals).split(".");
   const sep = app.lang === "fr" ? NNBSP : ",";
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
   const text = frac === undefined ? grouped : grouped + (app.lang === "fr" ? "," : ".") + frac;

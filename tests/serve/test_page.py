@@ -345,6 +345,39 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
 
 
 @pytest.mark.slow
+def test_numbers_are_written_as_the_reports_write_them(page: Any) -> None:
+    """The page's numbers and M€ are the reports' (reports/html_base.py `Fmt`), in both languages."""
+    from reports.html_base import Fmt
+
+    # Ties rounded to even as Python does (1234.5 → 1234, 1.25 → 1.2), near-ties as their binary value (2.675).
+    values = [
+        0.0,
+        -0.04,
+        0.5,
+        1.25,
+        2.675,
+        7.0,
+        1234.5,
+        1235.5,
+        -98765.4321,
+        1996.91,
+        12_345_678.9,
+        86_530_000.0,
+        -2.5e6,
+        1e9,
+    ]
+    for lang in ("fr", "en"):
+        fmt = Fmt(lang)
+        shown = page.evaluate(
+            """([values, lang]) => { const old = app.lang; app.lang = lang;
+            const out = values.map(x => [num(x, 0), num(x, 1), num(x, 2), meur(x)]); app.lang = old; return out; }""",
+            [values, lang],
+        )
+        expected = [[fmt.num(x, 0), fmt.num(x, 1), fmt.num(x, 2), fmt.meur(x, 1)] for x in values]
+        assert shown == expected
+
+
+@pytest.mark.slow
 def test_envelope_and_forced_project_resolve_as_the_api(page: Any, server: Server) -> None:
     project = cheapest_left_out(server)
     before = figure(page, "objective")
