@@ -104,13 +104,14 @@ class Session:
                                         f"{scenario.years[0]}-{scenario.years[-1]}"])  # fmt: skip
                 return [f"budget.annual.{year}={value}"], None
             if kind == "scale":
-                return [], float(edit["factor"])
+                factor = float(edit["factor"])
+                if not 0 < factor < float("inf"):  # as the command line's --budget-scale
+                    raise Refused(400, [f"--budget-scale: must be positive, got {edit['factor']}"])
+                return [], factor
             if kind == "carry":
                 return [f"budget.carry_over={json.dumps(bool(edit['on']))}"], None
             if kind in ("force", "exclude", "window", "shift"):
-                pid = str(edit["project"])
-                if pid not in scenario.project:
-                    raise Refused(400, [ppi.live_words("unknown_project", lang, project=pid)])
+                pid = str(edit["project"])  # an unknown one: deriving says so, as the command line does
                 if kind in ("force", "exclude"):
                     return [f"projects.{pid}.status={'mandatory' if kind == 'force' else 'excluded'}"], None
                 shift = int(_row(scenario, pid).get("shift") or 0)  # the file's window is before its shift
@@ -275,7 +276,7 @@ class Session:
     # --------------------------------------------------------------------------------------------- states
 
     def snapshot(self, name: str) -> Snapshot:
-        """A state by name: `current`, `previous`, `base` (when solved as such) or a saved one."""
+        """A state by name: `current`, `previous`, or one saved (or solved to be compared) in this session."""
         with self.lock:
             found = {"current": self.current, "previous": self.previous, **self.saved}.get(name)
             if found is None or found.result is None:

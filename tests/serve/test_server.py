@@ -92,7 +92,9 @@ def test_the_state_holds_the_base_plan(client, base):
     ("edit", "words"),
     [
         ({"kind": "envelope", "year": 2028, "value": -5}, "greater than or equal to 0"),
-        ({"kind": "force", "project": "no-such-project"}, "no-such-project"),
+        ({"kind": "force", "project": "no-such-project"}, "no row 'no-such-project' in projects"),
+        ({"kind": "shift", "project": "no-such-project", "years": 1}, "no-such-project"),
+        ({"kind": "scale", "factor": 0}, "must be positive"),
         ({"kind": "window", "project": "mod-mariniers", "earliest": 2050}, "outside the horizon"),
         ({"kind": "envelope", "year": 2050, "value": 5e6}, "outside the horizon"),
         ({"kind": "weight", "demand_kind": "creche", "value": "lots"}, "creche"),
