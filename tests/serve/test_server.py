@@ -372,3 +372,29 @@ def test_a_server_bound_elsewhere_needs_its_printed_token(folder):
             assert json.loads(answer.read())["status"] == "done"
     finally:
         _stop(process)
+
+
+def test_a_state_of_a_variant_saved_with_a_budget_factor_is_the_same_scenario(folder):
+    """Started on FILE:VARIANT (a variant that scales the envelopes), with an envelope set and every envelope
+    scaled again: the saved variant file loads as the very scenario the page solved (envelopes, windows,
+    statuses, weights)."""
+    from serve.session import Session
+
+    session = Session(f"{folder / 'scenario.yaml'}:budget-serre")
+    try:
+        session.add_edit({"kind": "envelope", "year": 2030, "value": 10e6})
+        session.add_edit({"kind": "scale", "factor": 1.05})
+        session.add_edit({"kind": "shift", "project": "creche-gare-sud", "years": 1})
+        session.add_edit({"kind": "weight", "demand_kind": "creche", "value": 0.08})
+        session.solve()
+        assert session.wait(SOLVE_S) and session.current is not None
+        saved = session.save("serre-plus")
+        loaded = ppi.load(saved["file"], "serre-plus")
+        page = session.current.scenario
+        assert loaded.envelope == pytest.approx(dict(page.envelope), rel=1e-12)
+        assert loaded.envelope[2030] == pytest.approx(10e6 * 1.05)  # set, then scaled: as --budget-scale does
+        assert loaded.weight == page.weight
+        windows = {p.id: (p.status, p.earliest, p.latest) for p in page.projects}
+        assert {p.id: (p.status, p.earliest, p.latest) for p in loaded.projects} == windows
+    finally:
+        session.close()
