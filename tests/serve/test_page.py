@@ -531,6 +531,20 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     page.wait_for_function(
         "() => [...document.querySelectorAll('#compare-body img')].every(i => i.complete && i.naturalWidth > 100)"
     )
+    # A variant of the scenario's file joins them: the server solves it first, the page says so meanwhile.
+    _, state = server.api("GET", "/api/state")
+    variant_of_file = next(v for v in state["saved"] if v != name)
+    page.check(f"#compare-choices input[value='{variant_of_file}']")
+    page.click("#compare-go")
+    assert page.is_disabled("#compare-go")
+    page.wait_for_selector("#compare-body table.compare", timeout=JOB_TIMEOUT_MS)
+    heads = page.locator("#compare-body table.compare thead th").all_inner_texts()
+    assert heads[1] == "état actuel" and sorted(heads[2:]) == sorted([name, variant_of_file])
+    # Four states at most.
+    for extra in [v for v in state["saved"] if v not in (name, variant_of_file)][:1] + ["previous"]:
+        page.check(f"#compare-choices input[value='{extra}']")
+    page.click("#compare-go")
+    assert page.inner_text("#err-compare") == "Choisissez de deux à quatre états."
     # The exports of the saved state download and open.
     page.select_option("#export-state", name)
     with page.expect_download() as download:
