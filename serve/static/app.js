@@ -283,6 +283,15 @@ const WORDS = {
 
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";
+
+// French typography, as the reports' pages set it (reports/html_base.py PAGE_TEXT): a no-break space before
+// ":", "?", "!" and inside « », a narrow one before ";", so that no line starts with the punctuation.
+for (const [key, text] of Object.entries(WORDS.fr)) {
+  WORDS.fr[key] = text
+    .replace(/ ([:?!»])/g, NBSP + "$1")
+    .replace(/« /g, "«" + NBSP)
+    .replace(/ ;/g, NNBSP + ";");
+}
 const POLL_MS = 250;
 const MAX_COMPARED = 4;
 

@@ -255,7 +255,7 @@ class Tags(HTMLParser):
 
 def test_both_languages_have_the_same_words_and_every_word_used_exists() -> None:
     """The page's own labels (app.js WORDS): the same keys in French and English, every key the page uses
-    (data-w in index.html, w("...") in app.js) present, French typography before ":" kept by the page."""
+    (data-w in index.html, w("...") in app.js) present."""
     source = (STATIC / "app.js").read_text(encoding="utf-8")
     block = source[source.index("const WORDS = {") : source.index("\n};\n")]
     fr_part, en_part = block.split("\n  en: {")
@@ -326,7 +326,7 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
     assert first == max(result["projects"], key=lambda p: p["cost"])["id"]
     # A committed operation (coup parti) is not edited; a candidate is.
     committed = next(p["id"] for p in result["projects"] if p["status"] == "committed")
-    assert page.locator(f"tr[data-id='{committed}'] button[data-action]").all_inner_texts() == ["Pourquoi ?"]
+    assert page.locator(f"tr[data-id='{committed}'] button[data-action]").all_inner_texts() == ["Pourquoi\u00a0?"]
     candidate = cheapest_left_out(server)
     actions = page.locator(f"tr[data-id='{candidate}'] button[data-action]").evaluate_all(
         "e => e.map(x => x.dataset.action)"
@@ -346,7 +346,8 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
 
 @pytest.mark.slow
 def test_numbers_are_written_as_the_reports_write_them(page: Any) -> None:
-    """The page's numbers and M€ are the reports' (reports/html_base.py `Fmt`), in both languages."""
+    """The page's numbers and M€ are the reports' (reports/html_base.py `Fmt`), in both languages, and so is
+    its French typography."""
     from reports.html_base import Fmt
 
     # Ties rounded to even as Python does (1234.5 → 1234, 1.25 → 1.2), near-ties as their binary value (2.675).
@@ -375,6 +376,10 @@ def test_numbers_are_written_as_the_reports_write_them(page: Any) -> None:
         )
         expected = [[fmt.num(x, 0), fmt.num(x, 1), fmt.num(x, 2), fmt.meur(x, 1)] for x in values]
         assert shown == expected
+    # French typography as the reports set it: no line starts with ":", "?" or ";".
+    words = page.evaluate("() => WORDS.fr")
+    assert words["why"] == "Pourquoi\u00a0?" and words["target"] == "Scénario\u00a0: {target}"
+    assert not [k for k, v in words.items() if re.search(r" [:?!;»]|« ", v)]
 
 
 @pytest.mark.slow
