@@ -1315,8 +1315,9 @@ async function pollJob() {
       if (app.state) app.state.job = job;
       if (!job || job.status !== "running") {
         await loadState();
-        if (job && job.status === "cancelled") setBarMessage(job.message || w("cancelled"));
-        else if (job && job.status === "failed") setBarMessage(job.message || w("failed"));
+        const worded = ((app.state || {}).job || {}).message; // State.job carries the server's words
+        if (job && job.status === "cancelled") setBarMessage(worded || w("cancelled"));
+        else if (job && job.status === "failed") setBarMessage(worded || job.message || w("failed"));
         else setBarMessage("");
         render();
         break;
