@@ -427,6 +427,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the variant, --set edits and budget factor the plan was solved with (shown) instead of "
         "the command line's",
     )
+    sv = sub.add_parser("serve", help="the live arbitration page: a local web server to edit and re-solve a plan")
+    sv.add_argument("scenario", help="scenario YAML file, or FILE:VARIANT")
+    sv.add_argument("--port", type=_at_least(0), default=8765, help="port (default 8765; 0: a free port, printed)")
+    sv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; any other needs the printed token)",
+    )
+    _add_lang(sv, "language of the page (default fr; the page switches)")
+    _add_solver(sv)
+    _add_time_limit(sv, "stop each solve after S seconds with the best plan")
+
     for name, command in sub.choices.items():
         if name not in ("schema", "enrolment", "init"):
             command.add_argument(
@@ -1115,8 +1127,25 @@ def _edits_text(variant: str | None, sets: tuple[str, ...], scale: float | None)
     return ", ".join(parts) or "no edits"
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from serve.app import run
+
+    return run(
+        args.scenario,
+        host=args.host,
+        port=args.port,
+        lang=args.lang,
+        solver=args.solver,
+        time_limit=args.time_limit,
+        allow_outside_files=args.allow_outside_files,
+        say=lambda line: print(line, flush=True),
+        note=lambda text: print(text, end="", file=sys.stderr, flush=True),
+    )
+
+
 COMMANDS = {
     "solve": cmd_solve,
+    "serve": cmd_serve,
     "explain": cmd_explain,
     "validate": cmd_validate,
     "demand": cmd_demand,

@@ -945,3 +945,92 @@ def write_table(stem: Path, table: Any) -> None:
 
     _write_file(stem.with_suffix(".csv"), csv_bytes(table))
     _write_file(stem.with_suffix(".parquet"), parquet_bytes(table))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The live arbitration page (`ppi serve`, serve/): its data and words come from reports/live.py
+
+
+def warm() -> None:
+    """Import now what a solve, its verification and its reports import on first use (a server's worker,
+    before its first job)."""
+    for name in ("solver", "results.result", "results.tables", "analysis.diagnose", "analysis.explain"):
+        importlib.import_module(name)
+
+
+def set_value(text: str) -> tuple[str, Any]:
+    """A `--set path=value` text read as the command line reads it: (path, value)."""
+    from models.edits import parse_set
+
+    edit = parse_set(text)
+    return edit.path, edit.value
+
+
+def diagnosis_dict(diagnosis: Diagnosis) -> dict[str, Any]:
+    """A diagnosis in its diagnosis.json form (what the reports show)."""
+    from reports.words import diagnosis_to_dict
+
+    return diagnosis_to_dict(diagnosis)
+
+
+def live_scenario(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as the live page lists it (years, kinds, envelopes, projects with their window)."""
+    from reports.live import scenario_view
+
+    return scenario_view(scenario)
+
+
+def live_plan(result: Result, lang: str = "fr") -> dict[str, Any]:
+    """A plan as the live page shows it (status, objective and its parts, key figures, projects, spending)."""
+    from reports.live import plan_view
+
+    return plan_view(result, lang)
+
+
+def live_chart(result: Result, name: str, lang: str = "fr") -> str:
+    """One of the reports' charts of a plan (spending, unmet, heatmap, gantt) as SVG text."""
+    from reports.live import plan_chart
+
+    return plan_chart(result, name, lang)
+
+
+def live_changes(before: Result, after: Result) -> dict[str, Any]:
+    """Projects in, out and moved, unmet demand per kind and spending per year, from one plan to the next."""
+    from reports.live import changes_view
+
+    return changes_view(before, after)
+
+
+def live_diagnosis(diagnosis: Diagnosis, lang: str = "fr") -> dict[str, Any]:
+    """A diagnosis worded for the live page: findings, and remedies as `--set` lists."""
+    from reports.live import diagnosis_view
+
+    return diagnosis_view(diagnosis, lang)
+
+
+def live_why(explanation: Explanation, scenario: Scenario, project: str, lang: str = "fr") -> dict[str, Any]:
+    """One project's explain values (force in, drop, defer), worded for the live page."""
+    from reports.live import why_view
+
+    return why_view(explanation, scenario, project, lang)
+
+
+def live_comparison(comparison: Comparison, lang: str = "fr") -> dict[str, Any]:
+    """A comparison's summary table and its spending and unmet charts on shared axes, for the live page."""
+    from reports.live import comparison_view
+
+    return comparison_view(comparison, lang)
+
+
+def live_edit_label(edit: Mapping[str, Any], scenario: Scenario, lang: str = "fr") -> str:
+    """A live page's edit in words."""
+    from reports.live import edit_label
+
+    return edit_label(edit, scenario, lang)
+
+
+def live_words(key: str, lang: str = "fr", **values: Any) -> str:
+    """One phrase of the live page (`live.<key>` in reports/text.py) in `lang`."""
+    from reports.live import words
+
+    return words(key, lang, **values)

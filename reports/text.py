@@ -736,6 +736,54 @@ TEXT: dict[str, dict[str, str]] = {
         "ch.observed": "observé",
         "ch.forecast": "prévu",
         "ch.pupils": "élèves",
+        # The live arbitration page (`ppi serve`, reports/live.py): its labels and the server's messages.
+        "live.part_unmet": "Besoins non satisfaits pondérés — {kind}",
+        "live.part_transfers": "Transferts vers un quartier voisin",
+        "live.part_cost": "Coût (départage)",
+        "live.why_force_in": "Le retenir",
+        "live.why_drop": "Le retirer",
+        "live.why_defer": "Le décaler d'un an",
+        "live.why_nothing": "Aucune valeur calculée pour {name}.",
+        "live.on": "activé",
+        "live.off": "désactivé",
+        "live.edit_envelope": "Enveloppe {year} : {amount}",
+        "live.edit_scale": "Toutes les enveloppes {percent}",
+        "live.edit_carry": "Report des crédits non consommés {state}",
+        "live.edit_force": "{name} retenu d'office",
+        "live.edit_exclude": "{name} écarté",
+        "live.edit_window": "{name} : démarrage entre {earliest} et {latest}",
+        "live.edit_shift": "{name} : fenêtre de démarrage décalée de {years} an(s)",
+        "live.edit_weight": "Pondération {kind_name} : {value}",
+        "live.edit_transfers": "Transferts vers les quartiers voisins {state}",
+        "live.edit_set": "{path} = {value}",
+        "live.busy": "Un calcul est en cours : attendez sa fin ou annulez-le.",
+        "live.bad_edit": "Modification non comprise : {detail}.",
+        "live.no_transfers": (
+            "Ce scénario n'a pas de bloc transfers (capacité disponible d'un quartier voisin) : ajoutez-le au fichier "
+            "pour activer les transferts."
+        ),
+        "live.unknown_edit": "Aucune modification n° {id}.",
+        "live.unknown_project": "Il n'y a pas de projet « {project} ».",
+        "live.no_plan": "Cet état n'a pas de plan.",
+        "live.no_diagnosis": "Aucun diagnostic en cours : la remédiation n° {index} n'existe pas.",
+        "live.unknown_state": "Aucun état « {name} » (états : {known}).",
+        "live.too_many": "Comparez de deux à quatre états (reçu : {count}).",
+        "live.bad_name": (
+            "Nom de variante refusé : « {name} ». Lettres minuscules, chiffres et tirets, 1 à 40 caractères, "
+            "commençant par une lettre."
+        ),
+        "live.name_exists": "La variante « {name} » existe déjà ({file}) : choisissez « remplacer » ou un autre nom.",
+        "live.name_in_scenario": (
+            "« {name} » est une variante du fichier du scénario : choisissez un autre nom (elle n'est jamais "
+            "remplacée)."
+        ),
+        "live.not_ours": "{file} existe et n'a pas été écrit par ppi serve : il n'est jamais remplacé.",
+        "live.token": "Accès refusé : ce serveur demande le jeton affiché à son démarrage (?token=...).",
+        "live.cancelled": "Calcul annulé : l'état précédent est conservé.",
+        "live.failed": "Le calcul a échoué ({detail}) : l'état précédent est conservé.",
+        "live.saved_description": "enregistré depuis ppi serve le {date} ({count} modification(s))",
+        "live.base": "base",
+        "live.current": "actuel",
     },
     "en": {
         # The HTML pages (reports/html_plan.py, reports/html_compare.py, reports/charts.py); several are shared with
@@ -1439,5 +1487,52 @@ TEXT: dict[str, dict[str, str]] = {
         "ch.observed": "observed",
         "ch.forecast": "forecast",
         "ch.pupils": "pupils",
+        # The live arbitration page (`ppi serve`, reports/live.py): its labels and the server's messages.
+        "live.part_unmet": "Weighted unmet demand — {kind}",
+        "live.part_transfers": "Transfers to a neighbouring quartier",
+        "live.part_cost": "Cost (tie-break)",
+        "live.why_force_in": "Force it in",
+        "live.why_drop": "Drop it",
+        "live.why_defer": "Defer it one year",
+        "live.why_nothing": "No value computed for {name}.",
+        "live.on": "on",
+        "live.off": "off",
+        "live.edit_envelope": "Envelope {year}: {amount}",
+        "live.edit_scale": "Every envelope {percent}",
+        "live.edit_carry": "Carry-over of unspent envelope {state}",
+        "live.edit_force": "{name} forced in",
+        "live.edit_exclude": "{name} left out",
+        "live.edit_window": "{name}: start between {earliest} and {latest}",
+        "live.edit_shift": "{name}: start window moved by {years} year(s)",
+        "live.edit_weight": "Weight of {kind_name}: {value}",
+        "live.edit_transfers": "Transfers to neighbouring quartiers {state}",
+        "live.edit_set": "{path} = {value}",
+        "live.busy": "A solve is running: wait for it to finish or cancel it.",
+        "live.bad_edit": "Edit not understood: {detail}.",
+        "live.no_transfers": (
+            "This scenario has no transfers block (a neighbouring quartier's spare capacity): add one to the file to "
+            "turn transfers on."
+        ),
+        "live.unknown_edit": "There is no edit number {id}.",
+        "live.unknown_project": "There is no project '{project}'.",
+        "live.no_plan": "This state has no plan.",
+        "live.no_diagnosis": "No diagnosis at hand: remedy number {index} does not exist.",
+        "live.unknown_state": "There is no state '{name}' (states: {known}).",
+        "live.too_many": "Compare two to four states (got {count}).",
+        "live.bad_name": (
+            "Variant name refused: '{name}'. Lower-case letters, digits and hyphens, 1 to 40 characters, starting "
+            "with a letter."
+        ),
+        "live.name_exists": "The variant '{name}' already exists ({file}): choose 'replace' or another name.",
+        "live.name_in_scenario": (
+            "'{name}' is a variant of the scenario's file: choose another name (it is never replaced)."
+        ),
+        "live.not_ours": "{file} exists and was not written by ppi serve: it is never replaced.",
+        "live.token": "Access refused: this server needs the token printed when it started (?token=...).",
+        "live.cancelled": "Solve cancelled: the previous state is kept.",
+        "live.failed": "The solve failed ({detail}): the previous state is kept.",
+        "live.saved_description": "saved from ppi serve on {date} ({count} edit(s))",
+        "live.base": "base",
+        "live.current": "current",
     },
 }

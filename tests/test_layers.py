@@ -1,7 +1,8 @@
 """The layers import one way: no module of the scenario (models/), the solver (solver/), the results
 (results/) or the analyses (analysis/) imports the reports (reports/) or the command line (cli.py) — not even
 inside a function; the results never import the solver (the verifier stays independent of it); the command
-line imports nothing of ppi but the `ppi` module."""
+line imports nothing of ppi but the `ppi` module and the live page's server (`serve/`), which itself works
+over the `ppi` module only."""
 
 from __future__ import annotations
 
@@ -60,7 +61,26 @@ def test_the_command_line_imports_only_ppi_and_the_standard_library():
     ours = {"models", "solver", "results", "reports", "analysis", "benchmarks"}
     modules = {m.split(".")[0] for _, m in _imported(ROOT / "cli.py")}
     assert "ppi" in modules and not modules & ours
-    assert all(m == "ppi" or m in sys.stdlib_module_names for m in modules), sorted(modules)
+    assert all(m in ("ppi", "serve") or m in sys.stdlib_module_names for m in modules), sorted(modules)
+
+
+# What the live page's server may import besides `ppi`, itself and the standard library: its web framework.
+SERVE_FRAMEWORK = {"starlette", "uvicorn"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "serve").glob("*.py")), ids=lambda p: p.name)
+def test_the_server_works_over_the_ppi_module_only(path):
+    import sys
+
+    modules = {m.split(".")[0] for _, m in _imported(path)}
+    allowed = {"ppi", "serve", *SERVE_FRAMEWORK}
+    assert sorted(m for m in modules if m not in allowed and m not in sys.stdlib_module_names) == []
+
+
+def test_no_layer_below_the_command_line_imports_the_server():
+    below = [*MODULES, *sorted((ROOT / "reports").glob("*.py")), ROOT / "ppi.py"]
+    bad = [str(p.relative_to(ROOT)) for p in below if any(m.split(".")[0] == "serve" for _, m in _imported(p))]
+    assert bad == []
 
 
 def test_the_engines_the_command_line_offers_are_the_solver_s():

@@ -1,0 +1,400 @@
+"""`ppi serve`'s server (serve/, docs/serve-api.md) with Starlette's test client on the shipped Exemple-Ville
+scenario (copied: saved variants are written beside it): every endpoint and every refusal, plans equal to
+`ppi.solve(ppi.derive(...))` with the same `--set`, a saved variant solved again by the command line, a
+real uvicorn server started by `python cli.py serve`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import ppi
+
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLVE_S = 300  # a generous wait for one solve on a shared machine (a hang fails, a slow run does not)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    target = tmp_path_factory.mktemp("serve") / "exemple-ville"
+    shutil.copytree(ROOT / "scenarios" / "exemple-ville", target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def session(folder):
+    from serve.session import Session
+
+    s = Session(str(folder / "scenario.yaml"))
+    s.solve()
+    assert s.wait(SOLVE_S)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def client(session):
+    from starlette.testclient import TestClient
+
+    from serve.app import create_app
+
+    with TestClient(create_app(session)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def base(session):
+    return ppi.solve(session.base)
+
+
+def _solve(client, session):
+    answer = client.post("/api/solve")
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["job"]["status"] == "running"
+    assert session.wait(SOLVE_S)
+    return client.get("/api/state").json()
+
+
+@pytest.fixture(autouse=True)
+def no_edits(client, session):
+    session.wait(SOLVE_S)
+    client.post("/api/edits/clear")
+    yield
+
+
+def test_the_state_holds_the_base_plan(client, base):
+    state = client.get("/api/state").json()
+    assert state["status"] == "optimal" and state["edits"] == [] and state["lang"] == "fr"
+    assert state["result"]["objective"] == pytest.approx(base.objective, rel=1e-9)
+    chosen = {p["id"]: p["start"] for p in state["result"]["projects"] if p["chosen"]}
+    assert chosen == {p: s for p, s in base.starts.items() if s is not None}
+    assert {p["id"] for p in state["scenario"]["projects"]} == {p.id for p in base.scenario.projects}
+    assert state["command"].startswith("ppi solve ") and "--set" not in state["command"]
+    assert set(state["result"]["charts"]) == {"spending", "unmet", "heatmap", "gantt"}
+    english = client.get("/api/state?lang=en").json()
+    assert english["lang"] == "en" and english["result"]["parts"][0]["label"] != state["result"]["parts"][0]["label"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        ({"kind": "envelope", "year": 2028, "value": -5}, "greater than or equal to 0"),
+        ({"kind": "force", "project": "no-such-project"}, "no row 'no-such-project' in projects"),
+        ({"kind": "shift", "project": "no-such-project", "years": 1}, "no-such-project"),
+        ({"kind": "scale", "factor": 0}, "must be positive"),
+        ({"kind": "window", "project": "mod-mariniers", "earliest": 2050}, "outside the horizon"),
+        ({"kind": "envelope", "year": 2050, "value": 5e6}, "outside the horizon"),
+        ({"kind": "weight", "demand_kind": "creche", "value": "lots"}, "creche"),
+        ({"kind": "transfers", "on": True}, "transfers"),
+        ({"kind": "teleport"}, "teleport"),
+    ],
+)
+def test_a_bad_edit_gets_its_message_and_changes_nothing(client, edit, words):
+    client.post("/api/edits", json={"kind": "carry", "on": True})
+    before = client.get("/api/state").json()
+    answer = client.post("/api/edits", json=edit)
+    assert answer.status_code == 400
+    assert any(words in e for e in answer.json()["errors"]), answer.json()
+    after = client.get("/api/state").json()
+    assert after["edits"] == before["edits"] and after["command"] == before["command"]
+
+
+def test_edits_are_listed_labelled_and_removable(client):
+    first = client.post("/api/edits", json={"kind": "envelope", "year": 2028, "value": 12e6}).json()
+    (edit,) = first["edits"]
+    assert edit["set"] == ["budget.annual.2028=12000000.0"] and "2028" in edit["label"]
+    state = client.post("/api/edits", json={"kind": "scale", "factor": 0.9}).json()
+    assert "--budget-scale 0.9" in state["command"] and "--set budget.annual.2028=12000000.0" in state["command"]
+    state = client.post("/api/edits", json={"kind": "shift", "project": "mod-mariniers", "years": 1}).json()
+    assert state["edits"][-1]["set"] == ["projects.mod-mariniers.shift=1"]
+    assert client.delete("/api/edits/999").status_code == 404
+    state = client.delete(f"/api/edits/{edit['id']}").json()
+    assert [e["kind"] for e in state["edits"]] == ["scale", "shift"]
+    assert client.post("/api/edits/clear").json()["edits"] == []
+
+
+def test_an_envelope_edit_and_a_forced_project_solve_as_the_library_does(client, session):
+    client.post("/api/edits", json={"kind": "envelope", "year": 2031, "value": 9.5e6})
+    client.post("/api/edits", json={"kind": "force", "project": "creche-gare-sud"})
+    state = _solve(client, session)
+    sets = [s for e in state["edits"] for s in e["set"]]
+    assert sets == ["budget.annual.2031=9500000.0", "projects.creche-gare-sud.status=mandatory"]
+    expected = ppi.solve(ppi.derive(session.base, set=sets))
+    assert state["status"] == "optimal"
+    assert state["result"]["objective"] == pytest.approx(expected.objective, rel=1e-7)
+    chosen = {p["id"]: p["start"] for p in state["result"]["projects"] if p["chosen"]}
+    assert chosen == {p: s for p, s in expected.starts.items() if s is not None}
+    assert chosen["creche-gare-sud"] is not None
+    changes = state["changes"]
+    assert set(changes) == {"entered", "left", "moved", "unmet", "spending"}
+    assert len(changes["spending"]) == len(state["scenario"]["years"])
+
+
+def test_a_second_solve_is_refused_and_cancel_stops_the_running_one(client, session):
+    before = client.get("/api/state").json()["result"]["objective"]
+    client.post("/api/edits", json={"kind": "scale", "factor": 0.8})
+    assert client.post("/api/solve").status_code == 202
+    refused = client.post("/api/solve")
+    assert refused.status_code == 409 and refused.json()["errors"]
+    solving = session.worker._process
+    job = client.post("/api/cancel").json()
+    assert job["status"] == "cancelled"
+    assert not solving.is_alive()  # the solver's process is stopped, not left to finish
+    state = client.get("/api/state").json()
+    assert state["job"]["status"] == "cancelled" and state["job"]["message"]
+    assert state["result"]["objective"] == before  # the previous state stays
+    assert client.get("/api/job").json()["status"] == "cancelled"
+
+
+def test_a_crashing_solve_leaves_the_page_usable(client, session):
+    before = client.get("/api/state").json()["result"]["objective"]
+    client.post("/api/solve")
+    session.worker._process.kill()  # the solver's process dies under the job
+    assert session.wait(SOLVE_S)
+    state = client.get("/api/state").json()
+    assert state["job"]["status"] == "failed" and state["result"]["objective"] == before
+    assert _solve(client, session)["job"]["status"] == "done"  # a fresh worker takes the next one
+
+
+def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client, session):
+    client.post("/api/edits", json={"kind": "envelope", "year": 2028, "value": 8.5e6})
+    _solve(client, session)
+    state = client.get("/api/state?lang=en").json()
+    assert state["status"] == "infeasible" and state["result"]["projects"] == [] and state["changes"] is None
+    diagnosis = state["diagnosis"]
+    assert diagnosis["findings"] and diagnosis["remedies"]
+    assert all(r["set"] and r["label"] for r in diagnosis["remedies"])
+    assert client.get("/api/chart/spending.svg").status_code == 404  # no plan, no chart
+    page = client.get("/api/export/report.html?lang=en")
+    assert page.status_code == 200 and diagnosis["findings"][0][:40] in page.text
+    workbook = client.get("/api/export/report.xlsx")
+    assert workbook.status_code == 200 and openpyxl.load_workbook(BytesIO(workbook.content)).sheetnames
+    assert client.post("/api/remedy", json={"index": 99}).status_code == 404
+    state = client.post("/api/remedy", json={"index": 0}).json()
+    assert [s for e in state["edits"][1:] for s in e["set"]] == diagnosis["remedies"][0]["set"]
+    state = _solve(client, session)
+    assert state["status"] == "optimal" and state["diagnosis"] is None
+    chosen = [p for p in state["result"]["projects"] if p["chosen"]]
+    assert len(state["changes"]["entered"]) < len(chosen)  # against the last plan, not the infeasible state
+
+
+def test_why_explains_one_project_on_demand(client, session):
+    _solve(client, session)
+    assert client.post("/api/why", json={"project": "no-such-project"}).status_code == 400
+    answer = client.post("/api/why", json={"project": "mod-paul-bert"})
+    assert answer.status_code == 202 and answer.json()["job"]["kind"] == "why"
+    assert session.wait(SOLVE_S)
+    why = client.get("/api/state?lang=en").json()["why"]
+    assert why["project"] == "mod-paul-bert" and not why["running"]
+    assert {v["change"] for v in why["values"]} <= {"force_in", "drop", "defer"} and why["values"] and why["text"]
+
+
+def test_charts_are_the_reports_svg_and_unknown_ones_404(client):
+    for name in ("spending", "unmet", "heatmap", "gantt"):
+        answer = client.get(f"/api/chart/{name}.svg?state=current&lang=en")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+        assert answer.text.lstrip().startswith("<svg") or "<svg" in answer.text[:500]
+    assert client.get("/api/chart/pie.svg").status_code == 404
+    assert client.get("/api/chart/spending.svg?state=nowhere").status_code == 404
+    assert client.get("/api/chart/..%2F..%2Fppi.svg").status_code == 404
+
+
+def test_exports_open(client):
+    workbook = client.get("/api/export/report.xlsx?state=current&lang=en")
+    assert workbook.status_code == 200
+    assert openpyxl.load_workbook(BytesIO(workbook.content)).sheetnames
+    page = client.get("/api/export/report.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    parser = HTMLParser()
+    parser.feed(page.text)
+    parser.close()
+    assert "<html" in page.text[:500]
+    assert client.get("/api/export/report.pdf").status_code == 404
+
+
+def test_the_key_figures_are_the_report_s(client):
+    """The page's key figures are the HTML report's own (its `data-key` / `data-value` attributes)."""
+    import re
+
+    page = client.get("/api/export/report.html").text
+    report = {k: v for k, v in re.findall(r'data-key="([^"]+)" data-value="([^"]*)"', page)}
+    shown = {f["key"]: f["value"] for f in client.get("/api/state").json()["result"]["key_figures"]}
+    shown["spent_total"] = shown.pop("spent")
+    assert set(shown) <= set(report)
+    assert {k: pytest.approx(float(report[k]), rel=1e-9, abs=1e-6) for k in shown} == shown
+
+
+def test_a_saved_variant_is_solved_again_by_the_command_line(client, session, folder, tmp_path):
+    client.post("/api/edits", json={"kind": "envelope", "year": 2029, "value": 9e6})
+    client.post("/api/edits", json={"kind": "scale", "factor": 1.05})
+    client.post("/api/edits", json={"kind": "exclude", "project": "mod-mariniers"})
+    state = _solve(client, session)
+    assert state["status"] == "optimal"
+    saved = client.post("/api/save", json={"name": "arbitrage-1"})
+    assert saved.status_code == 201, saved.text
+    answer = saved.json()
+    file = Path(answer["file"])
+    assert file.parent.resolve() == folder.resolve() and answer["command"].endswith(f"{file.name}:arbitrage-1")
+    assert "arbitrage-1" in client.get("/api/state").json()["saved"]
+    conflict = client.post("/api/save", json={"name": "arbitrage-1"})
+    assert conflict.status_code == 409 and conflict.json()["errors"]
+    text = file.read_text(encoding="utf-8")
+    assert client.post("/api/save", json={"name": "arbitrage-1", "replace": True}).status_code == 201
+    assert file.read_text(encoding="utf-8").splitlines()[3:] == text.splitlines()[3:]
+    out = tmp_path / "plan"
+    run = subprocess.run(
+        [sys.executable, "cli.py", "solve", f"{file}:arbitrage-1", "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SOLVE_S,
+    )
+    assert run.returncode == 0, run.stderr
+    objective = json.loads((out / "plan.json").read_text(encoding="utf-8"))["objective"]
+    assert objective == pytest.approx(state["result"]["objective"], rel=1e-7)
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", "Capital", "", "x" * 41, "scenario", "budget-serre", 7])
+def test_a_bad_or_taken_name_is_refused(client, folder, name):
+    before = sorted(p.name for p in folder.iterdir())
+    answer = client.post("/api/save", json={"name": name})
+    assert answer.status_code in (400, 409) and answer.json()["errors"]
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_a_file_not_written_by_the_server_is_never_replaced(client, folder):
+    (folder / "notes.yaml").write_text("mine: true\n", encoding="utf-8")
+    answer = client.post("/api/save", json={"name": "notes", "replace": True})
+    assert answer.status_code == 409 and (folder / "notes.yaml").read_text(encoding="utf-8") == "mine: true\n"
+
+
+def test_compare_shows_states_side_by_side(client, session):
+    _solve(client, session)
+    client.post("/api/save", json={"name": "compare-a", "replace": True})
+    answer = client.get("/api/compare?states=compare-a,current&lang=en")
+    assert answer.status_code == 200
+    table = answer.json()
+    assert table["labels"] == ["compare-a", "current"] and table["rows"]
+    assert set(table["charts"]) == {"spending", "unmet"} and all("<svg" in s for s in table["charts"].values())
+    assert client.get("/api/compare?states=a,b,c,d,e").status_code == 400
+    assert client.get("/api/compare?states=nowhere").status_code == 404
+
+
+def test_a_variant_of_the_file_is_solved_to_be_compared(client, session):
+    assert "budget-serre" in client.get("/api/state").json()["saved"]
+    table = client.get("/api/compare?states=budget-serre,current").json()
+    (objective,) = [row for row in table["rows"] if row["indicator"] == "objective"]
+    expected = ppi.solve(ppi.load(session.file, "budget-serre"))
+    assert objective["budget-serre"] == pytest.approx(expected.objective, rel=1e-7)
+
+
+def test_the_token_is_required_when_set(session):
+    from starlette.testclient import TestClient
+
+    from serve.app import create_app
+
+    with TestClient(create_app(session, token="s3cret")) as c:
+        assert c.get("/api/state").status_code == 403
+        assert c.get("/api/state", headers={"X-PPI-Token": "wrong"}).status_code == 403
+        assert "token" in c.get("/api/state?token=s3cre").text
+        assert c.get("/api/state", headers={"X-PPI-Token": "s3cret"}).status_code == 200
+        assert c.get("/api/state?token=s3cret").status_code == 200
+
+
+def test_paths_stay_inside_the_shipped_assets(client):
+    assert client.get("/static/../../ppi.py").status_code == 404
+    assert client.get("/static/%2e%2e/session.py").status_code == 404
+    assert client.get("/").status_code == 200
+
+
+def _serve(folder, *options):
+    return subprocess.Popen(
+        [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0", *options],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+    process.stderr.close()
+    return process.returncode
+
+
+def test_a_real_server_answers_and_stops(folder):
+    process = _serve(folder)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("ppi serve: http://127.0.0.1:"), line + process.stderr.read()
+        address = line.split()[-1]
+        with urllib.request.urlopen(address + "api/state", timeout=60) as answer:
+            state = json.loads(answer.read())
+        assert state["status"] == "optimal"
+    finally:
+        code = _stop(process)
+    assert code == 0  # Ctrl-C is how it stops
+
+
+def test_a_server_bound_elsewhere_needs_its_printed_token(folder):
+    process = _serve(folder, "--host", "127.0.0.2")
+    try:
+        address = process.stdout.readline().split()[-1]
+        token = process.stdout.readline().split()[1]
+        assert address.startswith("http://127.0.0.2:") and address.endswith(f"?token={token}")
+        root = address.split("?")[0]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(root + "api/job", timeout=60)
+        assert refused.value.code == 403
+        refused.value.close()
+        request = urllib.request.Request(root + "api/job", headers={"X-PPI-Token": token})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert json.loads(answer.read())["status"] == "done"
+    finally:
+        _stop(process)
+
+
+def test_a_state_of_a_variant_saved_with_a_budget_factor_is_the_same_scenario(folder):
+    """Started on FILE:VARIANT (a variant that scales the envelopes), with an envelope set and every envelope
+    scaled again: the saved variant file loads as the very scenario the page solved (envelopes, windows,
+    statuses, weights)."""
+    from serve.session import Session
+
+    session = Session(f"{folder / 'scenario.yaml'}:budget-serre")
+    try:
+        session.add_edit({"kind": "envelope", "year": 2030, "value": 10e6})
+        session.add_edit({"kind": "scale", "factor": 1.05})
+        session.add_edit({"kind": "shift", "project": "creche-gare-sud", "years": 1})
+        session.add_edit({"kind": "weight", "demand_kind": "creche", "value": 0.08})
+        session.solve()
+        assert session.wait(SOLVE_S) and session.current is not None
+        saved = session.save("serre-plus")
+        loaded = ppi.load(saved["file"], "serre-plus")
+        page = session.current.scenario
+        assert loaded.envelope == pytest.approx(dict(page.envelope), rel=1e-12)
+        assert loaded.envelope[2030] == pytest.approx(10e6 * 1.05)  # set, then scaled: as --budget-scale does
+        assert loaded.weight == page.weight
+        windows = {p.id: (p.status, p.earliest, p.latest) for p in page.projects}
+        assert {p.id: (p.status, p.earliest, p.latest) for p in loaded.projects} == windows
+    finally:
+        session.close()
