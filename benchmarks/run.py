@@ -2,12 +2,13 @@
 
     python -m benchmarks.run [--tiers S,M,L,XL] [--seeds 3 | --seeds S=3,M=2] [--time-limit 60 | 60,XL=300]
                              [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--reference VARIANT]
-                             [--transfers] [--finance] [--shipped exemple-ville]
+                             [--families base,tight] [--transfers] [--finance] [--shipped exemple-ville]
                              [--out docs/benchmarks.md] [--json FILE] [--no-shipped] [--no-mkp]
 
 Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic
 capital-budgeting instances of benchmarks/data/mkp (known optima), and synthetic scenarios from
-`benchmarks.generate` for each tier and seed. Variants: the repository's formulation with HiGHS (`highs`,
+`benchmarks.generate` for each tier, instance family (`FAMILIES`: the base city, and the tight one where the
+budget decides) and seed. Variants: the repository's formulation with HiGHS (`highs`,
 `highs-1thread`; `highs-nosym` without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort,
 `highs-covers` and `highs-links` with the rows of `benchmarks.formulations`), with CBC through PuLP (`cbc`),
 SciPy (`scipy`) or SCIP (`scip`, `benchmarks.scip`), CP-SAT (`cpsat`) or the race of HiGHS and CP-SAT
@@ -317,21 +318,36 @@ def _jobs(args: argparse.Namespace) -> list[dict[str, Any]]:
         knobs["transfers"] = True
     if args.finance:
         knobs["finance"] = True
+    if args.exclusive_share is not None:
+        knobs["exclusive_share"] = args.exclusive_share
+    if args.window_share is not None:
+        knobs["window_share"] = args.window_share
+    if args.cost_weight is not None:
+        knobs["cost_weight"] = args.cost_weight
+    if args.concentration is not None:
+        knobs["concentration"] = args.concentration
+    from benchmarks.generate import FAMILIES
+
     seeds = _parse_per_tier(args.seeds, args.tiers, int, 1)
     for tier in [t for t in args.tiers.split(",") if t]:
-        for seed in range(seeds[tier]):
-            instances.append(
-                {
-                    "kind": "generated",
-                    "group": tier,
-                    "name": f"{tier}-seed{seed}",
-                    "tier": tier,
-                    "seed": seed,
-                    "knobs": knobs,
-                }
-            )
+        for family in _families(args):
+            # The family's knobs, then those given on the command line.
+            fam_knobs = {**FAMILIES[family], **knobs}
+            label = tier if family == "base" else f"{tier}-{family}"
+            for seed in range(seeds[tier]):
+                instances.append(
+                    {
+                        "kind": "generated",
+                        "group": label,
+                        "name": f"{label}-seed{seed}",
+                        "tier": tier,
+                        "seed": seed,
+                        "family": family,
+                        "knobs": fam_knobs,
+                    }
+                )
     return [
-        {**inst, "variant": v, "time_limit": limits.get(inst["group"], limits[""])}
+        {**inst, "variant": v, "time_limit": limits.get(inst.get("tier", inst["group"]), limits[""])}
         for inst in instances
         for v in variants
     ]
@@ -342,6 +358,16 @@ def _variants(args: argparse.Namespace) -> list[str]:
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
         raise SystemExit(f"unknown variant(s) {', '.join(unknown)} (known: {', '.join(VARIANTS)})")
+    return names
+
+
+def _families(args: argparse.Namespace) -> list[str]:
+    from benchmarks.generate import FAMILIES
+
+    names = [f for f in args.families.split(",") if f]
+    unknown = [f for f in names if f not in FAMILIES]
+    if unknown:
+        raise SystemExit(f"unknown famil(ies) {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
     return names
 
 
@@ -544,8 +570,10 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "`highs-covers`, `highs-links`, `highs-budget-covers`), `--reference VARIANT` (ratios to it instead "
         "of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
-        "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
-        "records (with each run's trajectory).",
+        "`--linked-share`, `--exclusive-share`, `--window-share`, `--cost-weight`, `--concentration`, "
+        "`--transfers`, `--finance` (see `benchmarks/generate.py`; they replace the family's), `--families "
+        "base,tight` (each tier's instance families: group `S` holds the base cities, `S-tight` the tight ones), "
+        "`--json FILE` for the raw records (with each run's trajectory).",
         "",
         "Variants: *highs* = the repository's formulation (`solver/formulation.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
@@ -735,6 +763,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lumpiness", type=float)
     ap.add_argument("--identical-modules", type=int)
     ap.add_argument("--linked-share", type=float)
+    ap.add_argument("--exclusive-share", type=float)
+    ap.add_argument("--window-share", type=float)
+    ap.add_argument("--cost-weight", type=float)
+    ap.add_argument("--concentration", type=float)
+    ap.add_argument(
+        "--families",
+        default="base,tight",
+        help="instance families of benchmarks.generate.FAMILIES for each tier (group S, S-tight, ...)",
+    )
     ap.add_argument("--transfers", action="store_true", help="generated districts get neighbours and transfers")
     ap.add_argument("--finance", action="store_true", help="generated scenarios get FCTVA and a debt ceiling")
     args = ap.parse_args(argv)
