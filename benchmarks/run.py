@@ -115,6 +115,8 @@ REPO_VARIANTS = {
     "highs-covers": RepoVariant("highs", extension="covers"),
     "highs-links": RepoVariant("highs", extension="links"),
     "highs-budget-covers": RepoVariant("highs", extension="budget-covers"),
+    "highs-budget-windows": RepoVariant("highs", extension="budget-windows"),
+    "highs-noclip": RepoVariant("highs", extension="noclip"),  # unmet rows with full capacities
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
@@ -149,7 +151,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     The engine reports what it can about its run in `EngineResult.info`: HiGHS its load time (passModel),
     node count and root bound (the best dual bound its callback saw at node 0), CBC its log."""
     from benchmarks.cbclog import parse_cbc_log
-    from benchmarks.formulations import EXTENSIONS, dominated_columns
+    from benchmarks.formulations import EXTENSIONS, SCENARIO_EXTENSIONS, dominated_columns
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
 
@@ -165,7 +167,9 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     )
     t0 = time.perf_counter()
     model = build_model(scenario, symmetry=variant.symmetry)
-    if variant.extension is not None:
+    if variant.extension in SCENARIO_EXTENSIONS:
+        model = SCENARIO_EXTENSIONS[variant.extension](model, scenario)
+    elif variant.extension is not None:
         model = EXTENSIONS[variant.extension](model)
     build_s = time.perf_counter() - t0
     if engine == "scip":
@@ -567,8 +571,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `cpsat`, `auto`, `highs-nosym`, `highs-effort005`, "
-        "`highs-covers`, `highs-links`, `highs-budget-covers`), `--reference VARIANT` (ratios to it instead "
-        "of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
+        "`highs-noclip`, `highs-covers`, `highs-links`, `highs-budget-covers`, `highs-budget-windows`), "
+        "`--reference VARIANT` "
+        "(ratios to it instead of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
         "`--linked-share`, `--exclusive-share`, `--window-share`, `--cost-weight`, `--concentration`, "
         "`--transfers`, `--finance` (see `benchmarks/generate.py`; they replace the family's), `--families "
@@ -578,8 +583,10 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Variants: *highs* = the repository's formulation (`solver/formulation.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
-        "*highs-covers*, *highs-links*, *highs-budget-covers* = with the demand covers, strong-linking rows or "
-        "budget covers of `benchmarks/formulations.py`; "
+        "*highs-noclip* = with each project's full capacity in the unmet rows instead of the clipped one; "
+        "*highs-covers*, *highs-links*, *highs-budget-covers*, *highs-budget-windows* = with the demand covers, "
+        "strong-linking rows, budget covers or budget windows (yearly envelopes of consecutive years added up) of "
+        "`benchmarks/formulations.py`; "
         "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *scip* = the same model in SCIP "
         "through PySCIPOpt, one thread (`benchmarks/scip.py`); *cpsat* = the same model in OR-Tools CP-SAT as an "
         "integer relaxation whose plans are recomputed exactly (`solver/cpsat.py`; its progress reports the "
