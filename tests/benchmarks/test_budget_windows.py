@@ -99,3 +99,19 @@ def test_windows_and_noclip_give_the_default_optimum_on_a_tight_city():
         assert plan.status is Status.OPTIMAL, name
         assert plan.objective == pytest.approx(default.objective, rel=1e-6), name
     assert np.isfinite(default.objective)
+
+
+def test_rootgap_relaxes_one_family_at_a_time(tmp_path):
+    """`python -m benchmarks.rootgap` on one small tight city: the model as built gives a verified plan; each
+    relaxed family frees its rows, and a relaxation never raises the LP bound nor the optimum."""
+    from benchmarks.rootgap import measure
+
+    records = measure("S", 0, "tight", time_limit=20)
+    by = {r["relaxed"]: r for r in records}
+    assert by["none"]["status"] == "optimal" and by["none"]["verified"] is True
+    assert {"budget", "excludes", "requires"} <= set(by)
+    for name, r in by.items():
+        assert (r["rows"] > 0) == (name != "none")
+        assert r["lp"] <= by["none"]["lp"] + 1e-6
+        if r["status"] == "optimal":
+            assert r["objective"] <= by["none"]["objective"] + 1e-4 * abs(by["none"]["objective"])
