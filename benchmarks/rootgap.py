@@ -10,7 +10,8 @@ family relaxed (their bounds set to ±∞, the rows kept so that every index sta
 optimum is a lower bound of the city's, not one of its plans (it is not verified). If the model without a
 family has an LP bound close to its own optimum, that family is where the LP of the whole model loses: this is
 what tells which reformulation can help (issue 18, "M tier proven"). One process, instances one after the
-other; timings are indicative only (the machine is shared), the bounds are not.
+other; timings are indicative only (the machine is shared), the bounds are not. A "## Reading" section already
+in the output file is kept (it is written by hand).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _f(v, digits: int = 2) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
-def render(records: list[dict], command: str, elapsed: float) -> str:
+def render(records: list[dict], command: str, elapsed: float, reading: str | None = None) -> str:
     lines = [
         "# Where the root gap comes from",
         "",
@@ -110,6 +111,8 @@ def render(records: list[dict], command: str, elapsed: float) -> str:
             f"| {r['instance']} | {r['relaxed']} | {r['rows']} | {_f(r['lp'])} | {r['status']} | "
             f"{_f(r['objective'])} | {_f(r['bound'])} | {_f(gap, 3)} % | {r['seconds']:.2f} | {verified} |"
         )
+    placeholder = "## Reading\n\n(Write the reading of these numbers here; it is kept across runs.)"
+    lines += ["", reading.rstrip() if reading else placeholder]
     return "\n".join(lines) + "\n"
 
 
@@ -131,8 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     out = Path(args.out)
     out = out if out.is_absolute() else ROOT / out
+    from benchmarks.run import existing_reading
+
+    command = f"python -m benchmarks.rootgap {' '.join(argv)}".strip()
+    text = render(records, command, time.perf_counter() - t0, existing_reading(out))
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(render(records, f"python -m benchmarks.rootgap {' '.join(argv)}".strip(), time.perf_counter() - t0))
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
     print(f"wrote {out}")
     return 0
