@@ -231,7 +231,9 @@ def test_benchmark_runner_smoke(tmp_path):
     from benchmarks.run import main
 
     out, raw = tmp_path / "benchmarks.md", tmp_path / "benchmarks.json"
-    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,baseline-pulp-cbc"]
+    # A limit far above the seconds these take, so that a loaded machine does not stop them (S-tight-seed0
+    # takes 0.6 s on a quiet machine, 5 s on a loaded one).
+    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "120", "--variants", "highs,baseline-pulp-cbc"]
     assert main([*argv, "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0  # base and tight
     text = out.read_text(encoding="utf-8")
     for section in (
@@ -263,7 +265,8 @@ def test_benchmark_runner_smoke(tmp_path):
             assert key in r, key
         assert r["lp_bound"] <= r["objective"] + 1e-6
         assert r["time_to_first_plan_s"] <= r["time_to_1pct_s"] <= r["time_to_optimal_s"]
-        assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
+        if r["end_s"] <= 10:
+            assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
     for base in (records[1], records[3]):
         assert base["left_out"] == [] and base["own_objective"] == pytest.approx(base["objective"])
     assert records[0]["objective"] == pytest.approx(records[1]["objective"], rel=1e-4)
