@@ -248,4 +248,71 @@ def _separate_cover(row, project_of: dict[int, str], x: np.ndarray):
     return (f"budget_cover[{name},{ids}]", terms, -np.inf, float(len(cover) - 1))
 
 
-EXTENSIONS = {"covers": add_demand_covers, "links": add_transfer_links, "budget-covers": add_budget_covers}
+_BUDGET_YEAR = re.compile(r"budget\[(\d+)\]$")
+
+
+def add_budget_windows(model: MatrixModel, max_length: int | None = None) -> MatrixModel:
+    """budget_window[y₁,y₂]: the yearly envelopes of consecutive years y₁ < y₂ added up,
+
+        Σ_{y=y₁..y₂} Σ_{p,s} c[p,y|s] x[p,s] ≤ Σ_{y=y₁..y₂} (B[y] − C[y])
+
+    (a sum of rows `budget[y]`, so valid for every plan: the LP bound does not move). What it gives is a row
+    in which a project whose CP profile fits in the window weighs its whole city cost whatever its start year,
+    so that the solver's own knapsack cover and MIR cuts on it are not diluted by an LP that spreads the
+    project over several start years (the weakness of the yearly rows, see `add_budget_covers`). Windows of
+    2 to `max_length` years (None: the whole horizon); rows without a budget[y] family (carry-over) are left.
+    """
+    A = model.A.tocsr()
+    yearly = sorted(
+        (int(m.group(1)), r)
+        for r, name in enumerate(model.row_names)
+        if (m := _BUDGET_YEAR.match(name)) and not np.isfinite(model.row_lower[r]) and np.isfinite(model.row_upper[r])
+    )
+    rows: list[tuple[str, dict[int, float], float, float]] = []
+    longest = len(yearly) if max_length is None else max_length
+    for i in range(len(yearly)):
+        terms: dict[int, float] = {}
+        rhs = 0.0
+        for j in range(i, min(len(yearly), i + longest)):
+            y, r = yearly[j]
+            if j > i and y != yearly[j - 1][0] + 1:
+                break
+            for c, v in zip(
+                A.indices[A.indptr[r] : A.indptr[r + 1]], A.data[A.indptr[r] : A.indptr[r + 1]], strict=True
+            ):
+                terms[int(c)] = terms.get(int(c), 0.0) + float(v)
+            rhs += float(model.row_upper[r])
+            if j > i:
+                rows.append((f"budget_window[{yearly[i][0]},{y}]", dict(terms), -np.inf, rhs))
+    return _with_rows(model, rows)
+
+
+def unclip(model: MatrixModel, scenario) -> MatrixModel:
+    """The model with every project's coefficient in the rows unmet[d,k,y] put back to its full capacity
+    counted, a[p,k] = confidence_p × capacity_p[k], instead of min(a[p,k], R + M) (`add_unmet_demand`): the
+    textbook row, to measure what the default clipping (a coefficient reduction: same integer plans, same
+    unmet demand) does to the solver. Benchmark variant `highs-noclip`."""
+    project_of = {j: pid for (pid, _), j in model.start_col.items()}
+    A = model.A.tocsr(copy=True)
+    for r, name in enumerate(model.row_names):
+        m = _UNMET.match(name)
+        if m is None:
+            continue
+        kind = m.group(2)
+        for i in range(A.indptr[r], A.indptr[r + 1]):
+            pid = project_of.get(int(A.indices[i]))
+            if pid is not None:
+                p = scenario.project[pid]
+                A.data[i] = p.confidence * p.capacity.get(kind, 0.0)
+    return replace(model, A=A)
+
+
+# Transforms that need the scenario, not only the model (benchmark variants of `benchmarks.run`).
+SCENARIO_EXTENSIONS = {"noclip": unclip}
+
+EXTENSIONS = {
+    "covers": add_demand_covers,
+    "links": add_transfer_links,
+    "budget-covers": add_budget_covers,
+    "budget-windows": add_budget_windows,
+}

@@ -34,8 +34,20 @@ Knobs:
   projects to the worst ratio when every envelope is spent. It binds sometimes: on 1 of S seeds 0–4 and on
   both M seeds 0–1 (the optimum with the ceiling is worse than without).
 
-Every combination of tier and knobs loads with `models.scenario_from_dict` (tests/benchmarks/test_benchmarks.py); XL
-generates and loads in about 0.3 s.
+- `exclusive_share` (0): share of the projects put in groups of 2–3 mutually exclusive variants for one site
+  (same district, a kind in common), on top of the alternatives of `linked_share`;
+- `window_share` (0): share of the candidates whose start waits for land, a ZAC phase or studies: an
+  `earliest_start` 0–⌊years/3⌋ years after their maturity allows, and a window then open 1–3 years;
+- `cost_weight` (1e-9): the objective's weight of each euro spent (1e-9: a tie-breaker; 1e-7: 1 M€ weighs
+  0.1 class-year);
+- `concentration` (0): share of the projects (beyond each district's first) moved to a few growth districts
+  (one in five): many quartiers with a need and a single project;
+- `family`: a preset of these knobs (`FAMILIES`: "base", "tight"); knobs passed explicitly replace the
+  family's.
+
+The hardness knobs draw from a random stream of their own: with them off, a seed gives the scenario it gave
+before they existed. Every combination of tier and knobs loads with `models.scenario_from_dict`
+(tests/benchmarks/test_benchmarks.py); XL generates and loads in about 0.3 s.
 
 Figures follow docs/domain.md (2022–25 euros TTC): new groupe scolaire 0.75–1.6 M€ per class, extension
 0.55–1.0 M€ per added class, modular classroom 80–150 k€, new crèche 75–95 k€ per place (Île-de-France),
@@ -99,6 +111,25 @@ PROFILE_MICRO = [0.30, 0.70]
 
 SCHOOL_KINDS = ("maternelle", "elementaire")
 
+HARDNESS_KNOBS = ("exclusive_share", "window_share", "cost_weight", "concentration")
+
+# Instance families: presets of the knobs. "base" is the generator's default city; "tight" the kind of city
+# where the budget decides (issue 18): envelopes for 25 % of the candidates' cost, needs worth about three
+# projects each (lumpiness 0.3: every project is useful, the budget picks), many alternatives and phasings,
+# start windows that wait for land or studies, and a small cost weight (1 M€ weighs 0.1 class-year) so that
+# the cost still separates plans. Every benchmark tier holds cities of each family (`benchmarks.run`).
+FAMILIES: dict[str, dict[str, Any]] = {
+    "base": {},
+    "tight": {
+        "budget_tightness": 0.25,
+        "lumpiness": 0.3,
+        "linked_share": 0.4,
+        "exclusive_share": 0.2,
+        "window_share": 0.3,
+        "cost_weight": 1.0e-7,
+    },
+}
+
 
 @dataclass(frozen=True)
 class Knobs:
@@ -108,6 +139,10 @@ class Knobs:
     linked_share: float = 0.2
     transfers: bool = False
     finance: bool = False
+    exclusive_share: float = 0.0
+    window_share: float = 0.0
+    cost_weight: float = 1.0e-9
+    concentration: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0 < self.budget_tightness <= 2:
@@ -118,6 +153,14 @@ class Knobs:
             raise ValueError("identical_modules must be >= 0")
         if not 0 <= self.linked_share <= 1:
             raise ValueError("linked_share must be in [0, 1]")
+        if not 0 <= self.exclusive_share <= 1:
+            raise ValueError("exclusive_share must be in [0, 1]")
+        if not 0 <= self.window_share <= 1:
+            raise ValueError("window_share must be in [0, 1]")
+        if self.cost_weight < 0:
+            raise ValueError("cost_weight must be >= 0")
+        if not 0 <= self.concentration < 1:
+            raise ValueError("concentration must be in [0, 1)")
 
 
 def _round(x: float, step: float) -> float:
@@ -134,6 +177,9 @@ class _Gen:
         self.knobs = knobs
         # A string seed is hashed with SHA-512 by `random`: stable across runs and Python versions.
         self.rng = random.Random(f"ppi-benchmark/{tier}/{seed}")
+        # The hardness knobs (exclusive_share, window_share, concentration) draw from their own stream, so that
+        # a scenario with them off is the one the generator gave before they existed.
+        self.side = random.Random(f"ppi-benchmark/{tier}/{seed}/hardness")
         self.start = FIRST_YEAR
         self.end = FIRST_YEAR + self.tier.years - 1
         self.kinds = self.tier.kinds
@@ -311,6 +357,13 @@ class _Gen:
         # Every district gets at least one project; the rest go to districts at random (growth areas more).
         pull = [self.rng.uniform(0.5, 2.0) for _ in self.districts]
         homes = list(self.districts) + self.rng.choices(self.districts, pull, k=n_free - len(self.districts))
+        if k.concentration > 0:
+            # Many quartiers, few projects: this share of the projects beyond each quartier's first goes to a
+            # few growth quartiers (one in five); the others keep one project for a need worth about two.
+            hubs = self.side.sample(self.districts, max(1, len(self.districts) // 5))
+            for i in range(len(self.districts), len(homes)):
+                if self.side.random() < k.concentration:
+                    homes[i] = self.side.choice(hubs)
         for d in homes:
             self.projects.append(self.rng.choices(funcs, weights)[0](d))
         for _ in range(n_committed):
@@ -356,6 +409,60 @@ class _Gen:
                 a["excludes"] = [b["id"]]  # two variants for one site
             use_requires = not use_requires
             linked.update((a["id"], b["id"]))
+
+    def _free_candidates(self) -> dict[str, list[dict[str, Any]]]:
+        """Candidates in no link yet (and not an identical module), per district."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        required = {qid for q in self.projects for qid in q.get("requires", [])}
+        excluded = {qid for q in self.projects for qid in q.get("excludes", [])}
+        for p in self.projects:
+            linked = p.get("excludes") or p.get("requires") or p["id"] in required or p["id"] in excluded
+            if p.get("status", "candidate") == "candidate" and "-lot" not in p["id"] and not linked:
+                out.setdefault(p["district"], []).append(p)
+        return out
+
+    def make_alternatives(self) -> None:
+        """`exclusive_share`: groups of 2–3 mutually exclusive variants for one site (same district, a kind in
+        common, e.g. a new school or an extension and modules), every pair of a group listed in `excludes`."""
+        target = round(self.knobs.exclusive_share * len(self.projects))
+        if target < 2:
+            return
+        free = self._free_candidates()
+        districts = sorted(free)
+        self.side.shuffle(districts)
+        taken = 0
+        for d in districts:
+            ps = list(free[d])
+            self.side.shuffle(ps)
+            while len(ps) >= 2 and taken + 2 <= target:
+                first = ps.pop()
+                size = self.side.choice((2, 3)) if taken + 3 <= target else 2
+                group = [first] + [q for q in ps if set(q["capacity"]) & set(first["capacity"])][: size - 1]
+                if len(group) < 2:
+                    continue
+                for q in group[1:]:
+                    ps.remove(q)
+                for i, q in enumerate(group[:-1]):
+                    q["excludes"] = [r["id"] for r in group[i + 1 :]]
+                for q in group:
+                    q["name"] = f"{q['id']} (variant for one site, {len(group)} alternatives)"
+                taken += len(group)
+
+    def make_windows(self) -> None:
+        """`window_share`: candidates whose start waits for land, a ZAC phase or studies (an `earliest_start`
+        0–⌊years/3⌋ years after their maturity allows) and whose window then stays open 1–3 years."""
+        if self.knobs.window_share <= 0:
+            return
+        lead_of = {"idee": 3, "opportunite": 2, "faisabilite": 1, "programme": 1}
+        for p in self.projects:
+            if p.get("status", "candidate") != "candidate" or self.side.random() >= self.knobs.window_share:
+                continue
+            earliest = self.start + lead_of.get(p.get("maturity", ""), 0) + self.side.randint(0, self.tier.years // 3)
+            last = self.end - p["delivery_lag"]
+            if earliest > last:
+                continue
+            p["earliest_start"] = earliest
+            p["latest_start"] = min(last, earliest + self.side.randint(1, 3))
 
     # ------------------------------------------------------------------ demand, capacity, budget
     def make_tables(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -500,6 +607,8 @@ class _Gen:
     def scenario(self) -> dict[str, Any]:
         self.make_projects()
         self.make_links()
+        self.make_alternatives()
+        self.make_windows()
         demand, capacity = self.make_tables()
         annual = self.make_budget()
         k = self.knobs
@@ -516,6 +625,11 @@ class _Gen:
                 f"budget_tightness {k.budget_tightness}, lumpiness {k.lumpiness}, "
                 f"identical_modules {k.identical_modules}, linked_share {k.linked_share}, "
                 f"transfers {'on' if k.transfers else 'off'}, finance {'on' if k.finance else 'off'}"
+                + "".join(
+                    f", {name} {getattr(k, name):g}"
+                    for name in HARDNESS_KNOBS
+                    if getattr(k, name) != getattr(Knobs, name)
+                )
             ),
             "horizon": {"start": self.start, "end": self.end},
             "discount_rate": 0.0,
@@ -524,7 +638,7 @@ class _Gen:
             "demand": demand,
             "capacity": capacity,
             "budget": {"annual": annual, "carry_over": False},
-            "objective": {"cost_weight": 1.0e-9},
+            "objective": {"cost_weight": k.cost_weight},
             "projects": self.projects,
         }
         if k.transfers:
@@ -564,15 +678,41 @@ def generate_scenario(
     tier: str = "S",
     seed: int = 0,
     *,
-    budget_tightness: float = 0.5,
-    lumpiness: float = 0.5,
-    identical_modules: int = 3,
-    linked_share: float = 0.2,
-    transfers: bool = False,
-    finance: bool = False,
+    budget_tightness: float | None = None,
+    lumpiness: float | None = None,
+    identical_modules: int | None = None,
+    linked_share: float | None = None,
+    transfers: bool | None = None,
+    finance: bool | None = None,
+    exclusive_share: float | None = None,
+    window_share: float | None = None,
+    cost_weight: float | None = None,
+    concentration: float | None = None,
+    family: str | None = None,
 ) -> dict[str, Any]:
-    """A synthetic scenario (YAML structure as Python objects), deterministic for (tier, seed, knobs)."""
-    knobs = Knobs(budget_tightness, lumpiness, identical_modules, linked_share, transfers, finance)
+    """A synthetic scenario (YAML structure as Python objects), deterministic for (tier, seed, knobs).
+
+    Knobs left at None take the value of the `family` preset (`FAMILIES`), else `Knobs`' default.
+    """
+    given = {
+        name: value
+        for name, value in (
+            ("budget_tightness", budget_tightness),
+            ("lumpiness", lumpiness),
+            ("identical_modules", identical_modules),
+            ("linked_share", linked_share),
+            ("transfers", transfers),
+            ("finance", finance),
+            ("exclusive_share", exclusive_share),
+            ("window_share", window_share),
+            ("cost_weight", cost_weight),
+            ("concentration", concentration),
+        )
+        if value is not None
+    }
+    if family is not None and family not in FAMILIES:
+        raise ValueError(f"unknown family '{family}' (known: {', '.join(FAMILIES)})")
+    knobs = Knobs(**{**(FAMILIES[family] if family else {}), **given})
     data = _Gen(tier, seed, knobs).scenario()
     assert math.isfinite(sum(data["budget"]["annual"].values()))
     return data

@@ -2,12 +2,13 @@
 
     python -m benchmarks.run [--tiers S,M,L,XL] [--seeds 3 | --seeds S=3,M=2] [--time-limit 60 | 60,XL=300]
                              [--variants highs,highs-1thread,cbc,baseline-pulp-cbc] [--reference VARIANT]
-                             [--transfers] [--finance] [--shipped exemple-ville]
+                             [--families base,tight] [--transfers] [--finance] [--shipped exemple-ville]
                              [--out docs/benchmarks.md] [--json FILE] [--no-shipped] [--no-mkp]
 
 Instances: the shipped scenarios (scenarios/*/scenario.yaml: Exemple-Ville, Rennes), the 15 classic
 capital-budgeting instances of benchmarks/data/mkp (known optima), and synthetic scenarios from
-`benchmarks.generate` for each tier and seed. Variants: the repository's formulation with HiGHS (`highs`,
+`benchmarks.generate` for each tier, instance family (`FAMILIES`: the base city, and the tight one where the
+budget decides) and seed. Variants: the repository's formulation with HiGHS (`highs`,
 `highs-1thread`; `highs-nosym` without its symmetry rows, `highs-effort005` with HiGHS' own heuristic effort,
 `highs-covers` and `highs-links` with the rows of `benchmarks.formulations`), with CBC through PuLP (`cbc`),
 SciPy (`scipy`) or SCIP (`scip`, `benchmarks.scip`), CP-SAT (`cpsat`) or the race of HiGHS and CP-SAT
@@ -114,6 +115,8 @@ REPO_VARIANTS = {
     "highs-covers": RepoVariant("highs", extension="covers"),
     "highs-links": RepoVariant("highs", extension="links"),
     "highs-budget-covers": RepoVariant("highs", extension="budget-covers"),
+    "highs-budget-windows": RepoVariant("highs", extension="budget-windows"),
+    "highs-noclip": RepoVariant("highs", extension="noclip"),  # unmet rows with full capacities
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
@@ -148,7 +151,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     The engine reports what it can about its run in `EngineResult.info`: HiGHS its load time (passModel),
     node count and root bound (the best dual bound its callback saw at node 0), CBC its log."""
     from benchmarks.cbclog import parse_cbc_log
-    from benchmarks.formulations import EXTENSIONS, dominated_columns
+    from benchmarks.formulations import EXTENSIONS, SCENARIO_EXTENSIONS, dominated_columns
     from solver import SolveOptions, build_model
     from solver.solve import plan_from_result, solve_matrix
 
@@ -164,7 +167,9 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
     )
     t0 = time.perf_counter()
     model = build_model(scenario, symmetry=variant.symmetry)
-    if variant.extension is not None:
+    if variant.extension in SCENARIO_EXTENSIONS:
+        model = SCENARIO_EXTENSIONS[variant.extension](model, scenario)
+    elif variant.extension is not None:
         model = EXTENSIONS[variant.extension](model)
     build_s = time.perf_counter() - t0
     if engine == "scip":
@@ -317,21 +322,36 @@ def _jobs(args: argparse.Namespace) -> list[dict[str, Any]]:
         knobs["transfers"] = True
     if args.finance:
         knobs["finance"] = True
+    if args.exclusive_share is not None:
+        knobs["exclusive_share"] = args.exclusive_share
+    if args.window_share is not None:
+        knobs["window_share"] = args.window_share
+    if args.cost_weight is not None:
+        knobs["cost_weight"] = args.cost_weight
+    if args.concentration is not None:
+        knobs["concentration"] = args.concentration
+    from benchmarks.generate import FAMILIES
+
     seeds = _parse_per_tier(args.seeds, args.tiers, int, 1)
     for tier in [t for t in args.tiers.split(",") if t]:
-        for seed in range(seeds[tier]):
-            instances.append(
-                {
-                    "kind": "generated",
-                    "group": tier,
-                    "name": f"{tier}-seed{seed}",
-                    "tier": tier,
-                    "seed": seed,
-                    "knobs": knobs,
-                }
-            )
+        for family in _families(args):
+            # The family's knobs, then those given on the command line.
+            fam_knobs = {**FAMILIES[family], **knobs}
+            label = tier if family == "base" else f"{tier}-{family}"
+            for seed in range(seeds[tier]):
+                instances.append(
+                    {
+                        "kind": "generated",
+                        "group": label,
+                        "name": f"{label}-seed{seed}",
+                        "tier": tier,
+                        "seed": seed,
+                        "family": family,
+                        "knobs": fam_knobs,
+                    }
+                )
     return [
-        {**inst, "variant": v, "time_limit": limits.get(inst["group"], limits[""])}
+        {**inst, "variant": v, "time_limit": limits.get(inst.get("tier", inst["group"]), limits[""])}
         for inst in instances
         for v in variants
     ]
@@ -342,6 +362,16 @@ def _variants(args: argparse.Namespace) -> list[str]:
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
         raise SystemExit(f"unknown variant(s) {', '.join(unknown)} (known: {', '.join(VARIANTS)})")
+    return names
+
+
+def _families(args: argparse.Namespace) -> list[str]:
+    from benchmarks.generate import FAMILIES
+
+    names = [f for f in args.families.split(",") if f]
+    unknown = [f for f in names if f not in FAMILIES]
+    if unknown:
+        raise SystemExit(f"unknown famil(ies) {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
     return names
 
 
@@ -541,17 +571,22 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `cpsat`, `auto`, `highs-nosym`, `highs-effort005`, "
-        "`highs-covers`, `highs-links`, `highs-budget-covers`), `--reference VARIANT` (ratios to it instead "
-        "of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
+        "`highs-noclip`, `highs-covers`, `highs-links`, `highs-budget-covers`, `highs-budget-windows`), "
+        "`--reference VARIANT` "
+        "(ratios to it instead of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
-        "`--linked-share`, `--transfers`, `--finance` (see `benchmarks/generate.py`), `--json FILE` for the raw "
-        "records (with each run's trajectory).",
+        "`--linked-share`, `--exclusive-share`, `--window-share`, `--cost-weight`, `--concentration`, "
+        "`--transfers`, `--finance` (see `benchmarks/generate.py`; they replace the family's), `--families "
+        "base,tight` (each tier's instance families: group `S` holds the base cities, `S-tight` the tight ones), "
+        "`--json FILE` for the raw records (with each run's trajectory).",
         "",
         "Variants: *highs* = the repository's formulation (`solver/formulation.py`) with HiGHS choosing its threads; "
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
-        "*highs-covers*, *highs-links*, *highs-budget-covers* = with the demand covers, strong-linking rows or "
-        "budget covers of `benchmarks/formulations.py`; "
+        "*highs-noclip* = with each project's full capacity in the unmet rows instead of the clipped one; "
+        "*highs-covers*, *highs-links*, *highs-budget-covers*, *highs-budget-windows* = with the demand covers, "
+        "strong-linking rows, budget covers or budget windows (yearly envelopes of consecutive years added up) of "
+        "`benchmarks/formulations.py`; "
         "*cbc* = the same model through PuLP to CBC (`solver/engines.py`); *scip* = the same model in SCIP "
         "through PySCIPOpt, one thread (`benchmarks/scip.py`); *cpsat* = the same model in OR-Tools CP-SAT as an "
         "integer relaxation whose plans are recomputed exactly (`solver/cpsat.py`; its progress reports the "
@@ -735,6 +770,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lumpiness", type=float)
     ap.add_argument("--identical-modules", type=int)
     ap.add_argument("--linked-share", type=float)
+    ap.add_argument("--exclusive-share", type=float)
+    ap.add_argument("--window-share", type=float)
+    ap.add_argument("--cost-weight", type=float)
+    ap.add_argument("--concentration", type=float)
+    ap.add_argument(
+        "--families",
+        default="base,tight",
+        help="instance families of benchmarks.generate.FAMILIES for each tier (group S, S-tight, ...)",
+    )
     ap.add_argument("--transfers", action="store_true", help="generated districts get neighbours and transfers")
     ap.add_argument("--finance", action="store_true", help="generated scenarios get FCTVA and a debt ceiling")
     args = ap.parse_args(argv)

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.baseline import left_out, solve_baseline
 from benchmarks.cbclog import parse_cbc_log
-from benchmarks.generate import TIERS, generate_scenario
+from benchmarks.generate import FAMILIES, TIERS, generate_scenario
 from benchmarks.metrics import gap_at, search_metrics, time_to_gap
 from benchmarks.run import shifted_geomean
 from models import scenario_from_dict
@@ -33,6 +33,85 @@ def test_generator_is_deterministic_and_valid(tier, knobs):
     assert (scenario.prospective is not None) == bool(knobs.get("finance"))
     if knobs.get("finance"):
         assert scenario.prospective.max_debt_years > 0
+
+
+@pytest.mark.parametrize("tier", ["S", "M", "L"])
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_family_is_deterministic_and_valid(tier, family):
+    a = generate_scenario(tier, seed=3, family=family)
+    assert a == generate_scenario(tier, seed=3, family=family)
+    assert a != generate_scenario(tier, seed=4, family=family)
+    scenario = scenario_from_dict(a, source=f"<{tier}-{family}-3>")
+    assert len(scenario.projects) == TIERS[tier].projects
+    assert scenario.cost_weight == FAMILIES[family].get("cost_weight", 1.0e-9)
+
+
+def test_hardness_knobs_off_leave_the_base_city_unchanged():
+    """The hardness knobs draw from their own random stream: at their defaults a seed's city is the same, and
+    the "base" family is the default city."""
+    base = generate_scenario("M", seed=5)
+    assert base == generate_scenario("M", seed=5, family="base")
+    tight = generate_scenario("M", seed=5, exclusive_share=0.3, window_share=0.5, concentration=0.5)
+    strip = ("id", "excludes", "earliest_start", "latest_start", "name", "district", "requires")
+    assert [{k: v for k, v in p.items() if k not in strip} for p in base["projects"]] == [
+        {k: v for k, v in p.items() if k not in strip} for p in tight["projects"]
+    ]
+
+
+def test_hardness_knobs_do_what_they_say():
+    """Alternatives come in groups of 2–3 of one district sharing a kind, every pair listed; windows lie in the
+    horizon and let the project deliver in it; concentration moves projects to a few districts; a family's
+    knob is replaced by a knob given with another value."""
+    data = generate_scenario("M", seed=2, exclusive_share=0.3, window_share=0.5)
+    projects = {p["id"]: p for p in data["projects"]}
+    groups = [
+        [p["id"], *p["excludes"]] for p in projects.values() if p.get("excludes") and "variant" in p.get("name", "")
+    ]
+    assert groups and sum(len(g) for g in groups) >= 0.3 * len(projects) - 3
+    for group in groups:
+        members = [projects[i] for i in group]
+        assert len(group) <= 3 and len({p["district"] for p in members}) == 1
+        assert set.intersection(*(set(p["capacity"]) for p in members))
+    windows = [p for p in projects.values() if "earliest_start" in p]
+    assert len(windows) >= 0.3 * sum(p.get("status", "candidate") == "candidate" for p in projects.values())
+    for p in windows:
+        assert (
+            data["horizon"]["start"]
+            <= p["earliest_start"]
+            <= p["latest_start"]
+            <= data["horizon"]["end"] - p["delivery_lag"]
+        )
+
+    def top_share(homes: list[str]) -> float:  # share of the projects in the 4 busiest districts (of 20)
+        return sum(sorted((homes.count(d) for d in set(homes)), reverse=True)[:4]) / len(homes)
+
+    plain = [p["district"] for p in generate_scenario("M", seed=2)["projects"]]
+    crowded = [p["district"] for p in generate_scenario("M", seed=2, concentration=0.9)["projects"]]
+    assert top_share(crowded) > top_share(plain) + 0.2
+    assert set(crowded) == set(plain) == set(d["id"] for d in data["districts"])  # each keeps its first project
+    tight = generate_scenario("S", seed=0, family="tight", budget_tightness=0.5)
+    assert "budget_tightness 0.5" in tight["description"] and "window_share 0.3" in tight["description"]
+    with pytest.raises(ValueError, match="unknown family"):
+        generate_scenario("S", family="hard")
+
+
+def test_tight_family_solves_to_the_brute_force_optimum():
+    """A small tight city (few candidates: the brute force enumerates every start-year plan) gives the
+    solver's optimum, verified."""
+    from tests.helpers import brute_force
+
+    data = generate_scenario("S", seed=1, family="tight")
+    keep = [p for p in data["projects"] if p.get("status") in ("committed", "mandatory")][:2]
+    keep += [p for p in data["projects"] if p.get("status", "candidate") == "candidate" and p.get("excludes")][:4]
+    ids = {p["id"] for p in keep}
+    for p in keep:
+        p["excludes"] = [q for q in p.get("excludes", []) if q in ids]
+        p["requires"] = [q for q in p.get("requires", []) if q in ids]
+    data["projects"] = keep
+    scenario = scenario_from_dict(data, source="<S-tight-small>")
+    plan = solve_and_verify(scenario)
+    best = brute_force(scenario)
+    assert best is not None and plan.objective == pytest.approx(best[0], rel=1e-6, abs=1e-6)
 
 
 def test_extra_large_tier_is_generated_and_loads():
@@ -152,8 +231,10 @@ def test_benchmark_runner_smoke(tmp_path):
     from benchmarks.run import main
 
     out, raw = tmp_path / "benchmarks.md", tmp_path / "benchmarks.json"
-    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "5", "--variants", "highs,baseline-pulp-cbc"]
-    assert main([*argv, "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
+    # A limit far above the seconds these take, so that a loaded machine does not stop them (S-tight-seed0
+    # takes 0.6 s on a quiet machine, 5 s on a loaded one).
+    argv = ["--tiers", "S", "--seeds", "1", "--time-limit", "120", "--variants", "highs,baseline-pulp-cbc"]
+    assert main([*argv, "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0  # base and tight
     text = out.read_text(encoding="utf-8")
     for section in (
         "## Machine",
@@ -161,12 +242,20 @@ def test_benchmark_runner_smoke(tmp_path):
         "## Summary",
         "## Results per instance",
         "### S",
+        "### S-tight",
         "## Reading",
     ):
         assert section in text
     assert "ratio to baseline" in text and "| S | highs | 1 |" in text and "| S | baseline-pulp-cbc | 1 |" in text
+    assert "| S-tight | highs | 1 |" in text
     records = json.loads(raw.read_text(encoding="utf-8"))
-    assert [r["job"]["variant"] for r in records] == ["highs", "baseline-pulp-cbc"]
+    assert [(r["job"]["name"], r["job"]["variant"]) for r in records] == [
+        ("S-seed0", "highs"),
+        ("S-seed0", "baseline-pulp-cbc"),
+        ("S-tight-seed0", "highs"),
+        ("S-tight-seed0", "baseline-pulp-cbc"),
+    ]
+    assert records[2]["job"]["knobs"]["budget_tightness"] == 0.25
     for r in records:
         assert r["status"] == "optimal" and r["verified"] is True, r
         for key in (
@@ -176,8 +265,12 @@ def test_benchmark_runner_smoke(tmp_path):
             assert key in r, key
         assert r["lp_bound"] <= r["objective"] + 1e-6
         assert r["time_to_first_plan_s"] <= r["time_to_1pct_s"] <= r["time_to_optimal_s"]
-        assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
-    assert records[1]["left_out"] == [] and records[1]["own_objective"] == pytest.approx(records[1]["objective"])
+        if r["end_s"] <= 10:
+            assert r["gap_at_10s"] == pytest.approx(r["gap"])  # ended before 10 s
+    for base in (records[1], records[3]):
+        assert base["left_out"] == [] and base["own_objective"] == pytest.approx(base["objective"])
+    assert records[0]["objective"] == pytest.approx(records[1]["objective"], rel=1e-4)
+    assert records[2]["objective"] == pytest.approx(records[3]["objective"], rel=1e-4)
 
 
 def test_benchmark_variants_and_reference_smoke(tmp_path):
@@ -196,6 +289,8 @@ def test_benchmark_variants_and_reference_smoke(tmp_path):
         "5",
         "--variants",
         "highs,highs-effort005,highs-covers,scip,cpsat,auto",
+        "--families",
+        "base",
     ]
     assert main([*argv, "--reference", "highs", "--no-shipped", "--no-mkp", "--out", str(out), "--json", str(raw)]) == 0
     text = out.read_text(encoding="utf-8")
