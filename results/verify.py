@@ -20,6 +20,7 @@ from models.evaluate import Evaluation
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
+from models.uncertainty import budget_rows, project_row_charge, protected_load, protection_z, uncertainty_of
 from results.record import PLAN_STATUSES, PlanRecord, plan_to_dict
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
@@ -69,6 +70,7 @@ def verify_plan(
     _verify_links(scenario, starts, bad)
     spent, receipts, total_city_spending = _verify_spending(scenario, starts, reported, bad)
     _verify_budget(scenario, spent, receipts, doc, bad)
+    _verify_budget_protection(scenario, starts, bad)
     if scenario.prospective is not None:
         _verify_prospective(scenario, starts, doc, bad)
     sent, received, transfer_term = _verify_transfers(scenario, doc, bad)
@@ -213,6 +215,35 @@ def _verify_budget(
         charged = float(row.get("charged", row["spent"]))
         if y in spent and abs(charged - spent[y]) > MONEY_TOL:
             bad(f"budget {y}: plan reports {charged:.2f} € charged, the start years imply {spent[y]:.2f} €")
+
+
+def _verify_budget_protection(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
+    """The protected envelopes (`uncertainty.budget_confidence`, docs/model.md "Plans that hold: robustness"):
+    each row of the budget rule holds for the plan's protected load Σ mean + z √(Σ v²) of its chosen projects
+    (committed included), computed here exactly — the model writes a linear row that implies it. Under a
+    carry-over share ρ < 1 the credit carried is what the protected loads leave: k[y+1] = ρ (B[y] + k[y] − load[y])."""
+    z = protection_z(scenario)
+    if z is None:
+        return
+    unc = uncertainty_of(scenario.spec)
+    share_carry = scenario.carry_over and scenario.carry_share < 1.0
+    carried = 0.0
+    for row in budget_rows(scenario):
+        charges = []
+        for p in scenario.projects:
+            s = starts[p.id]
+            if s is not None:
+                charges.append(project_row_charge(scenario, p, s, row, unc))
+        load = protected_load(charges, z)
+        available = row.cap + (carried if share_carry and row.year is not None else 0.0)
+        if load > available + MONEY_TOL:
+            where = f"budget {row.year}" if row.year is not None else "total envelope"
+            bad(
+                f"protected {where}: {load:.2f} € charged with the protection for "
+                f"{unc.budget_confidence:.0%} confidence against {available:.2f} € available"
+            )
+        if share_carry and row.year is not None:
+            carried = scenario.carry_share * max(0.0, available - load)
 
 
 def _verify_balance(

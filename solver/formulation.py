@@ -34,6 +34,7 @@ import scipy.sparse as sp
 from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
+from models.uncertainty import budget_rows, project_row_charge, protection_z, uncertainty_of
 from models.units import MEUR
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
@@ -197,6 +198,7 @@ def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
     add_start_columns(b, scenario)
     add_select_once(b, scenario)
     add_budget(b, scenario)
+    add_budget_protection(b, scenario)
     add_unmet_demand(b, scenario)
     add_transfers(b, scenario)
     add_excludes(b, scenario)
@@ -340,6 +342,71 @@ def add_budget_total(b: _Builder, scenario: Scenario, spending: _Spending) -> No
             terms[j] = terms.get(j, 0.0) + v
     rhs = total.amount / b.money - sum(spending.committed[y] for y in total.years)
     b.add_row("budget_total", terms, -np.inf, rhs)
+
+
+# The protected rows are written this much (in the model's money unit) inside their exact form, so that a plan the
+# engine accepts within its row tolerance still meets the exact protected load the verifier recomputes.
+PROTECTION_MARGIN = 10 * ENGINE_TOLERANCE
+
+
+def add_budget_protection(b: _Builder, scenario: Scenario) -> None:
+    """Envelopes that hold with the probability `uncertainty.budget_confidence` α (docs/model.md, "Plans that
+    hold: robustness"), when the scenario sets it. For each row r of the budget rule (`models.uncertainty.
+    budget_rows`: each year; under full carry-over the years up to y; the multi-year envelope), with m_j the
+    mean charge μ_j a_j + f_j of option j = (p, s) on r and v_j = s_j a_j its deviation, the exact protected row
+
+        Σ_j m_j x_j + z √(Σ_j v_j² x_j) ≤ cap_r − Σ_c m_c          (x binary, so x_j² = x_j; c committed)
+
+    (z = Φ⁻¹(1 − (1 − α)/m), m the uncertain rows) is implied by its tangent at S₀ > 0, since
+    √S ≤ √S₀/2 + S/(2√S₀) for every S ≥ 0 (equality at S = S₀):
+
+    budget_robust[y] / budget_total_robust:
+        Σ_j (m_j + z v_j²/(2√S₀)) x_j ≤ cap_r − Σ_c m_c − z (S₀ + S_c)/(2√S₀) − margin   (− k[y] on the left
+        with a carry-over share ρ < 1, the credit carried in; S_c = Σ_c v_c²)
+    carry_robust[y+1]:  k[y+1] − ρ k[y] + ρ Σ_j (m_j + z v_j²/(2√S₀)) x_j ≤ ρ (B[y] − Σ_c m_c − ...)
+        (the credit carried on is at most ρ × what the protected charge leaves)
+
+    S₀ is the variance of the row filled to its cap with options of the row's average v²/m (the committed
+    projects' variance added): the tangent over-protects by (1 + r)/(2√r) for a plan of variance r S₀
+    (6 % at r = 1/2 or 2). Rows whose charge is certain get no protected copy."""
+    z = protection_z(scenario)
+    if z is None:
+        return
+    unc = uncertainty_of(scenario.spec)
+    money = b.money
+    carry = {}
+    if scenario.carry_over and scenario.carry_share < 1.0:
+        carry = {y: b.col_names.index(f"carry[{y}]") for y in scenario.years[1:]}
+    for row in budget_rows(scenario):
+        options: dict[int, tuple[float, float]] = {}
+        fixed_mean = fixed_var = 0.0
+        for p in scenario.projects:
+            for s in p.start_years:
+                mean, dev = project_row_charge(scenario, p, s, row, unc)
+                if p.status == ProjectStatus.COMMITTED:
+                    fixed_mean += mean / money
+                    fixed_var += (dev / money) ** 2
+                elif (p.id, s) in b.start_col and (mean or dev):
+                    options[b.start_col[(p.id, s)]] = (mean / money, (dev / money) ** 2)
+        mean_sum = sum(m for m, _ in options.values() if m > 0)
+        ratio = sum(v for _, v in options.values()) / mean_sum if mean_sum > 0 else 0.0
+        s0 = fixed_var + max(0.0, row.cap / money - fixed_mean) * ratio
+        if s0 <= 0.0:
+            continue  # a certain charge: the nominal row says it all
+        root = math.sqrt(s0)
+        terms = {j: m + z * v / (2.0 * root) for j, (m, v) in options.items()}
+        rhs = row.cap / money - fixed_mean - z * (s0 + fixed_var) / (2.0 * root) - PROTECTION_MARGIN
+        y = row.year
+        if y in carry:
+            terms[carry[y]] = -1.0
+        b.add_row(row.name, terms, -np.inf, rhs)
+        if y is not None and y + 1 in carry:
+            share = scenario.carry_share
+            nxt = {j: share * v for j, v in terms.items() if j != carry.get(y)}
+            nxt[carry[y + 1]] = 1.0
+            if y in carry:
+                nxt[carry[y]] = -share
+            b.add_row(f"carry_robust[{y + 1}]", nxt, -np.inf, share * rhs)
 
 
 def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
