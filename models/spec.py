@@ -622,6 +622,11 @@ class Uncertainty(Strict):
         description="probability that every envelope of the PPI holds at once given the cost uncertainty by "
         "maturity (e.g. 0.9); none: the envelopes are not protected",
     )
+    slips: Literal["ignore", "expected", "robust"] = Field(
+        "ignore",
+        description="capacity of a project that may slip, in the demand rows: counted from its delivery year "
+        "(ignore), by its probability of being delivered (expected), or from one year later (robust)",
+    )
 
 
 class ScenarioSpec(Strict):

@@ -54,6 +54,7 @@ class Uncertainty:
     default_slip_probability: float = DEFAULT_DELAY_PROBABILITY
     demand_sigma: float = DEFAULT_DEMAND_SIGMA
     budget_confidence: float | None = None  # None: the envelopes are not protected
+    slips: str = "ignore"  # how the demand rows count a project that may slip: ignore, expected, robust
 
     def sigma(self, maturity: str | None) -> float:
         """σ of the log cost factor of a project at this maturity level."""
@@ -78,7 +79,26 @@ def uncertainty_of(spec: Any) -> Uncertainty:
         ),
         demand_sigma=DEFAULT_DEMAND_SIGMA if u.demand_sigma is None else u.demand_sigma,
         budget_confidence=u.budget_confidence,
+        slips=u.slips,
     )
+
+
+def delivered_share(unc: Uncertainty, p: Any, start: int, year: int) -> float:
+    """Share of p's capacity (already × its confidence) counted in `year` when it starts in `start`, under the
+    scenario's rule for slips (q: the one-year slip probability of p's maturity; a slip of two years has
+    probability q², as Monte Carlo samples them):
+    - `ignore`: 1 from the delivery year s + L;
+    - `expected`: the probability that p is delivered by then, 1 − q in s + L, 1 − q² in s + L + 1, 1 after;
+    - `robust`: a project that may slip (q > 0) counts from s + L + 1, as if it slipped one year."""
+    late = year - start - p.delivery_lag
+    if late < 0:
+        return 0.0
+    if unc.slips == "ignore":
+        return 1.0
+    q = unc.slip(p.maturity)
+    if unc.slips == "robust":
+        return 0.0 if late == 0 and q > 0 else 1.0
+    return 1.0 - q if late == 0 else (1.0 - q * q if late == 1 else 1.0)
 
 
 def mean_factor(sigma: float) -> float:

@@ -20,7 +20,14 @@ from models.evaluate import Evaluation
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
-from models.uncertainty import budget_rows, project_row_charge, protected_load, protection_z, uncertainty_of
+from models.uncertainty import (
+    budget_rows,
+    delivered_share,
+    project_row_charge,
+    protected_load,
+    protection_z,
+    uncertainty_of,
+)
 from results.record import PLAN_STATUSES, PlanRecord, plan_to_dict
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
@@ -257,6 +264,7 @@ def _verify_balance(
     """Capacity and unmet demand per district, kind and year against the plan's balance rows; returns the
     unmet term of the objective, Σ weight_k × (1 + r)^−(y − y0) × unmet_dky."""
     years = list(scenario.years)
+    unc = uncertainty_of(scenario.spec)  # slips counted in the capacity, when the scenario says so
     unmet_term = 0.0
     unmet: dict[tuple[str, str, int], float] = {}
     for d in scenario.districts:
@@ -266,7 +274,7 @@ def _verify_balance(
                 for p in scenario.projects:
                     s = starts[p.id]
                     if p.district == d and s is not None and s + p.delivery_lag <= y:
-                        capacity += p.confidence * p.capacity.get(k, 0.0)
+                        capacity += p.confidence * p.capacity.get(k, 0.0) * delivered_share(unc, p, s, y)
                 demand = scenario.demand[(d, k, y)]
                 gone, into = sent.get((d, k, y), 0.0), received.get((d, k, y), 0.0)
                 # d's capacity serves what comes in first; its own pupils left are served up to what remains.

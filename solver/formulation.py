@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
-from models.uncertainty import budget_rows, project_row_charge, protection_z, uncertainty_of
+from models.uncertainty import budget_rows, delivered_share, project_row_charge, protection_z, uncertainty_of
 from models.units import MEUR
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
@@ -412,12 +412,14 @@ def add_budget_protection(b: _Builder, scenario: Scenario) -> None:
 def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
     """R[d,k,y] = D − E − capacity of the committed projects delivered by y (negative: spare capacity)."""
     residual = {key: scenario.demand[key] - scenario.existing[key] for key in scenario.demand}
+    unc = uncertainty_of(scenario.spec)
     for p in _committed(scenario):
         assert p.start is not None
         for y in scenario.years:
             if p.start + p.delivery_lag <= y:
+                counted = delivered_share(unc, p, p.start, y)  # 1 unless the scenario counts slips
                 for k, cap in p.capacity.items():
-                    residual[(p.district, k, y)] -= p.confidence * cap
+                    residual[(p.district, k, y)] -= p.confidence * cap * counted
     return residual
 
 
@@ -427,7 +429,11 @@ def _inflow_bound(scenario: Scenario, d: str, k: str, y: int) -> float:
 
 
 def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
-    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k], R + M) x[p,s]  (+ transfers) ≥ R[d,k,y]
+    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k] g[p,s,y], R + M) x[p,s]  (+ transfers)
+                      ≥ R[d,k,y]
+
+    (g[p,s,y] the share delivered by y, `models.uncertainty.delivered_share`: 1 unless `uncertainty.slips` is
+    `expected` — 1 − q_p in s + lag_p, 1 − q_p² a year later — or `robust` — 0 in s + lag_p if p may slip)
 
     with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ[y]. Without transfers (M = 0) only where
     R > 0 and w[k] > 0: elsewhere unmet demand is zero, or costs nothing. `add_transfers` adds its terms to
@@ -437,6 +443,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     relaxation.
     """
     residual = _residual(scenario)
+    unc = uncertainty_of(scenario.spec)
     by_district: dict[str, list[Project]] = {}
     for p in scenario.projects:
         if p.status not in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
@@ -458,12 +465,14 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
                     b.unmet_col[(d, k, y)] = u
                     terms[u] = 1.0
                 for p in by_district.get(d, []):
-                    a = min(p.confidence * p.capacity.get(k, 0.0), reach)
-                    if a <= 0:
+                    full = p.confidence * p.capacity.get(k, 0.0)
+                    if full <= 0:
                         continue
                     for s in p.start_years:
                         if s + p.delivery_lag <= y and (p.id, s) in b.start_col:
-                            terms[b.start_col[(p.id, s)]] = a
+                            a = min(full * delivered_share(unc, p, s, y), reach)
+                            if a > 0:
+                                terms[b.start_col[(p.id, s)]] = a
                 b.balance_row[(d, k, y)] = len(b.row_names)
                 b.add_row(f"unmet[{d},{k},{y}]", terms, r, np.inf)
 

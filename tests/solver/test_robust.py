@@ -17,16 +17,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from models.evaluate import evaluate_plan
 from models.load import scenario_from_dict
 from models.plan import Status
 from results.record import plan_to_dict
 from results.verify import verify_plan
 from solver import build_model
 from solver.formulation import PROTECTION_MARGIN, money_unit
-from tests.helpers import brute_feasible, brute_objective, make_scenario_dict, project, rows, solve_and_verify
+from tests.helpers import (
+    brute_feasible,
+    brute_force,
+    brute_objective,
+    make_scenario_dict,
+    project,
+    rows,
+    solve_and_verify,
+)
 from tests.solver.test_properties import common_settings, scenario_data
 
 SIGMA = 0.25
+SLIPS = ["ignore", "expected", "robust"]
 MU = math.exp(SIGMA**2 / 2)  # mean of the cost factor
 S = MU * math.sqrt(math.exp(SIGMA**2) - 1)  # its standard deviation
 
@@ -258,10 +268,11 @@ def _brute(s, z: float, tangent: bool) -> float | None:
     return best
 
 
-@common_settings(60)
-@given(scenario_data(), st.sampled_from([0.5, 0.9, 0.99]), st.sampled_from([0.1, 0.25]))
-def test_robust_optimum_equals_brute_force_of_its_rows(data, confidence, sigma):
-    data = {**data, "uncertainty": {"default_cost_sigma": sigma, "budget_confidence": confidence}}
+@common_settings(40)
+@given(scenario_data(), st.sampled_from([0.5, 0.9, 0.99]), st.sampled_from([0.1, 0.25]), st.sampled_from(SLIPS))
+def test_robust_optimum_equals_brute_force_of_its_rows(data, confidence, sigma, slips):
+    """With the slips counted in the demand rows too (the brute force's objective counts them its own way)."""
+    data = {**data, "uncertainty": {"default_cost_sigma": sigma, "budget_confidence": confidence, "slips": slips}}
     data["maturity_levels"] = {"etude": {"lead_years": 1, "confidence": 0.8}}
     data["uncertainty"]["cost_sigma"] = {"etude": sigma}
     s = scenario_from_dict(data)
@@ -279,3 +290,34 @@ def test_robust_optimum_equals_brute_force_of_its_rows(data, confidence, sigma):
     assert plan.status is Status.OPTIMAL
     assert math.isclose(plan.objective, as_written, rel_tol=1e-6, abs_tol=1e-6), (plan.objective, as_written)
     assert exact is not None and exact <= as_written + 1e-6  # the tangent only ever protects more
+
+
+@common_settings(50)
+@given(scenario_data(), st.sampled_from(SLIPS[1:]))
+def test_optimum_with_slips_equals_brute_force(data, slips):
+    """No protection, only the slips of `uncertainty.slips` in the demand rows: the optimum is the brute force's."""
+    s = scenario_from_dict({**data, "uncertainty": {"slips": slips, "default_slip_probability": 0.3}})
+    best = brute_force(s)
+    plan = solve_and_verify(s, gap=0.0)
+    if best is None:
+        assert plan.status is Status.INFEASIBLE
+        return
+    assert plan.status is Status.OPTIMAL
+    assert math.isclose(plan.objective, best[0], rel_tol=1e-6, abs_tol=1e-6), (plan.objective, best)
+
+
+def test_slips_hand_computed():
+    """One project of 2 classes (maturity q = 0.3), delivered in 2027, 2 classes missing from 2026: unmet
+    demand 2 + 2 (1 − 0.7) + 2 (1 − 0.91) = 2.78 class-years counted by expectation, 2 + 2 = 4 if it is
+    assumed to slip one year, 2 if slips are ignored."""
+    data = make_scenario_dict(
+        demand=rows({2026: 2}),
+        maturity_levels={"etude": {"lead_years": 0, "confidence": 1.0}},
+        projects=[project("p", capacity={"classes": 2}, delivery_lag=1, maturity="etude", status="mandatory",
+                          earliest_start=2026, latest_start=2026)],
+    )  # fmt: skip
+    for slips, unmet in (("ignore", 2.0), ("expected", 2.78), ("robust", 4.0)):
+        s = scenario_from_dict({**data, "uncertainty": {"slip_probability": {"etude": 0.3}, "slips": slips}})
+        plan = solve_and_verify(s)
+        assert plan.objective == pytest.approx(unmet), slips
+        assert evaluate_plan(s, plan.starts).balance["unmet"].sum() == pytest.approx(unmet), slips
