@@ -193,7 +193,7 @@ ENVELOPE_TOL = 0.01
 class FixedRisk:
     """A fixed plan re-evaluated under sampled costs without re-solving: which envelope each sample breaks."""
 
-    samples: pd.DataFrame  # one row per sample: broken (bool), first_year (first year broken, or "total")
+    samples: pd.DataFrame  # one row per sample: broken (bool), first_year (first year broken as text, "total", or None)
     probability: float  # share of samples that break at least one envelope
     error: float  # its standard error √(p (1 − p) / n)
     n: int
@@ -249,7 +249,7 @@ def fixed_plan_risk(
     rows = []
     for n in range(len(draws)):
         hit = [years[i] for i in np.flatnonzero(broken[n])]
-        first: int | str | None = hit[0] if hit else ("total" if total_broken[n] else None)
+        first: str | None = str(hit[0]) if hit else ("total" if total_broken[n] else None)
         rows.append({"sample": f"sample {n + 1}", "broken": bool(hit) or bool(total_broken[n]), "first_year": first})
     table = pd.DataFrame(rows, columns=["sample", "broken", "first_year"])
     p_break = float(table["broken"].mean()) if len(table) else math.nan

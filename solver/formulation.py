@@ -429,10 +429,10 @@ def _inflow_bound(scenario: Scenario, d: str, k: str, y: int) -> float:
 
 
 def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
-    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k] g[p,s,y], R + M) x[p,s]  (+ transfers)
+    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k] ψ[p,y|s], R + M) x[p,s]  (+ transfers)
                       ≥ R[d,k,y]
 
-    (g[p,s,y] the share delivered by y, `models.uncertainty.delivered_share`: 1 unless `uncertainty.slips` is
+    (ψ[p,y|s] the share delivered by y, `models.uncertainty.delivered_share`: 1 unless `uncertainty.slips` is
     `expected` — 1 − q_p in s + lag_p, 1 − q_p² a year later — or `robust` — 0 in s + lag_p if p may slip)
 
     with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ[y]. Without transfers (M = 0) only where
