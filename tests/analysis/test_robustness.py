@@ -158,3 +158,18 @@ def test_cli_montecarlo_fixed_only(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "breaks at least one envelope in" in proc.stdout and "± " in proc.stdout
     assert (out / "fixed.csv").exists() and not (out / "points").exists()  # nothing re-solved
+
+
+def test_the_report_states_the_robustness_assumption():
+    from reports.assumptions import assumption_rows
+    from reports.html_base import Fmt
+
+    plain = scenario_from_dict(_tight())
+    robust = derive(plain, [parse_set("uncertainty.budget_confidence=0.9")])
+    rows = {lang: {r.key: r.value for r in assumption_rows(robust, Fmt(lang))} for lang in ("fr", "en")}
+    assert "90\u202f%" in rows["fr"]["robustness"] and "90%" in rows["en"]["robustness"]
+    assert "2,13" in rows["fr"]["robustness"]  # z = Φ⁻¹(1 − 0.1/6) for the 6 uncertain rows, in words
+    items = rows["en"]["uncertainty"]
+    assert any("0.3" in item and "15%" in item for item in items)  # étude: the scenario's σ, the default slip
+    none = {r.key: r.value for r in assumption_rows(plain, Fmt("en"))}
+    assert none["robustness"] == "no margin: the envelopes are filled at the projects' expected cost"
