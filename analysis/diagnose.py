@@ -29,6 +29,7 @@ from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
+from models.uncertainty import budget_rows, project_row_charge, protected_load, protection_z, uncertainty_of
 from models.units import MEUR
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
@@ -159,9 +160,54 @@ def _base(scenario: Scenario, starts: dict[str, int | None]) -> dict[str, Any]:
     return {"who": _who(scenario, starts), "what": "net" if scenario.net_basis else "spending"}
 
 
-def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
-    """raise_envelope: the year short (with full carry-over, the years up to the worst one, together)."""
+def _protected_finding(scenario: Scenario, res: ElasticResult, names: set[str]) -> Finding | None:
+    """A protected envelope short (`uncertainty.budget_confidence`): of the protected rows `names`, the one the
+    plan of the elastic optimum overshoots most, with its protected charge (mean + z √S, models/uncertainty.py)
+    against the envelope (plus the credit carried in, with a carry-over share); None when none is short."""
+    unc = uncertainty_of(scenario.spec)
+    z = protection_z(scenario)
+    if z is None:
+        return None
     starts = dict(res.starts)
+    worst: tuple[float, Any, float, float] | None = None
+    for row in budget_rows(scenario):
+        if row.name not in names:
+            continue
+        charges = [
+            project_row_charge(scenario, p, s, row, unc)
+            for p in scenario.projects
+            if (s := starts.get(p.id)) is not None
+        ]
+        load = protected_load(charges, z)
+        carried = res.values.get(f"carry[{row.year}]", 0.0) * MEUR if row.year is not None else 0.0
+        available = row.cap + (carried if scenario.carry_over and scenario.carry_share < 1.0 else 0.0)
+        if worst is None or load - available > worst[0]:
+            worst = (load - available, row, load, available)
+    if worst is None or worst[0] <= 0.5:
+        return None
+    _, row, load, available = worst
+    values = {
+        **_base(scenario, starts),
+        "row": f"{row.years[0]}–{row.years[-1]}" if len(row.years) > 1 else str(row.years[0]),
+        "level": unc.budget_confidence,
+        "need": _m(load),
+        "available": _m(available),
+        "short": _m(_ceil(load - available, scenario)),
+        **_charged_in(scenario, starts, row.years),
+    }
+    return Finding(row.name, "budget_robust", values)
+
+
+def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
+    """raise_envelope: the year short (with full carry-over, the years up to the worst one, together); a
+    protected envelope short when the nominal one holds."""
+    starts = dict(res.starts)
+    y = int(r.target)
+    if _need(scenario, starts, [y]) <= scenario.envelope[y] + 0.5 or scenario.carry_over:
+        protected = {f"budget_robust[{t}]" for t in scenario.years if t >= y}
+        found = _protected_finding(scenario, res, protected)
+        if found is not None:
+            return found
     base = _base(scenario, starts)
     first = scenario.years[0]
     y = int(r.target)
@@ -195,8 +241,13 @@ def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Fi
 
 
 def _total_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
-    """raise_total: the multi-year envelope short."""
+    """raise_total: the multi-year envelope short (or its protected row)."""
     starts = dict(res.starts)
+    total = scenario.total_envelope
+    if total is not None and _need(scenario, starts, list(total.years)) <= total.amount + 0.5:
+        found = _protected_finding(scenario, res, {"budget_total_robust"})
+        if found is not None:
+            return found
     total = scenario.total_envelope
     assert total is not None
     need = _need(scenario, starts, list(total.years))

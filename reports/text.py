@@ -433,6 +433,10 @@ TEXT: dict[str, dict[str, str]] = {
             "{year} : {who} demandent {need} de {what} pour une enveloppe de {envelope}{carried} (il "
             "manque {short}) : {projects}"
         ),
+        "f.budget_robust": (
+            "{row} : avec la marge pour tenir les enveloppes à {level} de confiance, {who} demandent {need} de "
+            "{what} pour {available} d'enveloppe (il manque {short}) : {projects}"
+        ),
         "f.budget_cumulative": (
             "{span} (avec report) : {who} demandent {need} de {what} pour {available} d'enveloppes "
             "(il manque {short}) : {projects}"
@@ -1126,6 +1130,10 @@ TEXT: dict[str, dict[str, str]] = {
         "f.budget_year": (
             "{year}: {who} need {need} of {what} against an envelope of {envelope}{carried} (short "
             "by {short}): {projects}"
+        ),
+        "f.budget_robust": (
+            "{row}: with the margin to hold the envelopes at {level} confidence, {who} need {need} of {what} "
+            "against {available} of envelope (short by {short}): {projects}"
         ),
         "f.budget_cumulative": (
             "{span} (with carry-over): {who} need {need} of {what} against {available} of envelopes "

@@ -17,9 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis.diagnose import diagnose
 from models.evaluate import evaluate_plan
 from models.load import scenario_from_dict
 from models.plan import Status
+from reports.words import finding_text
 from results.record import plan_to_dict
 from results.verify import verify_plan
 from solver import build_model
@@ -183,6 +185,23 @@ def test_a_mandatory_project_beyond_its_protected_envelope_is_infeasible():
     data = _carry()
     data["projects"][0]["cost"] = 9e6  # 9 μ + 1.28 × 9 s = 12.3 M€ > 10 M€
     assert solve_and_verify(scenario_from_dict(data)).status is Status.INFEASIBLE
+
+
+def test_the_diagnosis_names_the_protected_envelope_and_a_verified_remedy():
+    """Three mandatory projects: 9 M€ fit the 10 M€ envelope, 11.03 M€ with the 90 % margin do not."""
+    data = _three()
+    for p in data["projects"]:
+        p["status"] = "mandatory"
+    found = diagnose(scenario_from_dict(data))
+    [finding] = found.findings
+    assert finding.kind == "budget_robust" and finding.row == "budget_robust[2026]"
+    assert finding.values["need"] == pytest.approx(
+        3 * 3 * MU + NormalDist().inv_cdf(0.9) * 3 * S * math.sqrt(3), abs=1e-5
+    )
+    assert finding.values["available"] == 10.0 and finding.values["short"] == pytest.approx(1.04)
+    assert "at 90% confidence" in finding_text(finding.to_dict(), "en")
+    money = [r for r in found.remedies if r.kind == "money"]
+    assert money and money[0].verified and money[0].changes[0].edit == "budget.annual.2026=11040000"
 
 
 # --------------------------------------------------------------------------- brute force on random scenarios
