@@ -173,3 +173,11 @@ def test_the_report_states_the_robustness_assumption():
     assert any("0.3" in item and "15%" in item for item in items)  # étude: the scenario's σ, the default slip
     none = {r.key: r.value for r in assumption_rows(plain, Fmt("en"))}
     assert none["robustness"] == "no margin: the envelopes are filled at the projects' expected cost"
+
+
+def test_a_budget_sweep_with_protected_envelopes_solves_every_point(tmp_path):
+    """No point is settled from a larger budget's plan: the protected rows' tangent moves with the envelope."""
+    data = _tight()
+    data["uncertainty"] = {**data["uncertainty"], "budget_confidence": 0.9}
+    result = ppi.sweep(scenario_from_dict(data), out=tmp_path / "sw", budget_scale=[0.9, 1.0, 1.1], workers=1)
+    assert result.settled == 0 and result.solved == 3
