@@ -487,6 +487,8 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
         if not changes:
             continue
         ok = _verified(scenario, changes, options) if can_verify else False
+        if not ok and can_verify and kind == "money" and protection_z(scenario) is not None:
+            changes, ok = _protected_raise(scenario, changes, options)
         if ok or not can_verify:
             remedies.append(Remedy(kind, tuple(changes), ok))
     if Status.FEASIBLE in (money.status, schedule.status):
@@ -496,6 +498,35 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if not remedies:
         notes.append(("none", {}))
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
+
+
+# Protected envelopes: the raises tried when the elastic amounts fall short, as multiples of them.
+PROTECTED_RAISES = (1.05, 1.1, 1.25, 1.5, 2.0)
+
+
+def _protected_raise(scenario: Scenario, changes: list[Change], options: SolveOptions) -> tuple[list[Change], bool]:
+    """With protected envelopes the elastic model's raise can fall a little short: the protected row is the
+    tangent of the protected charge at a point that grows with the envelope (docs/model.md, "Plans that hold"),
+    so a raise of Δ gives slightly less than Δ of room. The envelope raises are tried again at the multiples
+    PROTECTED_RAISES of their amount, the first verified one kept (the changes as given, unverified, otherwise)."""
+    scale = scenario.budget_scale or 1.0
+    for factor in PROTECTED_RAISES:
+        bigger = []
+        for c in changes:
+            if c.kind == "raise_envelope":
+                y = int(c.values["year"])
+                target = _ceil(scenario.envelope[y] + c.values["by"] * MEUR * factor, scenario)
+                values = {"year": y, "by": _m(target - scenario.envelope[y]), "to": _m(target)}
+                c = Change("raise_envelope", values, f"budget.annual.{y}={target / scale:.0f}")
+            elif c.kind == "raise_total" and scenario.total_envelope is not None:
+                total = scenario.total_envelope
+                target = _ceil(total.amount + c.values["by"] * MEUR * factor, scenario)
+                values = {**c.values, "by": _m(target - total.amount), "to": _m(target)}
+                c = Change("raise_total", values, c.edit.partition("=")[0] + f"={target / scale:.0f}")
+            bigger.append(c)
+        if _verified(scenario, bigger, options):
+            return bigger, True
+    return changes, False
 
 
 def _same_row(finding: Finding, findings: list[Finding]) -> bool:

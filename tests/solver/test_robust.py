@@ -340,3 +340,21 @@ def test_slips_hand_computed():
         plan = solve_and_verify(s)
         assert plan.objective == pytest.approx(unmet), slips
         assert evaluate_plan(s, plan.starts).balance["unmet"].sum() == pytest.approx(unmet), slips
+
+
+def test_the_money_remedy_of_a_protected_envelope_is_verified():
+    """a (9 M€, mandatory) needs 12.31 M€ with its 90 % margin: the elastic raise of 2.31 M€ gives the tangent
+    row slightly less room (its anchor grows with the envelope), so the diagnosis tries larger raises and keeps
+    the first one a solve confirms."""
+    data = _carry()
+    data["projects"][0]["cost"] = 9e6
+    found = diagnose(scenario_from_dict(data))
+    money = [r for r in found.remedies if r.kind == "money"]
+    assert money and money[0].verified
+    [change] = money[0].changes
+    assert change.kind == "raise_envelope" and change.values["year"] == 2026
+    assert 2.31 <= change.values["by"] <= 2.31 * 2
+    fixed = scenario_from_dict(
+        {**data, "budget": {**data["budget"], "annual": {**data["budget"]["annual"], 2026: change.values["to"] * 1e6}}}
+    )
+    assert solve_and_verify(fixed).status is Status.OPTIMAL
