@@ -181,3 +181,10 @@ def test_a_budget_sweep_with_protected_envelopes_solves_every_point(tmp_path):
     data["uncertainty"] = {**data["uncertainty"], "budget_confidence": 0.9}
     result = ppi.sweep(scenario_from_dict(data), out=tmp_path / "sw", budget_scale=[0.9, 1.0, 1.1], workers=1)
     assert result.settled == 0 and result.solved == 3
+
+
+def test_the_printed_summary_states_the_protection():
+    plain = scenario_from_dict(_tight())
+    robust = derive(plain, [parse_set("uncertainty.budget_confidence=0.9")])
+    assert "protected envelopes: every envelope of the PPI holds" in ppi.summary(ppi.solve(robust))
+    assert "protected envelopes" not in ppi.summary(ppi.solve(plain))
