@@ -80,7 +80,16 @@ def sampled_cost(p: Any, factor: float) -> float:
 
 
 def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributions) -> tuple[Point, ...]:
-    """`samples` points drawn from the distributions, the same for the same seed."""
+    """`samples` points drawn from the distributions, the same for the same seed. A sample is one realisation:
+    its scenario counts its own costs and delays as they are, so a scenario's protected envelopes
+    (`uncertainty.budget_confidence`) and counted slips (`uncertainty.slips`) are switched off in it — the plan
+    re-evaluated under a sample breaks an envelope only if the sampled costs break it."""
+    unc = uncertainty_of(scenario.spec)
+    realised: list[tuple[str, str]] = []
+    if unc.slips != "ignore":
+        realised.append(("uncertainty.slips", "ignore"))
+    if unc.budget_confidence is not None:
+        realised.append(("uncertainty.budget_confidence", "null"))
     points = []
     for i, draw in enumerate(draw_samples(scenario, samples, seed, dist)):
         values: list[tuple[str, str]] = []  # (path, value as written: the record of the sample)
@@ -94,6 +103,7 @@ def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributio
                 values.append((f"projects.{p.id}.delivery_lag", str(p.delivery_lag + delay)))
         for k, g in draw.growth.items():
             values.append((f"demand_growth.{k}", repr(round(g, 6))))
+        values += realised  # a sample's costs and delays are known: no margin for them on top
         points.append(Point(tuple(value_edit(path, text) for path, text in values), name=f"sample {i + 1}"))
     return tuple(points)
 

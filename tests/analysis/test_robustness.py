@@ -188,3 +188,19 @@ def test_the_printed_summary_states_the_protection():
     robust = derive(plain, [parse_set("uncertainty.budget_confidence=0.9")])
     assert "protected envelopes: every envelope of the PPI holds" in ppi.summary(ppi.solve(robust))
     assert "protected envelopes" not in ppi.summary(ppi.solve(plain))
+
+
+def test_a_sample_is_a_realisation_without_margins():
+    """Under a sample the costs and delays are known: its scenario has no protection and counts no slips, so the
+    fixed plan's violations are the sample's own (an envelope broken by the sampled costs), as the fast path's."""
+    data = _tight()
+    data["uncertainty"] = {**data["uncertainty"], "budget_confidence": 0.9, "slips": "robust"}
+    scenario = scenario_from_dict(data)
+    plan = ppi.solve(scenario)
+    points = sample_points(scenario, 30, 2, Distributions(cost_sigma_scale=2.0))
+    for point in points:
+        sample = derive(scenario, point.edits)
+        assert sample.spec.uncertainty.budget_confidence is None and sample.spec.uncertainty.slips == "ignore"
+    slow = [breaks_envelope(evaluate_fixed(derive(scenario, p.edits), dict(plan.starts))["violations"]) for p in points]
+    fast = fixed_plan_risk(scenario, plan.starts, 30, 2, Distributions(cost_sigma_scale=2.0))
+    assert fast.samples["broken"].tolist() == slow and any(slow)
