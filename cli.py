@@ -942,7 +942,8 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     print(shown.rename(columns={"city_spending": "city M€"}).to_string(index=False, float_format=_number, na_rep="—"))
     print(
         f"\nholds: share of {frontier.samples:,} cost samples (seed {frontier.seed}) in which every envelope holds; "
-        f"error: its standard error\nresults in {out}/ ({', '.join(names)})"
+        f"error: its standard error\n{frontier.solved} levels solved, {frontier.reused} reused; results in {out}/ "
+        f"({', '.join(names)})"
     )
     return EXIT_OK
 

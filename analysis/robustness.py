@@ -44,6 +44,8 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     samples: int
     seed: int
+    solved: int = 0  # levels solved by this run (the others read back from its folder)
+    reused: int = 0
 
     def table(self) -> pd.DataFrame:
         """One row per level: level, status, probability of holding, its error, objective, unmet per kind,
@@ -119,4 +121,4 @@ def robustness_frontier(
                 error=risk.error,
             )
         )
-    return Frontier(tuple(points), samples, seed)
+    return Frontier(tuple(points), samples, seed, solved=result.solved, reused=result.reused)

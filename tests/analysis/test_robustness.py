@@ -143,6 +143,7 @@ def test_cli_robustness_writes_the_frontier_and_the_reports(tmp_path):
     assert "Price of robustness of test: 2 levels" in proc.stderr
     again = run_cli(*args)
     assert again.returncode == 0, again.stderr
+    assert "0 levels solved, 2 reused" in again.stdout
     # `ppi report` of the folder keeps the section (robustness.json is read back like explain.json).
     report = run_cli("report", out, "--format", "html", "--lang", "en", "--out", tmp_path / "again")
     assert report.returncode == 0, report.stderr
