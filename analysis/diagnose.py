@@ -29,7 +29,7 @@ from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
-from models.uncertainty import budget_rows, project_row_charge, protected_load, protection_z, uncertainty_of
+from models.uncertainty import budget_rows, protection_z, row_load, uncertainty_of
 from models.units import MEUR
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
@@ -165,20 +165,12 @@ def _protected_finding(scenario: Scenario, res: ElasticResult, names: set[str]) 
     plan of the elastic optimum overshoots most, with its protected charge (mean + z √S, models/uncertainty.py)
     against the envelope (plus the credit carried in, with a carry-over share); None when none is short."""
     unc = uncertainty_of(scenario.spec)
-    z = protection_z(scenario)
-    if z is None:
-        return None
     starts = dict(res.starts)
     worst: tuple[float, Any, float, float] | None = None
     for row in budget_rows(scenario):
-        if row.name not in names:
+        load = row_load(scenario, starts, row) if row.name in names else None
+        if load is None:
             continue
-        charges = [
-            project_row_charge(scenario, p, s, row, unc)
-            for p in scenario.projects
-            if (s := starts.get(p.id)) is not None
-        ]
-        load = protected_load(charges, z)
         carried = res.values.get(f"carry[{row.year}]", 0.0) * MEUR if row.year is not None else 0.0
         available = row.cap + (carried if scenario.carry_over and scenario.carry_share < 1.0 else 0.0)
         if worst is None or load - available > worst[0]:
@@ -189,13 +181,13 @@ def _protected_finding(scenario: Scenario, res: ElasticResult, names: set[str]) 
     values = {
         **_base(scenario, starts),
         "row": f"{row.years[0]}–{row.years[-1]}" if len(row.years) > 1 else str(row.years[0]),
-        "level": unc.budget_confidence,
+        "level": unc.budget_confidence if unc.gamma is None else unc.gamma,
         "need": _m(load),
         "available": _m(available),
         "short": _m(_ceil(load - available, scenario)),
         **_charged_in(scenario, starts, row.years),
     }
-    return Finding(row.name, "budget_robust", values)
+    return Finding(row.name, "budget_robust" if unc.gamma is None else "budget_gamma", values)
 
 
 def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
@@ -487,7 +479,8 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
         if not changes:
             continue
         ok = _verified(scenario, changes, options) if can_verify else False
-        if not ok and can_verify and kind == "money" and protection_z(scenario) is not None:
+        protected = protection_z(scenario) is not None or uncertainty_of(scenario.spec).gamma is not None
+        if not ok and can_verify and kind == "money" and protected:
             changes, ok = _protected_raise(scenario, changes, options)
         if ok or not can_verify:
             remedies.append(Remedy(kind, tuple(changes), ok))

@@ -125,6 +125,12 @@ FAMILIES: tuple[Family, ...] = (
         relax=Relax.MONEY,
         change="raise_envelope",
     ),
+    Family(
+        "overrun",
+        "a project's overrun on a protected row beyond the row's share of the protection (Bertsimas–Sim dual, "
+        "`uncertainty.gamma`)",
+        "add_budget_gamma",
+    ),
     Family("select_once", "a candidate project starts at most once", "add_select_once"),
     Family(
         "mandatory",
@@ -207,6 +213,8 @@ COLUMNS: dict[str, str] = {
     "unmet": "u[d,k,y]: unmet demand",
     "transfer": "t[d,e,k,y]: demand of d met next door in e",
     "carry": "k[y]: envelope credit carried into y (M€)",
+    "protection": "w[r]: Bertsimas–Sim protection of budget row r, per project overrunning (M€)",
+    "overrun": "q[p,r]: overrun of project p on budget row r beyond w[r] (M€)",
     "epargne_brute": "eb[y]: épargne brute (M€)",
     "borrowing": "br[y]: new borrowing (M€)",
     "debt": "dt[y]: debt at the end of y (M€)",

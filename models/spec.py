@@ -622,11 +622,22 @@ class Uncertainty(Strict):
         description="probability that every envelope of the PPI holds at once given the cost uncertainty by "
         "maturity (e.g. 0.9); none: the envelopes are not protected",
     )
+    gamma: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False), _Number] | None = Field(
+        None,
+        description="Bertsimas–Sim protection instead of budget_confidence: each envelope holds when any Γ of "
+        "the projects it is charged with overrun by their maturity's deviation (two σ)",
+    )
     slips: Literal["ignore", "expected", "robust"] = Field(
         "ignore",
         description="capacity of a project that may slip, in the demand rows: counted from its delivery year "
         "(ignore), by its probability of being delivered (expected), or from one year later (robust)",
     )
+
+    @model_validator(mode="after")
+    def _one_protection(self) -> Uncertainty:
+        if self.gamma is not None and self.budget_confidence is not None:
+            raise ValueError("give budget_confidence or gamma, not both: they are two ways to protect the envelopes")
+        return self
 
 
 class ScenarioSpec(Strict):

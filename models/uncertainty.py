@@ -55,6 +55,7 @@ class Uncertainty:
     demand_sigma: float = DEFAULT_DEMAND_SIGMA
     budget_confidence: float | None = None  # None: the envelopes are not protected
     slips: str = "ignore"  # how the demand rows count a project that may slip: ignore, expected, robust
+    gamma: float | None = None  # Bertsimas–Sim: at most Γ projects of a row overrun by their two-σ deviation
 
     def sigma(self, maturity: str | None) -> float:
         """σ of the log cost factor of a project at this maturity level."""
@@ -80,6 +81,7 @@ def uncertainty_of(spec: Any) -> Uncertainty:
         demand_sigma=DEFAULT_DEMAND_SIGMA if u.demand_sigma is None else u.demand_sigma,
         budget_confidence=u.budget_confidence,
         slips=u.slips,
+        gamma=u.gamma,
     )
 
 
@@ -176,15 +178,48 @@ def protection_z(scenario: Any) -> float | None:
 
 
 def project_row_charge(scenario: Any, p: Any, start: int, row: BudgetRow, unc: Uncertainty) -> tuple[float, float]:
-    """(mean charge μ a + f, deviation v = s a) of project p started in `start` on `row`, in euros."""
+    """Project p started in `start` on `row`, in euros: (mean charge μ a + f, deviation v = s a) for
+    `budget_confidence`; under `gamma`, (charge at the cost given a + f, overrun (exp(2σ) − 1) a⁺ — the cost
+    certainty of its maturity, read as two σ; a year whose charge falls with the cost, FCTVA refunds alone, has
+    none)."""
     charged = scenario.charged(p, start)
     proportional = cost_part(scenario, p, start)
     a = sum(proportional.get(y, 0.0) for y in row.years)
     f = sum(charged.get(y, 0.0) for y in row.years) - a
     sigma = unc.sigma(p.maturity)
+    if unc.gamma is not None:
+        return a + f, math.expm1(2.0 * sigma) * max(0.0, a)
     return mean_factor(sigma) * a + f, sd_factor(sigma) * a
 
 
 def protected_load(charges: list[tuple[float, float]], z: float) -> float:
     """Σ mean + z √(Σ v²): the row's charge that holds with probability 1 − ε (normal approximation)."""
     return sum(m for m, _ in charges) + z * math.sqrt(sum(v * v for _, v in charges))
+
+
+def gamma_load(charges: list[tuple[float, float]], gamma: float) -> float:
+    """Σ charge + the largest overruns of at most Γ projects (Bertsimas–Sim; a fractional Γ takes that share
+    of the next largest)."""
+    overruns = sorted((d for _, d in charges), reverse=True)
+    whole = int(math.floor(gamma))
+    extra = sum(overruns[:whole])
+    if whole < len(overruns):
+        extra += (gamma - whole) * overruns[whole]
+    return sum(m for m, _ in charges) + extra
+
+
+def row_load(scenario: Any, starts: Mapping[str, int | None], row: BudgetRow) -> float | None:
+    """The protected charge of `row` for a plan (start years): `protected_load` or `gamma_load` as the scenario
+    asks; None when it asks for no protection."""
+    unc = uncertainty_of(scenario.spec)
+    chosen = [(p, s) for p in scenario.projects if (s := starts.get(p.id)) is not None]
+    charges = [project_row_charge(scenario, p, s, row, unc) for p, s in chosen]
+    if unc.gamma is not None:
+        return gamma_load(charges, unc.gamma)
+    z = protection_z(scenario)
+    return None if z is None else protected_load(charges, z)
+
+
+def protection_label(row: BudgetRow) -> str:
+    """The index of a row's protection columns: its year, or `total`."""
+    return "total" if row.year is None else str(row.year)

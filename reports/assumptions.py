@@ -465,7 +465,9 @@ def _robustness_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     t = PAGE_TEXT[fmt.lang]
     unc = uncertainty_of(scenario.spec)
     z = protection_z(scenario)
-    if z is None:
+    if unc.gamma is not None:
+        text = t["a.robust_gamma"].format(gamma=_num(unc.gamma, fmt.lang))
+    elif z is None:
         text = t["a.robust_no"]
     else:
         level = _pct(unc.budget_confidence or 0.0, fmt.lang)

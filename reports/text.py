@@ -437,6 +437,14 @@ TEXT: dict[str, dict[str, str]] = {
             "{row} : avec la marge pour tenir les enveloppes à {level} de confiance, {who} demandent {need} de "
             "{what} pour {available} d'enveloppe (il manque {short}) : {projects}"
         ),
+        "f.budget_gamma": (
+            "{row} : avec la marge pour {level} dépassements de coût, {who} demandent {need} de {what} pour "
+            "{available} d'enveloppe (il manque {short}) : {projects}"
+        ),
+        "a.robust_gamma": (
+            "chaque enveloppe du PPI tient même si {gamma} des projets qu'elle finance dépassent leur coût de "
+            "l'écart de leur niveau de maturité (deux écarts-types, protection de Bertsimas et Sim)"
+        ),
         "f.budget_cumulative": (
             "{span} (avec report) : {who} demandent {need} de {what} pour {available} d'enveloppes "
             "(il manque {short}) : {projects}"
@@ -1134,6 +1142,14 @@ TEXT: dict[str, dict[str, str]] = {
         "f.budget_robust": (
             "{row}: with the margin to hold the envelopes at {level} confidence, {who} need {need} of {what} "
             "against {available} of envelope (short by {short}): {projects}"
+        ),
+        "f.budget_gamma": (
+            "{row}: with the margin for {level} cost overruns, {who} need {need} of {what} against {available} of "
+            "envelope (short by {short}): {projects}"
+        ),
+        "a.robust_gamma": (
+            "every envelope of the PPI holds even if {gamma} of the projects it pays for overrun their cost by their "
+            "maturity level's deviation (two standard deviations, Bertsimas–Sim protection)"
         ),
         "f.budget_cumulative": (
             "{span} (with carry-over): {who} need {need} of {what} against {available} of envelopes "

@@ -59,6 +59,7 @@ _MONEY_VALUES = {
     "budget_cumulative": ("need", "available", "short"),
     "budget_total": ("need", "amount", "short"),
     "budget_robust": ("need", "available", "short"),
+    "budget_gamma": ("need", "available", "short"),
     "borrowing": ("need", "cap"),
     "debt": ("debt", "savings"),
     "baseline_debt": ("debt", "savings"),

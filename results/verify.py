@@ -20,14 +20,7 @@ from models.evaluate import Evaluation
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
-from models.uncertainty import (
-    budget_rows,
-    delivered_share,
-    project_row_charge,
-    protected_load,
-    protection_z,
-    uncertainty_of,
-)
+from models.uncertainty import budget_rows, delivered_share, protection_z, row_load, uncertainty_of
 from results.record import PLAN_STATUSES, PlanRecord, plan_to_dict
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
@@ -227,27 +220,24 @@ def _verify_budget(
 def _verify_budget_protection(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
     """The protected envelopes (`uncertainty.budget_confidence`, docs/model.md "Plans that hold: robustness"):
     each row of the budget rule holds for the plan's protected load Σ mean + z √(Σ v²) of its chosen projects
-    (committed included), computed here exactly — the model writes a linear row that implies it. Under a
+    (committed included), computed here exactly — the model writes a linear row that implies it; under
+    `uncertainty.gamma`, Σ charge + the Γ largest overruns, sorted here (the model writes their LP dual). Under a
     carry-over share ρ < 1 the credit carried is what the protected loads leave: k[y+1] = ρ (B[y] + k[y] − load[y])."""
-    z = protection_z(scenario)
-    if z is None:
-        return
     unc = uncertainty_of(scenario.spec)
+    if protection_z(scenario) is None and unc.gamma is None:
+        return
+    what = f"{unc.budget_confidence:.0%} confidence" if unc.gamma is None else f"Γ = {unc.gamma:g} overruns"
     share_carry = scenario.carry_over and scenario.carry_share < 1.0
     carried = 0.0
     for row in budget_rows(scenario):
-        charges = []
-        for p in scenario.projects:
-            s = starts[p.id]
-            if s is not None:
-                charges.append(project_row_charge(scenario, p, s, row, unc))
-        load = protected_load(charges, z)
+        load = row_load(scenario, starts, row)
+        assert load is not None
         available = row.cap + (carried if share_carry and row.year is not None else 0.0)
         if load > available + MONEY_TOL:
             where = f"budget {row.year}" if row.year is not None else "total envelope"
             bad(
-                f"protected {where}: {load:.2f} € charged with the protection for "
-                f"{unc.budget_confidence:.0%} confidence against {available:.2f} € available"
+                f"protected {where}: {load:.2f} € charged with the protection for {what} against {available:.2f} € "
+                "available"
             )
         if share_carry and row.year is not None:
             carried = scenario.carry_share * max(0.0, available - load)

@@ -34,7 +34,14 @@ import scipy.sparse as sp
 from models.families import COLUMNS, FAMILY
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
-from models.uncertainty import budget_rows, delivered_share, project_row_charge, protection_z, uncertainty_of
+from models.uncertainty import (
+    budget_rows,
+    delivered_share,
+    project_row_charge,
+    protection_label,
+    protection_z,
+    uncertainty_of,
+)
 from models.units import MEUR
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
@@ -368,11 +375,17 @@ def add_budget_protection(b: _Builder, scenario: Scenario) -> None:
 
     S₀ is the variance of the row filled to its cap with options of the row's average v²/m (the committed
     projects' variance added): the tangent over-protects by (1 + r)/(2√r) for a plan of variance r S₀
-    (6 % at r = 1/2 or 2). Rows whose charge is certain get no protected copy."""
+    (6 % at r = 1/2 or 2). It is clipped to √S₀ ≤ R/z + √((R/z)² − S_c) (R = cap − Σ_c m_c) when the committed
+    projects alone fit the exact row, so that they still fit the tangent (the tangent at S₀ passes through
+    S = S_c below R/z); the margin never takes the committed projects alone out either. Rows whose charge is
+    certain get no protected copy."""
+    unc = uncertainty_of(scenario.spec)
+    if unc.gamma is not None:
+        add_budget_gamma(b, scenario)
+        return
     z = protection_z(scenario)
     if z is None:
         return
-    unc = uncertainty_of(scenario.spec)
     money = b.money
     carry = {}
     if scenario.carry_over and scenario.carry_share < 1.0:
@@ -390,23 +403,95 @@ def add_budget_protection(b: _Builder, scenario: Scenario) -> None:
                     options[b.start_col[(p.id, s)]] = (mean / money, (dev / money) ** 2)
         mean_sum = sum(m for m, _ in options.values() if m > 0)
         ratio = sum(v for _, v in options.values()) / mean_sum if mean_sum > 0 else 0.0
-        s0 = fixed_var + max(0.0, row.cap / money - fixed_mean) * ratio
+        room = row.cap / money - fixed_mean  # R: the cap less the committed projects' mean charge
+        s0 = fixed_var + max(0.0, room) * ratio
+        if room > 0 and (room / z) ** 2 >= fixed_var:  # the committed projects alone fit: keep them fitting
+            s0 = min(s0, (room / z + math.sqrt((room / z) ** 2 - fixed_var)) ** 2)
         if s0 <= 0.0:
             continue  # a certain charge: the nominal row says it all
         root = math.sqrt(s0)
         terms = {j: m + z * v / (2.0 * root) for j, (m, v) in options.items()}
-        rhs = row.cap / money - fixed_mean - z * (s0 + fixed_var) / (2.0 * root) - PROTECTION_MARGIN
-        y = row.year
+        rhs = room - z * (s0 + fixed_var) / (2.0 * root)
+        _add_protected_row(b, scenario, carry, row.name, row.year, terms, rhs - min(PROTECTION_MARGIN, max(0.0, rhs)))
+
+
+def _add_protected_row(
+    b: _Builder,
+    scenario: Scenario,
+    carry: dict[int, int],
+    name: str,
+    y: int | None,
+    terms: dict[int, float],
+    rhs: float,
+) -> None:
+    """A protected row (`terms` ≤ `rhs`, the carried credit k[y] subtracted when y has one), and with a carry-over
+    share ρ < 1 its `carry_robust[y+1]` row: k[y+1] − ρ k[y] + ρ × (its charge) ≤ ρ rhs."""
+    if y in carry:
+        terms[carry[y]] = -1.0
+    b.add_row(name, terms, -np.inf, rhs)
+    if y is not None and y + 1 in carry:
+        share = scenario.carry_share
+        nxt = {j: share * v for j, v in terms.items() if j != carry.get(y)}
+        nxt[carry[y + 1]] = 1.0
         if y in carry:
-            terms[carry[y]] = -1.0
-        b.add_row(row.name, terms, -np.inf, rhs)
-        if y is not None and y + 1 in carry:
-            share = scenario.carry_share
-            nxt = {j: share * v for j, v in terms.items() if j != carry.get(y)}
-            nxt[carry[y + 1]] = 1.0
-            if y in carry:
-                nxt[carry[y]] = -share
-            b.add_row(f"carry_robust[{y + 1}]", nxt, -np.inf, share * rhs)
+            nxt[carry[y]] = -share
+        b.add_row(f"carry_robust[{y + 1}]", nxt, -np.inf, share * rhs)
+
+
+def add_budget_gamma(b: _Builder, scenario: Scenario) -> None:
+    """Bertsimas–Sim protection (`uncertainty.gamma` Γ): each row r of the budget rule holds when any Γ of the
+    projects charging it overrun by their deviation d_p = (exp(2σ_p) − 1) a_p (a_p its cost-set charge on r).
+    The worst case max_{|U| ≤ Γ} Σ_{p ∈ U} d_p x_p is linearised by its LP dual (Bertsimas and Sim, 2004), with
+    columns w_r ≥ 0 (`protection[r]`) and q_{p,r} ≥ 0 (`overrun[p,r]`):
+
+    budget_robust[y] / budget_total_robust:  Σ_j e_j x_j + Γ w_r + Σ_p q_{p,r} ≤ cap_r − Σ_c e_c − margin
+    overrun[p,r]:  q_{p,r} + w_r − Σ_s d_{p,r|s} x[p,s] ≥ 0   (a committed project: q + w ≥ d_c)
+
+    (Σ_s x[p,s] ≤ 1, so Σ_s d_{p,r|s} x[p,s] is p's overrun at its start.) With a carry-over share, the rows
+    take k[y] and `carry_robust[y+1]` as for `budget_confidence`. Rows without any overrun get no copy."""
+    unc = uncertainty_of(scenario.spec)
+    gamma = unc.gamma
+    assert gamma is not None
+    money = b.money
+    carry = {}
+    if scenario.carry_over and scenario.carry_share < 1.0:
+        carry = {y: b.col_names.index(f"carry[{y}]") for y in scenario.years[1:]}
+    for row in budget_rows(scenario):
+        label = protection_label(row)
+        nominal: dict[int, float] = {}
+        overruns: dict[str, dict[int, float]] = {}  # project -> its start columns' overruns
+        fixed, fixed_overruns = 0.0, {}
+        for p in scenario.projects:
+            for s in p.start_years:
+                charge, over = project_row_charge(scenario, p, s, row, unc)
+                if p.status == ProjectStatus.COMMITTED:
+                    fixed += charge / money
+                    if over > 0:
+                        fixed_overruns[p.id] = over / money
+                elif (p.id, s) in b.start_col:
+                    j = b.start_col[(p.id, s)]
+                    if charge:
+                        nominal[j] = charge / money
+                    if over > 0:
+                        overruns.setdefault(p.id, {})[j] = over / money
+        if not overruns and not fixed_overruns:
+            continue
+        w = b.add_col(f"protection[{label}]", 0.0, 0.0, np.inf, False)
+        terms = {**nominal, w: gamma}
+        for pid, over in overruns.items():
+            q = b.add_col(f"overrun[{pid},{label}]", 0.0, 0.0, np.inf, False)
+            terms[q] = 1.0
+            b.add_row(f"overrun[{pid},{label}]", {q: 1.0, w: 1.0, **{j: -d for j, d in over.items()}}, 0.0, np.inf)
+        for pid, d in fixed_overruns.items():
+            q = b.add_col(f"overrun[{pid},{label}]", 0.0, 0.0, np.inf, False)
+            terms[q] = 1.0
+            b.add_row(f"overrun[{pid},{label}]", {q: 1.0, w: 1.0}, d, np.inf)
+        ranked = sorted(fixed_overruns.values(), reverse=True)  # the committed projects' worst case, alone
+        whole = int(math.floor(gamma))
+        alone = sum(ranked[:whole]) + ((gamma - whole) * ranked[whole] if whole < len(ranked) else 0.0)
+        rhs = row.cap / money - fixed
+        margin = min(PROTECTION_MARGIN, max(0.0, rhs - alone))
+        _add_protected_row(b, scenario, carry, row.name, row.year, terms, rhs - margin)
 
 
 def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:

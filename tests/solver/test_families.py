@@ -48,6 +48,7 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "budget_robust": ((f"{R}::test_protected_row_structure",), (f"{R}::test_protection_leaves_out_a_project",)),
     "budget_total_robust": ((f"{R}::test_protected_total_structure",), (f"{R}::test_protected_total_behaviour",)),
     "carry_robust": ((f"{R}::test_protected_carry_structure",), (f"{R}::test_protected_carry_behaviour",)),
+    "overrun": ((f"{R}::test_gamma_structure",), (f"{R}::test_gamma_behaviour",)),
     "select_once": ((f"{C}::test_select_once_structure",), (f"{C}::test_select_once_behaviour",)),
     "mandatory": ((f"{C}::test_select_once_structure",), (f"{C}::test_mandatory_behaviour",)),
     "unmet": ((f"{C}::test_unmet_structure",), (f"{C}::test_unmet_behaviour_weights",)),
@@ -77,7 +78,7 @@ def _prospective(**kw):
     return {"prospective": {"revenue": 10e6, "spending": 9e6, "loan_years": 10, "debt": 5e6, **kw}}
 
 
-def rich_scenario_dict(**budget) -> dict:
+def rich_scenario_dict(uncertainty: dict | None = None, **budget) -> dict:
     """Every family at once: three districts in a row (c full, d short, e with spare room) with transfers,
     identical modules, a mandatory, a committed, a requiring and two excluding projects, a carry-over share,
     a multi-year envelope and a savings-and-debt path with every limit."""
@@ -87,7 +88,7 @@ def rich_scenario_dict(**budget) -> dict:
         capacity=rows({2026: 2}, "d") + rows({2026: 10}, "e"),
         transfers={"max_share": 1.0, "penalty": 0.25},
         budget={"annual": 10e6, "carry_over": True, "carry_over_share": 0.5, "total": 25e6, **budget},
-        uncertainty={"budget_confidence": 0.9},
+        uncertainty=uncertainty or {"budget_confidence": 0.9},
         finance=_prospective(min_savings_rate=0.01, max_debt_years=20, max_borrowing=5e6),
         projects=[
             project("mod-1", district="c", cost=0.5e6),
@@ -103,9 +104,10 @@ def rich_scenario_dict(**budget) -> dict:
 
 @cache
 def rich_models() -> tuple:
-    """The rich scenario with a carry-over share, and with full carry-over; each model and its elastic model."""
+    """The rich scenario with a carry-over share (envelopes protected for 90 %), and with full carry-over (Γ = 1.5);
+    each model and its elastic model."""
     out = []
-    for budget in ({}, {"carry_over_share": 1.0}):
+    for budget in ({}, {"carry_over_share": 1.0, "uncertainty": {"gamma": 1.5}}):
         s = scenario_from_dict(rich_scenario_dict(**budget), source="<test>")
         out.append((s, build_model(s), elastic_model(s, REMEDIES)[0]))
     return tuple(out)

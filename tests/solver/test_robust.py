@@ -260,11 +260,16 @@ def _protected_ok(s, starts: dict[str, int | None], z: float, tangent: bool) -> 
             fixed = [_charges(s, p, p.start, years) for p in s.projects if p.status == "committed"]
             fm, fv = sum(m for m, _ in fixed), sum(v * v for _, v in fixed)
             pos = sum(m for m, _ in opts if m > 0)
-            s0 = fv + max(0.0, cap - fm) * (sum(v * v for _, v in opts) / pos if pos > 0 else 0.0)
+            room = cap - fm
+            s0 = fv + max(0.0, room) * (sum(v * v for _, v in opts) / pos if pos > 0 else 0.0)
+            if room > 0 and (room / z) ** 2 >= fv:  # clipped: the committed projects alone still fit
+                s0 = min(s0, (room / z + math.sqrt((room / z) ** 2 - fv)) ** 2)
             if s0 <= 0:
                 protection = None
             else:
-                protection = z * (s0 + var) / (2 * math.sqrt(s0)) + PROTECTION_MARGIN * money_unit(s)
+                alone = room - z * (s0 + fv) / (2 * math.sqrt(s0))
+                margin = min(PROTECTION_MARGIN * money_unit(s), max(0.0, alone))
+                protection = z * (s0 + var) / (2 * math.sqrt(s0)) + margin
         else:
             protection = z * math.sqrt(var)
         available = cap + (carried if carry and y is not None else 0.0)
@@ -358,3 +363,109 @@ def test_the_money_remedy_of_a_protected_envelope_is_verified():
         {**data, "budget": {**data["budget"], "annual": {**data["budget"]["annual"], 2026: change.values["to"] * 1e6}}}
     )
     assert solve_and_verify(fixed).status is Status.OPTIMAL
+
+
+# ------------------------------------------------------------------------------------ Bertsimas–Sim (gamma)
+
+
+def test_gamma_structure():
+    """Γ = 1 on the three projects of 3 M€ (σ = 0.25: overrun d = (e^0.5 − 1) × 3 M€ = 1.946 M€ each)."""
+    s = scenario_from_dict(make_scenario_dict(**{**_three(), "uncertainty": {"default_cost_sigma": SIGMA, "gamma": 1}}))
+    model = build_model(s)
+    d = math.expm1(2 * SIGMA) * 3
+    w = model.col_names.index("protection[2026]")
+    assert _coefficient(model, "budget_robust[2026]", "protection[2026]") == 1.0  # Γ
+    for i in range(3):
+        assert _coefficient(model, "budget_robust[2026]", f"start[p{i},2026]") == pytest.approx(3.0)
+        assert _coefficient(model, "budget_robust[2026]", f"overrun[p{i},2026]") == 1.0
+        row = model.row(f"overrun[p{i},2026]")
+        assert model.A[row, w] == 1.0 and model.A[row, model.col_names.index(f"overrun[p{i},2026]")] == 1.0
+        assert model.A[row, model.col_names.index(f"start[p{i},2026]")] == pytest.approx(-d)
+        assert model.row_lower[row] == 0.0
+    assert model.row_upper[model.row("budget_robust[2026]")] == pytest.approx(10 - PROTECTION_MARGIN)
+
+
+@pytest.mark.parametrize(("gamma", "chosen"), [(0, 3), (0.5, 3), (1, 2), (2, 2), (2.5, 2)])
+def test_gamma_behaviour(gamma, chosen):
+    """Three projects of 3 M€ against 10 M€, each overrunning by d = 1.946 M€: Γ = 0 and 0.5 keep all three
+    (9 + 0.97 ≤ 10), Γ = 1 leaves one out (9 + 1.95 > 10, 6 + 1.95 ≤ 10), Γ = 2.5 keeps two (6 + 3.89 ≤ 10)."""
+    data = make_scenario_dict(**{**_three(), "uncertainty": {"default_cost_sigma": SIGMA, "gamma": gamma}})
+    plan = solve_and_verify(scenario_from_dict(data))
+    assert sum(v is not None for v in plan.starts.values()) == chosen
+
+
+def test_gamma_with_budget_confidence_is_refused():
+    from models.errors import ScenarioError
+
+    data = make_scenario_dict(**{**_three(), "uncertainty": {"gamma": 1, "budget_confidence": 0.9}})
+    with pytest.raises(ScenarioError, match="budget_confidence or gamma, not both"):
+        scenario_from_dict(data)
+
+
+def _a(s, p, start: int, years) -> float:
+    """p's cost-set charge on the years (city spending, less the FCTVA on the net basis), with plain loops."""
+    a = sum(p.cost * share * p.city_share for i, share in enumerate(p.profile) if start + i in years)
+    if s.net_basis:
+        a -= sum(
+            s.fctva_rate * p.fctva_eligible * p.cost * share * p.city_share
+            for i, share in enumerate(p.profile)
+            if start + i + s.fctva_lag in years
+        )
+    return a
+
+
+def _worst(overruns: list[float], gamma: float) -> float:
+    ranked = sorted(overruns, reverse=True)
+    k = int(gamma)
+    return sum(ranked[:k]) + ((gamma - k) * ranked[k] if k < len(ranked) else 0.0)
+
+
+def _gamma_ok(s, starts: dict[str, int | None], gamma: float) -> bool:
+    """The Γ-protected rows with plain loops: charge + the Γ largest overruns (a fraction of the next), on the
+    rows where some project could overrun, less the model's margin (never below the committed projects alone)."""
+    sigma = s.spec.uncertainty.default_cost_sigma or 0.0
+    grow = math.expm1(2 * sigma)
+    carried, carry = 0.0, s.carry_over and s.carry_share < 1.0
+    for years, cap, y in _rows(s):
+        exists = any(grow * _a(s, p, st_, years) > 0 for p in s.projects for st_ in p.start_years)
+        total, overruns, fixed, fixed_overruns = 0.0, [], 0.0, []
+        for p in s.projects:
+            if starts[p.id] is None:
+                continue
+            a = _a(s, p, starts[p.id], years)
+            f = -sum(r.amount for r in p.receipts if starts[p.id] + r.offset in years) if s.net_basis else 0.0
+            total += a + f
+            overruns.append(max(0.0, grow * a))
+            if p.status == "committed":
+                fixed += a + f
+                fixed_overruns.append(max(0.0, grow * a))
+        load = total + _worst(overruns, gamma)
+        available = cap + (carried if carry and y is not None else 0.0)
+        if exists:
+            margin = min(PROTECTION_MARGIN * money_unit(s), max(0.0, cap - fixed - _worst(fixed_overruns, gamma)))
+            if load > available - margin + 1e-6:
+                return False
+        if carry and y is not None:
+            carried = s.carry_share * max(0.0, available - (load if exists else total))
+    return True
+
+
+@common_settings(40)
+@given(scenario_data(), st.sampled_from([0.5, 1.0, 2.0]), st.sampled_from([0.1, 0.25]))
+def test_gamma_optimum_equals_brute_force(data, gamma, sigma):
+    """The LP dual of the Γ worst overruns is exact: the optimum is the brute force's over the sorted rows."""
+    data = {**data, "uncertainty": {"default_cost_sigma": sigma, "cost_sigma": {"etude": sigma}, "gamma": gamma}}
+    s = scenario_from_dict(data)
+    plan = solve_and_verify(s, gap=0.0)
+    best = None
+    projects = list(s.projects)
+    for combo in itertools.product(*(_options(p) for p in projects)):
+        starts = dict(zip((p.id for p in projects), combo, strict=True))
+        if brute_feasible(s, starts) and _gamma_ok(s, starts, gamma):
+            value = brute_objective(s, starts)
+            best = value if best is None else min(best, value)
+    if best is None:
+        assert plan.status is Status.INFEASIBLE
+        return
+    assert plan.status is Status.OPTIMAL
+    assert math.isclose(plan.objective, best, rel_tol=1e-6, abs_tol=1e-6), (plan.objective, best)
