@@ -99,6 +99,8 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
         v["span"] = _span(v["start"], v["end"])
     if kind == "budget_robust":
         v["level"] = f"{100 * v['level']:g}" + ("\u202f%" if lang == "fr" else "%")
+    if kind == "budget_gamma":
+        v["level"] = f"{v['level']:g}".replace(".", "," if lang == "fr" else ".")
     if kind in ("debt", "baseline_debt"):
         v["ratio"] = t["ratio"].format(ratio=v["ratio"]) if v.get("ratio") is not None else t["ratio.none"]
     if kind in ("requires", "requires_excluded", "excludes"):

@@ -469,3 +469,15 @@ def test_gamma_optimum_equals_brute_force(data, gamma, sigma):
         return
     assert plan.status is Status.OPTIMAL
     assert math.isclose(plan.objective, best, rel_tol=1e-6, abs_tol=1e-6), (plan.objective, best)
+
+
+def test_the_diagnosis_names_the_gamma_envelope():
+    """Three mandatory projects of 3 M€ and Γ = 1: 9 + 1.95 = 10.95 M€ against 10 M€."""
+    data = make_scenario_dict(**{**_three(), "uncertainty": {"default_cost_sigma": SIGMA, "gamma": 1}})
+    for p in data["projects"]:
+        p["status"] = "mandatory"
+    found = diagnose(scenario_from_dict(data))
+    [finding] = found.findings
+    assert finding.kind == "budget_gamma" and finding.values["need"] == pytest.approx(9 + math.expm1(0.5) * 3)
+    assert "with the margin for 1 cost overruns" in finding_text(finding.to_dict(), "en")
+    assert any(r.kind == "money" and r.verified for r in found.remedies)
