@@ -111,6 +111,23 @@ def _levels(value: str) -> tuple[float | None, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _gammas(value: str) -> tuple[float | None, ...]:
+    """`none,1,2.5` -> (None, 1.0, 2.5): Γ levels, each 0 or more (or none)."""
+    out: list[float | None] = []
+    for part in (v.strip() for v in value.split(",")):
+        if part.lower() in ("none", "null"):
+            out.append(None)
+            continue
+        try:
+            x = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
+        if not 0 <= x <= 1000:
+            raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
+        out.append(x)
+    return tuple(dict.fromkeys(out))
+
+
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in REPORT_FORMATS]
@@ -343,6 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=(None, 0.5, 0.8, 0.9, 0.95, 0.99),
         metavar="L,L,...",
         help="uncertainty.budget_confidence levels, 'none' for no protection (default none,0.5,0.8,0.9,0.95,0.99)",
+    )
+    rb.add_argument(
+        "--gamma",
+        type=_gammas,
+        metavar="G,G,...",
+        help="uncertainty.gamma levels instead (Γ projects overrunning, 'none' for no protection), e.g. none,1,2,3",
     )
     rb.add_argument("--samples", type=int, default=1000, metavar="N", help="cost samples per plan (default 1000)")
     rb.add_argument(
@@ -927,11 +950,12 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     base = _solve(scenario, args, quiet=True)
     if base is None:
         return EXIT_INTERNAL
-    print(f"Price of robustness of {scenario.name}: {len(args.levels)} levels", file=sys.stderr, flush=True)
+    levels = args.gamma if args.gamma is not None else args.levels
+    print(f"Price of robustness of {scenario.name}: {len(levels)} levels", file=sys.stderr, flush=True)
     with _keeping(out):
         frontier = ppi.robustness(
-            scenario, out, args.levels, samples=args.samples, seed=args.seed, time_limit=args.time_limit,
-            solver=args.solver, **parallel,
+            scenario, out, levels, samples=args.samples, seed=args.seed, time_limit=args.time_limit,
+            solver=args.solver, gamma=args.gamma is not None, **parallel,
         )  # fmt: skip
     _end_line(show)
     names = ppi.write_robustness(base, frontier, out, args.report, args.lang)

@@ -648,17 +648,18 @@ def robustness(
     executor: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    gamma: bool = False,
 ) -> Any:
-    """The price of robustness: `scenario` solved at each `uncertainty.budget_confidence` level (None: no
-    protection), each plan re-evaluated under the same `samples` cost samples; `.table()`, `.to_dict()`
-    (analysis/robustness.py). The solves are saved in `out` and reused when run again."""
-    from analysis.robustness import robustness_frontier
+    """The price of robustness: `scenario` solved at each `uncertainty.budget_confidence` level (each
+    `uncertainty.gamma` with `gamma`; None: no protection), each plan re-evaluated under the same `samples` cost
+    samples; `.table()`, `.to_dict()` (analysis/robustness.py). The solves are saved in `out` and reused."""
+    from analysis.robustness import GAMMA_PATH, LEVEL_PATH, robustness_frontier
     from analysis.sweep import SweepSpec
 
     spec = SweepSpec(scenario, time_limit=time_limit, solver=solver)
     return robustness_frontier(
         scenario, spec, list(levels), samples, seed, out, workers=workers, executor=executor, scheduler=scheduler,
-        progress=progress,
+        progress=progress, path=GAMMA_PATH if gamma else LEVEL_PATH,
     )  # fmt: skip
 
 
@@ -674,7 +675,8 @@ def write_robustness(
     data = frontier.to_dict()
     write_json(out / "robustness.json", data)
     write_table(out / "robustness", frontier.table())
-    write_file(out / "robustness.png", robustness_chart(frontier.table(), result.scenario.name, lang))
+    gamma = frontier.path.endswith("gamma")
+    write_file(out / "robustness.png", robustness_chart(frontier.table(), result.scenario.name, lang, gamma))
     if result.has_plan:
         write_file(out / "plan.json", result.record.to_bytes(out))
         for name, content in report_files(result, reports, lang, robustness=data).items():

@@ -25,6 +25,7 @@ from models.scenario import Scenario
 from results.record import PlanRecord
 
 LEVEL_PATH = "uncertainty.budget_confidence"
+GAMMA_PATH = "uncertainty.gamma"  # the other axis: Γ projects overrunning (Bertsimas–Sim)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     samples: int
     seed: int
+    path: str = LEVEL_PATH  # what the levels set: budget_confidence, or gamma
     solved: int = 0  # levels solved by this run (the others read back from its folder)
     reused: int = 0
 
@@ -67,17 +69,25 @@ class Frontier:
 
     def to_dict(self) -> dict[str, Any]:
         """robustness.json: the frontier as data (reports read it back with `from_dict`)."""
-        return {"samples": self.samples, "seed": self.seed, "points": [p.__dict__ for p in self.points]}
+        data = {"samples": self.samples, "seed": self.seed, "path": self.path}
+        return {**data, "points": [p.__dict__ for p in self.points]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Frontier:
-        return cls(tuple(FrontierPoint(**p) for p in data["points"]), int(data["samples"]), int(data["seed"]))
+        points = tuple(FrontierPoint(**p) for p in data["points"])
+        return cls(points, int(data["samples"]), int(data["seed"]), str(data.get("path", LEVEL_PATH)))
 
 
-def level_points(levels: list[float | None]) -> tuple[Point, ...]:
-    """One sweep point per level: `uncertainty.budget_confidence` set to it (`null`: unset)."""
+def level_points(levels: list[float | None], path: str = LEVEL_PATH) -> tuple[Point, ...]:
+    """One sweep point per level: `path` (budget_confidence or gamma) set to it (`null`: unset), the other
+    protection unset (they exclude each other)."""
+    other = GAMMA_PATH if path == LEVEL_PATH else LEVEL_PATH
     return tuple(
-        Point((value_edit(LEVEL_PATH, "null" if v is None else repr(v)),), name=f"{LEVEL_PATH}={v}") for v in levels
+        Point(
+            (value_edit(other, "null"), value_edit(path, "null" if v is None else repr(v))),
+            name=f"{path}={v}",
+        )
+        for v in levels
     )
 
 
@@ -93,11 +103,12 @@ def robustness_frontier(
     executor: str = "local",
     scheduler: str | None = None,
     progress: Any = None,
+    path: str = LEVEL_PATH,
 ) -> Frontier:
     """Solve `scenario` at each level (spec: the solve options) and measure each plan's probability of holding
     every envelope under `samples` cost samples drawn with `seed` (the same samples for every level)."""
     dist = dist or Distributions()
-    spec = replace(spec, scenario=scenario, points=level_points(levels))
+    spec = replace(spec, scenario=scenario, points=level_points(levels, path))
     result = run_sweep(spec, out, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     points = []
     for level, r in zip(levels, result.results, strict=True):
@@ -121,4 +132,4 @@ def robustness_frontier(
                 error=risk.error,
             )
         )
-    return Frontier(tuple(points), samples, seed, solved=result.solved, reused=result.reused)
+    return Frontier(tuple(points), samples, seed, path, solved=result.solved, reused=result.reused)

@@ -478,7 +478,7 @@ def frontier_chart(table: pd.DataFrame, title: str, lang: str = "fr") -> bytes:
     return buf.getvalue()
 
 
-def _robustness_figure(table: pd.DataFrame, fmt: Fmt, title: str | None = None) -> Any:
+def _robustness_figure(table: pd.DataFrame, fmt: Fmt, title: str | None = None, gamma: bool = False) -> Any:
     """Objective (weighted unmet demand) against the probability of holding every envelope, one point per level
     (labelled with it), the sampling error as a horizontal bar."""
     t = fmt.t
@@ -491,7 +491,10 @@ def _robustness_figure(table: pd.DataFrame, fmt: Fmt, title: str | None = None) 
         ecolor="#8a96a3", capsize=3,
     )  # fmt: skip
     for xi, yi, level in zip(x, solved["objective"], solved["level"], strict=True):
-        label = t["rob.none"] if level is None or pd.isna(level) else fmt.pct(float(level))
+        if level is None or pd.isna(level):
+            label = t["rob.none"]
+        else:
+            label = f"Γ = {fmt.num(float(level), 1)}" if gamma else fmt.pct(float(level))
         ax.annotate(label, (xi, yi), xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.set_xlabel(t["rob.x"])
     ax.set_ylabel(_wrapped(t["ch.objective"], 34))
@@ -503,22 +506,22 @@ def _robustness_figure(table: pd.DataFrame, fmt: Fmt, title: str | None = None) 
     return fig
 
 
-def robustness_svg(table: pd.DataFrame, fmt: Fmt) -> str:
-    """SVG of the price of robustness, for the plan report."""
+def robustness_svg(table: pd.DataFrame, fmt: Fmt, gamma: bool = False) -> str:
+    """SVG of the price of robustness, for the plan report (`gamma`: the levels are Γ, not probabilities)."""
     import matplotlib
 
     with matplotlib.rc_context(_RC):
-        fig = _robustness_figure(table, fmt)
+        fig = _robustness_figure(table, fmt, gamma=gamma)
     return _svg(fig, "robustness", fmt.t["rob.caption"])
 
 
-def robustness_chart(table: pd.DataFrame, title: str, lang: str = "fr") -> bytes:
+def robustness_chart(table: pd.DataFrame, title: str, lang: str = "fr", gamma: bool = False) -> bytes:
     """PNG of the price of robustness (`ppi robustness`)."""
     import matplotlib
 
     _, fmt = _png_words(lang)
     with matplotlib.rc_context(_RC):
-        fig = _robustness_figure(table, fmt, title)
+        fig = _robustness_figure(table, fmt, title, gamma=gamma)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
     return buf.getvalue()

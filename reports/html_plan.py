@@ -581,8 +581,10 @@ def _robustness_section(scenario: Scenario, robustness: Mapping[str, Any], fmt: 
     frontier = Frontier.from_dict(dict(robustness))
     table = frontier.table()
     kinds = [c.removeprefix("unmet ") for c in table.columns if c.startswith("unmet ")]
+    gamma = frontier.path.endswith("gamma")
     head: list[str | tuple[str, str]] = [
-        t["rob.level"], (t["rob.holds"], "num"), (t["rob.error"], "num"), (t["ch.objective"], "num"),
+        t["rob.gamma"] if gamma else t["rob.level"], (t["rob.holds"], "num"), (t["rob.error"], "num"),
+        (t["ch.objective"], "num"),
         *((f"{kind_label(scenario, k)} ({unit_of(scenario, k)})", "num") for k in kinds),
         (t["rob.spending"], "num"), (t["rob.chosen"], "num"),
     ]  # fmt: skip
@@ -590,7 +592,7 @@ def _robustness_section(scenario: Scenario, robustness: Mapping[str, Any], fmt: 
     for p in frontier.points:
         rows.append(
             [
-                t["rob.none"] if p.level is None else fmt.pct(p.level),
+                t["rob.none"] if p.level is None else (fmt.num(p.level, 1) if gamma else fmt.pct(p.level)),
                 (fmt.pct(p.holds, 1), "num"),
                 (fmt.pct(p.error, 1), "num"),
                 (fmt.num(p.objective, 1), "num"),
@@ -603,7 +605,7 @@ def _robustness_section(scenario: Scenario, robustness: Mapping[str, Any], fmt: 
     return "\n".join(
         [
             f'<p class="note">{esc(intro)}</p>',
-            figure_html("robustness", robustness_svg(table, fmt), esc(t["rob.caption"])),
+            figure_html("robustness", robustness_svg(table, fmt, gamma), esc(t["rob.caption"])),
             html_table(head, rows),
         ]
     )

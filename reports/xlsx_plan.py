@@ -333,8 +333,9 @@ def _robustness_sheet(ws: Worksheet, scenario: Scenario, robustness: dict[str, A
     frontier = Frontier.from_dict(robustness)
     kinds = sorted({k for p in frontier.points for k in p.unmet_by_kind})
     _, labels, units = labels_of(scenario)
+    gamma = frontier.path.endswith("gamma")
     columns = [
-        Col(t("rob.level"), SHARE),
+        Col(t("rob.gamma"), NUMBER) if gamma else Col(t("rob.level"), SHARE),
         Col(t("rob.holds"), SHARE),
         Col(t("rob.error"), SHARE),
         Col(t("ch.objective"), NUMBER, wrap=True),

@@ -205,3 +205,18 @@ def test_a_sample_is_a_realisation_without_margins():
     slow = [breaks_envelope(evaluate_fixed(derive(scenario, p.edits), dict(plan.starts))["violations"]) for p in points]
     fast = fixed_plan_risk(scenario, plan.starts, 30, 2, Distributions(cost_sigma_scale=2.0))
     assert fast.samples["broken"].tolist() == slow and any(slow)
+
+
+def test_cli_robustness_over_gamma(tmp_path):
+    path = _write(tmp_path / "s", _tight())
+    out = tmp_path / "rob"
+    proc = run_cli("robustness", path, "--gamma", "none,2", "--samples", "200", "--workers", "1", "--out", out,
+                   "--report", "xlsx")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((out / "robustness.json").read_text(encoding="utf-8"))
+    assert data["path"] == "uncertainty.gamma" and [p["level"] for p in data["points"]] == [None, 2.0]
+    assert data["points"][1]["holds"] >= data["points"][0]["holds"]
+    sheet = openpyxl.load_workbook(out / "report.xlsx")["Prix de la robustesse"]
+    assert sheet.cell(row=2, column=1).value == "Projets en dépassement (Γ)" and sheet.cell(row=4, column=1).value == 2
+    bad = run_cli("robustness", path, "--gamma", "-1", "--out", tmp_path / "bad")
+    assert bad.returncode != 0 and "between 0 and 1000" in bad.stderr
