@@ -105,6 +105,39 @@ def _share(value: str) -> float:
     return x
 
 
+def _levels(value: str) -> tuple[float | None, ...]:
+    """`none,0.5,90%` -> (None, 0.5, 0.9): robustness levels, each strictly between 0 and 1 (or none)."""
+    out: list[float | None] = []
+    for part in (v.strip() for v in value.split(",")):
+        if part.lower() in ("none", "null"):
+            out.append(None)
+            continue
+        x = _share(part)
+        if not 0 < x < 1:
+            raise argparse.ArgumentTypeError(f"a level is strictly between 0 and 1 (or none), got {part!r}")
+        out.append(x)
+    if not out:
+        raise argparse.ArgumentTypeError("give at least one level")
+    return tuple(dict.fromkeys(out))
+
+
+def _gammas(value: str) -> tuple[float | None, ...]:
+    """`none,1,2.5` -> (None, 1.0, 2.5): Γ levels, each 0 or more (or none)."""
+    out: list[float | None] = []
+    for part in (v.strip() for v in value.split(",")):
+        if part.lower() in ("none", "null"):
+            out.append(None)
+            continue
+        try:
+            x = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
+        if not 0 <= x <= 1000:
+            raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
+        out.append(x)
+    return tuple(dict.fromkeys(out))
+
+
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in REPORT_FORMATS]
@@ -307,7 +340,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mc.add_argument("--cost-sigma", type=float, default=1.0, metavar="X", help="× every cost σ by maturity (default 1)")
     mc.add_argument("--delay", type=float, default=1.0, metavar="X", help="× every slip probability (default 1)")
-    mc.add_argument("--demand-sigma", type=float, default=0.01, metavar="S", help="σ of extra yearly demand growth")
+    mc.add_argument(
+        "--demand-sigma", type=float, metavar="S", help="σ of extra yearly demand growth (default: the scenario's)"
+    )
+    mc.add_argument(
+        "--fixed-only",
+        action="store_true",
+        help="only re-evaluate the plan tested under each cost sample, without re-solving (fast): the probability "
+        "that it breaks an envelope, with its sampling error",
+    )
     mc.add_argument("--threshold", type=float, metavar="OBJ", help="objective the fixed plan should stay under")
     mc.add_argument(
         "--fixed-plan", metavar="PLAN", help="plan.json or results folder to test (default: the base optimum)"
@@ -317,6 +358,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out(mc, "folder (default: results/<scenario name>-montecarlo/); finished samples are reused")
     _add_time_limit(mc, "time limit of each solve")
     _add_lang(mc, "language of the chart (default fr)")
+
+    rb = sub.add_parser(
+        "robustness", help="price of robustness: unmet demand against the probability of holding every envelope"
+    )
+    _add_scenario(rb)
+    _add_set(rb, "applied at every level (the plan written is the scenario's own, with these)")
+    rb.add_argument(
+        "--levels",
+        type=_levels,
+        default=(None, 0.5, 0.8, 0.9, 0.95, 0.99),
+        metavar="L,L,...",
+        help="uncertainty.budget_confidence levels, 'none' for no protection (default none,0.5,0.8,0.9,0.95,0.99)",
+    )
+    rb.add_argument(
+        "--gamma",
+        type=_gammas,
+        metavar="G,G,...",
+        help="uncertainty.gamma levels instead (Γ projects overrunning, 'none' for no protection), e.g. none,1,2,3",
+    )
+    rb.add_argument("--samples", type=int, default=1000, metavar="N", help="cost samples per plan (default 1000)")
+    rb.add_argument(
+        "--seed", type=_at_least(0), default=1, help="random seed (default 1): the same samples every level"
+    )
+    _add_parallel(rb)
+    _add_out(rb, "folder (default: results/<scenario name>-robustness/); finished solves are reused")
+    _add_time_limit(rb, "time limit of each solve")
+    _add_solver(rb)
+    rb.add_argument("--report", type=_formats, default=(), metavar="html,xlsx", help="also write the plan's reports")
+    _add_lang(rb, "language of the chart and reports (default fr)")
 
     a = sub.add_parser("alternatives", help="plans within a tolerance of the optimum, as different as possible")
     _add_scenario(a)
@@ -920,7 +990,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             f"{args.samples}"
         )
     for name in ("cost_sigma", "delay", "demand_sigma"):
-        if not getattr(args, name) >= 0:
+        if getattr(args, name) is not None and not getattr(args, name) >= 0:
             raise _UsageError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(args, name)}")
     show = sys.stderr.isatty()
     parallel = _parallel(args, show)
@@ -933,6 +1003,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
             print("error: the base scenario has no plan to test; give --fixed-plan", file=sys.stderr)
             return EXIT_INFEASIBLE
         fixed = base.starts
+    if args.fixed_only:
+        return _montecarlo_fixed(scenario, fixed, out, args)
     with _keeping(out):
         mc = ppi.montecarlo(
             scenario, fixed, out, samples=args.samples, seed=args.seed, cost_sigma=args.cost_sigma, delay=args.delay,
@@ -948,6 +1020,56 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     print(
         f"\n{mc.result.solved} samples solved, {mc.result.reused} reused, in {mc.result.seconds:.1f} s; "
         f"results in {out}/ (samples.csv, projects.csv, summary.csv, montecarlo.png)"
+    )
+    return EXIT_OK
+
+
+def _montecarlo_fixed(scenario, fixed, out: Path, args: argparse.Namespace) -> int:
+    """`ppi montecarlo --fixed-only`: the plan re-evaluated under each cost sample, no solve."""
+    risk = ppi.montecarlo_fixed(
+        scenario, fixed, samples=args.samples, seed=args.seed, cost_sigma=args.cost_sigma, delay=args.delay
+    )
+    ppi.write_table(out / "fixed", risk.samples)
+    years = risk.samples["first_year"].dropna().astype(str).value_counts()
+    print(
+        f"Plan re-evaluated under {risk.n:,} cost samples (seed {args.seed}), without re-solving:\n"
+        f"  breaks at least one envelope in {risk.probability:.1%} of samples (± {risk.error:.1%}, one standard "
+        f"error); every envelope holds in {risk.holds:.1%}"
+    )
+    if len(years):
+        print("  first envelope broken: " + ", ".join(f"{y} ({n})" for y, n in years.items()))
+    print(f"results in {out}/ (fixed.csv)")
+    return EXIT_OK
+
+
+def cmd_robustness(args: argparse.Namespace) -> int:
+    if args.samples < 1:
+        raise _UsageError(f"--samples must be at least 1, got {args.samples}")
+    show = sys.stderr.isatty()
+    parallel = _parallel(args, show)
+    scenario = _load(args.scenario, args)
+    out = _analysis_folder(args, Path("results") / f"{slug(scenario.name)}-robustness", _run_record(args))
+    base = _solve(scenario, args, quiet=True)
+    if base is None:
+        return EXIT_INTERNAL
+    levels = args.gamma if args.gamma is not None else args.levels
+    print(f"Price of robustness of {scenario.name}: {len(levels)} levels", file=sys.stderr, flush=True)
+    with _keeping(out):
+        frontier = ppi.robustness(
+            scenario, out, levels, samples=args.samples, seed=args.seed, time_limit=args.time_limit,
+            solver=args.solver, gamma=args.gamma is not None, **parallel,
+        )  # fmt: skip
+    _end_line(show)
+    names = ppi.write_robustness(base, frontier, out, args.report, args.lang)
+    table = frontier.table()
+    shown = table.copy()
+    shown["level"] = [("none" if v is None or v != v else f"{v:g}") for v in table["level"]]
+    shown["city_spending"] = (shown["city_spending"] / 1e6).round(2)
+    print(shown.rename(columns={"city_spending": "city M€"}).to_string(index=False, float_format=_number, na_rep="—"))
+    print(
+        f"\nholds: share of {frontier.samples:,} cost samples (seed {frontier.seed}) in which every envelope holds; "
+        f"error: its standard error\n{frontier.solved} levels solved, {frontier.reused} reused; results in {out}/ "
+        f"({', '.join(names)})"
     )
     return EXIT_OK
 
@@ -1156,6 +1278,7 @@ COMMANDS = {
     "alternatives": cmd_alternatives,
     "tornado": cmd_tornado,
     "montecarlo": cmd_montecarlo,
+    "robustness": cmd_robustness,
     "schema": cmd_schema,
     "init": cmd_init,
     "verify": cmd_verify,

@@ -313,12 +313,13 @@ def report_files(
     lang: str = "fr",
     explanation: Mapping[str, Any] | None = None,
     diagnosis: Mapping[str, Any] | None = None,
+    robustness: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """report.html / report.xlsx of a plan, with its explanation (explain.json form) or, for an infeasible
-    scenario, its diagnosis (diagnosis.json form) when given."""
+    scenario, its diagnosis (diagnosis.json form) when given, and the price of robustness (robustness.json form)."""
     files: dict[str, bytes] = {}
     formats = tuple(formats)
-    why = {"explanation": explanation, "diagnosis": diagnosis}
+    why = {"explanation": explanation, "diagnosis": diagnosis, "robustness": robustness}
     if "html" in formats:
         from reports.html_plan import plan_html
 
@@ -366,7 +367,11 @@ def write_reports(
     if Path(folder).resolve() != Path(source).resolve() and not is_results_folder(Path(folder)):
         raise OutputError(f"{folder} exists and is not a ppi results folder; choose an empty or new folder with --out")
     why = {}  # written beside the plan by `ppi explain` (explain.json) or an infeasible `ppi solve`
-    for key, name in (("explanation", "explain.json"), ("diagnosis", "diagnosis.json")):
+    for key, name in (
+        ("explanation", "explain.json"),
+        ("diagnosis", "diagnosis.json"),
+        ("robustness", "robustness.json"),
+    ):
         if (source / name).is_file():
             why[key] = json.loads((source / name).read_text(encoding="utf-8"))
     files = report_files(result, formats, lang, **why)
@@ -692,7 +697,7 @@ def montecarlo(
     seed: int = 1,
     cost_sigma: float = 1.0,
     delay: float = 1.0,
-    demand_sigma: float = 0.01,
+    demand_sigma: float | None = None,
     threshold: float | None = None,
     time_limit: float | None = None,
     workers: int | None = None,
@@ -701,7 +706,9 @@ def montecarlo(
     progress: Progress | None = None,
 ) -> Any:
     """Re-solve `scenario` under sampled costs, delays and demand growth, and evaluate the plan `fixed`
-    (project → start year) under each sample; `.samples`, `.projects`, `.summary` (analysis/montecarlo.py)."""
+    (project → start year) under each sample; `.samples`, `.projects`, `.summary` (analysis/montecarlo.py).
+    The distributions are the scenario's `uncertainty` section (defaults: models/uncertainty.py) times
+    `cost_sigma` and `delay`; `demand_sigma` None takes the scenario's."""
     from analysis.montecarlo import Distributions, run_montecarlo
     from analysis.sweep import SweepSpec
 
@@ -712,6 +719,70 @@ def montecarlo(
         scenario, spec, samples, seed, dist, out, workers=workers, threshold=threshold, progress=progress,
         executor=executor, scheduler=scheduler,
     )  # fmt: skip
+
+
+def montecarlo_fixed(
+    scenario: Scenario,
+    fixed: Mapping[str, int | None],
+    samples: int = 1000,
+    seed: int = 1,
+    cost_sigma: float = 1.0,
+    delay: float = 1.0,
+) -> Any:
+    """The plan `fixed` re-evaluated without re-solving under `samples` cost samples (the same as `montecarlo`'s
+    for the same seed): `.probability` that it breaks an envelope, its `.error`, `.samples` (which sample breaks,
+    first year broken) — analysis/montecarlo.py `fixed_plan_risk`."""
+    from analysis.montecarlo import Distributions, fixed_plan_risk
+
+    return fixed_plan_risk(scenario, fixed, samples, seed, Distributions(cost_sigma, delay))
+
+
+def robustness(
+    scenario: Scenario,
+    out: str | Path,
+    levels: Iterable[float | None],
+    samples: int = 1000,
+    seed: int = 1,
+    time_limit: float | None = None,
+    solver: str = "highs",
+    workers: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    gamma: bool = False,
+) -> Any:
+    """The price of robustness: `scenario` solved at each `uncertainty.budget_confidence` level (each
+    `uncertainty.gamma` with `gamma`; None: no protection), each plan re-evaluated under the same `samples` cost
+    samples; `.table()`, `.to_dict()` (analysis/robustness.py). The solves are saved in `out` and reused."""
+    from analysis.robustness import GAMMA_PATH, LEVEL_PATH, robustness_frontier
+    from analysis.sweep import SweepSpec
+
+    spec = SweepSpec(scenario, time_limit=time_limit, solver=solver)
+    return robustness_frontier(
+        scenario, spec, list(levels), samples, seed, out, workers=workers, executor=executor, scheduler=scheduler,
+        progress=progress, path=GAMMA_PATH if gamma else LEVEL_PATH,
+    )  # fmt: skip
+
+
+def write_robustness(
+    result: Result, frontier: Any, out: Path, reports: Iterable[str] = (), lang: str = "fr"
+) -> list[str]:
+    """The robustness folder: robustness.json and .csv, robustness.png, the plan of the scenario as given
+    (plan.json) and its reports with their "price of robustness" section; each file atomically. Returns the
+    names of the frontier's own files."""
+    from reports.charts import robustness_chart
+    from results import write_json
+
+    data = frontier.to_dict()
+    write_json(out / "robustness.json", data)
+    write_table(out / "robustness", frontier.table())
+    gamma = frontier.path.endswith("gamma")
+    write_file(out / "robustness.png", robustness_chart(frontier.table(), result.scenario.name, lang, gamma))
+    if result.has_plan:
+        write_file(out / "plan.json", result.record.to_bytes(out))
+        for name, content in report_files(result, reports, lang, robustness=data).items():
+            write_file(out / name, content)
+    return ["robustness.json", "robustness.csv", "robustness.png"]
 
 
 def montecarlo_chart(mc: Any, title: str, lang: str = "fr") -> bytes:

@@ -29,6 +29,7 @@ from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
+from models.uncertainty import budget_rows, protection_z, row_load, uncertainty_of
 from models.units import MEUR
 from solver.elastic import MANDATORY, MONEY, SCHEDULE, ElasticResult, Relaxation, is_feasible, relax
 from solver.engines import SolveOptions
@@ -159,9 +160,46 @@ def _base(scenario: Scenario, starts: dict[str, int | None]) -> dict[str, Any]:
     return {"who": _who(scenario, starts), "what": "net" if scenario.net_basis else "spending"}
 
 
-def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
-    """raise_envelope: the year short (with full carry-over, the years up to the worst one, together)."""
+def _protected_finding(scenario: Scenario, res: ElasticResult, names: set[str]) -> Finding | None:
+    """A protected envelope short (`uncertainty.budget_confidence`): of the protected rows `names`, the one the
+    plan of the elastic optimum overshoots most, with its protected charge (mean + z √S, models/uncertainty.py)
+    against the envelope (plus the credit carried in, with a carry-over share); None when none is short."""
+    unc = uncertainty_of(scenario.spec)
     starts = dict(res.starts)
+    worst: tuple[float, Any, float, float] | None = None
+    for row in budget_rows(scenario):
+        load = row_load(scenario, starts, row) if row.name in names else None
+        if load is None:
+            continue
+        carried = res.values.get(f"carry[{row.year}]", 0.0) * MEUR if row.year is not None else 0.0
+        available = row.cap + (carried if scenario.carry_over and scenario.carry_share < 1.0 else 0.0)
+        if worst is None or load - available > worst[0]:
+            worst = (load - available, row, load, available)
+    if worst is None or worst[0] <= 0.5:
+        return None
+    _, row, load, available = worst
+    values = {
+        **_base(scenario, starts),
+        "row": f"{row.years[0]}–{row.years[-1]}" if len(row.years) > 1 else str(row.years[0]),
+        "level": unc.budget_confidence if unc.gamma is None else unc.gamma,
+        "need": _m(load),
+        "available": _m(available),
+        "short": _m(_ceil(load - available, scenario)),
+        **_charged_in(scenario, starts, row.years),
+    }
+    return Finding(row.name, "budget_robust" if unc.gamma is None else "budget_gamma", values)
+
+
+def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
+    """raise_envelope: the year short (with full carry-over, the years up to the worst one, together); a
+    protected envelope short when the nominal one holds."""
+    starts = dict(res.starts)
+    y = int(r.target)
+    if _need(scenario, starts, [y]) <= scenario.envelope[y] + 0.5 or scenario.carry_over:
+        protected = {f"budget_robust[{t}]" for t in scenario.years if t >= y}
+        found = _protected_finding(scenario, res, protected)
+        if found is not None:
+            return found
     base = _base(scenario, starts)
     first = scenario.years[0]
     y = int(r.target)
@@ -195,8 +233,13 @@ def _budget_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Fi
 
 
 def _total_finding(scenario: Scenario, res: ElasticResult, r: Relaxation) -> Finding:
-    """raise_total: the multi-year envelope short."""
+    """raise_total: the multi-year envelope short (or its protected row)."""
     starts = dict(res.starts)
+    total = scenario.total_envelope
+    if total is not None and _need(scenario, starts, list(total.years)) <= total.amount + 0.5:
+        found = _protected_finding(scenario, res, {"budget_total_robust"})
+        if found is not None:
+            return found
     total = scenario.total_envelope
     assert total is not None
     need = _need(scenario, starts, list(total.years))
@@ -446,6 +489,9 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
         if not changes:
             continue
         ok = _verified(scenario, changes, options) if can_verify else False
+        protected = protection_z(scenario) is not None or uncertainty_of(scenario.spec).gamma is not None
+        if not ok and can_verify and kind == "money" and protected:
+            changes, ok = _protected_raise(scenario, changes, options)
         if ok or not can_verify:
             remedies.append(Remedy(kind, tuple(changes), ok))
     if Status.FEASIBLE in (money.status, schedule.status):
@@ -455,6 +501,35 @@ def diagnose(scenario: Scenario, options: SolveOptions | None = None) -> Diagnos
     if not remedies:
         notes.append(("none", {}))
     return Diagnosis(tuple(findings), tuple(remedies), tuple(notes))
+
+
+# Protected envelopes: the raises tried when the elastic amounts fall short, as multiples of them.
+PROTECTED_RAISES = (1.05, 1.1, 1.25, 1.5, 2.0)
+
+
+def _protected_raise(scenario: Scenario, changes: list[Change], options: SolveOptions) -> tuple[list[Change], bool]:
+    """With protected envelopes the elastic model's raise can fall a little short: the protected row is the
+    tangent of the protected charge at a point that grows with the envelope (docs/model.md, "Plans that hold"),
+    so a raise of Δ gives slightly less than Δ of room. The envelope raises are tried again at the multiples
+    PROTECTED_RAISES of their amount, the first verified one kept (the changes as given, unverified, otherwise)."""
+    scale = scenario.budget_scale or 1.0
+    for factor in PROTECTED_RAISES:
+        bigger = []
+        for c in changes:
+            if c.kind == "raise_envelope":
+                y = int(c.values["year"])
+                target = _ceil(scenario.envelope[y] + c.values["by"] * MEUR * factor, scenario)
+                values = {"year": y, "by": _m(target - scenario.envelope[y]), "to": _m(target)}
+                c = Change("raise_envelope", values, f"budget.annual.{y}={target / scale:.0f}")
+            elif c.kind == "raise_total" and scenario.total_envelope is not None:
+                total = scenario.total_envelope
+                target = _ceil(total.amount + c.values["by"] * MEUR * factor, scenario)
+                values = {**c.values, "by": _m(target - total.amount), "to": _m(target)}
+                c = Change("raise_total", values, c.edit.partition("=")[0] + f"={target / scale:.0f}")
+            bigger.append(c)
+        if _verified(scenario, bigger, options):
+            return bigger, True
+    return changes, False
 
 
 def _same_row(finding: Finding, findings: list[Finding]) -> bool:

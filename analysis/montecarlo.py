@@ -17,6 +17,7 @@ without re-solving, the probability that it breaks a budget year or misses an ob
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,47 +29,81 @@ from models.edits import value_edit
 from models.plan import PLAN_STATUSES
 from models.scenario import Scenario
 from models.spec import ProjectStatus
+from models.uncertainty import cost_part, uncertainty_of
 from results.record import PlanRecord
-
-# σ of the log cost factor and probability of a one-year slip, by maturity level (docs/domain.md, "Maturity levels").
-COST_SIGMA = {"idee": 0.25, "opportunite": 0.20, "faisabilite": 0.15, "programme": 0.10, "conception": 0.06,
-              "travaux": 0.04, "livre": 0.0}  # fmt: skip
-DELAY_PROBABILITY = {"idee": 0.4, "opportunite": 0.3, "faisabilite": 0.2, "programme": 0.15, "conception": 0.1,
-                     "travaux": 0.05, "livre": 0.0}  # fmt: skip
-DEFAULT_COST_SIGMA = 0.10  # a project without a maturity level
-DEFAULT_DELAY_PROBABILITY = 0.15
-DEFAULT_DEMAND_SIGMA = 0.01  # extra yearly growth of demand, per kind
 
 
 @dataclass(frozen=True)
 class Distributions:
     cost_sigma_scale: float = 1.0  # multiplies every σ of the cost factor (0: no cost uncertainty)
     delay_scale: float = 1.0  # multiplies every slip probability (0: no delay)
-    demand_sigma: float = DEFAULT_DEMAND_SIGMA
+    demand_sigma: float | None = None  # σ of the extra yearly demand growth (None: the scenario's)
 
 
-def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributions) -> tuple[Point, ...]:
-    """`samples` points drawn from the distributions, the same for the same seed."""
+@dataclass(frozen=True)
+class Draw:
+    """One sample: each project's cost factor and delay (projects not excluded, in the scenario's order), and
+    each kind's extra demand growth."""
+
+    factors: dict[str, float]
+    delays: dict[str, int]
+    growth: dict[str, float]
+
+
+def draw_samples(scenario: Scenario, samples: int, seed: int, dist: Distributions) -> list[Draw]:
+    """`samples` draws from the scenario's uncertainty (models/uncertainty.py: its `uncertainty` section or the
+    defaults) times the scales of `dist`, the same for the same seed."""
+    unc = uncertainty_of(scenario.spec)
+    demand_sigma = unc.demand_sigma if dist.demand_sigma is None else dist.demand_sigma
     rng = np.random.Generator(np.random.PCG64(seed))
-    points = []
-    for i in range(samples):
-        values: list[tuple[str, str]] = []  # (path, value as written: the record of the sample)
+    out = []
+    for _ in range(samples):
+        factors, delays, growth = {}, {}, {}
         for p in scenario.projects:
             if p.status == ProjectStatus.EXCLUDED:
                 continue
-            level = p.maturity or ""
-            sigma = COST_SIGMA.get(level, DEFAULT_COST_SIGMA) * dist.cost_sigma_scale
-            prob = min(1.0, DELAY_PROBABILITY.get(level, DEFAULT_DELAY_PROBABILITY) * dist.delay_scale)
-            factor = math.exp(rng.normal(0.0, sigma)) if sigma > 0 else 1.0
+            sigma = unc.sigma(p.maturity) * dist.cost_sigma_scale
+            prob = min(1.0, unc.slip(p.maturity) * dist.delay_scale)
+            factors[p.id] = math.exp(rng.normal(0.0, sigma)) if sigma > 0 else 1.0
             u = rng.random()
-            delay = 2 if u < prob * prob else (1 if u < prob else 0)
+            delays[p.id] = 2 if u < prob * prob else (1 if u < prob else 0)
+        for k in scenario.kinds:
+            if demand_sigma > 0:
+                growth[k] = float(rng.normal(0.0, demand_sigma))
+        out.append(Draw(factors, delays, growth))
+    return out
+
+
+def sampled_cost(p: Any, factor: float) -> float:
+    """The cost a sample sets (to the cent, as its edit writes it)."""
+    return round(p.cost * factor, 2)
+
+
+def sample_points(scenario: Scenario, samples: int, seed: int, dist: Distributions) -> tuple[Point, ...]:
+    """`samples` points drawn from the distributions, the same for the same seed. A sample is one realisation:
+    its scenario counts its own costs and delays as they are, so a scenario's protected envelopes
+    (`uncertainty.budget_confidence`) and counted slips (`uncertainty.slips`) are switched off in it — the plan
+    re-evaluated under a sample breaks an envelope only if the sampled costs break it."""
+    unc = uncertainty_of(scenario.spec)
+    realised: list[tuple[str, str]] = []
+    if unc.slips != "ignore":
+        realised.append(("uncertainty.slips", "ignore"))
+    if unc.budget_confidence is not None:
+        realised.append(("uncertainty.budget_confidence", "null"))
+    points = []
+    for i, draw in enumerate(draw_samples(scenario, samples, seed, dist)):
+        values: list[tuple[str, str]] = []  # (path, value as written: the record of the sample)
+        for p in scenario.projects:
+            if p.id not in draw.factors:
+                continue
+            factor, delay = draw.factors[p.id], draw.delays[p.id]
             if factor != 1.0:
-                values.append((f"projects.{p.id}.cost", repr(round(p.cost * factor, 2))))
+                values.append((f"projects.{p.id}.cost", repr(sampled_cost(p, factor))))
             if delay and p.delivery_lag + delay <= 30:
                 values.append((f"projects.{p.id}.delivery_lag", str(p.delivery_lag + delay)))
-        for k in scenario.kinds:
-            if dist.demand_sigma > 0:
-                values.append((f"demand_growth.{k}", repr(round(float(rng.normal(0.0, dist.demand_sigma)), 6))))
+        for k, g in draw.growth.items():
+            values.append((f"demand_growth.{k}", repr(round(g, 6))))
+        values += realised  # a sample's costs and delays are known: no margin for them on top
         points.append(Point(tuple(value_edit(path, text) for path, text in values), name=f"sample {i + 1}"))
     return tuple(points)
 
@@ -112,7 +147,7 @@ def _tables(scenario: Scenario, result: SweepResult, threshold: float | None):
         fixed = r.get("fixed")
         if fixed is not None:
             row["fixed objective"] = fixed["objective"]
-            row["fixed breaks budget"] = any(v.startswith("budget") for v in fixed["violations"])
+            row["fixed breaks budget"] = breaks_envelope(fixed["violations"])
             row["fixed violations"] = len(fixed["violations"])
         rows.append(row)
         starts += [{"project": pid, "start": start} for pid, start in PlanRecord(plan).starts.items()]
@@ -152,3 +187,81 @@ def _tables(scenario: Scenario, result: SweepResult, threshold: float | None):
                  "value": misses.mean()}
             )  # fmt: skip
     return samples, projects, pd.DataFrame(summary_rows)
+
+
+def breaks_envelope(violations: list[str]) -> bool:
+    """The verifier's violations include an envelope broken: a year's (`budget ...`) or the multi-year one's
+    (`total envelope ...`). The protected rows (`protected ...`) are the plan's own margin, not an envelope."""
+    return any(v.startswith(("budget ", "total envelope ")) for v in violations)
+
+
+# Euros: the verifier's tolerance on an envelope (results/verify.py MONEY_TOL), so both call the same plans broken.
+ENVELOPE_TOL = 0.01
+
+
+@dataclass(frozen=True)
+class FixedRisk:
+    """A fixed plan re-evaluated under sampled costs without re-solving: which envelope each sample breaks."""
+
+    samples: pd.DataFrame  # one row per sample: broken (bool), first_year (first year broken as text, "total", or None)
+    probability: float  # share of samples that break at least one envelope
+    error: float  # its standard error √(p (1 − p) / n)
+    n: int
+
+    @property
+    def holds(self) -> float:
+        """Share of samples in which every envelope holds."""
+        return 1.0 - self.probability
+
+
+def fixed_plan_risk(
+    scenario: Scenario, starts: Mapping[str, int | None], samples: int, seed: int, dist: Distributions
+) -> FixedRisk:
+    """The plan `starts` under `samples` draws (`draw_samples`: the same draws as `sample_points` for the same
+    seed), re-evaluated without re-solving: each envelope of the scenario's rule (annual, full carry-over
+    cumulated, carry-over share, multi-year) recomputed for every sample at once. A sample scales each chosen
+    project's cost-set charge (`models.uncertainty.cost_part`) by its cost factor; slips and demand growth do
+    not move money. It agrees with the independent verifier run on each sample's derived scenario (tests), in
+    a fraction of the time; subsidies at a rate of the cost are held at their base amount (the only difference:
+    an overrun raises them, so this errs on the side of breaking)."""
+    years = list(scenario.years)
+    index = {y: i for i, y in enumerate(years)}
+    chosen = [p for p in scenario.projects if starts.get(p.id) is not None and p.status != ProjectStatus.EXCLUDED]
+    prop = np.zeros((len(chosen), len(years)))
+    fixed = np.zeros(len(years))
+    for j, p in enumerate(chosen):
+        s = starts[p.id]
+        assert s is not None
+        part = cost_part(scenario, p, s)
+        for y, amount in scenario.charged(p, s).items():
+            if y in index:
+                prop[j, index[y]] += part.get(y, 0.0)
+                fixed[index[y]] += amount - part.get(y, 0.0)
+    draws = draw_samples(scenario, samples, seed, dist)
+    factor = np.array(
+        [[sampled_cost(p, d.factors.get(p.id, 1.0)) / p.cost if p.cost else 1.0 for p in chosen] for d in draws]
+    ).reshape(len(draws), len(chosen))
+    spent = factor @ prop + fixed  # samples × years
+    envelope = np.array([scenario.envelope[y] for y in years])
+    broken = np.zeros(spent.shape, dtype=bool)
+    if scenario.carry_over and scenario.carry_share >= 1.0:
+        broken = np.cumsum(spent, axis=1) > np.cumsum(envelope) + ENVELOPE_TOL
+    else:
+        carried = np.zeros(len(draws))
+        for i in range(len(years)):
+            broken[:, i] = spent[:, i] > envelope[i] + carried + ENVELOPE_TOL
+            carried = scenario.carry_share * np.maximum(0.0, envelope[i] + carried - spent[:, i])
+    total_broken = np.zeros(len(draws), dtype=bool)
+    total = scenario.total_envelope
+    if total is not None:
+        cols = [index[y] for y in total.years if y in index]
+        total_broken = spent[:, cols].sum(axis=1) > total.amount + ENVELOPE_TOL
+    rows = []
+    for n in range(len(draws)):
+        hit = [years[i] for i in np.flatnonzero(broken[n])]
+        first: str | None = str(hit[0]) if hit else ("total" if total_broken[n] else None)
+        rows.append({"sample": f"sample {n + 1}", "broken": bool(hit) or bool(total_broken[n]), "first_year": first})
+    table = pd.DataFrame(rows, columns=["sample", "broken", "first_year"])
+    p_break = float(table["broken"].mean()) if len(table) else math.nan
+    error = math.sqrt(p_break * (1.0 - p_break) / len(table)) if len(table) else math.nan
+    return FixedRisk(table, p_break, error, len(table))

@@ -270,8 +270,12 @@ def settle_point(spec: SweepSpec, point: Point, sources: Iterable[dict[str, Any]
       with the same bound and gap (the larger point's bound is a lower bound here too);
     - a larger point proven infeasible makes this one infeasible.
     Only proven answers settle (a `feasible` plan does not: a solve could find better). The record names its
-    source (`settled_from`: label and budget factor)."""
+    source (`settled_from`: label and budget factor). A scenario with protected envelopes
+    (`uncertainty.budget_confidence`) is always solved: its rows are the tangent of the protected charge at a
+    point that moves with the envelope (docs/model.md, "Plans that hold"), so a smaller budget's model is not the
+    larger one's with smaller limits."""
     from models.plan import Plan, Status
+    from models.uncertainty import uncertainty_of
     from results import verified
     from results.result import VerificationError
 
@@ -284,6 +288,8 @@ def settle_point(spec: SweepSpec, point: Point, sources: Iterable[dict[str, Any]
             continue
         if scenario is None:
             scenario = derive(spec.scenario, point.edits)
+            if uncertainty_of(scenario.spec).budget_confidence is not None:
+                return None
         record = PlanRecord(plan)
         settled_from = {"label": source["label"], "budget_scale": source["point"].get("budget_scale")}
         if status == Status.INFEASIBLE.value:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from models.revision import stability_cost
 from models.scenario import Scenario
+from models.uncertainty import delivered_share, uncertainty_of
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def evaluate_plan(
     """Every table of a plan given its start years (and the demand it sends next door, if any)."""
     transfers = transfers or {}
     years = scenario.years
+    unc = uncertainty_of(scenario.spec)
     project_rows, spending_rows, receipt_rows = [], [], []
     added: dict[tuple[str, str, int], float] = {}  # expected: capacity × maturity confidence
     nominal: dict[tuple[str, str, int], float] = {}  # every place delivered (confidence 1)
@@ -92,9 +94,10 @@ def evaluate_plan(
         assert delivery is not None
         for y in years:
             if y >= delivery:
+                counted = delivered_share(unc, p, s, y)  # 1 unless the scenario counts slips
                 for k, cap in p.capacity.items():
                     key = (p.district, k, y)
-                    added[key] = added.get(key, 0.0) + p.confidence * cap
+                    added[key] = added.get(key, 0.0) + p.confidence * cap * counted
                     nominal[key] = nominal.get(key, 0.0) + cap
     spending = pd.DataFrame(spending_rows, columns=["project", "year", "city_spending"])
     by_year = spending.groupby("year")["city_spending"].sum().to_dict() if len(spending) else {}

@@ -632,6 +632,49 @@ class Revision(Strict):
     realised: list[RealisedRow] = Field(default_factory=list, description="CP paid and delays observed (réalisé)")
 
 
+class Uncertainty(Strict):
+    """Cost overruns and slips by maturity level, demand growth, and the envelopes' protection (robustness)."""
+
+    cost_sigma: dict[Id, Annotated[float, Field(ge=0, le=2, allow_inf_nan=False), _Number]] = Field(
+        default_factory=dict,
+        description="σ of the log-normal cost factor per maturity level (replaces the defaults)",
+    )
+    slip_probability: dict[Id, Share] = Field(
+        default_factory=dict,
+        description="probability of a one-year slip per maturity level (two years: its square; replaces the defaults)",
+    )
+    default_cost_sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False), _Number] | None = Field(
+        None, description="σ of the cost factor of a project without a maturity level (default 0.10)"
+    )
+    default_slip_probability: Share | None = Field(
+        None, description="slip probability of a project without a maturity level (default 0.15)"
+    )
+    demand_sigma: Annotated[float, Field(ge=0, le=0.5, allow_inf_nan=False), _Number] | None = Field(
+        None, description="σ of the extra yearly demand growth per kind, in Monte Carlo runs (default 0.01)"
+    )
+    budget_confidence: Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False), _Number] | None = Field(
+        None,
+        description="probability that every envelope of the PPI holds at once given the cost uncertainty by "
+        "maturity (e.g. 0.9); none: the envelopes are not protected",
+    )
+    gamma: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False), _Number] | None = Field(
+        None,
+        description="Bertsimas–Sim protection instead of budget_confidence: each envelope holds when any Γ of "
+        "the projects it is charged with overrun by their maturity's deviation (two σ)",
+    )
+    slips: Literal["ignore", "expected", "robust"] = Field(
+        "ignore",
+        description="capacity of a project that may slip, in the demand rows: counted from its delivery year "
+        "(ignore), by its probability of being delivered (expected), or from one year later (robust)",
+    )
+
+    @model_validator(mode="after")
+    def _one_protection(self) -> Uncertainty:
+        if self.gamma is not None and self.budget_confidence is not None:
+            raise ValueError("give budget_confidence or gamma, not both: they are two ways to protect the envelopes")
+        return self
+
+
 class ScenarioSpec(Strict):
     extends: str | None = Field(None, description="scenario file this one extends and overrides (relative path)")
     variants: dict[Id, Variant] = Field(default_factory=dict, description="named variants (file.yaml:name)")
@@ -669,6 +712,10 @@ class ScenarioSpec(Strict):
         "added to each project's own subsidies",
     )
     revision: Revision | None = Field(None, description="the yearly revision of an adopted PPI (ppi revise)")
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty,
+        description="cost overruns and slips by maturity level, demand growth, and the envelopes' protection",
+    )
 
     @model_validator(mode="before")
     @classmethod

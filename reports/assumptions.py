@@ -339,6 +339,7 @@ def assumption_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
         )
         rows.append(Row("demand_growth", t["a.growth"], items))
     rows += _budget_rows(scenario, fmt)
+    rows += _robustness_rows(scenario, fmt)
     rows += _transfer_rows(scenario, fmt)
     rows += _aid_rows(scenario, fmt)
     rows += _finance_rows(scenario, fmt)
@@ -453,6 +454,38 @@ def _budget_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
         rows.append(
             Row("total_envelope", t["wb.total_envelope"].format(start=tot.start, end=tot.end), fmt.meur(tot.amount))
         )
+    return rows
+
+
+def _robustness_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
+    """The envelopes' protection (`uncertainty.budget_confidence`) and the cost σ and slip probability of each
+    maturity level the projects use (models/uncertainty.py), the numbers Monte Carlo samples from too."""
+    from models.uncertainty import protection_z, uncertain_rows, uncertainty_of
+
+    t = PAGE_TEXT[fmt.lang]
+    unc = uncertainty_of(scenario.spec)
+    z = protection_z(scenario)
+    if unc.gamma is not None:
+        text = t["a.robust_gamma"].format(gamma=_num(unc.gamma, fmt.lang))
+    elif z is None:
+        text = t["a.robust_no"]
+    else:
+        level = _pct(unc.budget_confidence or 0.0, fmt.lang)
+        text = t["a.robust_yes"].format(level=level, z=_num(round(z, 2), fmt.lang), rows=len(uncertain_rows(scenario)))
+    rows = [Row("robustness", t["a.robustness"], text)]
+    levels = maturity_levels(scenario.spec)
+    used = sorted(
+        {p.maturity or "" for p in scenario.projects}, key=lambda k: list(levels).index(k) if k in levels else 99
+    )
+    items = tuple(
+        t["a.uncertainty_item"].format(
+            label=(levels.get(k) or {}).get("label") or k or t["none_m"],
+            sigma=_num(unc.sigma(k or None), fmt.lang),
+            slip=_pct(unc.slip(k or None), fmt.lang),
+        )
+        for k in used
+    )
+    rows.append(Row("uncertainty", t["a.uncertainty"], items))
     return rows
 
 

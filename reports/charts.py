@@ -478,6 +478,55 @@ def frontier_chart(table: pd.DataFrame, title: str, lang: str = "fr") -> bytes:
     return buf.getvalue()
 
 
+def _robustness_figure(table: pd.DataFrame, fmt: Fmt, title: str | None = None, gamma: bool = False) -> Any:
+    """Objective (weighted unmet demand) against the probability of holding every envelope, one point per level
+    (labelled with it), the sampling error as a horizontal bar."""
+    t = fmt.t
+    solved = table[table["holds"].notna()]
+    fig = _figure(7.5, 3.6)
+    ax = fig.subplots()
+    x = solved["holds"].astype(float) * 100
+    ax.errorbar(
+        x, solved["objective"].astype(float), xerr=solved["error"].astype(float) * 100, marker="o", color="#1f5fa8",
+        ecolor="#8a96a3", capsize=3,
+    )  # fmt: skip
+    for xi, yi, level in zip(x, solved["objective"], solved["level"], strict=True):
+        if level is None or pd.isna(level):
+            label = t["rob.none"]
+        else:
+            label = f"Γ = {fmt.num(float(level), 1)}" if gamma else fmt.pct(float(level))
+        ax.annotate(label, (xi, yi), xytext=(6, 6), textcoords="offset points", fontsize=8)
+    ax.set_xlabel(t["rob.x"])
+    ax.set_ylabel(_wrapped(t["ch.objective"], 34))
+    if title:
+        ax.set_title(_wrapped(title, 90), fontsize=10)
+    ax.grid(alpha=0.5)
+    ax.xaxis.set_major_formatter(_axis_formatter(fmt, 0))
+    ax.yaxis.set_major_formatter(_axis_formatter(fmt, 0))
+    return fig
+
+
+def robustness_svg(table: pd.DataFrame, fmt: Fmt, gamma: bool = False) -> str:
+    """SVG of the price of robustness, for the plan report (`gamma`: the levels are Γ, not probabilities)."""
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _robustness_figure(table, fmt, gamma=gamma)
+    return _svg(fig, "robustness", fmt.t["rob.caption"])
+
+
+def robustness_chart(table: pd.DataFrame, title: str, lang: str = "fr", gamma: bool = False) -> bytes:
+    """PNG of the price of robustness (`ppi robustness`)."""
+    import matplotlib
+
+    _, fmt = _png_words(lang)
+    with matplotlib.rc_context(_RC):
+        fig = _robustness_figure(table, fmt, title, gamma=gamma)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    return buf.getvalue()
+
+
 def tornado_chart(table: pd.DataFrame, base: float, title: str, lang: str = "fr") -> bytes:
     """PNG: one horizontal bar per parameter from its lowest to its highest objective, around the base."""
     from matplotlib.figure import Figure

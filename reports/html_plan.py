@@ -28,7 +28,7 @@ from models.evaluate import Evaluation
 from models.scenario import Project, Scenario, competences, maturity_levels
 from models.spec import ProjectStatus
 from reports import assumptions as hyp
-from reports.charts import gantt_chart, heatmap_chart, spending_chart, unmet_chart
+from reports.charts import gantt_chart, heatmap_chart, robustness_svg, spending_chart, unmet_chart
 from reports.html_base import (
     NBSP,
     Fmt,
@@ -72,10 +72,12 @@ def plan_html(
     lang: str = "fr",
     explanation: Mapping[str, Any] | None = None,
     diagnosis: Mapping[str, Any] | None = None,
+    robustness: Mapping[str, Any] | None = None,
 ) -> str:
     """The plan report as one self-contained HTML page (result: the plan, solved or read back, with its
     evaluation; explanation: the explain.json dict of `ppi explain`, shown as a "why this plan" section;
-    diagnosis: the diagnosis.json dict of an infeasible scenario, shown as a "why there is no plan" section)."""
+    diagnosis: the diagnosis.json dict of an infeasible scenario, shown as a "why there is no plan" section;
+    robustness: the robustness.json dict of `ppi robustness`, shown as a "price of robustness" section)."""
     fmt = Fmt(lang)
     t = fmt.t
     scenario, plan = result.scenario, result.record.data
@@ -110,6 +112,8 @@ def plan_html(
             sections.append(("finances", t["finance"], _finance_section(scenario, ev, fmt)))
         if explanation:
             sections.append(("pourquoi", TEXT[lang]["why.title"], _explain_section(explanation, fmt, scenario)))
+    if robustness and has_plan:
+        sections.append(("robustesse", t["robustness"], _robustness_section(scenario, robustness, fmt)))
     sections.append(("hypotheses", t["inputs"], assumptions_html(scenario, fmt)))
     sections.append(("annexe", t["annex"], annex_html(scenario, plan, fmt)))
     body = "\n".join(section(a, title, content) for a, title, content in sections)
@@ -567,6 +571,44 @@ def _finance_section(scenario: Scenario, ev: Evaluation, fmt: Fmt) -> str:
             limits.append(t["max_borrowing"].format(v=fmt.meur(pr.max_borrowing)))
     caption = t["finance_caption"].format(limits=t["limits"].format(items="; ".join(limits)) if limits else "")
     return f'<p class="note">{esc(caption.strip())}</p>\n' + html_table(head, rows)
+
+
+def _robustness_section(scenario: Scenario, robustness: Mapping[str, Any], fmt: Fmt) -> str:
+    """The frontier of `ppi robustness`: the chart, then one row per level."""
+    from analysis.robustness import Frontier
+
+    t = fmt.t
+    frontier = Frontier.from_dict(dict(robustness))
+    table = frontier.table()
+    kinds = [c.removeprefix("unmet ") for c in table.columns if c.startswith("unmet ")]
+    gamma = frontier.path.endswith("gamma")
+    head: list[str | tuple[str, str]] = [
+        t["rob.gamma"] if gamma else t["rob.level"], (t["rob.holds"], "num"), (t["rob.error"], "num"),
+        (t["ch.objective"], "num"),
+        *((f"{kind_label(scenario, k)} ({unit_of(scenario, k)})", "num") for k in kinds),
+        (t["rob.spending"], "num"), (t["rob.chosen"], "num"),
+    ]  # fmt: skip
+    rows = []
+    for p in frontier.points:
+        rows.append(
+            [
+                t["rob.none"] if p.level is None else (fmt.num(p.level, 1) if gamma else fmt.pct(p.level)),
+                (fmt.pct(p.holds, 1), "num"),
+                (fmt.pct(p.error, 1), "num"),
+                (fmt.num(p.objective, 1), "num"),
+                *((fmt.num(p.unmet_by_kind.get(k), 1), "num") for k in kinds),
+                (fmt.meur(p.city_spending), "num"),
+                (fmt.num(p.chosen, 0), "num"),
+            ]
+        )
+    intro = t["rob.intro"].format(samples=fmt.num(frontier.samples, 0), seed=frontier.seed)
+    return "\n".join(
+        [
+            f'<p class="note">{esc(intro)}</p>',
+            figure_html("robustness", robustness_svg(table, fmt, gamma), esc(t["rob.caption"])),
+            html_table(head, rows),
+        ]
+    )
 
 
 def _no_minus_zero(value: float | None) -> float | None:

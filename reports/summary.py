@@ -104,6 +104,10 @@ def format_summary(
     elif scenario.carry_over:
         lines.append("  (carry-over: unspent envelope carries into later years; the cumulative total is binding)")
     lines.append("  " + hyp.after_horizon_text(scenario, ev, Fmt("en")).replace("\u00a0", " "))
+    u = scenario.spec.uncertainty
+    if u.budget_confidence is not None or u.gamma is not None:
+        robust = next(r for r in hyp.assumption_rows(scenario, Fmt("en")) if r.key == "robustness")
+        lines.append(f"  (protected envelopes: {robust.value})")
     if len(ev.finance):
         lines += ["", "Savings and debt, M€ (borrowing only what closes each year):"]
         lines.append("  year  op. costs added  épargne brute   rate  borrowing      debt  debt years")

@@ -476,6 +476,18 @@ TEXT: dict[str, dict[str, str]] = {
             "{year} : {who} demandent {need} de {what} pour une enveloppe de {envelope}{carried} (il "
             "manque {short}) : {projects}"
         ),
+        "f.budget_robust": (
+            "{row} : avec la marge pour tenir les enveloppes à {level} de confiance, {who} demandent {need} de "
+            "{what} pour {available} d'enveloppe (il manque {short}) : {projects}"
+        ),
+        "f.budget_gamma": (
+            "{row} : avec la marge pour {level} dépassements de coût, {who} demandent {need} de {what} pour "
+            "{available} d'enveloppe (il manque {short}) : {projects}"
+        ),
+        "a.robust_gamma": (
+            "chaque enveloppe du PPI tient même si {gamma} des projets qu'elle finance dépassent leur coût de "
+            "l'écart de leur niveau de maturité (deux écarts-types, protection de Bertsimas et Sim)"
+        ),
         "f.budget_cumulative": (
             "{span} (avec report) : {who} demandent {need} de {what} pour {available} d'enveloppes "
             "(il manque {short}) : {projects}"
@@ -660,6 +672,31 @@ TEXT: dict[str, dict[str, str]] = {
         "a.envelope_total": "Total des enveloppes {span}",
         "a.carry_yes": "oui, {share} du solde non consommé passe à l'année suivante",
         "a.carry_no": "non",
+        "a.robustness": "Robustesse des enveloppes",
+        "a.robust_yes": (
+            "chaque enveloppe du PPI tient, toutes à la fois, avec une probabilité d'au moins {level} compte tenu "
+            "de l'incertitude des coûts par niveau de maturité : charge moyenne des projets plus une marge de "
+            "{z} écarts-types sur chacune des {rows} lignes budgétaires incertaines (approximation normale, "
+            "borne de l'union)"
+        ),
+        "a.robust_no": "aucune marge : les enveloppes sont remplies au coût prévu des projets",
+        "a.uncertainty": "Incertitude par niveau de maturité",
+        "a.uncertainty_item": "{label} : écart-type du coût {sigma}, glissement d'un an {slip}",
+        "robustness": "Prix de la robustesse",
+        "rob.intro": (
+            "Chaque point est le plan optimal pour un niveau de confiance visé, réévalué sans nouvelle résolution "
+            "sous {samples} tirages des coûts (graine {seed}) : la part des tirages où toutes les enveloppes "
+            "tiennent, et les besoins non satisfaits qu'il faut accepter pour cela."
+        ),
+        "rob.caption": "Besoins non satisfaits (objectif) selon la probabilité de tenir toutes les enveloppes",
+        "rob.level": "Confiance visée",
+        "rob.none": "aucune marge",
+        "rob.gamma": "Projets en dépassement (Γ)",
+        "rob.holds": "Probabilité de tenir toutes les enveloppes",
+        "rob.error": "erreur d'échantillonnage",
+        "rob.spending": "Dépense ville (M€)",
+        "rob.chosen": "Projets retenus",
+        "rob.x": "probabilité de tenir toutes les enveloppes (%)",
         "a.transfers": "Accueil dans un quartier voisin",
         "a.transfers_off": "non",
         "a.transfers_on": (
@@ -1238,6 +1275,18 @@ TEXT: dict[str, dict[str, str]] = {
             "{year}: {who} need {need} of {what} against an envelope of {envelope}{carried} (short "
             "by {short}): {projects}"
         ),
+        "f.budget_robust": (
+            "{row}: with the margin to hold the envelopes at {level} confidence, {who} need {need} of {what} "
+            "against {available} of envelope (short by {short}): {projects}"
+        ),
+        "f.budget_gamma": (
+            "{row}: with the margin for {level} cost overruns, {who} need {need} of {what} against {available} of "
+            "envelope (short by {short}): {projects}"
+        ),
+        "a.robust_gamma": (
+            "every envelope of the PPI holds even if {gamma} of the projects it pays for overrun their cost by their "
+            "maturity level's deviation (two standard deviations, Bertsimas–Sim protection)"
+        ),
         "f.budget_cumulative": (
             "{span} (with carry-over): {who} need {need} of {what} against {available} of envelopes "
             "(short by {short}): {projects}"
@@ -1413,6 +1462,30 @@ TEXT: dict[str, dict[str, str]] = {
         "a.envelope_total": "Total of the envelopes {span}",
         "a.carry_yes": "yes, {share} of the unspent balance carries into the next year",
         "a.carry_no": "no",
+        "a.robustness": "Robustness of the envelopes",
+        "a.robust_yes": (
+            "every envelope of the PPI holds, all at once, with a probability of at least {level} given the cost "
+            "uncertainty by maturity level: the projects' mean charge plus a margin of {z} standard deviations on "
+            "each of the {rows} uncertain budget rows (normal approximation, union bound)"
+        ),
+        "a.robust_no": "no margin: the envelopes are filled at the projects' expected cost",
+        "a.uncertainty": "Uncertainty by maturity level",
+        "a.uncertainty_item": "{label}: cost standard deviation {sigma}, one-year slip {slip}",
+        "robustness": "Price of robustness",
+        "rob.intro": (
+            "Each point is the optimal plan for a target confidence level, re-evaluated without re-solving under "
+            "{samples} cost samples (seed {seed}): the share of samples in which every envelope holds, and the "
+            "unmet demand accepted for it."
+        ),
+        "rob.caption": "Unmet demand (objective) against the probability of holding every envelope",
+        "rob.level": "Target confidence",
+        "rob.none": "no margin",
+        "rob.gamma": "Projects overrunning (Γ)",
+        "rob.holds": "Probability of holding every envelope",
+        "rob.error": "sampling error",
+        "rob.spending": "City spending (M€)",
+        "rob.chosen": "Projects chosen",
+        "rob.x": "probability of holding every envelope (%)",
         "a.transfers": "Demand met in a neighbouring quartier",
         "a.transfers_off": "no",
         "a.transfers_on": (

@@ -58,6 +58,8 @@ _MONEY_VALUES = {
     "budget_year": ("need", "envelope", "short", "carried"),
     "budget_cumulative": ("need", "available", "short"),
     "budget_total": ("need", "amount", "short"),
+    "budget_robust": ("need", "available", "short"),
+    "budget_gamma": ("need", "available", "short"),
     "borrowing": ("need", "cap"),
     "debt": ("debt", "savings"),
     "baseline_debt": ("debt", "savings"),
@@ -95,6 +97,10 @@ def finding_text(f: dict[str, Any], lang: str) -> str:
         v["carried"] = t["carried"].format(carried=v["carried"]) if v.get("carried") else ""
     if kind == "budget_cumulative":
         v["span"] = _span(v["start"], v["end"])
+    if kind == "budget_robust":
+        v["level"] = f"{100 * v['level']:g}" + ("\u202f%" if lang == "fr" else "%")
+    if kind == "budget_gamma":
+        v["level"] = f"{v['level']:g}".replace(".", "," if lang == "fr" else ".")
     if kind in ("debt", "baseline_debt"):
         v["ratio"] = t["ratio"].format(ratio=v["ratio"]) if v.get("ratio") is not None else t["ratio.none"]
     if kind in ("requires", "requires_excluded", "excludes"):

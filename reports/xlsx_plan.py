@@ -326,6 +326,39 @@ def _finance_sheet(ws: Worksheet, ev: Evaluation, t: Texts, name: str) -> None:
     write_table(ws, t("t.finance", name=name), columns, rows, freeze_cols=1, footer=name)
 
 
+def _robustness_sheet(ws: Worksheet, scenario: Scenario, robustness: dict[str, Any], t: Texts, name: str) -> None:
+    """Prix de la robustesse: one row per level of `ppi robustness` (robustness.json)."""
+    from analysis.robustness import Frontier
+
+    frontier = Frontier.from_dict(robustness)
+    kinds = sorted({k for p in frontier.points for k in p.unmet_by_kind})
+    _, labels, units = labels_of(scenario)
+    gamma = frontier.path.endswith("gamma")
+    columns = [
+        Col(t("rob.gamma"), NUMBER) if gamma else Col(t("rob.level"), SHARE),
+        Col(t("rob.holds"), SHARE),
+        Col(t("rob.error"), SHARE),
+        Col(t("ch.objective"), NUMBER, wrap=True),
+        *(Col(f"{labels.get(k, k)} ({units.get(k, '')})", NUMBER) for k in kinds),
+        Col(t("rob.spending").replace(" (M€)", ""), MONEY),
+        Col(t("rob.chosen"), COUNT),
+    ]
+    rows = [
+        [
+            t("rob.none") if p.level is None else p.level,
+            clean(p.holds),
+            clean(p.error),
+            clean(p.objective),
+            *(clean(p.unmet_by_kind.get(k)) for k in kinds),
+            money(p.city_spending) if p.city_spending is not None else None,
+            p.chosen,
+        ]
+        for p in frontier.points
+    ]
+    notes = [[t("rob.intro", samples=frontier.samples, seed=frontier.seed)]]
+    write_table(ws, f"{t('robustness')} — {name}", columns, rows, footer=name, notes=notes)
+
+
 def _unmet_sheet(ws: Worksheet, scenario: Scenario, ev: Evaluation, t: Texts, name: str) -> None:
     districts, kinds, units = labels_of(scenario)
     columns = [Col(t("h.district")), Col(t("h.district_id")), Col(t("h.kind")), Col(t("unit"))]
@@ -567,6 +600,7 @@ def plan_workbook(
     lang: str = "fr",
     explanation: dict[str, Any] | None = None,
     diagnosis: dict[str, Any] | None = None,
+    robustness: dict[str, Any] | None = None,
 ) -> bytes:
     """The plan as an .xlsx workbook (bytes): Synthèse, PPI, Budget, [Épargne et dette], Besoins non
     satisfaits, Projets non retenus, [Transferts], [Pourquoi ce plan, Valeur du budget: with the explain.json
@@ -597,6 +631,8 @@ def plan_workbook(
             _transfers_sheet(wb.create_sheet(t("sh.transfers")), scenario, ev, t, name)
         if explanation:
             _explain_sheets(wb, explanation, lang, name, scenario)
+        if robustness:
+            _robustness_sheet(wb.create_sheet(t("robustness")[:31]), scenario, robustness, t, name)
         _inputs_sheet(wb.create_sheet(t("sh.inputs")), scenario, plan, t, name)
     return save_workbook(wb, created_of(plan))
 

@@ -20,6 +20,7 @@ from models.evaluate import Evaluation
 from models.plan import OPTIMALITY_GAP, Plan, Status
 from models.scenario import Scenario
 from models.spec import ProjectStatus
+from models.uncertainty import budget_rows, delivered_share, protection_z, row_load, uncertainty_of
 from results.record import PLAN_STATUSES, PlanRecord, plan_to_dict
 
 # Euros: spending is a sum of cost × share products, so a few cents of floating error are possible.
@@ -69,6 +70,7 @@ def verify_plan(
     _verify_links(scenario, starts, bad)
     spent, receipts, total_city_spending = _verify_spending(scenario, starts, reported, bad)
     _verify_budget(scenario, spent, receipts, doc, bad)
+    _verify_budget_protection(scenario, starts, bad)
     if scenario.prospective is not None:
         _verify_prospective(scenario, starts, doc, bad)
     sent, received, transfer_term = _verify_transfers(scenario, doc, bad)
@@ -216,6 +218,32 @@ def _verify_budget(
             bad(f"budget {y}: plan reports {charged:.2f} € charged, the start years imply {spent[y]:.2f} €")
 
 
+def _verify_budget_protection(scenario: Scenario, starts: dict[str, int | None], bad) -> None:
+    """The protected envelopes (`uncertainty.budget_confidence`, docs/model.md "Plans that hold: robustness"):
+    each row of the budget rule holds for the plan's protected load Σ mean + z √(Σ v²) of its chosen projects
+    (committed included), computed here exactly — the model writes a linear row that implies it; under
+    `uncertainty.gamma`, Σ charge + the Γ largest overruns, sorted here (the model writes their LP dual). Under a
+    carry-over share ρ < 1 the credit carried is what the protected loads leave: k[y+1] = ρ (B[y] + k[y] − load[y])."""
+    unc = uncertainty_of(scenario.spec)
+    if protection_z(scenario) is None and unc.gamma is None:
+        return
+    what = f"{unc.budget_confidence:.0%} confidence" if unc.gamma is None else f"Γ = {unc.gamma:g} overruns"
+    share_carry = scenario.carry_over and scenario.carry_share < 1.0
+    carried = 0.0
+    for row in budget_rows(scenario):
+        load = row_load(scenario, starts, row)
+        assert load is not None
+        available = row.cap + (carried if share_carry and row.year is not None else 0.0)
+        if load > available + MONEY_TOL:
+            where = f"budget {row.year}" if row.year is not None else "total envelope"
+            bad(
+                f"protected {where}: {load:.2f} € charged with the protection for {what} against {available:.2f} € "
+                "available"
+            )
+        if share_carry and row.year is not None:
+            carried = scenario.carry_share * max(0.0, available - load)
+
+
 def _verify_balance(
     scenario: Scenario,
     starts: dict[str, int | None],
@@ -227,6 +255,7 @@ def _verify_balance(
     """Capacity and unmet demand per district, kind and year against the plan's balance rows; returns the
     unmet term of the objective, Σ weight_k × (1 + r)^−(y − y0) × unmet_dky."""
     years = list(scenario.years)
+    unc = uncertainty_of(scenario.spec)  # slips counted in the capacity, when the scenario says so
     unmet_term = 0.0
     unmet: dict[tuple[str, str, int], float] = {}
     for d in scenario.districts:
@@ -236,7 +265,7 @@ def _verify_balance(
                 for p in scenario.projects:
                     s = starts[p.id]
                     if p.district == d and s is not None and s + p.delivery_lag <= y:
-                        capacity += p.confidence * p.capacity.get(k, 0.0)
+                        capacity += p.confidence * p.capacity.get(k, 0.0) * delivered_share(unc, p, s, y)
                 demand = scenario.demand[(d, k, y)]
                 gone, into = sent.get((d, k, y), 0.0), received.get((d, k, y), 0.0)
                 # d's capacity serves what comes in first; its own pupils left are served up to what remains.

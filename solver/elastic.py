@@ -165,6 +165,7 @@ def add_raise_envelope(e: _Elastic) -> None:
                 terms[e.index[f"budget_cumulative[{t}]"]] = -1.0
         if f"carry[{y + 1}]" in e.index:
             terms[e.index[f"carry[{y + 1}]"]] = -scenario.carry_share
+        _raise_protected(e, scenario, y, terms)
         if terms:
             e.add_col(f"raise_envelope[{y}]", e.per_meur, np.inf, terms, ("raise_envelope", str(y)))
             e.relaxed.update(terms)
@@ -174,8 +175,22 @@ def add_raise_total(e: _Elastic) -> None:
     """a ≥ 0 (`raise_total`, cost 1 per M€):  budget_total: ... − a ≤ A − Σ C[y]."""
     if "budget_total" in e.index:
         i = e.index["budget_total"]
-        e.add_col("raise_total", e.per_meur, np.inf, {i: -1.0}, ("raise_total", ""))
-        e.relaxed.add(i)
+        terms = {i: -1.0}
+        if "budget_total_robust" in e.index:
+            terms[e.index["budget_total_robust"]] = -1.0
+        e.add_col("raise_total", e.per_meur, np.inf, terms, ("raise_total", ""))
+        e.relaxed.update(terms)
+
+
+def _raise_protected(e: _Elastic, scenario: Scenario, y: int, terms: dict[int, float]) -> None:
+    """The protected rows (add_budget_protection) gain what their nominal row gains from raising the envelope
+    of y: budget_robust[t] for t = y (for every t ≥ y under full carry-over), carry_robust[y+1] ρ of it."""
+    cumulative = scenario.carry_over and scenario.carry_share >= 1.0
+    for t in scenario.years:
+        if (t == y or (cumulative and t >= y)) and f"budget_robust[{t}]" in e.index:
+            terms[e.index[f"budget_robust[{t}]"]] = -1.0
+    if f"carry_robust[{y + 1}]" in e.index:
+        terms[e.index[f"carry_robust[{y + 1}]"]] = -scenario.carry_share
 
 
 def add_raise_borrowing(e: _Elastic) -> None:

@@ -35,6 +35,14 @@ from models.families import COLUMNS, FAMILY
 from models.revision import stability_of
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus, Prospective
+from models.uncertainty import (
+    budget_rows,
+    delivered_share,
+    project_row_charge,
+    protection_label,
+    protection_z,
+    uncertainty_of,
+)
 from models.units import MEUR
 
 # A residual demand below this (in the kind's unit) is treated as met: it avoids rows for rounding dust
@@ -198,6 +206,7 @@ def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
     add_start_columns(b, scenario)
     add_select_once(b, scenario)
     add_budget(b, scenario)
+    add_budget_protection(b, scenario)
     add_unmet_demand(b, scenario)
     add_transfers(b, scenario)
     add_excludes(b, scenario)
@@ -345,15 +354,160 @@ def add_budget_total(b: _Builder, scenario: Scenario, spending: _Spending) -> No
     b.add_row("budget_total", terms, -np.inf, rhs)
 
 
+# The protected rows are written this much (in the model's money unit) inside their exact form, so that a plan the
+# engine accepts within its row tolerance still meets the exact protected load the verifier recomputes.
+PROTECTION_MARGIN = 10 * ENGINE_TOLERANCE
+
+
+def add_budget_protection(b: _Builder, scenario: Scenario) -> None:
+    """Envelopes that hold with the probability `uncertainty.budget_confidence` α (docs/model.md, "Plans that
+    hold: robustness"), when the scenario sets it. For each row r of the budget rule (`models.uncertainty.
+    budget_rows`: each year; under full carry-over the years up to y; the multi-year envelope), with m_j the
+    mean charge μ_j a_j + f_j of option j = (p, s) on r and v_j = s_j a_j its deviation, the exact protected row
+
+        Σ_j m_j x_j + z √(Σ_j v_j² x_j) ≤ cap_r − Σ_c m_c          (x binary, so x_j² = x_j; c committed)
+
+    (z = Φ⁻¹(1 − (1 − α)/m), m the uncertain rows) is implied by its tangent at S₀ > 0, since
+    √S ≤ √S₀/2 + S/(2√S₀) for every S ≥ 0 (equality at S = S₀):
+
+    budget_robust[y] / budget_total_robust:
+        Σ_j (m_j + z v_j²/(2√S₀)) x_j ≤ cap_r − Σ_c m_c − z (S₀ + S_c)/(2√S₀) − margin   (− k[y] on the left
+        with a carry-over share ρ < 1, the credit carried in; S_c = Σ_c v_c²)
+    carry_robust[y+1]:  k[y+1] − ρ k[y] + ρ Σ_j (m_j + z v_j²/(2√S₀)) x_j ≤ ρ (B[y] − Σ_c m_c − ...)
+        (the credit carried on is at most ρ × what the protected charge leaves)
+
+    S₀ is the variance of the row filled to its cap with options of the row's average v²/m (the committed
+    projects' variance added): the tangent over-protects by (1 + r)/(2√r) for a plan of variance r S₀
+    (6 % at r = 1/2 or 2). It is clipped to √S₀ ≤ R/z + √((R/z)² − S_c) (R = cap − Σ_c m_c) when the committed
+    projects alone fit the exact row, so that they still fit the tangent (the tangent at S₀ passes through
+    S = S_c below R/z); the margin never takes the committed projects alone out either. Rows whose charge is
+    certain get no protected copy."""
+    unc = uncertainty_of(scenario.spec)
+    if unc.gamma is not None:
+        add_budget_gamma(b, scenario)
+        return
+    z = protection_z(scenario)
+    if z is None:
+        return
+    money = b.money
+    carry = {}
+    if scenario.carry_over and scenario.carry_share < 1.0:
+        carry = {y: b.col_names.index(f"carry[{y}]") for y in scenario.years[1:]}
+    for row in budget_rows(scenario):
+        options: dict[int, tuple[float, float]] = {}
+        fixed_mean = fixed_var = 0.0
+        for p in scenario.projects:
+            for s in p.start_years:
+                mean, dev = project_row_charge(scenario, p, s, row, unc)
+                if p.status == ProjectStatus.COMMITTED:
+                    fixed_mean += mean / money
+                    fixed_var += (dev / money) ** 2
+                elif (p.id, s) in b.start_col and (mean or dev):
+                    options[b.start_col[(p.id, s)]] = (mean / money, (dev / money) ** 2)
+        mean_sum = sum(m for m, _ in options.values() if m > 0)
+        ratio = sum(v for _, v in options.values()) / mean_sum if mean_sum > 0 else 0.0
+        room = row.cap / money - fixed_mean  # R: the cap less the committed projects' mean charge
+        s0 = fixed_var + max(0.0, room) * ratio
+        if room > 0 and (room / z) ** 2 >= fixed_var:  # the committed projects alone fit: keep them fitting
+            s0 = min(s0, (room / z + math.sqrt((room / z) ** 2 - fixed_var)) ** 2)
+        if s0 <= 0.0:
+            continue  # a certain charge: the nominal row says it all
+        root = math.sqrt(s0)
+        terms = {j: m + z * v / (2.0 * root) for j, (m, v) in options.items()}
+        rhs = room - z * (s0 + fixed_var) / (2.0 * root)
+        _add_protected_row(b, scenario, carry, row.name, row.year, terms, rhs - min(PROTECTION_MARGIN, max(0.0, rhs)))
+
+
+def _add_protected_row(
+    b: _Builder,
+    scenario: Scenario,
+    carry: dict[int, int],
+    name: str,
+    y: int | None,
+    terms: dict[int, float],
+    rhs: float,
+) -> None:
+    """A protected row (`terms` ≤ `rhs`, the carried credit k[y] subtracted when y has one), and with a carry-over
+    share ρ < 1 its `carry_robust[y+1]` row: k[y+1] − ρ k[y] + ρ × (its charge) ≤ ρ rhs."""
+    if y in carry:
+        terms[carry[y]] = -1.0
+    b.add_row(name, terms, -np.inf, rhs)
+    if y is not None and y + 1 in carry:
+        share = scenario.carry_share
+        nxt = {j: share * v for j, v in terms.items() if j != carry.get(y)}
+        nxt[carry[y + 1]] = 1.0
+        if y in carry:
+            nxt[carry[y]] = -share
+        b.add_row(f"carry_robust[{y + 1}]", nxt, -np.inf, share * rhs)
+
+
+def add_budget_gamma(b: _Builder, scenario: Scenario) -> None:
+    """Bertsimas–Sim protection (`uncertainty.gamma` Γ): each row r of the budget rule holds when any Γ of the
+    projects charging it overrun by their deviation d_p = (exp(2σ_p) − 1) a_p (a_p its cost-set charge on r).
+    The worst case max_{|U| ≤ Γ} Σ_{p ∈ U} d_p x_p is linearised by its LP dual (Bertsimas and Sim, 2004), with
+    columns w_r ≥ 0 (`protection[r]`) and q_{p,r} ≥ 0 (`overrun[p,r]`):
+
+    budget_robust[y] / budget_total_robust:  Σ_j e_j x_j + Γ w_r + Σ_p q_{p,r} ≤ cap_r − Σ_c e_c − margin
+    overrun[p,r]:  q_{p,r} + w_r − Σ_s d_{p,r|s} x[p,s] ≥ 0   (a committed project: q + w ≥ d_c)
+
+    (Σ_s x[p,s] ≤ 1, so Σ_s d_{p,r|s} x[p,s] is p's overrun at its start.) With a carry-over share, the rows
+    take k[y] and `carry_robust[y+1]` as for `budget_confidence`. Rows without any overrun get no copy."""
+    unc = uncertainty_of(scenario.spec)
+    gamma = unc.gamma
+    assert gamma is not None
+    money = b.money
+    carry = {}
+    if scenario.carry_over and scenario.carry_share < 1.0:
+        carry = {y: b.col_names.index(f"carry[{y}]") for y in scenario.years[1:]}
+    for row in budget_rows(scenario):
+        label = protection_label(row)
+        nominal: dict[int, float] = {}
+        overruns: dict[str, dict[int, float]] = {}  # project -> its start columns' overruns
+        fixed, fixed_overruns = 0.0, {}
+        for p in scenario.projects:
+            for s in p.start_years:
+                charge, over = project_row_charge(scenario, p, s, row, unc)
+                if p.status == ProjectStatus.COMMITTED:
+                    fixed += charge / money
+                    if over > 0:
+                        fixed_overruns[p.id] = over / money
+                elif (p.id, s) in b.start_col:
+                    j = b.start_col[(p.id, s)]
+                    if charge:
+                        nominal[j] = charge / money
+                    if over > 0:
+                        overruns.setdefault(p.id, {})[j] = over / money
+        if not overruns and not fixed_overruns:
+            continue
+        w = b.add_col(f"protection[{label}]", 0.0, 0.0, np.inf, False)
+        terms = {**nominal, w: gamma}
+        for pid, over in overruns.items():
+            q = b.add_col(f"overrun[{pid},{label}]", 0.0, 0.0, np.inf, False)
+            terms[q] = 1.0
+            b.add_row(f"overrun[{pid},{label}]", {q: 1.0, w: 1.0, **{j: -d for j, d in over.items()}}, 0.0, np.inf)
+        for pid, d in fixed_overruns.items():
+            q = b.add_col(f"overrun[{pid},{label}]", 0.0, 0.0, np.inf, False)
+            terms[q] = 1.0
+            b.add_row(f"overrun[{pid},{label}]", {q: 1.0, w: 1.0}, d, np.inf)
+        ranked = sorted(fixed_overruns.values(), reverse=True)  # the committed projects' worst case, alone
+        whole = int(math.floor(gamma))
+        alone = sum(ranked[:whole]) + ((gamma - whole) * ranked[whole] if whole < len(ranked) else 0.0)
+        rhs = row.cap / money - fixed
+        margin = min(PROTECTION_MARGIN, max(0.0, rhs - alone))
+        _add_protected_row(b, scenario, carry, row.name, row.year, terms, rhs - margin)
+
+
 def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
     """R[d,k,y] = D − E − capacity of the committed projects delivered by y (negative: spare capacity)."""
     residual = {key: scenario.demand[key] - scenario.existing[key] for key in scenario.demand}
+    unc = uncertainty_of(scenario.spec)
     for p in _committed(scenario):
         assert p.start is not None
         for y in scenario.years:
             if p.start + p.delivery_lag <= y:
+                counted = delivered_share(unc, p, p.start, y)  # 1 unless the scenario counts slips
                 for k, cap in p.capacity.items():
-                    residual[(p.district, k, y)] -= p.confidence * cap
+                    residual[(p.district, k, y)] -= p.confidence * cap * counted
     return residual
 
 
@@ -363,7 +517,11 @@ def _inflow_bound(scenario: Scenario, d: str, k: str, y: int) -> float:
 
 
 def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
-    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k], R + M) x[p,s]  (+ transfers) ≥ R[d,k,y]
+    """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k] ψ[p,y|s], R + M) x[p,s]  (+ transfers)
+                      ≥ R[d,k,y]
+
+    (ψ[p,y|s] the share delivered by y, `models.uncertainty.delivered_share`: 1 unless `uncertainty.slips` is
+    `expected` — 1 − q_p in s + lag_p, 1 − q_p² a year later — or `robust` — 0 in s + lag_p if p may slip)
 
     with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ[y]. Without transfers (M = 0) only where
     R > 0 and w[k] > 0: elsewhere unmet demand is zero, or costs nothing. `add_transfers` adds its terms to
@@ -373,6 +531,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     relaxation.
     """
     residual = _residual(scenario)
+    unc = uncertainty_of(scenario.spec)
     by_district: dict[str, list[Project]] = {}
     for p in scenario.projects:
         if p.status not in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
@@ -394,12 +553,14 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
                     b.unmet_col[(d, k, y)] = u
                     terms[u] = 1.0
                 for p in by_district.get(d, []):
-                    a = min(p.confidence * p.capacity.get(k, 0.0), reach)
-                    if a <= 0:
+                    full = p.confidence * p.capacity.get(k, 0.0)
+                    if full <= 0:
                         continue
                     for s in p.start_years:
                         if s + p.delivery_lag <= y and (p.id, s) in b.start_col:
-                            terms[b.start_col[(p.id, s)]] = a
+                            a = min(full * delivered_share(unc, p, s, y), reach)
+                            if a > 0:
+                                terms[b.start_col[(p.id, s)]] = a
                 b.balance_row[(d, k, y)] = len(b.row_names)
                 b.add_row(f"unmet[{d},{k},{y}]", terms, r, np.inf)
 

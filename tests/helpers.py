@@ -152,6 +152,25 @@ def _options(p) -> list[int | None]:
     return window if p.status == "mandatory" else [None, *window]
 
 
+def _counted(scenario: Scenario, p: Any, s: int, y: int) -> float:
+    """Share of a delivered project's capacity counted in y under `uncertainty.slips` (docs/model.md), with
+    plain arithmetic: q the one-year slip probability of its maturity; 'expected' counts P(delay ≤ y − s − lag)
+    with P(delay = 1) = q − q², P(delay = 2) = q²; 'robust' counts nothing in the delivery year if q > 0."""
+    u = scenario.spec.uncertainty
+    if u.slips == "ignore":
+        return 1.0
+    from models.uncertainty import DEFAULT_DELAY_PROBABILITY, DELAY_PROBABILITY
+
+    table = {**DELAY_PROBABILITY, **u.slip_probability}
+    default = DEFAULT_DELAY_PROBABILITY if u.default_slip_probability is None else u.default_slip_probability
+    q = table.get(p.maturity, default) if p.maturity else default
+    late = y - s - p.delivery_lag
+    if u.slips == "robust":
+        return 0.0 if late == 0 and q > 0 else 1.0
+    on_time, one_late, two_late = 1 - q, q - q * q, q * q
+    return on_time + (one_late if late >= 1 else 0.0) + (two_late if late >= 2 else 0.0)
+
+
 def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
     """Objective of a plan computed with plain loops: weighted, discounted unmet demand (with the best
     transfers to neighbours, when the scenario allows them) + λ × city spending."""
@@ -166,7 +185,7 @@ def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
                 for p in scenario.projects:
                     s = starts.get(p.id)
                     if s is not None and p.district == d and s + p.delivery_lag <= y:
-                        cap += p.confidence * p.capacity.get(k, 0.0)
+                        cap += p.confidence * p.capacity.get(k, 0.0) * _counted(scenario, p, s, y)
                 capacity[(d, k, y)] = cap
     limits = scenario.spec.transfers
     movable = set() if limits is None else set(limits.kinds if limits.kinds is not None else scenario.kinds)

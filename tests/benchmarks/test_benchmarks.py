@@ -328,3 +328,15 @@ def test_startup_benchmark_smoke(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| validate |" in text and "| solve |" in text and "| solve + reports |" in text
     assert "Kept by hand." in text
+
+
+def test_robustness_benchmark_runs_and_writes_its_tables(tmp_path):
+    """A smoke run of `python -m benchmarks.robustness` on Exemple-Ville with few samples (no timing is checked):
+    every level has a verified plan, and the fast re-evaluation calls the same samples broken as the verifier."""
+    from benchmarks.robustness import main
+
+    out = tmp_path / "robustness.md"
+    assert main(["--only", "Exemple-Ville", "--samples", "50", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "| Exemple-Ville | none | optimal | 287.2 |" in text and "`gamma=2`" in text
+    assert text.rstrip().endswith("| yes |")

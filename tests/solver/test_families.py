@@ -32,6 +32,7 @@ C = "solver/test_constraints.py"
 T = "solver/test_transfers.py"
 E = "solver/test_elastic.py"
 D = "analysis/test_diagnose.py"
+R = "solver/test_robust.py"
 
 # Per family: (structure tests, behaviour tests), as "file::function" under tests/. A structure test builds the
 # family's rows on a tiny model and checks names, coefficients and bounds; a behaviour test solves a
@@ -44,6 +45,10 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (f"{C}::test_mandatory_beyond_total_envelope_is_infeasible",),
     ),
     "carry": ((f"{C}::test_carry_over_share_structure",), (f"{C}::test_carry_over_share_behaviour",)),
+    "budget_robust": ((f"{R}::test_protected_row_structure",), (f"{R}::test_protection_leaves_out_a_project",)),
+    "budget_total_robust": ((f"{R}::test_protected_total_structure",), (f"{R}::test_protected_total_behaviour",)),
+    "carry_robust": ((f"{R}::test_protected_carry_structure",), (f"{R}::test_protected_carry_behaviour",)),
+    "overrun": ((f"{R}::test_gamma_structure",), (f"{R}::test_gamma_behaviour",)),
     "select_once": ((f"{C}::test_select_once_structure",), (f"{C}::test_select_once_behaviour",)),
     "mandatory": ((f"{C}::test_select_once_structure",), (f"{C}::test_mandatory_behaviour",)),
     "unmet": ((f"{C}::test_unmet_structure",), (f"{C}::test_unmet_behaviour_weights",)),
@@ -80,7 +85,7 @@ def _prospective(**kw):
     return {"prospective": {"revenue": 10e6, "spending": 9e6, "loan_years": 10, "debt": 5e6, **kw}}
 
 
-def rich_scenario_dict(**budget) -> dict:
+def rich_scenario_dict(uncertainty: dict | None = None, **budget) -> dict:
     """Every family at once: three districts in a row (c full, d short, e with spare room) with transfers,
     identical modules, a mandatory, a committed, a requiring and two excluding projects, a carry-over share,
     a multi-year envelope and a savings-and-debt path with every limit."""
@@ -90,6 +95,7 @@ def rich_scenario_dict(**budget) -> dict:
         capacity=rows({2026: 2}, "d") + rows({2026: 10}, "e"),
         transfers={"max_share": 1.0, "penalty": 0.25},
         budget={"annual": 10e6, "carry_over": True, "carry_over_share": 0.5, "total": 25e6, **budget},
+        uncertainty=uncertainty or {"budget_confidence": 0.9},
         finance=_prospective(min_savings_rate=0.01, max_debt_years=20, max_borrowing=5e6),
         projects=[
             project("mod-1", district="c", cost=0.5e6),
@@ -106,9 +112,10 @@ def rich_scenario_dict(**budget) -> dict:
 
 @cache
 def rich_models() -> tuple:
-    """The rich scenario with a carry-over share, and with full carry-over; each model and its elastic model."""
+    """The rich scenario with a carry-over share (envelopes protected for 90 %), and with full carry-over (Γ = 1.5);
+    each model and its elastic model."""
     out = []
-    for budget in ({}, {"carry_over_share": 1.0}):
+    for budget in ({}, {"carry_over_share": 1.0, "uncertainty": {"gamma": 1.5}}):
         s = scenario_from_dict(rich_scenario_dict(**budget), source="<test>")
         out.append((s, build_model(s), elastic_model(s, REMEDIES)[0]))
     return tuple(out)
