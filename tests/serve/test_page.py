@@ -253,26 +253,10 @@ class Tags(HTMLParser):
 # ---------------------------------------------------------------------------------------------- the words
 
 
-def test_both_languages_have_the_same_words_and_every_word_used_exists() -> None:
-    """The page's own labels (app.js WORDS): the same keys in French and English, every key the page uses
-    (data-w in index.html, w("...") in app.js) present."""
+def test_the_page_has_no_word_list_of_its_own() -> None:
+    """The page's labels come from the one catalogue (State.words, tests/reports/test_text.py checks them)."""
     source = (STATIC / "app.js").read_text(encoding="utf-8")
-    block = source[source.index("const WORDS = {") : source.index("\n};\n")]
-    fr_part, en_part = block.split("\n  en: {")
-    key = re.compile(r'^\s+(?:"([^"]+)"|([A-Za-z_][\w.]*)):', re.M)
-    fr = {a or b for a, b in key.findall(fr_part.split("\n  fr: {", 1)[1])}
-    en = {a or b for a, b in key.findall(en_part)}
-    assert fr and fr == en, f"only French: {sorted(fr - en)}; only English: {sorted(en - fr)}"
-    html = (STATIC / "index.html").read_text(encoding="utf-8")
-    used = set(re.findall(r'data-wl?="([^"]+)"', html)) | set(re.findall(r'\bw\("([^"]+)"', source))
-    used |= {m for m in re.findall(r'word: "([^"]+)"', source)}
-    prefixes = {u for u in used if u.endswith(".")}  # w("status." + status): every value the server sends
-    used -= prefixes
-    assert prefixes == {"status.", "ps.", "chart."}
-    used |= {f"status.{s}" for s in ("idle", "solving", "optimal", "time_limit", "infeasible", "failed")}
-    used |= {f"ps.{s}" for s in ("committed", "mandatory", "excluded")}
-    used |= {f"chart.{s}" for s in ("spending", "unmet", "heatmap", "gantt")}
-    assert used - fr == set(), f"words used but not in WORDS: {sorted(used - fr)}"
+    assert "const WORDS" not in source and "Recalculer" not in source and "app.words" in source
 
 
 def test_the_page_loads_nothing_from_outside() -> None:
@@ -377,7 +361,7 @@ def test_numbers_are_written_as_the_reports_write_them(page: Any) -> None:
         expected = [[fmt.num(x, 0), fmt.num(x, 1), fmt.num(x, 2), fmt.meur(x, 1)] for x in values]
         assert shown == expected
     # French typography as the reports set it: no line starts with ":", "?" or ";".
-    words = page.evaluate("() => WORDS.fr")
+    words = page.evaluate("() => app.words")  # the catalogue's page.* words, sent by the server
     assert words["why"] == "Pourquoi\u00a0?" and words["target"] == "Scénario\u00a0: {target}"
     assert not [k for k, v in words.items() if re.search(r" [:?!;»]|« ", v)]
 
