@@ -1276,6 +1276,13 @@ function wire() {
   });
   document.getElementById("compare-go").addEventListener("click", compareStates);
   document.getElementById("export-state").addEventListener("change", updateExportLinks);
+  for (const id of ["export-html", "export-xlsx"]) {
+    // A variant of the file not solved yet is solved by the server before its export: show that solve's progress.
+    document.getElementById(id).addEventListener("click", () => {
+      const state = document.getElementById("export-state").value || "current";
+      if (state !== "current" && state !== "previous") setTimeout(pollJob, POLL_MS);
+    });
+  }
   document.getElementById("why-close").addEventListener("click", () => {
     app.whyClosed = ((app.state || {}).why || {}).project || null;
     renderWhy();

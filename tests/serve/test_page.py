@@ -323,6 +323,13 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
         .map(e => e.outerHTML.slice(0, 80))"""
     )
     assert nameless == []
+    # Quartiers by their names, kinds' weights filled in from the scenario.
+    names = {p["id"]: p["quartier_name"] for p in state["scenario"]["projects"]}
+    assert page.inner_text(f"tr[data-id='{committed}'] td[data-quartier]") == names[committed]
+    assert names[committed] != next(p["quartier"] for p in state["scenario"]["projects"] if p["id"] == committed)
+    for kind in state["scenario"]["kinds"]:
+        typed = page.input_value(f"#weight-{kind['id']}").replace(",", ".")
+        assert typed and float(typed) == pytest.approx(kind["weight"])
     # The command line of the base state, and no edit.
     assert page.inner_text("#command").startswith("ppi solve ")
     assert edit_count(page) == 0
@@ -515,7 +522,11 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     page.click("#compare-go")
     page.wait_for_selector("#compare-body table.compare")
     heads = page.locator("#compare-body table.compare thead th").all_inner_texts()
-    assert heads[1:] == ["état actuel", name]
+    assert heads[2:] == ["état actuel", name]  # after the figure and its unit
+    # Worded as the comparison report words them, in French: no raw indicator ("unmet creche, worst year").
+    figures = page.locator("#compare-body table.compare tbody tr td:first-child").all_inner_texts()
+    kinds = [k["id"] for k in server.api("GET", "/api/state")[1]["scenario"]["kinds"]]
+    assert figures and not [f for f in figures for k in kinds if f"unmet {k}" in f or "worst year" in f], figures
     assert page.locator("#compare-body figure.chart img").count() == 2
     page.wait_for_function(
         "() => [...document.querySelectorAll('#compare-body img')].every(i => i.complete && i.naturalWidth > 100)"
@@ -528,7 +539,7 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     assert page.is_disabled("#compare-go")
     page.wait_for_selector("#compare-body table.compare", timeout=JOB_TIMEOUT_MS)
     heads = page.locator("#compare-body table.compare thead th").all_inner_texts()
-    assert heads[1] == "état actuel" and sorted(heads[2:]) == sorted([name, variant_of_file])
+    assert heads[2] == "état actuel" and sorted(heads[3:]) == sorted([name, variant_of_file])
     # Four states at most.
     for extra in [v for v in state["saved"] if v not in (name, variant_of_file)][:1] + ["previous"]:
         page.check(f"#compare-choices input[value='{extra}']")
