@@ -2,9 +2,10 @@
 
 Used by the HTML pages, the workbooks, their charts, and the words of `ppi explain` and of the diagnosis
 (reports/words.py). A `{placeholder}` is filled with `str.format`; both languages have the same keys and the
-same placeholders (tests/reports/test_text.py), and every key is used somewhere in reports/. The HTML pages
-apply French typography to their own phrases (a no-break space before ":" and a narrow one before ";",
-reports/html_base.py); the other readers take the phrases as written here.
+same placeholders (tests/reports/test_text.py), and every key is used somewhere in reports/ — but the `page.*`
+keys, the live page's own labels, used by serve/static/ (sent to it as `State.words` by reports/live.py). The
+HTML pages apply French typography to their own phrases (a no-break space before ":" and a narrow one before
+";", reports/html_base.py); the other readers take the phrases as written here.
 """
 
 from __future__ import annotations
