@@ -71,7 +71,7 @@ def create_app(session: Session, token: str | None = None) -> Any:
             return json.loads(await request.body() or b"{}")
         except ValueError:
             lang = lang_of(request)
-            raise Refused(400, [ppi.live_words("bad_edit", lang, detail="the body is not JSON")]) from None
+            raise Refused(400, [ppi.live_words("body_not_json", lang)]) from None
 
     def posted(handler: Callable[[Request, Any], Any]) -> Callable[[Request], Any]:
         """A POST endpoint with a JSON body; the work runs in a thread (a derive, a chart, a file)."""

@@ -145,7 +145,8 @@ class Session:
                 return [f"{edit['path']}={edit['value']}"], None
         except (KeyError, TypeError, ValueError) as exc:
             raise Refused(400, [ppi.live_words("bad_edit", lang, detail=f"{kind}: {exc}")]) from None
-        raise Refused(400, [ppi.live_words("bad_edit", lang, detail=f"kind {kind!r} (one of {', '.join(EDIT_KINDS)})")])
+        detail = ppi.live_words("unknown_kind", lang, kind=kind, kinds=", ".join(EDIT_KINDS))
+        raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
 
     def _derive(self, edits: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
         """The base with `edits` applied in order, and the edits with their `set` texts (and factor)."""
@@ -182,7 +183,8 @@ class Session:
 
     def add_edit(self, edit: dict[str, Any]) -> None:
         if not isinstance(edit, dict):
-            raise Refused(400, [ppi.live_words("bad_edit", self.lang, detail="a JSON object")])
+            detail = ppi.live_words("edit_object", self.lang)
+            raise Refused(400, [ppi.live_words("bad_edit", self.lang, detail=detail)])
         with self.lock:
             clean = {k: v for k, v in edit.items() if k not in ("id", "label", "set", "budget_scale")}
             scenario, done = self._derive([*self.edits, clean])

@@ -101,7 +101,7 @@ def test_the_state_holds_the_base_plan(client, base):
         ({"kind": "window", "project": "gs-simone-veil", "latest": 2035}, "ne peut pas démarrer après 2033"),
         ({"kind": "weight", "demand_kind": "creche", "value": "lots"}, "creche"),
         ({"kind": "transfers", "on": True}, "transfers"),
-        ({"kind": "teleport"}, "teleport"),
+        ({"kind": "teleport"}, "type « teleport » inconnu"),
     ],
 )
 def test_a_bad_edit_gets_its_message_and_changes_nothing(client, edit, words):
@@ -440,6 +440,11 @@ def test_refusals_of_unknown_charts_and_exports_are_worded(client, lang):
     bad = client.post("/api/edits", json={"kind": "scale", "factor": -1}, headers={"X-PPI-Lang": lang})
     assert bad.status_code == 400
     assert bad.json()["errors"] == [ppi.live_words("bad_factor", lang, factor=-1)]
+    garbled = client.post("/api/edits", content=b"{nope", headers={"X-PPI-Lang": lang})
+    assert garbled.status_code == 400 and garbled.json()["errors"] == [ppi.live_words("body_not_json", lang)]
+    listed = client.post("/api/edits", json=[1], headers={"X-PPI-Lang": lang})
+    detail = ppi.live_words("edit_object", lang)
+    assert listed.status_code == 400 and listed.json()["errors"] == [ppi.live_words("bad_edit", lang, detail=detail)]
 
 
 def test_a_variant_of_the_file_exports_without_being_compared_first(client, session):
