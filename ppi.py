@@ -1105,3 +1105,10 @@ def live_words(key: str, lang: str = "fr", **values: Any) -> str:
     from reports.live import words
 
     return words(key, lang, **values)
+
+
+def live_page_words(lang: str = "fr") -> dict[str, str]:
+    """The live page's own labels (`page.<key>` in reports/text.py, without the prefix) in `lang`."""
+    from reports.live import page_words
+
+    return page_words(lang)

@@ -104,23 +104,48 @@ def _cmp_kind_of(indicator: str, kinds: Iterable[str]) -> tuple[str, str] | None
 
 
 def _cmp_cell(value: Any, indicator: str, unit: str, fmt: Fmt) -> str:
+    return esc(compared_value(value, indicator, unit, fmt))
+
+
+def compared_value(value: Any, indicator: str, unit: str, fmt: Fmt) -> str:
+    """One cell of the comparison's summary as text (not escaped; the live page shows it too)."""
     t = fmt.t
     value = norm(value)
     if value is None:
         return "—"
     if indicator == "status":
-        return esc(status_word(str(value), t))
+        return status_word(str(value), t)
     if unit == "€":
-        return esc(fmt.meur(float(value)))
+        return fmt.meur(float(value))
     if unit == "share":
-        return esc(fmt.pct(float(value), 2))
+        return fmt.pct(float(value), 2)
     if indicator.endswith("(year)") or isinstance(value, (int,)) and not isinstance(value, bool):
-        return esc(str(int(value)))
+        return str(int(value))
     if indicator == "objective":
-        return esc(fmt.num(float(value), 2))
+        return fmt.num(float(value), 2)
     if isinstance(value, float):
-        return esc(fmt.num(value, 1))
-    return esc(value)
+        return fmt.num(value, 1)
+    return str(value)
+
+
+def compared_indicator(indicator: str, unit: str, kinds: Iterable[str], scenario: Any, fmt: Fmt) -> tuple[str, str]:
+    """A row of the comparison's summary worded: its figure's name and its unit (not escaped)."""
+    t = fmt.t
+    found = _cmp_kind_of(indicator, kinds)
+    if found is not None:
+        which, k = found
+        name = t[f"ind.{which}"].format(kind=kind_label(scenario, k))
+    else:
+        name = t.get(f"ind.{indicator}", indicator)
+    unit_text = {
+        "€": t["M_eur"],
+        "share": "%",
+        "weighted unit-years": t["weighted_unit_years"],
+        "years": t["years"],
+    }.get(unit, unit)
+    if unit.endswith(" × years"):
+        unit_text = t["unit_years"].format(unit=unit[: -len(" × years")])
+    return name, unit_text
 
 
 def _cmp_summary_table(comparison: Comparison, fmt: Fmt) -> str:
@@ -132,20 +157,7 @@ def _cmp_summary_table(comparison: Comparison, fmt: Fmt) -> str:
     rows, classes = [], []
     for r in comparison.summary.to_dict("records"):
         indicator, unit = str(r["indicator"]), str(r["unit"])
-        found = _cmp_kind_of(indicator, kinds)
-        if found is not None:
-            which, k = found
-            name = t[f"ind.{which}"].format(kind=kind_label(scenario, k))
-        else:
-            name = t.get(f"ind.{indicator}", indicator)
-        unit_text = {
-            "€": t["M_eur"],
-            "share": "%",
-            "weighted unit-years": t["weighted_unit_years"],
-            "years": t["years"],
-        }.get(unit, unit)
-        if unit.endswith(" × years"):
-            unit_text = t["unit_years"].format(unit=unit[: -len(" × years")])
+        name, unit_text = compared_indicator(indicator, unit, kinds, scenario, fmt)
         base = norm(r[labels[0]])
         cells: list[str | tuple[str, str]] = [esc(name), esc(unit_text)]
         for label in labels:

@@ -9,6 +9,7 @@ again here but sums of them.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,7 +24,8 @@ from reports.charts import (
     unmet_chart,
 )
 from reports.compare import Comparison
-from reports.html_base import Fmt, kind_label, unit_of
+from reports.html_base import NBSP, NNBSP, Fmt, district_names, kind_label, unit_of
+from reports.html_compare import compared_indicator, compared_value
 from reports.text import TEXT
 from reports.words import change_text, finding_text, note_text, remedy_title, row_note_text, why_details
 from results import Result
@@ -53,15 +55,38 @@ def words(key: str, lang: str, **values: Any) -> str:
     return TEXT[lang][f"live.{key}"].format(**values)
 
 
+def page_words(lang: str) -> dict[str, str]:
+    """The page's own labels (`page.<key>` of the catalogue, served as `State.words` without the prefix); in
+    French with the reports' typography: a no-break space before ":", "?", "!" and inside « », a narrow one
+    before ";", so that no line starts with the punctuation."""
+    found = {k.removeprefix("page."): v for k, v in TEXT[lang].items() if k.startswith("page.")}
+    if lang != "fr":
+        return found
+    return {
+        k: re.sub(r" ([:?!»])", NBSP + r"\1", v).replace("« ", "«" + NBSP).replace(" ;", NNBSP + ";")
+        for k, v in found.items()
+    }
+
+
 def scenario_view(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as the page lists it: years, kinds, and the projects with their resolved window."""
+    """The scenario as the page lists it: years, kinds (worded, with their weight), and the projects with their
+    resolved window and their quartier's name."""
     tail = [y for y in scenario.years if y > scenario.horizon_end]
+    quartiers = district_names(scenario)
     return {
         "name": scenario.name,
         "years": list(scenario.years),
         "ppi_years": [y for y in scenario.years if y <= scenario.horizon_end],
         "tail_years": tail,
-        "kinds": [{"id": k, "name": kind_label(scenario, k), "unit": unit_of(scenario, k)} for k in scenario.kinds],
+        "kinds": [
+            {
+                "id": k,
+                "name": kind_label(scenario, k),
+                "unit": unit_of(scenario, k),
+                "weight": _clean(scenario.weight[k]),
+            }
+            for k in scenario.kinds
+        ],
         "envelopes": {str(y): _clean(v) for y, v in scenario.envelope.items()},
         "carry_over": bool(scenario.carry_over),
         "transfers": bool(scenario.transfers_on),
@@ -70,6 +95,7 @@ def scenario_view(scenario: Scenario) -> dict[str, Any]:
                 "id": p.id,
                 "name": p.name,
                 "quartier": p.district,
+                "quartier_name": quartiers.get(p.district, p.district),
                 "theme": p.theme,
                 "kinds": sorted(p.capacity),
                 "cost": p.cost,
@@ -136,11 +162,13 @@ def plan_view(result: Result, lang: str) -> dict[str, Any]:
     )
     view["key_figures"] = figures
     columns = ["project", "name", "district", "theme", "status", "maturity", "competence", "city_share", "cost"]
+    quartiers = district_names(scenario)
     for row in ev.projects.to_dict("records"):
         view["projects"].append(
             {
                 "id": row["project"],
                 **{("quartier" if c == "district" else c): _clean(row[c]) for c in columns[1:]},
+                "quartier_name": quartiers.get(row["district"], row["district"]),
                 "city_cost": _clean(row["city_cost"]),
                 "chosen": bool(row["chosen"]),
                 "start": _year(row["start"]) if row["chosen"] else None,
@@ -207,11 +235,12 @@ def changes_view(before: Result, after: Result) -> dict[str, Any]:
 def diagnosis_view(diagnosis: Any, lang: str) -> dict[str, Any]:
     """The diagnosis of an infeasible state: its findings worded, its remedies (each a list of `--set`)."""
     remedies = []
+    colon = Fmt(lang).colon  # the catalogue's punctuation: in French a no-break space before the colon
     for i, r in enumerate(diagnosis.remedies):
         changes = [c.to_dict() for c in r.changes]
         title = remedy_title({"kind": r.kind, "changes": changes}, lang)
         detail = "; ".join(change_text(c, lang) for c in changes)
-        remedies.append({"index": i, "label": f"{title}: {detail}", "set": list(r.sets), "verified": r.verified})
+        remedies.append({"index": i, "label": f"{title}{colon}{detail}", "set": list(r.sets), "verified": r.verified})
     return {
         "findings": [finding_text(f.to_dict(), lang) for f in diagnosis.findings]
         + [note_text(k, v, lang) for k, v in diagnosis.notes],
@@ -258,9 +287,16 @@ def comparison_view(comparison: Comparison, lang: str) -> dict[str, Any]:
     colours = {label: VARIANT_COLOURS[i % len(VARIANT_COLOURS)] for i, label in enumerate(comparison.labels)}
     summary = comparison.summary
     rows = [{str(k): _clean(v) for k, v in row.items()} for row in summary.to_dict("records")]
+    scenario = comparison.entries[0].scenario
+    kinds = list(dict.fromkeys(k for e in comparison.entries for k in e.scenario.kinds))
+    for row in rows:  # worded as the comparison report words them (reports/html_compare.py)
+        indicator, unit = str(row["indicator"]), str(row["unit"])
+        row["label"], row["unit_label"] = compared_indicator(indicator, unit, kinds, scenario, fmt)
+        row["texts"] = {label: compared_value(row.get(label), indicator, unit, fmt) for label in comparison.labels}
     return {
         "labels": comparison.labels,
         "columns": [str(c) for c in summary.columns],
+        "head": {"indicator": fmt.t["indicator"], "unit": fmt.t["unit"]},
         "rows": rows,
         "starts": [{str(k): _clean(v) for k, v in row.items()} for row in comparison.projects.to_dict("records")],
         "charts": {

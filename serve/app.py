@@ -49,13 +49,15 @@ def create_app(session: Session, token: str | None = None) -> Any:
     """The application over `session`; with a `token`, every request but the shipped assets must carry it."""
 
     def lang_of(request: Request) -> str:
-        lang = request.query_params.get("lang") or session.lang
-        return lang if lang in LANGS else session.lang
+        """The page's language: `?lang=`, else the `X-PPI-Lang` header the page sends, else `--lang`."""
+        lang = request.query_params.get("lang") or request.headers.get("x-ppi-lang") or session.default_lang
+        return lang if lang in LANGS else session.default_lang
 
     def endpoint(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
         """A JSON endpoint: a `Refused` becomes its status and `{"errors": [...]}`."""
 
         def run(request: Request) -> Response:
+            session.speaking(lang_of(request))  # refusals in the page's language (this thread answers it)
             try:
                 answer = handler(request)
             except Refused as refused:
@@ -68,16 +70,21 @@ def create_app(session: Session, token: str | None = None) -> Any:
         try:
             return json.loads(await request.body() or b"{}")
         except ValueError:
-            raise Refused(400, [ppi.live_words("bad_edit", session.lang, detail="the body is not JSON")]) from None
+            lang = lang_of(request)
+            raise Refused(400, [ppi.live_words("body_not_json", lang)]) from None
 
     def posted(handler: Callable[[Request, Any], Any]) -> Callable[[Request], Any]:
         """A POST endpoint with a JSON body; the work runs in a thread (a derive, a chart, a file)."""
         from starlette.concurrency import run_in_threadpool
 
+        def spoken(request: Request, data: Any) -> Any:
+            session.speaking(lang_of(request))  # refusals in the page's language (this thread answers it)
+            return handler(request, data)
+
         async def run(request: Request) -> Response:
             try:
                 data = await body(request)
-                answer = await run_in_threadpool(handler, request, data)
+                answer = await run_in_threadpool(spoken, request, data)
             except Refused as refused:
                 return _errors(refused)
             return answer if isinstance(answer, Response) else JSONResponse(answer)
@@ -123,7 +130,9 @@ def create_app(session: Session, token: str | None = None) -> Any:
     def chart(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in CHARTS:
-            return PlainTextResponse(f"no chart {name!r} (charts: {', '.join(CHARTS)})", status_code=404)
+            return PlainTextResponse(
+                ppi.live_words("unknown_chart", lang_of(request), name=name, known=", ".join(CHARTS)), status_code=404
+            )
         svg = session.chart(name, request.query_params.get("state") or "current", lang_of(request))
         return Response(svg, media_type="image/svg+xml")
 
@@ -152,7 +161,10 @@ def create_app(session: Session, token: str | None = None) -> Any:
     def export(request: Request) -> Response:
         fmt = request.path_params["format"]
         if fmt not in EXPORTS:
-            return PlainTextResponse(f"no export {fmt!r} (html, xlsx)", status_code=404)
+            known = ", ".join(f"report.{f}" for f in EXPORTS)
+            return PlainTextResponse(
+                ppi.live_words("unknown_export", lang_of(request), name=f"report.{fmt}", known=known), status_code=404
+            )
         data = session.export(request.query_params.get("state") or "current", fmt, lang_of(request))
         headers = {"Content-Disposition": f'attachment; filename="report.{fmt}"'}
         return Response(data, media_type=EXPORTS[fmt], headers=headers)

@@ -75,7 +75,8 @@ class Session:
         self.file = Path(file)
         self.folder = self.file.resolve().parent
         self.variant = variant
-        self.lang = lang
+        self.default_lang = lang
+        self._asking = threading.local()  # the language of the request this thread answers (`speaking`)
         self.options = {"solver": solver, "time_limit": time_limit}
         self.base = ppi.load(file, variant, allow_outside_files=allow_outside_files)
         self.scenario = self.base  # base + edits, derived
@@ -90,6 +91,15 @@ class Session:
         self.worker = Worker()
         self.ended = threading.Condition(self.lock)  # notified when a job ends
 
+    @property
+    def lang(self) -> str:
+        """The language refusals are worded in: the page's (the request's, see `speaking`), else `--lang`."""
+        return getattr(self._asking, "lang", None) or self.default_lang
+
+    def speaking(self, lang: str | None) -> None:
+        """Word this thread's refusals in `lang` (the page's language) until told otherwise."""
+        self._asking.lang = lang
+
     # --------------------------------------------------------------------------------------------- edits
 
     def _inputs(self, edit: dict[str, Any], scenario: Any) -> tuple[list[str], float | None]:
@@ -100,13 +110,13 @@ class Session:
             if kind == "envelope":
                 year, value = int(edit["year"]), _text(edit["value"])
                 if year not in scenario.years:
-                    raise Refused(400, [f"--set budget.annual.{year}: {year} is outside the horizon "
-                                        f"{scenario.years[0]}-{scenario.years[-1]}"])  # fmt: skip
+                    start, end = scenario.years[0], scenario.years[-1]
+                    raise Refused(400, [ppi.live_words("outside_horizon", lang, year=year, start=start, end=end)])
                 return [f"budget.annual.{year}={value}"], None
             if kind == "scale":
                 factor = float(edit["factor"])
                 if not 0 < factor < float("inf"):  # as the command line's --budget-scale
-                    raise Refused(400, [f"--budget-scale: must be positive, got {edit['factor']}"])
+                    raise Refused(400, [ppi.live_words("bad_factor", lang, factor=edit["factor"])])
                 return [], factor
             if kind == "carry":
                 return [f"budget.carry_over={json.dumps(bool(edit['on']))}"], None
@@ -135,7 +145,8 @@ class Session:
                 return [f"{edit['path']}={edit['value']}"], None
         except (KeyError, TypeError, ValueError) as exc:
             raise Refused(400, [ppi.live_words("bad_edit", lang, detail=f"{kind}: {exc}")]) from None
-        raise Refused(400, [ppi.live_words("bad_edit", lang, detail=f"kind {kind!r} (one of {', '.join(EDIT_KINDS)})")])
+        detail = ppi.live_words("unknown_kind", lang, kind=kind, kinds=", ".join(EDIT_KINDS))
+        raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
 
     def _derive(self, edits: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
         """The base with `edits` applied in order, and the edits with their `set` texts (and factor)."""
@@ -146,14 +157,34 @@ class Session:
                 derived = ppi.derive(scenario, set=sets, budget_scale=factor)
             except ppi.ScenarioError as exc:
                 raise Refused(400, [str(p) for p in exc.problems]) from None
+            if edit.get("kind") == "window":
+                self._window_kept(edit, derived)
             written = list(derived.sets[len(scenario.sets) :])
             done.append({**edit, "set": written, "budget_scale": factor})
             scenario = derived
         return scenario, done
 
+    def _window_kept(self, edit: dict[str, Any], scenario: Any) -> None:
+        """Refuse a window the model would narrow silently: a start before the project's maturity allows (or
+        before the horizon), an end after the horizon or the payment schedule allow."""
+        project = scenario.project.get(str(edit.get("project")))
+        if project is None:
+            return
+        values = {"name": project.name or project.id, "maturity": project.maturity or "—",
+                  "start": scenario.years[0], "end": scenario.horizon_end}  # fmt: skip
+        asked = edit.get("earliest")
+        if asked is not None and int(asked) < project.earliest:
+            raise Refused(400, [ppi.live_words("window_early", self.lang, asked=asked, allowed=project.earliest,
+                                               **values)])  # fmt: skip
+        asked = edit.get("latest")
+        if asked is not None and int(asked) > project.latest:
+            raise Refused(400, [ppi.live_words("window_late", self.lang, asked=asked, allowed=project.latest,
+                                               **values)])  # fmt: skip
+
     def add_edit(self, edit: dict[str, Any]) -> None:
         if not isinstance(edit, dict):
-            raise Refused(400, [ppi.live_words("bad_edit", self.lang, detail="a JSON object")])
+            detail = ppi.live_words("edit_object", self.lang)
+            raise Refused(400, [ppi.live_words("bad_edit", self.lang, detail=detail)])
         with self.lock:
             clean = {k: v for k, v in edit.items() if k not in ("id", "label", "set", "budget_scale")}
             scenario, done = self._derive([*self.edits, clean])
@@ -394,6 +425,9 @@ class Session:
         done.wait()
 
     def export(self, state: str, fmt: str, lang: str) -> bytes:
+        """The report of a state; a variant of the scenario's file not solved yet is solved first (in the
+        worker, its progress in `State.job`)."""
+        self._solve_variant(state)
         snap = self.snapshot(state)
         diagnosis = None
         if snap.diagnosis is not None:
@@ -418,6 +452,7 @@ class Session:
                 "changes": None,
                 "why": None,
                 "saved": self.variants(),
+                "words": ppi.live_page_words(lang),
             }
             if job is not None and job.status == "running" and job.kind == "solve":
                 view["status"] = "solving"

@@ -3,300 +3,24 @@
  * Plain JavaScript, no framework, no build step, nothing loaded from the network: the page talks only to its
  * own server through the endpoints of docs/serve-api.md. Everything the server words (edit labels, key
  * figures, objective parts, findings, remedies, messages) arrives already in the page's language from
- * reports/text.py; the page's own labels (buttons, headings) are in WORDS below, in French and English with the
- * same keys (tests/serve/test_page.py checks it).
+ * reports/text.py; the page's own labels (buttons, headings) too: `State.words` carries the catalogue's `page.*`
+ * phrases in the page's language, French typography applied (tests/reports/test_text.py checks that every key
+ * the page uses is there in both languages).
  *
  * Numbers are shown as the reports show them (reports/html_base.py `Fmt`): French 12 345,6 with a narrow
  * no-break space between thousands, English 12,345.6; money in M€ with one decimal.
  */
 "use strict";
 
-const WORDS = {
-  fr: {
-    kicker: "Arbitrage du PPI en séance",
-    title: "Arbitrage du PPI",
-    horizon: "Horizon {start}–{end}",
-    target: "Scénario : {target}",
-    "aria.bar": "Calcul",
-    progress: "Avancement du calcul",
-    recalc: "Recalculer",
-    cancel: "Annuler",
-    "status.idle": "En attente d'un calcul",
-    "status.solving": "Calcul en cours…",
-    "status.optimal": "Plan optimal",
-    "status.time_limit": "Limite de temps atteinte : meilleur plan trouvé",
-    "status.infeasible": "Aucun plan possible",
-    "status.failed": "Le calcul a échoué",
-    elapsed: "{s} s",
-    best_bound: "meilleur {best} · borne {bound}",
-    cancelled: "Calcul annulé : l'état précédent est conservé.",
-    failed: "Le calcul a échoué : l'état précédent est conservé.",
-    busy: "Un calcul est en cours : attendez sa fin ou annulez-le.",
-    pending: "Des modifications ne sont pas encore calculées : cliquez sur « Recalculer ».",
-    summary: "Synthèse",
-    objective: "Objectif (à minimiser)",
-    parts: "L'objectif, par parties",
-    part: "Partie",
-    value: "Valeur",
-    no_plan: "Pas de plan pour cet état.",
-    diagnosis: "Pourquoi il n'y a pas de plan",
-    findings: "Ce qui bloque",
-    remedies: "Ce qui rendrait un plan possible",
-    apply: "Appliquer",
-    changes: "Ce qui a changé par rapport à l'état précédent",
-    entered: "Projets entrés dans le plan",
-    left: "Projets sortis du plan",
-    moved: "Projets décalés",
-    none: "aucun",
-    from_to: "{from} → {to}",
-    unmet_kind: "Besoins non satisfaits par type",
-    spending_year: "Dépenses par année",
-    kind: "Type",
-    year: "Année",
-    before: "Avant",
-    after: "Après",
-    diff: "Écart",
-    charts: "Graphiques",
-    "chart.spending": "Dépenses et enveloppes par année",
-    "chart.unmet": "Besoins non satisfaits par type et par année",
-    "chart.heatmap": "Besoins non satisfaits par quartier et par année",
-    "chart.gantt": "Calendrier des opérations retenues",
-    projects: "Projets",
-    projects_note:
-      "Cliquez sur un en-tête pour trier. Chaque bouton ajoute une modification ; « Recalculer » en tient compte.",
-    "h.project": "Projet",
-    "h.chosen": "Retenu",
-    "h.start": "Début",
-    "h.delivery": "Livraison",
-    "h.cost": "Coût",
-    "h.city_share": "Part ville",
-    "h.maturity": "Maturité",
-    "h.competence": "Compétence",
-    "h.quartier": "Quartier",
-    "h.theme": "Thème",
-    "h.window": "Fenêtre",
-    "h.actions": "Modifier",
-    yes: "oui",
-    no: "non",
-    force: "Retenir",
-    exclude: "Écarter",
-    earlier: "−1 an",
-    later: "+1 an",
-    earlier_label: "Avancer la fenêtre de démarrage d'un an",
-    later_label: "Reculer la fenêtre de démarrage d'un an",
-    window: "Fenêtre…",
-    earliest: "Au plus tôt",
-    latest: "Au plus tard",
-    why: "Pourquoi ?",
-    why_title: "Pourquoi ? {name}",
-    why_running: "Calcul des valeurs en cours…",
-    close: "Fermer",
-    edits: "Modifications par rapport à la base",
-    no_edits: "Aucune : c'est le plan de base.",
-    remove: "Retirer",
-    remove_label: "Retirer la modification : {label}",
-    clear: "Tout retirer",
-    command: "La commande qui reproduit cet état",
-    copy: "Copier",
-    copied: "Copié",
-    controls: "Modifier le scénario",
-    envelopes: "Enveloppe par année (M€)",
-    envelope_label: "Enveloppe {year} en M€",
-    scale: "Multiplier toutes les enveloppes par (%)",
-    carry: "Report des crédits non consommés",
-    transfers: "Accueil dans un quartier voisin",
-    turn_on: "Activer",
-    turn_off: "Désactiver",
-    weights: "Poids d'un besoin non satisfait",
-    weight_label: "Poids : {kind}",
-    save: "Enregistrer comme variante",
-    save_name: "Nom de la variante (minuscules, chiffres, tirets)",
-    save_go: "Enregistrer",
-    save_exists: "Une variante « {name} » existe déjà. La remplacer ?",
-    replace: "Remplacer",
-    keep: "Garder l'existante",
-    saved: "Variante « {name} » enregistrée ({file}). Pour la recalculer : {command}",
-    compare: "Comparer des états",
-    compare_hint: "Choisissez de deux à quatre états enregistrés (l'état actuel compris).",
-    compare_go: "Comparer",
-    compare_count: "Choisissez de deux à quatre états.",
-    current: "état actuel",
-    export: "Exporter",
-    state: "État",
-    export_html: "Rapport HTML",
-    export_xlsx: "Classeur Excel",
-    number_expected: "Un nombre est attendu.",
-    error: "Erreur {status} : {text}",
-    footer: "ppi serve — page locale d'arbitrage : rien n'est chargé depuis Internet.",
-    plan_status: "État du plan",
-    more: "et {n} autres",
-    compare_running: "Comparaison en cours : une variante pas encore calculée l'est d'abord…",
-    "ps.committed": "engagé (coup parti)",
-    "ps.mandatory": "obligatoire",
-    "ps.excluded": "exclu",
-    why_change: "Si on…",
-    why_delta: "Objectif (écart)",
-    why_new_start: "Nouveau début",
-    why_detail: "Ce qui change",
-    why_note: "Écart de l'objectif (à minimiser) si l'on impose ce changement, tout le reste recalculé.",
-    is_on: "Actuellement : activé.",
-    is_off: "Actuellement : désactivé.",
-    previous: "état précédent",
-    indicator: "Indicateur",
-    starts_differ: "Projets dont l'année de début diffère",
-    switch_to: "English",
-  },
-  en: {
-    kicker: "PPI arbitration, live",
-    title: "PPI arbitration",
-    horizon: "Horizon {start}–{end}",
-    target: "Scenario: {target}",
-    "aria.bar": "Solve",
-    progress: "Progress of the solve",
-    recalc: "Recalculate",
-    cancel: "Cancel",
-    "status.idle": "Waiting for a solve",
-    "status.solving": "Solving…",
-    "status.optimal": "Optimal plan",
-    "status.time_limit": "Time limit reached: best plan found",
-    "status.infeasible": "No feasible plan",
-    "status.failed": "The solve failed",
-    elapsed: "{s} s",
-    best_bound: "best {best} · bound {bound}",
-    cancelled: "Solve cancelled: the previous state is kept.",
-    failed: "The solve failed: the previous state is kept.",
-    busy: "A solve is running: wait for it to finish or cancel it.",
-    pending: "Some edits are not solved yet: click “Recalculate”.",
-    summary: "Summary",
-    objective: "Objective (minimised)",
-    parts: "The objective, part by part",
-    part: "Part",
-    value: "Value",
-    no_plan: "No plan for this state.",
-    diagnosis: "Why there is no plan",
-    findings: "What blocks",
-    remedies: "What would make a plan possible",
-    apply: "Apply",
-    changes: "What changed since the previous state",
-    entered: "Projects now in the plan",
-    left: "Projects now out of the plan",
-    moved: "Projects moved",
-    none: "none",
-    from_to: "{from} → {to}",
-    unmet_kind: "Unmet demand per kind",
-    spending_year: "Spending per year",
-    kind: "Kind",
-    year: "Year",
-    before: "Before",
-    after: "After",
-    diff: "Difference",
-    charts: "Charts",
-    "chart.spending": "Spending and envelopes per year",
-    "chart.unmet": "Unmet demand per kind and year",
-    "chart.heatmap": "Unmet demand per quartier and year",
-    "chart.gantt": "Schedule of the chosen operations",
-    projects: "Projects",
-    projects_note: "Click a heading to sort. Each button adds an edit; “Recalculate” takes it into account.",
-    "h.project": "Project",
-    "h.chosen": "Chosen",
-    "h.start": "Start",
-    "h.delivery": "Delivery",
-    "h.cost": "Cost",
-    "h.city_share": "City share",
-    "h.maturity": "Maturity",
-    "h.competence": "Competence",
-    "h.quartier": "Quartier",
-    "h.theme": "Theme",
-    "h.window": "Window",
-    "h.actions": "Edit",
-    yes: "yes",
-    no: "no",
-    force: "Force in",
-    exclude: "Leave out",
-    earlier: "−1 yr",
-    later: "+1 yr",
-    earlier_label: "Move the start window one year earlier",
-    later_label: "Move the start window one year later",
-    window: "Window…",
-    earliest: "Earliest",
-    latest: "Latest",
-    why: "Why?",
-    why_title: "Why? {name}",
-    why_running: "Computing the values…",
-    close: "Close",
-    edits: "Edits against the base",
-    no_edits: "None: this is the base plan.",
-    remove: "Remove",
-    remove_label: "Remove the edit: {label}",
-    clear: "Remove all",
-    command: "The command that reproduces this state",
-    copy: "Copy",
-    copied: "Copied",
-    controls: "Edit the scenario",
-    envelopes: "Envelope per year (M€)",
-    envelope_label: "Envelope {year} in M€",
-    scale: "Multiply every envelope by (%)",
-    carry: "Carry-over of unspent envelope",
-    transfers: "Demand met in a neighbouring quartier",
-    turn_on: "Turn on",
-    turn_off: "Turn off",
-    weights: "Weight of unmet demand",
-    weight_label: "Weight: {kind}",
-    save: "Save as a variant",
-    save_name: "Variant name (lower case, digits, hyphens)",
-    save_go: "Save",
-    save_exists: "A variant “{name}” already exists. Replace it?",
-    replace: "Replace",
-    keep: "Keep the existing one",
-    saved: "Variant “{name}” saved ({file}). To solve it again: {command}",
-    compare: "Compare states",
-    compare_hint: "Choose two to four saved states (the current state included).",
-    compare_go: "Compare",
-    compare_count: "Choose two to four states.",
-    current: "current state",
-    export: "Export",
-    state: "State",
-    export_html: "HTML report",
-    export_xlsx: "Excel workbook",
-    number_expected: "A number is expected.",
-    error: "Error {status}: {text}",
-    footer: "ppi serve — a local arbitration page: nothing is loaded from the Internet.",
-    plan_status: "Plan status",
-    more: "and {n} more",
-    compare_running: "Comparing: a variant not solved yet is solved first…",
-    "ps.committed": "committed (coup parti)",
-    "ps.mandatory": "mandatory",
-    "ps.excluded": "excluded",
-    why_change: "If we…",
-    why_delta: "Objective (change)",
-    why_new_start: "New start",
-    why_detail: "What changes",
-    why_note: "Change of the objective (minimised) when this is imposed, everything else solved again.",
-    is_on: "Now: on.",
-    is_off: "Now: off.",
-    previous: "previous state",
-    indicator: "Figure",
-    starts_differ: "Projects whose start year differs",
-    switch_to: "Français",
-  },
-};
-
 const NBSP = "\u00a0";
 const NNBSP = "\u202f";
-
-// French typography, as the reports' pages set it (reports/html_base.py PAGE_TEXT): a no-break space before
-// ":", "?", "!" and inside « », a narrow one before ";", so that no line starts with the punctuation.
-for (const [key, text] of Object.entries(WORDS.fr)) {
-  WORDS.fr[key] = text
-    .replace(/ ([:?!»])/g, NBSP + "$1")
-    .replace(/« /g, "«" + NBSP)
-    .replace(/ ;/g, NNBSP + ";");
-}
 const POLL_MS = 250;
 const MAX_COMPARED = 4;
 
 const app = {
   lang: null, // the address's ?lang=, else the server's
+  words: {}, // the page's own labels in app.lang (State.words, from reports/text.py)
+  wordsLang: null,
 
   token: null,
   state: null,
@@ -311,7 +35,7 @@ const app = {
 // ------------------------------------------------------------------------------------------------ words
 
 function w(key, values) {
-  const table = WORDS[app.lang || "fr"] || WORDS.fr;
+  const table = app.words || {};
   let text = key in table ? table[key] : key;
   if (values) {
     for (const [name, value] of Object.entries(values)) text = text.split("{" + name + "}").join(String(value));
@@ -393,6 +117,7 @@ function withToken(url) {
 async function call(method, url, body) {
   const headers = { Accept: "application/json" };
   if (app.token) headers["X-PPI-Token"] = app.token;
+  if (app.lang) headers["X-PPI-Lang"] = app.lang; // the server words its refusals in the page's language
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -420,7 +145,8 @@ function errorsOf(reply) {
   if (typeof data.error === "string") return [data.error];
   if (typeof data.detail === "string") return [data.detail];
   if (typeof data.message === "string") return [data.message];
-  return [w("error", { status: reply.status, text: (data.text || "").slice(0, 300) })];
+  const text = (data.text || "").slice(0, 300);
+  return ["error" in app.words ? w("error", { status: reply.status, text }) : reply.status + " " + text];
 }
 
 function showErrors(id, messages) {
@@ -522,8 +248,10 @@ async function loadState() {
 
 function setState(state) {
   app.state = state;
-  if (!app.lang) {
-    app.lang = state.lang === "en" ? "en" : "fr"; // the server's --lang when the address names none
+  if (!app.lang) app.lang = state.lang === "en" ? "en" : "fr"; // the server's --lang when the address names none
+  if (state.words && state.lang === app.lang && app.wordsLang !== state.lang) {
+    app.words = state.words;
+    app.wordsLang = state.lang;
     applyWords();
   }
   render();
@@ -883,7 +611,7 @@ const COLUMNS = [
   { key: "city_share", word: "h.city_share", num: true },
   { key: "maturity", word: "h.maturity" },
   { key: "competence", word: "h.competence" },
-  { key: "quartier", word: "h.quartier" },
+  { key: "quartier_name", word: "h.quartier" },
   { key: "theme", word: "h.theme" },
   { key: "window", word: "h.window", num: true },
 ];
@@ -980,7 +708,7 @@ function renderProjects() {
       ),
       el("td", {}, row.maturity ?? ""),
       el("td", {}, row.competence ?? ""),
-      el("td", {}, row.quartier ?? ""),
+      el("td", { dataset: { quartier: row.quartier ?? "" } }, row.quartier_name ?? row.quartier ?? ""),
       el("td", {}, row.theme ?? ""),
       el("td", { class: "num nowrap" }, windowText(row)),
       el(
@@ -1432,10 +1160,17 @@ function compareTable(data, chosen) {
   const labels = data.labels || chosen;
   if (Array.isArray(data.rows) && Array.isArray(data.columns) && data.columns.includes("indicator")) {
     const box = el("div", {});
-    const heads = [{ text: w("indicator") }, ...labels.map((l) => ({ text: stateLabel(l), num: true }))];
+    const head = data.head || {};
+    const heads = [
+      { text: head.indicator || w("indicator") },
+      { text: head.unit || "" },
+      ...labels.map((l) => ({ text: stateLabel(l), num: true })),
+    ];
+    // Worded by the server as the comparison report words them (reports/html_compare.py).
     const rows = data.rows.map((r) => [
-      r.indicator + (r.unit && !["€", "share"].includes(r.unit) ? " (" + r.unit + ")" : ""),
-      ...labels.map((l) => comparedValue(r[l], r.unit, r.indicator)),
+      r.label || r.indicator,
+      r.unit_label ?? r.unit ?? "",
+      ...labels.map((l) => (r.texts && l in r.texts ? r.texts[l] : comparedValue(r[l], r.unit, r.indicator))),
     ]);
     const summary = table(heads, rows, "compare");
     data.rows.forEach((r, i) => {
@@ -1494,7 +1229,6 @@ async function switchLanguage() {
   const url = new URL(window.location.href);
   url.searchParams.set("lang", app.lang);
   window.history.replaceState(null, "", url);
-  applyWords();
   for (const figure of document.querySelectorAll("#graphiques figure.chart")) delete figure.dataset.src;
   document.getElementById("compare-body").replaceChildren();
   await loadState();
@@ -1542,6 +1276,13 @@ function wire() {
   });
   document.getElementById("compare-go").addEventListener("click", compareStates);
   document.getElementById("export-state").addEventListener("change", updateExportLinks);
+  for (const id of ["export-html", "export-xlsx"]) {
+    // A variant of the file not solved yet is solved by the server before its export: show that solve's progress.
+    document.getElementById(id).addEventListener("click", () => {
+      const state = document.getElementById("export-state").value || "current";
+      if (state !== "current" && state !== "previous") setTimeout(pollJob, POLL_MS);
+    });
+  }
   document.getElementById("why-close").addEventListener("click", () => {
     app.whyClosed = ((app.state || {}).why || {}).project || null;
     renderWhy();
@@ -1553,7 +1294,6 @@ async function start() {
   app.token = params.get("token");
   const lang = params.get("lang");
   if (lang === "fr" || lang === "en") app.lang = lang;
-  applyWords();
   wire();
   if (await loadState()) {
     if (running()) pollJob();

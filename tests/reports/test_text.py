@@ -10,6 +10,7 @@ from pathlib import Path
 from reports.text import TEXT
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
+STATIC = Path(__file__).resolve().parents[2] / "serve" / "static"
 
 
 def _fields(phrase: str) -> set[str]:
@@ -40,8 +41,47 @@ def test_every_key_is_used_by_a_report():
     unused = [
         key
         for key in TEXT["fr"]
-        if f'"{key}"' not in sources
+        if not key.startswith("page.")  # the live page's own labels: test_the_live_page_s_words_are_all_used
+        and f'"{key}"' not in sources
         and f"'{key}'" not in sources
         and not any(key.startswith(family) for family in families)
     ]
     assert unused == []
+
+
+def _page_keys_used() -> tuple[set[str], set[str]]:
+    """The keys the live page names (`data-w`/`data-wl` in index.html, `w("...")` and `word: "..."` in app.js)
+    and the families it builds at run time (`w("status." + status)`)."""
+    source = (STATIC / "app.js").read_text(encoding="utf-8")
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    used = set(re.findall(r'data-wl?="([^"]+)"', html)) | set(re.findall(r'\bw\("([^"]+)"', source))
+    used |= set(re.findall(r'word: "([^"]+)"', source))
+    choices = re.findall(r'\bw\([^()"]*\? "([^"]+)" : "([^"]+)"', source)  # w(on ? "is_on" : "is_off")
+    used |= {k for pair in choices for k in pair}
+    families = {u for u in used if u.endswith(".")}
+    return used - families, families
+
+
+def test_the_live_page_s_words_are_all_used_and_all_there():
+    """The live page's own labels are the catalogue's `page.*` keys (sent as `State.words`): every key the page
+    names is in the catalogue, every `page.*` key is named by the page (or is one of a family it builds from
+    the values the server sends)."""
+    used, families = _page_keys_used()
+    assert families == {"status.", "ps.", "chart."}
+    built = {f"status.{s}" for s in ("idle", "solving", "optimal", "time_limit", "infeasible", "failed")}
+    built |= {f"ps.{s}" for s in ("committed", "mandatory", "excluded")}
+    built |= {f"chart.{s}" for s in ("spending", "unmet", "heatmap", "gantt")}
+    page = {k.removeprefix("page.") for k in TEXT["fr"] if k.startswith("page.")}
+    assert len(page) > 100
+    assert sorted((used | built) - page) == []
+    assert sorted(page - used - built) == []
+    assert "WORDS" not in (STATIC / "app.js").read_text(encoding="utf-8")  # no second word list
+
+
+def test_the_live_page_s_french_words_follow_the_reports_typography():
+    from reports.live import page_words
+
+    fr, en = page_words("fr"), page_words("en")
+    assert set(fr) == set(en)
+    assert fr["why"] == "Pourquoi\u00a0?" and fr["target"] == "Scénario\u00a0: {target}" and en["why"] == "Why?"
+    assert [k for k, v in fr.items() if re.search(r" [:?!;»]|« ", v)] == []

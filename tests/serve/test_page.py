@@ -253,26 +253,10 @@ class Tags(HTMLParser):
 # ---------------------------------------------------------------------------------------------- the words
 
 
-def test_both_languages_have_the_same_words_and_every_word_used_exists() -> None:
-    """The page's own labels (app.js WORDS): the same keys in French and English, every key the page uses
-    (data-w in index.html, w("...") in app.js) present."""
+def test_the_page_has_no_word_list_of_its_own() -> None:
+    """The page's labels come from the one catalogue (State.words, tests/reports/test_text.py checks them)."""
     source = (STATIC / "app.js").read_text(encoding="utf-8")
-    block = source[source.index("const WORDS = {") : source.index("\n};\n")]
-    fr_part, en_part = block.split("\n  en: {")
-    key = re.compile(r'^\s+(?:"([^"]+)"|([A-Za-z_][\w.]*)):', re.M)
-    fr = {a or b for a, b in key.findall(fr_part.split("\n  fr: {", 1)[1])}
-    en = {a or b for a, b in key.findall(en_part)}
-    assert fr and fr == en, f"only French: {sorted(fr - en)}; only English: {sorted(en - fr)}"
-    html = (STATIC / "index.html").read_text(encoding="utf-8")
-    used = set(re.findall(r'data-wl?="([^"]+)"', html)) | set(re.findall(r'\bw\("([^"]+)"', source))
-    used |= {m for m in re.findall(r'word: "([^"]+)"', source)}
-    prefixes = {u for u in used if u.endswith(".")}  # w("status." + status): every value the server sends
-    used -= prefixes
-    assert prefixes == {"status.", "ps.", "chart."}
-    used |= {f"status.{s}" for s in ("idle", "solving", "optimal", "time_limit", "infeasible", "failed")}
-    used |= {f"ps.{s}" for s in ("committed", "mandatory", "excluded")}
-    used |= {f"chart.{s}" for s in ("spending", "unmet", "heatmap", "gantt")}
-    assert used - fr == set(), f"words used but not in WORDS: {sorted(used - fr)}"
+    assert "const WORDS" not in source and "Recalculer" not in source and "app.words" in source
 
 
 def test_the_page_loads_nothing_from_outside() -> None:
@@ -339,6 +323,13 @@ def test_page_shows_the_plan(page: Any, server: Server) -> None:
         .map(e => e.outerHTML.slice(0, 80))"""
     )
     assert nameless == []
+    # Quartiers by their names, kinds' weights filled in from the scenario.
+    names = {p["id"]: p["quartier_name"] for p in state["scenario"]["projects"]}
+    assert page.inner_text(f"tr[data-id='{committed}'] td[data-quartier]") == names[committed]
+    assert names[committed] != next(p["quartier"] for p in state["scenario"]["projects"] if p["id"] == committed)
+    for kind in state["scenario"]["kinds"]:
+        typed = page.input_value(f"#weight-{kind['id']}").replace(",", ".")
+        assert typed and float(typed) == pytest.approx(kind["weight"])
     # The command line of the base state, and no edit.
     assert page.inner_text("#command").startswith("ppi solve ")
     assert edit_count(page) == 0
@@ -377,7 +368,7 @@ def test_numbers_are_written_as_the_reports_write_them(page: Any) -> None:
         expected = [[fmt.num(x, 0), fmt.num(x, 1), fmt.num(x, 2), fmt.meur(x, 1)] for x in values]
         assert shown == expected
     # French typography as the reports set it: no line starts with ":", "?" or ";".
-    words = page.evaluate("() => WORDS.fr")
+    words = page.evaluate("() => app.words")  # the catalogue's page.* words, sent by the server
     assert words["why"] == "Pourquoi\u00a0?" and words["target"] == "Scénario\u00a0: {target}"
     assert not [k for k, v in words.items() if re.search(r" [:?!;»]|« ", v)]
 
@@ -531,7 +522,11 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     page.click("#compare-go")
     page.wait_for_selector("#compare-body table.compare")
     heads = page.locator("#compare-body table.compare thead th").all_inner_texts()
-    assert heads[1:] == ["état actuel", name]
+    assert heads[2:] == ["état actuel", name]  # after the figure and its unit
+    # Worded as the comparison report words them, in French: no raw indicator ("unmet creche, worst year").
+    figures = page.locator("#compare-body table.compare tbody tr td:first-child").all_inner_texts()
+    kinds = [k["id"] for k in server.api("GET", "/api/state")[1]["scenario"]["kinds"]]
+    assert figures and not [f for f in figures for k in kinds if f"unmet {k}" in f or "worst year" in f], figures
     assert page.locator("#compare-body figure.chart img").count() == 2
     page.wait_for_function(
         "() => [...document.querySelectorAll('#compare-body img')].every(i => i.complete && i.naturalWidth > 100)"
@@ -544,7 +539,7 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     assert page.is_disabled("#compare-go")
     page.wait_for_selector("#compare-body table.compare", timeout=JOB_TIMEOUT_MS)
     heads = page.locator("#compare-body table.compare thead th").all_inner_texts()
-    assert heads[1] == "état actuel" and sorted(heads[2:]) == sorted([name, variant_of_file])
+    assert heads[2] == "état actuel" and sorted(heads[3:]) == sorted([name, variant_of_file])
     # Four states at most.
     for extra in [v for v in state["saved"] if v not in (name, variant_of_file)][:1] + ["previous"]:
         page.check(f"#compare-choices input[value='{extra}']")

@@ -94,12 +94,14 @@ def test_the_state_holds_the_base_plan(client, base):
         ({"kind": "envelope", "year": 2028, "value": -5}, "greater than or equal to 0"),
         ({"kind": "force", "project": "no-such-project"}, "no row 'no-such-project' in projects"),
         ({"kind": "shift", "project": "no-such-project", "years": 1}, "no-such-project"),
-        ({"kind": "scale", "factor": 0}, "must be positive"),
+        ({"kind": "scale", "factor": 0}, "un facteur positif est attendu"),
         ({"kind": "window", "project": "mod-mariniers", "earliest": 2050}, "outside the horizon"),
-        ({"kind": "envelope", "year": 2050, "value": 5e6}, "outside the horizon"),
+        ({"kind": "envelope", "year": 2050, "value": 5e6}, "est hors de l'horizon 2026"),
+        ({"kind": "window", "project": "gs-gare-nord", "earliest": 2026}, "ne peut pas démarrer avant 2028"),
+        ({"kind": "window", "project": "gs-simone-veil", "latest": 2035}, "ne peut pas démarrer après 2033"),
         ({"kind": "weight", "demand_kind": "creche", "value": "lots"}, "creche"),
         ({"kind": "transfers", "on": True}, "transfers"),
-        ({"kind": "teleport"}, "teleport"),
+        ({"kind": "teleport"}, "type « teleport » inconnu"),
     ],
 )
 def test_a_bad_edit_gets_its_message_and_changes_nothing(client, edit, words):
@@ -177,6 +179,8 @@ def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client
     diagnosis = state["diagnosis"]
     assert diagnosis["findings"] and diagnosis["remedies"]
     assert all(r["set"] and r["label"] for r in diagnosis["remedies"])
+    french = client.get("/api/state").json()["diagnosis"]["remedies"]  # the catalogue's punctuation
+    assert all("\u00a0: " in r["label"] and " : " not in r["label"] for r in french), french
     assert client.get("/api/chart/spending.svg").status_code == 404  # no plan, no chart
     page = client.get("/api/export/report.html?lang=en")
     assert page.status_code == 200 and diagnosis["findings"][0][:40] in page.text
@@ -398,3 +402,78 @@ def test_a_state_of_a_variant_saved_with_a_budget_factor_is_the_same_scenario(fo
         assert {p.id: (p.status, p.earliest, p.latest) for p in loaded.projects} == windows
     finally:
         session.close()
+
+
+def test_the_page_s_own_words_come_from_the_catalogue(client):
+    """State.words: the catalogue's `page.*` phrases in the state's language (reports/text.py)."""
+    from reports.live import page_words
+
+    french, english = client.get("/api/state").json(), client.get("/api/state?lang=en").json()
+    assert french["words"] == page_words("fr") and english["words"] == page_words("en")
+    assert french["words"]["recalc"] == "Recalculer" and english["words"]["recalc"] == "Recalculate"
+    answer = client.post("/api/edits", json={"kind": "carry", "on": True}, headers={"X-PPI-Lang": "en"})
+    assert answer.json()["lang"] == "en" and answer.json()["words"]["recalc"] == "Recalculate"
+
+
+def test_kinds_carry_their_weight_and_projects_their_quartier_s_name(client, session):
+    kinds = {k["id"]: k for k in client.get("/api/state").json()["scenario"]["kinds"]}
+    assert {k: v["weight"] for k, v in kinds.items()} == dict(session.base.weight)
+    assert kinds["creche"]["name"] == "Crèche"  # worded as the file names it
+    state = client.post("/api/edits", json={"kind": "weight", "demand_kind": "creche", "value": 0.5}).json()
+    assert {k["id"]: k["weight"] for k in state["scenario"]["kinds"]}["creche"] == 0.5
+    names = {d.id: d.name for d in session.base.spec.districts}
+    projects = state["scenario"]["projects"]
+    assert projects and all(p["quartier_name"] == names[p["quartier"]] for p in projects)
+    assert {p["quartier_name"] for p in projects} >= {"Gare – Confluence", "Bois-l'Abbé"}
+    planned = state["result"]["projects"]
+    assert planned and all(p["quartier_name"] == names[p["quartier"]] for p in planned)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_refusals_of_unknown_charts_and_exports_are_worded(client, lang):
+    chart = client.get(f"/api/chart/pie.svg?lang={lang}")
+    export = client.get("/api/export/report.pdf", headers={"X-PPI-Lang": lang})
+    assert chart.status_code == 404 and export.status_code == 404
+    expected = {"fr": ("Aucun graphique « pie »", "Aucun export « report.pdf »"),
+                "en": ("There is no chart 'pie'", "There is no export 'report.pdf'")}[lang]  # fmt: skip
+    assert chart.text.startswith(expected[0]) and export.text.startswith(expected[1])
+    bad = client.post("/api/edits", json={"kind": "scale", "factor": -1}, headers={"X-PPI-Lang": lang})
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == [ppi.live_words("bad_factor", lang, factor=-1)]
+    garbled = client.post("/api/edits", content=b"{nope", headers={"X-PPI-Lang": lang})
+    assert garbled.status_code == 400 and garbled.json()["errors"] == [ppi.live_words("body_not_json", lang)]
+    listed = client.post("/api/edits", json=[1], headers={"X-PPI-Lang": lang})
+    detail = ppi.live_words("edit_object", lang)
+    assert listed.status_code == 400 and listed.json()["errors"] == [ppi.live_words("bad_edit", lang, detail=detail)]
+
+
+def test_a_variant_of_the_file_exports_without_being_compared_first(client, session):
+    """A variant of the scenario's file offered in the export list is solved on demand (in the worker)."""
+    assert "sans-modulaires" in client.get("/api/state").json()["saved"]
+    assert "sans-modulaires" not in session.saved
+    page = client.get("/api/export/report.html?state=sans-modulaires&lang=en")
+    assert page.status_code == 200 and "<html" in page.text[:500]
+    assert session.saved["sans-modulaires"].result.scenario.variant == "sans-modulaires"
+    assert client.get("/api/export/report.html?state=nowhere").status_code == 404
+
+
+def test_the_comparison_is_worded_as_the_comparison_report(client, session):
+    """Each row of the comparison carries its figure's name and unit, and its values, as reports/html_compare.py
+    words them in the asked language (never the raw "unmet creche, worst year")."""
+    from reports.html_base import Fmt
+    from reports.html_compare import compared_indicator
+
+    _solve(client, session)
+    client.post("/api/save", json={"name": "worded-a", "replace": True})
+    shown = {}
+    for lang in ("fr", "en"):
+        table = client.get(f"/api/compare?states=worded-a,current&lang={lang}").json()
+        kinds = list(session.base.kinds)
+        for row in table["rows"]:
+            label, unit = compared_indicator(row["indicator"], row["unit"], kinds, session.base, Fmt(lang))
+            assert (row["label"], row["unit_label"]) == (label, unit)
+            assert set(row["texts"]) == {"worded-a", "current"}
+        labels = [row["label"] for row in table["rows"]]
+        assert not [label for label in labels for k in kinds if f"unmet {k}" in label], labels  # worded kinds
+        shown[lang] = labels
+    assert len(shown["fr"]) == len(shown["en"]) and shown["fr"] != shown["en"]
