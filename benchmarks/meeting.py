@@ -34,6 +34,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,19 +73,29 @@ class Row:
     verified: str = ""
     details: list[str] = field(default_factory=list)
     load: tuple[float, float] | None = None  # 1-minute load average before and after
+    when: str = ""  # when the row was measured (UTC)
 
 
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _cli(*args: str | Path) -> float:
-    """Run `python cli.py ARGS` (checked), return its wall clock."""
-    t0 = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes, theirs included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cli(*args: str | Path) -> tuple[float, float]:
+    """Run `python cli.py ARGS` (checked); its wall clock and its CPU seconds (its worker processes included).
+
+    The CPU seconds hardly depend on what else the machine runs: on a shared machine, CPU seconds ÷ the
+    cores used estimate the wall clock the command would take on idle cores."""
+    t0, c0 = time.perf_counter(), _cpu()
     proc = subprocess.run([sys.executable, str(REPO / "cli.py"), *map(str, args)], capture_output=True, text=True)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
     if proc.returncode != 0:
         raise RuntimeError(f"ppi {' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return seconds
+    return seconds, cpu
 
 
 def _points(folder: Path) -> dict[str, int]:
@@ -169,11 +180,14 @@ def _alternated(a: Path, b: Path, rounds: int) -> tuple[list[float], list[float]
 
 def row_explain(city: Path, tmp: Path, quick: bool) -> Row:
     row = Row("explain", f"`ppi explain` of {_name(city)}", "≤ 15× its single solve")
-    solve_s = _cli("solve", city, "--out", tmp / "solve", "--quiet")
-    explain_s = _cli("explain", city, "--out", tmp / "explain", "--workers", "2")
+    solve_s, solve_cpu = _cli("solve", city, "--out", tmp / "solve", "--quiet")
+    explain_s, explain_cpu = _cli("explain", city, "--out", tmp / "explain", "--workers", "2")
     counts = _points(tmp / "explain")
-    ratio = explain_s / solve_s
-    row.measured = f"{explain_s:.1f} s against {solve_s:.2f} s for `ppi solve`: {ratio:.1f}×"
+    ratio, idle = explain_s / solve_s, explain_cpu / 2 / solve_cpu
+    row.measured = (
+        f"{explain_s:.1f} s against {solve_s:.2f} s for `ppi solve`: {ratio:.1f}×; CPU {explain_cpu:.0f} s against "
+        f"{solve_cpu:.2f} s: ≈ {idle:.1f}× on 2 idle cores"
+    )
     row.met = ratio <= 15
     row.verified = f"{counts['verified']} of {counts['with a plan']} re-solves with a plan"
     row.details = [
@@ -188,10 +202,12 @@ def row_compare(city: Path, tmp: Path, quick: bool) -> Row:
     targets = [str(city)] + ([f"{city}:{v}" for v in VARIANTS] if not quick else [f"{city}"])
     row = Row("compare", f"`ppi compare` of {_name(city)} and its {len(targets) - 1} variants", "≤ 6 s")
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     tables: dict[str, pd.DataFrame] = {}
     for label, workers in (("parallel", []), ("one after the other", ["--workers", "1"])):
         folder = tmp / f"compare-{len(times)}"
-        times[label] = _cli("compare", *targets, "--out", folder, "--report", "html,xlsx", "--quiet", *workers)
+        args = ("compare", *targets, "--out", folder, "--report", "html,xlsx", "--quiet", *workers)
+        times[label], cpu[label] = _cli(*args)
         tables[label] = pd.read_csv(folder / "summary.csv")
     objective = [t[t.iloc[:, 0] == "objective"].iloc[0, 2 : 2 + len(targets)].astype(float) for t in tables.values()]
     same = all(math.isclose(a, b, rel_tol=2e-4) for a, b in zip(*objective, strict=True))
@@ -204,7 +220,9 @@ def row_compare(city: Path, tmp: Path, quick: bool) -> Row:
     row.verified = f"{len(targets)} of {len(targets)} (objectives equal both ways: {'yes' if same else 'NO'})"
     row.details = [
         f"`ppi compare {' '.join(_rel(t) for t in targets)}` (HTML and workbook written): {parallel:.1f} s with "
-        f"the solves in worker processes (`ppi.solve_all`), {times['one after the other']:.1f} s with `--workers 1`."
+        f"the solves in worker processes (`ppi.solve_all`), {times['one after the other']:.1f} s with `--workers 1`. "
+        f"CPU seconds: {cpu['parallel']:.1f} (the worker processes' start and imports on top) and "
+        f"{cpu['one after the other']:.1f}.",
     ]
     return row
 
@@ -212,9 +230,12 @@ def row_compare(city: Path, tmp: Path, quick: bool) -> Row:
 def row_montecarlo(city: Path, tmp: Path, quick: bool) -> Row:
     samples = 4 if quick else 200
     row = Row("montecarlo", f"`ppi montecarlo --samples {samples}` of {_name(city)}", "≤ 75 s")
-    seconds = _cli("montecarlo", city, "--samples", samples, "--seed", 1, "--workers", 2, "--out", tmp / "mc")
+    seconds, cpu = _cli("montecarlo", city, "--samples", samples, "--seed", 1, "--workers", 2, "--out", tmp / "mc")
     counts = _points(tmp / "mc")
-    row.measured = f"{seconds:.1f} s ({seconds / samples:.2f} s per sample, 2 workers)"
+    row.measured = (
+        f"{seconds:.1f} s ({seconds / samples:.2f} s per sample, 2 workers); CPU {cpu:.0f} s: ≈ {cpu / 2:.0f} s on "
+        "2 idle cores"
+    )
     row.met = seconds <= 75
     row.verified = f"{counts['verified']} of {counts['with a plan']} samples with a plan"
     return row
@@ -223,11 +244,14 @@ def row_montecarlo(city: Path, tmp: Path, quick: bool) -> Row:
 def row_frontier(city: Path, tmp: Path, quick: bool) -> Row:
     points = "0.8:1.2:0.2" if quick else FRONTIER
     row = Row("frontier", f"budget frontier `{points}` of {_name(city)}", "≤ 20 s (41 points)")
-    seconds = _cli("sweep", city, "--budget-scale", points, "--workers", 2, "--out", tmp / "frontier", "--quiet")
+    seconds, cpu = _cli("sweep", city, "--budget-scale", points, "--workers", 2, "--out", tmp / "frontier", "--quiet")
     counts = _points(tmp / "frontier")
     table = pd.read_csv(tmp / "frontier" / "sweep.csv")
     statuses = table["status"].value_counts().to_dict()
-    row.measured = f"{seconds:.1f} s for {len(table)} points ({counts['settled']} settled without a solve)"
+    row.measured = (
+        f"{seconds:.1f} s for {len(table)} points ({counts['settled']} settled without a solve); CPU {cpu:.0f} s: "
+        f"≈ {cpu / 2:.0f} s on 2 idle cores"
+    )
     row.met = seconds <= 20
     row.verified = f"{counts['verified']} of {counts['with a plan']} points with a plan"
     row.details = [f"Statuses: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}."]
@@ -346,13 +370,13 @@ def page(rows: list[Row], command: str, started: str, quick: bool) -> str:
         "given; compare the ratios measured within one row.",
         *(["", "**Quick mode: a smoke run on small instances, not a measurement.**"] if quick else []),
         "",
-        "| work | target | measured | met | plans verified | load before → after |",
-        "|---|---|---|---|---|---|",
+        "| work | target | measured | met | plans verified | load before → after | measured at (UTC) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         met = "–" if r.met is None else ("yes" if r.met else "no")
         load = f"{r.load[0]:.1f} → {r.load[1]:.1f}" if r.load else ""
-        lines.append(f"| {r.work} | {r.target} | {r.measured} | {met} | {r.verified} | {load} |")
+        lines.append(f"| {r.work} | {r.target} | {r.measured} | {met} | {r.verified} | {load} | {r.when} |")
     for r in rows:
         if r.details:
             lines += ["", f"## {r.work}", "", *r.details]
@@ -371,29 +395,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="every row small: a smoke run, not a measurement")
     ap.add_argument("--rows", default=",".join(ROWS), help=f"rows to run (default: all of {','.join(ROWS)})")
     ap.add_argument("--out", default=str(REPO / "docs" / "benchmarks-meeting.md"), help="markdown page written")
-    ap.add_argument("--json", help="also write the rows as JSON to this file")
+    ap.add_argument("--render", action="store_true", help="run no row: write the page from the rows of --json")
+    ap.add_argument(
+        "--json",
+        help="also write the rows as JSON to this file; with --rows, the rows of this file not run again are kept",
+    )
     args = ap.parse_args(argv)
-    names = [n.strip() for n in args.rows.split(",") if n.strip()]
+    names = [] if args.render else [n.strip() for n in args.rows.split(",") if n.strip()]
+    if args.render and not args.json:
+        ap.error("--render needs --json FILE")
     unknown = [n for n in names if n not in RUNNERS]
     if unknown:
         ap.error(f"unknown row {unknown[0]!r} (known: {', '.join(ROWS)})")
     command = "python -m benchmarks.meeting" + (" --quick" if args.quick else "")
     if names != list(ROWS):
-        command += f" --rows {','.join(names)}"
+        kept_note = f" (the other rows kept from {Path(args.json).name})" if args.json else ""
+        command += f" --rows {','.join(names)}{kept_note}"
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    rows = [Row(n, n, "") for n in names]
+    kept: dict[str, Row] = {}  # rows of an earlier run (--json) that this one does not run again
+    if args.json and Path(args.json).exists() and names != list(ROWS):
+        for data in json.loads(Path(args.json).read_text(encoding="utf-8")):
+            if data["name"] not in names and data.get("load"):
+                kept[data["name"]] = Row(**{**data, "load": tuple(data["load"])})
+    done: dict[str, Row] = dict(kept)
     with tempfile.TemporaryDirectory(prefix="ppi-meeting-") as tmp_dir:
         tmp = Path(tmp_dir)
         city = _generated("S", 0, tmp / "city") if args.quick else EXAMPLE
-        for i, name in enumerate(names):
-            load = os.getloadavg()[0]
+        for name in names:
+            load, when = os.getloadavg()[0], datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
             t0 = time.perf_counter()
-            rows[i] = RUNNERS[name](city, tmp / name, args.quick)
-            rows[i].load = (load, os.getloadavg()[0])
-            print(f"{name}: {rows[i].measured} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
-            _write(Path(args.out), page([r for r in rows if r.load is not None], command, started, args.quick))
-    if args.json:
-        _write(Path(args.json), json.dumps([r.__dict__ for r in rows], indent=1, ensure_ascii=False) + "\n")
+            row = RUNNERS[name](city, tmp / name, args.quick)
+            row.load, row.when = (load, os.getloadavg()[0]), when
+            done[name] = row
+            print(f"{name}: {row.measured} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+            rows = [done[n] for n in ROWS if n in done]
+            _write(Path(args.out), page(rows, command, started, args.quick))
+            if args.json:
+                _write(Path(args.json), json.dumps([r.__dict__ for r in rows], indent=1, ensure_ascii=False) + "\n")
+    if not names:
+        _write(Path(args.out), page([done[n] for n in ROWS if n in done], command, started, args.quick))
     return 0
 
 

@@ -30,7 +30,7 @@ def test_quick_mode_writes_every_row(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Quick mode" in text and "python -m benchmarks.meeting --quick" in text
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| work")]
-    table = [line for line in table if line.count("|") == 7]
+    table = [line for line in table if line.count("|") == 8]
     rows = json.loads(raw.read_text(encoding="utf-8"))
     assert [r["name"] for r in rows] == list(ROWS)
     assert len([line for line in table if line.split("|")[4].strip() in ("yes", "no")]) == len(ROWS)
