@@ -429,8 +429,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown row {unknown[0]!r} (known: {', '.join(ROWS)})")
     command = "python -m benchmarks.meeting" + (" --quick" if args.quick else "")
     if names != list(ROWS):
-        kept_note = f" (the other rows kept from {_rel(Path(args.json).resolve())})" if args.json else ""
-        command += f" --rows {','.join(names)}{kept_note}" if names else f" --render --json {_rel(Path(args.json).resolve())}"
+        json_name = _rel(Path(args.json).resolve()) if args.json else ""
+        kept_note = f" (the other rows kept from {json_name})" if args.json else ""
+        command += f" --rows {','.join(names)}{kept_note}" if names else f" --render --json {json_name}"
     if args.samples != 200 and "montecarlo" in names:
         command += f" --samples {args.samples}"
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
