@@ -285,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(m, "language of the reports (default fr)")
     _add_time_limit(m, "time limit of each solve")
     _add_solver(m)
+    m.add_argument(
+        "--workers", type=int, metavar="N", help="scenarios solved at once, one per process (default: the cores)"
+    )
     _add_quiet(m, "print only the folder written")
 
     r = sub.add_parser("report", help="write the HTML or Excel report of a plan (or of a scenario, solved first)")
@@ -763,13 +766,28 @@ def _label(target: str, labels: set[str]) -> str:
 def cmd_compare(args: argparse.Namespace) -> int:
     if len(args.targets) < 2:
         raise _UsageError("compare needs at least two plans or scenarios")
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers must be at least 1, got {args.workers}")
     labels: set[str] = set()
     plans = {}
+    to_solve = {}  # the scenarios, solved together in parallel (ppi.solve_all)
     for target in args.targets:
-        result = _plan_of(target, args, quiet=getattr(args, "quiet", False))
-        if result is None:
-            raise RuntimeError(f"the plan of {target} failed the independent check")
-        plans[_label(target, labels)] = result
+        label = _label(target, labels)
+        if ppi.is_saved_plan(target):
+            plans[label] = ppi.open_result(target, allow_outside_files=getattr(args, "allow_outside_files", False))
+        else:
+            plans[label] = None
+            to_solve[label] = _load(target, args)
+    if to_solve:
+        if not args.quiet:
+            names = ", ".join(s.name if len(to_solve) == 1 else label for label, s in to_solve.items())
+            print(f"Solving {names} with {args.solver}...", file=sys.stderr, flush=True)
+        try:
+            solved = ppi.solve_all(to_solve, solver=args.solver, time_limit=args.time_limit, workers=args.workers)
+        except ppi.VerificationError as exc:
+            print(f"internal error: {exc}", file=sys.stderr)
+            return EXIT_INTERNAL
+        plans.update(solved)
     comparison = ppi.compare(plans)
     out = _output_folder(args, Path("results") / ("compare-" + "-".join(slug(label) for label in plans)))
     ppi.write_folder(out, ppi.comparison_files(comparison, args.report, args.lang), "ppi-comparison/1")

@@ -265,6 +265,30 @@ def solve(
     return verified(scenario, plan)
 
 
+def solve_all(
+    scenarios: Mapping[str, Scenario],
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float | None = None,
+    workers: int | None = None,
+) -> dict[str, Result]:
+    """Solve several scenarios (variants, what-ifs) at once, each single-threaded in a worker process (default:
+    one per core; the `auto` race, which wants the cores itself, solves them one after the other), every plan
+    checked by the independent verifier (raises `VerificationError` if one fails). Same plans as `solve` one
+    by one."""
+    from analysis.sweep import solve_scenarios
+
+    labels = list(scenarios)
+    solved = solve_scenarios(
+        [scenarios[label] for label in labels],
+        solver=solver,
+        time_limit=time_limit,
+        gap=gap,
+        workers=1 if solver == "auto" else workers,
+    )
+    return dict(zip(labels, solved, strict=True))
+
+
 def _import_in_background(*modules: str) -> threading.Thread:
     """Import `modules` in a thread: the engine releases the interpreter while it searches, so pandas and the
     results code load meanwhile instead of after it (measured in benchmarks/startup.py)."""

@@ -339,6 +339,24 @@ def budget_points(scenario: Scenario) -> list[Point]:
     ]
 
 
+def budget_relaxation(scenario: Scenario, starts: dict[str, int | None]) -> tuple[Point, tuple[str, ...]] | None:
+    """One point with one more M€ in every year the plan leaves that M€ unspent already, and the names of
+    those years' budget points, which it relaxes (`analysis.sweep.settle_between`): when the plan explained
+    is still optimal with all of these M€ at once (its objective within the gap of this point's bound), it is
+    optimal with each of them alone, and these points need no solve of their own. Years with less room are
+    more likely to buy something with their M€ and are solved one by one. None with fewer than two such
+    years."""
+    scale = scenario.budget_scale or 1.0
+    budget = evaluate_plan(scenario, starts).budget
+    years = [int(row["year"]) for row in budget.to_dict("records") if float(row["margin"]) >= EXTRA_BUDGET]
+    if len(years) < 2:
+        return None
+    edits = tuple(
+        value_edit(f"budget.annual.{y}", f"{(scenario.envelope[y] + EXTRA_BUDGET) / scale:.0f}") for y in years
+    )
+    return Point(edits, f"budget {years[0]}-{years[-1]} ({len(years)} years)"), tuple(f"budget {y}" for y in years)
+
+
 def explain(
     scenario: Scenario,
     plan: dict[str, Any],
@@ -362,12 +380,16 @@ def explain(
     base_objective = plan.get("objective")
     base_parts = _parts(scenario, plan)
     points = project_points(scenario, starts, projects) + (budget_points(scenario) if budget else [])
+    relaxation = budget_relaxation(scenario, starts) if budget else None
+    if relaxation is not None:
+        points.append(relaxation[0])
     spec = SweepSpec(
         scenario,  # each change derived from the scenario explained (its budget factor kept)
         tuple(points),
         time_limit=time_limit,
         solver=solver,
         start=tuple(sorted(starts.items())),  # the plan explained: a first plan for every re-solve
+        relaxations=((relaxation[0].label, relaxation[1]),) if relaxation is not None else (),
     )
     result = run_sweep(spec, out_dir, workers=workers, progress=progress, executor=executor, scheduler=scheduler)
     by_name = {r["label"]: r["plan"] for r in result.results}

@@ -30,9 +30,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,9 @@ class SweepSpec:
     start: tuple[tuple[str, int | None], ...] = ()  # a plan offered to the solver at every point (warm start)
     reasons: bool = False  # a point with no plan records why (analysis.diagnose.first_reason)
     settle: bool = True  # settle a budget point from a larger one's proven answer (`settle_point`) when it can
+    # Points settled from a relaxation's bound (`settle_between`): (a relaxation point's name, the names of the
+    # points whose feasible sets lie inside its own, with the same objective). The relaxation is solved first.
+    relaxations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def record(self, point: Point) -> dict[str, Any]:
         """A point as its result file records it: the budget factor of the scenario solved (the base's times
@@ -224,16 +227,93 @@ def _inputs_digest(spec: SweepSpec) -> str:
     return hashlib.sha256(base.spec.model_dump_json().encode()).hexdigest()
 
 
-def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
-    """Derive, solve (one thread), verify and summarise one point; runs in a worker process."""
-    from results import verified
+def _solved(spec: SweepSpec, point: Point) -> tuple[Scenario, Any]:
+    """The point's scenario, derived in memory, and the solver's `Plan` of it (one thread)."""
     from solver import SolveOptions, solve
 
     scenario = derive(spec.scenario, point.edits)
     options = SolveOptions(solver=spec.solver, time_limit=spec.time_limit, gap=spec.gap, threads=1)
-    plan = solve(scenario, options, start=dict(spec.start) if spec.start else None)
+    return scenario, solve(scenario, options, start=dict(spec.start) if spec.start else None)
+
+
+def solve_point(spec: SweepSpec, point: Point) -> dict[str, Any]:
+    """Derive, solve (one thread), verify and summarise one point; runs in a worker process."""
+    from results import verified
+
+    scenario, plan = _solved(spec, point)
     result = verified(scenario, plan, what=f"the plan of point {point.label}")
     return _point_record(spec, point, scenario, result)
+
+
+def solve_plan(spec: SweepSpec, point: Point) -> dict[str, Any]:
+    """The solver's plan of one point as plain data (`Plan`'s fields; `plan_from_fields` makes it a `Plan`
+    again), for a caller that verifies it itself (`solve_scenarios`); runs in a worker process."""
+    _, plan = _solved(spec, point)
+    return {
+        f.name: dict(getattr(plan, f.name)) if isinstance(getattr(plan, f.name), Mapping) else getattr(plan, f.name)
+        for f in fields(plan)
+    }
+
+
+def plan_from_fields(data: dict[str, Any]) -> Any:
+    """The `Plan` that `solve_plan` sent as plain data."""
+    from models.plan import Plan
+
+    return Plan(**data)
+
+
+def solve_scenarios(
+    scenarios: Sequence[Scenario],
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float | None = None,
+    starts: Sequence[Mapping[str, int | None] | None] | None = None,
+    workers: int | None = None,
+) -> list[Any]:
+    """Solve several scenarios (variants, what-ifs: each a `Scenario`) at once, each single-threaded in a
+    worker process (`analysis.worker`, started once and kept for the next scenario it is handed), longest
+    model first; `starts[i]`: a plan offered to scenario i's solver. Every plan is checked here by the
+    independent verifier; returns one `results.Result` per scenario, in their order. One worker (or one
+    scenario) solves in this process, with the solver's own threads."""
+    from results import verified
+    from solver import SolveOptions, solve
+
+    starts = list(starts) if starts is not None else [None] * len(scenarios)
+    if len(starts) != len(scenarios):
+        raise ValueError("one start plan (or None) per scenario")
+    workers = max(1, min(workers or os.cpu_count() or 1, len(scenarios)))
+    plans: dict[str, Any] = {}
+    if workers == 1:
+        for i, (scenario, start) in enumerate(zip(scenarios, starts, strict=True)):
+            options = SolveOptions(solver=solver, time_limit=time_limit, gap=gap)
+            plans[str(i)] = solve(scenario, options, start=dict(start) if start else None)
+    else:
+        specs = {
+            str(i): SweepSpec(
+                scenario,
+                solver=solver,
+                time_limit=time_limit,
+                gap=gap,
+                start=tuple(sorted(start.items())) if start else (),
+                settle=False,
+            )
+            for i, (scenario, start) in enumerate(zip(scenarios, starts, strict=True))
+        }
+        # the largest models first: the last solves to start are the short ones
+        order = sorted(specs, key=lambda k: -len(specs[k].scenario.projects) * len(specs[k].scenario.years))
+        lock = threading.Lock()
+
+        def take() -> tuple[str, Point] | None:
+            with lock:
+                return (order.pop(0), Point()) if order else None
+
+        def finished(key: str, data: Any) -> None:
+            plans[key] = plan_from_fields(_unpickled(data))
+
+        _run_in_workers(None, take, workers, finished, specs=specs, reply="plan")
+    return [
+        verified(scenario, plans[str(i)], what=f"the plan of {scenario.name}") for i, scenario in enumerate(scenarios)
+    ]
 
 
 def _point_record(spec: SweepSpec, point: Point, scenario: Scenario, result: Any) -> dict[str, Any]:
@@ -327,6 +407,63 @@ def settle_point(spec: SweepSpec, point: Point, sources: Iterable[dict[str, Any]
     return None
 
 
+def settle_between(spec: SweepSpec, point: Point, relaxation: dict[str, Any]) -> dict[str, Any] | None:
+    """The point's result without a solve, from a finished *relaxation* of it — a point whose feasible set
+    contains this point's, with the same objective function (`SweepSpec.relaxations`) —, or None.
+
+    The relaxation's bound β is a lower bound here (its minimum over a larger set is no larger). A plan that
+    the independent verifier accepts here, with objective z, is therefore optimal here when z − β is within
+    the optimality gap of z — the certificate a solve gives. The plans tried: the relaxation's own (when it
+    fits here) and the sweep's start plan (`SweepSpec.start`, e.g. the plan explained, feasible in every
+    point that only loosens it). Docs: docs/model.md ("Sweeps: points settled without a solve")."""
+    from models.evaluate import evaluate_plan
+    from models.plan import OPTIMALITY_GAP, Plan, Status
+    from results import verified
+    from results.result import VerificationError
+    from solver.engines import GAP_SLACK, relative_gap
+
+    plan = relaxation.get("plan") or {}
+    bound = plan.get("bound")
+    if plan.get("status") not in PLAN_STATUSES or bound is None or not math.isfinite(bound):
+        return None
+    tolerance = (spec.gap if spec.gap is not None else OPTIMALITY_GAP) + GAP_SLACK
+    scenario = derive(spec.scenario, point.edits)
+    record = PlanRecord(plan)
+    candidates = [(record.starts, record.transfers)]
+    if spec.start:
+        candidates.append((dict(spec.start), {}))
+    tried: list[dict[str, int | None]] = []
+    for starts, transfers in candidates:
+        starts = {p.id: starts.get(p.id) for p in scenario.projects}
+        if starts in tried:
+            continue
+        tried.append(starts)
+        objective = evaluate_plan(scenario, starts, transfers).objective
+        gap = relative_gap(objective, bound)
+        if gap is None or gap > tolerance:
+            continue
+        candidate = Plan(
+            scenario=scenario.name,
+            status=Status.OPTIMAL,
+            solver=str(plan.get("solver", spec.solver)),
+            starts=starts,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            message=f"settled: within the bound of point {relaxation['label']} (a relaxation)",
+            options=dict(plan.get("options") or {}),
+            stats=dict(plan.get("model") or {}),
+            transfers=transfers,
+        )
+        try:  # within every rule of this point, and its objective recomputed
+            result = verified(scenario, candidate, what=f"the plan settled for point {point.label}")
+        except VerificationError:
+            continue
+        settled_from = {"label": relaxation["label"], "budget_scale": relaxation["point"].get("budget_scale")}
+        return {**_point_record(spec, point, scenario, result), "settled_from": settled_from}
+    return None
+
+
 class _Schedule:
     """The points left to do, handed out one at a time to the executors (from any thread): the points of each
     budget axis — same values and name, several factors — from the largest factor down; before a point is
@@ -360,6 +497,45 @@ class _Schedule:
                 if len(members) > 1:
                     self.axis.update({key: (axis, factor) for key, factor in members.items()})
         self.todo = sorted(todo, key=lambda item: -self.axis[item[0]][1] if item[0] in self.axis else 0.0)
+        # relaxations first, the points they may settle last (`settle_between`)
+        key_of = {point.label: key for key, point in zip(keys, spec.points, strict=True)}
+        self.relaxation: dict[str, str] = {}  # key of a point -> key of its relaxation
+        for name, members in spec.relaxations:
+            for member in members:
+                if name in key_of and member in key_of:
+                    self.relaxation[key_of[member]] = key_of[name]
+        firsts = set(self.relaxation.values())
+        self.todo.sort(key=lambda item: 0 if item[0] in firsts else (2 if item[0] in self.relaxation else 1))
+        self.wait = False  # whether `take` waits for a relaxation being solved (local workers) or solves at once
+        self.running: set[str] = set()  # keys handed out and not finished
+        self.aborted = False
+        self.cond = threading.Condition(self.lock)
+
+    def finish(self, key: str, data: dict[str, Any]) -> None:
+        """A solved point's result: saved, and the points waiting for it woken."""
+        self.finished(key, data)
+        with self.cond:
+            self.running.discard(key)
+            self.cond.notify_all()
+
+    def abort(self) -> None:
+        """Stop handing out points (an executor failed): `take` returns None from now on."""
+        with self.cond:
+            self.aborted = True
+            self.cond.notify_all()
+
+    def _next(self) -> tuple[str, Point] | None:
+        """The next point to consider (lock held): a point whose relaxation is being solved waits for it
+        when `wait` and another executor is solving it, unless no other point is left."""
+        while not self.aborted:
+            if not self.todo:
+                return None
+            for i, (key, _) in enumerate(self.todo):
+                first = self.relaxation.get(key)
+                if not (self.wait and first in self.running):
+                    return self.todo.pop(i)
+            self.cond.wait()
+        return None
 
     def _sources(self, key: str) -> list[dict[str, Any]]:
         axis, factor = self.axis[key]
@@ -370,14 +546,20 @@ class _Schedule:
         """The next point to solve (None: nothing left), after settling every point it can on the way."""
         while True:
             with self.lock:
-                if not self.todo:
+                item = self._next()
+                if item is None:
                     return None
-                key, point = self.todo.pop(0)
+                key, point = item
                 sources = self._sources(key) if key in self.axis else []
+                first = self.relaxation.get(key)
+                relaxation = self.done.get(first) if first is not None else None
             data = settle_point(self.spec, point, sources) if sources else None
+            if data is None and relaxation is not None:
+                data = settle_between(self.spec, point, relaxation)
             if data is None:
                 with self.lock:
                     self.solved += 1
+                    self.running.add(key)
                 return key, point
             with self.lock:
                 self.settled += 1
@@ -476,12 +658,13 @@ def run_sweep(
 
     schedule = _Schedule(spec, keys, todo, done, finished)
     if todo and executor == "dask":
-        _run_on_dask(spec, schedule.take, workers, scheduler, finished)
+        _run_on_dask(spec, schedule.take, workers, scheduler, schedule.finish)
     elif todo and workers == 1:
         while (item := schedule.take()) is not None:
-            finished(item[0], solve_point(spec, item[1]))
+            schedule.finish(item[0], solve_point(spec, item[1]))
     elif todo:
-        _run_in_workers(spec, schedule.take, min(workers, len(todo)), finished)
+        schedule.wait = True
+        _run_in_workers(spec, schedule.take, min(workers, len(todo)), schedule.finish, abort=schedule.abort)
     results = [done[k] for k in keys]
     result = SweepResult(
         spec,
@@ -510,19 +693,29 @@ def _read_point(path: Path) -> dict[str, Any] | None:
 
 
 def _run_in_workers(
-    spec: SweepSpec,
+    spec: SweepSpec | None,
     take: Callable[[], tuple[str, Point] | None],
     workers: int,
     finished: Callable[[str, dict[str, Any]], None],
+    specs: dict[str, SweepSpec] | None = None,
+    reply: str = "record",
+    abort: Callable[[], None] | None = None,
 ) -> None:
     """Solve the points `take` hands out in `workers` subprocesses (`python -m analysis.worker`, each started
     when it has a first point to solve), `finished` called as each result comes back; on any error or
-    interruption every worker is stopped."""
+    interruption every worker is stopped.
+
+    `specs` (key -> sweep): each point solved under its own sweep (another scenario, other options), sent to
+    a worker before the point when it holds another one; otherwise every point is one of `spec`. `reply`:
+    "record" (the point's verified result file, `solve_point`) or "plan" (the solver's `Plan`, pickled,
+    for the caller to verify: `solve_plan`). `abort` is called when a worker fails (`take` may be waiting)."""
     lock = threading.Lock()
     procs: list[subprocess.Popen] = []
     stop = threading.Event()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    task_spec = _pickled(replace(spec, points=()))  # sent once to each worker: the scenario, the options
+    # sent once to each worker (the scenario, the options), or per point from `specs`
+    task_spec = _pickled(replace(spec, points=())) if spec is not None else None
+    pickled_specs = {k: _pickled(replace(s, points=())) for k, s in (specs or {}).items()}
 
     def start() -> subprocess.Popen:
         proc = subprocess.Popen(
@@ -537,11 +730,13 @@ def _run_in_workers(
         with lock:
             procs.append(proc)
         assert proc.stdin is not None
-        proc.stdin.write(json.dumps({"spec": task_spec}) + "\n")
+        if task_spec is not None:
+            proc.stdin.write(json.dumps({"spec": task_spec}) + "\n")
         return proc
 
     def serve() -> None:
         proc: subprocess.Popen | None = None
+        held = task_spec  # the sweep the worker holds
         try:
             while not stop.is_set():
                 item = take()
@@ -551,7 +746,10 @@ def _run_in_workers(
                 if proc is None:
                     proc = start()
                 assert proc.stdin is not None and proc.stdout is not None
-                proc.stdin.write(json.dumps({"key": key, "point": _pickled(point)}) + "\n")
+                if key in pickled_specs and pickled_specs[key] != held:
+                    held = pickled_specs[key]
+                    proc.stdin.write(json.dumps({"spec": held}) + "\n")
+                proc.stdin.write(json.dumps({"key": key, "point": _pickled(point), "answer": reply}) + "\n")
                 proc.stdin.flush()
                 line = proc.stdout.readline()
                 if not line:
@@ -560,6 +758,10 @@ def _run_in_workers(
                 if "error" in answer:
                     raise RuntimeError(f"point {point.label}: {answer['error']}\n{answer.get('trace', '')}")
                 finished(key, answer["result"])
+        except BaseException:
+            if abort is not None:
+                abort()
+            raise
         finally:
             if proc is not None:
                 assert proc.stdin is not None and proc.stdout is not None
@@ -574,6 +776,8 @@ def _run_in_workers(
                 fut.result()
         except BaseException:
             stop.set()
+            if abort is not None:
+                abort()
             with lock:
                 for proc in procs:
                     proc.kill()

@@ -2,7 +2,10 @@
 result a line (JSON) on its original stdout.
 
 The first line carries the sweep (its base scenario and solve options), each later one a point (typed
-edits) and its key; both are pickled by `analysis.sweep`, which starts these processes.
+edits) and its key; both are pickled by `analysis.sweep`, which starts these processes. A later sweep line
+replaces the one held (several scenarios solved by one pool: `analysis.sweep.solve_scenarios`). A point
+asks for its verified result file (`solve_point`), or for the solver's plan (`"answer": "plan"`,
+`solve_plan`), which the caller verifies.
 
 Workers are plain subprocesses rather than multiprocessing's: a "spawn" pool runs the caller's main script
 again in every worker (an analyst's script without a `__main__` guard would start over), and a "fork"
@@ -22,7 +25,7 @@ def main() -> int:
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # stray output (solver banners, prints) goes to stderr
     sys.stdout = sys.stderr
-    from analysis.sweep import _unpickled, solve_point
+    from analysis.sweep import _pickled, _unpickled, solve_plan, solve_point
 
     spec = None
     for line in sys.stdin:
@@ -35,7 +38,11 @@ def main() -> int:
         try:
             if spec is None:
                 raise RuntimeError("a point came before the sweep it belongs to")
-            answer = {"key": task["key"], "result": solve_point(spec, _unpickled(task["point"]))}
+            point = _unpickled(task["point"])
+            if task.get("answer") == "plan":  # the solver's plan, verified by the caller
+                answer = {"key": task["key"], "result": _pickled(solve_plan(spec, point))}
+            else:
+                answer = {"key": task["key"], "result": solve_point(spec, point)}
         except Exception as exc:  # reported to the parent, which stops the sweep with it
             answer = {"key": task["key"], "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
         answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
