@@ -13,6 +13,7 @@ little as they can: each solve of Exemple-Ville takes one to two seconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,14 +89,10 @@ class Server:
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)  # uvicorn stops, the session ends its worker
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)  # the worker process, if left behind
-        except ProcessLookupError:
-            pass
         self.proc.wait(timeout=15)
 
 

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 import ppi
+from models.evaluate import evaluate_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
@@ -68,6 +69,16 @@ def _solve(client, session):
     return client.get("/api/state").json()
 
 
+def assert_same_plan_or_tie(expected, chosen: dict[str, int]) -> None:
+    """The page's plan is the library's, or another optimum of the same scenario: an optimum has ties (two
+    micro-crèches swapping years), and the server's solve starts from the plan on the page. A different plan must
+    give the same objective, recomputed from its start years alone."""
+    if chosen == {p: s for p, s in expected.starts.items() if s is not None}:
+        return
+    tie = evaluate_plan(expected.scenario, chosen)
+    assert tie.objective == pytest.approx(expected.objective, rel=1e-7), (chosen, dict(expected.starts))
+
+
 @pytest.fixture(autouse=True)
 def no_edits(client, session):
     session.wait(SOLVE_S)
@@ -80,7 +91,7 @@ def test_the_state_holds_the_base_plan(client, base):
     assert state["status"] == "optimal" and state["edits"] == [] and state["lang"] == "fr"
     assert state["result"]["objective"] == pytest.approx(base.objective, rel=1e-9)
     chosen = {p["id"]: p["start"] for p in state["result"]["projects"] if p["chosen"]}
-    assert chosen == {p: s for p, s in base.starts.items() if s is not None}
+    assert_same_plan_or_tie(base, chosen)
     assert {p["id"] for p in state["scenario"]["projects"]} == {p.id for p in base.scenario.projects}
     assert state["command"].startswith("ppi solve ") and "--set" not in state["command"]
     assert set(state["result"]["charts"]) == {"spending", "unmet", "heatmap", "gantt"}
@@ -138,7 +149,7 @@ def test_an_envelope_edit_and_a_forced_project_solve_as_the_library_does(client,
     assert state["status"] == "optimal"
     assert state["result"]["objective"] == pytest.approx(expected.objective, rel=1e-7)
     chosen = {p["id"]: p["start"] for p in state["result"]["projects"] if p["chosen"]}
-    assert chosen == {p: s for p, s in expected.starts.items() if s is not None}
+    assert_same_plan_or_tie(expected, chosen)
     assert chosen["creche-gare-sud"] is not None
     changes = state["changes"]
     assert set(changes) == {"entered", "left", "moved", "unmet", "spending"}
