@@ -74,7 +74,8 @@ def test_an_operation_under_way_is_reported_with_its_delay_and_cost():
     assert revised.project["g"].city_spending(2026) == pytest.approx({2026: 0.3e6, 2027: 0.45e6, 2028: 0.45e6})
     assert revised.project["g"].delivery_lag == 2
     table = {r["year"]: (r["planned"], r["revised"]) for r in found.realised}
-    assert table == pytest.approx({2026: (0.5e6, 0.3e6), 2027: (0.5e6, 0.45e6), 2028: (0.0, 0.45e6)})
+    expected = {2026: (0.5e6, 0.3e6), 2027: (0.5e6, 0.45e6), 2028: (0.0, 0.45e6)}
+    assert set(table) == set(expected) and all(table[y] == pytest.approx(expected[y]) for y in expected)
 
 
 PROPERTY = settings(
