@@ -15,6 +15,7 @@ import re
 import sys
 import traceback
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import ppi
@@ -105,37 +106,37 @@ def _share(value: str) -> float:
     return x
 
 
+def _levels_of(value: str, level: Callable[[str], float]) -> tuple[float | None, ...]:
+    """A comma-separated list of levels, each read by `level`, or `none` (no protection); repeats dropped."""
+    parts = (v.strip() for v in value.split(","))
+    return tuple(dict.fromkeys(None if part.lower() in ("none", "null") else level(part) for part in parts))
+
+
+def _confidence(part: str) -> float:
+    x = _share(part)
+    if not 0 < x < 1:
+        raise argparse.ArgumentTypeError(f"a level is strictly between 0 and 1 (or none), got {part!r}")
+    return x
+
+
+def _gamma(part: str) -> float:
+    try:
+        x = float(part)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
+    if not 0 <= x <= 1000:
+        raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
+    return x
+
+
 def _levels(value: str) -> tuple[float | None, ...]:
     """`none,0.5,90%` -> (None, 0.5, 0.9): robustness levels, each strictly between 0 and 1 (or none)."""
-    out: list[float | None] = []
-    for part in (v.strip() for v in value.split(",")):
-        if part.lower() in ("none", "null"):
-            out.append(None)
-            continue
-        x = _share(part)
-        if not 0 < x < 1:
-            raise argparse.ArgumentTypeError(f"a level is strictly between 0 and 1 (or none), got {part!r}")
-        out.append(x)
-    if not out:
-        raise argparse.ArgumentTypeError("give at least one level")
-    return tuple(dict.fromkeys(out))
+    return _levels_of(value, _confidence)
 
 
 def _gammas(value: str) -> tuple[float | None, ...]:
     """`none,1,2.5` -> (None, 1.0, 2.5): Γ levels, each 0 or more (or none)."""
-    out: list[float | None] = []
-    for part in (v.strip() for v in value.split(",")):
-        if part.lower() in ("none", "null"):
-            out.append(None)
-            continue
-        try:
-            x = float(part)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
-        if not 0 <= x <= 1000:
-            raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
-        out.append(x)
-    return tuple(dict.fromkeys(out))
+    return _levels_of(value, _gamma)
 
 
 def _formats(value: str) -> tuple[str, ...]:

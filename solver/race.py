@@ -64,11 +64,8 @@ def _racer(
         now = time.perf_counter()
         if now - last[0] >= PROGRESS_EVERY_S:
             last[0] = now
-            try:
-                with lock:
-                    conn.send(("progress", engine, (elapsed, best, bound)))
-            except OSError:
-                pass  # the race is over
+            with contextlib.suppress(OSError), lock:  # OSError: the race is over
+                conn.send(("progress", engine, (elapsed, best, bound)))
 
     if progress:
         opts = replace(opts, progress=report)
@@ -128,12 +125,11 @@ def _racer_main(fd: int) -> None:
         os._exit(1)
 
     threading.Thread(target=orphaned, name="ppi-racer-orphaned", daemon=True).start()
-    try:
+    # Interrupted before its engine ran, or the race was over before it spoke: nothing to say.
+    with contextlib.suppress(KeyboardInterrupt, OSError, EOFError, pickle.UnpicklingError):
         args = pickle.load(sys.stdin.buffer)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _racer(*args, Connection(fd, readable=False))
-    except (KeyboardInterrupt, OSError, EOFError, pickle.UnpicklingError):
-        pass  # interrupted before its engine ran, or the race was over before it spoke: nothing to say
 
 
 def _better(a: EngineResult | None, b: EngineResult | None) -> EngineResult | None:
