@@ -105,6 +105,7 @@ class RepoVariant(NamedTuple):
     symmetry: bool = True
     heuristic_effort: float | None = None
     extension: str | None = None
+    highs_options: tuple[tuple[str, object], ...] = ()
 
 
 REPO_VARIANTS = {
@@ -117,6 +118,8 @@ REPO_VARIANTS = {
     "highs-budget-covers": RepoVariant("highs", extension="budget-covers"),
     "highs-budget-windows": RepoVariant("highs", extension="budget-windows"),
     "highs-noclip": RepoVariant("highs", extension="noclip"),  # unmet rows with full capacities
+    # HiGHS without its root reduced-cost heuristic (a sub-MIP over the columns the root LP prices lowest)
+    "highs-norrc": RepoVariant("highs", highs_options=(("mip_heuristic_run_root_reduced_cost", False),)),
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
@@ -163,6 +166,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
         time_limit=job["time_limit"],
         threads=variant.threads,
         heuristic_effort=variant.heuristic_effort,
+        highs_options=variant.highs_options,
         progress=lambda t, p, d: points.append((t, p, d)),
     )
     t0 = time.perf_counter()
@@ -571,7 +575,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `cpsat`, `auto`, `highs-nosym`, `highs-effort005`, "
-        "`highs-noclip`, `highs-covers`, `highs-links`, `highs-budget-covers`, `highs-budget-windows`), "
+        "`highs-noclip`, `highs-norrc`, `highs-covers`, `highs-links`, `highs-budget-covers`, `highs-budget-windows`), "
         "`--reference VARIANT` "
         "(ratios to it instead of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
@@ -584,6 +588,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
         "*highs-noclip* = with each project's full capacity in the unmet rows instead of the clipped one; "
+        "*highs-norrc* = without HiGHS' root reduced-cost heuristic (`mip_heuristic_run_root_reduced_cost`); "
         "*highs-covers*, *highs-links*, *highs-budget-covers*, *highs-budget-windows* = with the demand covers, "
         "strong-linking rows, budget covers or budget windows (yearly envelopes of consecutive years added up) of "
         "`benchmarks/formulations.py`; "

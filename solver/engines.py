@@ -124,6 +124,8 @@ class SolveOptions:
     verbose: bool = False
     # HiGHS' mip_heuristic_effort; None = HIGHS_HEURISTIC_EFFORT (other engines ignore it).
     heuristic_effort: float | None = None
+    # Further HiGHS options as (name, value) pairs, set last (benchmark variants; other engines ignore them).
+    highs_options: tuple[tuple[str, Any], ...] = ()
     # Called as progress(elapsed_s, best_objective, best_bound) while HiGHS searches (None when unknown).
     progress: Callable[[float, float | None, float | None], None] | None = field(default=None, compare=False)
 
@@ -137,6 +139,8 @@ class SolveOptions:
         }
         if self.heuristic_effort is not None:
             out["heuristic_effort"] = self.heuristic_effort
+        if self.highs_options:
+            out["highs_options"] = dict(self.highs_options)
         return out
 
 
@@ -224,6 +228,8 @@ def configured_highs(opts: SolveOptions):  # -> highspy.Highs
         # HiGHS keeps one thread scheduler per process, sized by the first run: a run asking for another
         # number of threads fails ("Not Set") unless the scheduler is reset first.
         highspy.Highs.resetGlobalScheduler(True)
+    for name, value in opts.highs_options:
+        h.setOptionValue(name, value)
     return h
 
 
