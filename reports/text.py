@@ -801,10 +801,16 @@ TEXT: dict[str, dict[str, str]] = {
             "pour activer les transferts."
         ),
         "live.unknown_edit": "Aucune modification n° {id}.",
+        "live.edit_dropped": (
+            "« {label} » est retirée aussi : sans « {removed} », cette modification n'est plus acceptée. {reason}"
+        ),
         "live.unknown_project": "Il n'y a pas de projet « {project} ».",
         "live.no_plan": "Cet état n'a pas de plan.",
         "live.no_diagnosis": "Aucun diagnostic en cours : la remédiation n° {index} n'existe pas.",
         "live.unknown_state": "Aucun état « {name} » (états : {known}).",
+        "live.variant_unreadable": "La variante « {name} » ne se charge pas :",
+        "live.variant_failed": "La résolution de la variante « {name} » a échoué ({detail}) : elle n'a pas de rapport.",
+        "live.variant_cancelled": "La résolution de la variante « {name} » a été annulée : elle n'a pas de rapport.",
         "live.too_many": "Comparez de deux à quatre états (reçu : {count}).",
         "live.bad_name": (
             "Nom de variante refusé : « {name} ». Lettres minuscules, chiffres et tirets, 1 à 40 caractères, "
@@ -825,6 +831,13 @@ TEXT: dict[str, dict[str, str]] = {
         "live.body_not_json": "Le corps de la requête n'est pas du JSON.",
         "live.edit_object": "un objet JSON est attendu",
         "live.unknown_kind": "type « {kind} » inconnu (types : {kinds})",
+        "live.edit_missing": "le champ « {field} » manque à la modification « {kind} »",
+        "live.edit_type": "le champ « {field} » de la modification « {kind} » doit être {expected} (reçu : {value})",
+        "live.type_int": "un nombre entier",
+        "live.type_number": "un nombre",
+        "live.type_amount": "un nombre ou un texte",
+        "live.type_bool": "true ou false",
+        "live.type_text": "un texte non vide",
         "live.outside_horizon": "--set budget.annual.{year} : {year} est hors de l'horizon {start}–{end}.",
         "live.bad_factor": "--budget-scale : un facteur positif est attendu (reçu : {factor}).",
         "live.unknown_chart": "Aucun graphique « {name} » (graphiques : {known}).",
@@ -1736,10 +1749,14 @@ TEXT: dict[str, dict[str, str]] = {
             "turn transfers on."
         ),
         "live.unknown_edit": "There is no edit number {id}.",
+        "live.edit_dropped": "'{label}' is removed too: without '{removed}', this edit is no longer accepted. {reason}",
         "live.unknown_project": "There is no project '{project}'.",
         "live.no_plan": "This state has no plan.",
         "live.no_diagnosis": "No diagnosis at hand: remedy number {index} does not exist.",
         "live.unknown_state": "There is no state '{name}' (states: {known}).",
+        "live.variant_unreadable": "The variant '{name}' does not load:",
+        "live.variant_failed": "The solve of the variant '{name}' failed ({detail}): it has no report.",
+        "live.variant_cancelled": "The solve of the variant '{name}' was cancelled: it has no report.",
         "live.too_many": "Compare two to four states (got {count}).",
         "live.bad_name": (
             "Variant name refused: '{name}'. Lower-case letters, digits and hyphens, 1 to 40 characters, starting "
@@ -1759,6 +1776,13 @@ TEXT: dict[str, dict[str, str]] = {
         "live.body_not_json": "The request's body is not JSON.",
         "live.edit_object": "a JSON object is expected",
         "live.unknown_kind": "unknown kind '{kind}' (kinds: {kinds})",
+        "live.edit_missing": "the field '{field}' of the edit '{kind}' is missing",
+        "live.edit_type": "the field '{field}' of the edit '{kind}' must be {expected} (got {value})",
+        "live.type_int": "a whole number",
+        "live.type_number": "a number",
+        "live.type_amount": "a number or a text",
+        "live.type_bool": "true or false",
+        "live.type_text": "a text that is not empty",
         "live.outside_horizon": "--set budget.annual.{year}: {year} is outside the horizon {start}–{end}.",
         "live.bad_factor": "--budget-scale: a positive factor is expected (got {factor}).",
         "live.unknown_chart": "There is no chart '{name}' (charts: {known}).",
