@@ -409,6 +409,25 @@ def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, ser
 
 
 @pytest.mark.slow
+def test_removing_an_edit_shows_which_later_edit_went_with_it(page: Any, server: Server) -> None:
+    """A window only an earlier maturity edit allows: removing the maturity edit removes the window too, and the
+    page shows the server's notice under the edits (docs/serve-api.md)."""
+    status, _ = server.api("POST", "/api/edits", {"kind": "set", "path": "projects.gs-gare-nord.maturity",
+                                                  "value": "conception"})  # fmt: skip
+    assert status == 200
+    status, _ = server.api("POST", "/api/edits", {"kind": "window", "project": "gs-gare-nord", "earliest": 2026})
+    assert status == 200
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length === 2")
+    page.click("#edits li[data-id] button.remove >> nth=0")
+    page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length === 0")
+    page.wait_for_selector("#err-edits p")
+    notice = page.inner_text("#err-edits")
+    assert "est retirée aussi" in notice and "ne peut pas démarrer avant 2028" in notice, notice
+    assert "gs-gare-nord" not in page.inner_text("#command")
+
+
+@pytest.mark.slow
 def test_busy_server_refuses_a_second_solve_with_its_message(page: Any, server: Server) -> None:
     from reports.text import TEXT
 
