@@ -481,6 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="operations announced to start in Y..Y+L-1 keep their start (default 0: none locked)",
     )
     rv.add_argument("--no-reasons", action="store_true", help="skip the re-solve that values each change")
+    rv.add_argument(
+        "--workers",
+        type=_at_least(1),
+        metavar="N",
+        help="re-solves of the reasons run at once, one per process (default: the cores; 1: one after the other)",
+    )
     _add_set(rv, "on the scenario, before the revision")
     _add_out(rv, "results folder (default: results/<scenario name>-revision-Y/)")
     _add_time_limit(rv, "stop each solve after S seconds with the best plan")
@@ -715,7 +721,12 @@ def cmd_revise(args: argparse.Namespace) -> int:
     text = ""
     if result.record.has_plan:
         found = ppi.revision(
-            adopted, result, reasons=not args.no_reasons, time_limit=args.time_limit, solver=args.solver
+            adopted,
+            result,
+            reasons=not args.no_reasons,
+            time_limit=args.time_limit,
+            solver=args.solver,
+            workers=args.workers,
         )
         comparison = ppi.revision_comparison(adopted, result, args.lang)
         text = ppi.revision_text(found, comparison, args.lang, previous=args.previous)

@@ -448,14 +448,20 @@ def revised_scenario(
 
 
 def revision(
-    adopted: Result, revised: Result, reasons: bool = True, time_limit: float | None = None, solver: str = "highs"
+    adopted: Result,
+    revised: Result,
+    reasons: bool = True,
+    time_limit: float | None = None,
+    solver: str = "highs",
+    workers: int | None = None,
 ) -> Any:
     """What changed between the adopted and the revised plan, each change with the value of undoing it (one
-    verified re-solve each, when `reasons`): an `analysis.revision.Revision`."""
+    verified re-solve each, when `reasons`, solved at once as `solve_all` does: `workers` processes, default one
+    per core, 1 one after the other): an `analysis.revision.Revision`."""
     from analysis.revision import compare_revision
 
     return compare_revision(
-        adopted.scenario, adopted.starts, revised.scenario, revised.starts, reasons, time_limit, solver
+        adopted.scenario, adopted.starts, revised.scenario, revised.starts, reasons, time_limit, solver, workers
     )
 
 

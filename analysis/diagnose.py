@@ -27,6 +27,7 @@ from models.edits import derive, parse_set
 from models.errors import ScenarioError
 from models.families import FAMILY, family_of_change, split_name
 from models.plan import Status
+from models.revision import stability_of
 from models.scenario import Project, Scenario
 from models.spec import ProjectStatus
 from models.uncertainty import budget_rows, protection_z, row_load, uncertainty_of
@@ -112,8 +113,11 @@ def _m(euros: float) -> float:
 
 def _charged_in(scenario: Scenario, starts: dict[str, int | None], years) -> dict[str, Any]:
     """The projects started in `starts` that charge the envelopes of `years`, the largest first (at most LISTED,
-    then how many more)."""
+    then how many more); each with its status: committed, mandatory, locked (by a revision's locked years, at its
+    adopted start) or chosen."""
     items = []
+    st = stability_of(scenario)
+    locked = st.locked if st is not None else {}  # a revision's operations held at their adopted start
     for p in scenario.projects:
         s = starts.get(p.id)
         if s is None:
@@ -121,6 +125,8 @@ def _charged_in(scenario: Scenario, starts: dict[str, int | None], years) -> dic
         amount = sum(v for y, v in scenario.charged(p, s).items() if y in years)
         if amount > 0.5:
             status = p.status if p.status in (ProjectStatus.COMMITTED, ProjectStatus.MANDATORY) else "chosen"
+            if status == "chosen" and locked.get(p.id) == s:
+                status = "locked"
             items.append({"id": p.id, "status": status, "amount": _m(amount)})
     items.sort(key=lambda i: -i["amount"])
     return {"projects": items[:LISTED], "more": max(0, len(items) - LISTED)}

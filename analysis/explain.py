@@ -220,7 +220,7 @@ class Explanation:
         table = pd.DataFrame(rows, columns=list(dict.fromkeys(fixed + [c for r in rows for c in r])))
         for col in ("start", "new_start", "delivery"):
             table[col] = table[col].astype("Int64")
-        return table
+        return _stability_if_any(table)
 
     def budget_table(self) -> pd.DataFrame:
         rows = [
@@ -240,7 +240,16 @@ class Explanation:
             }
             for b in self.budget
         ]
-        return pd.DataFrame(rows)
+        return _stability_if_any(pd.DataFrame(rows))
+
+
+def _stability_if_any(table: pd.DataFrame) -> pd.DataFrame:
+    """The table without its `delta stability` column when it is 0 (or empty) in every row: outside a revision,
+    or in a revision whose re-solves move no announced operation, it says nothing."""
+    column = "delta stability"
+    if column in table and not (table[column].fillna(0.0) != 0.0).any():
+        return table.drop(columns=column)
+    return table
 
 
 def _difference(objective: float | None, base: float | None) -> float | None:

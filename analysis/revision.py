@@ -3,7 +3,8 @@
 A change is an operation the adopted plan announced from the revision year Y on that the revised plan drops
 or moves, an operation it adds, or an operation under way whose schedule or cost the réalisé changed. The
 reason of an added, dropped or moved operation is the value of undoing that one change: the revised scenario
-solved again with the operation kept at its adopted start (dropped, moved) or left out (added), each re-solve
+solved again with the operation kept at its adopted start (dropped, moved) or left out (added) — the re-solves
+at once in worker processes, as `ppi.solve_all` solves (`analysis.sweep.solve_scenarios`) —, each re-solve
 verified, its objective split into the parts of `analysis.explain.Parts` (weighted unmet demand and its
 unit-years per kind, transfers, cost, stability) minus the revised plan's — positive: undoing it is worse by
 that much, which is what the revision gains by the change.
@@ -12,9 +13,10 @@ that much, which is what the revision gains by the change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analysis.explain import Parts
+from analysis.sweep import solve_scenarios
 from models.edits import Edit, Exclude, Force, StartFrom, value_edit
 from models.errors import ScenarioError
 from models.evaluate import evaluate_plan
@@ -22,8 +24,6 @@ from models.load import derive_scenario
 from models.revision import revision_rows, stability_of
 from models.scenario import Scenario
 from models.spec import ProjectStatus
-from results import verified
-from solver import SolveOptions, solve
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,18 @@ def compare_revision(
     reasons: bool = True,
     time_limit: float | None = None,
     solver: str = "highs",
+    workers: int | None = None,
 ) -> Revision:
     """The changes between the adopted plan and the revised plan, each with the value of undoing it (when
-    `reasons`: one verified re-solve per added, dropped or moved operation)."""
+    `reasons`: one verified re-solve per added, dropped or moved operation, solved at once in `workers` worker
+    processes — default one per core, 1 solves them one after the other here — as `ppi.solve_all` does)."""
     st = stability_of(revised)
     assert st is not None, "the revised scenario has no revision section"
     y = st.year
     base = evaluate_plan(revised, revised_starts)
     base_parts = Parts.of(base)
     changes: list[Change] = []
+    undos: dict[int, tuple[Edit, ...]] = {}  # the index of a change in `changes` -> the edits that undo it
     for p in revised.projects:
         a, r = adopted_starts.get(p.id), revised_starts.get(p.id)
         if p.status == ProjectStatus.COMMITTED and a is not None and a < y and p.id in adopted.project:
@@ -108,10 +111,11 @@ def compare_revision(
             kind, undo = "moved", _keep_at(revised, p.id, a)
         if kind is None:
             continue
-        status, parts = "", None
-        if reasons:
-            status, parts = _undo(revised, undo, base_parts, SolveOptions(solver=solver, time_limit=time_limit))
-        changes.append(Change(p.id, kind, a, r, status, parts))
+        undos[len(changes)] = undo
+        changes.append(Change(p.id, kind, a, r))
+    if reasons:
+        for i, (status, parts) in _undo_all(revised, undos, base_parts, solver, time_limit, workers).items():
+            changes[i] = replace(changes[i], status=status, parts=parts)
     order = {"under_way": 0, "dropped": 1, "moved": 2, "added": 3}
     changes.sort(key=lambda c: (order[c.kind], c.adopted or c.revised or 0, c.project))
     return Revision(
@@ -124,14 +128,28 @@ def compare_revision(
     )
 
 
-def _undo(revised: Scenario, edits: tuple[Edit, ...], base: Parts, options: SolveOptions) -> tuple[str, Parts | None]:
-    """Solve the revised scenario with one change undone; its status and parts minus the revised plan's."""
-    try:
-        scenario = derive_scenario(revised, edits)
-    except ScenarioError:  # an undo the scenario refuses (window, status): no plan to compare
-        return "not possible", None
-    plan = solve(scenario, options)
-    if not plan.status.has_plan:
-        return plan.status.value, None
-    result = verified(scenario, plan)
-    return plan.status.value, Parts.of(result.evaluation).minus(base)
+def _undo_all(
+    revised: Scenario,
+    undos: Mapping[int, tuple[Edit, ...]],
+    base: Parts,
+    solver: str,
+    time_limit: float | None,
+    workers: int | None,
+) -> dict[int, tuple[str, Parts | None]]:
+    """Solve the revised scenario with each change undone, all at once (`analysis.sweep.solve_scenarios`, each
+    plan verified); per change, its status and parts minus the revised plan's ("not possible" and None for an
+    undo the scenario refuses: a window, a status)."""
+    found: dict[int, tuple[str, Parts | None]] = {}
+    scenarios: dict[int, Scenario] = {}
+    for i, edits in undos.items():
+        try:
+            scenarios[i] = derive_scenario(revised, edits)
+        except ScenarioError:  # an undo the scenario refuses (window, status): no plan to compare
+            found[i] = ("not possible", None)
+    if scenarios:
+        solved = solve_scenarios(
+            list(scenarios.values()), solver=solver, time_limit=time_limit, workers=1 if solver == "auto" else workers
+        )
+        for i, result in zip(scenarios, solved, strict=True):
+            found[i] = (result.status, Parts.of(result.evaluation).minus(base) if result.has_plan else None)
+    return found

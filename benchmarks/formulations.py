@@ -28,7 +28,7 @@ _EPS = 1e-9
 _UNMET = re.compile(r"unmet\[(.+),(.+),(\d+)\]$")
 
 
-def _with_rows(model: MatrixModel, rows: list[tuple[str, dict[int, float], float, float]]) -> MatrixModel:
+def with_rows(model: MatrixModel, rows: list[tuple[str, dict[int, float], float, float]]) -> MatrixModel:
     """The model with rows (name, terms, lower, upper) appended."""
     if not rows:
         return model
@@ -105,7 +105,7 @@ def add_demand_covers(model: MatrixModel) -> MatrixModel:
                     terms.update(dict.fromkeys(cols, coefficient))
                 ids = "+".join(items[i][0] for i in subset)
                 rows.append((f"cover[{','.join(match.groups())},{ids}]", terms, big_g, np.inf))
-    return _with_rows(model, rows)
+    return with_rows(model, rows)
 
 
 def add_transfer_links(model: MatrixModel) -> MatrixModel:
@@ -145,7 +145,7 @@ def add_transfer_links(model: MatrixModel) -> MatrixModel:
             if f != d:
                 terms[jf] = -1.0
         rows.append((f"link[{d},{e},{k},{y}]", terms, -np.inf, spare))
-    return _with_rows(model, rows)
+    return with_rows(model, rows)
 
 
 def dominated_columns(model: MatrixModel) -> list[int]:
@@ -193,7 +193,7 @@ def add_budget_covers(model: MatrixModel, rounds: int = 10) -> MatrixModel:
             knapsacks.append((name, cols, vals, model.row_upper[r]))
     rows: list[tuple[str, dict[int, float], float, float]] = []
     for _ in range(rounds):
-        current = _with_rows(model, rows)
+        current = with_rows(model, rows)
         finite = np.isfinite(current.row_upper)
         lower = np.isfinite(current.row_lower)
         lp = linprog(
@@ -209,7 +209,7 @@ def add_budget_covers(model: MatrixModel, rounds: int = 10) -> MatrixModel:
         if not found:
             break
         rows += found
-    return _with_rows(model, rows)
+    return with_rows(model, rows)
 
 
 def _separate_cover(row, project_of: dict[int, str], x: np.ndarray):
@@ -284,7 +284,7 @@ def add_budget_windows(model: MatrixModel, max_length: int | None = None) -> Mat
             rhs += float(model.row_upper[r])
             if j > i:
                 rows.append((f"budget_window[{yearly[i][0]},{y}]", dict(terms), -np.inf, rhs))
-    return _with_rows(model, rows)
+    return with_rows(model, rows)
 
 
 def unclip(model: MatrixModel, scenario) -> MatrixModel:

@@ -45,7 +45,7 @@ def relax(model, prefixes: tuple[str, ...]):
 
 def measure(tier: str, seed: int, family: str, time_limit: float) -> list[dict]:
     from benchmarks.generate import generate_scenario
-    from benchmarks.run import _lp_bound
+    from benchmarks.run import lp_bound
     from models import scenario_from_dict
     from results.record import plan_to_dict
     from results.verify import verify_plan
@@ -61,7 +61,7 @@ def measure(tier: str, seed: int, family: str, time_limit: float) -> list[dict]:
         m, rows = relax(model, prefixes) if prefixes else (model, 0)
         if prefixes and rows == 0:
             continue
-        lp = _lp_bound(m)
+        lp = lp_bound(m)
         t0 = time.perf_counter()
         result = solve_matrix(m, options)
         record = {

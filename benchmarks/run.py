@@ -76,7 +76,7 @@ def _scenario_data(job: dict[str, Any]) -> tuple[Any, str]:
     raise ValueError(f"unknown job kind {job['kind']}")
 
 
-def _lp_bound(model) -> float | None:
+def lp_bound(model) -> float | None:
     """Optimal value of the LP relaxation (integrality dropped), with SciPy's HiGHS."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -196,7 +196,7 @@ def _solve_repo_variant(scenario, job: dict[str, Any], out: dict[str, Any]):  # 
         if out["nodes"] is not None and out["nodes"] <= 1 and plan.bound is not None:
             out["root_bound"] = plan.bound  # closed at the root (often before the callback saw a bound)
         pre = build_s + (info.get("load_s") or 0.0)
-        out["lp_bound"] = _lp_bound(model)  # after the timed solve
+        out["lp_bound"] = lp_bound(model)  # after the timed solve
     elif engine == "cbc":
         log = parse_cbc_log(info.get("log", "")).shifted(model.offset)
         points = log.trajectory

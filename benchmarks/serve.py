@@ -19,9 +19,7 @@ import argparse
 import json
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -30,6 +28,7 @@ from pathlib import Path
 
 import ppi
 from benchmarks.run import existing_reading
+from serve.launch import ServerProcess
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/exemple-ville/scenario.yaml"
@@ -133,29 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, help="write the Markdown table here")
     args = parser.parse_args(argv)
-    server = subprocess.Popen(
-        [sys.executable, "cli.py", "serve", SCENARIO, "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = server.stdout.readline() if server.stdout else ""
-        if not line.startswith("ppi serve: "):
-            raise RuntimeError(f"the server did not start: {line!r}")
-        address = line.split()[-1]
+    with ServerProcess(SCENARIO) as server:
         reading = existing_reading(args.out) if args.out else None
-        text = report(measure(address, args.runs), args.runs, reading)
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout:
-            server.stdout.close()
+        text = report(measure(server.url, args.runs), args.runs, reading)
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

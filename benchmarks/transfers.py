@@ -181,9 +181,10 @@ def own_cost_rows(model: Any, scenario: Any) -> Any:
     with an `unmet` row, R > 0, a project deliverable by y and transfer columns out of d, at a penalty below 1.
     Valid for every plan (g convex, so g(0) − g(C) is subadditive): the optimum is unchanged, the LP is the
     convex hull for one project. A benchmark variant: measured not faster (docs/benchmarks-transfers.md)."""
-    from benchmarks.formulations import _with_rows
+    from benchmarks.formulations import with_rows as _with_rows
     from models.spec import ProjectStatus
-    from solver.formulation import DEMAND_EPS, _residual
+    from solver.formulation import DEMAND_EPS
+    from solver.formulation import residual_demand as _residual
 
     nu = min(scenario.transfer_penalty, 1.0)
     if not scenario.transfers_on or nu >= 1.0:

@@ -109,8 +109,8 @@ def create_app(session: Session, token: str | None = None) -> Any:
             edit_id = int(request.path_params["id"])
         except ValueError:
             raise Refused(404, [ppi.live_words("unknown_edit", session.lang, id=request.path_params["id"])]) from None
-        session.remove_edit(edit_id)
-        return session.state(lang_of(request))
+        notices = session.remove_edit(edit_id)
+        return {**session.state(lang_of(request)), "notices": notices}
 
     def clear_edits(request: Request, data: Any) -> Any:
         session.clear_edits()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import shlex
 import threading
@@ -31,7 +32,21 @@ NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 # The first line of a variant file written by the server: only such a file is ever replaced.
 MARK = "# Written by ppi serve"
 MAX_COMPARED = 4
-EDIT_KINDS = ("envelope", "scale", "carry", "force", "exclude", "window", "shift", "weight", "transfers", "set")
+# The fields of each kind of edit (docs/serve-api.md) and what each holds; a field marked optional may be missing
+# or null. A field missing or of another type is refused with a worded message that names it (`_fields`).
+EDIT_FIELDS: dict[str, dict[str, str]] = {
+    "envelope": {"year": "int", "value": "amount"},
+    "scale": {"factor": "number"},
+    "carry": {"on": "bool"},
+    "force": {"project": "text"},
+    "exclude": {"project": "text"},
+    "window": {"project": "text", "earliest": "optional int", "latest": "optional int"},
+    "shift": {"project": "text", "years": "int"},
+    "weight": {"demand_kind": "text", "value": "amount"},
+    "transfers": {"on": "bool"},
+    "set": {"path": "text", "value": "amount"},
+}
+EDIT_KINDS = tuple(EDIT_FIELDS)
 
 
 class Refused(Exception):
@@ -106,63 +121,66 @@ class Session:
         """The `--set` texts and budget factor of a page's edit against `scenario` (the state before it)."""
         kind = edit.get("kind")
         lang = self.lang
-        try:
-            if kind == "envelope":
-                year, value = int(edit["year"]), _text(edit["value"])
-                if year not in scenario.years:
-                    start, end = scenario.years[0], scenario.years[-1]
-                    raise Refused(400, [ppi.live_words("outside_horizon", lang, year=year, start=start, end=end)])
-                return [f"budget.annual.{year}={value}"], None
-            if kind == "scale":
-                factor = float(edit["factor"])
-                if not 0 < factor < float("inf"):  # as the command line's --budget-scale
-                    raise Refused(400, [ppi.live_words("bad_factor", lang, factor=edit["factor"])])
-                return [], factor
-            if kind == "carry":
-                return [f"budget.carry_over={json.dumps(bool(edit['on']))}"], None
-            if kind in ("force", "exclude", "window", "shift"):
-                pid = str(edit["project"])  # an unknown one: deriving says so, as the command line does
-                if kind in ("force", "exclude"):
-                    return [f"projects.{pid}.status={'mandatory' if kind == 'force' else 'excluded'}"], None
-                shift = int(_row(scenario, pid).get("shift") or 0)  # the file's window is before its shift
-                if kind == "shift":
-                    return [f"projects.{pid}.shift={shift + int(edit['years'])}"], None
-                sets = []
-                for key in ("earliest", "latest"):
-                    if edit.get(key) is not None:
-                        sets.append(f"projects.{pid}.{key}_start={int(edit[key]) - shift}")
-                return sets, None
-            if kind == "weight":
-                return [f"demand_kinds.{edit['demand_kind']}.weight={_text(edit['value'])}"], None
-            if kind == "transfers":
-                block = (self.base.document or {}).get("transfers")
-                if not edit["on"]:
-                    return ["transfers=null"], None
-                if not block:
-                    raise Refused(400, [ppi.live_words("no_transfers", lang)])
-                return [f"transfers={json.dumps(block)}"], None
-            if kind == "set":
-                return [f"{edit['path']}={edit['value']}"], None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise Refused(400, [ppi.live_words("bad_edit", lang, detail=f"{kind}: {exc}")]) from None
-        detail = ppi.live_words("unknown_kind", lang, kind=kind, kinds=", ".join(EDIT_KINDS))
-        raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
+        if not isinstance(kind, str) or kind not in EDIT_FIELDS:
+            detail = ppi.live_words("unknown_kind", lang, kind=kind, kinds=", ".join(EDIT_KINDS))
+            raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
+        v = _fields(edit, lang)
+        if kind == "envelope":
+            year = v["year"]
+            if year not in scenario.years:
+                start, end = scenario.years[0], scenario.years[-1]
+                raise Refused(400, [ppi.live_words("outside_horizon", lang, year=year, start=start, end=end)])
+            return [f"budget.annual.{year}={_text(v['value'])}"], None
+        if kind == "scale":
+            factor = v["factor"]
+            if not 0 < factor < float("inf"):  # as the command line's --budget-scale
+                raise Refused(400, [ppi.live_words("bad_factor", lang, factor=edit["factor"])])
+            return [], factor
+        if kind == "carry":
+            return [f"budget.carry_over={json.dumps(v['on'])}"], None
+        if kind in ("force", "exclude", "window", "shift"):
+            pid = v["project"]  # an unknown one: deriving says so, as the command line does
+            if kind in ("force", "exclude"):
+                return [f"projects.{pid}.status={'mandatory' if kind == 'force' else 'excluded'}"], None
+            shift = int(_row(scenario, pid).get("shift") or 0)  # the file's window is before its shift
+            if kind == "shift":
+                return [f"projects.{pid}.shift={shift + v['years']}"], None
+            sets = []
+            for key in ("earliest", "latest"):
+                if v.get(key) is not None:
+                    sets.append(f"projects.{pid}.{key}_start={v[key] - shift}")
+            return sets, None
+        if kind == "weight":
+            return [f"demand_kinds.{v['demand_kind']}.weight={_text(v['value'])}"], None
+        if kind == "transfers":
+            block = (self.base.document or {}).get("transfers")
+            if not v["on"]:
+                return ["transfers=null"], None
+            if not block:
+                raise Refused(400, [ppi.live_words("no_transfers", lang)])
+            return [f"transfers={json.dumps(block)}"], None
+        return [f"{v['path']}={edit['value']}"], None  # set: the value as typed (`--set`)
 
     def _derive(self, edits: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
         """The base with `edits` applied in order, and the edits with their `set` texts (and factor)."""
         scenario, done = self.base, []
         for edit in edits:
-            sets, factor = self._inputs(edit, scenario)
-            try:
-                derived = ppi.derive(scenario, set=sets, budget_scale=factor)
-            except ppi.ScenarioError as exc:
-                raise Refused(400, [str(p) for p in exc.problems]) from None
-            if edit.get("kind") == "window":
-                self._window_kept(edit, derived)
-            written = list(derived.sets[len(scenario.sets) :])
-            done.append({**edit, "set": written, "budget_scale": factor})
-            scenario = derived
+            scenario, applied = self._derive_one(edit, scenario)
+            done.append(applied)
         return scenario, done
+
+    def _derive_one(self, edit: dict[str, Any], scenario: Any) -> tuple[Any, dict[str, Any]]:
+        """`scenario` with one edit applied, and the edit with its `set` texts (and factor); `Refused` if it is
+        not accepted there."""
+        sets, factor = self._inputs(edit, scenario)
+        try:
+            derived = ppi.derive(scenario, set=sets, budget_scale=factor)
+        except ppi.ScenarioError as exc:
+            raise Refused(400, [str(p) for p in exc.problems]) from None
+        if edit.get("kind") == "window":
+            self._window_kept(edit, derived)
+        written = list(derived.sets[len(scenario.sets) :])
+        return derived, {**edit, "set": written, "budget_scale": factor}
 
     def _window_kept(self, edit: dict[str, Any], scenario: Any) -> None:
         """Refuse a window the model would narrow silently: a start before the project's maturity allows (or
@@ -170,6 +188,7 @@ class Session:
         project = scenario.project.get(str(edit.get("project")))
         if project is None:
             return
+        edit = _fields(edit, self.lang)
         values = {"name": project.name or project.id, "maturity": project.maturity or "—",
                   "start": scenario.years[0], "end": scenario.horizon_end}  # fmt: skip
         asked = edit.get("earliest")
@@ -192,23 +211,33 @@ class Session:
             self._next_edit += 1
             self.scenario, self.edits = scenario, done
 
-    def remove_edit(self, edit_id: int) -> None:
+    def remove_edit(self, edit_id: int) -> list[str]:
+        """Remove one edit: the others are applied again in order (a shift or a window depends on the edits
+        before it), ids kept; a later edit no longer accepted without the removed one is removed too. Returns
+        the notices (worded) that name each edit removed with it and why."""
         with self.lock:
-            kept = [e for e in self.edits if e["id"] != edit_id]
-            if len(kept) == len(self.edits):
+            removed = next((e for e in self.edits if e["id"] == edit_id), None)
+            if removed is None:
                 raise Refused(404, [ppi.live_words("unknown_edit", self.lang, id=edit_id)])
-            self.scenario, self.edits = self._rederive(kept)
+            scenario, done, notices = self.base, [], []
+            for edit in self.edits:
+                if edit is removed:
+                    continue
+                try:
+                    scenario, applied = self._derive_one({k: v for k, v in edit.items() if k != "id"}, scenario)
+                except Refused as refused:
+                    label = ppi.live_edit_label(edit, self.base, self.lang)
+                    gone = ppi.live_edit_label(removed, self.base, self.lang)
+                    notices.append(ppi.live_words("edit_dropped", self.lang, label=label, removed=gone,
+                                                  reason=" ".join(refused.errors)))  # fmt: skip
+                    continue
+                done.append({**applied, "id": edit["id"]})
+            self.scenario, self.edits = scenario, done
+            return notices
 
     def clear_edits(self) -> None:
         with self.lock:
             self.scenario, self.edits = self.base, []
-
-    def _rederive(self, edits: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
-        """The edits derived again (a shift or a window depends on the edits before it), ids kept."""
-        scenario, done = self._derive([{k: v for k, v in e.items() if k != "id"} for e in edits])
-        for new, old in zip(done, edits, strict=True):
-            new["id"] = old["id"]
-        return scenario, done
 
     def command(self, edits: list[dict[str, Any]] | None = None) -> str:
         """The command line that solves this state (the current edits by default)."""
@@ -401,28 +430,50 @@ class Session:
 
     def _solve_variant(self, name: str) -> None:
         """A variant of the scenario's file, or one saved beside it in an earlier session, solved once (in the
-        worker, as every solve) so that it can be compared; nothing for a state this session already has."""
+        worker, as every solve) so that it can be compared or exported; nothing for a state this session already
+        has. A variant that does not load (400, the command line's messages) or whose solve fails or is
+        cancelled (409, its reason worded) is refused; an infeasible one is a state (its report shows its
+        diagnosis)."""
+        lang = self.lang
         with self.lock:
             if name in ("current", "previous") or name in self.saved or name not in self.variants():
                 return
             self._busy()
             inside = self.folder / f"{name}.yaml"
             own = inside.is_file() and _ours(inside)
-            scenario = ppi.load(inside if own else self.file, name, allow_outside_files=self.base.allow_outside_files)
+            try:
+                outside = self.base.allow_outside_files
+                scenario = ppi.load(inside if own else self.file, name, allow_outside_files=outside)
+            except ppi.ScenarioError as exc:
+                problems = [str(p) for p in exc.problems]
+                raise Refused(400, [ppi.live_words("variant_unreadable", lang, name=name), *problems]) from None
             snapshot = Snapshot(scenario, [])
             done = threading.Event()
+            failure: list[str] = []
 
             def solved(job: Job) -> None:
-                with self.lock:
-                    if job.status == "done" and job.answer is not None:
-                        snapshot.result = ppi.Result(scenario, job.answer["plan"])
-                        snapshot.diagnosis = job.answer.get("diagnosis")
-                        self.saved[name] = snapshot
-                    self.ended.notify_all()
-                done.set()
+                try:
+                    with self.lock:
+                        if job.status == "done" and job.answer is not None:
+                            snapshot.result = ppi.Result(scenario, job.answer["plan"])
+                            snapshot.diagnosis = job.answer.get("diagnosis")
+                            self.saved[name] = snapshot
+                        elif job.status == "cancelled":
+                            failure.append(ppi.live_words("variant_cancelled", lang, name=name))
+                        else:
+                            failure.append(ppi.live_words("variant_failed", lang, name=name, detail=job.message or ""))
+                except Exception as exc:  # a plan that cannot be read back: the request says so, the state stays
+                    detail = f"{type(exc).__name__}: {exc}"
+                    failure.append(ppi.live_words("variant_failed", lang, name=name, detail=detail))
+                finally:
+                    with self.lock:
+                        self.ended.notify_all()
+                    done.set()
 
             self.worker.submit("solve", {"scenario": scenario, "start": None, "options": self.options}, solved)
         done.wait()
+        if failure:
+            raise Refused(409, failure)
 
     def export(self, state: str, fmt: str, lang: str) -> bytes:
         """The report of a state; a variant of the scenario's file not solved yet is solved first (in the
@@ -498,6 +549,49 @@ def _page_status(snap: Snapshot) -> str:
     if status == "optimal" or status == "infeasible" or status == "failed":
         return status
     return "time_limit" if snap.result is not None and snap.result.has_plan else "failed"
+
+
+def _fields(edit: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The fields of a page's edit read as their kind says (`EDIT_FIELDS`): a whole number (an integral number or
+    its text), a number (or its text), an amount (a number, or a text the command line reads: "12e6"), true or
+    false, a text (a project, a kind, a path). A field missing or of another type: `Refused` naming it."""
+    kind, read = edit["kind"], {}
+    for name, what in EDIT_FIELDS[kind].items():
+        optional, what = what.startswith("optional "), what.removeprefix("optional ")
+        value = edit.get(name)
+        if value is None:
+            if optional:
+                continue
+            detail = ppi.live_words("edit_missing", lang, kind=kind, field=name)
+            raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
+        got = _typed(value, what)
+        if got is None:
+            shown = json.dumps(value, ensure_ascii=False)
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            expected = ppi.live_words(f"type_{what}", lang)
+            detail = ppi.live_words("edit_type", lang, kind=kind, field=name, expected=expected, value=shown)
+            raise Refused(400, [ppi.live_words("bad_edit", lang, detail=detail)])
+        read[name] = got
+    return read
+
+
+def _typed(value: Any, what: str) -> Any:
+    """`value` as `what` (int, number, amount, bool, text), or None when it is not one."""
+    if what == "bool":
+        return value if isinstance(value, bool) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if what == "text":
+        return str(value) if isinstance(value, str) and value.strip() else None
+    if what == "amount":
+        return value if not isinstance(value, str) or value.strip() else None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if what == "number":
+        return number  # a factor that is not a positive number is refused by its own check
+    return int(number) if math.isfinite(number) and number.is_integer() else None  # int
 
 
 def _text(value: Any) -> str:

@@ -497,7 +497,7 @@ def add_budget_gamma(b: _Builder, scenario: Scenario) -> None:
         _add_protected_row(b, scenario, carry, row.name, row.year, terms, rhs - margin)
 
 
-def _residual(scenario: Scenario) -> dict[tuple[str, str, int], float]:
+def residual_demand(scenario: Scenario) -> dict[tuple[str, str, int], float]:
     """R[d,k,y] = D − E − capacity of the committed projects delivered by y (negative: spare capacity)."""
     residual = {key: scenario.demand[key] - scenario.existing[key] for key in scenario.demand}
     unc = uncertainty_of(scenario.spec)
@@ -530,7 +530,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     unchanged — one project covering R + M already satisfies the row whatever comes in — and tightens the LP
     relaxation.
     """
-    residual = _residual(scenario)
+    residual = residual_demand(scenario)
     unc = uncertainty_of(scenario.spec)
     by_district: dict[str, list[Project]] = {}
     for p in scenario.projects:
@@ -580,7 +580,7 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
     """
     if not scenario.transfers_on:
         return
-    residual = _residual(scenario)
+    residual = residual_demand(scenario)
     for d in scenario.districts:
         for k in scenario.transfer_kinds:
             weight = scenario.weight[k]

@@ -159,3 +159,32 @@ def test_the_python_api_revises_as_the_command_does(adopted):
     assert result.starts["ext"] == 2028  # announced for 2028, nothing changed: kept
     found = ppi.revision(adopted_result, result)
     assert found.year == 2028 and found.changes == () and found.stability == 0.0
+
+
+def test_the_reasons_solved_in_worker_processes_are_the_serial_ones():
+    """Exemple-Ville revised in 2028 as the README does (14 changes re-solved): the reasons solved at once in two
+    worker processes (`ppi.solve_all`'s way) are those solved one after the other — the same changes, statuses
+    and values (a re-solve may reach another optimum of the same objective: its value is the same, its parts may
+    split differently between ties)."""
+    import ppi
+
+    example = REPO / "scenarios" / "exemple-ville"
+    adopted = ppi.solve(ppi.load(example / "scenario.yaml"))
+    revised = ppi.revised_scenario(
+        adopted, ppi.load(example / "scenario.yaml"), 2028, example / "realise-2026-2027.csv", move_cost=0.5,
+        drop_cost=2.0,
+    )  # fmt: skip
+    result = ppi.solve(revised)
+    serial = ppi.revision(adopted, result, workers=1)
+    parallel = ppi.revision(adopted, result, workers=2)
+    reasoned = [c for c in serial.changes if c.kind != "under_way"]
+    assert len(reasoned) >= 10 and any(c.value is None for c in reasoned) and any(c.value for c in reasoned)
+
+    def key(change):
+        return (change.project, change.kind, change.adopted, change.revised, change.status)
+
+    assert [key(c) for c in parallel.changes] == [key(c) for c in serial.changes]
+    for one, other in zip(serial.changes, parallel.changes, strict=True):
+        assert (one.value is None) == (other.value is None)
+        if one.value is not None:
+            assert other.value == pytest.approx(one.value, rel=1e-6, abs=1e-6), one.project

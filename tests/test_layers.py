@@ -88,3 +88,17 @@ def test_the_engines_the_command_line_offers_are_the_solver_s():
     from solver.engines import ENGINES
 
     assert set(ppi.ENGINES) == set(ENGINES)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda p: p.name)
+def test_a_benchmark_imports_no_private_name_of_another_module(path):
+    """A benchmark measures the code as the project uses it: what it needs from another module is public there
+    (a name without a leading underscore), so that a change of a module's insides cannot silently break it."""
+    private = [
+        f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []

@@ -965,6 +965,7 @@ async function removeEdit(id) {
   if (!reply.ok) return showErrors("err-edits", errorsOf(reply));
   app.state = reply.data;
   render();
+  showErrors("err-edits", reply.data.notices); // later edits removed with it, and why
 }
 
 async function clearEdits() {

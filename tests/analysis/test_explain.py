@@ -435,3 +435,29 @@ def test_a_drop_is_compared_over_the_same_years_and_a_late_defer_says_so(tmp_pat
     assert (defer.new_start, defer.delivery, defer.after_horizon) == (2028, 2029, True)
     assert defer.parts.total == pytest.approx(defer.delta)
     assert "deferred to 2028, delivered in 2029, after the end of the PPI (2028)" in format_explanation(e)
+
+
+def test_the_stability_column_shows_only_where_a_revision_moves_something(transfers_explained):
+    """Outside a revision the explain tables (projects.csv, budget.csv, explain.json) have no `delta stability`
+    column; a table in which one re-solve changes the stability part has it, with that row's value."""
+    import dataclasses
+
+    _, _, _, e = transfers_explained
+    assert "delta stability" not in e.projects_table() and "delta stability" not in e.budget_table()
+    data = explanation_to_dict(e)
+    assert all("delta stability" not in row for row in [*data["projects"], *data["budget"]])
+    assert "delta cost" in e.projects_table() and "delta cost" in e.budget_table()  # the other parts stay
+    moved = dataclasses.replace(
+        e.projects[0], parts=dataclasses.replace(e.projects[0].parts or _no_parts(), stability=0.4)
+    )
+    revised = dataclasses.replace(e, projects=(moved, *e.projects[1:]))
+    column = revised.projects_table()["delta stability"]
+    assert column.iloc[0] == pytest.approx(0.4) and (column.iloc[1:].fillna(0.0) == 0.0).all()
+    year = dataclasses.replace(e.budget[0], parts=dataclasses.replace(e.budget[0].parts, stability=-0.4))
+    assert dataclasses.replace(e, budget=(year,)).budget_table()["delta stability"].tolist() == [-0.4]
+
+
+def _no_parts():
+    from analysis.explain import Parts
+
+    return Parts({}, {}, 0.0, 0.0)

@@ -142,3 +142,32 @@ def test_without_stability_cost_the_revision_is_a_fresh_solve(seed, offset):
     doc["revision"] = {**doc["revision"], "adopted": {}}
     fresh = solved(scenario_from_dict(doc, source="<fresh>"))
     assert result.record.objective == pytest.approx(fresh.record.objective, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "a (locked by the revision, 9.00"), ("fr", "a (verrouillé par la révision, 9,00")]
+)
+def test_a_locked_operation_shows_as_locked_in_the_budget_diagnosis(lang, words):
+    # Adopted: a (9 M€, may not start before 2028) in 2028. Revised in 2027 with two locked years (2027, 2028):
+    # a stays in 2028. Now b, mandatory in 2028 only, needs 2 M€ more: 11 M€ against 10 M€ in 2028. The
+    # diagnosis lists what 2028 is charged with: a as locked (not "chosen"), b as mandatory.
+    from analysis.diagnose import diagnose
+    from reports.words import finding_text
+
+    a = project("a", cost=9e6, earliest_start=2028)
+    before = make_scenario_dict(years=(2026, 2029), demand=rows({2026: 0, 2028: 1}), projects=[a])
+    b = project("b", cost=2e6, status="mandatory", earliest_start=2028, latest_start=2028)
+    now = {**before, "projects": [a, b]}
+    adopted = scenario_from_dict(before, source="<adopted>")
+    first = solved(adopted)
+    assert first.starts["a"] == 2028
+    doc = revised_document(adopted, first.starts, scenario_from_dict(now, source="<now>"),
+                           RevisionTerms(2027, locked_years=2), [])  # fmt: skip
+    revised = scenario_from_dict(doc, source="<revised>")
+    assert revised.project["a"].status == ProjectStatus.CANDIDATE and revised.spec.revision.locked_years == 2
+    assert not solve(revised).status.has_plan
+    found = [f for f in diagnose(revised).findings if f.kind == "budget_year"]
+    assert found, diagnose(revised).findings
+    listed = {p["id"]: p["status"] for p in found[0].values["projects"]}
+    assert listed == {"a": "locked", "b": "mandatory"}
+    assert words in finding_text(found[0].to_dict(), lang)

@@ -13,15 +13,11 @@ little as they can: each solve of Exemple-Ville takes one to two seconds.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -31,6 +27,7 @@ from typing import Any
 import pytest
 
 from models.plan import OPTIMALITY_GAP
+from serve.launch import ServerProcess
 from tests.browser import browser_required, find_browser, require_browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,34 +44,14 @@ REL_TOL = 1e-9  # the same solve (same model, same start, same engine) gives the
 # ---------------------------------------------------------------------------------------------- the server
 
 
-class Server:
-    """`python cli.py serve FOLDER/scenario.yaml --port 0` (FOLDER relative to the repository or absolute) in
-    its own process group, its output in `logs`; its printed address."""
+class Server(ServerProcess):
+    """`python cli.py serve FOLDER/scenario.yaml --port 0` (FOLDER relative to the repository or absolute,
+    serve/launch.py), its output in `logs`; its printed address and the page's calls to it."""
 
     def __init__(self, folder: Path, logs: Path, host: str | None = None) -> None:
         self.folder = REPO / folder
-        self.out = logs / "serve.out"
-        self.err = logs / "serve.err"
-        command = [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0"]
-        if host is not None:
-            command += ["--host", host]
-        with self.out.open("w") as out, self.err.open("w") as err:
-            self.proc = subprocess.Popen(
-                command, cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
-            )
-        self.url = self._address()
-
-    def _address(self) -> str:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            found = re.search(r"https?://\S+", self.out.read_text(encoding="utf-8"))
-            if found:
-                return found.group(0)
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.stop()
-        raise AssertionError(f"ppi serve printed no address:\n{self.out.read_text()}\n{self.err.read_text()[-3000:]}")
+        super().__init__(folder / "scenario.yaml", *(["--host", host] if host else []), logs=logs,
+                         start_timeout=START_TIMEOUT_S)  # fmt: skip
 
     def api(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode("utf-8")
@@ -85,15 +62,6 @@ class Server:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)  # uvicorn stops, the session ends its worker
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the worker process, if left behind
-        self.proc.wait(timeout=15)
 
 
 def copy_example(folder: Path) -> Path:
@@ -438,6 +406,25 @@ def test_a_bad_edit_shows_the_servers_message_and_changes_nothing(page: Any, ser
     page.wait_for_selector("#err-transfers p")
     assert page.inner_text("#err-transfers") == TEXT["fr"]["live.no_transfers"]
     assert edit_count(page) == 0 and page.inner_text("#command") == command
+
+
+@pytest.mark.slow
+def test_removing_an_edit_shows_which_later_edit_went_with_it(page: Any, server: Server) -> None:
+    """A window only an earlier maturity edit allows: removing the maturity edit removes the window too, and the
+    page shows the server's notice under the edits (docs/serve-api.md)."""
+    status, _ = server.api("POST", "/api/edits", {"kind": "set", "path": "projects.gs-gare-nord.maturity",
+                                                  "value": "conception"})  # fmt: skip
+    assert status == 200
+    status, _ = server.api("POST", "/api/edits", {"kind": "window", "project": "gs-gare-nord", "earliest": 2026})
+    assert status == 200
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length === 2")
+    page.click("#edits li[data-id] button.remove >> nth=0")
+    page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length === 0")
+    page.wait_for_selector("#err-edits p")
+    notice = page.inner_text("#err-edits")
+    assert "est retirée aussi" in notice and "ne peut pas démarrer avant 2028" in notice, notice
+    assert "gs-gare-nord" not in page.inner_text("#command")
 
 
 @pytest.mark.slow

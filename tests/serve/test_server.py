@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -335,58 +334,33 @@ def test_paths_stay_inside_the_shipped_assets(client):
     assert client.get("/").status_code == 200
 
 
-def _serve(folder, *options):
-    return subprocess.Popen(
-        [sys.executable, "cli.py", "serve", str(folder / "scenario.yaml"), "--port", "0", *options],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _stop(process):
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stdout.close()
-    process.stderr.close()
-    return process.returncode
-
-
 def test_a_real_server_answers_and_stops(folder):
-    process = _serve(folder)
+    from serve.launch import ServerProcess
+
+    server = ServerProcess(folder / "scenario.yaml")
     try:
-        line = process.stdout.readline()
-        assert line.startswith("ppi serve: http://127.0.0.1:"), line + process.stderr.read()
-        address = line.split()[-1]
-        with urllib.request.urlopen(address + "api/state", timeout=60) as answer:
+        assert server.url.startswith("http://127.0.0.1:") and server.token is None
+        with urllib.request.urlopen(server.url + "api/state", timeout=60) as answer:
             state = json.loads(answer.read())
         assert state["status"] == "optimal"
     finally:
-        code = _stop(process)
+        code = server.stop()
     assert code == 0  # Ctrl-C is how it stops
 
 
 def test_a_server_bound_elsewhere_needs_its_printed_token(folder):
-    process = _serve(folder, "--host", "127.0.0.2")
-    try:
-        address = process.stdout.readline().split()[-1]
-        token = process.stdout.readline().split()[1]
-        assert address.startswith("http://127.0.0.2:") and address.endswith(f"?token={token}")
-        root = address.split("?")[0]
+    from serve.launch import ServerProcess
+
+    with ServerProcess(folder / "scenario.yaml", "--host", "127.0.0.2") as server:
+        token = server.token
+        assert token and server.url.startswith("http://127.0.0.2:") and server.url.endswith(f"?token={token}")
         with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(root + "api/job", timeout=60)
+            urllib.request.urlopen(server.root + "api/job", timeout=60)
         assert refused.value.code == 403
         refused.value.close()
-        request = urllib.request.Request(root + "api/job", headers={"X-PPI-Token": token})
+        request = urllib.request.Request(server.root + "api/job", headers={"X-PPI-Token": token})
         with urllib.request.urlopen(request, timeout=60) as answer:
             assert json.loads(answer.read())["status"] == "done"
-    finally:
-        _stop(process)
 
 
 def test_a_state_of_a_variant_saved_with_a_budget_factor_is_the_same_scenario(folder):
@@ -488,3 +462,139 @@ def test_the_comparison_is_worded_as_the_comparison_report(client, session):
         assert not [label for label in labels for k in kinds if f"unmet {k}" in label], labels  # worded kinds
         shown[lang] = labels
     assert len(shown["fr"]) == len(shown["en"]) and shown["fr"] != shown["en"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("edit", "field", "expected"),
+    [
+        ({"kind": "envelope", "year": 2028}, "value", None),
+        ({"kind": "envelope", "year": "soon", "value": 1e6}, "year", "int"),
+        ({"kind": "envelope", "year": 2028, "value": [1]}, "value", "amount"),
+        ({"kind": "scale"}, "factor", None),
+        ({"kind": "scale", "factor": "much"}, "factor", "number"),
+        ({"kind": "carry", "on": "yes"}, "on", "bool"),
+        ({"kind": "force"}, "project", None),
+        ({"kind": "exclude", "project": ["a"]}, "project", "text"),
+        ({"kind": "window", "project": "mod-mariniers", "earliest": 2027.5}, "earliest", "int"),
+        ({"kind": "shift", "project": "mod-mariniers"}, "years", None),
+        ({"kind": "weight", "value": 2.0}, "demand_kind", None),
+        ({"kind": "set", "path": "budget.carry_over"}, "value", None),
+    ],
+)
+def test_a_malformed_edit_is_worded_from_the_catalogue_and_names_its_field(client, edit, field, expected, lang):
+    """A field missing or of another type: the catalogue's sentence in the page's language, naming the field and
+    the kind of edit, never a Python error's text (KeyError, "invalid literal for int()")."""
+    answer = client.post("/api/edits", json=edit, headers={"X-PPI-Lang": lang})
+    assert answer.status_code == 400
+    if expected is None:
+        detail = ppi.live_words("edit_missing", lang, kind=edit["kind"], field=field)
+    else:
+        shown = json.dumps(edit[field], ensure_ascii=False)
+        detail = ppi.live_words(
+            "edit_type", lang, kind=edit["kind"], field=field, expected=ppi.live_words(f"type_{expected}", lang),
+            value=shown,
+        )  # fmt: skip
+    assert answer.json()["errors"] == [ppi.live_words("bad_edit", lang, detail=detail)]
+    assert "invalid literal" not in answer.text and "could not convert" not in answer.text
+    assert client.get("/api/state").json()["edits"] == []
+
+
+def _own_variant(folder: Path, name: str, spec: dict) -> Path:
+    """A variant file as the server writes them (its first line is the server's mark), beside the scenario."""
+    from serve.session import MARK
+
+    path = folder / f"{name}.yaml"
+    document = {"extends": "scenario.yaml", "variants": {name: spec}}
+    path.write_text(f"{MARK} by a test.\n{json.dumps(document)}\n", encoding="utf-8")
+    return path
+
+
+def test_a_variant_that_does_not_load_is_refused_with_its_problems(client, session, folder):
+    path = _own_variant(folder, "ne-charge-pas", {"set": {"budget.annual.2028": -5}})
+    try:
+        answer = client.get("/api/export/report.html?state=ne-charge-pas&lang=en")
+        assert answer.status_code == 400
+        errors = answer.json()["errors"]
+        assert errors[0] == ppi.live_words("variant_unreadable", "en", name="ne-charge-pas")
+        assert any("budget.annual" in e and "greater than or equal to 0" in e for e in errors[1:]), errors
+        assert "ne-charge-pas" not in session.saved
+    finally:
+        path.unlink()
+
+
+def test_a_variant_whose_solve_is_cancelled_or_crashes_answers_why(client, session):
+    """The export of a variant solved on demand whose solve does not end (cancelled from the page, or its worker
+    dies) answers the reason, worded, with 409 — not "unknown state"; the variant stays unsolved, and a later
+    export solves it."""
+    import threading
+    import time
+
+    for lang, stop in (("fr", lambda: client.post("/api/cancel")), ("en", lambda: session.worker._process.kill())):
+        assert session.wait(SOLVE_S)
+        session.saved.pop("priorite-creches", None)
+        before = session.worker.job
+        answers = []
+        url = f"/api/export/report.html?state=priorite-creches&lang={lang}"
+        asking = threading.Thread(target=lambda u=url, a=answers: a.append(client.get(u)))
+        asking.start()
+        deadline = time.monotonic() + SOLVE_S
+        while session.worker.job is before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        stop()
+        asking.join(SOLVE_S)
+        (answer,) = answers
+        assert answer.status_code == 409, answer.text
+        (message,) = answer.json()["errors"]
+        if lang == "fr":
+            assert message == ppi.live_words("variant_cancelled", "fr", name="priorite-creches")
+        else:
+            failed = "The solve of the variant 'priorite-creches' failed (the solve stopped abnormally"
+            assert message.startswith(failed)
+        assert "priorite-creches" not in session.saved
+    assert session.wait(SOLVE_S)
+    answer = client.get("/api/export/report.html?state=priorite-creches")
+    assert answer.status_code == 200 and "<html" in answer.text[:500]
+
+
+def test_an_infeasible_variant_exports_its_diagnosis_and_is_not_compared(client, session, folder):
+    path = _own_variant(folder, "trop-serre", {"scale_budget": 0.3})
+    try:
+        answer = client.get("/api/export/report.html?state=trop-serre&lang=en")
+        assert answer.status_code == 200 and "<html" in answer.text[:500]
+        diagnosis = ppi.diagnosis_dict(session.saved["trop-serre"].diagnosis)
+        assert session.saved["trop-serre"].status == "infeasible" and diagnosis
+        compared = client.get("/api/compare?states=trop-serre,current&lang=en")
+        assert compared.status_code == 404 and compared.json()["errors"] == [ppi.live_words("no_plan", "en")]
+    finally:
+        session.saved.pop("trop-serre", None)
+        path.unlink()
+
+
+def test_removing_an_edit_removes_the_later_ones_it_made_acceptable_and_says_so(client):
+    """A window that only the earlier maturity edit allowed: removing that edit re-applies the others in order,
+    keeps those still accepted (ids and order kept) and removes the window, with a notice that names both edits
+    and gives the window's refusal (docs/serve-api.md)."""
+    mature = client.post("/api/edits", json={"kind": "set", "path": "projects.gs-gare-nord.maturity",
+                                             "value": "conception"}).json()["edits"][-1]  # fmt: skip
+    window = client.post("/api/edits", json={"kind": "window", "project": "gs-gare-nord", "earliest": 2026})
+    assert window.status_code == 200, window.text
+    window = window.json()["edits"][-1]
+    state = client.post("/api/edits", json={"kind": "envelope", "year": 2029, "value": 9e6}).json()
+    envelope = state["edits"][-1]
+    assert client.post("/api/edits", json={"kind": "window", "project": "gs-gare-nord", "earliest": 2027}).json()
+    state = client.get("/api/state").json()
+    assert [e["kind"] for e in state["edits"]] == ["set", "window", "envelope", "window"]
+    answer = client.delete(f"/api/edits/{mature['id']}", headers={"X-PPI-Lang": "en"})
+    assert answer.status_code == 200, answer.text
+    state = answer.json()
+    assert [e["id"] for e in state["edits"]] == [envelope["id"]]
+    assert state["edits"][0]["set"] == envelope["set"] and "maturity" not in state["command"]
+    labels = {e["id"]: ppi.live_edit_label(e, ppi.load(ROOT / "scenarios/exemple-ville/scenario.yaml"), "en")
+              for e in (mature, window)}  # fmt: skip
+    assert len(state["notices"]) == 2 and all(labels[mature["id"]] in n for n in state["notices"])
+    assert state["notices"][0].startswith(f"'{labels[window['id']]}' is removed too: without '{labels[mature['id']]}'")
+    assert "cannot start before 2028" in state["notices"][0]
+    again = client.post("/api/edits", json={"kind": "carry", "on": True}).json()["edits"][-1]
+    answer = client.delete(f"/api/edits/{again['id']}").json()
+    assert answer["notices"] == [] and [e["id"] for e in answer["edits"]] == [envelope["id"]]
