@@ -118,8 +118,10 @@ REPO_VARIANTS = {
     "highs-budget-covers": RepoVariant("highs", extension="budget-covers"),
     "highs-budget-windows": RepoVariant("highs", extension="budget-windows"),
     "highs-noclip": RepoVariant("highs", extension="noclip"),  # unmet rows with full capacities
-    # HiGHS without its root reduced-cost heuristic (a sub-MIP over the columns the root LP prices lowest)
+    # HiGHS without / with its root reduced-cost heuristic whatever the model's size (the default: only on
+    # models with more than solver.engines.ROOT_REDUCED_COST_MIN_INTEGERS integer columns)
     "highs-norrc": RepoVariant("highs", highs_options=(("mip_heuristic_run_root_reduced_cost", False),)),
+    "highs-rrc": RepoVariant("highs", highs_options=(("mip_heuristic_run_root_reduced_cost", True),)),
     "cbc": RepoVariant("cbc"),
     "scipy": RepoVariant("scipy"),
     "scip": RepoVariant("scip"),  # SCIP through PySCIPOpt (benchmarks/scip.py), one thread
@@ -575,7 +577,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "Options: `--tiers S,M,L,XL`, `--seeds 3` or `--seeds S=3,M=2`, `--time-limit 60` or "
         "`--time-limit 60,XL=300` (seconds per solve; the first value for the shipped scenarios and MKP too), "
         f"`--variants {DEFAULT_VARIANTS}` (also `scipy`, `scip`, `cpsat`, `auto`, `highs-nosym`, `highs-effort005`, "
-        "`highs-noclip`, `highs-norrc`, `highs-covers`, `highs-links`, `highs-budget-covers`, `highs-budget-windows`), "
+        "`highs-noclip`, `highs-norrc`, `highs-rrc`, `highs-covers`, `highs-links`, `highs-budget-covers`, "
+        "`highs-budget-windows`), "
         "`--reference VARIANT` "
         "(ratios to it instead of the baseline), `--no-shipped`, `--shipped NAMES` (only these shipped scenarios), "
         "`--no-mkp`, generator knobs `--budget-tightness`, `--lumpiness`, `--identical-modules`, "
@@ -588,7 +591,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, reading: str
         "*highs-1thread* = the same on one thread; *highs-nosym* = without the symmetry rows of identical "
         "projects; *highs-effort005* = with HiGHS' own heuristic effort 0.05 instead of the repository's 0.3; "
         "*highs-noclip* = with each project's full capacity in the unmet rows instead of the clipped one; "
-        "*highs-norrc* = without HiGHS' root reduced-cost heuristic (`mip_heuristic_run_root_reduced_cost`); "
+        "*highs-norrc*, *highs-rrc* = without or with HiGHS' root reduced-cost heuristic "
+        "(`mip_heuristic_run_root_reduced_cost`) whatever the model's size (by default it runs on models with more "
+        "than 300 integer columns); "
         "*highs-covers*, *highs-links*, *highs-budget-covers*, *highs-budget-windows* = with the demand covers, "
         "strong-linking rows, budget covers or budget windows (yearly envelopes of consecutive years added up) of "
         "`benchmarks/formulations.py`; "

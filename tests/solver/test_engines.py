@@ -150,3 +150,35 @@ def test_highs_runs_with_another_thread_count_in_the_same_process():
     for threads in (None, 1, 2, None):
         plan = solve(s, SolveOptions(threads=threads))
         assert plan.status.value == "optimal", (threads, plan.message)
+
+
+def _run_and_read_rrc(model, opts: SolveOptions) -> tuple[bool, float]:
+    """(whether HiGHS ran its root reduced-cost heuristic, the objective) for `model` solved with `opts`."""
+    from solver.engines import configured_highs, pass_model, run_highs
+
+    h = configured_highs(opts)
+    pass_model(h, model)
+    result = run_highs(h, model, opts)
+    _, ran = h.getOptionValue("mip_heuristic_run_root_reduced_cost")  # (status, value)
+    return bool(ran), result.objective
+
+
+def test_root_reduced_cost_heuristic_by_model_size(example):
+    """The heuristic is left out on models of at most ROOT_REDUCED_COST_MIN_INTEGERS integer columns and kept
+    above; an explicit option wins; the optimum does not depend on it."""
+    from benchmarks.generate import generate_scenario
+    from solver.engines import ROOT_REDUCED_COST_MIN_INTEGERS
+
+    small = build_model(example)
+    assert 0 < small.integrality.sum() <= ROOT_REDUCED_COST_MIN_INTEGERS
+    ran, objective = _run_and_read_rrc(small, SolveOptions())
+    assert ran is False
+    forced = SolveOptions(highs_options=(("mip_heuristic_run_root_reduced_cost", True),))
+    ran_forced, objective_forced = _run_and_read_rrc(small, forced)
+    assert ran_forced is True
+    assert objective_forced == pytest.approx(objective, rel=2 * OPTIMALITY_GAP)
+
+    large = build_model(scenario_from_dict(generate_scenario("M", 0), source="<M-seed0>"))
+    assert large.integrality.sum() > ROOT_REDUCED_COST_MIN_INTEGERS
+    ran_large, _ = _run_and_read_rrc(large, SolveOptions(time_limit=0.5))
+    assert ran_large is True
