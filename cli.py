@@ -780,6 +780,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise _UsageError("compare needs at least two plans or scenarios")
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers must be at least 1, got {args.workers}")
+    ppi.start_workers(sum(not ppi.is_saved_plan(t) for t in args.targets), args.solver, args.workers)
     labels: set[str] = set()
     plans = {}
     to_solve = {}  # the scenarios, solved together in parallel (ppi.solve_all)

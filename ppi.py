@@ -289,6 +289,17 @@ def solve_all(
     return dict(zip(labels, solved, strict=True))
 
 
+def start_workers(jobs: int, solver: str = "highs", workers: int | None = None) -> None:
+    """Start now the worker processes a `solve_all` of `jobs` scenarios will take: their imports (about a
+    second) then run while the caller loads its scenarios (`analysis.processes`). Nothing to start for one
+    worker, or for the `auto` race, which solves in this process."""
+    from analysis import processes
+
+    n = processes.worker_count(workers, jobs)
+    if n > 1 and solver != "auto":
+        processes.start_spare(n)
+
+
 def _import_in_background(*modules: str) -> threading.Thread:
     """Import `modules` in a thread: the engine releases the interpreter while it searches, so pandas and the
     results code load meanwhile instead of after it (measured in benchmarks/startup.py)."""

@@ -27,7 +27,6 @@ import os
 import pickle
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import processes
 from models.edits import (
     Edit,
     Exclude,
@@ -58,7 +58,6 @@ from models.variants import EditError, set_value
 from results.record import PlanRecord
 
 SWEEP_FORMAT = "ppi-sweep/1"
-ROOT = Path(__file__).resolve().parent.parent  # the checkout, for the workers' imports
 
 
 class SweepError(Exception):
@@ -281,7 +280,7 @@ def solve_scenarios(
     starts = list(starts) if starts is not None else [None] * len(scenarios)
     if len(starts) != len(scenarios):
         raise ValueError("one start plan (or None) per scenario")
-    workers = max(1, min(workers or os.cpu_count() or 1, len(scenarios)))
+    workers = processes.worker_count(workers, len(scenarios))
     plans: dict[str, Any] = {}
     if workers == 1:
         for i, (scenario, start) in enumerate(zip(scenarios, starts, strict=True)):
@@ -712,21 +711,12 @@ def _run_in_workers(
     lock = threading.Lock()
     procs: list[subprocess.Popen] = []
     stop = threading.Event()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     # sent once to each worker (the scenario, the options), or per point from `specs`
     task_spec = _pickled(replace(spec, points=())) if spec is not None else None
     pickled_specs = {k: _pickled(replace(s, points=())) for k, s in (specs or {}).items()}
 
     def start() -> subprocess.Popen:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            process_group=0,  # Ctrl-C reaches this process only: it stops the workers, which print nothing
-        )
+        proc = processes.take()  # a spare worker started ahead (`processes.start_spare`), or a new one
         with lock:
             procs.append(proc)
         assert proc.stdin is not None

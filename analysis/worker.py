@@ -15,6 +15,7 @@ so that the answer channel carries nothing else.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -26,6 +27,9 @@ def main() -> int:
     os.dup2(2, 1)  # stray output (solver banners, prints) goes to stderr
     sys.stdout = sys.stderr
     from analysis.sweep import _pickled, _unpickled, solve_plan, solve_point
+
+    for name in ("solver", "results.result"):  # imported now, while the caller reads its files (see
+        importlib.import_module(name)  # analysis.processes), not at the first point
 
     spec = None
     for line in sys.stdin:

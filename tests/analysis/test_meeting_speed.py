@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import yaml
@@ -25,6 +26,8 @@ from results.record import plan_to_dict
 from results.verify import verify_plan
 from solver import SolveOptions, solve
 from tests.helpers import brute_force, make_scenario_dict, project, random_scenario_dict, rows, run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _plain(scenario):  # -> Plan
@@ -101,6 +104,41 @@ def test_ppi_solve_all_keeps_the_labels():
     assert list(solved) == ["a", "b"]
     for label, scenario in scenarios.items():
         _same(solved[label], _plain(scenario), scenario)
+
+
+def test_workers_started_ahead_are_taken_and_give_the_same_plans():
+    """`ppi.start_workers` starts the workers before the scenarios are loaded; `solve_all` takes them (none
+    left waiting) and its plans are the plain solves'."""
+    from analysis import processes
+
+    ppi.start_workers(2, workers=2)
+    assert processes.spare_count() == 2
+    scenarios = {"a": _tiny(1, 1.0e6), "b": _tiny(3, 0.8e6)}
+    solved = ppi.solve_all(scenarios, workers=2)
+    assert processes.spare_count() == 0
+    for label, scenario in scenarios.items():
+        _same(solved[label], _plain(scenario), scenario)
+    ppi.start_workers(2, solver="auto")  # the race solves in this process: nothing started for it
+    ppi.start_workers(1)  # one worker: solved in this process
+    assert processes.spare_count() == 0
+
+
+def test_spare_workers_nobody_takes_end_with_the_process(tmp_path):
+    """A command that started workers and then failed (a bad scenario) leaves no process behind."""
+    import subprocess
+    import sys
+
+    pids = tmp_path / "pids.txt"
+    script = (
+        "from analysis import processes\n"
+        "processes.start_spare(2)\n"
+        f"open({str(pids)!r}, 'w').write(' '.join(str(p.pid) for p in processes._spare))\n"
+        "raise SystemExit(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    for pid in map(int, pids.read_text().split()):
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
 
 
 def test_compare_in_parallel_equals_compare_one_after_the_other(tmp_path):
