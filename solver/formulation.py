@@ -582,7 +582,7 @@ def transfer_arcs(scenario: Scenario) -> dict[tuple[str, str, str, int], float]:
     - its sink can have spare capacity: A[e] = Cmax[e,k,y] − R[e,k,y] > 0 (`_most_added`), dust
       (≤ DEMAND_EPS) aside as everywhere in the model;
     - t[d,e,k,y] ≤ min(T[d,k,y], A[e]⁺ + T[e,k,y]), the last term only when e may pass units on (L ≥ 2 and a
-      neighbour other than d).
+      neighbour other than d); with L = 1 also ≤ R[d,k,y] (nothing passes through d).
 
     An arc (d, e) is kept when some source reaches d without passing through e, and e reaches some sink
     without passing through d, in at most L steps in all. For every (k, y) where no district may be short
@@ -627,6 +627,8 @@ def transfer_arcs(scenario: Scenario) -> dict[tuple[str, str, str, int], float]:
                         continue
                     passes_on = longest >= 2 and any(f != d for f in out.get(e, ()))
                     bound = min(cap[d], spare[e] + (cap[e] if passes_on else 0.0))
+                    if longest == 1:
+                        bound = min(bound, r[d])  # one step: d sends only its own shortage
                     if bound > DEMAND_EPS:
                         arcs[(d, e, k, y)] = bound
     return arcs
