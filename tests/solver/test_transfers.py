@@ -397,3 +397,4 @@ def test_the_benchmark_refuses_a_plan_not_proven_or_not_verified_and_two_optima(
     assert check(result(repository={"status": "feasible"})) == ["x repository: feasible, verified True"]
     assert check(result(own_cost={"verified": False})) == ["x own_cost: optimal, verified False"]
     assert check(result(own_cost={"objective": 10.1})) == ["x: optimum 10.0 ≠ 10.1 with the own_cost rows"]
+    assert check(result(full={"objective": 9.9})) == ["x: optimum 10.0 ≠ 9.9 with every transfer column"]
