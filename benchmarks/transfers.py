@@ -11,13 +11,15 @@ Instances, each solved without transfers and with them:
   each, on a 4 × 5 grid whose adjacent sectors are neighbours; built here, reproducibly from its seed.
 - **Rennes** (scenarios/rennes) with its own neighbours and transfers, against its transfers block removed.
 
-Without transfers the model is solved once per repetition; with transfers twice, the repository's model
-(`build_model`) and the same with the `own_cost` rows (`own_cost_rows`, the candidate formulation of issue
-18: tighter LP, same optimum), alternating in the same process so that the ratios are measured on the same
-machine state. Each solve is HiGHS with the repository's options (threads as HiGHS chooses); the LP bound
-is the LP relaxation's optimum, the root bound the largest dual bound HiGHS reports at node 0. Every plan goes
-through `results.verify` (the independent verifier) and must be proven optimal; both formulations must give
-the same optimum. The file is written whole (the page is generated; its reading is kept when it has one).
+Without transfers the model is solved once per repetition; with transfers three times: the repository's model
+(`build_model`, only the transfer columns some optimal plan may use: docs/model.md, "Which transfer columns the
+model keeps"), the full model (`build_model(..., reduce_transfers=False)`, one column per neighbour pair, kind and
+year, as before issue 18) and the repository's model with the `own_cost` rows (`own_cost_rows`, a tighter LP, same
+optimum), alternating in the same process so that the ratios are measured on the same machine state. Each solve is
+HiGHS with the repository's options (threads as HiGHS chooses); the LP bound is the LP relaxation's optimum, the
+root bound the largest dual bound HiGHS reports at node 0. Every plan goes through `results.verify` (the independent
+verifier) and must be proven optimal; all formulations must give the same optimum. The file is written whole (the
+page is generated; its reading is kept when it has one).
 """
 
 from __future__ import annotations
@@ -233,11 +235,14 @@ def own_cost_rows(model: Any, scenario: Any) -> Any:
 # ------------------------------------------------------------------------------------------ measuring
 
 
-FORMULATIONS = {"without": None, "repository": False, "own_cost": True}  # with the own_cost rows (None: no transfers)
+# Each formulation's model (None: the scenario without transfers) and, for the check, what it adds.
+FORMULATIONS = {"without": None, "repository": "repository", "full": "full", "own_cost": "own_cost"}
+CHECKED = {"full": "every transfer column", "own_cost": "the own_cost rows"}
 
 
-def solve_once(scenario: Any, own_cost: bool) -> dict[str, Any]:
-    """Build the repository's model (with the `own_cost` rows or not), solve with HiGHS to proof, verify;
+def solve_once(scenario: Any, variant: str) -> dict[str, Any]:
+    """Build the model of `variant` (`FORMULATIONS`: the repository's, the full one, or the repository's with
+    the `own_cost` rows), solve with HiGHS to proof, verify;
     seconds from the build to the proof, the LP bound, the root bound (largest dual bound at node 0), the
     optimum."""
     from results.record import plan_to_dict
@@ -248,8 +253,8 @@ def solve_once(scenario: Any, own_cost: bool) -> dict[str, Any]:
 
     options = SolveOptions(progress=lambda *_: None)  # the progress callback records the root bound
     t0 = time.perf_counter()
-    model = build_model(scenario)
-    if own_cost:
+    model = build_model(scenario, reduce_transfers=variant != "full")
+    if variant == "own_cost":
         model = own_cost_rows(model, scenario)
     result = solve_matrix(model, options)
     seconds = time.perf_counter() - t0
@@ -287,8 +292,8 @@ def measure(name: str, without: Any, with_transfers: Any, repeats: int) -> dict[
     for i in range(repeats):
         order = list(FORMULATIONS) if i % 2 == 0 else list(reversed(FORMULATIONS))
         for f in order:
-            own = FORMULATIONS[f]
-            run = solve_once(without if own is None else with_transfers, own is not False)
+            variant = FORMULATIONS[f]
+            run = solve_once(without if variant is None else with_transfers, variant or "repository")
             runs[f].append(run)
             print(f"{name} round {i + 1} {f}: {run['seconds']:.2f} s, {run['status']} {run['objective']}", flush=True)
     return {"name": name, "runs": runs}
@@ -306,17 +311,18 @@ def _fmt(x: float | None, digits: int = 4) -> str:
 
 
 def check(result: dict[str, Any]) -> list[str]:
-    """What is wrong with an instance's runs: a plan not proven optimal or not verified, or the two
-    formulations disagreeing on the optimum (beyond the optimality gap)."""
+    """What is wrong with an instance's runs: a plan not proven optimal or not verified, or a formulation
+    whose optimum is not the repository's (beyond the optimality gap)."""
     problems = []
     for f, runs in result["runs"].items():
         for run in runs:
             if run["status"] != "optimal" or not run["verified"]:
                 problems.append(f"{result['name']} {f}: {run['status']}, verified {run['verified']}")
     repo = [r["objective"] for r in result["runs"]["repository"]]
-    rows = [r["objective"] for r in result["runs"]["own_cost"]]
-    if repo and rows and abs(min(repo) - min(rows)) > 1e-4 * max(1.0, abs(min(rows))):
-        problems.append(f"{result['name']}: optimum {min(repo)} ≠ {min(rows)} with the own_cost rows")
+    for f, label in CHECKED.items():
+        rows = [r["objective"] for r in result["runs"].get(f, [])]
+        if repo and rows and abs(min(repo) - min(rows)) > 1e-4 * max(1.0, abs(min(rows))):
+            problems.append(f"{result['name']}: optimum {min(repo)} ≠ {min(rows)} with {label}")
     return problems
 
 
@@ -335,33 +341,38 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, elapsed: flo
         "[model.md](model.md#neighbouring-sectors).",
         "",
         "*without* = the scenario without transfers; *repository* = with transfers, the repository's model "
-        "(`build_model`); *own_cost* = the same with the `own_cost` rows (`benchmarks.transfers.own_cost_rows`). "
-        "Times are "
+        "(`build_model`: only the transfer columns some optimal plan may use, [model.md]"
+        "(model.md#which-transfer-columns-the-model-keeps)); *full* = one transfer column per neighbour pair, kind "
+        "and year (`build_model(..., reduce_transfers=False)`, the model before issue 18); *own_cost* = the "
+        "repository's model with the `own_cost` rows (`benchmarks.transfers.own_cost_rows`). Times are "
         f"medians of {args.repeats} solves (build + HiGHS to proof, HiGHS choosing its threads). Every plan "
-        "proven optimal and accepted by the independent verifier (`results.verify`), and both formulations "
+        "proven optimal and accepted by the independent verifier (`results.verify`), and all formulations "
         "find the same optimum: checked by the command, which fails otherwise. Ratios of medians; a geometric "
         "mean over the instances is the last line.",
         "",
-        "| instance | without (s) | repository (s) | own_cost (s) | repository / without | own_cost / without "
-        "| own_cost / repository |",
-        "|---|---|---|---|---|---|---|",
+        "| instance | without (s) | repository (s) | full (s) | own_cost (s) | repository / without "
+        "| full / without | own_cost / without | repository / full |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     logs: dict[str, list[float]] = {}
     for r in results:
         t = {f: _median([run["seconds"] for run in runs]) for f, runs in r["runs"].items()}
         lines.append(
-            f"| {r['name']} | {t['without']:.2f} | {t['repository']:.2f} | {t['own_cost']:.2f} | "
-            f"{t['repository'] / t['without']:.1f}× | {t['own_cost'] / t['without']:.1f}× | "
-            f"{t['own_cost'] / t['repository']:.2f} |"
+            f"| {r['name']} | {t['without']:.2f} | {t['repository']:.2f} | {t['full']:.2f} | {t['own_cost']:.2f} | "
+            f"{t['repository'] / t['without']:.1f}× | {t['full'] / t['without']:.1f}× | "
+            f"{t['own_cost'] / t['without']:.1f}× | {t['repository'] / t['full']:.2f} |"
         )
         for key, a, b in (
             ("rw", "repository", "without"),
+            ("fw", "full", "without"),
             ("ow", "own_cost", "without"),
-            ("or", "own_cost", "repository"),
+            ("rf", "repository", "full"),
         ):
             logs.setdefault(key, []).append(math.log(t[a] / t[b]))
     mean = {key: math.exp(sum(v) / len(v)) for key, v in logs.items()}
-    lines.append(f"| geometric mean | | | | {mean['rw']:.1f}× | {mean['ow']:.1f}× | {mean['or']:.2f} |")
+    lines.append(
+        f"| geometric mean | | | | | {mean['rw']:.1f}× | {mean['fw']:.1f}× | {mean['ow']:.1f}× | {mean['rf']:.2f} |"
+    )
     lines += [
         "",
         "Bounds (objective in weighted unit-years; root bound = HiGHS' dual bound at the end of the root node, "

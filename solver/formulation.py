@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import scipy.sparse as sp
@@ -99,6 +100,9 @@ class _Builder:
         self.transfer_col: dict[tuple[str, str, str, int], int] = {}
         self.balance_row: dict[tuple[str, str, int], int] = {}  # (d, k, y) -> its unmet[d,k,y] row
         self.unmet_col: dict[tuple[str, str, int], int] = {}  # (d, k, y) -> its u[d,k,y] column
+        # The transfer columns to build with their upper bounds (`transfer_arcs`); None: every neighbour pair.
+        self.arcs: dict[tuple[str, str, str, int], float] | None = None
+        self.inflow: dict[tuple[str, str, int], float] = {}  # (e, k, y) -> Σ of the bounds of the arcs into e
 
     def add_col(self, name: str, cost: float, lo: float, hi: float, integer: bool) -> int:
         self.c.append(cost)
@@ -199,10 +203,16 @@ def money_unit(scenario: Scenario) -> float:
     return min(MEUR, unit)
 
 
-def build_model(scenario: Scenario, symmetry: bool = True) -> MatrixModel:
+def build_model(scenario: Scenario, symmetry: bool = True, reduce_transfers: bool = True) -> MatrixModel:
     """The whole model: columns, then each constraint family (`symmetry`: order identical projects). Money
-    is in units of `money_unit(scenario)` euros (model.money)."""
+    is in units of `money_unit(scenario)` euros (model.money). `reduce_transfers`: only the transfer columns
+    some optimal plan may use, with tighter bounds (`transfer_arcs`); False: one per neighbour pair (the
+    model before issue 18, kept for comparison)."""
     b = _Builder(money_unit(scenario))
+    if reduce_transfers and scenario.transfers_on:
+        b.arcs = transfer_arcs(scenario)
+        for (_, e, k, y), bound in b.arcs.items():
+            b.inflow[(e, k, y)] = b.inflow.get((e, k, y), 0.0) + bound
     add_start_columns(b, scenario)
     add_select_once(b, scenario)
     add_budget(b, scenario)
@@ -516,6 +526,114 @@ def _inflow_bound(scenario: Scenario, d: str, k: str, y: int) -> float:
     return sum(scenario.transfer_cap(e, k, y) for e in scenario.neighbours.get(d, ()))
 
 
+def _most_added(scenario: Scenario) -> dict[tuple[str, str, int], float]:
+    """Cmax[e,k,y]: the most capacity of kind k e's own projects (candidates, mandatory) may add by year y —
+    each project counted once, at its best start — as their coefficients in the `unmet` rows, unclipped."""
+    unc = uncertainty_of(scenario.spec)
+    most: dict[tuple[str, str, int], float] = {}
+    for p in scenario.projects:
+        if p.status in (ProjectStatus.COMMITTED, ProjectStatus.EXCLUDED):
+            continue
+        for k, cap in p.capacity.items():
+            full = p.confidence * cap
+            if full <= 0 or k not in scenario.transfer_kinds:
+                continue
+            for y in scenario.years:
+                best = max((full * delivered_share(unc, p, s, y) for s in p.start_years), default=0.0)
+                if best > 0:
+                    most[(p.district, k, y)] = most.get((p.district, k, y), 0.0) + best
+    return most
+
+
+def _longest_chain(penalty: float, districts: int) -> int:
+    """L: the most transfers one unit may take (d → e → … ), L ν < 1 — a chain of L steps costs L ν w δ,
+    and from L ν ≥ 1 on it costs at least the unit left unmet. Exact in the penalty's binary value."""
+    nu = Fraction(penalty)
+    if nu == 0:
+        return districts - 1  # a path visits each district once
+    whole = int(1 / nu)
+    steps = whole - 1 if whole * nu >= 1 else whole
+    return min(steps, districts - 1)
+
+
+def _reach(arcs: Mapping[str, list[str]], starts: set[str], without: str, depth: int) -> dict[str, int]:
+    """Breadth first from `starts` along `arcs` (never through `without`): the fewest steps to each district
+    reached within `depth` steps."""
+    dist = {s: 0 for s in starts if s != without}
+    frontier = list(dist)
+    while frontier and dist[frontier[0]] < depth:
+        nxt = []
+        for v in frontier:
+            for w in arcs.get(v, ()):
+                if w != without and w not in dist:
+                    dist[w] = dist[v] + 1
+                    nxt.append(w)
+        frontier = nxt
+    return dist
+
+
+def transfer_arcs(scenario: Scenario) -> dict[tuple[str, str, str, int], float]:
+    """The transfer columns t[d,e,k,y] some optimal plan may need, each with an upper bound that such a plan
+    meets (docs/model.md, "Which transfer columns the model keeps", has the proof):
+
+    - a unit moves along a path source → … → sink of at most L steps (`_longest_chain`, L ν < 1), out of a
+      district with a row and a cap (R + M > 0, T > 0), never twice through a district;
+    - its source is short before its own projects (R[source,k,y] > 0);
+    - its sink can have spare capacity: A[e] = Cmax[e,k,y] − R[e,k,y] > 0 (`_most_added`), dust
+      (≤ DEMAND_EPS) aside as everywhere in the model;
+    - t[d,e,k,y] ≤ min(T[d,k,y], A[e]⁺ + T[e,k,y]), the last term only when e may pass units on (L ≥ 2 and a
+      neighbour other than d); with L = 1 also ≤ R[d,k,y] (nothing passes through d).
+
+    An arc (d, e) is kept when some source reaches d without passing through e, and e reaches some sink
+    without passing through d, in at most L steps in all. For every (k, y) where no district may be short
+    nothing is kept.
+    """
+    residual = _residual(scenario)
+    most = _most_added(scenario)
+    longest = _longest_chain(scenario.transfer_penalty, len(scenario.districts))
+    arcs: dict[tuple[str, str, str, int], float] = {}
+    if longest < 1:
+        return arcs
+    for k in scenario.transfer_kinds:
+        if scenario.weight[k] <= 0:
+            continue
+        for y in scenario.years:
+            cap = {d: scenario.transfer_cap(d, k, y) for d in scenario.districts}
+            r = {d: residual[(d, k, y)] for d in scenario.districts}
+            out: dict[str, list[str]] = {}
+            into: dict[str, list[str]] = {}
+            for d in scenario.districts:
+                inflow = sum(cap[e] for e in scenario.neighbours.get(d, ()))
+                if cap[d] > DEMAND_EPS and r[d] + inflow > DEMAND_EPS:  # as add_transfers: a row and a cap
+                    out[d] = list(scenario.neighbours[d])
+                    for e in out[d]:
+                        into.setdefault(e, []).append(d)
+            sources = {d for d in out if r[d] > 0}
+            if not sources:
+                continue
+            spare = {e: max(0.0, most.get((e, k, y), 0.0) - r[e]) for e in scenario.districts}
+            sinks = {e for e in scenario.districts if spare[e] > DEMAND_EPS}
+            for d in out:
+                for e in out[d]:
+                    if longest == 1:
+                        keep = d in sources and e in sinks
+                    else:
+                        before = _reach(into, {d}, e, longest - 1)  # d back to the sources, avoiding e
+                        first = min((before[s] for s in sources if s in before), default=None)
+                        after = _reach(out, {e}, d, longest - 1) if first is not None else {}
+                        last = min((after[s] for s in sinks if s in after), default=None)
+                        keep = first is not None and last is not None and first + 1 + last <= longest
+                    if not keep:
+                        continue
+                    passes_on = longest >= 2 and any(f != d for f in out.get(e, ()))
+                    bound = min(cap[d], spare[e] + (cap[e] if passes_on else 0.0))
+                    if longest == 1:
+                        bound = min(bound, r[d])  # one step: d sends only its own shortage
+                    if bound > DEMAND_EPS:
+                        arcs[(d, e, k, y)] = bound
+    return arcs
+
+
 def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     """unmet[d,k,y]:  u[d,k,y] + Σ_{p ∈ d} Σ_{s : s + lag_p ≤ y} min(a[p,k] ψ[p,y|s], R + M) x[p,s]  (+ transfers)
                       ≥ R[d,k,y]
@@ -543,7 +661,8 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
                 continue
             for y in scenario.years:
                 r = residual[(d, k, y)]
-                reach = r + _inflow_bound(scenario, d, k, y)
+                inflow = _inflow_bound(scenario, d, k, y) if b.arcs is None else b.inflow.get((d, k, y), 0.0)
+                reach = r + inflow
                 if reach <= DEMAND_EPS:
                     continue
                 terms: dict[int, float] = {}
@@ -593,11 +712,14 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
                     continue
                 out: dict[int, float] = {}
                 for e in scenario.neighbours[d]:
+                    bound = cap if b.arcs is None else b.arcs.get((d, e, k, y), 0.0)
+                    if bound <= 0.0:
+                        continue  # no optimal plan needs it (`transfer_arcs`)
                     j = b.add_col(
                         f"transfer[{d},{e},{k},{y}]",
                         scenario.transfer_penalty * weight * scenario.discount[y],
                         0.0,
-                        cap,
+                        bound,
                         False,
                     )
                     b.transfer_col[(d, e, k, y)] = j
@@ -605,10 +727,13 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
                     b.add_terms(row, {j: 1.0})
                     if (e, k, y) in b.balance_row:
                         b.add_terms(b.balance_row[(e, k, y)], {j: -1.0})
-                if len(out) > 1:
+                if not out:
+                    continue
+                most = sum(b.hi[j] for j in out)  # what may leave d at most, by the columns' bounds
+                if len(out) > 1 and most > cap:
                     b.add_row(f"transfer_cap[{d},{k},{y}]", out, -np.inf, cap)
                 demand = scenario.demand[(d, k, y)]
-                if max(residual[(d, k, y)], 0.0) + cap > demand + DEMAND_EPS:
+                if max(residual[(d, k, y)], 0.0) + min(cap, most) > demand + DEMAND_EPS:
                     served = dict(out)
                     if (d, k, y) in b.unmet_col:
                         served[b.unmet_col[(d, k, y)]] = 1.0

@@ -86,11 +86,12 @@ def _prospective(**kw):
 
 
 def rich_scenario_dict(uncertainty: dict | None = None, **budget) -> dict:
-    """Every family at once: three districts in a row (c full, d short, e with spare room) with transfers,
+    """Every family at once: three districts next to each other (c full, d short, e with spare room; c may send
+    to d and to e, so that its transfer_cap row is kept) with transfers,
     identical modules, a mandatory, a committed, a requiring and two excluding projects, a carry-over share,
     a multi-year envelope and a savings-and-debt path with every limit."""
     return make_scenario_dict(
-        districts=[{"id": "c", "neighbours": ["d"]}, {"id": "d", "neighbours": ["e"]}, {"id": "e"}],
+        districts=[{"id": "c", "neighbours": ["d", "e"]}, {"id": "d", "neighbours": ["e"]}, {"id": "e"}],
         demand=rows({2026: 10, 2027: 10, 2028: 10}, "c") + rows({2026: 4, 2027: 4, 2028: 4}, "d"),
         capacity=rows({2026: 2}, "d") + rows({2026: 10}, "e"),
         transfers={"max_share": 1.0, "penalty": 0.25},

@@ -156,13 +156,22 @@ def test_model_rows_and_names():
         transfers={"max_share": 0.9, "penalty": 0.5},
     )
     s = scenario_from_dict(data)
+    full = build_model(s, reduce_transfers=False)
+    assert {k[:2] for k in full.transfer_col} == {("a", "b"), ("a", "c"), ("a", "e")}
+    assert "transfer_cap[a,classes,2026]" in full.row_names
+    # max(R, 0) + T = 8 + 9 > D = 10: the served row can bind and is there.
+    assert "served[a,classes,2026]" in full.row_names
+    for j in full.transfer_col.values():
+        assert full.col_upper[j] == pytest.approx(9.0)
+        assert full.c[j] == pytest.approx(0.5)
+    # Reduced (the default): each neighbour can take 1 class at most (its spare), so each column is bounded by 1
+    # and the cap of 9 can no longer bind: no transfer_cap row; 8 + 3 > 10: the served row stays, same name.
     model = build_model(s)
     assert {k[:2] for k in model.transfer_col} == {("a", "b"), ("a", "c"), ("a", "e")}
-    assert "transfer_cap[a,classes,2026]" in model.row_names
-    # max(R, 0) + T = 8 + 9 > D = 10: the served row can bind and is there.
+    assert "transfer_cap[a,classes,2026]" not in model.row_names
     assert "served[a,classes,2026]" in model.row_names
     for j in model.transfer_col.values():
-        assert model.col_upper[j] == pytest.approx(9.0)
+        assert model.col_upper[j] == pytest.approx(1.0)
         assert model.c[j] == pytest.approx(0.5)
     plan = solve_and_verify(s)
     assert sum(plan.transfers.values()) == pytest.approx(3.0)  # one spare class in each neighbour
@@ -292,7 +301,7 @@ def test_own_cost_structure():
     """R = 2 in a, T = 1 may leave, ν = ½, p brings 3 classes: g(C) = ½ min(1, (2 − C)⁺) + (2 − C − 1)⁺,
     g(0) = 1.5, g(3) = 0:
 
-    unmet[a]:     u + 3 x + t ≥ 2            (p clipped at R + M = 3)
+    unmet[a]:     u + 2 x + t ≥ 2            (p clipped at R + M = 2: b, never short, sends a nothing)
     own_cost[a]:  u + 1.5 x + 0.5 t ≥ 1.5
 
     A project of 1 class saves g(0) − g(1) = 1 (the unmet class), not 1.5. No row with a penalty of 1 or
@@ -301,7 +310,7 @@ def test_own_cost_structure():
 
     m = with_own_cost(scenario_from_dict(short_next_to_spare()))
     unmet, start, out = "unmet[a,classes,2026]", "start[p,2026]", "transfer[a,b,classes,2026]"
-    approx_terms(row_terms(m, unmet), {unmet: 1.0, start: 3.0, out: 1.0})
+    approx_terms(row_terms(m, unmet), {unmet: 1.0, start: 2.0, out: 1.0})
     approx_terms(row_terms(m, "own_cost[a,classes,2026]"), {unmet: 1.0, start: 1.5, out: 0.5})
     assert row_bounds(m, "own_cost[a,classes,2026]") == (pytest.approx(1.5), float("inf"))
     small = with_own_cost(scenario_from_dict(short_next_to_spare(capacity_p=1.0)))
@@ -388,3 +397,4 @@ def test_the_benchmark_refuses_a_plan_not_proven_or_not_verified_and_two_optima(
     assert check(result(repository={"status": "feasible"})) == ["x repository: feasible, verified True"]
     assert check(result(own_cost={"verified": False})) == ["x own_cost: optimal, verified False"]
     assert check(result(own_cost={"objective": 10.1})) == ["x: optimum 10.0 ≠ 10.1 with the own_cost rows"]
+    assert check(result(full={"objective": 9.9})) == ["x: optimum 10.0 ≠ 9.9 with every transfer column"]
