@@ -588,7 +588,7 @@ def transfer_arcs(scenario: Scenario) -> dict[tuple[str, str, str, int], float]:
     without passing through d, in at most L steps in all. For every (k, y) where no district may be short
     nothing is kept.
     """
-    residual = _residual(scenario)
+    residual = residual_demand(scenario)
     most = _most_added(scenario)
     longest = _longest_chain(scenario.transfer_penalty, len(scenario.districts))
     arcs: dict[tuple[str, str, str, int], float] = {}
