@@ -13,7 +13,8 @@ and delays observed per project and year, a CSV/XLSX table read here with the li
   delivery slid by that delay. An operation under way missing from the scenario, or excluded by it, is an
   error: it cannot be dropped silently;
 - an operation under way that the réalisé marks abandoned (`abandoned`) is excluded: its CP paid before Y are
-  sunk, it pays nothing from Y on and delivers nothing; it is not announced, so no stability cost;
+  sunk, it pays nothing from Y on and delivers nothing; it is not announced, so no stability cost. One abandoned
+  in an earlier revision (the adopted scenario's `revision.realised`) stays excluded, its rows carried over;
 - the operations the adopted plan announced from Y on (`revision.adopted`) carry a stability cost: `move_cost`
   per year moved, `drop_cost` per operation dropped, both in the objective's unit (weighted unit-years: 1 is
   one class missing for one year at weight 1); those announced to start in Y..Y+ℓ−1 are locked to their
@@ -260,6 +261,13 @@ def revised_document(
             problems.append(Problem(realised_file, paid_rows[pid][0]["line"], "", str(exc)))
         for key in ("earliest_start", "latest_start", "shift"):
             row.pop(key, None)
+    carried: list[dict[str, Any]] = []  # abandoned in an earlier revision: never a candidate again
+    for pid, rows in abandoned_of(adopted).items():
+        if pid in started or pid in abandoned:
+            continue
+        if pid in by_row:
+            by_row[pid]["status"] = ProjectStatus.EXCLUDED.value
+        carried += rows
     for pid, row in by_row.items():
         if pid in started:
             continue
@@ -284,7 +292,7 @@ def revised_document(
         "drop_cost": terms.drop_cost,
         "locked_years": terms.locked_years,
         **({"previous": previous} if previous else {}),
-        "realised": [{k: v for k, v in row.items() if k != "line"} for row in realised],
+        "realised": [{k: v for k, v in row.items() if k != "line"} for row in realised] + carried,
     }
     return doc
 

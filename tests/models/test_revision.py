@@ -259,3 +259,15 @@ def test_an_xlsx_abandoned_cell_may_be_a_boolean(tmp_path):
     ws.append(["h", 2027, 1000, 0])
     wb.save(tmp_path / "realise.xlsx")
     assert [row.get("abandoned") for row in read_realised(tmp_path / "realise.xlsx")] == [True, False]
+
+
+def test_an_operation_abandoned_in_an_earlier_revision_stays_out_of_the_next():
+    # Revised in 2027 with g abandoned; that revision's plan (g not started) revised again in 2028 under the
+    # scenario as the commune keeps it, where g is still a candidate: g stays excluded, its réalisé row carried.
+    adopted = scenario(adopted_dict())
+    row = {"line": 2, "project": "g", "year": 2026, "paid": 150e3, "abandoned": True}
+    first = scenario(revised_document(adopted, STARTS, adopted, RevisionTerms(2027), [row], "realise.csv"))
+    assert first.project["g"].status == "excluded"
+    second = scenario(revised_document(first, {**STARTS, "g": None}, adopted, RevisionTerms(Y), [], "realise.csv"))
+    assert second.project["g"].status == "excluded"
+    assert [(r.project, r.year, r.abandoned) for r in second.spec.revision.realised] == [("g", 2026, True)]
