@@ -231,6 +231,14 @@ def test_exemple_ville_revised_with_a_creche_abandoned(tmp_path):
     html = (out / "revision.html").read_text(encoding="utf-8")
     assert 'id="abandoned"' in html and "Abandonnées" in html
     assert "Abandonnées" in load_workbook(out / "revision.xlsx").sheetnames
+    # The two plans side by side (comparison.html / .xlsx): dropped by decision, not merely not chosen.
+    compared = (out / "comparison.html").read_text(encoding="utf-8")
+    assert f'data-project="{pid}" data-variant="PPI révisée" data-value="">abandonnée (décision)<' in compared
+    sheet = load_workbook(out / "comparison.xlsx")["Projets"]
+    assert next(r for r in sheet.iter_rows(values_only=True) if r[0] == pid)[4:6] == (
+        starts[pid],
+        "abandonnée (décision)",
+    )
     assert run("verify", out / "scenario.yaml", out).returncode == 0
     # A plan that starts it again, or pays it from 2028, is rejected by `ppi verify`.
     for change in ({"start": 2028, "delivery": 2029}, {"spending": {"2028": 50000.0}}):
