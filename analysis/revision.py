@@ -3,8 +3,9 @@
 A change is an operation the adopted plan announced from the revision year Y on that the revised plan drops
 or moves, an operation it adds, an operation under way whose schedule or cost the réalisé changed, or one the
 city abandoned under way (dropped by decision: its CP paid before Y, sunk, and the capacity that will not come;
-no reason is computed, the city decided it). The
-reason of an added, dropped or moved operation is the value of undoing that one change: the revised scenario
+no reason is computed, the city decided it).
+
+The reason of an added, dropped or moved operation is the value of undoing that one change: the revised scenario
 solved again with the operation kept at its adopted start (dropped, moved) or left out (added) — the re-solves
 at once in worker processes, as `ppi.solve_all` solves (`analysis.sweep.solve_scenarios`) —, each re-solve
 verified, its objective split into the parts of `analysis.explain.Parts` (weighted unmet demand and its
