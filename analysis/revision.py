@@ -1,8 +1,11 @@
 """What changed between the adopted PPI and its yearly revision, and why, in explain's terms (data, no words).
 
 A change is an operation the adopted plan announced from the revision year Y on that the revised plan drops
-or moves, an operation it adds, or an operation under way whose schedule or cost the réalisé changed. The
-reason of an added, dropped or moved operation is the value of undoing that one change: the revised scenario
+or moves, an operation it adds, an operation under way whose schedule or cost the réalisé changed, or one the
+city abandoned under way (dropped by decision: its CP paid before Y, sunk, and the capacity that will not come;
+no reason is computed, the city decided it).
+
+The reason of an added, dropped or moved operation is the value of undoing that one change: the revised scenario
 solved again with the operation kept at its adopted start (dropped, moved) or left out (added) — the re-solves
 at once in worker processes, as `ppi.solve_all` solves (`analysis.sweep.solve_scenarios`) —, each re-solve
 verified, its objective split into the parts of `analysis.explain.Parts` (weighted unmet demand and its
@@ -21,14 +24,14 @@ from models.edits import Edit, Exclude, Force, StartFrom, value_edit
 from models.errors import ScenarioError
 from models.evaluate import evaluate_plan
 from models.load import derive_scenario
-from models.revision import revision_rows, stability_of
+from models.revision import abandoned_of, paid_before, revision_rows, stability_of
 from models.scenario import Scenario
 from models.spec import ProjectStatus
 
 
 @dataclass(frozen=True)
 class Change:
-    """One change since the adopted PPI. kind: added | dropped | moved | under_way."""
+    """One change since the adopted PPI. kind: added | dropped | moved | under_way | abandoned."""
 
     project: str
     kind: str
@@ -39,6 +42,8 @@ class Change:
     delay: int = 0  # under way: years slipped
     cost: float | None = None  # under way: revised cost when it changed (euros)
     adopted_cost: float | None = None
+    sunk: float | None = None  # abandoned: the city's CP paid before the revision year (euros)
+    lost: tuple[tuple[str, float], ...] = ()  # abandoned: the capacity that will not come, by kind
 
     @property
     def value(self) -> float | None:
@@ -56,6 +61,11 @@ class Revision:
     parts: Parts
     stability: float
     locked: tuple[str, ...]
+
+    @property
+    def abandoned(self) -> tuple[Change, ...]:
+        """The operations the city abandoned under way."""
+        return tuple(c for c in self.changes if c.kind == "abandoned")
 
 
 def _keep_at(scenario: Scenario, pid: str, year: int) -> tuple[Edit, ...]:
@@ -113,10 +123,16 @@ def compare_revision(
             continue
         undos[len(changes)] = undo
         changes.append(Change(p.id, kind, a, r))
+    for pid, rows in abandoned_of(revised).items():
+        a, old = adopted_starts.get(pid), adopted.project.get(pid)
+        if a is not None and old is not None:
+            sunk = sum(paid_before(old, a, y, rows).values())
+            lost = tuple((k, v) for k, v in sorted(old.capacity.items()) if v)
+            changes.append(Change(pid, "abandoned", a, None, sunk=sunk, lost=lost))
     if reasons:
         for i, (status, parts) in _undo_all(revised, undos, base_parts, solver, time_limit, workers).items():
             changes[i] = replace(changes[i], status=status, parts=parts)
-    order = {"under_way": 0, "dropped": 1, "moved": 2, "added": 3}
+    order = {"under_way": 0, "abandoned": 1, "dropped": 2, "moved": 3, "added": 4}
     changes.sort(key=lambda c: (order[c.kind], c.adopted or c.revised or 0, c.project))
     return Revision(
         y,

@@ -646,7 +646,8 @@ def check_capacity_stays_positive(spec: ScenarioSpec) -> Iterator[Finding]:
 
 
 def check_revision(spec: ScenarioSpec) -> Iterator[Finding]:
-    """A revision (models/revision.py) starts the horizon in its year and names projects of the scenario."""
+    """A revision (models/revision.py) starts the horizon in its year, names projects of the scenario, and
+    leaves its abandoned operations excluded."""
     rev = spec.revision
     if rev is None:
         return
@@ -658,6 +659,14 @@ def check_revision(spec: ScenarioSpec) -> Iterator[Finding]:
             yield ("revision", "adopted", pid), f"{pid} is not a project of the scenario"
         elif not rev.year <= year <= spec.horizon.end:
             yield ("revision", "adopted", pid), f"{year} is outside the horizon {rev.year}-{spec.horizon.end}"
+    status = {p.id: p.status for p in spec.projects}
+    for i, row in enumerate(rev.realised):
+        if row.abandoned and status.get(row.project, ProjectStatus.EXCLUDED) != ProjectStatus.EXCLUDED:
+            yield (
+                ("revision", "realised", i),
+                f"{row.project} was abandoned in the revision of {rev.year}: it cannot be chosen again (status "
+                f"{status[row.project]}; it must be excluded)",
+            )
 
 
 CHECKS: tuple[Callable[[ScenarioSpec], Iterator[Finding]], ...] = (

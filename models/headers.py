@@ -78,6 +78,7 @@ _REALISED_ALIASES: dict[str, tuple[str, ...]] = {
     "paid": ("cp payé", "cp payés", "cp mandaté", "cp mandatés", "réalisé", "montant payé", "mandaté"),
     "delay": ("retard", "retard en années", "glissement", "décalage observé"),
     "cost": ("coût révisé", "coût réévalué", "nouveau coût", "coût ttc révisé"),
+    "abandoned": ("abandonnée", "abandonné", "abandon", "opération abandonnée"),
 }
 HEADER_ALIASES: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("revision", "realised"): _REALISED_ALIASES,

@@ -12,6 +12,9 @@ and delays observed per project and year, a CSV/XLSX table read here with the li
   (revised cost × city share − paid) spread over its remaining planned CP slid by its observed delay, and its
   delivery slid by that delay. An operation under way missing from the scenario, or excluded by it, is an
   error: it cannot be dropped silently;
+- an operation under way that the réalisé marks abandoned (`abandoned`) is excluded: its CP paid before Y are
+  sunk, it pays nothing from Y on and delivers nothing; it is not announced, so no stability cost. One abandoned
+  in an earlier revision (the adopted scenario's `revision.realised`) stays excluded, its rows carried over;
 - the operations the adopted plan announced from Y on (`revision.adopted`) carry a stability cost: `move_cost`
   per year moved, `drop_cost` per operation dropped, both in the objective's unit (weighted unit-years: 1 is
   one class missing for one year at weight 1); those announced to start in Y..Y+ℓ−1 are locked to their
@@ -83,7 +86,8 @@ def stability_cost(scenario: Scenario, starts: Mapping[str, int | None]) -> floa
 
 def read_realised(path: str | Path) -> list[dict[str, Any]]:
     """The réalisé table (CSV or XLSX, French headers accepted: models/headers.py) as validated rows
-    {project, year, paid, delay, cost}; every problem at once, each with its file, line and column."""
+    {project, year, paid, delay, cost, abandoned} (a cell left empty: no key); every problem at once, each with
+    its file, line and column."""
     path = Path(path)
     try:
         table = read_table(path, None, REALISED_TABLE)
@@ -105,7 +109,7 @@ def read_realised(path: str | Path) -> list[dict[str, Any]]:
                 hint = table.headers.hints.get(name, "") if err["type"] == "missing" else ""
                 problems.append(Problem(str(path), line, where, hint or err["msg"]))
             continue
-        rows.append({"line": line, **row.model_dump(exclude_none=True)})
+        rows.append({"line": line, **row.model_dump(exclude_none=True, exclude_unset=True)})
     seen: dict[tuple[str, int], int] = {}
     for row in rows:
         key = (row["project"], row["year"])
@@ -114,7 +118,7 @@ def read_realised(path: str | Path) -> list[dict[str, Any]]:
                 Problem(str(path), row["line"], "", f"{key[0]} {key[1]} is given twice (line {seen[key]} too)")
             )
         seen.setdefault(key, row["line"])
-    for name in ("delay", "cost"):
+    for name in ("delay", "cost", "abandoned"):
         given: dict[str, tuple[Any, int]] = {}
         for row in rows:
             if name in row:
@@ -125,13 +129,17 @@ def read_realised(path: str | Path) -> list[dict[str, Any]]:
                             str(path),
                             row["line"],
                             f"column '{column.get(name, name)}'",
-                            f"{row['project']} has {name} {first[0]:g} on line {first[1]} and {row[name]:g} here: "
-                            "give it once",
+                            f"{row['project']} has {name} {_shown(first[0])} on line {first[1]} and "
+                            f"{_shown(row[name])} here: give it once",
                         )
                     )
     if problems:
         raise ScenarioError(problems)
     return rows
+
+
+def _shown(value: Any) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
 
 
 def realised_notes(path: str | Path) -> list[str]:
@@ -209,13 +217,16 @@ def revised_document(
     for row in realised:
         paid_rows.setdefault(row["project"], []).append(row)
     started = {pid: s for pid, s in adopted_starts.items() if s is not None and s < y}
+    abandoned = {pid for pid, rows in paid_rows.items() if any(r.get("abandoned") for r in rows)}
     for pid, rows in paid_rows.items():
         for row in rows:
             if row["year"] >= y:
                 problems.append(
                     Problem(realised_file, row["line"], "", f"{pid} {row['year']}: the réalisé covers years before {y}")
                 )
-        if pid not in started:
+        if pid in abandoned:
+            problems.extend(_abandon_problems(pid, rows, adopted_starts.get(pid), y, realised_file))
+        elif pid not in started:
             problems.append(
                 Problem(
                     realised_file,
@@ -226,6 +237,12 @@ def revised_document(
             )
     for pid, s0 in sorted(started.items()):
         row = by_row.get(pid)
+        if pid in abandoned:  # stopped by the city: no start, no CP from Y on, no capacity (a scenario may omit it)
+            if row is not None:
+                row["status"] = ProjectStatus.EXCLUDED.value
+                for key in ("start", "earliest_start", "latest_start", "shift"):
+                    row.pop(key, None)
+            continue
         if row is None or row.get("status") == ProjectStatus.EXCLUDED:
             what = "has no such project" if row is None else "excludes it"
             problems.append(
@@ -244,6 +261,13 @@ def revised_document(
             problems.append(Problem(realised_file, paid_rows[pid][0]["line"], "", str(exc)))
         for key in ("earliest_start", "latest_start", "shift"):
             row.pop(key, None)
+    carried: list[dict[str, Any]] = []  # abandoned in an earlier revision: never a candidate again
+    for pid, rows in abandoned_of(adopted).items():
+        if pid in started or pid in abandoned:
+            continue
+        if pid in by_row:
+            by_row[pid]["status"] = ProjectStatus.EXCLUDED.value
+        carried += rows
     for pid, row in by_row.items():
         if pid in started:
             continue
@@ -268,9 +292,62 @@ def revised_document(
         "drop_cost": terms.drop_cost,
         "locked_years": terms.locked_years,
         **({"previous": previous} if previous else {}),
-        "realised": [{k: v for k, v in row.items() if k != "line"} for row in realised],
+        "realised": [{k: v for k, v in row.items() if k != "line"} for row in realised] + carried,
     }
     return doc
+
+
+def _abandon_problems(
+    pid: str, rows: list[dict[str, Any]], s0: int | None, y: int, realised_file: str
+) -> list[Problem]:
+    """What refuses the abandonment of `pid` (adopted start s0) in the revision of year y: an operation not under
+    way (leave it out with the scenario's status instead), a delay or revised cost (nothing more is paid)."""
+    if s0 is None or s0 >= y:
+        what = "the adopted plan did not start it" if s0 is None else f"the adopted plan starts it in {s0}"
+        return [
+            Problem(
+                realised_file,
+                next(r["line"] for r in rows if r.get("abandoned")),
+                "",
+                f"{pid} is marked abandoned but is not under way ({what}, not before {y}): only an operation "
+                f"started before {y} is abandoned in the réalisé; leave out one not started with the scenario "
+                f"(status: excluded, or --set projects.{pid}.status=excluded)",
+            )
+        ]
+    return [
+        Problem(
+            realised_file,
+            row["line"],
+            "",
+            f"{pid} is abandoned: it pays nothing from {y} on, so its {name} is not read (a cleanup cost, "
+            "demolition or penalties, is an operation of its own: add it as a committed project)",
+        )
+        for row in rows
+        for name in ("delay", "cost")
+        if name in row
+    ]
+
+
+def paid_before(p: Project, s0: int, y: int, rows: list[dict[str, Any]]) -> dict[int, float]:
+    """The city's CP of p, started in s0, in each year before the revision year y: the réalisé's `paid`, else
+    as planned (cost × profile × city share)."""
+    planned = p.city_spending(s0)
+    paid = {t: planned.get(t, 0.0) for t in range(s0, y)}
+    paid.update({int(r["year"]): float(r["paid"]) for r in rows if "paid" in r})
+    return paid
+
+
+def abandoned_of(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
+    """The operations a revised scenario records as abandoned (a réalisé row says so), with their réalisé rows."""
+    rev = getattr(scenario.spec, "revision", None)
+    if rev is None:
+        return {}
+    ids = {r.project for r in rev.realised if r.abandoned}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rev.realised:
+        if r.project in ids:
+            out.setdefault(r.project, []).append(r.model_dump(exclude_none=True))
+    return out
 
 
 def _under_way(p: Project, s0: int, y: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -278,9 +355,7 @@ def _under_way(p: Project, s0: int, y: int, rows: list[dict[str, Any]]) -> dict[
     (what was paid before y, then the remainder over the planned CP slid by the delay) and delivery lag."""
     delay = next((int(r["delay"]) for r in rows if "delay" in r), 0)
     cost = next((float(r["cost"]) for r in rows if "cost" in r), p.cost)
-    planned = p.city_spending(s0)
-    paid = {t: planned.get(t, 0.0) for t in range(s0, y)}
-    paid.update({int(r["year"]): float(r["paid"]) for r in rows if "paid" in r})
+    paid = paid_before(p, s0, y, rows)
     city = cost * p.city_share
     left = city - sum(paid.values())
     if left < -CENT:
@@ -313,7 +388,8 @@ def _under_way(p: Project, s0: int, y: int, rows: list[dict[str, Any]]) -> dict[
 
 def revision_rows(adopted: Scenario, adopted_starts: Mapping[str, int | None], revised: Scenario) -> list[dict]:
     """The réalisé against the plan, per project under way and year: planned CP (adopted plan), paid or
-    now scheduled CP (revised scenario), in euros, for every year either has."""
+    now scheduled CP (revised scenario), in euros, for every year either has; an abandoned operation's rows
+    (`abandoned`) have what it paid before the revision year and nothing after."""
     out = []
     for p in revised.projects:
         s0 = adopted_starts.get(p.id)
@@ -331,6 +407,24 @@ def revision_rows(adopted: Scenario, adopted_starts: Mapping[str, int | None], r
                     "planned": planned.get(t, 0.0),
                     "revised": now.get(t, 0.0),
                     "past": t < revised.first_year,
+                }
+            )
+    y = revised.first_year
+    for pid, rows in abandoned_of(revised).items():  # its CP paid stay in the past years; nothing from Y on
+        s0 = adopted_starts.get(pid)
+        if s0 is None or pid not in adopted.project:
+            continue
+        planned = adopted.project[pid].city_spending(s0)
+        paid = paid_before(adopted.project[pid], s0, y, rows)
+        for t in sorted(set(planned) | set(paid)):
+            out.append(
+                {
+                    "project": pid,
+                    "year": t,
+                    "planned": planned.get(t, 0.0),
+                    "revised": paid.get(t, 0.0),
+                    "past": t < y,
+                    "abandoned": True,
                 }
             )
     return out

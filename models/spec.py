@@ -597,15 +597,39 @@ class Variant(Strict):
         return [v] if isinstance(v, str) else v
 
 
+# A yes/no table cell as a commune types it (case and accents aside); Excel TRUE/FALSE cells are booleans already.
+_YES_NO = {"oui": True, "non": False, "vrai": True, "faux": False, "true": True, "false": False, "yes": True,
+           "no": False, "1": True, "0": False, "o": True, "n": False}  # fmt: skip
+
+
+def _yes_no(value: Any) -> Any:
+    """oui/non, vrai/faux, true/false, yes/no, 1/0 (a number cell 1 or 0) as a boolean; anything else refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _YES_NO:
+        return _YES_NO[value.strip().lower()]
+    raise ValueError(f"expected oui or non (true/false, 1/0), not '{value}'")
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+
+
 class RealisedRow(Strict):
     """One row of the réalisé table of a yearly revision: what a project under way actually paid in a past year,
-    and what was observed of it (a delay, a revised cost)."""
+    and what was observed of it (a delay, a revised cost, its abandonment)."""
 
     project: Id = Field(description="project (id) of the adopted plan")
     year: Year = Field(description="budget year of the payment")
     paid: NonNeg | None = Field(None, description="CP paid by the city that year, euros (cp_payé)")
     delay: Int | None = Field(None, ge=0, le=30, description="years the project's remaining schedule slipped")
     cost: NonNeg | None = Field(None, description="revised total cost of the project, euros TTC")
+    abandoned: YesNo = Field(
+        False,
+        description="the city stopped this operation under way (abandonnée): its CP paid are sunk, it pays nothing "
+        "more and delivers nothing",
+    )
 
 
 class Revision(Strict):

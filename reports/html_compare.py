@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from models.plan import PLAN_STATUSES
+from models.revision import abandoned_of
 from reports.assumptions import maturity_text
 from reports.charts import VARIANT_COLOURS, comparison_spending_chart, comparison_unmet_chart
 from reports.compare import Comparison
@@ -201,6 +202,7 @@ def _cmp_projects_table(comparison: Comparison, fmt: Fmt) -> str:
     head: list[str | tuple[str, str]] = [t["project"], t["district"], t["theme"], *((label, "num") for label in labels)]
     rows, classes = [], []
     records = table.to_dict("records")
+    gone = {e.label: abandoned_of(e.scenario) for e in comparison.entries}  # stopped by the city in a revision
     for r in [r for r in records if r["differs"]] + [r for r in records if not r["differs"]]:
         base = norm(r[labels[0]])
         cells: list[str | tuple[str, str]] = [
@@ -211,6 +213,8 @@ def _cmp_projects_table(comparison: Comparison, fmt: Fmt) -> str:
         for label in labels:
             value = norm(r[label])
             text = "—" if value is None else str(int(value))
+            if value is None and r["project"] in gone[label]:
+                text = t["rv.kind.abandoned"]
             css = "num differs" if r["differs"] and value != base else "num"
             attrs = (
                 f'data-project="{esc(r["project"])}" data-variant="{esc(label)}" data-value="{esc(attr_value(value))}"'

@@ -407,14 +407,25 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "rv.objective": "Objectif du plan révisé : {objective} ({status}), dont stabilité {stability}.",
         "rv.rules": (
-            "Coût de stabilité : {move} par année de décalage, {drop} par opération annoncée abandonnée ; "
+            "Coût de stabilité : {move} par année de décalage, {drop} par opération annoncée retirée ; "
             "verrouillées : {locked}."
         ),
         "rv.nothing_locked": "aucune",
         "rv.changes": "Ce qui change depuis la PPI adoptée",
         "rv.no_change": "Aucun changement : chaque opération annoncée garde son année.",
         "rv.kind.added": "ajoutée",
-        "rv.kind.dropped": "abandonnée",
+        "rv.kind.dropped": "retirée",
+        "rv.kind.abandoned": "abandonnée (décision)",
+        "rv.why.abandoned": "arrêtée par la ville : une décision, pas un retrait par le plan",
+        "rv.abandoned_line": "{sunk} payés avant {year}, perdus ; {lost} ne viendront pas",
+        "rv.abandoned": "Abandonnées",
+        "rv.abandoned_intro": (
+            "Opérations en cours arrêtées par la ville : leurs CP payés restent dans les années passées, elles ne "
+            "paient plus rien et ne livrent rien ; ce n'est pas un retrait du plan (aucun coût de stabilité)."
+        ),
+        "rv.head.sunk": "CP payés (perdus)",
+        "rv.head.lost": "Capacité qui ne viendra pas",
+        "rv.not_paid": "non payé (abandonnée)",
         "rv.kind.moved": "décalée",
         "rv.kind.under_way": "en cours",
         "rv.head.project": "Opération",
@@ -1378,6 +1389,17 @@ TEXT: dict[str, dict[str, str]] = {
         "rv.no_change": "No change: every announced operation keeps its year.",
         "rv.kind.added": "added",
         "rv.kind.dropped": "dropped",
+        "rv.kind.abandoned": "dropped by decision",
+        "rv.why.abandoned": "stopped by the city: a decision, not a drop by the plan",
+        "rv.abandoned_line": "{sunk} paid before {year}, sunk; {lost} will not come",
+        "rv.abandoned": "Abandoned",
+        "rv.abandoned_intro": (
+            "Operations under way that the city stopped: their CP paid stay in the past years, they pay nothing "
+            "more and deliver nothing; not a drop by the plan (no stability cost)."
+        ),
+        "rv.head.sunk": "CP paid (sunk)",
+        "rv.head.lost": "Capacity that will not come",
+        "rv.not_paid": "not paid (abandoned)",
         "rv.kind.moved": "moved",
         "rv.kind.under_way": "under way",
         "rv.head.project": "Operation",

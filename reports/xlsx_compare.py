@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from models.revision import abandoned_of
 from reports.assumptions import maturity_text
 from reports.compare import Comparison
 from reports.html_base import Fmt
@@ -161,10 +162,17 @@ def _projects_sheet(wb: Workbook, comparison: Comparison, t: Texts, vs: _Variant
         Col(t("h.differs")),
     ]
     rows = []
+    gone = [abandoned_of(e.scenario) for e in comparison.entries]  # stopped by the city in a revision
     for r in comparison.projects.to_dict("records"):
         fill = _fill(r["differs"])
         starts = [clean(r[label]) for label in labels]
-        cells = [Cell(int(s) if s is not None else t("wb.not_chosen"), fill=fill) for s in starts]
+        cells = [
+            Cell(
+                int(s) if s is not None else t("rv.kind.abandoned") if r["project"] in g else t("wb.not_chosen"),
+                fill=fill,
+            )
+            for s, g in zip(starts, gone, strict=True)
+        ]
         rows.append([r["project"], r["name"], vs.districts.get(r["district"], r["district"]), r["theme"], *cells])
         rows[-1].append(vs.yes if r["differs"] else vs.no)
     write_table(wb.create_sheet(t("sh.projects")), t("t.cprojects"), columns, rows, freeze_cols=1, footer=vs.footer)

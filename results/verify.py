@@ -6,7 +6,8 @@ plan reports) and checks, with plain loops written apart from the solver's matri
 - alternatives (`excludes`) are never both chosen; `requires` holds, never earlier than the required one;
 - city spending per year stays within the envelope (cumulatively with carry-over);
 - the reported spending, budget and balance figures are the ones the start years imply;
-- the reported objective equals the recomputed one, and the bound does not exceed it.
+- the reported objective equals the recomputed one, and the bound does not exceed it;
+- a revision's locks hold, and its abandoned operations have no start, no CP from its year on, no delivery.
 No solver is imported here.
 """
 
@@ -76,6 +77,7 @@ def verify_plan(
     sent, received, transfer_term = _verify_transfers(scenario, doc, bad)
     unmet_term = _verify_balance(scenario, starts, sent, received, doc, bad)
     stability_term = _verify_revision(scenario, starts, bad)
+    _verify_abandoned(scenario, starts, reported, bad)
     out.objective = unmet_term + transfer_term + scenario.cost_weight * total_city_spending + stability_term
     _verify_objective(out.objective, doc, bad)
     if reported:
@@ -299,6 +301,28 @@ def _verify_revision(scenario: Scenario, starts: dict[str, int | None], bad) -> 
         else:
             term += rev.move_cost * abs(s - adopted)
     return term
+
+
+def _verify_abandoned(scenario: Scenario, starts: dict[str, int | None], reported: dict[str, Any], bad) -> None:
+    """A revision's abandoned operations (a réalisé row of its `revision` section says so): the scenario cannot
+    choose them, and the plan gives them no start, no delivery (so no capacity) and no CP from the revision year."""
+    rev = getattr(scenario.spec, "revision", None)
+    if rev is None:
+        return
+    for pid in sorted({r.project for r in rev.realised if r.abandoned}):
+        where = f"{pid} was abandoned in the revision of {rev.year}"
+        p = scenario.project.get(pid)
+        if p is not None and p.status != ProjectStatus.EXCLUDED:
+            bad(f"{where} but the scenario has it {p.status}")
+        entry = reported.get(pid) or {}
+        s = starts.get(pid, entry.get("start"))
+        if s is not None:
+            bad(f"{where}, the plan starts it in {s}")
+        if entry.get("delivery") is not None:
+            bad(f"{where}, the plan delivers it in {entry['delivery']}")
+        for year, amount in (entry.get("spending") or {}).items():
+            if str(year).lstrip("-").isdigit() and int(year) >= rev.year and abs(float(amount)) > MONEY_TOL:
+                bad(f"{where}, the plan pays it {float(amount):.2f} € in {year}")
 
 
 def _verify_objective(recomputed: float, doc: Mapping[str, Any], bad) -> None:

@@ -276,10 +276,12 @@ def brute_feasible(scenario: Scenario, starts: dict[str, int | None]) -> bool:
             if sp is not None and (sq is None or sq > sp):
                 return False
     rev = scenario.spec.revision
-    if rev is not None:  # a revision's locked operations start in their adopted year
+    if rev is not None:  # a revision's locked operations start in their adopted year; abandoned ones never start
         for pid, adopted in rev.adopted.items():
             if adopted < rev.year + rev.locked_years and starts.get(pid) != adopted:
                 return False
+        if any(r.abandoned and starts.get(r.project) is not None for r in rev.realised):
+            return False
     spent = dict.fromkeys(years, 0.0)
     for p in scenario.projects:
         s = starts.get(p.id)

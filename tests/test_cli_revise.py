@@ -188,3 +188,75 @@ def test_the_reasons_solved_in_worker_processes_are_the_serial_ones():
         assert (one.value is None) == (other.value is None)
         if one.value is not None:
             assert other.value == pytest.approx(one.value, rel=1e-6, abs=1e-6), one.project
+
+
+def test_exemple_ville_revised_with_a_creche_abandoned(tmp_path):
+    """The shipped réalisé of Exemple-Ville (copied, never edited) with an `abandonnée` column: the adopted plan's
+    micro-crèche of the quais, started in 2027, is stopped by the city. The revised plan neither starts nor pays
+    it, its 10 places do not come, it costs no stability, the report lists it, and the verifier rejects a plan
+    that starts it or pays it again."""
+    example = REPO / "scenarios" / "exemple-ville"
+    adopted = tmp_path / "adopted"
+    done = run("solve", example / "scenario.yaml", "--out", adopted, "--quiet")
+    assert done.returncode == 0, done.stderr
+    starts = {p["id"]: p["start"] for p in json.loads((adopted / "plan.json").read_text(encoding="utf-8"))["projects"]}
+    pid = "micro-creche-quais"
+    assert starts[pid] is not None and starts[pid] < 2028, starts  # under way in 2028
+    shipped = (example / "realise-2026-2027.csv").read_text(encoding="utf-8").splitlines()
+    realised = tmp_path / "réalisé.csv"
+    realised.write_text(
+        "\n".join([shipped[0] + ";abandonnée", *(line + ";non" for line in shipped[1:]), f"{pid};2027;120 000;;;;oui"])
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "revised"
+    done = run(
+        "revise", adopted, example / "scenario.yaml", "--year", "2028", "--realised", realised, "--drop-cost", "100",
+        "--out", out, "--report", "html,xlsx", "--no-reasons",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "abandonnée (décision)" in done.stdout and "Abandonnées" in done.stdout
+    line = next(line for line in done.stdout.splitlines() if "perdus" in line).replace("\xa0", " ")
+    assert (
+        line.split()[:2] == [pid, "2027"] and "0,12 M€ payés avant 2028, perdus ; 10 places creche ne viendront" in line
+    )
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    entry = {p["id"]: p for p in plan["projects"]}[pid]
+    assert entry["start"] is None and entry["status"] == "excluded" and not entry["spending"]
+    revised = yaml.safe_load((out / "scenario.yaml").read_text(encoding="utf-8"))
+    assert pid not in revised["revision"]["adopted"]  # not announced: no drop cost (100 would show)
+    now = {p["id"]: p["start"] for p in plan["projects"]}
+    dropped = [q for q in revised["revision"]["adopted"] if now.get(q) is None]
+    assert plan["objective_terms"]["stability"] == 100 * len(dropped)  # ω per announced drop, none for pid
+    html = (out / "revision.html").read_text(encoding="utf-8")
+    assert 'id="abandoned"' in html and "Abandonnées" in html
+    assert "Abandonnées" in load_workbook(out / "revision.xlsx").sheetnames
+    # The two plans side by side (comparison.html / .xlsx): dropped by decision, not merely not chosen.
+    compared = (out / "comparison.html").read_text(encoding="utf-8")
+    assert f'data-project="{pid}" data-variant="PPI révisée" data-value="">abandonnée (décision)<' in compared
+    sheet = load_workbook(out / "comparison.xlsx")["Projets"]
+    assert next(r for r in sheet.iter_rows(values_only=True) if r[0] == pid)[4:6] == (
+        starts[pid],
+        "abandonnée (décision)",
+    )
+    assert run("verify", out / "scenario.yaml", out).returncode == 0
+    # A plan that starts it again, or pays it from 2028, is rejected by `ppi verify`.
+    for change in ({"start": 2028, "delivery": 2029}, {"spending": {"2028": 50000.0}}):
+        tampered = tmp_path / f"tampered-{len(change)}"
+        tampered.mkdir()
+        doc = json.loads(json.dumps(plan))
+        next(p for p in doc["projects"] if p["id"] == pid).update(change)
+        (tampered / "plan.json").write_text(json.dumps(doc), encoding="utf-8")
+        check = run("verify", out / "scenario.yaml", tampered)
+        assert check.returncode != 0 and f"{pid} was abandoned in the revision of 2028" in check.stdout + check.stderr
+        assert "Traceback" not in check.stderr
+
+
+def test_abandoning_an_operation_not_under_way_is_refused(adopted, tmp_path):
+    scenario, previous, _ = adopted
+    realised = tmp_path / "realise.csv"
+    realised.write_text("projet;année;abandonnée\next;2027;oui\n", encoding="utf-8")  # announced for 2028
+    done = run("revise", previous, scenario, "--year", "2028", "--realised", realised, "--out", tmp_path / "r")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{realised}:2: ext is marked abandoned but is not under way" in done.stderr
+    assert "status: excluded" in done.stderr and not (tmp_path / "r").exists()

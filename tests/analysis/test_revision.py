@@ -171,3 +171,28 @@ def test_a_locked_operation_shows_as_locked_in_the_budget_diagnosis(lang, words)
     listed = {p["id"]: p["status"] for p in found[0].values["projects"]}
     assert listed == {"a": "locked", "b": "mandatory"}
     assert words in finding_text(found[0].to_dict(), lang)
+
+
+def test_an_abandoned_operation_is_dropped_by_decision_with_its_sunk_cp_and_lost_capacity():
+    # g (2 classes, 1 M€: 50 % a year, delivered start + 1) starts in 2026 in the adopted plan; the réalisé of the
+    # 2027 revision: it paid 400 k€ in 2026 and the city stopped it. The change says so, with no re-solve:
+    # 400 k€ sunk, 2 classes that will not come; its réalisé rows: 400 k€ paid in 2026, nothing in 2027.
+    data = make_scenario_dict(
+        years=(2026, 2029),
+        demand=rows({2026: 2}),
+        projects=[project("g", capacity={"classes": 2}, profile=[0.5, 0.5], delivery_lag=1)],
+    )
+    adopted = scenario_from_dict(data, source="<adopted>")
+    first = solved(adopted)
+    assert first.starts["g"] == 2026
+    row = {"line": 2, "project": "g", "year": 2026, "paid": 400e3, "abandoned": True}
+    doc = revised_document(adopted, first.starts, adopted, RevisionTerms(2027, drop_cost=5.0), [row])
+    revised = scenario_from_dict(doc, source="<revised>")
+    result = solved(revised)
+    assert result.starts["g"] is None and result.evaluation.stability_term == 0.0
+    found = compare_revision(adopted, first.starts, revised, result.starts)
+    (change,) = found.changes
+    assert (change.project, change.kind, change.adopted, change.revised) == ("g", "abandoned", 2026, None)
+    assert change.sunk == pytest.approx(400e3) and change.lost == (("classes", 2.0),)
+    assert change.parts is None and found.abandoned == (change,)
+    assert [(r["year"], r["revised"], r["past"]) for r in found.realised] == [(2026, 400e3, True), (2027, 0.0, False)]

@@ -133,6 +133,64 @@ def test_french_headers_and_numbers_are_read(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "cells", "expected"),
+    [
+        ("Abandonnée", ("oui", "non", ""), (True, False, None)),
+        ("abandoned", ("true", "False", ""), (True, False, None)),
+        ("Opération abandonnée", ("1", "0", "OUI"), (True, False, True)),
+    ],
+)
+def test_the_abandoned_column_reads_yes_and_no(tmp_path, header, cells, expected):
+    lines = "".join(f"{pid};2026;{cell}\n" for pid, cell in zip("ghk", cells, strict=True))
+    got = read_realised(write(tmp_path, f"projet;année;{header}\n{lines}"))
+    assert [row.get("abandoned") for row in got] == list(expected)
+
+
+def test_an_abandoned_operation_under_way_is_excluded_and_not_announced():
+    # g (started 2026) abandoned in 2027: excluded, no window of its own any more, not announced (no drop cost).
+    s = revise([{"line": 2, "project": "g", "year": 2026, "paid": 150e3, "abandoned": True}], RevisionTerms(Y, 0, 5))
+    assert s.project["g"].status == "excluded" and "g" not in s.spec.revision.adopted
+    assert [r.abandoned for r in s.spec.revision.realised] == [True]
+    # Its réalisé against the plan: 150 k€ paid in 2026, 500 k€ in 2027 as planned (no row), nothing from 2028.
+    table = {
+        r["year"]: (r["planned"], r["revised"], r["past"], r.get("abandoned"))
+        for r in revision_rows(scenario(adopted_dict()), STARTS, s)
+    }
+    assert table == {
+        2026: (200e3, 150e3, True, True),
+        2027: (500e3, 500e3, True, True),
+        2028: (300e3, 0.0, False, True),
+    }
+    # A scenario that already left it out (or excludes it) is fine: the city decided it.
+    adopted = adopted_dict()
+    gone = {**adopted, "projects": [p for p in adopted["projects"] if p["id"] != "g"]}
+    assert (
+        "g"
+        not in revise([{"line": 2, "project": "g", "year": 2026, "abandoned": True}], current=scenario(gone)).project
+    )
+
+
+def test_abandoning_an_operation_not_under_way_is_refused():
+    with pytest.raises(ScenarioError) as err:
+        revise(
+            [
+                {"line": 2, "project": "h", "year": 2027, "abandoned": True},  # announced for 2029
+                {"line": 3, "project": "k", "year": 2027, "abandoned": True},  # never started
+                {"line": 4, "project": "g", "year": 2027, "cost": 2e6, "abandoned": True},
+            ]
+        )
+    text = str(err.value)
+    assert (
+        "realise.csv:2: h is marked abandoned but is not under way (the adopted plan starts it in 2029, not before "
+        "2028): only an operation started before 2028 is abandoned in the réalisé; leave out one not started with "
+        "the scenario (status: excluded, or --set projects.h.status=excluded)"
+    ) in text
+    assert "realise.csv:3: k is marked abandoned but is not under way (the adopted plan did not start it" in text
+    assert "realise.csv:4: g is abandoned: it pays nothing from 2028 on, so its cost is not read" in text
+    assert "did not start before 2028 in the adopted plan: no réalisé" not in text  # one message per row
+
+
 def test_an_xlsx_realise_is_read(tmp_path):
     from openpyxl import Workbook
 
@@ -159,6 +217,15 @@ def test_an_xlsx_realise_is_read(tmp_path):
             "realise.csv:3: column 'retard': g has delay 1 on line 2 and 2 here: give it once",
         ),
         ("projet,année\n", "realise.csv has a header but no rows"),
+        (
+            "projet;année;abandonnée\ng;2026;peut-être\n",
+            "realise.csv:2: column 'abandonnée': Value error, expected oui or non (true/false, 1/0), not 'peut-être'",
+        ),
+        ("projet,année,abandoned\ng,2026,2\n", "realise.csv:2: column 'abandoned': Value error, expected oui or non"),
+        (
+            "projet;année;abandonnée\ng;2026;oui\ng;2027;non\n",
+            "realise.csv:3: column 'abandonnée': g has abandoned yes on line 2 and no here: give it once",
+        ),
     ],
 )
 def test_a_bad_realise_is_refused_with_file_line_and_column(tmp_path, text, expected):
@@ -180,3 +247,27 @@ def test_capacity_changes_that_ended_before_the_revision_are_history():
     s = scenario(doc)
     # 3 classes, one more until 2029, one closed from 2027.
     assert [s.existing[("d", "classes", y)] for y in (2028, 2029, 2030)] == [3.0, 3.0, 2.0]
+
+
+def test_an_xlsx_abandoned_cell_may_be_a_boolean(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["projet", "exercice", "mandaté", "abandonnée"])
+    ws.append(["g", 2027, 250000, True])  # an Excel VRAI/TRUE cell
+    ws.append(["h", 2027, 1000, 0])
+    wb.save(tmp_path / "realise.xlsx")
+    assert [row.get("abandoned") for row in read_realised(tmp_path / "realise.xlsx")] == [True, False]
+
+
+def test_an_operation_abandoned_in_an_earlier_revision_stays_out_of_the_next():
+    # Revised in 2027 with g abandoned; that revision's plan (g not started) revised again in 2028 under the
+    # scenario as the commune keeps it, where g is still a candidate: g stays excluded, its réalisé row carried.
+    adopted = scenario(adopted_dict())
+    row = {"line": 2, "project": "g", "year": 2026, "paid": 150e3, "abandoned": True}
+    first = scenario(revised_document(adopted, STARTS, adopted, RevisionTerms(2027), [row], "realise.csv"))
+    assert first.project["g"].status == "excluded"
+    second = scenario(revised_document(first, {**STARTS, "g": None}, adopted, RevisionTerms(Y), [], "realise.csv"))
+    assert second.project["g"].status == "excluded"
+    assert [(r.project, r.year, r.abandoned) for r in second.spec.revision.realised] == [("g", 2026, True)]

@@ -4,6 +4,7 @@ on small random revisions (every plan verified)."""
 
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
@@ -128,7 +129,7 @@ def test_revision_checks_name_the_field():
 
 def random_revision(seed: int) -> dict:
     """A small scenario (2-5 projects, 3-4 years) with a random revision: some projects announced, random
-    move and drop costs, 0-2 locked years, and tight envelopes."""
+    move and drop costs, 0-2 locked years, sometimes one abandoned, and tight envelopes."""
     rng = random.Random(seed)
     n_years = rng.randint(3, 4)
     projects = []
@@ -147,7 +148,15 @@ def random_revision(seed: int) -> dict:
         elif rng.random() < 0.3:
             p["earliest_start"] = 2026 + rng.randint(0, 1)
         projects.append(p)
-    announced = {p["id"]: p.get("start", 2026 + rng.randint(0, n_years - 1)) for p in projects if rng.random() < 0.6}
+    realised = []
+    if rng.random() < 0.3 and projects[0]["status"] == "candidate":  # abandoned under way: left out, not announced
+        projects[0]["status"] = "excluded"
+        realised = [{"project": "p0", "year": 2025, "paid": 1e5, "abandoned": True}]
+    announced = {
+        p["id"]: p.get("start", 2026 + rng.randint(0, n_years - 1))
+        for p in projects
+        if rng.random() < 0.6 and p["status"] != "excluded"
+    }
     return make_scenario_dict(
         years=(2026, 2026 + n_years - 1),
         demand=rows({2026: rng.randint(1, 4), 2027: rng.randint(2, 6)}),
@@ -160,6 +169,7 @@ def random_revision(seed: int) -> dict:
             "move_cost": rng.choice([0.0, 0.3, 1.0, 5.0]),
             "drop_cost": rng.choice([0.0, 0.5, 2.0, 20.0]),
             "locked_years": rng.randint(0, 2),
+            "realised": realised,
         },
     )
 
@@ -194,3 +204,78 @@ def test_cpsat_agrees_with_highs_on_revisions(seed):
     assert cpsat.status is highs.status
     if highs.objective is not None:
         assert cpsat.objective == pytest.approx(highs.objective, rel=1e-6, abs=1e-6)
+
+
+# ------------------------------------------------------------------------- an operation abandoned under way
+
+
+def _creche_revision(abandoned: bool):
+    """Adopted PPI 2026-2030 (1 M€ a year, no tail years), one district, 40 crèche places wanted from 2028, none
+    existing. cr (30 places, 1.2 M€ over two years, delivered start + 2) started in 2027; mc (12 places, 0.8 M€
+    at once, delivered at once) announced for 2029. Revised in 2028 with μ = 0.5, ω = 10; the réalisé: cr paid
+    its 600 k€ of 2027 (and is abandoned, or not)."""
+    from models.revision import RevisionTerms, revised_document
+
+    data = make_scenario_dict(
+        years=(2026, 2030),
+        tail_years=0,
+        envelope=1e6,
+        demand_kinds={"creche": {"unit": "places", "weight": 1.0}},
+        demand=rows({2026: 0, 2028: 40}, kind="creche"),
+        projects=[
+            project("cr", capacity={"creche": 30}, cost=1.2e6, profile=[0.5, 0.5], delivery_lag=2),
+            project("mc", capacity={"creche": 12}, cost=0.8e6),
+        ],
+    )
+    adopted = scenario_from_dict(data, source="<test>")
+    row = {"line": 2, "project": "cr", "year": 2027, "paid": 600e3, **({"abandoned": True} if abandoned else {})}
+    terms = RevisionTerms(2028, move_cost=0.5, drop_cost=10.0)
+    doc = revised_document(adopted, {"cr": 2027, "mc": 2029}, adopted, terms, [row], "realise.csv")
+    return scenario_from_dict(doc, source="<test>")
+
+
+def test_an_abandoned_creche_frees_its_cp_and_its_places_never_come():
+    # Kept: cr pays its last 600 k€ in 2028 and delivers its 30 places in 2029; mc (0.8 M€) no longer fits 2028
+    # (0.4 M€ left) and stays announced in 2029: unmet 40 places in 2028, 0 after (30 + 12 ≥ 40). Objective 40.
+    kept = solve_and_verify(_creche_revision(abandoned=False), gap=0.0)
+    assert kept.starts == {"cr": 2027, "mc": 2029} and kept.objective == pytest.approx(40.0)
+    # Abandoned: cr pays nothing from 2028 and delivers nothing; its 600 k€ of 2028 are free, so mc moves to 2028
+    # (one year: μ = 0.5) and delivers its 12 places at once. Unmet 40 − 12 = 28 places in 2028, 2029 and 2030:
+    # 84 place-years, + 0.5 stability = 84.5. cr is not a drop (ω = 10 is not charged): the city decided it.
+    s = _creche_revision(abandoned=True)
+    assert s.project["cr"].status == "excluded" and s.spec.revision.adopted == {"mc": 2029}
+    plan = solve_and_verify(s, gap=0.0)
+    assert plan.starts == {"cr": None, "mc": 2028}
+    assert plan.objective == pytest.approx(84.5)
+    best = brute_force(s)
+    assert best is not None and best[0] == pytest.approx(84.5) and best[1]["cr"] is None
+
+
+def test_the_verifier_rejects_a_plan_that_starts_or_pays_an_abandoned_operation():
+    from results.record import plan_to_dict
+    from results.verify import verify_plan
+
+    s = _creche_revision(abandoned=True)
+    doc = plan_to_dict(s, solve_and_verify(s, gap=0.0))
+    assert verify_plan(s, doc).ok
+    started = copy.deepcopy(doc)
+    entry = next(p for p in started["projects"] if p["id"] == "cr")
+    entry.update(start=2028, delivery=2030)
+    text = str(verify_plan(s, started))
+    assert "cr was abandoned in the revision of 2028, the plan starts it in 2028" in text
+    assert "cr was abandoned in the revision of 2028, the plan delivers it in 2030" in text
+    paid = copy.deepcopy(doc)
+    next(p for p in paid["projects"] if p["id"] == "cr")["spending"] = {"2027": 600e3, "2029": 600e3}
+    text = str(verify_plan(s, paid, reported=False))
+    assert "cr was abandoned in the revision of 2028, the plan pays it 600000.00 € in 2029" in text
+    assert "pays it 600000.00 € in 2027" not in text  # before the revision: not this check's (the plan has no CP)
+
+
+def test_an_abandoned_operation_cannot_be_chosen_again():
+    from models.errors import ScenarioError
+
+    s = _creche_revision(abandoned=True)
+    doc = copy.deepcopy(dict(s.document))
+    next(p for p in doc["projects"] if p["id"] == "cr")["status"] = "candidate"
+    with pytest.raises(ScenarioError, match="cr was abandoned in the revision of 2028: it cannot be chosen again"):
+        scenario_from_dict(doc, source="<test>")
