@@ -140,7 +140,7 @@ def evaluate_plan(
     for (src, dst, k, y), units in transfers.items():
         sent[(src, k, y)] = sent.get((src, k, y), 0.0) + units
         received[(dst, k, y)] = received.get((dst, k, y), 0.0) + units
-        transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.discount[y] * units
+        transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.year_weight[y] * units
     balance_rows = []
     unmet_term = 0.0
     by_kind = dict.fromkeys(scenario.kinds, 0.0)
@@ -155,8 +155,8 @@ def evaluate_plan(
                 unmet = max(0.0, demand - out - (existing + new - into))
                 new_nominal = nominal.get(key, 0.0)
                 unmet_nominal = max(0.0, demand - out - (existing + new_nominal - into))
-                unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
-                by_kind[k] += scenario.weight[k] * scenario.discount[y] * unmet
+                unmet_term += scenario.weight[k] * scenario.year_weight[y] * unmet
+                by_kind[k] += scenario.weight[k] * scenario.year_weight[y] * unmet
                 balance_rows.append(
                     {
                         "district": d,
