@@ -28,9 +28,9 @@ class Evaluation:
     transfers: pd.DataFrame  # from, to, kind, year, units: demand met next door
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
     finance: pd.DataFrame  # one row per horizon year: savings and debt path (empty without a prospective block)
-    unmet_term: float  # Σ weight × discount × unmet
+    unmet_term: float  # Σ weight × year weight (discount, × tail weight after the PPI) × unmet
     cost_term: float  # cost_weight × total city spending of chosen projects
-    transfer_term: float = 0.0  # Σ penalty × weight × discount × units transferred
+    transfer_term: float = 0.0  # Σ penalty × weight × year weight × units transferred
     unmet_term_by_kind: dict[str, float] = field(default_factory=dict)  # the unmet term's part of each kind
     stability_term: float = 0.0  # a revision's cost of moving and dropping announced operations (models/revision.py)
 
@@ -252,12 +252,13 @@ def prospective_path(scenario: Scenario, starts: Mapping[str, int | None]) -> pd
 class ObjectiveWeights:
     """What the objective counts, as the council approves it: the weight of a unit-year of unmet demand of
     each kind (in its unit), the yearly discount rate, the transfer penalty (a share of the kind's weight per
-    unit met next door) and the weight of a euro of city spending."""
+    unit met next door), the weight of a euro of city spending and the factor on the tail years' unmet demand."""
 
     kinds: tuple[tuple[str, float, str], ...]  # (kind, weight, unit)
     discount_rate: float
     transfer_penalty: float
     cost_weight: float
+    tail_weight: float = 1.0  # factor on the tail years' unmet demand (1 when the scenario has no tail years)
 
     @classmethod
     def of(cls, scenario: Scenario) -> ObjectiveWeights:
@@ -266,4 +267,5 @@ class ObjectiveWeights:
             scenario.spec.discount_rate,
             scenario.transfer_penalty if scenario.transfers_on else 0.0,
             scenario.cost_weight,
+            scenario.tail_weight if scenario.tail else 1.0,
         )
