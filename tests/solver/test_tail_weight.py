@@ -132,10 +132,14 @@ def test_the_verifier_refuses_an_objective_counted_with_the_wrong_tail_weight():
     assert verify_plan(half, doc).ok
 
 
-def test_the_tail_weight_changes_nothing_without_tail_years():
+def test_the_tail_weight_changes_nothing_without_tail_years_and_says_so():
     for rule in ("open", "complete"):
         s = scenario_from_dict(_with_weight(make_scenario_dict(**{**MISSING, "tail_years": None}, end_rule=rule), 0))
         assert s.tail == () and dict(s.year_weight) == dict(s.discount)
+        assert any(
+            "objective.tail_weight" in w and f"the tail weight 0 changes nothing: under the end rule '{rule}'" in w
+            for w in s.warnings
+        ), s.warnings
         plan = Plan(scenario=s.name, status=Status.FEASIBLE, solver="", starts={})
         assert verify_plan(s, plan_to_dict(s, plan)).objective == pytest.approx(1 + 1 / 1.1)
 
@@ -149,6 +153,7 @@ def test_a_tail_weight_outside_0_1_or_not_a_number_is_refused_with_its_path(valu
 
 
 def test_the_default_is_weight_one_and_exemple_ville_is_unchanged():
+    assert not any("tail_weight" in w for w in make_scenario(end_rule="open").warnings)
     s = load_scenario(EXAMPLE)
     assert s.tail and s.tail_weight == 1.0 and dict(s.year_weight) == dict(s.discount)
     explicit = derive(s, [parse_set("objective.tail_weight=1")])
@@ -191,3 +196,17 @@ def test_optimum_with_transfers_and_a_tail_weight_equals_brute_force(data, weigh
         assert plan.status is Status.INFEASIBLE
         return
     assert close(plan.objective, best[0]), (plan.objective, best[0], weight)
+
+
+# ------------------------------------------------------------------------------- through the generic paths
+
+
+def test_a_sweep_varies_the_tail_weight(tmp_path):
+    import ppi
+
+    s = scenario_from_dict(make_scenario_dict(**MISSING), source="<test>")
+    result = ppi.sweep(s, tmp_path / "sweep", vary={"objective.tail_weight": [0, 0.5, 1]}, workers=1)
+    table = result.table.sort_values("vary objective.tail_weight")
+    assert list(table["status"]) == ["optimal"] * 3
+    expected = [1 + 1 / 1.1 + w * (1 / 1.1**2 + 1 / 1.1**3) for w in (0, 0.5, 1)]
+    assert list(table["objective"]) == pytest.approx(expected, rel=1e-9)
