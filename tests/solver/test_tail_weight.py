@@ -61,6 +61,14 @@ def test_unmet_demand_in_the_tail_counts_at_its_weight():
         assert ev.unmet_term_by_kind["classes"] == pytest.approx(expected, rel=1e-9)
 
 
+@pytest.mark.parametrize("engine", ["highs", "cbc", "cpsat", "scipy"])
+def test_every_engine_reads_the_tail_weight_from_the_matrix(engine):
+    # LATE below at weight 0.5: a (started 2027, serving the tail year 2028) is worth 0.5 for 0.01.
+    s = scenario_from_dict(_with_weight(make_scenario_dict(**LATE), 0.5))
+    plan = solve_and_verify(s, solver=engine)
+    assert dict(plan.starts) == {"a": 2027} and plan.objective == pytest.approx(2.01, rel=1e-6)
+
+
 def test_the_unmet_and_transfer_columns_of_tail_years_carry_the_tail_weight():
     # d misses one class every year, e has one spare: one unit goes next door each year at penalty 0.3.
     # Objective 0.3 (1 + 1/1.1) + 0.3 w (1/1.1² + 1/1.1³); the transfer column of 2029 costs 0.3 w / 1.1³.
