@@ -710,7 +710,7 @@ def run_checks(spec: ScenarioSpec) -> list[Finding]:
 
 def find_warnings(spec: ScenarioSpec) -> list[Finding]:
     """Allowed but probably not meant: candidates that can never start, projects that add no capacity,
-    demand or capacity rows after the horizon (never read)."""
+    demand or capacity rows after the horizon (never read), a tail weight without tail years."""
     out: list[Finding] = []
     h = spec.horizon
     last = h.end + tail_length(spec)
@@ -753,6 +753,14 @@ def find_warnings(spec: ScenarioSpec) -> list[Finding]:
             (
                 ("transfers", "penalty"),
                 "a penalty of 1 or more makes a transfer cost as much as unmet demand: none will be used",
+            )
+        )
+    if spec.objective.tail_weight != 1.0 and last == h.end:
+        out.append(
+            (
+                ("objective", "tail_weight"),
+                f"the tail weight {spec.objective.tail_weight:g} changes nothing: under the end rule '{h.end_rule}' "
+                f"no year follows {h.end}",
             )
         )
     out += school_warnings(spec)

@@ -28,9 +28,9 @@ class Evaluation:
     transfers: pd.DataFrame  # from, to, kind, year, units: demand met next door
     outside_horizon: dict[int, float]  # city spending charged to no envelope, by year
     finance: pd.DataFrame  # one row per horizon year: savings and debt path (empty without a prospective block)
-    unmet_term: float  # Σ weight × discount × unmet
+    unmet_term: float  # Σ weight × year weight (discount, × tail weight after the PPI) × unmet
     cost_term: float  # cost_weight × total city spending of chosen projects
-    transfer_term: float = 0.0  # Σ penalty × weight × discount × units transferred
+    transfer_term: float = 0.0  # Σ penalty × weight × year weight × units transferred
     unmet_term_by_kind: dict[str, float] = field(default_factory=dict)  # the unmet term's part of each kind
     stability_term: float = 0.0  # a revision's cost of moving and dropping announced operations (models/revision.py)
 
@@ -140,7 +140,7 @@ def evaluate_plan(
     for (src, dst, k, y), units in transfers.items():
         sent[(src, k, y)] = sent.get((src, k, y), 0.0) + units
         received[(dst, k, y)] = received.get((dst, k, y), 0.0) + units
-        transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.discount[y] * units
+        transfer_term += scenario.transfer_penalty * scenario.weight[k] * scenario.year_weight[y] * units
     balance_rows = []
     unmet_term = 0.0
     by_kind = dict.fromkeys(scenario.kinds, 0.0)
@@ -155,8 +155,8 @@ def evaluate_plan(
                 unmet = max(0.0, demand - out - (existing + new - into))
                 new_nominal = nominal.get(key, 0.0)
                 unmet_nominal = max(0.0, demand - out - (existing + new_nominal - into))
-                unmet_term += scenario.weight[k] * scenario.discount[y] * unmet
-                by_kind[k] += scenario.weight[k] * scenario.discount[y] * unmet
+                unmet_term += scenario.weight[k] * scenario.year_weight[y] * unmet
+                by_kind[k] += scenario.weight[k] * scenario.year_weight[y] * unmet
                 balance_rows.append(
                     {
                         "district": d,
@@ -252,12 +252,13 @@ def prospective_path(scenario: Scenario, starts: Mapping[str, int | None]) -> pd
 class ObjectiveWeights:
     """What the objective counts, as the council approves it: the weight of a unit-year of unmet demand of
     each kind (in its unit), the yearly discount rate, the transfer penalty (a share of the kind's weight per
-    unit met next door) and the weight of a euro of city spending."""
+    unit met next door), the weight of a euro of city spending and the factor on the tail years' unmet demand."""
 
     kinds: tuple[tuple[str, float, str], ...]  # (kind, weight, unit)
     discount_rate: float
     transfer_penalty: float
     cost_weight: float
+    tail_weight: float = 1.0  # factor on the tail years' unmet demand (1 when the scenario has no tail years)
 
     @classmethod
     def of(cls, scenario: Scenario) -> ObjectiveWeights:
@@ -266,4 +267,5 @@ class ObjectiveWeights:
             scenario.spec.discount_rate,
             scenario.transfer_penalty if scenario.transfers_on else 0.0,
             scenario.cost_weight,
+            scenario.tail_weight if scenario.tail else 1.0,
         )

@@ -164,6 +164,7 @@ class Scenario:
     transfer_penalty: float = 0.0  # share of the kind's weight per unit transferred per year
     horizon_end: int = 0  # the PPI's last year (last possible start); years after it are the tail
     end_rule: str = "tail"  # what happens after horizon_end: tail, complete or open (docs/model.md)
+    tail_weight: float = 1.0  # factor on the objective's unmet and transfer terms in the tail years
     variant: str | None = None  # the named variant applied, if any
     overrides: tuple[str, ...] = ()  # every input applied on top of the file, in order ("--set a.b=1", ...)
     sets: tuple[str, ...] = ()  # the raw path=value overrides given (to reload the same scenario)
@@ -266,8 +267,18 @@ class Scenario:
 
     @property
     def tail(self) -> tuple[int, ...]:
-        """The years after the PPI (rule 'tail'): charged and counted like the others, with no new start."""
+        """The years after the PPI (rule 'tail'): charged like the others, counted with `tail_weight`, with no
+        new start."""
         return tuple(y for y in self.years if y > self.horizon_end)
+
+    @cached_property
+    def year_weight(self) -> Mapping[int, float]:
+        """The objective's weight of a unit-year of unmet demand (before the kind's weight), per year: the
+        discount δ[y], times `objective.tail_weight` in a tail year. The formulation and the evaluation read it
+        here; the verifier and the brute force recompute it from the spec on their own."""
+        return MappingProxyType(
+            {y: d * (self.tail_weight if y > self.horizon_end else 1.0) for y, d in self.discount.items()}
+        )
 
 
 def expand_table(
@@ -533,6 +544,7 @@ def resolve(
         transfer_penalty=0.0 if tr is None else tr.penalty,
         horizon_end=h.end,
         end_rule=h.end_rule,
+        tail_weight=spec.objective.tail_weight,
         variant=variant,
         overrides=overrides,
         sets=sets,

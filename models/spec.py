@@ -459,6 +459,11 @@ class Objective(Strict):
     cost_weight: NonNeg | None = Field(
         None, description="objective weight per euro of city spending (default 1e-10, a tie-break)"
     )
+    tail_weight: Share = Field(
+        1.0,
+        description="weight of unmet demand in the tail years after the PPI (end rule 'tail'), on top of the "
+        "discount: 1 counts them like the PPI's years, 0 leaves them only to carry payments",
+    )
 
 
 class Subsidy(Strict):

@@ -97,6 +97,17 @@ def _list_sep(lang: str) -> str:
     return "\u202f; " if lang == "fr" else "; "
 
 
+def tail_weight_text(scenario: Scenario, lang: str) -> str:
+    """How much the tail years' unmet demand counts in the objective (`objective.tail_weight`), as the end of
+    the horizon end's sentence; empty without tail years."""
+    tail = tail_years(scenario)
+    if not tail:
+        return ""
+    w = scenario.tail_weight
+    key = "a.tail_counted.full" if w == 1.0 else "a.tail_counted.none" if w == 0.0 else "a.tail_counted.part"
+    return PAGE_TEXT[lang][key].format(span=_span(tail), share=_pct(w, lang))
+
+
 def span_text(scenario: Scenario) -> str:
     """The years the headline figures cover: the PPI's (the tail apart)."""
     years = horizon_years(scenario)
@@ -214,6 +225,7 @@ _PATHS: tuple[tuple[str, str], ...] = (
     (r"^demand_kinds\.(?P<kind>[\w-]+)\.weight$", "weight"),
     (r"^discount_rate$", "discount_rate"),
     (r"^objective\.cost_weight$", "cost_weight"),
+    (r"^objective\.tail_weight$", "tail_weight"),
     (r"^horizon\.end_rule$", "end_rule"),
     (r"^horizon\.tail_years$", "tail_years"),
     (r"^transfers\.penalty$", "transfer_penalty"),
@@ -306,6 +318,7 @@ def assumption_rows(scenario: Scenario, fmt: Fmt) -> list[Row]:
     if rule == "tail" and tail:
         envelopes = _list_sep(lang).join(f"{y}{fmt.colon}{fmt.meur(scenario.envelope[y])}" for y in tail)
         end_text = t["a.end.tail"].format(end=end, n=len(tail), span=_span(tail), envelopes=envelopes)
+        end_text += tail_weight_text(scenario, lang)
     else:
         end_text = t[f"a.end.{'complete' if rule == 'complete' else 'open'}"].format(end=end)
     rows.append(Row("end_rule", t["a.end"], end_text))

@@ -58,7 +58,7 @@ class Comparison:
 
     @property
     def weights(self) -> dict[str, ObjectiveWeights]:
-        """What each plan's objective counts (kinds' weights, discount, transfer penalty, cost weight)."""
+        """What each plan's objective counts (kinds' weights, discount, transfer penalty, cost weight, tail weight)."""
         return {e.label: ObjectiveWeights.of(e.scenario) for e in self.entries}
 
     @property
@@ -68,7 +68,7 @@ class Comparison:
 
     def weight_differences(self) -> dict[str, list[tuple[str, Any]]]:
         """Per plan, the weights that differ from the first plan's: [(what, value)] (what: a kind, "discount",
-        "transfer penalty" or "cost")."""
+        "transfer penalty", "cost" or "tail weight")."""
         first, *_ = self.weights.values()
         out: dict[str, list[tuple[str, Any]]] = {}
         for label, w in self.weights.items():
@@ -80,6 +80,7 @@ class Comparison:
                 ("discount", w.discount_rate, first.discount_rate),
                 ("transfer penalty", w.transfer_penalty, first.transfer_penalty),
                 ("cost", w.cost_weight, first.cost_weight),
+                ("tail weight", w.tail_weight, first.tail_weight),
             ):
                 if value != value0:
                     diffs.append((name, value))

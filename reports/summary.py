@@ -162,6 +162,8 @@ def objective_lines(scenario: Scenario, ev: Evaluation) -> list[str]:
     span = f"{scenario.years[0]}-{scenario.years[-1]}"
     if scenario.tail:
         span += f", with the {len(scenario.tail)} years after the PPI"
+        if w.tail_weight != 1.0:
+            span += f" counted at {w.tail_weight * 100:g}%"
     parts = f"  = unmet demand {ev.unmet_term:.6g} over {span} ({kinds})"
     if scenario.transfers_on:
         parts += f" + transfers {ev.transfer_term:.4g}"

@@ -55,6 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "{cost_weight} par M€ dépensé par la ville.",
         "obj_weight_kind": "{kind} {weight} ({unit} × années)",
         "obj_penalty": " ; un besoin satisfait dans un quartier voisin compte pour {penalty} de sa pondération",
+        "obj_tail": " ; années de prolongation ({span}) comptées à {share}",
         "unmet_kind": "Besoins non satisfaits en espérance — {kind}",
         "unmet_note": "pire année {year} : {worst} ; sans nouveaux projets : {without}",
         "unit_years": "{unit} × années",
@@ -173,6 +174,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cmp_not_comparable": "Objectifs non comparables : les pondérations diffèrent de celles de {first} ({parts}). "
         "Comparer les besoins non satisfaits par type et les montants, pas l'objectif.",
         "w.discount": "actualisation",
+        "w.tail_weight": "poids des années de prolongation",
         "w.transfer_penalty": "pénalité de transfert",
         "w.cost": "poids du coût",
         "cmp_spending_caption": (
@@ -629,6 +631,7 @@ TEXT: dict[str, dict[str, str]] = {
         "path.cost_weight": "poids du coût",
         "path.end_rule": "règle de fin d'horizon",
         "path.tail_years": "années de prolongation après l'horizon",
+        "path.tail_weight": "poids des années de prolongation dans l'objectif",
         "path.transfer_penalty": "pénalité de transfert",
         "path.project_status": "statut de {project}",
         "path.project_earliest": "démarrage au plus tôt de {project}",
@@ -639,7 +642,15 @@ TEXT: dict[str, dict[str, str]] = {
         "a.end": "Fin de l'horizon",
         "a.end.tail": (
             "{n} années de prolongation ({span}) : les CP restants sont imputés à des enveloppes qui "
-            "prolongent celle de {end} ({envelopes}), les besoins continuent de compter, aucun projet n'y démarre"
+            "prolongent celle de {end} ({envelopes}), aucun projet n'y démarre"
+        ),
+        "a.tail_counted.full": (
+            " ; leurs besoins non satisfaits comptent dans l'objectif comme ceux du PPI (100\u202f%)"
+        ),
+        "a.tail_counted.part": " ; les années {span} comptent pour {share} dans l'objectif (besoins non satisfaits)",
+        "a.tail_counted.none": (
+            " ; leurs besoins non satisfaits ne comptent pas dans l'objectif (0\u202f%) : ces années ne portent que "
+            "les paiements et la trajectoire financière"
         ),
         "a.end.complete": "chaque projet retenu paie tous ses CP et est livré au plus tard en {end}",
         "a.end.open": (
@@ -1040,6 +1051,7 @@ TEXT: dict[str, dict[str, str]] = {
         "spends.",
         "obj_weight_kind": "{kind} {weight} ({unit} × years)",
         "obj_penalty": "; a need met in a neighbouring quartier counts {penalty} of its weight",
+        "obj_tail": "; tail years ({span}) counted at {share}",
         "unmet_kind": "Expected unmet demand — {kind}",
         "unmet_note": "worst year {year}: {worst}; without new projects: {without}",
         "unit_years": "{unit} × years",
@@ -1153,6 +1165,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cmp_not_comparable": "Objectives not comparable: the weights differ from {first}'s ({parts}). Compare the "
         "unmet demand per kind and the money, not the objective.",
         "w.discount": "discount",
+        "w.tail_weight": "tail weight",
         "w.transfer_penalty": "transfer penalty",
         "w.cost": "cost weight",
         "cmp_spending_caption": (
@@ -1593,6 +1606,7 @@ TEXT: dict[str, dict[str, str]] = {
         "path.cost_weight": "weight of cost",
         "path.end_rule": "horizon end rule",
         "path.tail_years": "tail years after the horizon",
+        "path.tail_weight": "weight of the tail years in the objective",
         "path.transfer_penalty": "transfer penalty",
         "path.project_status": "status of {project}",
         "path.project_earliest": "earliest start of {project}",
@@ -1603,7 +1617,13 @@ TEXT: dict[str, dict[str, str]] = {
         "a.end": "Horizon end",
         "a.end.tail": (
             "{n} tail years ({span}): the remaining CP are charged to envelopes that continue the {end} one "
-            "({envelopes}), demand keeps counting, no project starts in them"
+            "({envelopes}), no project starts in them"
+        ),
+        "a.tail_counted.full": "; their unmet demand counts in the objective like the PPI's years' (100%)",
+        "a.tail_counted.part": "; the years {span} count for {share} in the objective (unmet demand)",
+        "a.tail_counted.none": (
+            "; their unmet demand does not count in the objective (0%): these years only carry payments and the "
+            "finance path"
         ),
         "a.end.complete": "every chosen project pays all its CP and is delivered by {end}",
         "a.end.open": (

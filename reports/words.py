@@ -514,7 +514,12 @@ def not_comparable_text(comparison: Any, lang: str) -> str:
     if comparison.comparable:
         return ""
     t = TEXT[lang]
-    names = {"discount": t["w.discount"], "transfer penalty": t["w.transfer_penalty"], "cost": t["w.cost"]}
+    names = {
+        "discount": t["w.discount"],
+        "transfer penalty": t["w.transfer_penalty"],
+        "cost": t["w.cost"],
+        "tail weight": t["w.tail_weight"],
+    }
     parts = "; ".join(
         f"{label}{' :' if lang == 'fr' else ':'} "
         + ", ".join(f"{names.get(what, what)} {_num(value, lang)}" for what, value in diffs)
@@ -548,6 +553,10 @@ def objective_texts(scenario: Any, ev: Any, lang: str, num: Any, kind_name: Any)
     )
     penalty = t["obj_penalty"].format(penalty=_num(w.transfer_penalty, lang)) if scenario.transfers_on else ""
     discount = f"{_num(w.discount_rate * 100, lang)} %"
+    tail = scenario.tail
+    if tail and w.tail_weight != 1.0:  # the tail years' share of their weight, when it is not all of it
+        span = str(tail[0]) if len(tail) == 1 else f"{tail[0]}–{tail[-1]}"
+        penalty += t["obj_tail"].format(span=span, share=f"{_num(w.tail_weight * 100, lang)} %")
     text = t["obj_weights"].format(
         weights=weights, discount=discount, penalty=penalty, cost_weight=_num(w.cost_weight * MEUR, lang)
     )

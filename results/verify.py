@@ -246,6 +246,14 @@ def _verify_budget_protection(scenario: Scenario, starts: dict[str, int | None],
             carried = scenario.carry_share * max(0.0, available - load)
 
 
+def _year_factor(scenario: Scenario, y: int) -> float:
+    """The objective's weight of a unit-year in y, from the spec alone (not `Scenario.year_weight`, which the
+    formulation reads): (1 + r)^−(y − y0), times `objective.tail_weight` after the PPI's last year."""
+    spec = scenario.spec
+    tail = spec.objective.tail_weight if y > spec.horizon.end else 1.0
+    return (1.0 + spec.discount_rate) ** -(y - spec.horizon.start) * tail
+
+
 def _verify_balance(
     scenario: Scenario,
     starts: dict[str, int | None],
@@ -255,7 +263,7 @@ def _verify_balance(
     bad,
 ) -> float:
     """Capacity and unmet demand per district, kind and year against the plan's balance rows; returns the
-    unmet term of the objective, Σ weight_k × (1 + r)^−(y − y0) × unmet_dky."""
+    unmet term of the objective, Σ weight_k × (1 + r)^−(y − y0) × (tail weight after y1) × unmet_dky."""
     years = list(scenario.years)
     unc = uncertainty_of(scenario.spec)  # slips counted in the capacity, when the scenario says so
     unmet_term = 0.0
@@ -277,7 +285,7 @@ def _verify_balance(
                 if gone > demand + UNIT_TOL:
                     bad(f"{d}/{k}/{y}: {gone:g} units are sent next door but the demand is {demand:g}")
                 unmet[(d, k, y)] = u
-                unmet_term += scenario.weight[k] * (1.0 + scenario.spec.discount_rate) ** -(y - years[0]) * u
+                unmet_term += scenario.weight[k] * _year_factor(scenario, y) * u
     for row in doc.get("balance", []):
         key = (row["district"], row["kind"], int(row["year"]))
         if key in unmet and abs(float(row["unmet"]) - unmet[key]) > UNIT_TOL:
@@ -373,12 +381,7 @@ def _verify_transfers(
             bad(f"{what}: negative units {units:g}")
         sent[(src, k, y)] = sent.get((src, k, y), 0.0) + units
         received[(dst, k, y)] = received.get((dst, k, y), 0.0) + units
-        term += (
-            limits.penalty
-            * scenario.weight[k]
-            * (1.0 + scenario.spec.discount_rate) ** -(y - scenario.years[0])
-            * units
-        )
+        term += limits.penalty * scenario.weight[k] * _year_factor(scenario, y) * units
     for (d, k, y), units in sorted(sent.items()):
         demand = scenario.demand[(d, k, y)]
         caps = []

@@ -10,9 +10,10 @@ Notation (docs/model.md has the full table):
     D, E                     demand and existing capacity; R[d,k,y] = D − E − committed capacity delivered
     B[y]                     budget envelope of year y
     w[k], δ[y]               weight of kind k, discount factor (1+r)^-(y−start)
+    δ'[y]                    year weight: δ[y], times the tail weight ϑ in a tail year (`Scenario.year_weight`)
     λ                        cost_weight
 
-    minimise   Σ w[k] δ[y] u[d,k,y] + Σ ν w[k] δ[y] t[d,e,k,y] + λ Σ_p Σ_s city_cost_p x[p,s]
+    minimise   Σ w[k] δ'[y] u[d,k,y] + Σ ν w[k] δ'[y] t[d,e,k,y] + λ Σ_p Σ_s city_cost_p x[p,s]
                (+ the committed projects' cost term; ν the transfer penalty share)
 
 `build_model` reads like a table of contents: one `add_*` function per constraint family, each with its
@@ -641,7 +642,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
     (ψ[p,y|s] the share delivered by y, `models.uncertainty.delivered_share`: 1 unless `uncertainty.slips` is
     `expected` — 1 − q_p in s + lag_p, 1 − q_p² a year later — or `robust` — 0 in s + lag_p if p may slip)
 
-    with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ[y]. Without transfers (M = 0) only where
+    with 0 ≤ u[d,k,y] ≤ max(R, 0), objective coefficient w[k] δ'[y]. Without transfers (M = 0) only where
     R > 0 and w[k] > 0: elsewhere unmet demand is zero, or costs nothing. `add_transfers` adds its terms to
     these rows, and the rows of districts that may receive demand (R + M > 0, M the inflow bound). Clipping a
     project's contribution at R + M (coefficient reduction) leaves the integer plans and their unmet demand
@@ -667,7 +668,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
                     continue
                 terms: dict[int, float] = {}
                 if r > DEMAND_EPS:
-                    u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.discount[y], 0.0, r, False)
+                    u = b.add_col(f"unmet[{d},{k},{y}]", weight * scenario.year_weight[y], 0.0, r, False)
                     b.unmet_row[u] = len(b.row_names)
                     b.unmet_col[(d, k, y)] = u
                     terms[u] = 1.0
@@ -686,7 +687,7 @@ def add_unmet_demand(b: _Builder, scenario: Scenario) -> None:
 
 def add_transfers(b: _Builder, scenario: Scenario) -> None:
     """Demand of d met by spare capacity of a neighbour e: t[d,e,k,y] ≥ 0 (column `transfer[d,e,k,y]`),
-    objective coefficient ν w[k] δ[y] (ν the penalty share), for kinds that may be transferred:
+    objective coefficient ν w[k] δ'[y] (ν the penalty share), for kinds that may be transferred:
 
     unmet[d,k,y]:     ... + Σ_e t[d,e,k,y] − Σ_c t[c,d,k,y] ≥ R[d,k,y]   (out of d counts as served; what
                       comes in uses d's capacity: with R < 0 this says inflow ≤ spare capacity + new capacity)
@@ -717,7 +718,7 @@ def add_transfers(b: _Builder, scenario: Scenario) -> None:
                         continue  # no optimal plan needs it (`transfer_arcs`)
                     j = b.add_col(
                         f"transfer[{d},{e},{k},{y}]",
-                        scenario.transfer_penalty * weight * scenario.discount[y],
+                        scenario.transfer_penalty * weight * scenario.year_weight[y],
                         0.0,
                         bound,
                         False,

@@ -172,8 +172,9 @@ def _counted(scenario: Scenario, p: Any, s: int, y: int) -> float:
 
 
 def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
-    """Objective of a plan computed with plain loops: weighted, discounted unmet demand (with the best
-    transfers to neighbours, when the scenario allows them) + λ × city spending."""
+    """Objective of a plan computed with plain loops: weighted, discounted unmet demand (times the tail weight
+    after the PPI's last year; with the best transfers to neighbours, when the scenario allows them) + λ × city
+    spending."""
     years = list(scenario.years)
     r = scenario.spec.discount_rate
     total = 0.0
@@ -191,7 +192,8 @@ def brute_objective(scenario: Scenario, starts: dict[str, int | None]) -> float:
     movable = set() if limits is None else set(limits.kinds if limits.kinds is not None else scenario.kinds)
     for k in scenario.kinds:
         for y in years:
-            factor = scenario.weight[k] * (1.0 + r) ** (-(y - years[0]))
+            tail = scenario.spec.objective.tail_weight if y > scenario.spec.horizon.end else 1.0
+            factor = scenario.weight[k] * (1.0 + r) ** (-(y - years[0])) * tail
             if k in movable and any(d.neighbours for d in scenario.spec.districts):
                 total += factor * _best_with_transfers(scenario, capacity, k, y)
             else:
