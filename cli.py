@@ -73,21 +73,26 @@ def _at_least(low: int):
     return parse
 
 
-def _non_negative(value: str) -> float:
+def _number_option(
+    value: str, accepted: Callable[[float], bool], refused: str, not_number: str = "must be a number"
+) -> float:
+    """A number option: `not_number` when `value` is not a number, `refused` when `accepted(x)` is false (a NaN
+    fails every comparison, so it is refused too)."""
     try:
         x = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {value!r}") from None
-    if not x >= 0 or x == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or more, got {value!r}")
+        raise argparse.ArgumentTypeError(f"{not_number}, got {value!r}") from None
+    if not accepted(x):
+        raise argparse.ArgumentTypeError(f"{refused}, got {value!r}")
     return x
+
+
+def _non_negative(value: str) -> float:
+    return _number_option(value, lambda x: 0 <= x < float("inf"), "must be zero or more")
 
 
 def _positive(value: str) -> float:
-    x = float(value)
-    if not x > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return x
+    return _number_option(value, lambda x: x > 0, "must be positive")
 
 
 LANGS = ("fr", "en")
@@ -120,13 +125,8 @@ def _confidence(part: str) -> float:
 
 
 def _gamma(part: str) -> float:
-    try:
-        x = float(part)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
-    if not 0 <= x <= 1000:
-        raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
-    return x
+    not_number = "a Γ level is a number of projects (or none)"
+    return _number_option(part, lambda x: 0 <= x <= 1000, "a Γ level is between 0 and 1000 projects", not_number)
 
 
 def _levels(value: str) -> tuple[float | None, ...]:
