@@ -8,27 +8,14 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from models.forecast import classes
-from models.load import load_scenario
-from solver import SolveOptions, solve
 from tests.helpers import assert_verified_optimum
 
 REPO = Path(__file__).resolve().parents[2]
 FOLDER = REPO / "scenarios" / "rennes"
 SCENARIO = FOLDER / "scenario.yaml"
 TABLES = ("effectifs.csv", "capacity.csv", "petite-enfance.csv", "effectifs-observes.csv", "effectifs-ecoles.csv")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(SCENARIO)
-
-
-@pytest.fixture(scope="module")
-def plan(scenario):
-    return solve(scenario, SolveOptions(solver="highs"))
 
 
 def test_demand_is_derived_for_every_sector_and_kind(scenario):

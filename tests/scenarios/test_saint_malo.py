@@ -11,8 +11,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from models.load import load_scenario
-from solver import SolveOptions, solve
 from tests.helpers import ENROLMENT_TABLES, assert_verified_optimum
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,16 +23,6 @@ INIT = ["--name", "Saint-Malo", "--start", "2026", "--end", "2035"]
 INIT += ["--districts", "La Découverte,Bellevue-Rocabey,Courtoisville,Legatelois,La Cité-Grand Bé"]
 ENROLMENT = ["--commune", "Saint-Malo", "--map", str(FOLDER / "ecoles-quartiers.csv"), "--capacity-year", "2026"]
 ENROLMENT += ["--under-3", "0.67", "--creche-places", "0.20,0.16", "--quiet"]
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(SCENARIO)
-
-
-@pytest.fixture(scope="module")
-def plan(scenario):
-    return solve(scenario, SolveOptions(solver="highs"))
 
 
 def _rows(path: Path, sheet: str) -> list[tuple]:
