@@ -73,21 +73,26 @@ def _at_least(low: int):
     return parse
 
 
-def _non_negative(value: str) -> float:
+def _number_option(
+    value: str, accepted: Callable[[float], bool], refused: str, not_number: str = "must be a number"
+) -> float:
+    """A number option: `not_number` when `value` is not a number, `refused` when `accepted(x)` is false (a NaN
+    fails every comparison, so it is refused too)."""
     try:
         x = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {value!r}") from None
-    if not x >= 0 or x == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or more, got {value!r}")
+        raise argparse.ArgumentTypeError(f"{not_number}, got {value!r}") from None
+    if not accepted(x):
+        raise argparse.ArgumentTypeError(f"{refused}, got {value!r}")
     return x
+
+
+def _non_negative(value: str) -> float:
+    return _number_option(value, lambda x: 0 <= x < float("inf"), "must be zero or more")
 
 
 def _positive(value: str) -> float:
-    x = float(value)
-    if not x > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
-    return x
+    return _number_option(value, lambda x: x > 0, "must be positive")
 
 
 LANGS = ("fr", "en")
@@ -120,13 +125,8 @@ def _confidence(part: str) -> float:
 
 
 def _gamma(part: str) -> float:
-    try:
-        x = float(part)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a Γ level is a number of projects (or none), got {part!r}") from None
-    if not 0 <= x <= 1000:
-        raise argparse.ArgumentTypeError(f"a Γ level is between 0 and 1000 projects, got {part!r}")
-    return x
+    not_number = "a Γ level is a number of projects (or none)"
+    return _number_option(part, lambda x: 0 <= x <= 1000, "a Γ level is between 0 and 1000 projects", not_number)
 
 
 def _levels(value: str) -> tuple[float | None, ...]:
@@ -679,20 +679,11 @@ def _output_folder(args: argparse.Namespace, default: Path) -> Path:
 def cmd_solve(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, args)
     out = _output_folder(args, Path("results") / slug(scenario.name))
-    for warning in scenario.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    result = _solve(scenario, args, quiet=args.quiet)
+    result, diagnosis = _solved(scenario, args)
     if result is None:
         return EXIT_INTERNAL
-    diagnosis = _diagnose(result, args)
     extra = ppi.write(result, out, reports=args.report, lang=args.lang, diagnosis=diagnosis)
-    if args.quiet:
-        print(out)
-    else:
-        print(ppi.summary(result))
-        if diagnosis is not None:
-            print("\n" + ppi.diagnosis_text(diagnosis))
-        print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(extra))})" if extra else ""))
+    _print_solved(args, result, out, diagnosis, extra)
     return _exit_code(result.status)
 
 
@@ -711,12 +702,9 @@ def cmd_revise(args: argparse.Namespace) -> int:
         source=out / "scenario.yaml",
         previous=args.previous,
     )
-    for warning in revised.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    result = _solve(revised, args, quiet=args.quiet)
+    result, diagnosis = _solved(revised, args)
     if result is None:
         return EXIT_INTERNAL
-    diagnosis = _diagnose(result, args)
     found = comparison = None
     text = ""
     if result.record.has_plan:
@@ -732,16 +720,31 @@ def cmd_revise(args: argparse.Namespace) -> int:
         text = ppi.revision_text(found, comparison, args.lang, previous=args.previous)
     extra = ppi.revision_files(found, comparison, revised, args.report, args.lang, previous=args.previous)
     written = ppi.write(result, out, reports=args.report, lang=args.lang, diagnosis=diagnosis, extra=extra)
+    _print_solved(args, result, out, diagnosis, written, text)
+    return _exit_code(result.status)
+
+
+def _solved(scenario, args: argparse.Namespace) -> tuple:  # -> (ppi.Result | None, ppi.Diagnosis | None)
+    """`solve` and `revise`: the scenario's warnings, its solve (None: failed check) and, when it is infeasible,
+    its diagnosis."""
+    for warning in scenario.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = _solve(scenario, args, quiet=args.quiet)
+    return result, (_diagnose(result, args) if result is not None else None)
+
+
+def _print_solved(args: argparse.Namespace, result, out: Path, diagnosis, written, text: str = "") -> None:
+    """What `solve` and `revise` print: the folder alone with --quiet; else the summary, the diagnosis of an
+    infeasible scenario, `text` (the revision's), and the folder with the reports written."""
     if args.quiet:
         print(out)
-    else:
-        print(ppi.summary(result))
-        if diagnosis is not None:
-            print("\n" + ppi.diagnosis_text(diagnosis))
-        if text:
-            print("\n" + text)
-        print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(written))})" if written else ""))
-    return _exit_code(result.status)
+        return
+    print(ppi.summary(result))
+    if diagnosis is not None:
+        print("\n" + ppi.diagnosis_text(diagnosis))
+    if text:
+        print("\n" + text)
+    print(f"\nResults written to {out}/" + (f" (with {', '.join(sorted(written))})" if written else ""))
 
 
 def _diagnose(result, args: argparse.Namespace):  # -> ppi.Diagnosis | None

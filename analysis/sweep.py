@@ -307,7 +307,7 @@ def solve_scenarios(
                 return (order.pop(0), Point()) if order else None
 
         def finished(key: str, data: Any) -> None:
-            plans[key] = plan_from_fields(_unpickled(data))
+            plans[key] = plan_from_fields(unpickled(data))
 
         _run_in_workers(None, take, workers, finished, specs=specs, reply="plan")
     return [
@@ -712,8 +712,8 @@ def _run_in_workers(
     procs: list[subprocess.Popen] = []
     stop = threading.Event()
     # sent once to each worker (the scenario, the options), or per point from `specs`
-    task_spec = _pickled(replace(spec, points=())) if spec is not None else None
-    pickled_specs = {k: _pickled(replace(s, points=())) for k, s in (specs or {}).items()}
+    task_spec = pickled(replace(spec, points=())) if spec is not None else None
+    pickled_specs = {k: pickled(replace(s, points=())) for k, s in (specs or {}).items()}
 
     def start() -> subprocess.Popen:
         proc = processes.take()  # a spare worker started ahead (`processes.start_spare`), or a new one
@@ -739,7 +739,7 @@ def _run_in_workers(
                 if key in pickled_specs and pickled_specs[key] != held:
                     held = pickled_specs[key]
                     proc.stdin.write(json.dumps({"spec": held}) + "\n")
-                proc.stdin.write(json.dumps({"key": key, "point": _pickled(point), "answer": reply}) + "\n")
+                proc.stdin.write(json.dumps({"key": key, "point": pickled(point), "answer": reply}) + "\n")
                 proc.stdin.flush()
                 line = proc.stdout.readline()
                 if not line:
@@ -774,12 +774,13 @@ def _run_in_workers(
             raise
 
 
-def _pickled(obj: Any) -> str:
+def pickled(obj: Any) -> str:
     """An object for a worker's task line (the workers are our own processes, started by this module)."""
     return base64.b64encode(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
 
 
-def _unpickled(text: str) -> Any:
+def unpickled(text: str) -> Any:
+    """The object a `pickled` text holds."""
     return pickle.loads(base64.b64decode(text))
 
 

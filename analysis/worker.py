@@ -26,7 +26,7 @@ def main() -> int:
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # stray output (solver banners, prints) goes to stderr
     sys.stdout = sys.stderr
-    from analysis.sweep import _pickled, _unpickled, solve_plan, solve_point
+    from analysis.sweep import pickled, solve_plan, solve_point, unpickled
 
     for name in ("solver", "results.result"):  # imported now, while the caller reads its files (see
         importlib.import_module(name)  # analysis.processes), not at the first point
@@ -37,14 +37,14 @@ def main() -> int:
             continue
         task = json.loads(line)
         if "spec" in task:
-            spec = _unpickled(task["spec"])
+            spec = unpickled(task["spec"])
             continue
         try:
             if spec is None:
                 raise RuntimeError("a point came before the sweep it belongs to")
-            point = _unpickled(task["point"])
+            point = unpickled(task["point"])
             if task.get("answer") == "plan":  # the solver's plan, verified by the caller
-                answer = {"key": task["key"], "result": _pickled(solve_plan(spec, point))}
+                answer = {"key": task["key"], "result": pickled(solve_plan(spec, point))}
             else:
                 answer = {"key": task["key"], "result": solve_point(spec, point)}
         except Exception as exc:  # reported to the parent, which stops the sweep with it

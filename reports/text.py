@@ -829,6 +829,13 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "live.unknown_project": "Il n'y a pas de projet « {project} ».",
         "live.no_plan": "Cet état n'a pas de plan.",
+        "live.state_no_plan": "L'état « {name} » n'a pas de plan : {reason}.",
+        # Why a solve gave no plan (serve/session.py `_reason`): a solved state's status, or why a job failed
+        # (serve/worker.py `REASONS`); the technical detail of a failure is in the server's log only.
+        "live.reason_infeasible": "aucun plan ne respecte toutes les contraintes",
+        "live.reason_no_solution": "aucun plan trouvé dans la limite de temps",
+        "live.reason_crashed": "le processus de calcul s'est arrêté brutalement",
+        "live.reason_error": "erreur inattendue, détaillée dans le journal du serveur",
         "live.no_diagnosis": "Aucun diagnostic en cours : la remédiation n° {index} n'existe pas.",
         "live.unknown_state": "Aucun état « {name} » (états : {known}).",
         "live.variant_unreadable": "La variante « {name} » ne se charge pas :",
@@ -1796,6 +1803,13 @@ TEXT: dict[str, dict[str, str]] = {
         "live.edit_dropped": "'{label}' is removed too: without '{removed}', this edit is no longer accepted. {reason}",
         "live.unknown_project": "There is no project '{project}'.",
         "live.no_plan": "This state has no plan.",
+        "live.state_no_plan": "The state '{name}' has no plan: {reason}.",
+        # Why a solve gave no plan (serve/session.py `_reason`): a solved state's status, or why a job failed
+        # (serve/worker.py `REASONS`); the technical detail of a failure is in the server's log only.
+        "live.reason_infeasible": "no plan satisfies every constraint",
+        "live.reason_no_solution": "no plan was found within the time limit",
+        "live.reason_crashed": "the solving process stopped abruptly",
+        "live.reason_error": "an unexpected error, detailed in the server's log",
         "live.no_diagnosis": "No diagnosis at hand: remedy number {index} does not exist.",
         "live.unknown_state": "There is no state '{name}' (states: {known}).",
         "live.variant_unreadable": "The variant '{name}' does not load:",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import logging
 import secrets
 import socket
 import sys
@@ -117,15 +118,13 @@ def create_app(session: Session, token: str | None = None) -> Any:
         return session.state(lang_of(request))
 
     def solve(request: Request, data: Any) -> Any:
-        return JSONResponse({"job": session.solve().to_dict()}, status_code=202)
+        return JSONResponse({"job": session.job_view(session.solve(), lang_of(request))}, status_code=202)
 
     def job(request: Request) -> Any:
-        current = session.worker.job
-        return current.to_dict() if current is not None else None
+        return session.job_view(session.worker.job, lang_of(request))
 
     def cancel(request: Request, data: Any) -> Any:
-        stopped = session.cancel()
-        return stopped.to_dict() if stopped is not None else None
+        return session.job_view(session.cancel(), lang_of(request))
 
     def chart(request: Request) -> Response:
         name = request.path_params["name"]
@@ -138,7 +137,7 @@ def create_app(session: Session, token: str | None = None) -> Any:
 
     def why(request: Request, data: Any) -> Any:
         project = data.get("project") if isinstance(data, dict) else None
-        return JSONResponse({"job": session.explain(str(project)).to_dict()}, status_code=202)
+        return JSONResponse({"job": session.job_view(session.explain(str(project)), lang_of(request))}, status_code=202)
 
     def remedy(request: Request, data: Any) -> Any:
         try:
@@ -224,6 +223,16 @@ def _progress_line(session: Session, note: Callable[[str], None]) -> None:
     note("\n")
 
 
+def _log_to_stderr() -> None:
+    """The server's log (`ppi.serve`: the technical detail of a solve that failed) on standard error, once."""
+    log = logging.getLogger("ppi.serve")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("ppi serve: %(levelname)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def run(
     target: str,
     host: str = "127.0.0.1",
@@ -241,6 +250,7 @@ def run(
 
     say = say or (lambda line: sys.stdout.write(line + "\n") and sys.stdout.flush())
     note = note or (lambda text: sys.stderr.write(text) and sys.stderr.flush())
+    _log_to_stderr()
     session = Session(target, lang=lang, solver=solver, time_limit=time_limit, allow_outside_files=allow_outside_files)
     try:
         token = None if host in LOCAL_HOSTS else secrets.token_urlsafe(24)
@@ -252,9 +262,9 @@ def run(
         sock.listen(128)  # connections wait in the backlog from now on, until uvicorn accepts them
         session.solve()
         _progress_line(session, note)
-        job = session.worker.job
-        if job is not None and job.status != "done":
-            note(f"warning: the base did not solve ({job.status}: {job.message})\n")
+        job = session.job_view(session.worker.job, "en")
+        if job is not None and job["status"] != "done":
+            note(f"warning: the base did not solve: {job['message']}\n")
         shown_host = f"[{host}]" if ":" in host else host
         address = f"http://{shown_host}:{bound}/" + (f"?token={token}" if token else "")
         say(f"ppi serve: {address}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import ppi
-from serve.worker import Job, Worker
+from serve.worker import ERROR, Job, Worker, log
 
 # A saved variant's name: a variant id and a file name at once (no dot, no slash, nothing to escape).
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
@@ -274,8 +274,9 @@ class Session:
                 try:
                     snapshot.result = ppi.Result(snapshot.scenario, job.answer["plan"])
                     snapshot.diagnosis = job.answer.get("diagnosis")
-                except Exception as exc:  # a plan that cannot be read back leaves the state as it was
-                    job.status, job.message = "failed", f"{type(exc).__name__}: {exc}"
+                except Exception:  # a plan that cannot be read back leaves the state as it was
+                    job.status, job.reason = "failed", ERROR
+                    log.exception("solve job %d: its plan could not be read back", job.id)
                 else:
                     if self.current is not None and self.current.result is not None and self.current.result.has_plan:
                         self.reference = self.current
@@ -288,8 +289,10 @@ class Session:
         with self.lock:
             self._busy()
             current = self.current
-            if current is None or current.result is None or not current.result.has_plan:
+            if current is None or current.result is None:
                 raise Refused(409, [ppi.live_words("no_plan", self.lang)])
+            if not current.result.has_plan:
+                raise Refused(409, [self._no_plan(ppi.live_words("current", self.lang), current, self.lang)])
             if project not in current.scenario.project:
                 raise Refused(400, [ppi.live_words("unknown_project", self.lang, project=project)])
             self.why = {"project": project, "running": True, "values": [], "text": ""}
@@ -345,10 +348,16 @@ class Session:
             return found
 
     def planned(self, name: str) -> Snapshot:
+        """A state by name that has a plan: 404 for an unknown state, 409 for one without a plan (and why)."""
         found = self.snapshot(name)
         if not found.result.has_plan:
-            raise Refused(404, [ppi.live_words("no_plan", self.lang)])
+            raise Refused(409, [self._no_plan(name, found, self.lang)])
         return found
+
+    @staticmethod
+    def _no_plan(name: str, snap: Snapshot, lang: str) -> str:
+        """Why a solved state has no plan, worded: infeasible, or no plan found within the time limit."""
+        return ppi.live_words("state_no_plan", lang, name=name, reason=_reason(snap.result.status, lang))
 
     def chart(self, name: str, state: str, lang: str) -> str:
         snap = self.planned(state)
@@ -461,10 +470,11 @@ class Session:
                         elif job.status == "cancelled":
                             failure.append(ppi.live_words("variant_cancelled", lang, name=name))
                         else:
-                            failure.append(ppi.live_words("variant_failed", lang, name=name, detail=job.message or ""))
-                except Exception as exc:  # a plan that cannot be read back: the request says so, the state stays
-                    detail = f"{type(exc).__name__}: {exc}"
-                    failure.append(ppi.live_words("variant_failed", lang, name=name, detail=detail))
+                            detail = _reason(job.reason or ERROR, lang)
+                            failure.append(ppi.live_words("variant_failed", lang, name=name, detail=detail))
+                except Exception:  # a plan that cannot be read back: the request says so, the state stays
+                    log.exception("the solve of the variant %r: its plan could not be read back", name)
+                    failure.append(ppi.live_words("variant_failed", lang, name=name, detail=_reason(ERROR, lang)))
                 finally:
                     with self.lock:
                         self.ended.notify_all()
@@ -497,7 +507,7 @@ class Session:
                 "edits": [{**e, "label": ppi.live_edit_label(e, self.base, lang)} for e in self.edits],
                 "command": self.command(),
                 "status": "idle",
-                "job": job.to_dict() if job is not None else None,
+                "job": self.job_view(job, lang),
                 "result": None,
                 "diagnosis": None,
                 "changes": None,
@@ -509,9 +519,6 @@ class Session:
                 view["status"] = "solving"
             elif current is not None:
                 view["status"] = _page_status(current)
-            if job is not None and job.status in ("failed", "cancelled"):
-                key = "cancelled" if job.status == "cancelled" else "failed"
-                view["job"]["message"] = ppi.live_words(key, lang, detail=job.message or "")
             if current is not None and current.result is not None:
                 if ("plan", lang) not in current.views:
                     current.views[("plan", lang)] = ppi.live_plan(current.result, lang)
@@ -537,11 +544,29 @@ class Session:
                     view["why"] = self.why
             return view
 
+    def job_view(self, job: Job | None, lang: str) -> dict[str, Any] | None:
+        """A job as the page sees it: `Job.to_dict` and its `message`, worded from the catalogue for a cancelled
+        or failed job (why it failed, never its technical detail, which is in the server's log), else null."""
+        if job is None:
+            return None
+        view = {**job.to_dict(), "message": None}
+        if job.status == "cancelled":
+            view["message"] = ppi.live_words("cancelled", lang)
+        elif job.status == "failed":
+            view["message"] = ppi.live_words("failed", lang, detail=_reason(job.reason or ERROR, lang))
+        return view
+
     def close(self) -> None:
         self.worker.close()
 
 
 _CHARTS = ("spending", "unmet", "heatmap", "gantt")
+
+
+def _reason(reason: str, lang: str) -> str:
+    """Why a solve gave no plan, worded (`live.reason_<reason>`): a job's reason (cancelled, crashed, error) or a
+    solved state's status (infeasible, no_solution: no plan found within the time limit)."""
+    return ppi.live_words(f"reason_{reason}", lang)
 
 
 def _page_status(snap: Snapshot) -> str:

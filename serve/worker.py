@@ -3,7 +3,8 @@
 The worker is started (spawned, with ppi, the solver and pandas imported) before it is needed: a job sent to
 it starts at once. `cancel` terminates the process — HiGHS stops whatever it is doing — and a fresh worker is
 started and warmed in the background for the next job. A worker that dies (a crash of the solver) fails its
-job with a message; the next job gets a fresh worker too.
+job; the next job gets a fresh worker too. A job that does not end is told by its `reason` (`REASONS`), which the
+page words from the catalogue; its technical detail (an exit code, a traceback) goes to the server's log only.
 
 Jobs: `solve` (the scenario, the options of `ppi.solve`, a start plan; for an infeasible scenario also
 `ppi.diagnose`) and `why` (`ppi.explain` of one project of a plan, in a scratch folder of the worker). The
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import io
+import logging
 import multiprocessing
 import pickle
 import signal
@@ -30,6 +32,12 @@ from typing import Any
 
 # Seconds between two progress messages of a solve (HiGHS calls back far more often).
 PROGRESS_EVERY_S = 0.2
+# Why a job did not end with an answer (`Job.reason`): stopped from the page (worded `live.cancelled`), or failed
+# because its worker process died under it or it raised (worded `live.reason_<reason>`; the detail is in the log).
+CANCELLED, CRASHED, ERROR = "cancelled", "crashed", "error"
+REASONS = (CANCELLED, CRASHED, ERROR)
+# The server's log (standard error of `ppi serve`): the technical detail of a job that failed.
+log = logging.getLogger("ppi.serve")
 
 
 def _proxy(mapping: dict[str, Any]) -> MappingProxyType:
@@ -95,7 +103,8 @@ def _run(job: dict[str, Any], conn: Any) -> dict[str, Any]:
 
 @dataclass
 class Job:
-    """One job of the worker, as the page sees it (`to_dict`): `status` running, done, cancelled or failed."""
+    """One job of the worker, as the page sees it (`to_dict`): `status` running, done, cancelled or failed, and
+    for a job that did not end with an answer its `reason` (one of `REASONS`)."""
 
     id: int
     kind: str
@@ -103,7 +112,7 @@ class Job:
     status: str = "running"
     best: float | None = None
     bound: float | None = None
-    message: str | None = None
+    reason: str | None = None
     ended: float | None = None
     answer: dict[str, Any] | None = None
 
@@ -119,7 +128,7 @@ class Job:
             "elapsed": round(self.elapsed, 3),
             "best": self.best,
             "bound": self.bound,
-            "message": self.message,
+            "reason": self.reason,
         }
 
 
@@ -193,20 +202,24 @@ class Worker:
                     job.answer = reply[1]
                     self._end(job, "done", None)
                 else:
-                    self._end(job, "failed", reply[1])
+                    self._end(job, "failed", ERROR, reply[2])  # the worker's traceback
                 break
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
-            if job.status == "running":  # the worker died under the job (not cancelled)
-                code = process.exitcode
-                self._end(job, "failed", f"the solve stopped abnormally (worker exit code {code}): {exc}")
-        except Exception as exc:  # a job that cannot be sent (its scenario does not pickle...)
-            self._end(job, "failed", f"{type(exc).__name__}: {exc}")
+            process.join(1)  # a process that died has its exit code once joined
+            detail = f"the worker process stopped (exit code {process.exitcode}): {type(exc).__name__}: {exc}"
+            self._end(job, "failed", CRASHED, detail)  # unless it was cancelled: then it stays so
+        except Exception:  # a job that cannot be sent (its scenario does not pickle...)
+            self._end(job, "failed", ERROR, traceback.format_exc())
         on_end(job)
 
-    def _end(self, job: Job, status: str, message: str | None) -> None:
+    def _end(self, job: Job, status: str, reason: str | None, detail: str = "") -> None:
+        """End a running job (a cancelled one stays cancelled); the detail of a failure goes to the log."""
         with self._lock:
-            if job.status == "running":
-                job.status, job.message, job.ended = status, message, time.monotonic()
+            if job.status != "running":
+                return
+            job.status, job.reason, job.ended = status, reason, time.monotonic()
+        if status == "failed":
+            log.error("%s job %d failed (%s): %s", job.kind, job.id, reason, detail.rstrip())
 
     def cancel(self) -> Job | None:
         """Stop the running job (its process is terminated; a fresh worker starts warming at once)."""
@@ -214,7 +227,7 @@ class Worker:
             job = self.job
             if job is None or job.status != "running":
                 return job
-            job.status, job.ended = "cancelled", time.monotonic()
+            job.status, job.reason, job.ended = "cancelled", CANCELLED, time.monotonic()
             process, conn = self._process, self._conn
             self._start_process()
         process.terminate()

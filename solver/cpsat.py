@@ -46,12 +46,12 @@ import numpy as np
 from models.plan import OPTIMALITY_GAP, Status
 from solver.engines import (
     EngineResult,
+    SigintWatch,
     SolveInterrupted,
     SolveOptions,
     Start,
-    _SigintWatch,
-    _status_with_plan,
     solve_highs,
+    status_with_plan,
 )
 from solver.formulation import MatrixModel
 
@@ -87,9 +87,9 @@ def _column_bounds(m: MatrixModel, opts: SolveOptions) -> tuple[np.ndarray, np.n
         return lo, hi
     import highspy
 
-    from solver.engines import _new_highs
+    from solver.engines import new_highs
 
-    h = _new_highs(False)
+    h = new_highs(False)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     highspy.Highs.resetGlobalScheduler(True)
@@ -282,7 +282,7 @@ def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
 
         solver.best_bound_callback = on_bound
 
-    watch = _SigintWatch()
+    watch = SigintWatch()
     done = threading.Event()
 
     def watcher() -> None:  # SIGINT reaches the wakeup pipe at once, even while CP-SAT holds the main thread
@@ -328,7 +328,7 @@ def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
         if best is None:
             raise SolveInterrupted(EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, "interrupted", info))
         x, objective = best
-        partial = _status_with_plan(objective, bound, proven=False)
+        partial = status_with_plan(objective, bound, proven=False)
         raise SolveInterrupted(EngineResult(partial, x, objective, bound, runtime, "interrupted", info))
     if best is None:
         message = name if not solutions else f"{name}; no solution of the relaxation is a real plan"
@@ -336,7 +336,7 @@ def solve_cpsat(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     x, objective = best
     if bound is not None and bound > objective:
         bound = objective  # the real bound is below every plan: only rounding can put it above
-    status_out = _status_with_plan(objective, bound, proven=bound is not None)
+    status_out = status_with_plan(objective, bound, proven=bound is not None)
     return EngineResult(status_out, x, objective, bound, runtime, name, info)
 
 

@@ -65,7 +65,7 @@ class SolveInterrupted(KeyboardInterrupt):
         self.result = result
 
 
-class _SigintWatch:
+class SigintWatch:
     """While HiGHS runs in the main thread: SIGINT sets a flag (instead of raising KeyboardInterrupt inside a
     HiGHS callback, which HiGHS reports as a solve error) and the interrupt callbacks, subscribed in every
     mode, ask HiGHS to stop. The signal is also written to a wakeup pipe by the C-level handler, so a callback
@@ -78,7 +78,7 @@ class _SigintWatch:
         self.saved_fd: int | None = None
         self.pipe: tuple[int, int] | None = None
 
-    def __enter__(self) -> _SigintWatch:
+    def __enter__(self) -> SigintWatch:
         if threading.current_thread() is threading.main_thread() and (
             signal.getsignal(signal.SIGINT) is signal.default_int_handler
         ):
@@ -182,7 +182,7 @@ def zero_fits(lo: float, hi: float) -> bool:
     return lo <= FEASIBILITY_TOL and hi >= -FEASIBILITY_TOL
 
 
-def _status_with_plan(objective: float, bound: float | None, proven: bool) -> Status:
+def status_with_plan(objective: float, bound: float | None, proven: bool) -> Status:
     """A plan the solver calls optimal is reported optimal only if its gap is within the default tolerance."""
     gap = relative_gap(objective, bound)
     if proven and (gap is None or gap <= OPTIMALITY_GAP + GAP_SLACK):
@@ -190,7 +190,7 @@ def _status_with_plan(objective: float, bound: float | None, proven: bool) -> St
     return Status.FEASIBLE
 
 
-def _new_highs(verbose: bool):  # -> highspy.Highs
+def new_highs(verbose: bool):  # -> highspy.Highs
     """A HiGHS instance; its start-up banner (printed by C++ to stdout) is silenced unless verbose."""
     import highspy
 
@@ -221,7 +221,7 @@ def configured_highs(opts: SolveOptions):  # -> highspy.Highs
     """A HiGHS instance with the options of `opts` (gap, seed, heuristic effort, time limit, threads)."""
     import highspy
 
-    h = _new_highs(opts.verbose)
+    h = new_highs(opts.verbose)
     h.setOptionValue("output_flag", bool(opts.verbose))
     h.setOptionValue("mip_rel_gap", opts.gap if opts.gap is not None else OPTIMALITY_GAP)
     h.setOptionValue("random_seed", int(opts.seed))
@@ -296,7 +296,7 @@ def run_highs(
             report(d.running_time, primal, dual)
 
         h.cbMipInterrupt.subscribe(on_progress)
-    watch = _SigintWatch()
+    watch = SigintWatch()
     listener = watch
     if stop is not None:
 
@@ -322,7 +322,7 @@ def run_highs(
     bound = float(run.mip_dual_bound) if has_plan or ms == highspy.HighsModelStatus.kOptimal else None
     S = highspy.HighsModelStatus
     if watch.hit:
-        partial = _status_with_plan(objective, bound, proven=False) if objective is not None else Status.NO_SOLUTION
+        partial = status_with_plan(objective, bound, proven=False) if objective is not None else Status.NO_SOLUTION
         raise SolveInterrupted(EngineResult(partial, x, objective, bound, runtime, "interrupted", info))
     if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return EngineResult(Status.INFEASIBLE, None, None, None, runtime, name, info)
@@ -330,7 +330,7 @@ def run_highs(
         return EngineResult(Status.NO_SOLUTION, None, None, bound, runtime, name, info)
     if ms == S.kOptimal and not m.integrality.any():
         bound = objective  # a linear program (no project left to decide): HiGHS reports no MIP bound
-    status = _status_with_plan(objective, bound, proven=ms == S.kOptimal)
+    status = status_with_plan(objective, bound, proven=ms == S.kOptimal)
     return EngineResult(status, x, objective, bound, runtime, name, info)
 
 
@@ -420,7 +420,7 @@ def solve_cbc(m: MatrixModel, opts: SolveOptions, start: Start | None = None) ->
         proven = True  # a linear program: CBC solves it with Clp and writes no branch-and-bound result line
     if proven and bound is None:
         bound = objective
-    return EngineResult(_status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason, info=info)
+    return EngineResult(status_with_plan(objective, bound, proven), x, objective, bound, runtime, reason, info=info)
 
 
 def solve_scipy(m: MatrixModel, opts: SolveOptions, start: Start | None = None) -> EngineResult:
@@ -452,7 +452,7 @@ def solve_scipy(m: MatrixModel, opts: SolveOptions, start: Start | None = None) 
     if res.status == 0 and not m.integrality.any():
         bound = objective  # a linear program solved to optimality
     return EngineResult(
-        _status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message
+        status_with_plan(objective, bound, res.status == 0), res.x, objective, bound, runtime, res.message
     )
 
 

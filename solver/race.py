@@ -31,7 +31,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 
 from models.plan import Status
-from solver.engines import EngineResult, SolveInterrupted, SolveOptions, Start, _status_with_plan, solve_highs
+from solver.engines import EngineResult, SolveInterrupted, SolveOptions, Start, solve_highs, status_with_plan
 from solver.formulation import MatrixModel
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder holding solver/
@@ -158,7 +158,7 @@ def _combine(results: dict[str, EngineResult], elapsed: float, how: str) -> Engi
         return replace(best, bound=bound, runtime_s=elapsed, info=info)
     if bound is not None and bound > best.objective:
         bound = best.objective  # two proven bounds above a plan differ from it by rounding only
-    status = _status_with_plan(best.objective, bound, proven=bound is not None)
+    status = status_with_plan(best.objective, bound, proven=bound is not None)
     names = ", ".join(f"{e}: {r.message}" for e, r in results.items())
     message = f"race: {how}; {winner}'s plan, the best bound of either ({names})"
     return replace(best, status=status, bound=bound, runtime_s=elapsed, message=message, info=info)

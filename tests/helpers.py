@@ -501,3 +501,62 @@ def saved(scenario: Scenario, plan: dict[str, Any]):  # -> results.Result
     from results import PlanRecord, Result
 
     return Result.read(scenario, PlanRecord(plan))
+
+
+# ------------------------------------------------------------------------------- shared by several test files
+
+# The tables `ppi enrolment` writes for a commune when crèche places are estimated too (--under-3 and
+# --creche-places): tests/models/test_enrolment.py (Rennes) and tests/scenarios/test_saint_malo.py.
+ENROLMENT_TABLES = (
+    "effectifs.csv",
+    "capacity.csv",
+    "petite-enfance.csv",
+    "effectifs-observes.csv",
+    "effectifs-niveaux.csv",
+    "effectifs-ecoles.csv",
+    "enrolment.yaml",
+)
+
+
+def assert_verified_optimum(scenario: Scenario, plan: Plan) -> None:
+    """A shipped scenario's plan: proven optimal, accepted by the independent verifier with the same objective,
+    and feasible with the same objective by the brute force's own loops (which enumerate nothing here: they only
+    check this plan)."""
+    assert plan.status.value == "optimal", plan.message
+    check = verify_plan(scenario, plan_to_dict(scenario, plan))
+    assert check.ok, str(check)
+    assert math.isclose(check.objective, plan.objective, rel_tol=1e-6)
+    assert brute_feasible(scenario, dict(plan.starts))
+    assert math.isclose(brute_objective(scenario, dict(plan.starts)), plan.objective, rel_tol=1e-6)
+
+
+def interrupt(proc: subprocess.Popen, timeout: float = 60) -> float:
+    """Ctrl-C as a terminal sends it: SIGINT to `proc`, then wait for it to exit (killed, and the test failed, if
+    it is still running after `timeout` seconds). Returns the seconds from the signal to the exit."""
+    import signal
+    import time
+
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return time.perf_counter() - t0
+
+
+def property_settings(max_examples: int, *suppressed: Any) -> Any:  # -> hypothesis.settings
+    """The property tests' hypothesis settings: reproducible (derandomized, no example database), no deadline (a
+    solve's time varies on a shared machine), no "explain" phase (it writes patch files); the too-slow health
+    check off, and the other `suppressed` ones (`HealthCheck` members)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=[HealthCheck.too_slow, *suppressed],
+    )

@@ -679,3 +679,22 @@ def test_version_and_a_missing_results_folder(capsys):
 def test_printed_tables_show_plain_numbers(value, text):
     """No NaN, no 9.523e-05, no -0 in the tables the command line prints."""
     assert cli._number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["solve", str(EXAMPLE), "--gap", "abc"], "argument --gap: must be a number, got 'abc'"),
+        (["solve", str(EXAMPLE), "--gap", "0"], "argument --gap: must be positive, got '0'"),
+        (["revise", "out", "--year", "2027", "--move-cost", "-1"], "--move-cost: must be zero or more, got '-1'"),
+        (["revise", "out", "--year", "2027", "--drop-cost", "x"], "--drop-cost: must be a number, got 'x'"),
+        (["robustness", str(EXAMPLE), "--gamma", "1,lots"], "a Γ level is a number of projects (or none), got 'lots'"),
+        (["robustness", str(EXAMPLE), "--gamma", "2000"], "a Γ level is between 0 and 1000 projects, got '2000'"),
+    ],
+)
+def test_a_number_option_out_of_its_range_is_refused_with_its_reason(args, message, capsys):
+    """Every number option (cli.py `_number_option`) names the option, what it must be and what it got, exit 1."""
+    with pytest.raises(SystemExit) as stop:
+        cli.main(args)
+    assert stop.value.code == 1
+    assert message in capsys.readouterr().err

@@ -90,15 +90,41 @@ def test_the_engines_the_command_line_offers_are_the_solver_s():
     assert set(ppi.ENGINES) == set(ENGINES)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda p: p.name)
-def test_a_benchmark_imports_no_private_name_of_another_module(path):
-    """A benchmark measures the code as the project uses it: what it needs from another module is public there
-    (a name without a leading underscore), so that a change of a module's insides cannot silently break it."""
-    private = [
-        f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}.{alias.name}"
+def _private_imports(path: Path) -> list[str]:
+    """`file:line imports module.name` for every `_`-prefixed name a file imports from another module."""
+    return [
+        f"{path.name}:{node.lineno} imports {'.' * node.level}{node.module or ''}.{alias.name}"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+        if isinstance(node, ast.ImportFrom)
         for alias in node.names
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
-    assert private == []
+
+
+# Every module of the package (the layers, the reports, the server, the API and the command line) and every
+# benchmark.
+PACKAGE = sorted(p for package in (*LOWER, "reports", "serve") for p in (ROOT / package).rglob("*.py"))
+PACKAGE += [ROOT / "ppi.py", ROOT / "cli.py"]
+
+
+@pytest.mark.parametrize(
+    "path", [*PACKAGE, *sorted((ROOT / "benchmarks").glob("*.py"))], ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_no_module_imports_a_private_name_of_another_module(path):
+    """What a module (or a benchmark, which measures the code as the project uses it) needs from another module
+    is public there (a name without a leading underscore), so that a change of a module's insides cannot
+    silently break another."""
+    assert _private_imports(path) == []
+
+
+def test_the_private_name_check_sees_every_form(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from __future__ import annotations\nfrom solver.engines import _hidden, shown\n"
+        "def f():\n    from .sweep import _inside\n",
+        encoding="utf-8",
+    )
+    assert _private_imports(sample) == [
+        "sample.py:2 imports solver.engines._hidden",
+        "sample.py:4 imports .sweep._inside",
+    ]

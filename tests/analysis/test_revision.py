@@ -5,7 +5,7 @@ none the revision is the fresh solve of the remaining horizon with the projects 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.revision import compare_revision
@@ -14,7 +14,7 @@ from models.revision import RevisionTerms, revised_document
 from models.spec import ProjectStatus
 from results import verified
 from solver import SolveOptions, solve
-from tests.helpers import make_scenario_dict, project, random_scenario_dict, rows
+from tests.helpers import make_scenario_dict, project, property_settings, random_scenario_dict, rows
 
 EXACT = SolveOptions(gap=0.0)
 
@@ -78,14 +78,7 @@ def test_an_operation_under_way_is_reported_with_its_delay_and_cost():
     assert set(table) == set(expected) and all(table[y] == pytest.approx(expected[y]) for y in expected)
 
 
-PROPERTY = settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PROPERTY = property_settings(12)
 
 
 def commune(seed: int) -> dict:

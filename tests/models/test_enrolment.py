@@ -14,6 +14,7 @@ import cli
 import ppi
 from models import enrolment as en
 from models.load import load_scenario
+from tests.helpers import ENROLMENT_TABLES
 
 REPO = Path(__file__).resolve().parents[2]
 FILE = REPO / "data" / "ecoles-effectifs-ille-et-vilaine-2019-2022.csv"
@@ -22,15 +23,7 @@ RENNES_MAP = RENNES / "ecoles-quartiers.csv"
 # The command of scenarios/rennes/README.md.
 RENNES_OPTIONS = {"capacity_year": 2026, "classes_by": "school"}
 RENNES_CHILDCARE = {"under_3": 0.75, "creche_places": 0.20, "creche_places_rep": 0.16}
-RENNES_FILES = (
-    "effectifs.csv",
-    "capacity.csv",
-    "petite-enfance.csv",
-    "effectifs-observes.csv",
-    "effectifs-niveaux.csv",
-    "effectifs-ecoles.csv",
-    "enrolment.yaml",
-)
+RENNES_FILES = ENROLMENT_TABLES
 
 
 @pytest.fixture(scope="module")

@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 
 from models.evaluate import evaluate_plan
-from models.load import load_scenario
 from models.plan import OPTIMALITY_GAP, Status
 from results.record import plan_to_dict
 from results.verify import verify_plan
 from solver import SolveOptions, solve
 from tests.helpers import brute_feasible, brute_objective
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville" / "scenario.yaml"
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def plan(scenario):
-    return solve(scenario, SolveOptions(solver="highs"))
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "exemple-ville" / "scenario.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -8,30 +8,14 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from models.forecast import classes
-from models.load import load_scenario
-from models.plan import Status
-from results.record import plan_to_dict
-from results.verify import verify_plan
-from solver import SolveOptions, solve
-from tests.helpers import brute_feasible, brute_objective
+from tests.helpers import assert_verified_optimum
 
 REPO = Path(__file__).resolve().parents[2]
 FOLDER = REPO / "scenarios" / "rennes"
 SCENARIO = FOLDER / "scenario.yaml"
 TABLES = ("effectifs.csv", "capacity.csv", "petite-enfance.csv", "effectifs-observes.csv", "effectifs-ecoles.csv")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(SCENARIO)
-
-
-@pytest.fixture(scope="module")
-def plan(scenario):
-    return solve(scenario, SolveOptions(solver="highs"))
 
 
 def test_demand_is_derived_for_every_sector_and_kind(scenario):
@@ -114,11 +98,7 @@ def test_housing_programmes_are_the_readme_s():
 
 
 def test_solves_to_a_verified_optimum(scenario, plan):
-    assert plan.status is Status.OPTIMAL, plan.message
-    check = verify_plan(scenario, plan_to_dict(scenario, plan))
-    assert check.ok, str(check)
-    assert brute_feasible(scenario, dict(plan.starts))
-    assert brute_objective(scenario, dict(plan.starts)) == pytest.approx(plan.objective, rel=1e-6)
+    assert_verified_optimum(scenario, plan)
 
 
 def test_a_real_arbitration_with_transfers(scenario, plan):

@@ -11,41 +11,18 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from models.load import load_scenario
-from models.plan import Status
-from results.record import plan_to_dict
-from results.verify import verify_plan
-from solver import SolveOptions, solve
-from tests.helpers import brute_feasible, brute_objective
+from tests.helpers import ENROLMENT_TABLES, assert_verified_optimum
 
 REPO = Path(__file__).resolve().parents[2]
 FOLDER = REPO / "scenarios" / "saint-malo"
 SCENARIO = FOLDER / "scenario.yaml"
 NATIONAL = REPO / "data" / "ecoles-effectifs-ille-et-vilaine-2019-2022.csv"
-TABLES = (
-    "effectifs.csv",
-    "capacity.csv",
-    "petite-enfance.csv",
-    "effectifs-observes.csv",
-    "effectifs-niveaux.csv",
-    "effectifs-ecoles.csv",
-    "enrolment.yaml",
-)
+TABLES = ENROLMENT_TABLES
 # The README's commands, as arguments of `ppi`.
 INIT = ["--name", "Saint-Malo", "--start", "2026", "--end", "2035"]
 INIT += ["--districts", "La Découverte,Bellevue-Rocabey,Courtoisville,Legatelois,La Cité-Grand Bé"]
 ENROLMENT = ["--commune", "Saint-Malo", "--map", str(FOLDER / "ecoles-quartiers.csv"), "--capacity-year", "2026"]
 ENROLMENT += ["--under-3", "0.67", "--creche-places", "0.20,0.16", "--quiet"]
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return load_scenario(SCENARIO)
-
-
-@pytest.fixture(scope="module")
-def plan(scenario):
-    return solve(scenario, SolveOptions(solver="highs"))
 
 
 def _rows(path: Path, sheet: str) -> list[tuple]:
@@ -132,11 +109,7 @@ def test_projects_come_from_the_workbook(scenario):
 
 
 def test_solves_to_a_verified_optimum(scenario, plan):
-    assert plan.status is Status.OPTIMAL, plan.message
-    check = verify_plan(scenario, plan_to_dict(scenario, plan))
-    assert check.ok, str(check)
-    assert brute_feasible(scenario, dict(plan.starts))
-    assert brute_objective(scenario, dict(plan.starts)) == pytest.approx(plan.objective, rel=1e-6)
+    assert_verified_optimum(scenario, plan)
 
 
 def test_the_plan_is_the_readme_s(plan):

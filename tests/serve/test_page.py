@@ -459,7 +459,9 @@ def test_an_infeasible_state_shows_its_diagnosis_and_remedies(page: Any, server:
     project = next(p["id"] for p in state["scenario"]["projects"] if p["status"] == "candidate")
     page.click(f"#projects-table tr[data-id='{project}'] button[data-action='why']")
     page.wait_for_selector(f"tr.row-error[data-for='{project}'] .err p")
-    assert page.inner_text(f"#err-row-{project}") == TEXT["fr"]["live.no_plan"]
+    reason = TEXT["fr"]["live.reason_infeasible"]
+    refusal = TEXT["fr"]["live.state_no_plan"].format(name=TEXT["fr"]["live.current"], reason=reason)
+    assert page.inner_text(f"#err-row-{project}") == refusal
     page.click("#remedies li >> nth=0 >> button")
     page.wait_for_function("() => document.querySelectorAll('#edits li[data-id]').length > 1")
     assert "budget.annual" in page.inner_text("#command")

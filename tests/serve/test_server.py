@@ -171,14 +171,36 @@ def test_a_second_solve_is_refused_and_cancel_stops_the_running_one(client, sess
     assert client.get("/api/job").json()["status"] == "cancelled"
 
 
-def test_a_crashing_solve_leaves_the_page_usable(client, session):
+def test_a_crashing_solve_leaves_the_page_usable(client, session, caplog):
+    """The page is told why, worded from the catalogue in its language; the exit code is in the server's log only."""
     before = client.get("/api/state").json()["result"]["objective"]
     client.post("/api/solve")
     session.worker._process.kill()  # the solver's process dies under the job
     assert session.wait(SOLVE_S)
-    state = client.get("/api/state").json()
-    assert state["job"]["status"] == "failed" and state["result"]["objective"] == before
+    for lang in ("fr", "en"):
+        state = client.get(f"/api/state?lang={lang}").json()
+        assert state["job"]["status"] == "failed" and state["result"]["objective"] == before
+        worded = ppi.live_words("failed", lang, detail=ppi.live_words("reason_crashed", lang))
+        assert state["job"]["message"] == worded and state["job"]["reason"] == "crashed"
+        assert client.get("/api/job", headers={"X-PPI-Lang": lang}).json()["message"] == worded
+    assert "exit code -9" in caplog.text
     assert _solve(client, session)["job"]["status"] == "done"  # a fresh worker takes the next one
+
+
+def test_a_job_that_raises_is_worded_and_its_traceback_logged(client, session, caplog):
+    """An error inside the worker: the page reads the catalogue's sentence, the server's log has the traceback."""
+    import threading
+
+    ended = threading.Event()
+    assert session.wait(SOLVE_S)
+    session.worker.submit("teleport", {"options": {}}, lambda job: ended.set())
+    assert ended.wait(SOLVE_S)
+    job = client.get("/api/job?lang=en").json()
+    assert job["status"] == "failed" and job["reason"] == "error"
+    assert job["message"] == ppi.live_words("failed", "en", detail=ppi.live_words("reason_error", "en"))
+    assert "Traceback" in caplog.text and "unknown job 'teleport'" in caplog.text
+    shown = json.dumps(client.get("/api/state").json()["job"])
+    assert "ValueError" not in shown and "unknown job" not in shown
 
 
 def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client, session):
@@ -191,7 +213,15 @@ def test_an_infeasible_edit_shows_the_diagnosis_and_a_remedy_gives_a_plan(client
     assert all(r["set"] and r["label"] for r in diagnosis["remedies"])
     french = client.get("/api/state").json()["diagnosis"]["remedies"]  # the catalogue's punctuation
     assert all("\u00a0: " in r["label"] and " : " not in r["label"] for r in french), french
-    assert client.get("/api/chart/spending.svg").status_code == 404  # no plan, no chart
+    no_plan = client.get("/api/chart/spending.svg?lang=en")  # no plan, no chart: the state is there, and why not
+    reason = ppi.live_words("reason_infeasible", "en")
+    assert no_plan.status_code == 409
+    assert no_plan.json()["errors"] == [ppi.live_words("state_no_plan", "en", name="current", reason=reason)]
+    why = client.post("/api/why", json={"project": "mod-paul-bert"})
+    current = ppi.live_words("current", "fr")
+    reason = ppi.live_words("reason_infeasible", "fr")
+    assert why.status_code == 409
+    assert why.json()["errors"] == [ppi.live_words("state_no_plan", "fr", name=current, reason=reason)]
     page = client.get("/api/export/report.html?lang=en")
     assert page.status_code == 200 and diagnosis["findings"][0][:40] in page.text
     workbook = client.get("/api/export/report.xlsx")
@@ -548,9 +578,9 @@ def test_a_variant_whose_solve_is_cancelled_or_crashes_answers_why(client, sessi
         (message,) = answer.json()["errors"]
         if lang == "fr":
             assert message == ppi.live_words("variant_cancelled", "fr", name="priorite-creches")
-        else:
-            failed = "The solve of the variant 'priorite-creches' failed (the solve stopped abnormally"
-            assert message.startswith(failed)
+        else:  # why, worded; the exit code is in the server's log only
+            crashed = ppi.live_words("reason_crashed", "en")
+            assert message == ppi.live_words("variant_failed", "en", name="priorite-creches", detail=crashed)
         assert "priorite-creches" not in session.saved
     assert session.wait(SOLVE_S)
     answer = client.get("/api/export/report.html?state=priorite-creches")
@@ -565,9 +595,32 @@ def test_an_infeasible_variant_exports_its_diagnosis_and_is_not_compared(client,
         diagnosis = ppi.diagnosis_dict(session.saved["trop-serre"].diagnosis)
         assert session.saved["trop-serre"].status == "infeasible" and diagnosis
         compared = client.get("/api/compare?states=trop-serre,current&lang=en")
-        assert compared.status_code == 404 and compared.json()["errors"] == [ppi.live_words("no_plan", "en")]
+        reason = ppi.live_words("reason_infeasible", "en")
+        assert compared.status_code == 409  # the state exists, without a plan: as explain and save answer
+        assert compared.json()["errors"] == [ppi.live_words("state_no_plan", "en", name="trop-serre", reason=reason)]
     finally:
         session.saved.pop("trop-serre", None)
+        path.unlink()
+
+
+def test_a_variant_without_a_plan_at_the_time_limit_is_a_state_that_says_why(client, session, folder):
+    """A variant solved on demand that reaches the time limit before any plan (no start plan is offered to it):
+    its report exports, its chart and its comparison are refused with 409 and the reason, worded."""
+    path = _own_variant(folder, "sans-temps", {"scale_budget": 1.0})
+    limit = session.options["time_limit"]
+    session.options["time_limit"] = 0.0
+    try:
+        assert client.get("/api/export/report.html?state=sans-temps").status_code == 200
+        assert session.saved["sans-temps"].status == "no_solution"
+        reason = ppi.live_words("reason_no_solution", "fr")
+        expected = [ppi.live_words("state_no_plan", "fr", name="sans-temps", reason=reason)]
+        compared = client.get("/api/compare?states=sans-temps,current")
+        assert compared.status_code == 409 and compared.json()["errors"] == expected
+        chart = client.get("/api/chart/gantt.svg?state=sans-temps")
+        assert chart.status_code == 409 and chart.json()["errors"] == expected
+    finally:
+        session.options["time_limit"] = limit
+        session.saved.pop("sans-temps", None)
         path.unlink()
 
 

@@ -296,7 +296,7 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
     import yaml
 
-    from tests.helpers import REPO
+    from tests.helpers import REPO, interrupt
 
     path = tmp_path / "m.yaml"
     path.write_text(yaml.safe_dump(generate_scenario("M", 1)), encoding="utf-8")
@@ -308,14 +308,7 @@ def test_ctrl_c_during_the_race_exits_130_and_leaves_no_racer(tmp_path):
             time.sleep(0.2)
         assert racers, "no CP-SAT racer started"
         time.sleep(1.0)
-        t0 = time.perf_counter()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-        elapsed = time.perf_counter() - t0
+        elapsed = interrupt(proc)
         err = proc.stderr.read().decode()
     assert proc.returncode == 130, err
     assert elapsed < PROMPT_S, elapsed

@@ -20,7 +20,7 @@ from benchmarks.generate import generate_scenario
 from models import scenario_from_dict
 from solver import SolveOptions, build_model
 from solver.engines import SolveInterrupted, solve_highs
-from tests.helpers import REPO, run_cli
+from tests.helpers import REPO, interrupt, run_cli
 
 PROMPT_S = 10.0  # the solve must have stopped this soon after SIGINT (it runs for minutes otherwise)
 
@@ -85,14 +85,7 @@ def _interrupt_solve(slow: Path, out: Path, stderr: int | None = None, reader=No
         text = reader(proc) if reader else proc.stderr.readline().decode()
         assert "Solving" in text, text
         time.sleep(2.0)
-        t0 = time.perf_counter()
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-        elapsed = time.perf_counter() - t0
+        elapsed = interrupt(proc)
         rest = reader(proc) if reader else proc.stderr.read().decode()
     return proc.returncode, text + rest, elapsed
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from models.load import scenario_from_dict
@@ -30,6 +30,7 @@ from tests.helpers import (
     brute_feasible,
     brute_force,
     brute_objective,
+    property_settings,
     scaled_envelopes,
     solve_and_verify,
 )
@@ -44,14 +45,7 @@ def close(a: float, b: float) -> bool:
 
 
 def common_settings(n: int):
-    return settings(
-        max_examples=n,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],  # no "explain" phase: it writes patch files
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    return property_settings(n, HealthCheck.data_too_large)
 
 
 # The horizon end rules (docs/model.md), the default tail most often; an explicit tail may cut windows.

@@ -8,14 +8,22 @@ import copy
 import random
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.diagnose import diagnose
 from models.load import scenario_from_dict
 from models.plan import Status
 from solver import SolveOptions, build_model
-from tests.helpers import brute_force, make_scenario, make_scenario_dict, project, rows, solve_and_verify
+from tests.helpers import (
+    brute_force,
+    make_scenario,
+    make_scenario_dict,
+    project,
+    property_settings,
+    rows,
+    solve_and_verify,
+)
 from tests.solver.test_constraints import approx_terms, col, row_bounds, row_terms
 
 INF = float("inf")
@@ -174,14 +182,7 @@ def random_revision(seed: int) -> dict:
     )
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@property_settings(60)
 @given(st.integers(min_value=0, max_value=10**6))
 def test_revision_optimum_equals_the_brute_force(seed):
     s = scenario_from_dict(random_revision(seed), source="<test>")
