@@ -43,7 +43,10 @@ PROGRESS_EVERY_S = 1.0
 
 
 def _errors(refused: Refused) -> JSONResponse:
-    return JSONResponse({"errors": refused.errors}, status_code=refused.status)
+    body: dict[str, Any] = {"errors": refused.errors}
+    if refused.code is not None:
+        body["code"] = refused.code
+    return JSONResponse(body, status_code=refused.status)
 
 
 def create_app(session: Session, token: str | None = None) -> Any:

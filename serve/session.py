@@ -50,12 +50,14 @@ EDIT_KINDS = tuple(EDIT_FIELDS)
 
 
 class Refused(Exception):
-    """A request the state refuses: its HTTP status and its messages (worded)."""
+    """A request the state refuses: its HTTP status, its messages (worded) and, where the page acts on one kind
+    of refusal, its `code` (e.g. `name_exists`: the page then offers to replace the file)."""
 
-    def __init__(self, status: int, errors: list[str]):
+    def __init__(self, status: int, errors: list[str], code: str | None = None):
         super().__init__("; ".join(errors))
         self.status = status
         self.errors = errors
+        self.code = code
 
 
 @dataclass
@@ -391,7 +393,7 @@ class Session:
             if path.exists() and not _ours(path):
                 raise Refused(409, [ppi.live_words("not_ours", lang, file=str(path))])
             if path.exists() and not replace:
-                raise Refused(409, [ppi.live_words("name_exists", lang, name=name, file=str(path))])
+                raise Refused(409, [ppi.live_words("name_exists", lang, name=name, file=str(path))], "name_exists")
             ppi.write_file(path, self._variant_text(name, current).encode("utf-8"))
             self.saved[name] = current
             shown = self.file.parent / path.name

@@ -1098,7 +1098,7 @@ async function save(replace) {
   document.getElementById("save-done").textContent = "";
   const reply = await call("POST", "/api/save", { name, replace: Boolean(replace) });
   const confirmBox = document.getElementById("save-confirm");
-  if (reply.status === 409 && !replace) {
+  if (reply.status === 409 && !replace && (reply.data || {}).code === "name_exists") {
     document.getElementById("save-confirm-text").textContent = w("save_exists", { name });
     confirmBox.hidden = false;
     confirmBox.dataset.name = name;

@@ -488,6 +488,11 @@ def test_save_compare_and_export(page: Any, server: Server, tmp_path: Path) -> N
     page.click("#save-replace")
     page.wait_for_selector("#save-confirm", state="hidden")
     page.wait_for_function("() => document.getElementById('save-done').textContent.length > 0")
+    # A name the server may not write (one of the scenario's own variants): its reason, never "replace?".
+    page.fill("#save-name", "budget-serre")
+    page.click("#save-go")
+    page.wait_for_function("() => document.getElementById('err-save').textContent.length > 0")
+    assert page.is_hidden("#save-confirm")
     # The command line solves the saved variant to the same objective.
     out = tmp_path / "solved"
     run = subprocess.run(

@@ -295,6 +295,7 @@ def test_a_saved_variant_is_solved_again_by_the_command_line(client, session, fo
     assert "arbitrage-1" in client.get("/api/state").json()["saved"]
     conflict = client.post("/api/save", json={"name": "arbitrage-1"})
     assert conflict.status_code == 409 and conflict.json()["errors"]
+    assert conflict.json()["code"] == "name_exists"  # the page offers to replace only this refusal
     text = file.read_text(encoding="utf-8")
     assert client.post("/api/save", json={"name": "arbitrage-1", "replace": True}).status_code == 201
     assert file.read_text(encoding="utf-8").splitlines()[3:] == text.splitlines()[3:]
@@ -323,6 +324,9 @@ def test_a_file_not_written_by_the_server_is_never_replaced(client, folder):
     (folder / "notes.yaml").write_text("mine: true\n", encoding="utf-8")
     answer = client.post("/api/save", json={"name": "notes", "replace": True})
     assert answer.status_code == 409 and (folder / "notes.yaml").read_text(encoding="utf-8") == "mine: true\n"
+    assert "code" not in answer.json()  # nothing to replace: the page shows the reason, never "replace?"
+    again = client.post("/api/save", json={"name": "notes"})
+    assert again.status_code == 409 and "code" not in again.json()
 
 
 def test_compare_shows_states_side_by_side(client, session):
